@@ -1,0 +1,112 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "util/error.h"
+#include "util/fs.h"
+#include "util/strbuf.h"
+#include "util/xalloc.h"
+
+/* Paths relative to the root fd: a leading '/' means the root itself. */
+static const char *rel(const char *path)
+{
+	while (*path == '/')
+		path++;
+	return *path ? path : ".";
+}
+
+int fs_mkdir_p(int rootfd, const char *dir, mode_t mode)
+{
+	_cleanup_free_ char *p = xstrdup(rel(dir));
+	for (char *s = p;; s++) {
+		if (*s != '/' && *s != '\0')
+			continue;
+		char c = *s;
+		*s = '\0';
+		if (mkdirat(rootfd, p, mode) < 0 && errno != EEXIST)
+			return error_set(-errno, "failed to create directory %s: %s", dir,
+					 strerror(errno));
+		*s = c;
+		if (!c)
+			break;
+	}
+	return 0;
+}
+
+int fs_write_atomic(int rootfd, const char *path, const void *data, size_t len, mode_t mode,
+		    mode_t dir_mode)
+{
+	const char *r = rel(path);
+	_cleanup_free_ char *dir = xstrdup(r);
+	char *slash = strrchr(dir, '/');
+	if (slash) {
+		*slash = '\0';
+		int e = fs_mkdir_p(rootfd, dir, dir_mode);
+		if (e < 0)
+			return e;
+	}
+	_cleanup_free_ char *tmp = xasprintf("%s.tmp-%d", r, (int)getpid());
+	_cleanup_close_ int fd =
+		openat(rootfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode);
+	if (fd < 0)
+		return error_set(-errno, "failed to write %s: %s", path, strerror(errno));
+	const char *p = data;
+	size_t left = len;
+	while (left) {
+		ssize_t n = write(fd, p, left);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			int e = -errno;
+			unlinkat(rootfd, tmp, 0);
+			return error_set(e, "failed to write %s: %s", path, strerror(-e));
+		}
+		p += n;
+		left -= (size_t)n;
+	}
+	if (fchmod(fd, mode) < 0 || fsync(fd) < 0 || renameat(rootfd, tmp, rootfd, r) < 0) {
+		int e = -errno;
+		unlinkat(rootfd, tmp, 0);
+		return error_set(e, "failed to write %s: %s", path, strerror(-e));
+	}
+	return 0;
+}
+
+int fs_read_file(int rootfd, const char *path, size_t max, char **ret_data, size_t *ret_len)
+{
+	_cleanup_close_ int fd = openat(rootfd, rel(path), O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	struct strbuf sb = STRBUF_INIT;
+	for (;;) {
+		strbuf_grow(&sb, 8192);
+		ssize_t n = read(fd, sb.buf + sb.len, sb.alloc - sb.len - 1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			int e = -errno;
+			strbuf_release(&sb);
+			return e;
+		}
+		if (n == 0)
+			break;
+		strbuf_setlen(&sb, sb.len + (size_t)n);
+		if (sb.len > max) {
+			strbuf_release(&sb);
+			return -EFBIG;
+		}
+	}
+	*ret_data = strbuf_detach(&sb, ret_len);
+	return 0;
+}
+
+bool fs_exists(int rootfd, const char *path)
+{
+	struct stat st;
+	return fstatat(rootfd, rel(path), &st, AT_SYMLINK_NOFOLLOW) == 0;
+}

@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Files under a root: every path is resolved relative to a directory fd (the --rootfs root,
+ * or AT_FDCWD), never following a symlink we did not create; writes are atomic
+ * (temp file in the same directory, fsync, rename) with the requested mode.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+/* Creates dir and its parents with mode (existing ones are kept). Returns 0 or -errno. */
+int fs_mkdir_p(int rootfd, const char *dir, mode_t mode);
+/* Writes data to path atomically with mode, creating parent directories with dir_mode. */
+int fs_write_atomic(int rootfd, const char *path, const void *data, size_t len, mode_t mode,
+		    mode_t dir_mode);
+/* Reads a whole file, at most max bytes (-EFBIG beyond). *ret_data is owned and NUL-terminated. */
+int fs_read_file(int rootfd, const char *path, size_t max, char **ret_data, size_t *ret_len);
+bool fs_exists(int rootfd, const char *path);

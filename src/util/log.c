@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include <stdarg.h>
+#include <stdio.h>
+#include <sys/time.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "util/log.h"
+#include "util/strbuf.h"
+
+int log_level;
+
+static void emit(char sev, const char *fmt, va_list ap)
+{
+	struct timeval tv;
+	struct tm tm;
+	gettimeofday(&tv, NULL);
+	localtime_r(&tv.tv_sec, &tm);
+	struct strbuf sb = STRBUF_INIT;
+	strbuf_addf(&sb, "%c%02d%02d %02d:%02d:%02d.%06ld %7d ckubeadm] ", sev, tm.tm_mon + 1,
+		    tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, (long)tv.tv_usec, (int)getpid());
+	strbuf_vaddf(&sb, fmt, ap);
+	if (!sb.len || sb.buf[sb.len - 1] != '\n')
+		strbuf_addch(&sb, '\n');
+	fputs(sb.buf, stderr);
+	strbuf_release(&sb);
+}
+
+void log_v(int level, const char *fmt, ...)
+{
+	if (level > log_level)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	emit('I', fmt, ap);
+	va_end(ap);
+}
+
+void log_warning(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	emit('W', fmt, ap);
+	va_end(ap);
+}

@@ -1,0 +1,12 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The one checked number parser (no atoi): whole string, range-checked. */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* Parses a base-10 integer in [min, max]. Returns 0 or -EINVAL/-ERANGE; *ret written on success. */
+int parse_int64(const char *s, int64_t min, int64_t max, int64_t *ret);
+int parse_int(const char *s, int min, int max, int *ret);
+/* Parses "true"/"false" and the other spellings of Go's strconv.ParseBool. */
+int parse_bool(const char *s, bool *ret);
