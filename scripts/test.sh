@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# Runs every test suite of ckubeadm on this machine: installs what is missing, builds the
+# reference peers (cached by version), builds ckubeadm with gcc (warnings are errors), with
+# ASan+UBSan and with clang, then runs unit, CLI, conformance, integration and fuzz suites.
+# Ends with one line "N passed, N failed" summing every suite's cases; exit 1 on any failure.
+set -uo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+out=${CKUBEADM_TEST_OUT:-$top/build-test}
+mkdir -p "$out"
+passed=0 failed=0 broken=()
+
+bash scripts/deps.sh || { echo "FATAL: dependencies could not be installed"; echo "0 passed, 1 failed"; exit 1; }
+command -v go >/dev/null || export PATH=$PATH:/usr/local/go/bin
+peers=$(tests/peers/build.sh kubeadm kubectl) || { echo "FATAL: reference peers did not build"; echo "0 passed, 1 failed"; exit 1; }
+export CKUBEADM_REFERENCE=$peers/kubeadm
+
+# count <suite> <log>: adds the suite's own "N passed, N failed" (or meson's Ok:/Fail:) to the totals.
+count() {
+	local suite=$1 log=$2 rc=$3 p f
+	if line=$(grep -E '^([A-Za-z-]+: )?[0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1) && [ -n "$line" ]; then
+		p=$(sed -E 's/^([A-Za-z-]+: )?([0-9]+) passed.*/\2/' <<<"$line")
+		f=$(sed -E 's/.* ([0-9]+) failed.*/\1/' <<<"$line")
+	elif grep -q '^Ok:' "$log"; then
+		p=$(awk '/^Ok:/{print $2}' "$log" | tail -n1)
+		f=$(( $(awk '/^Fail:/{print $2}' "$log" | tail -n1) + $(awk '/^Timeout:/{print $2}' "$log" | tail -n1) ))
+	else
+		p=0 f=1
+	fi
+	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
+	passed=$((passed + p)) failed=$((failed + f))
+	[ "$f" -eq 0 ] || broken+=("$suite")
+	printf '== %-28s %s passed, %s failed (log: %s)\n' "$suite" "$p" "$f" "$log"
+}
+
+# run <suite> <command...>: runs a suite, keeps its output in a log, counts its results.
+run() {
+	local suite=$1; shift
+	local log=$out/$suite.log
+	echo "== $suite: $*"
+	"$@" >"$log" 2>&1
+	local rc=$?
+	tail -n 5 "$log" | sed 's/^/   | /'
+	count "$suite" "$log" "$rc"
+}
+
+build() { # build <dir> <meson options...>
+	local dir=$1; shift
+	[ -d "$dir" ] || meson setup "$dir" "$@" >/dev/null || return 1
+	ninja -C "$dir" >/dev/null || ninja -C "$dir" 2>&1 | grep -E 'error|warning' | head -n 40
+	ninja -C "$dir" >/dev/null
+}
+
+if ! build "$out/gcc" -Dwerror=true; then
+	echo "FATAL: ckubeadm does not build"; echo "0 passed, 1 failed"; exit 1
+fi
+bin=$out/gcc/src/ckubeadm
+run unit meson test -C "$out/gcc" --suite unit --print-errorlogs
+if CC=gcc build "$out/asan" -Dwerror=true -Db_sanitize=address,undefined -Db_lundef=false; then
+	run unit-asan env ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+		meson test -C "$out/asan" --suite unit --print-errorlogs
+else
+	echo "== unit-asan: build failed"; failed=$((failed + 1)); broken+=(unit-asan-build)
+fi
+if CC=clang build "$out/clang" -Dwerror=true; then
+	run unit-clang meson test -C "$out/clang" --suite unit --print-errorlogs
+else
+	echo "== unit-clang: build failed"; failed=$((failed + 1)); broken+=(unit-clang-build)
+fi
+run lint bash scripts/lint.sh
+
+# Suites under tests/: each takes the ckubeadm binary and the reference kubeadm.
+for suite in tests/cli/run.sh tests/conformance/*/run.sh tests/pki/run.sh tests/cri/run.sh; do
+	[ -f "$suite" ] || continue
+	name=$(dirname "${suite#tests/}" | tr / -)
+	run "$name" bash "$suite" "$bin" "$CKUBEADM_REFERENCE" "$out/gcc"
+done
+[ -f fuzz/run.sh ] && run fuzz bash fuzz/run.sh "$out/fuzz"
+
+echo
+[ ${#broken[@]} -eq 0 ] || echo "failing suites: ${broken[*]}"
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
