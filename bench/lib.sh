@@ -1,0 +1,33 @@
+# Side-by-side benchmark helpers: the reference kubeadm and ckubeadm on the same input in one
+# run, medians of N runs, reported as ratios. Sourced by bench/*.sh.
+
+# measure <runs> <cmd...>: prints "<median wall ms> <median peak RSS KiB>" of runs of cmd.
+measure() {
+	local runs=$1; shift
+	local walls=() rsss=() i t0 t1 rss
+	for ((i = 0; i < runs; i++)); do
+		t0=$(date +%s%N)
+		rss=$( { /usr/bin/time -f '%M' "$@" >/dev/null 2>/dev/null; } 2>&1 | tail -n 1)
+		t1=$(date +%s%N)
+		walls+=($(( (t1 - t0) / 1000 )))
+		rsss+=("$rss")
+	done
+	local mw mr
+	mw=$(printf '%s\n' "${walls[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
+	mr=$(printf '%s\n' "${rsss[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
+	echo "$mw $mr"
+}
+
+# compare <label> <runs> <reference cmd> -- <ckubeadm cmd>: prints one table row.
+compare() {
+	local label=$1 runs=$2; shift 2
+	local ref=() ours=()
+	while [ $# -gt 0 ] && [ "$1" != "--" ]; do ref+=("$1"); shift; done
+	shift
+	ours=("$@")
+	read -r rw rr < <(measure "$runs" "${ref[@]}")
+	read -r ow or < <(measure "$runs" "${ours[@]}")
+	awk -v l="$label" -v rw="$rw" -v rr="$rr" -v ow="$ow" -v or="$or" 'BEGIN {
+		printf "%-40s ref %8.2f ms %7d KiB | ckubeadm %8.2f ms %7d KiB | time x%.3f  rss x%.3f\n",
+			l, rw / 1000, rr, ow / 1000, or, ow / rw, or / rr }'
+}
