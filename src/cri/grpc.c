@@ -332,8 +332,14 @@ static ssize_t on_send(nghttp2_session *s, const uint8_t *data, size_t len, int 
 		if (errno == EAGAIN || errno == EINTR)
 			return NGHTTP2_ERR_WOULDBLOCK;
 		_cleanup_strbuf_ struct strbuf sb = STRBUF_INIT;
-		strbuf_addstr(&sb, "write: ");
-		add_errno_text(&sb, errno);
+		/* The peer went away: grpc-go's reader sees EOF first and reports that. */
+		if (errno == EPIPE || errno == ECONNRESET)
+			strbuf_addstr(&sb, c->ready ? "error reading from server: EOF"
+						    : "error reading server preface: EOF");
+		else
+			strbuf_addstr(&sb, "write: ");
+		if (errno != EPIPE && errno != ECONNRESET)
+			add_errno_text(&sb, errno);
 		if (!c->broken)
 			c->broken = strbuf_detach(&sb, NULL);
 		return NGHTTP2_ERR_CALLBACK_FAILURE;
