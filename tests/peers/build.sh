@@ -2,6 +2,8 @@
 # Builds the reference binaries (kubeadm, kubectl, ...) of Kubernetes v1.37.2 from the
 # Go module proxy into a cache keyed by version, outside the clone, and reuses them.
 # Usage: tests/peers/build.sh [binary ...]   (default: kubeadm kubectl)
+# Binaries: kubeadm kubectl kubelet kube-apiserver kube-controller-manager kube-scheduler
+# kube-proxy etcd coredns crictl (the last ones are the end-to-end bed's peers).
 # Prints the cache directory on stdout.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -19,14 +21,32 @@ for pkg in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
 done
 
 for bin in "$@"; do
+	# The peers of the end-to-end bed that are not in k8s.io/kubernetes live in modules of
+	# their own (etcd/, coredns/) so that their dependencies never move kubeadm's.
+	moddir=$here flags=$ldflags
 	case $bin in
 	kubeadm|kubectl|kubelet|kube-apiserver|kube-controller-manager|kube-scheduler|kube-proxy)
 		pkg=k8s.io/kubernetes/cmd/$bin ;;
+	etcd)    # the version kubeadm v1.37 deploys: registry.k8s.io/etcd:3.7.0-0
+		moddir=$here/etcd pkg=. flags="-s -w -X go.etcd.io/etcd/api/v3/version.GitSHA=v3.7.0" ;;
+	coredns) # the version kubeadm v1.37 deploys: registry.k8s.io/coredns/coredns:v1.14.6
+		moddir=$here/coredns pkg=. flags="-s -w -X github.com/coredns/coredns/coremain.GitCommit=v1.14.6" ;;
+	crictl)  # cri-tools of the same minor; shared with the CRI tests' cache when present
+		pkg=sigs.k8s.io/cri-tools/cmd/crictl@v1.37.0 ;;
 	*) echo "build.sh: unknown binary $bin" >&2; exit 2 ;;
 	esac
-	if [ ! -x "$cache/$bin.real" ] || [ ! "$cache/$bin.stamp" -nt "$here/go.mod" ]; then
-		echo "build.sh: building $bin $version into $cache" >&2
-		(cd "$here" && CGO_ENABLED=0 go build -trimpath -ldflags "$ldflags" -o "$cache/$bin.tmp" "$pkg")
+	if [ ! -x "$cache/$bin.real" ] || [ ! "$cache/$bin.stamp" -nt "$moddir/go.mod" ]; then
+		echo "build.sh: building $bin into $cache" >&2
+		if [ "$bin" = crictl ]; then
+			shared=${CKUBEADM_PEER_CACHE:-/var/cache/ckubeadm/peers}/crictl-v1.37.0
+			if [ ! -x "$shared/crictl" ]; then
+				mkdir -p "$shared"
+				(cd /tmp && CGO_ENABLED=0 GOBIN=$shared go install -trimpath -ldflags "-s -w" "$pkg")
+			fi
+			cp "$shared/crictl" "$cache/$bin.tmp"
+		else
+			(cd "$moddir" && CGO_ENABLED=0 go build -trimpath -ldflags "$flags" -o "$cache/$bin.tmp" "$pkg")
+		fi
 		mv "$cache/$bin.tmp" "$cache/$bin.real"
 		touch "$cache/$bin.stamp"
 	fi

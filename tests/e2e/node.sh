@@ -1,0 +1,243 @@
+#!/usr/bin/env bash
+# Bed nodes (see lib.sh for what a node is).
+#   node.sh create NAME INDEX   namespaces, mounts, network, containerd with the images
+#                               imported, and the kubelet supervisor (waits for kubeadm)
+#   node.sh exec NAME CMD...    runs CMD inside the node
+#   node.sh destroy NAME        kills everything of the node, removes its network link,
+#                               cgroups and state; safe to run twice, or on a half-made node
+#   node.sh destroy-all         every node, then the hub
+#   node.sh list                the nodes that are running
+set -euo pipefail
+# shellcheck source=lib.sh
+. "$(dirname "$0")/lib.sh"
+
+hub_up() {
+	[ -e "/run/netns/$E2E_HUB" ] && return 0
+	ip netns add "$E2E_HUB"
+	ip -n "$E2E_HUB" link set lo up
+	ip -n "$E2E_HUB" link add br0 type bridge
+	ip -n "$E2E_HUB" addr add "$E2E_GW/24" dev br0
+	ip -n "$E2E_HUB" link set br0 up
+	# The hub forwards nothing (ip_forward stays 0 in a new namespace) and has no other link.
+}
+
+hub_down() {
+	[ -e "/run/netns/$E2E_HUB" ] || return 0
+	ip netns del "$E2E_HUB"
+}
+
+write_containerd_config() {
+	cat >"$1" <<EOF
+# containerd of a bed node (written by tests/e2e/node.sh)
+version = 2
+root = "/var/lib/containerd"
+state = "/run/containerd"
+disabled_plugins = ["io.containerd.snapshotter.v1.aufs", "io.containerd.snapshotter.v1.btrfs", "io.containerd.snapshotter.v1.devmapper", "io.containerd.snapshotter.v1.zfs"]
+
+[grpc]
+  address = "/run/containerd/containerd.sock"
+
+[plugins."io.containerd.grpc.v1.cri"]
+  sandbox_image = "$E2E_PAUSE_IMAGE"
+  disable_apparmor = true
+  [plugins."io.containerd.grpc.v1.cri".containerd]
+    snapshotter = "overlayfs"
+    default_runtime_name = "runc"
+    [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc]
+      runtime_type = "io.containerd.runc.v2"
+      [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc.options]
+        SystemdCgroup = false
+  [plugins."io.containerd.grpc.v1.cri".cni]
+    bin_dir = "/opt/cni/bin"
+    conf_dir = "/etc/cni/net.d"
+EOF
+}
+
+write_cni_config() {
+	cat >"$1" <<EOF
+{
+  "cniVersion": "1.0.0",
+  "name": "e2e-bridge",
+  "plugins": [
+    {
+      "type": "bridge",
+      "bridge": "cni0",
+      "isGateway": true,
+      "ipMasq": false,
+      "hairpinMode": true,
+      "ipam": {
+        "type": "host-local",
+        "ranges": [[{ "subnet": "$2" }]],
+        "routes": [{ "dst": "0.0.0.0/0" }]
+      }
+    },
+    { "type": "portmap", "capabilities": { "portMappings": true } }
+  ]
+}
+EOF
+}
+
+node_create() {
+	local name=$1 idx=$2 dir ip podnet cg h pid upid i
+	[[ $name =~ ^[a-z][a-z0-9-]{0,10}$ ]] || e2e_die "bad node name $name"
+	[[ $idx =~ ^[0-9]+$ ]] && [ "$idx" -ge 1 ] && [ "$idx" -le 200 ] || e2e_die "bad node index $idx"
+	! e2e_node_pid "$name" >/dev/null || e2e_die "node $name is already running"
+	[ -n "${E2E_PEERS:-}" ] || e2e_peers
+	dir=$(e2e_node_dir "$name")
+	[ ! -e "$dir" ] || node_destroy "$name"
+	ip=$E2E_NET.$((10 + idx))
+	podnet=10.244.$((idx - 1)).0/24
+	e2e_log "node $name: $ip, pods $podnet, state $dir"
+
+	mkdir -p "$dir"/{bin,log,sysctl,cni-bin,cni-net.d}
+	for b in kubelet kubectl crictl; do ln -s "$E2E_PEERS/$b.real" "$dir/bin/$b"; done
+	for p in bridge host-local loopback portmap; do cp /usr/lib/cni/$p "$dir/cni-bin/"; done
+	write_containerd_config "$dir/containerd.toml"
+	write_cni_config "$dir/cni-net.d/10-e2e-bridge.conflist" "$podnet"
+	printf '%s\n' "$ip" >"$dir/ip"
+	printf '%s\n' "$idx" >"$dir/index"
+	printf '%s\n' "$E2E_PEERS/e2e-tools/pause" >"$dir/pause-path"
+
+	# The kubelet's cgroup root (KubeletConfiguration cgroupRoot) in every v1 hierarchy.
+	cg=$(e2e_node_cgroup "$name")
+	printf '%s\n' "$cg" >"$dir/cgroup"
+	for h in $(e2e_cgroup_hierarchies); do
+		mkdir -p "$h$cg"
+		if [ -f "$h/cpuset.cpus" ]; then
+			local p=$h c
+			for c in ${cg//\// }; do
+				p=$p/$c
+				[ -s "$p/cpuset.cpus" ] || cat "$(dirname "$p")/cpuset.cpus" >"$p/cpuset.cpus"
+				[ -s "$p/cpuset.mems" ] || cat "$(dirname "$p")/cpuset.mems" >"$p/cpuset.mems"
+			done
+		fi
+	done
+
+	hub_up
+	E2E_DNS=$E2E_DNS setsid unshare --pid --fork --kill-child --mount --uts --ipc --net --propagation private \
+		--mount-proc -- "$E2E_DIR/node-init.sh" "$name" "$dir" "$E2E_PEERS/e2e-tools/pause" "$ip" \
+		</dev/null >"$dir/log/init.log" 2>&1 &
+	upid=$!
+	printf '%s\n' "$upid" >"$dir/upid"
+	for i in $(seq 100); do
+		[ -f "$dir/ready" ] && break
+		kill -0 "$upid" 2>/dev/null || { cat "$dir/log/init.log" >&2; e2e_die "node $name: init failed"; }
+		sleep 0.1
+	done
+	[ -f "$dir/ready" ] || e2e_die "node $name: init did not finish"
+	pid=$(cat "/proc/$upid/task/$upid/children")
+	pid=${pid%% *}
+	[ -n "$pid" ] || e2e_die "node $name: no PID 1"
+	printf '%s\n' "$pid" >"$dir/pid"
+
+	# Network: eth0 in the node, its peer on the hub's bridge; nothing else.
+	ip -n "$E2E_HUB" link add "e2e-$name" type veth peer name eth0 netns "$pid"
+	ip -n "$E2E_HUB" link set "e2e-$name" master br0 up
+	nsenter -t "$pid" -n sh -ec "
+		ip link set lo up
+		ip addr add $ip/24 dev eth0
+		ip link set eth0 up
+		ip route add default via $E2E_GW dev eth0
+		echo 1 >/proc/sys/net/ipv4/ip_forward
+		echo 1 >/proc/sys/net/bridge/bridge-nf-call-iptables
+		echo 1 >/proc/sys/net/bridge/bridge-nf-call-ip6tables
+	"
+
+	# containerd, then the images, then the kubelet supervisor.
+	setsid "$E2E_DIR/node.sh" exec "$name" containerd --config /etc/containerd/config.toml \
+		</dev/null >"$dir/log/containerd.log" 2>&1 &
+	for i in $(seq 100); do
+		[ -S "$dir/run-containerd/containerd.sock" ] && break
+		sleep 0.2
+	done
+	[ -S "$dir/run-containerd/containerd.sock" ] || {
+		tail -20 "$dir/log/containerd.log" >&2
+		e2e_die "node $name: containerd did not start"
+	}
+	for t in "$E2E_IMAGES"/*.tar; do
+		[ -f "$t" ] || continue
+		e2e_node_exec "$name" ctr -a /run/containerd/containerd.sock -n k8s.io images import "$t" \
+			>>"$dir/log/images.log" 2>&1 || { tail "$dir/log/images.log" >&2; e2e_die "import of $t failed"; }
+	done
+	setsid "$E2E_DIR/node.sh" exec "$name" "$E2E_DIR/kubelet-loop.sh" \
+		</dev/null >"$dir/log/kubelet.log" 2>&1 &
+	e2e_log "node $name: up (PID 1 = $pid)"
+}
+
+node_destroy() {
+	local name=$1 dir pid i h cg
+	dir=$(e2e_node_dir "$name")
+	if pid=$(e2e_node_pid "$name"); then
+		kill -KILL "$pid" 2>/dev/null || true
+		for i in $(seq 100); do [ -d "/proc/$pid" ] || break; sleep 0.1; done
+		[ ! -d "/proc/$pid" ] || e2e_die "node $name: PID 1 ($pid) does not die"
+	fi
+	# a node that died half-made: its unshare (whose death kills its child, --kill-child)
+	if [ -f "$dir/upid" ]; then
+		pid=$(cat "$dir/upid")
+		if [ -n "$pid" ] && [ "$(tr '\0' '\n' <"/proc/$pid/cmdline" 2>/dev/null | head -1)" = unshare ]; then
+			kill -KILL "$pid" 2>/dev/null || true
+		fi
+	fi
+	if [ -e "/run/netns/$E2E_HUB" ]; then
+		ip -n "$E2E_HUB" link del "e2e-$name" 2>/dev/null || true
+	fi
+	if [ -f "$dir/cgroup" ]; then
+		cg=$(cat "$dir/cgroup")
+		for h in $(e2e_cgroup_hierarchies); do
+			[ -d "$h$cg" ] || continue
+			for i in $(seq 50); do
+				find "$h$cg" -depth -type d -exec rmdir {} + 2>/dev/null || true
+				[ -d "$h$cg" ] || break
+				sleep 0.2
+			done
+			[ ! -d "$h$cg" ] || e2e_log "node $name: cannot remove cgroup $h$cg"
+		done
+	fi
+	if [ -e "$dir" ]; then
+		# Every mount of the node lived in its own mount namespace, gone with its PID 1; refuse
+		# to delete through a mount that is somehow visible here.
+		if grep -qF " $dir" /proc/self/mountinfo; then
+			e2e_die "node $name: $dir still has mounts; not removing it"
+		fi
+		rm -rf "$dir"
+	fi
+	e2e_log "node $name: destroyed"
+}
+
+node_list() {
+	local d
+	[ -d "$E2E_STATE/nodes" ] || return 0
+	for d in "$E2E_STATE/nodes"/*/; do
+		[ -d "$d" ] || continue
+		d=$(basename "$d")
+		if e2e_node_pid "$d" >/dev/null; then echo "$d running"; else echo "$d stopped"; fi
+	done
+}
+
+destroy_all() {
+	local d
+	if [ -d "$E2E_STATE/nodes" ]; then
+		for d in "$E2E_STATE/nodes"/*/; do
+			[ -d "$d" ] && node_destroy "$(basename "$d")"
+		done
+	fi
+	hub_down
+	rmdir "$E2E_STATE/nodes" "$E2E_STATE" 2>/dev/null || true
+}
+
+cmd=${1:-}
+shift || true
+case $cmd in
+create) [ $# -eq 2 ] || e2e_die "usage: node.sh create NAME INDEX"; node_create "$@" ;;
+exec) [ $# -ge 2 ] || e2e_die "usage: node.sh exec NAME CMD..."; name=$1; shift
+	pid=$(e2e_node_pid "$name") || e2e_die "node $name is not running"
+	dir=$(e2e_node_dir "$name")
+	exec nsenter -t "$pid" -m -u -i -n -p --wd=/ \
+		env -i PATH="$dir/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" \
+		HOME=/root KUBECONFIG=/etc/kubernetes/admin.conf "$@" ;;
+destroy) [ $# -eq 1 ] || e2e_die "usage: node.sh destroy NAME"; node_destroy "$1" ;;
+destroy-all) destroy_all ;;
+list) node_list ;;
+*) e2e_die "usage: node.sh create|exec|destroy|destroy-all|list ..." ;;
+esac

@@ -1,0 +1,155 @@
+#!/usr/bin/env bash
+# End-to-end proof: a single-node cluster brought up by the kubeadm under test.
+# Usage: tests/e2e/run.sh KUBEADM-BINARY
+#   KUBEADM-BINARY: the reference (/var/cache/ckubeadm/peers/k8s-v1.37.2/kubeadm.real) or
+#   ckubeadm. It runs inside the bed's node, never on the machine itself.
+# Prints one line per check and "N passed, N failed"; exits non-zero on any failure. Always
+# tears the bed down, unless E2E_KEEP=1 (up.sh), which leaves the cluster running.
+# Logs: $CKUBEADM_E2E_LOGS (default /var/tmp/ckubeadm-e2e-logs/<date>), kept after teardown.
+set -uo pipefail
+# shellcheck source=lib.sh
+. "$(dirname "$0")/lib.sh"
+
+[ $# -eq 1 ] || e2e_die "usage: run.sh KUBEADM-BINARY"
+kubeadm=$(realpath "$1") || e2e_die "no such binary: $1"
+[ -x "$kubeadm" ] || e2e_die "not executable: $kubeadm"
+[ "$(id -u)" = 0 ] || e2e_die "the bed needs root (namespaces, mounts, cgroups)"
+node=cp1
+keep=${E2E_KEEP:-0}
+logs=${CKUBEADM_E2E_LOGS:-/var/tmp/ckubeadm-e2e-logs/$(date -u +%Y%m%dT%H%M%SZ)}
+mkdir -p "$logs"
+passed=0 failed=0 created=0
+
+if [ -n "$("$E2E_DIR/node.sh" list)" ]; then
+	e2e_die "a bed is already up ($("$E2E_DIR/node.sh" list | tr '\n' ' ')); run tests/e2e/down.sh first"
+fi
+
+ok() { passed=$((passed + 1)); printf 'ok   %s\n' "$*"; }
+bad() { failed=$((failed + 1)); printf 'FAIL %s\n' "$*"; }
+# check NAME CMD...: one line per check; the command's output goes to the log.
+check() {
+	local name=$1
+	shift
+	printf '\n== %s: %s\n' "$name" "$*" >>"$logs/checks.log"
+	if "$@" >>"$logs/checks.log" 2>&1; then ok "$name"; else bad "$name (see $logs/checks.log)"; return 1; fi
+}
+inode() { "$E2E_DIR/node.sh" exec "$node" "$@"; }
+kc() { inode kubectl --kubeconfig /etc/kubernetes/admin.conf "$@"; }
+
+collect() {
+	local dir
+	dir=$(e2e_node_dir "$node")
+	[ -d "$dir" ] || return 0
+	cp -r "$dir/log" "$logs/node-$node" 2>/dev/null || true
+	cp -r "$dir/pods-log" "$logs/node-$node/pods" 2>/dev/null || true
+	cp "$dir/kubeadm.yaml" "$logs/" 2>/dev/null || true
+	if e2e_node_pid "$node" >/dev/null; then
+		kc get nodes,pods -A -o wide >"$logs/final-state.txt" 2>&1 || true
+		kc get events -A >"$logs/events.txt" 2>&1 || true
+		inode crictl ps -a >"$logs/crictl-ps.txt" 2>&1 || true
+	fi
+}
+finish() {
+	collect
+	if [ "$keep" = 1 ]; then
+		e2e_log "cluster left running: tests/e2e/node.sh exec $node kubectl get nodes; remove it with tests/e2e/down.sh"
+	elif [ "$created" = 1 ]; then
+		"$E2E_DIR/node.sh" destroy-all >>"$logs/teardown.log" 2>&1 || echo "teardown failed (see $logs/teardown.log)"
+	fi
+	printf '%d passed, %d failed\n' "$passed" "$failed"
+	e2e_log "logs: $logs"
+	[ "$failed" = 0 ] && [ "$passed" -gt 0 ]
+}
+trap 'trap - EXIT; finish; exit $?' EXIT
+trap 'exit 130' INT TERM
+
+# 1. Peers and images (built once into the version-keyed cache, then reused).
+if e2e_peers 2>>"$logs/build.log"; then ok "reference peers and images built ($E2E_PEERS)"; else bad "peers/images build"; exit 1; fi
+images_match() {
+	local want have
+	want=$(unshare --net -- "$kubeadm" config images list --kubernetes-version "$E2E_K8S_VERSION" 2>/dev/null | sort)
+	have=$(for t in "$E2E_IMAGES"/*.tar; do tar -xOf "$t" manifest.json; echo; done |
+		grep -o '"RepoTags":\["[^"]*"' | cut -d'"' -f4 | sort)
+	printf 'wanted:\n%s\nbuilt:\n%s\n' "$want" "$have"
+	[ -n "$want" ] && [ -z "$(comm -23 <(echo "$want") <(echo "$have"))" ]
+}
+check "every image of 'kubeadm config images list' is built locally" images_match
+
+# 2. The node: namespaces, mounts, network, containerd with the images, kubelet supervisor.
+created=1
+check "node $node created (containerd up, images imported)" "$E2E_DIR/node.sh" create "$node" 1 || exit 1
+dir=$(e2e_node_dir "$node")
+e2e_kubeadm_config "$node" "$dir/kubeadm.yaml"
+
+# 3. kubeadm init. Preflight errors ignored, each because this machine cannot satisfy it:
+ignore=()
+# SystemVerification: this machine's cgroup hierarchies are v1, and kubeadm v1.37 fails with
+#   "cgroups v1 support is deprecated ... To explicitly enable cgroups v1 support for kubelet
+#   v1.35 or newer, you must set the kubelet configuration option 'FailCgroupV1' to 'false'.
+#   You must also explicitly skip this validation." The bed sets failCgroupV1: false.
+ignore+=(SystemVerification)
+start=$(date +%s)
+if inode "$kubeadm" init --config "$dir/kubeadm.yaml" \
+	--ignore-preflight-errors="$(IFS=,; echo "${ignore[*]}")" >"$logs/init.log" 2>&1; then
+	ok "kubeadm init ($(($(date +%s) - start)) s)"
+else
+	bad "kubeadm init (see $logs/init.log)"
+	tail -15 "$logs/init.log" | sed 's/^/    /'
+	exit 1
+fi
+
+# 4. The node becomes Ready (the CNI bridge config is in place, so only the kubelet's own
+#    readiness counts).
+if check "node $node Ready" kc wait --for=condition=Ready "node/$node" --timeout=300s; then
+	e2e_log "init start to node Ready: $(($(date +%s) - start)) s"
+	printf 'init-to-ready-seconds %d\n' "$(($(date +%s) - start))" >>"$logs/timing.txt"
+fi
+for c in etcd kube-apiserver kube-controller-manager kube-scheduler; do
+	check "static pod $c-$node Ready" kc -n kube-system wait --for=condition=Ready "pod/$c-$node" --timeout=180s
+done
+check "kube-proxy pod Running and Ready" kc -n kube-system wait --for=condition=Ready pod -l k8s-app=kube-proxy --timeout=180s
+check "CoreDNS pods Running and Ready" kc -n kube-system wait --for=condition=Ready pod -l k8s-app=kube-dns --timeout=240s
+
+# 5. A pod resolves the API server's service name through CoreDNS.
+probe_manifest() {
+	cat <<EOF
+apiVersion: v1
+kind: Pod
+metadata:
+  name: dnsprobe
+  namespace: default
+spec:
+  restartPolicy: Never
+  tolerations:
+  - key: node-role.kubernetes.io/control-plane
+    operator: Exists
+    effect: NoSchedule
+  containers:
+  - name: probe
+    image: $E2E_PROBE_IMAGE
+    imagePullPolicy: Never
+    args: ["kubernetes.default.svc.cluster.local", "kube-dns.kube-system.svc.cluster.local"]
+EOF
+}
+dns_probe() {
+	local phase i svc
+	probe_manifest | kc apply -f - || return 1
+	for i in $(seq 90); do
+		phase=$(kc get pod dnsprobe -o 'jsonpath={.status.phase}')
+		case $phase in Succeeded|Failed) break ;; esac
+		sleep 2
+	done
+	kc logs dnsprobe | tee "$logs/dnsprobe.log"
+	svc=$(kc get svc kubernetes -o 'jsonpath={.spec.clusterIP}')
+	echo "phase=$phase kubernetes.default clusterIP=$svc"
+	[ "$phase" = Succeeded ] && grep -qx "kubernetes.default.svc.cluster.local $svc" "$logs/dnsprobe.log"
+}
+check "pod resolves kubernetes.default.svc.cluster.local through CoreDNS" dns_probe
+
+# 6. The cluster as kubectl shows it.
+if kc get nodes,pods -A -o wide >"$logs/get.txt" 2>&1; then
+	ok "kubectl --kubeconfig admin.conf get nodes,pods -A"
+	sed 's/^/    /' "$logs/get.txt"
+else
+	bad "kubectl get nodes,pods -A"
+fi
