@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * JSON helpers on jansson trees: output byte-identical to Go's encoding/json, Go's float
+ * formatting (strconv.FormatFloat), dotted-path lookup and RFC 7386 merge patch.
+ */
+#pragma once
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "util/strbuf.h"
+
+enum {
+	/* json.Marshal instead of json.MarshalIndent (prefix and indent are ignored). */
+	JSON_GO_COMPACT = 1u << 0,
+	/* Object keys in byte order, as Go prints a map[string]interface{}. */
+	JSON_GO_SORT_KEYS = 1u << 1,
+};
+
+/*
+ * Returns owned text identical to Go's json.MarshalIndent(v, prefix, indent): object keys in
+ * the order the tree holds them, <, > and & escaped as \u003c..., U+2028/U+2029 escaped,
+ * invalid UTF-8 replaced by \ufffd, numbers as Go prints int64 and float64. No trailing
+ * newline. Never NULL.
+ */
+char *json_dump_go(const json_t *v, const char *prefix, const char *indent);
+/* json_dump_go() with JSON_GO_* flags. */
+char *json_dump_go_ex(const json_t *v, const char *prefix, const char *indent, unsigned flags);
+
+/*
+ * Appends strconv.FormatFloat(f, fmt, -1, bits) to sb: the shortest representation that
+ * reads back as the same float64 (bits 64) or float32 (bits 32); fmt is 'e', 'f' or 'g'.
+ * Infinities and NaN print as Go does: "+Inf", "-Inf", "NaN".
+ */
+void json_format_go_float(struct strbuf *sb, double f, char fmt, int bits);
+/* Appends f as encoding/json prints a float64 ('f', or 'e' below 1e-6 and from 1e21). */
+void json_format_go_json_float(struct strbuf *sb, double f);
+
+/*
+ * Decodes one UTF-8 sequence at s (n bytes available) as Go's utf8.DecodeRune does: returns
+ * its length and the code point, or 0 for an invalid sequence (then *ret_rune is U+FFFD and
+ * the caller skips one byte). Surrogates and overlong forms are invalid.
+ */
+size_t json_utf8_decode(const unsigned char *s, size_t n, uint32_t *ret_rune);
+/* Appends s with every invalid UTF-8 byte replaced by U+FFFD (what Go's JSON encoder does). */
+void json_utf8_sanitize(struct strbuf *sb, const char *s, size_t n);
+
+/*
+ * Returns the member at a dotted path ("spec.containers.0.name": object members by name,
+ * array elements by decimal index), borrowed from root; NULL when any step is missing.
+ */
+json_t *json_get_path(const json_t *root, const char *path);
+
+/*
+ * Applies an RFC 7386 JSON merge patch in place: target and patch must be objects (else
+ * -EINVAL, target untouched); null members delete, objects merge recursively, anything else
+ * replaces (by a deep copy of the patch's value). patch is not modified.
+ */
+int json_merge_patch(json_t *target, const json_t *patch);
+/* RFC 7386 MergePatch(target, patch) for any values: returns a new reference, never NULL. */
+json_t *json_merge_patch_new(const json_t *target, const json_t *patch);
+
+/* jansson provides json_decrefp() (its json_auto_t cleanup). */
+#define _cleanup_json_ _cleanup_(json_decrefp)

@@ -1,0 +1,542 @@
+// Command yamlvec writes the YAML <-> JSON test vectors that src/util/yaml-test.c checks:
+// every case runs through the Go code that Kubernetes and kubeadm use (sigs.k8s.io/yaml,
+// go.yaml.in/yaml/v2, k8s.io/apimachinery's YAMLReader, encoding/json, evanphx merge patch)
+// and the exact output or error text is recorded.
+//
+// Usage: cd tests/peers && go run ./yamlvec ../vectors/yaml
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"unicode/utf8"
+
+	jsonpatch "gopkg.in/evanphx/json-patch.v4"
+	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
+	"sigs.k8s.io/yaml"
+)
+
+type vector struct {
+	Name  string   `json:"name"`
+	Op    string   `json:"op"`
+	In    string   `json:"in"`
+	InB64 string   `json:"in_b64,omitempty"`
+	Out   *string  `json:"out,omitempty"`
+	Err   *string  `json:"err,omitempty"`
+	SOut  *string  `json:"strict_out,omitempty"`
+	SErr  *string  `json:"strict_err,omitempty"`
+	Docs  []string `json:"docs,omitempty"`
+	Patch string   `json:"patch,omitempty"`
+	Pfx   string   `json:"prefix,omitempty"`
+	// Go's own output varies between runs (go-yaml sorts keys taken in random map order with a
+	// comparison that is not transitive for some digit/punctuation mixes): every output seen.
+	Nondet bool     `json:"nondeterministic,omitempty"`
+	Outs   []string `json:"outs,omitempty"`
+	Ind   string   `json:"indent,omitempty"`
+}
+
+var vectors []vector
+
+func sp(s string) *string { return &s }
+
+func setIn(v *vector, in string) {
+	if utf8.ValidString(in) {
+		v.In = in
+	} else {
+		v.InB64 = base64.StdEncoding.EncodeToString([]byte(in))
+	}
+}
+
+func y2j(name, in string) {
+	v := vector{Name: name, Op: "y2j"}
+	setIn(&v, in)
+	if out, err := yaml.YAMLToJSON([]byte(in)); err != nil {
+		v.Err = sp(err.Error())
+	} else {
+		v.Out = sp(string(out))
+	}
+	if out, err := yaml.YAMLToJSONStrict([]byte(in)); err != nil {
+		v.SErr = sp(err.Error())
+	} else {
+		v.SOut = sp(string(out))
+	}
+	vectors = append(vectors, v)
+}
+
+func j2y(name, in string) {
+	v := vector{Name: name, Op: "j2y", In: in}
+	if out, err := yaml.JSONToYAML([]byte(in)); err != nil {
+		v.Err = sp(err.Error())
+	} else {
+		v.Out = sp(string(out))
+		seen := map[string]bool{string(out): true}
+		v.Outs = []string{string(out)}
+		for i := 0; i < 200; i++ {
+			o, _ := yaml.JSONToYAML([]byte(in))
+			if !seen[string(o)] {
+				seen[string(o)] = true
+				v.Outs = append(v.Outs, string(o))
+			}
+		}
+		if len(v.Outs) > 1 {
+			v.Nondet = true
+			sortStrings(v.Outs)
+		} else {
+			v.Outs = nil
+		}
+	}
+	vectors = append(vectors, v)
+}
+
+// yaml -> json -> yaml: the round trip kubeadm does when it reads and prints a config.
+func roundtrip(name, in string) {
+	j, err := yaml.YAMLToJSON([]byte(in))
+	if err != nil {
+		panic(err)
+	}
+	y2j(name, in)
+	j2y(name+"/back", string(j))
+}
+
+func split(name, in string) {
+	v := vector{Name: name, Op: "split", In: in}
+	r := utilyaml.NewYAMLReader(bufio.NewReader(bytes.NewBufferString(in)))
+	docs := []string{}
+	for {
+		b, err := r.Read()
+		if err == io.EOF {
+			break
+		} else if err != nil {
+			v.Err = sp(err.Error())
+			break
+		}
+		if len(b) == 0 {
+			break
+		}
+		docs = append(docs, string(b))
+	}
+	if v.Err == nil {
+		v.Docs = docs
+	}
+	vectors = append(vectors, v)
+}
+
+func jindent(name, in, prefix, indent string) {
+	var obj interface{}
+	if err := json.Unmarshal([]byte(in), &obj); err != nil {
+		panic(fmt.Sprintf("%s: %v", name, err))
+	}
+	out, err := json.MarshalIndent(obj, prefix, indent)
+	if err != nil {
+		panic(err)
+	}
+	vectors = append(vectors, vector{Name: name, Op: "jindent", In: in, Pfx: prefix, Ind: indent, Out: sp(string(out))})
+	out, err = json.Marshal(obj)
+	if err != nil {
+		panic(err)
+	}
+	vectors = append(vectors, vector{Name: name + "/compact", Op: "jcompact", In: in, Out: sp(string(out))})
+}
+
+func merge(name, target, patch string) {
+	out, err := jsonpatch.MergePatch([]byte(target), []byte(patch))
+	if err != nil {
+		panic(fmt.Sprintf("%s: %v", name, err))
+	}
+	// Normalise through encoding/json: sorted keys, compact.
+	var obj interface{}
+	if err := json.Unmarshal(out, &obj); err != nil {
+		panic(err)
+	}
+	out, _ = json.Marshal(obj)
+	vectors = append(vectors, vector{Name: name, Op: "merge", In: target, Patch: patch, Out: sp(string(out))})
+}
+
+// Plain scalars, each tried as a value, as a key and in a flow sequence.
+var scalars = []string{
+	"", "~", "null", "Null", "NULL", "nULL", "true", "True", "TRUE", "tRUE", "false", "False", "FALSE",
+	"yes", "Yes", "YES", "yEs", "no", "No", "NO", "on", "On", "ON", "off", "Off", "OFF",
+	"y", "Y", "n", "N", "t", "f", "0", "1", "-1", "+1", "007", "0o17", "0O17", "017", "08", "0x1F",
+	"0X1f", "0xG", "-0x10", "0b1010", "-0b101", "0b2", "1_000", "1__0", "_1", "1_", "9223372036854775807",
+	"9223372036854775808", "-9223372036854775808", "-9223372036854775809", "18446744073709551615",
+	"18446744073709551616", "123456789012345678901234567890", "1.5", "-1.5", "+1.5", "1.", ".5",
+	"-.5", "1e3", "1E3", "1e+3", "1e-3", "1.0", "1.0e10", "6.02e23", "1e21", "1e20", "1e-7",
+	"0.000001", "1.2.3", "1e", "e3", ".inf", ".Inf", ".INF", "+.inf", "-.inf", "-.Inf", ".nan",
+	".NaN", "inf", "nan", "Infinity", "1:20", "190:20:30", "1:2:3.5", "2001-12-14", "2001-12-14t21:59:43.10-05:00",
+	"2001-12-14 21:59:43.10", "2002-12-14T21:59:43Z", "2026-1-2", "1234-56", "v1", "1.23.0", "10.96.0.0/12",
+	"192.168.0.1", "6443", "0.0.0.0", "::1", "fe80::1", "a b", "a  b", "foo#bar", "foo #bar", "a:b",
+	"http://example.com:8080/path", "-", "--", "-a", "?", "?a", "!", "&a", "*", "@", "`", "%",
+	"<<", "=", "'", "\"", "a'b", "a\"b", "10m0s", "2h", "kubeadm-token", "abcdef.0123456789abcdef",
+	"é", "日本語", "emoji 🙂", "Ünïcödé", "1e400", "-1e400", "0.1", "3.14159265358979323846",
+	"1.7976931348623157e308", "5e-324", "4.9e-324", "100000000000000000000", "1000000", "1e6", "0.0", "-0", "-0.0",
+}
+
+// Strings for the JSON -> YAML direction (each as a value and as a key).
+var jstrings = []string{
+	"", " ", "  ", "a", " a", "a ", "a b", "a\nb", "a\n", "a\n\n", "\n", "\na", "a\n b", "a \nb", " a\nb",
+	"a\tb", "\t", "a\rb", "a\r\nb", "a\u0000b", "\u0007", "\u007f", "\u0085", "\u00a0", "\u2028", "\u2029",
+	"\ufeff", "\ufffe", "é", "日本語", "🙂", "a🙂b", "true", "false", "yes", "no", "on", "off", "y", "n", "Y",
+	"null", "~", "Null", "1", "-1", "1.5", "1e3", ".inf", ".nan", "0x1F", "0o17", "0b101", "1_000", "1:20",
+	"190:20:30", "2001-12-14", "2001-12-14 21:59:43.10", "2026-1-2", "1234-56", "-", "--", "---", "---a",
+	"...", "- a", "-a", "? a", "?a", ": a", ":a", "a:", "a: b", "a:b", "a #b", "a#b", "#a", "&a", "*a",
+	"!a", "|a", ">a", "'a", "\"a", "%a", "@a", "`a", "{a", "}a", "[a", "]a", ",a", "a,b", "a[b]", "a{b}",
+	"<<", "=", "'", "\"", "\\", "a\\b", "<>&", "http://example.com:8080/p?q=1#f", "10.96.0.0/12",
+	"/etc/kubernetes/pki", "registry.k8s.io/pause:3.10", "--port=6443", "a'b", "a\"b",
+	"sha256:abcdef0123456789", "abcdef.0123456789abcdef", "line1\nline2\nline3\n",
+	"  leading\nspaces", "trailing  \nspaces", "tab\tin\nblock", "multi\n\n\nblank", "end\n\n\n",
+	"#comment\nnext", "- item\n- item2\n", "  indented\n", "\n\nleading newlines",
+	strings.Repeat("word ", 30), strings.Repeat("x", 100), strings.Repeat("ab ", 40) + "end",
+	"short words then a very long token " + strings.Repeat("y", 90) + " and more words after it here",
+	strings.Repeat("long line with spaces ", 6) + "\nsecond line " + strings.Repeat("z ", 50),
+	strings.Repeat("日本語 ", 40), "a  b  c", "a   " + strings.Repeat("b ", 45),
+	"ends with space " + strings.Repeat("q ", 40) + " ", strings.Repeat("a\\ ", 40),
+	"-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n",
+}
+
+func main() {
+	if len(os.Args) != 2 {
+		fmt.Fprintln(os.Stderr, "usage: yamlvec <outdir>")
+		os.Exit(2)
+	}
+	outdir := os.Args[1]
+
+	for i, s := range scalars {
+		y2j(fmt.Sprintf("scalar-value-%03d", i), "v: "+s+"\n")
+		y2j(fmt.Sprintf("scalar-key-%03d", i), s+": v\n")
+		y2j(fmt.Sprintf("scalar-flow-%03d", i), "["+s+"]\n")
+		y2j(fmt.Sprintf("scalar-single-%03d", i), "v: '"+strings.ReplaceAll(s, "'", "''")+"'\n")
+	}
+	for i, s := range jstrings {
+		b, _ := json.Marshal(s)
+		j2y(fmt.Sprintf("string-value-%03d", i), `{"v":`+string(b)+`}`)
+		j2y(fmt.Sprintf("string-key-%03d", i), `{`+string(b)+`:1}`)
+		j2y(fmt.Sprintf("string-item-%03d", i), `{"l":[`+string(b)+`]}`)
+		// the emitted YAML must read back to the same JSON
+		if y, err := yaml.JSONToYAML([]byte(`{"v":` + string(b) + `}`)); err == nil {
+			y2j(fmt.Sprintf("string-back-%03d", i), string(y))
+		}
+	}
+
+	// Documents and structure.
+	docs := map[string]string{
+		"empty":             "",
+		"blank":             "\n\n",
+		"comment-only":      "# nothing\n",
+		"doc-start":         "---\na: 1\n",
+		"doc-end":           "a: 1\n...\n",
+		"two-docs":          "a: 1\n---\nb: 2\n",
+		"bare-scalar":       "hello\n",
+		"bare-int":          "42\n",
+		"bare-seq":          "- a\n- b\n",
+		"nested":            "a:\n  b:\n    c: [1, 2, {d: e}]\n  f: {}\n  g: []\n",
+		"seq-of-maps":       "- name: a\n  value: 1\n- name: b\n  value: [x, y]\n",
+		"indented-seq":      "a:\n  - 1\n  - 2\nb:\n- 3\n",
+		"flow-map":          "{a: 1, b: [2, 3], c: {d: null}}\n",
+		"json-input":        `{"kind":"Pod","apiVersion":"v1","spec":{"containers":[{"name":"c","args":["--x=1"]}]}}`,
+		"literal":           "a: |\n  line1\n  line2\nb: x\n",
+		"literal-keep":      "a: |+\n  line1\n\nb: x\n",
+		"literal-strip":     "a: |-\n  line1\n  line2\n",
+		"folded":            "a: >\n  folded\n  text\n\n  para\n",
+		"folded-strip":      "a: >-\n  one\n  two\n",
+		"double-escapes":    "a: \"tab\\there\\nnl \\u00e9 \\x41 \\\\ \\\" \\/\"\n",
+		"single-escape":     "a: 'it''s'\n",
+		"multiline-plain":   "a: one\n  two\n  three\n",
+		"multiline-quoted":  "a: \"one\n  two\"\n",
+		"anchors":           "base: &b {x: 1, y: 2}\nuse: *b\nlist: [*b, *b]\n",
+		"anchor-scalar":     "a: &s hello\nb: *s\n",
+		"merge":             "base: &b {x: 1, y: 2}\nderived:\n  <<: *b\n  y: 3\n  z: 4\n",
+		"merge-before":      "base: &b {x: 1, y: 2}\nderived:\n  y: 3\n  <<: *b\n",
+		"merge-list":        "a: &a {x: 1}\nb: &b {x: 2, y: 2}\nc:\n  <<: [*a, *b]\n",
+		"merge-inline":      "c:\n  <<: {x: 1}\n  y: 2\n",
+		"merge-bad":         "a: &a [1]\nc:\n  <<: *a\n",
+		"merge-scalar":      "c:\n  <<: 1\n",
+		"merge-quoted":      "c:\n  '<<': 1\n",
+		"unknown-anchor":    "a: *nope\n",
+		"recursive-anchor":  "a: &a [*a]\n",
+		"dup-key":           "a: 1\nb: 2\na: 3\n",
+		"dup-key-nested":    "x:\n  foo: 1\n  bar: 2\n  foo: 3\n",
+		"dup-key-int":       "1: a\n1: b\n",
+		"dup-key-num-str":   "1: a\n\"1\": b\n",
+		"dup-key-null":      "~: a\nnull: b\n",
+		"dup-key-bool":      "true: a\nyes: b\n",
+		"dup-key-float":     "1.5: a\n1.5: b\n",
+		"dup-in-list":       "- a: 1\n  a: 2\n",
+		"dup-two":           "a: 1\na: 2\nb: 1\nb: 2\n",
+		"dup-merge":         "base: &b {x: 1}\nd:\n  x: 0\n  <<: *b\n",
+		"null-key":          "~: a\n",
+		"null-key-empty":    "? \n: a\n",
+		"seq-key":           "[1, 2]: a\n",
+		"map-key":           "{a: 1}: b\n",
+		"complex-key":       "? a\n: b\n",
+		"float-key":         "1.5: a\n0.1: b\n1e3: c\n1e7: d\n.inf: e\n-.inf: f\n.nan: g\n3.14159265358979: h\n",
+		"bool-keys":         "true: a\nno: b\non: c\n",
+		"int-keys":          "1: a\n-2: b\n0x10: c\n9223372036854775807: d\n18446744073709551615: e\n",
+		"tags":              "a: !!str 123\nb: !!int \"42\"\nc: !!float 1\nd: !!bool yes\ne: !!null ''\nf: !custom x\n",
+		"tag-bad-int":       "a: !!int abc\n",
+		"tag-binary":        "a: !!binary aGVsbG8=\n",
+		"tag-binary-bad":    "a: !!binary '@@@'\n",
+		"tag-float-int":     "a: !!float 3\n",
+		"tag-timestamp":     "a: !!timestamp 2001-12-14\n",
+		"tag-seq":           "a: !!seq [1]\n",
+		"tag-map":           "a: !!map {b: 1}\n",
+		"tag-str-seq":       "a: !!str [1]\n",
+		"directive":         "%YAML 1.1\n---\na: 1\n",
+		"tab-indent":        "a:\n\tb: 1\n",
+		"bad-mapping":       "a: b: c\n",
+		"bad-mapping-3":     "a: 1\nb: 2\nc: d: e\n",
+		"bad-indent":        "a:\n  b: 1\n c: 2\n",
+		"bad-seq":           "a:\n- 1\n  - 2\n",
+		"unclosed-flow":     "a: [1, 2\n",
+		"unclosed-map":      "a: {b: 1\n",
+		"unclosed-quote":    "a: \"abc\n",
+		"unclosed-single":   "a: 'abc\n",
+		"bad-escape":        "a: \"\\q\"\n",
+		"bad-alias-char":    "a: *\n",
+		"block-in-flow":     "[a: - b]\n",
+		"only-colon":        ":\n",
+		"key-no-value":      "a:\n",
+		"keys-no-value":     "a:\nb:\n",
+		"question-key":      "? |\n  multi\n  line\n: v\n",
+		"crlf":              "a: 1\r\nb: two\r\n",
+		"bom":               "\ufeffa: 1\n",
+		"nul-char":          "a: \x00\n",
+		"invalid-utf8":      "a: \xff\xfe\n",
+		"control-char":      "a: \x01\n",
+		"deep-flow":         strings.Repeat("[", 50) + strings.Repeat("]", 50) + "\n",
+		"long-string":       "a: " + strings.Repeat("long ", 40) + "\n",
+		"comment-after":     "a: 1 # one\nb: \"x\" # two\n",
+		"hash-in-value":     "a: b#c\n",
+		"colon-in-value":    "a: b:c\n",
+		"url":               "server: https://1.2.3.4:6443\n",
+		"empty-values":      "a: ''\nb: \"\"\nc:\nd: ~\n",
+		"seq-nulls":         "- \n- ~\n-\n",
+		"unicode-keys":      "ключ: значение\n日本: 語\n",
+		"escaped-unicode":   "a: \"\\u2028\\u2029<>&\"\n",
+		"html-chars":        "a: <b>&amp;</b>\n",
+		"many-types":        "s: str\ni: 1\nf: 1.5\nb: true\nn: null\nl: [1, two, 3.0]\nm: {k: v}\n",
+		"mixed-indent-seq":  "a:\n    - b\n    -   c: 1\n        d: 2\n",
+		"yaml-in-string":    "a: \"b: c\"\n",
+		"big-list":          "[" + strings.Repeat("1, ", 200) + "1]\n",
+		"anchor-on-map":     "a: &m\n  b: 1\nc: *m\n",
+		"alias-as-key":      "a: &k key\n*k : v\n",
+		"flow-trailing":     "[1, 2, ]\n",
+		"flow-map-empty-v":  "{a, b: }\n",
+		"duplicate-anchor":  "a: &x 1\nb: &x 2\nc: *x\n",
+		"document-markers":  "---\na: 1\n...\n---\nb: 2\n",
+		"scalar-doc-start":  "--- text\n",
+		"seq-in-seq":        "- - a\n  - b\n- - c\n",
+		"tilde-key-seq":     "a: [~, null, '', \"\"]\n",
+		"spaces-end":        "a: b   \n",
+		"plain-with-quote":  "a: it's\n",
+		"quoted-key":        "\"a b\": 1\n'c': 2\n",
+		"number-like-keys":  "010: a\n0o10: b\n1_0: c\n",
+	}
+	names := make([]string, 0, len(docs))
+	for k := range docs {
+		names = append(names, k)
+	}
+	sortStrings(names)
+	for _, k := range names {
+		y2j("doc-"+k, docs[k])
+	}
+
+	// JSON -> YAML structures and numbers.
+	jdocs := map[string]string{
+		"null":            `null`,
+		"true":            `true`,
+		"int":             `42`,
+		"neg":             `-7`,
+		"string":          `"hi"`,
+		"empty-string":    `""`,
+		"empty-obj":       `{}`,
+		"empty-arr":       `[]`,
+		"arr":             `[1,"a",null,true,1.5,{},[]]`,
+		"nested":          `{"a":{"b":{"c":[1,{"d":[[]]}]}},"e":[{"f":1,"g":[1,2]},[3,[4]]]}`,
+		"seq-of-seq":      `[[1,2],[3],[]]`,
+		"seq-of-maps":     `{"l":[{"a":1,"b":2},{"c":{"d":1}}]}`,
+		"floats":          `{"a":1.0,"b":1.5,"c":1e3,"d":1e21,"e":1e-7,"f":0.000001,"g":123456789.123,"h":1e6,"i":100000000000000000000,"j":-0.0,"k":0.1,"l":3.14159265358979323846,"m":1e300,"n":5e-324}`,
+		"ints":            `{"a":0,"b":-1,"c":9223372036854775807,"d":-9223372036854775808,"e":18446744073709551615,"f":123456789012345678901234567890}`,
+		"key-order":       `{"b":1,"a":2,"A":3,"_":4,"1":5,"10":6,"2":7,"a10":8,"a2":9,"a1":10,"aa":11,"a-b":12,"a.b":13,"Z":14,"z":15,"é":16,"日":17,"a01":18,"a001":19,"a1b":20,"a01b":21,"":22," ":23,"a0":24,"a00":25,"x9y":26,"x10y":27,"x09y":28,"apiVersion":29,"kind":30,"metadata":31}`,
+		"key-order-nums":  `{"v1":1,"v10":1,"v2":1,"v1beta1":1,"v1alpha2":1,"v1beta10":1,"v1beta2":1,"k8s":1,"k3s":1,"10.0.0.1":1,"10.0.0.10":1,"10.0.0.2":1,"0":1,"00":1,"007":1,"7":1,"1a":1,"1b":1,"a1":1,"a 1":1,"a_1":1}`,
+		"key-order-mixed": `{"ab":1,"aB":1,"Ab":1,"AB":1,"a":1,"b":1,"-a":1,"/a":1,"~a":1,"ä":1,"α":1,"ωa":1,"9":1,"99":1,"9a":1}`,
+		"html":            `{"a":"<script>&","b":"\u2028"}`,
+		"deep":            `{"a":` + strings.Repeat(`{"b":`, 20) + `1` + strings.Repeat(`}`, 20) + `}`,
+		"list-in-list-in-map": `{"a":[[1,2],[{"b":[3]}]]}`,
+		"map-with-empty":  `{"a":{},"b":[],"c":"","d":null,"e":[{}],"f":[[]],"g":{"h":{}}}`,
+		"long-key":        `{"` + strings.Repeat("k", 130) + `":1}`,
+		"long-key-spaces": `{"` + strings.Repeat("key word ", 15) + `":1}`,
+		"multiline-key":   `{"a\nb":1}`,
+		"dup-keys":        `{"a":1,"a":2}`,
+		"bad-json":        `{"a":}`,
+	}
+	names = names[:0]
+	for k := range jdocs {
+		names = append(names, k)
+	}
+	sortStrings(names)
+	for _, k := range names {
+		j2y("json-"+k, jdocs[k])
+	}
+
+	// Round trips of real Kubernetes documents, when the reference kubeadm is built.
+	kubeadm := "/var/cache/ckubeadm/peers/k8s-v1.37.2/kubeadm"
+	for _, args := range [][]string{
+		{"config", "print", "init-defaults", "--component-configs", "KubeletConfiguration,KubeProxyConfiguration"},
+		{"config", "print", "join-defaults"},
+		{"config", "print", "reset-defaults"},
+		{"config", "print", "upgrade-defaults"},
+	} {
+		out, err := exec.Command(kubeadm, args...).Output()
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "skipping kubeadm %v: %v\n", args, err)
+			continue
+		}
+		name := "kubeadm-" + args[2]
+		split(name, string(out))
+		r := utilyaml.NewYAMLReader(bufio.NewReader(bytes.NewReader(out)))
+		for i := 0; ; i++ {
+			b, err := r.Read()
+			if err != nil {
+				break
+			}
+			roundtrip(fmt.Sprintf("%s-doc%d", name, i), string(b))
+		}
+	}
+	roundtrip("manifest-like", `apiVersion: v1
+kind: Pod
+metadata:
+  annotations:
+    kubeadm.kubernetes.io/kube-apiserver.advertise-address.endpoint: 10.0.0.1:6443
+  creationTimestamp: null
+  labels:
+    component: kube-apiserver
+    tier: control-plane
+  name: kube-apiserver
+  namespace: kube-system
+spec:
+  containers:
+  - command:
+    - kube-apiserver
+    - --advertise-address=10.0.0.1
+    - --allow-privileged=true
+    image: registry.k8s.io/kube-apiserver:v1.37.2
+    livenessProbe:
+      failureThreshold: 8
+      httpGet:
+        host: 10.0.0.1
+        path: /livez
+        port: probe-port
+        scheme: HTTPS
+      initialDelaySeconds: 10
+      periodSeconds: 10
+      timeoutSeconds: 15
+    name: kube-apiserver
+    resources:
+      requests:
+        cpu: 250m
+    volumeMounts:
+    - mountPath: /etc/ssl/certs
+      name: ca-certs
+      readOnly: true
+  hostNetwork: true
+  priority: 2000001000
+  priorityClassName: system-node-critical
+  securityContext:
+    seccompProfile:
+      type: RuntimeDefault
+  volumes:
+  - hostPath:
+      path: /etc/ssl/certs
+      type: DirectoryOrCreate
+    name: ca-certs
+status: {}
+`)
+
+	// Document splitting (kubeadm's SplitConfigDocuments reader).
+	splits := map[string]string{
+		"empty":           "",
+		"one":             "a: 1\n",
+		"one-no-nl":       "a: 1",
+		"two":             "a: 1\n---\nb: 2\n",
+		"leading-sep":     "---\na: 1\n",
+		"trailing-sep":    "a: 1\n---\n",
+		"double-sep":      "a: 1\n---\n---\nb: 2\n",
+		"sep-comment":     "a: 1\n--- # comment\nb: 2\n",
+		"sep-spaces":      "a: 1\n---   \nb: 2\n",
+		"sep-text":        "a: 1\n--- b: 2\n",
+		"sep-dashes":      "a: 1\n----\nb: 2\n",
+		"sep-indented":    "a: 1\n ---\nb: 2\n",
+		"sep-in-string":   "a: |\n  ---\nb: 2\n",
+		"dots":            "a: 1\n...\nb: 2\n",
+		"crlf":            "a: 1\r\n---\r\nb: 2\r\n",
+		"comment-doc":     "# c\n---\na: 1\n",
+		"blank-doc":       "\n---\na: 1\n",
+		"only-seps":       "---\n---\n",
+		"no-trailing-nl":  "a: 1\n---\nb: 2",
+		"sep-tab-comment": "a: 1\n---\t#x\nb: 2\n",
+		"cr-only":         "a: 1\rb: 2\n",
+		"long-line":       "a: " + strings.Repeat("x", 5000) + "\n---\nb: 2\n",
+	}
+	names = names[:0]
+	for k := range splits {
+		names = append(names, k)
+	}
+	sortStrings(names)
+	for _, k := range names {
+		split("split-"+k, splits[k])
+	}
+
+	// encoding/json MarshalIndent.
+	jindent("obj", `{"b":1,"a":[1,2,{"c":null}],"e":{},"f":[],"g":"x"}`, "", "  ")
+	jindent("prefix", `{"a":[1,{"b":2}]}`, ">", "\t")
+	jindent("scalar", `"<a>&\u2028\u2029"`, "", "  ")
+	jindent("escapes", `["\u0000\u0001\u001f\"\\/\b\f\n\r\t","\u007f","é","🙂"]`, "", "    ")
+	jindent("numbers", `[0,-1,1.5,1e21,1e20,1e-7,0.000001,123456789,1e-6,-0.0,0.1,3.0,1e300,5e-324,9007199254740992]`, "", " ")
+	jindent("empty", `{"a":{},"b":[],"c":[{}]}`, "", "  ")
+	jindent("nested", `{"a":{"b":{"c":{"d":[[[]]]}}}}`, "", "  ")
+	jindent("bools", `[true,false,null]`, "", "  ")
+
+	// RFC 7386 merge patch (the examples of its appendix A, and a few more).
+	merge("rfc-1", `{"a":"b"}`, `{"a":"c"}`)
+	merge("rfc-2", `{"a":"b"}`, `{"b":"c"}`)
+	merge("rfc-3", `{"a":"b"}`, `{"a":null}`)
+	merge("rfc-4", `{"a":"b","b":"c"}`, `{"a":null}`)
+	merge("rfc-5", `{"a":["b"]}`, `{"a":"c"}`)
+	merge("rfc-6", `{"a":"c"}`, `{"a":["b"]}`)
+	merge("rfc-7", `{"a":{"b":"c"}}`, `{"a":{"b":"d","c":null}}`)
+	merge("rfc-8", `{"a":[{"b":"c"}]}`, `{"a":[1]}`)
+	merge("rfc-9", `{"e":null}`, `{"a":1}`)
+	merge("rfc-10", `{}`, `{"a":{"bb":{"ccc":null}}}`)
+	merge("deep", `{"spec":{"containers":[{"name":"a"}],"x":{"y":1,"z":2}}}`, `{"spec":{"x":{"y":null,"w":3}}}`)
+
+	sortVectors()
+	f, err := os.Create(filepath.Join(outdir, "vectors.json"))
+	if err != nil {
+		panic(err)
+	}
+	enc := json.NewEncoder(f)
+	enc.SetIndent("", " ")
+	if err := enc.Encode(vectors); err != nil {
+		panic(err)
+	}
+	f.Close()
+	fmt.Printf("%d vectors\n", len(vectors))
+}
+
+func sortStrings(s []string) {
+	for i := 1; i < len(s); i++ {
+		for j := i; j > 0 && s[j] < s[j-1]; j-- {
+			s[j], s[j-1] = s[j-1], s[j]
+		}
+	}
+}
+
+func sortVectors() {}
