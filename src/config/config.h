@@ -17,11 +17,27 @@
 
 #include <jansson.h>
 
+#include "config/types.h"
 #include "util/strbuf.h"
 
-struct init_config;  /* InitConfiguration + ClusterConfiguration + component configs */
-struct join_config;  /* JoinConfiguration */
-struct reset_config; /* ResetConfiguration */
+/* InitConfiguration + ClusterConfiguration + component configs, defaulted and validated. */
+struct init_config {
+	struct cfg_init_configuration init;
+	struct cfg_cluster_configuration cluster;
+	json_t *kubelet;   /* KubeletConfiguration as kubeadm marshals it (defaulted) */
+	json_t *kubeproxy; /* KubeProxyConfiguration (defaulted) */
+	char *ci_image_repository;   /* set for ci/ versions with the default repository */
+	char *ci_kubernetes_version; /* "ci/<version>" for ci/ versions */
+};
+struct join_config {
+	struct cfg_join_configuration join;
+};
+struct reset_config {
+	struct cfg_reset_configuration reset;
+};
+struct upgrade_config {
+	struct cfg_upgrade_configuration upgrade;
+};
 
 enum config_defaults {
 	CONFIG_DEFAULTS_INIT,
@@ -62,3 +78,46 @@ struct init_config *config_init_free(struct init_config *c);
  * list`): an owned NULL-terminated vector.
  */
 char **config_images(const struct init_config *c);
+
+/* Options of the loaders (kubeadm's LoadOrDefaultConfigurationOptions). */
+struct config_load_options {
+	bool allow_experimental;
+	bool skip_cri_detect;
+};
+
+/*
+ * As config_load_init, with kubeadm's options (config images list skips CRI detection).
+ * path NULL: the defaulted configuration (DefaultedInitConfiguration).
+ */
+int config_load_init_opts(const char *path, json_t *overrides,
+			  const struct config_load_options *opts, struct init_config **ret);
+/* Parses an init configuration from memory (BytesToInitConfiguration). */
+int config_init_from_bytes(const char *data, size_t len, json_t *overrides,
+			   const struct config_load_options *opts, struct init_config **ret);
+
+/* Join/reset/upgrade: loaded from path (NULL: defaults), overrides merged, defaulted, validated. */
+int config_load_join(const char *path, json_t *overrides, const struct config_load_options *opts,
+		     struct join_config **ret);
+struct join_config *config_join_free(struct join_config *c);
+int config_load_reset(const char *path, json_t *overrides,
+		      const struct config_load_options *opts, struct reset_config **ret);
+struct reset_config *config_reset_free(struct reset_config *c);
+int config_load_upgrade(const char *path, json_t *overrides,
+			const struct config_load_options *opts, struct upgrade_config **ret);
+struct upgrade_config *config_upgrade_free(struct upgrade_config *c);
+
+/*
+ * `config images list -o json|yaml`: the images as kubeadm's output API object
+ * (output.kubeadm.k8s.io/v1alpha3 Images), appended to out in kubeadm's format.
+ * format: "text", "json" or "yaml".
+ */
+int config_images_print(const struct init_config *c, const char *format, struct strbuf *out);
+
+/* The v1beta4 documents of an init configuration (InitConfiguration---ClusterConfiguration). */
+int config_init_marshal(const struct init_config *c, struct strbuf *out);
+
+/* The images of a ClusterConfiguration, individually (images.go). Owned strings. */
+char *config_image_kubernetes(const struct init_config *c, const char *component);
+char *config_image_etcd(const struct init_config *c);
+char *config_image_coredns(const struct init_config *c);
+char *config_image_pause(const struct init_config *c);

@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * KubeletConfiguration (kubelet.config.k8s.io/v1beta1) and KubeProxyConfiguration
+ * (kubeproxy.config.k8s.io/v1alpha1) kept as json_t, with the defaults kubeadm applies
+ * (componentconfigs/kubelet.go, kubeproxy.go).
+ */
+#pragma once
+
+#include <jansson.h>
+
+#include "config/types.h"
+
+#define KUBELET_GROUP "kubelet.config.k8s.io"
+#define KUBELET_VERSION "v1beta1"
+#define KUBEPROXY_GROUP "kubeproxy.config.k8s.io"
+#define KUBEPROXY_VERSION "v1alpha1"
+
+/*
+ * The document as kubeadm marshals it: the user's fields (may be NULL) laid over the
+ * zero-valued Go struct, apiVersion and kind set. Owned.
+ */
+json_t *cc_kubelet_new(const json_t *user);
+json_t *cc_kubeproxy_new(const json_t *user);
+
+/* kubeletConfig.Default / kubeProxyConfig.Default (warnings as kubeadm's). */
+void cc_kubelet_default(json_t *kc, const struct cfg_cluster_configuration *cluster);
+void cc_kubeproxy_default(json_t *kp, const struct cfg_cluster_configuration *cluster,
+			  const struct cfg_api_endpoint *endpoint);

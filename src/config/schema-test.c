@@ -1,0 +1,171 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include "util/testing.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include "config/config.h"
+#include "config/types.h"
+#include "config/validation.h"
+#include "util/error.h"
+#include "util/strv.h"
+#include "util/xalloc.h"
+
+static json_t *load(const char *s)
+{
+	json_error_t e;
+	json_t *j = json_loads(s, 0, &e);
+	assert_non_null(j);
+	return j;
+}
+
+static void test_decode_unknown_fields(void **state)
+{
+	json_t *j = load("{\"x\":1,\"networking\":{\"foo\":\"bar\",\"podSubnet\":\"10.244.0.0/16\"},"
+			 "\"apiServer\":{\"extraArgs\":[{\"name\":\"a\",\"value\":\"b\",\"c\":1}]}}");
+	struct cfg_cluster_configuration c = { 0 };
+	char **unknown = NULL;
+	assert_int_equal(cfg_decode(&cfg_type_cluster_configuration, j, &c, &unknown), 0);
+	assert_int_equal(strv_length(unknown), 3);
+	assert_string_equal(unknown[0], "unknown field \"apiServer.extraArgs[0].c\"");
+	assert_string_equal(unknown[1], "unknown field \"networking.foo\"");
+	assert_string_equal(unknown[2], "unknown field \"x\"");
+	assert_string_equal(c.networking.pod_subnet, "10.244.0.0/16");
+	assert_int_equal(c.api_server.c.extra_args.n, 1);
+	strv_free(unknown);
+	cfg_release(&cfg_type_cluster_configuration, &c);
+	json_decref(j);
+}
+
+static void test_decode_type_errors(void **state)
+{
+	struct cfg_init_configuration c = { 0 };
+	json_t *j = load("{\"localAPIEndpoint\":{\"bindPort\":99999999999}}");
+	assert_int_equal(cfg_decode(&cfg_type_init_configuration, j, &c, NULL), -EINVAL);
+	assert_string_equal(error_message(-EINVAL),
+			    "json: cannot unmarshal number 99999999999 into Go struct field "
+			    "APIEndpoint.localAPIEndpoint.bindPort of type int32");
+	json_decref(j);
+	cfg_release(&cfg_type_init_configuration, &c);
+
+	j = load("{\"bootstrapTokens\":[{\"token\":\"abcdef.0123456789abcdefx\"}]}");
+	assert_int_equal(cfg_decode(&cfg_type_init_configuration, j, &c, NULL), -EINVAL);
+	assert_string_equal(error_message(-EINVAL),
+			    "the bootstrap token \"abcdef.0123456789abcdefx\" was not of the form "
+			    "\"\\\\A([a-z0-9]{6})\\\\.([a-z0-9]{16})\\\\z\"");
+	json_decref(j);
+	cfg_release(&cfg_type_init_configuration, &c);
+
+	struct cfg_cluster_configuration cc = { 0 };
+	j = load("{\"networking\":{\"serviceSubnet\":1}}");
+	assert_int_equal(cfg_decode(&cfg_type_cluster_configuration, j, &cc, NULL), -EINVAL);
+	assert_string_equal(error_message(-EINVAL),
+			    "json: cannot unmarshal number into Go struct field "
+			    "Networking.networking.serviceSubnet of type string");
+	json_decref(j);
+	cfg_release(&cfg_type_cluster_configuration, &cc);
+}
+
+static void test_default_encode(void **state)
+{
+	struct cfg_upgrade_configuration u = { 0 };
+	cfg_default_upgrade(&u);
+	json_t *j = cfg_encode(&cfg_type_upgrade_configuration, &u);
+	char *s = json_dumps(j, JSON_SORT_KEYS | JSON_COMPACT);
+	assert_string_equal(
+		s, "{\"apply\":{\"certificateRenewal\":true,\"etcdUpgrade\":true,\"imagePullPolicy\":"
+		   "\"IfNotPresent\",\"imagePullSerial\":true},\"diff\":{},\"node\":{"
+		   "\"certificateRenewal\":true,\"etcdUpgrade\":true,\"imagePullPolicy\":"
+		   "\"IfNotPresent\",\"imagePullSerial\":true},\"plan\":{\"etcdUpgrade\":true},"
+		   "\"timeouts\":{\"controlPlaneComponentHealthCheck\":\"4m0s\",\"discovery\":"
+		   "\"5m0s\",\"etcdAPICall\":\"2m0s\",\"kubeletHealthCheck\":\"4m0s\","
+		   "\"kubernetesAPICall\":\"1m0s\",\"tlsBootstrap\":\"5m0s\",\"upgradeManifests\":"
+		   "\"5m0s\"}}");
+	free(s);
+	json_decref(j);
+	cfg_release(&cfg_type_upgrade_configuration, &u);
+
+	struct cfg_cluster_configuration c = { 0 };
+	cfg_default_cluster(&c);
+	j = cfg_encode(&cfg_type_cluster_configuration, &c);
+	s = json_dumps(j, JSON_SORT_KEYS | JSON_COMPACT);
+	assert_string_equal(
+		s, "{\"apiServer\":{},\"caCertificateValidityPeriod\":\"87600h0m0s\","
+		   "\"certificateValidityPeriod\":\"8760h0m0s\",\"certificatesDir\":"
+		   "\"/etc/kubernetes/pki\",\"clusterName\":\"kubernetes\",\"controllerManager\":{},"
+		   "\"dns\":{},\"encryptionAlgorithm\":\"RSA-2048\",\"etcd\":{\"local\":{\"dataDir\":"
+		   "\"/var/lib/etcd\"}},\"imageRepository\":\"registry.k8s.io\",\"kubernetesVersion\":"
+		   "\"stable-1\",\"networking\":{\"dnsDomain\":\"cluster.local\",\"serviceSubnet\":"
+		   "\"10.96.0.0/12\"},\"proxy\":{},\"scheduler\":{}}");
+	free(s);
+	json_decref(j);
+	cfg_release(&cfg_type_cluster_configuration, &c);
+}
+
+static void test_validate_cluster(void **state)
+{
+	struct cfg_init_configuration i = { 0 };
+	struct cfg_cluster_configuration c = { 0 };
+	json_t *j = load("{\"networking\":{\"serviceSubnet\":\"10.96.0.0/8\",\"podSubnet\":"
+			 "\"10.244.0.0/30\"},\"encryptionAlgorithm\":\"RSA-1024\"}");
+	assert_int_equal(cfg_decode(&cfg_type_cluster_configuration, j, &c, NULL), 0);
+	cfg_default_init(&i);
+	cfg_default_cluster(&c);
+	i.node_registration.name = xstrdup("node");
+	i.node_registration.cri_socket = xstrdup("unix:///run/containerd/containerd.sock");
+	i.local_api_endpoint.advertise_address = xstrdup("10.0.0.1");
+	free(CFG_LIST_AT(&i.bootstrap_tokens, struct cfg_token, 0)->token);
+	CFG_LIST_AT(&i.bootstrap_tokens, struct cfg_token, 0)->token =
+		xstrdup("abcdef.0123456789abcdef");
+	assert_int_equal(cfg_validate_init(&i, &c), -EINVAL);
+	assert_string_equal(
+		error_message(-EINVAL),
+		"[networking.serviceSubnet: Invalid value: \"10.0.0.0/8\": specified service subnet "
+		"is too large; for 32-bit addresses, the mask must be >= 12, networking.podSubnet: "
+		"Invalid value: \"10.244.0.0/30\": subnet with 4 address(es) is too small, the minimum "
+		"is 14, networking.podSubnet: Invalid value: \"10.244.0.0/30\": the size of pod subnet "
+		"with mask 30 is smaller than the size of node subnet with mask 24, "
+		"encryptionAlgorithm: Invalid value: \"RSA-1024\": Invalid encryption algorithm "
+		"\"RSA-1024\". Must be one of [ECDSA-P256 ECDSA-P384 RSA-2048 RSA-3072 RSA-4096]]");
+	json_decref(j);
+	cfg_release(&cfg_type_init_configuration, &i);
+	cfg_release(&cfg_type_cluster_configuration, &c);
+}
+
+static void test_images(void **state)
+{
+	json_t *ov = load("{\"ClusterConfiguration\":{\"kubernetesVersion\":\"1.36.3\"},"
+			  "\"InitConfiguration\":{\"localAPIEndpoint\":{\"advertiseAddress\":"
+			  "\"10.0.0.1\"},\"nodeRegistration\":{\"name\":\"n\",\"criSocket\":"
+			  "\"unix:///x.sock\"}}}");
+	struct init_config *c = NULL;
+	assert_int_equal(config_load_init(NULL, ov, &c), 0);
+	char **imgs = config_images(c);
+	assert_int_equal(strv_length(imgs), 7);
+	assert_string_equal(imgs[0], "registry.k8s.io/kube-apiserver:v1.36.3");
+	assert_string_equal(imgs[4], "registry.k8s.io/coredns/coredns:v1.14.6");
+	assert_string_equal(imgs[5], "registry.k8s.io/pause:3.10.2");
+	assert_string_equal(imgs[6], "registry.k8s.io/etcd:3.7.0-0");
+	strv_free(imgs);
+	config_init_free(c);
+	json_decref(ov);
+
+	ov = load("{\"ClusterConfiguration\":{\"kubernetesVersion\":\"1.30.0\"}}");
+	assert_int_equal(config_load_init(NULL, ov, &c), -EINVAL);
+	assert_string_equal(error_message(-EINVAL),
+			    "this version of kubeadm only supports deploying clusters with the "
+			    "control plane version >= 1.36.0. Current version: v1.30.0");
+	json_decref(ov);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_decode_unknown_fields),
+		cmocka_unit_test(test_decode_type_errors),
+		cmocka_unit_test(test_default_encode),
+		cmocka_unit_test(test_validate_cluster),
+		cmocka_unit_test(test_images),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
