@@ -58,6 +58,12 @@ CRICTL=${CRICTL:-}
 if [ -z "$CRICTL" ]; then
 	for c in /var/cache/ckubeadm/peers/crictl-*/crictl; do [ -x "$c" ] && CRICTL=$c; done
 fi
+# crictl is not packaged by Debian: build it once from the Go module proxy (cached), unless
+# CRI_BUILD_CRICTL=0.
+if [ -z "$CRICTL" ] && [ "${CRI_BUILD_CRICTL:-1}" != 0 ] && command -v go >/dev/null; then
+	echo "building crictl (once, cached under /var/cache/ckubeadm/peers)..."
+	CRICTL=$("$HERE/build-crictl.sh" 2>"$T/crictl-build.log") || { tail -3 "$T/crictl-build.log"; CRICTL=; }
+fi
 
 # ---- a tiny OCI image: one static /pause binary (also our sandbox image) ----
 mkdir -p "$T/img"
