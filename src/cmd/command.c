@@ -1,0 +1,646 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * cobra v1.10 as kubeadm uses it: Command.ExecuteC/Find/execute, the default help and usage
+ * functions, the help command. Quirks copied on purpose are marked "cobra:".
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cmd/command.h"
+#include "cmd/phase-cmd.h"
+#include "util/error.h"
+#include "util/log.h"
+#include "util/strbuf.h"
+#include "util/strv.h"
+#include "util/xalloc.h"
+
+char *cmd_name(const struct command *c)
+{
+	const char *sp = strchr(c->use, ' ');
+	return sp ? xstrndup(c->use, (size_t)(sp - c->use)) : xstrdup(c->use);
+}
+
+static bool name_is(const struct command *c, const char *s)
+{
+	size_t n = strcspn(c->use, " ");
+	return strlen(s) == n && strneq(c->use, s, n);
+}
+
+static bool has_alias(const struct command *c, const char *s)
+{
+	for (const char *const *a = c->aliases; a && *a; a++)
+		if (streq(*a, s))
+			return true;
+	return false;
+}
+
+/* ---- the implicit help command (cobra's InitDefaultHelpCmd) -------------------------------- */
+
+static int help_cmd_run(struct cmd_ctx *ctx);
+
+static const struct command help_command = {
+	.use = "help [command]",
+	.short_desc = "Help about any command",
+	.long_desc = "Help provides help for any command in the application.\n"
+		     "Simply type kubeadm help [path to command] for full details.",
+	.run = help_cmd_run,
+};
+
+/* Children of c in this build: its table minus not-built slots, plus the bound workflow's
+ * "phase" command, plus "help" at the root. Owned array of borrowed pointers. */
+static const struct command **children_of(const struct command *c, bool is_root)
+{
+	size_t n = 0;
+	for (const struct command *const *p = c->children; p && *p; p++)
+		n++;
+	const struct command **v = xcalloc(n + 3, sizeof(*v));
+	size_t k = 0;
+	for (const struct command *const *p = c->children; p && *p; p++)
+		if (!(*p)->not_built)
+			v[k++] = *p;
+	if (c->workflow)
+		v[k++] = phase_cmd_for(c);
+	if (is_root && k)
+		v[k++] = &help_command;
+	return v;
+}
+
+static bool has_subcommands(const struct command *c, bool is_root)
+{
+	_cleanup_free_ const struct command **ch = children_of(c, is_root);
+	return ch[0] != NULL;
+}
+
+static bool runnable(const struct command *c)
+{
+	return c->run != NULL;
+}
+
+static bool is_available(const struct command *c, bool is_root);
+
+static bool has_available_subcommands(const struct command *c, bool is_root)
+{
+	_cleanup_free_ const struct command **ch = children_of(c, is_root);
+	for (size_t i = 0; ch[i]; i++)
+		if (is_available(ch[i], false))
+			return true;
+	return false;
+}
+
+static bool is_available(const struct command *c, bool is_root)
+{
+	if (c->deprecated || c->hidden || c == &help_command)
+		return false;
+	return runnable(c) || has_available_subcommands(c, is_root);
+}
+
+static bool is_help_topic(const struct command *c)
+{
+	if (runnable(c) || c->deprecated || c->hidden)
+		return false;
+	_cleanup_free_ const struct command **ch = children_of(c, false);
+	for (size_t i = 0; ch[i]; i++)
+		if (!is_help_topic(ch[i]))
+			return false;
+	return true;
+}
+
+char *cmd_path_string(const struct command *const *path, size_t depth)
+{
+	struct strbuf sb = STRBUF_INIT;
+	for (size_t i = 0; i < depth; i++) {
+		_cleanup_free_ char *n = cmd_name(path[i]);
+		if (i)
+			strbuf_addch(&sb, ' ');
+		strbuf_addstr(&sb, n);
+	}
+	return strbuf_detach(&sb, NULL);
+}
+
+char *cmd_long_text(const struct command *c)
+{
+	if (!c->workflow)
+		return xstrdup(strempty(c->long_desc));
+	/* BindToCommand: Long = Long-or-Short + "\n\n" + runner help + "\n" */
+	_cleanup_free_ char *help = workflow_help(c->workflow, c->use);
+	const char *base = c->long_desc && *c->long_desc ? c->long_desc : strempty(c->short_desc);
+	return xasprintf("%s\n\n%s\n", base, help);
+}
+
+/* ---- flags of a command: its own, then the parents' persistent ones ----------------------- */
+
+static const struct flag help_flag_proto = {
+	.name = "help", .shorthand = 'h', .type = FLAG_BOOL,
+};
+
+struct help_flag {
+	struct flag f;
+	char *usage;
+};
+
+static void build_flagset(const struct command *const *path, size_t depth, struct flagset *fs,
+			  const struct flag *help)
+{
+	const struct command *c = path[depth - 1];
+	flagset_init(fs);
+	flagset_add_table(fs, c->flags, true);
+	flagset_add_table(fs, c->persistent_flags, true);
+	if (help)
+		flagset_add(fs, help, true);
+	for (size_t i = depth - 1; i-- > 0;)
+		flagset_add_table(fs, path[i]->persistent_flags, false);
+}
+
+static bool has_no_opt_def(const struct flagset *fs, const char *name)
+{
+	struct flag_value *fv = flagset_lookup(fs, name);
+	return fv && (fv->flag->type == FLAG_BOOL || fv->flag->no_opt_def);
+}
+
+static bool short_has_no_opt_def(const struct flagset *fs, const char *name)
+{
+	if (!*name)
+		return false;
+	struct flag_value *fv = flagset_lookup_shorthand(fs, name[0]);
+	return fv && (fv->flag->type == FLAG_BOOL || fv->flag->no_opt_def);
+}
+
+/* cobra: stripFlags (the help flag is not defined yet at Find time: "--help x" eats x) */
+static char **strip_flags(char *const *args, size_t n, const struct flagset *fs)
+{
+	char **out = xcalloc(1, sizeof(char *));
+	for (size_t i = 0; i < n;) {
+		const char *s = args[i++];
+		if (streq(s, "--"))
+			break;
+		if (strneq(s, "--", 2) && !strchr(s, '=') && !has_no_opt_def(fs, s + 2)) {
+			if (n - i <= 1)
+				break;
+			i++;
+			continue;
+		}
+		if (s[0] == '-' && !strchr(s, '=') && strlen(s) == 2 &&
+		    !short_has_no_opt_def(fs, s + 1)) {
+			if (n - i <= 1)
+				break;
+			i++;
+			continue;
+		}
+		if (*s && s[0] != '-')
+			strv_push(&out, s);
+	}
+	return out;
+}
+
+/* cobra: argsMinusFirstX */
+static void args_minus_first(char **args, size_t *n, const char *x, const struct flagset *fs)
+{
+	for (size_t pos = 0; pos < *n; pos++) {
+		const char *s = args[pos];
+		if (streq(s, "--"))
+			break;
+		if (strneq(s, "--", 2) && !strchr(s, '=') && !has_no_opt_def(fs, s + 2)) {
+			pos++;
+			continue;
+		}
+		if (s[0] == '-' && !strchr(s, '=') && strlen(s) == 2 &&
+		    !short_has_no_opt_def(fs, s + 1)) {
+			pos++;
+			continue;
+		}
+		if (s[0] != '-' && streq(s, x)) {
+			memmove(&args[pos], &args[pos + 1], (*n - pos - 1) * sizeof(char *));
+			(*n)--;
+			args[*n] = NULL;
+			return;
+		}
+	}
+}
+
+static const struct command *find_next(const struct command *c, bool is_root, const char *next)
+{
+	_cleanup_free_ const struct command **ch = children_of(c, is_root);
+	for (size_t i = 0; ch[i]; i++)
+		if (name_is(ch[i], next) || has_alias(ch[i], next))
+			return ch[i];
+	return NULL;
+}
+
+/* cobra: Levenshtein distance, case-insensitive */
+static size_t ld(const char *s, const char *t)
+{
+	size_t ls = strlen(s), lt = strlen(t);
+	_cleanup_free_ size_t *d = xcalloc((ls + 1) * (lt + 1), sizeof(size_t));
+#define D(i, j) d[(i) * (lt + 1) + (j)]
+	for (size_t i = 0; i <= ls; i++)
+		D(i, 0) = i;
+	for (size_t j = 0; j <= lt; j++)
+		D(0, j) = j;
+	for (size_t j = 1; j <= lt; j++)
+		for (size_t i = 1; i <= ls; i++) {
+			if (tolower((unsigned char)s[i - 1]) == tolower((unsigned char)t[j - 1])) {
+				D(i, j) = D(i - 1, j - 1);
+			} else {
+				size_t m = D(i - 1, j);
+				if (D(i, j - 1) < m)
+					m = D(i, j - 1);
+				if (D(i - 1, j - 1) < m)
+					m = D(i - 1, j - 1);
+				D(i, j) = m + 1;
+			}
+		}
+	size_t r = D(ls, lt);
+#undef D
+	return r;
+}
+
+static void suggestions(const struct command *c, const char *typed, struct strbuf *out)
+{
+	_cleanup_free_ const struct command **ch = children_of(c, true);
+	_cleanup_strv_free_ char **found = NULL;
+	for (size_t i = 0; ch[i]; i++) {
+		if (!is_available(ch[i], false))
+			continue;
+		_cleanup_free_ char *name = cmd_name(ch[i]);
+		bool prefix = strncasecmp(name, typed, strlen(typed)) == 0;
+		if (ld(typed, name) <= 2 || prefix)
+			strv_push(&found, name);
+	}
+	if (!found)
+		return;
+	strbuf_addstr(out, "\n\nDid you mean this?\n");
+	STRV_FOREACH(s, found)
+		strbuf_addf(out, "\t%s\n", *s);
+}
+
+/* ---- help and usage ------------------------------------------------------------------------ */
+
+static int cmp_cmd(const void *a, const void *b)
+{
+	const struct command *const *x = a, *const *y = b;
+	_cleanup_free_ char *nx = cmd_name(*x), *ny = cmd_name(*y);
+	return strcmp(nx, ny);
+}
+
+static void rpad(struct strbuf *sb, const char *s, size_t pad)
+{
+	strbuf_addstr(sb, s);
+	if (strlen(s) < pad)
+		strbuf_addchars(sb, ' ', pad - strlen(s));
+}
+
+static void usage_string(const struct command *const *path, size_t depth,
+			 const struct flagset *fs, struct strbuf *w)
+{
+	const struct command *c = path[depth - 1];
+	bool is_root = depth == 1;
+	_cleanup_free_ char *cpath = cmd_path_string(path, depth);
+	_cleanup_free_ const struct command **ch = children_of(c, is_root);
+	size_t nch = 0;
+	while (ch[nch])
+		nch++;
+	qsort(ch, nch, sizeof(*ch), cmp_cmd);
+	bool avail_sub = has_available_subcommands(c, is_root);
+
+	strbuf_addstr(w, "Usage:");
+	if (runnable(c)) {
+		/* UseLine: parent path + use, " [flags]" when the command has flags */
+		_cleanup_free_ char *ppath = cmd_path_string(path, depth - 1);
+		struct strbuf ul = STRBUF_INIT;
+		if (depth > 1)
+			strbuf_addf(&ul, "%s %s", ppath, c->use);
+		else
+			strbuf_addstr(&ul, c->use);
+		if (fs->n && !strstr(ul.buf, "[flags]"))
+			strbuf_addstr(&ul, " [flags]");
+		strbuf_addf(w, "\n  %s", ul.buf);
+		strbuf_release(&ul);
+	}
+	if (avail_sub)
+		strbuf_addf(w, "\n  %s [command]", cpath);
+	if (c->aliases && c->aliases[0]) {
+		_cleanup_free_ char *name = cmd_name(c);
+		strbuf_addf(w, "\n\nAliases:\n  %s", name);
+		for (const char *const *a = c->aliases; *a; a++)
+			strbuf_addf(w, ", %s", *a);
+	}
+	if (c->example && *c->example)
+		strbuf_addf(w, "\n\nExamples:\n%s", c->example);
+	if (avail_sub) {
+		size_t namepad = 11, pathpad = 11;
+		for (size_t i = 0; i < nch; i++) {
+			_cleanup_free_ char *n = cmd_name(ch[i]);
+			if (strlen(n) > namepad)
+				namepad = strlen(n);
+			if (strlen(cpath) + 1 + strlen(n) > pathpad)
+				pathpad = strlen(cpath) + 1 + strlen(n);
+		}
+		(void)pathpad;
+		strbuf_addstr(w, "\n\nAvailable Commands:");
+		for (size_t i = 0; i < nch; i++) {
+			_cleanup_free_ char *n = cmd_name(ch[i]);
+			if (!is_available(ch[i], false) && !streq(n, "help"))
+				continue;
+			strbuf_addstr(w, "\n  ");
+			rpad(w, n, namepad);
+			strbuf_addf(w, " %s", strempty(ch[i]->short_desc));
+		}
+	}
+	if (flagset_has_available(fs, true)) {
+		strbuf_addstr(w, "\n\nFlags:\n");
+		flagset_usages(fs, true, w);
+	}
+	if (flagset_has_available(fs, false)) {
+		strbuf_addstr(w, "\n\nGlobal Flags:\n");
+		flagset_usages(fs, false, w);
+	}
+	bool topics = false;
+	for (size_t i = 0; i < nch; i++)
+		topics = topics || is_help_topic(ch[i]);
+	if (topics) {
+		size_t pathpad = 11;
+		for (size_t i = 0; i < nch; i++) {
+			_cleanup_free_ char *n = cmd_name(ch[i]);
+			if (strlen(cpath) + 1 + strlen(n) > pathpad)
+				pathpad = strlen(cpath) + 1 + strlen(n);
+		}
+		strbuf_addstr(w, "\n\nAdditional help topics:");
+		for (size_t i = 0; i < nch; i++) {
+			if (!is_help_topic(ch[i]))
+				continue;
+			_cleanup_free_ char *n = cmd_name(ch[i]);
+			_cleanup_free_ char *p = xasprintf("%s %s", cpath, n);
+			strbuf_addstr(w, "\n  ");
+			rpad(w, p, pathpad);
+			strbuf_addf(w, " %s", strempty(ch[i]->short_desc));
+		}
+	}
+	if (avail_sub)
+		strbuf_addf(w, "\n\nUse \"%s [command] --help\" for more information about a command.",
+			    cpath);
+	strbuf_addch(w, '\n');
+}
+
+static void help_string(const struct command *const *path, size_t depth,
+			const struct flagset *fs, struct strbuf *w)
+{
+	const struct command *c = path[depth - 1];
+	_cleanup_free_ char *lng = cmd_long_text(c);
+	struct strbuf u = STRBUF_INIT;
+	strbuf_addstr(&u, *lng ? lng : strempty(c->short_desc));
+	strbuf_rtrim(&u);
+	if (u.len)
+		strbuf_addf(w, "%s\n\n", u.buf);
+	strbuf_release(&u);
+	if (runnable(c) || has_subcommands(c, depth == 1))
+		usage_string(path, depth, fs, w);
+}
+
+static struct flag *make_help_flag(const struct command *c)
+{
+	struct flag *f = xnew0(struct flag);
+	_cleanup_free_ char *n = cmd_name(c);
+	*f = help_flag_proto;
+	f->usage = xasprintf("help for %s", n);
+	return f;
+}
+
+static void free_help_flag(struct flag *f)
+{
+	if (f)
+		free((char *)f->usage);
+	free(f);
+}
+
+void cmd_print_help(struct cmd_ctx *ctx)
+{
+	struct strbuf w = STRBUF_INIT;
+	help_string(ctx->path, ctx->depth, &ctx->flags, &w);
+	fputs(w.buf, stdout);
+	fflush(stdout);
+	strbuf_release(&w);
+}
+
+int cmd_require_subcommand(struct cmd_ctx *ctx)
+{
+	cmd_print_help(ctx);
+	return error_set(-EINVAL, "\nerror: subcommand is required");
+}
+
+/* ---- Find / execute --------------------------------------------------------------------------- */
+
+struct found {
+	const struct command *path[CMD_MAX_DEPTH];
+	size_t depth;
+	char **args; /* owned, remaining args (flags and positionals) */
+	size_t nargs;
+};
+
+static int find(const struct command *root, char *const *argv, size_t argc, struct found *f)
+{
+	f->path[0] = root;
+	f->depth = 1;
+	f->args = xcalloc(argc + 1, sizeof(char *));
+	for (size_t i = 0; i < argc; i++)
+		f->args[i] = xstrdup(argv[i]);
+	f->nargs = argc;
+	for (;;) {
+		struct flagset fs;
+		build_flagset(f->path, f->depth, &fs, NULL);
+		_cleanup_strv_free_ char **words = strip_flags(f->args, f->nargs, &fs);
+		const struct command *next = NULL;
+		if (words[0] && f->depth < CMD_MAX_DEPTH)
+			next = find_next(f->path[f->depth - 1], f->depth == 1, words[0]);
+		if (!next) {
+			flagset_release(&fs);
+			break;
+		}
+		char *removed = NULL;
+		for (size_t i = 0; i < f->nargs; i++)
+			if (streq(f->args[i], words[0]))
+				removed = f->args[i];
+		args_minus_first(f->args, &f->nargs, words[0], &fs);
+		/* args_minus_first drops the pointer; free the string it dropped */
+		bool still = false;
+		for (size_t i = 0; i < f->nargs; i++)
+			if (f->args[i] == removed)
+				still = true;
+		if (!still)
+			free(removed);
+		flagset_release(&fs);
+		f->path[f->depth++] = next;
+	}
+	/* cobra: legacyArgs for commands without Args */
+	const struct command *c = f->path[f->depth - 1];
+	if (c->args == CMD_ARGS_LEGACY && f->depth == 1) {
+		struct flagset fs;
+		build_flagset(f->path, f->depth, &fs, NULL);
+		_cleanup_strv_free_ char **words = strip_flags(f->args, f->nargs, &fs);
+		flagset_release(&fs);
+		if (words[0] && has_subcommands(c, true)) {
+			_cleanup_strbuf_ struct strbuf sug = STRBUF_INIT;
+			_cleanup_free_ char *p = cmd_path_string(f->path, f->depth);
+			suggestions(c, words[0], &sug);
+			return error_set(-EINVAL, "unknown command \"%s\" for \"%s\"%s", words[0], p,
+					 sug.buf);
+		}
+	}
+	return 0;
+}
+
+static int validate_args(struct cmd_ctx *ctx)
+{
+	const struct command *c = ctx->cmd;
+	size_t n = strv_length(ctx->args);
+	switch (c->args) {
+	case CMD_ARGS_NONE:
+		if (n > 0) {
+			_cleanup_free_ char *p = cmd_path_string(ctx->path, ctx->depth);
+			return error_set(-EINVAL, "unknown command \"%s\" for \"%s\"", ctx->args[0], p);
+		}
+		return 0;
+	case CMD_ARGS_EXACT:
+		if (n != (size_t)c->nargs)
+			return error_set(-EINVAL, "accepts %d arg(s), received %zu", c->nargs, n);
+		return 0;
+	case CMD_ARGS_MAX:
+		if (n > (size_t)c->nargs)
+			return error_set(-EINVAL, "accepts at most %d arg(s), received %zu", c->nargs, n);
+		return 0;
+	case CMD_ARGS_MIN:
+		if (n < (size_t)c->nargs)
+			return error_set(-EINVAL, "requires at least %d arg(s), only received %zu",
+					 c->nargs, n);
+		return 0;
+	case CMD_ARGS_FUNC:
+		return c->args_fn ? c->args_fn(ctx) : 0;
+	default:
+		return 0;
+	}
+}
+
+/* The root's PersistentPreRunE: --rootfs chroots before any command runs. */
+static int persistent_pre_run(struct cmd_ctx *ctx)
+{
+	const char *rootfs = flagset_get_string(&ctx->flags, "rootfs");
+	struct flag_value *v = flagset_lookup(&ctx->flags, "v");
+	if (v) {
+		int64_t lvl = 0;
+		if (go_parse_int(v->value, 10, 32, &lvl) >= 0)
+			log_level = (int)lvl;
+	}
+	if (rootfs && *rootfs) {
+		if (chroot(rootfs) < 0) {
+			int e = errno;
+			return error_set(-e, "unable to chroot to %s: %s", rootfs, go_strerror(e));
+		}
+		if (chdir("/") < 0) {
+			int e = errno;
+			return error_set(-e, "unable to chdir to /: %s", go_strerror(e));
+		}
+	}
+	return 0;
+}
+
+const char *go_strerror(int e)
+{
+	/* Go's syscall.Errno strings are glibc's with a lower-case first letter */
+	static _Thread_local char buf[128];
+	snprintf(buf, sizeof(buf), "%s", strerror(e));
+	buf[0] = (char)tolower((unsigned char)buf[0]);
+	return buf;
+}
+
+static int help_cmd_run(struct cmd_ctx *ctx)
+{
+	const struct command *root = ctx->path[0];
+	struct found f = { 0 };
+	int r = find(root, ctx->args, strv_length(ctx->args), &f);
+	if (r < 0) {
+		/* cobra: c.Printf("Unknown help topic %#q\n", args) then root usage, on stderr */
+		error_clear();
+		struct strbuf w = STRBUF_INIT;
+		strbuf_addstr(&w, "Unknown help topic [");
+		STRV_FOREACH(a, ctx->args) {
+			if (a != ctx->args)
+				strbuf_addch(&w, ' ');
+			if (strchr(*a, '`'))
+				go_quote(*a, &w);
+			else
+				strbuf_addf(&w, "`%s`", *a);
+		}
+		strbuf_addstr(&w, "]\n");
+		struct flagset fs;
+		struct flag *hf = make_help_flag(root);
+		const struct command *p[1] = { root };
+		build_flagset(p, 1, &fs, hf);
+		usage_string(p, 1, &fs, &w);
+		flagset_release(&fs);
+		free_help_flag(hf);
+		fflush(stdout);
+		fputs(w.buf, stderr);
+		strbuf_release(&w);
+		strv_free(f.args);
+		return 0;
+	}
+	struct cmd_ctx hctx = { .depth = f.depth, .cmd = f.path[f.depth - 1] };
+	memcpy(hctx.path, f.path, sizeof(f.path));
+	struct flag *hf = make_help_flag(hctx.cmd);
+	build_flagset(hctx.path, hctx.depth, &hctx.flags, hf);
+	cmd_print_help(&hctx);
+	flagset_release(&hctx.flags);
+	free_help_flag(hf);
+	strv_free(f.args);
+	return 0;
+}
+
+int cmd_execute(const struct command *root, char *const *argv, size_t argc)
+{
+	struct found f = { 0 };
+	int r = find(root, argv, argc, &f);
+	if (r < 0) {
+		strv_free(f.args);
+		return r;
+	}
+	struct cmd_ctx ctx = { .depth = f.depth, .cmd = f.path[f.depth - 1], .rootfd = AT_FDCWD };
+	memcpy(ctx.path, f.path, sizeof(f.path));
+	const struct command *c = ctx.cmd;
+
+	if (c->deprecated) {
+		_cleanup_free_ char *n = cmd_name(c);
+		fprintf(stderr, "Command \"%s\" is deprecated, %s\n", n, c->deprecated);
+	}
+	struct flag *hf = make_help_flag(c);
+	build_flagset(ctx.path, ctx.depth, &ctx.flags, hf);
+	r = flagset_parse(&ctx.flags, f.args, f.nargs);
+	strv_free(f.args);
+	if (r == 0 && ctx.flags.warnings.len) {
+		fflush(stdout);
+		fputs(ctx.flags.warnings.buf, stderr);
+	}
+	if (r < 0) {
+		flagset_release(&ctx.flags);
+		free_help_flag(hf);
+		return r;
+	}
+	ctx.args = ctx.flags.args;
+	if (flagset_get_bool(&ctx.flags, "help") || r == 1 || !runnable(c)) {
+		cmd_print_help(&ctx);
+		flagset_release(&ctx.flags);
+		free_help_flag(hf);
+		return 0;
+	}
+	r = validate_args(&ctx);
+	if (r >= 0)
+		r = persistent_pre_run(&ctx);
+	if (r >= 0)
+		r = c->run(&ctx);
+	fflush(stdout);
+	flagset_release(&ctx.flags);
+	free_help_flag(hf);
+	return r < 0 ? r : 0;
+}

@@ -1,0 +1,94 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The command engine: kubeadm's cobra command tree as const tables, dispatched and rendered
+ * exactly as github.com/spf13/cobra v1.10 does for kubeadm (Find/stripFlags, legacyArgs and
+ * suggestions, the default help and usage templates, the implicit "help" command and -h/--help
+ * flag, SilenceErrors/SilenceUsage as kubeadm sets them).
+ *
+ * Adding a command: declare `const struct command cmd_x` with its flag table (see
+ * util/flags.h), list it in its parent's `children` (in kubeadm's AddCommand order: it decides
+ * the order of suggestions), and give it a run function. A command whose `not_built` is set
+ * keeps its slot but behaves as an unknown command.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "phases/workflow.h"
+#include "util/flags.h"
+
+struct cmd_ctx;
+
+/* cobra's PositionalArgs. CMD_ARGS_LEGACY is cobra's nil Args (legacyArgs). */
+enum cmd_args {
+	CMD_ARGS_LEGACY = 0,
+	CMD_ARGS_NONE,      /* cobra.NoArgs: `unknown command "x" for "kubeadm y"` */
+	CMD_ARGS_ANY,       /* cobra.ArbitraryArgs */
+	CMD_ARGS_EXACT,     /* cobra.ExactArgs(nargs) */
+	CMD_ARGS_MAX,       /* cobra.MaximumNArgs(nargs) */
+	CMD_ARGS_MIN,       /* cobra.MinimumNArgs(nargs) */
+	CMD_ARGS_FUNC,      /* args_fn */
+};
+
+struct command {
+	const char *use;                  /* "completion SHELL": the name is the first word */
+	const char *const *aliases;       /* NULL-terminated, or NULL */
+	const char *short_desc;
+	const char *long_desc;
+	const char *example;
+	const struct flag *flags;         /* local flags: table ended by {0} */
+	const struct flag *persistent_flags;
+	const struct command *const *children; /* NULL-terminated, kubeadm's AddCommand order */
+	int (*run)(struct cmd_ctx *ctx);  /* NULL: not runnable (help is shown) */
+	enum cmd_args args;
+	int nargs;
+	int (*args_fn)(struct cmd_ctx *ctx);
+	bool hidden;
+	const char *deprecated;
+	bool not_built;                   /* slot for a command this build lacks: unknown command */
+	const struct workflow *workflow;  /* phase runner bound to this command (init, join...) */
+	/* the runner's data initializer (kubeadm's SetDataInitializer) and its destructor */
+	int (*workflow_init)(struct cmd_ctx *ctx, struct workflow_options *opts,
+			     struct run_ctx **ret);
+	void (*workflow_free)(struct run_ctx *data);
+	const void *data;                 /* per-command data for shared run functions */
+};
+
+#define CMD_MAX_DEPTH 12
+
+/* What a run function gets: the command path, its parsed flags and positional args. */
+struct cmd_ctx {
+	const struct command *path[CMD_MAX_DEPTH]; /* root .. cmd */
+	size_t depth;
+	const struct command *cmd;
+	struct flagset flags;
+	char **args;                      /* borrowed from flags.args */
+	int rootfd;                       /* AT_FDCWD (after --rootfs chroot) */
+};
+
+/*
+ * Runs argv (without argv[0]) against the root command: finds the command, parses flags,
+ * prints help or runs it. Returns 0, or -errno with the error message set (the caller prints it
+ * as kubeadm's errors.HandleError does).
+ */
+int cmd_execute(const struct command *root, char *const *argv, size_t argc);
+
+/* Prints cobra's help of the command at ctx (to stdout), as `kubeadm x --help`. */
+void cmd_print_help(struct cmd_ctx *ctx);
+
+/* The effective Long text of a command (a workflow's phase list is appended). Owned. */
+char *cmd_long_text(const struct command *c);
+
+/* "kubeadm init phase": the command path of ctx, owned. */
+char *cmd_path_string(const struct command *const *path, size_t depth);
+
+/* The error kubeadm's cmdutil.RequireSubcommand returns (after printing help). */
+int cmd_require_subcommand(struct cmd_ctx *ctx);
+
+/* The name of a command: the first word of its use line. Owned. */
+char *cmd_name(const struct command *c);
+
+/* Go's syscall.Errno text for errno e ("no such file or directory"). Borrowed. */
+const char *go_strerror(int e);

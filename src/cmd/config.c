@@ -1,0 +1,125 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* `kubeadm config ...` (cmd/kubeadm/app/cmd/config.go), over the contract config/config.h. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cmd/commands.h"
+#include "cmd/feature-gates.h"
+#include "config/config.h"
+#include "util/error.h"
+#include "util/fs.h"
+#include "util/strbuf.h"
+#include "util/strv.h"
+
+const int config_defaults_init = CONFIG_DEFAULTS_INIT;
+const int config_defaults_join = CONFIG_DEFAULTS_JOIN;
+const int config_defaults_reset = CONFIG_DEFAULTS_RESET;
+const int config_defaults_upgrade = CONFIG_DEFAULTS_UPGRADE;
+
+int cmd_config_print_defaults(struct cmd_ctx *ctx)
+{
+	const int *which = ctx->cmd->data;
+	_cleanup_strbuf_ struct strbuf out = STRBUF_INIT;
+	int r = config_print_defaults((enum config_defaults)*which,
+				      flagset_get_strv(&ctx->flags, "component-configs"), &out);
+	if (r < 0)
+		return r;
+	fputs(out.buf, stdout);
+	return 0;
+}
+
+int cmd_config_validate(struct cmd_ctx *ctx)
+{
+	const char *path = flagset_get_string(&ctx->flags, "config");
+	if (!*path)
+		return error_set(-EINVAL, "the --config flag is mandatory");
+	_cleanup_strbuf_ struct strbuf out = STRBUF_INIT;
+	int r = config_validate_file(path, flagset_get_bool(&ctx->flags, "allow-experimental-api"),
+				     &out);
+	if (r < 0)
+		return r;
+	fputs(out.buf, stdout);
+	return 0;
+}
+
+int cmd_config_migrate(struct cmd_ctx *ctx)
+{
+	const char *old = flagset_get_string(&ctx->flags, "old-config");
+	const char *new = flagset_get_string(&ctx->flags, "new-config");
+	if (!*old)
+		return error_set(-EINVAL, "the --old-config flag is mandatory");
+	_cleanup_strbuf_ struct strbuf out = STRBUF_INIT;
+	int r = config_migrate_file(old, flagset_get_bool(&ctx->flags, "allow-experimental-api"),
+				    &out);
+	if (r < 0)
+		return r;
+	if (!*new) {
+		fputs(out.buf, stdout);
+		return 0;
+	}
+	r = fs_write_atomic(ctx->rootfd, new, out.buf, out.len, 0644, 0755);
+	if (r < 0)
+		return error_set(r, "failed to write the new configuration to the file \"%s\": open %s: %s",
+				 new, new, go_strerror(-r));
+	return 0;
+}
+
+static void print_json_images(char **imgs)
+{
+	printf("{\n    \"kind\": \"Images\",\n    \"apiVersion\": \"output.kubeadm.k8s.io/v1alpha3\",\n"
+	       "    \"images\": [");
+	size_t n = strv_length(imgs);
+	for (size_t i = 0; i < n; i++) {
+		_cleanup_strbuf_ struct strbuf q = STRBUF_INIT;
+		go_quote(imgs[i], &q);
+		printf("%s\n        %s", i ? "," : "", q.buf);
+	}
+	printf(n ? "\n    ]\n}\n" : "]\n}\n");
+}
+
+int cmd_config_images_list(struct cmd_ctx *ctx)
+{
+	json_t *ov = NULL;
+	int r = flagset_overrides(&ctx->flags, &ov);
+	if (r >= 0)
+		r = cmd_feature_gates_override(&ctx->flags, ov);
+	if (r < 0) {
+		json_decref(ov);
+		return r;
+	}
+	const char *of = flagset_get_string(&ctx->flags, "output");
+	if (!streq(of, "text") && !streq(of, "json") && !streq(of, "yaml")) {
+		json_decref(ov);
+		return error_set(-EINVAL,
+				 "could not construct output printer: unable to match a printer suitable for the output format \"%s\", allowed formats are: go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,kyaml,template,templatefile,text,yaml",
+				 of);
+	}
+	const char *cfg = flagset_get_string(&ctx->flags, "config");
+	struct init_config *c = NULL;
+	r = config_load_init(*cfg ? cfg : NULL, ov, &c);
+	json_decref(ov);
+	if (r < 0)
+		return error_wrap(r, "could not convert cfg to an internal cfg");
+	_cleanup_strv_free_ char **imgs = config_images(c);
+	config_init_free(c);
+	if (streq(of, "text")) {
+		STRV_FOREACH(i, imgs)
+			printf("%s\n", *i);
+		if (!imgs || !imgs[0])
+			printf("\n");
+	} else if (streq(of, "json")) {
+		print_json_images(imgs);
+	} else {
+		printf("apiVersion: output.kubeadm.k8s.io/v1alpha3\nimages:\n");
+		STRV_FOREACH(i, imgs)
+			printf("- %s\n", *i);
+		printf("kind: Images\n");
+	}
+	return 0;
+}
+
+int cmd_config_images_pull(struct cmd_ctx *ctx)
+{
+	return error_set(-ENOSYS, "kubeadm config images pull is not implemented in this build");
+}

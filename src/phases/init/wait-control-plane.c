@@ -1,0 +1,12 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* init phase "wait-control-plane" (cmd/kubeadm/app/cmd/phases/init). Not implemented yet: every run
+ * function reports so instead of pretending success. */
+#include <errno.h>
+
+#include "phases/init.h"
+#include "util/error.h"
+
+int phase_init_wait_control_plane(struct run_ctx *ctx)
+{
+	return error_set(-ENOSYS, "phase \"wait-control-plane\" is not implemented in this build");
+}

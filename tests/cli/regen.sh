@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Regenerates tests/cli/golden/ from the reference kubeadm: each case of cases.txt is run and
+# its stdout, stderr and exit code are stored as <name>.out, <name>.err, <name>.rc.
+# Usage: tests/cli/regen.sh [path/to/reference/kubeadm]
+set -uo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+ref=${1:-/var/cache/ckubeadm/peers/k8s-v1.37.2/kubeadm}
+[ -x "$ref" ] || { echo "regen.sh: no reference binary at $ref" >&2; exit 2; }
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+mkdir -p "$here/golden"
+n=0
+while IFS='|' read -r name args filter reason; do
+	case $name in ''|'#'*) continue ;; esac
+	eval "set -- $args"
+	(cd "$work" && "$ref" "$@" >"$here/golden/$name.out" 2>"$here/golden/$name.err" </dev/null)
+	echo $? >"$here/golden/$name.rc"
+	n=$((n + 1))
+done <"$here/cases.txt"
+# the reference's own klog lines carry a time and a pid: none of the cases should produce them
+if grep -l '^[IWE][0-9]\{4\} ' "$here"/golden/*.err; then
+	echo "regen.sh: a golden holds klog lines (time-dependent); change the case" >&2
+	exit 1
+fi
+echo "regen.sh: $n cases regenerated from $ref"
