@@ -38,7 +38,7 @@ CTRD_PID=
 HELPER_PIDS=()
 
 cleanup() {
-	if [ -n "$CRICTL" ] && [ -S "$SOCK" ]; then
+	if [ -n "${CRICTL:-}" ] && [ -S "$SOCK" ]; then
 		timeout 20 "$CRICTL" -r "$EP" -i "$EP" rmp -fa >/dev/null 2>&1
 	fi
 	for p in "${HELPER_PIDS[@]}"; do kill "$p" 2>/dev/null; done
