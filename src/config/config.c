@@ -365,6 +365,27 @@ static int apply_override(const struct cfg_type *t, void *obj, json_t *overrides
 
 /* ---- dynamic defaults ---- */
 
+/* Go's text for the errno values a file read can give (syscall.Errno.Error). */
+static const char *go_errno(int e)
+{
+	switch (e) {
+	case ENOENT:
+		return "no such file or directory";
+	case EACCES:
+		return "permission denied";
+	case EISDIR:
+		return "is a directory";
+	case ENOTDIR:
+		return "not a directory";
+	case ELOOP:
+		return "too many levels of symbolic links";
+	case EFBIG:
+		return "file too large";
+	default:
+		return strerror(e);
+	}
+}
+
 static int generate_token(char **ret)
 {
 	static const char alphabet[] = "0123456789abcdefghijklmnopqrstuvwxyz";
@@ -499,6 +520,52 @@ static bool default_route_iface(char *ifname, size_t size, bool *ret_v6)
 	return false;
 }
 
+static bool is_global_unicast(const struct cfg_ip *ip)
+{
+	if (net_ip_is_unspecified(ip) || net_ip_is_loopback(ip))
+		return false;
+	if (!ip->v6)
+		return ip->a[12] < 224 && !(ip->a[12] == 169 && ip->a[13] == 254) &&
+		       !(ip->a[12] == 255);
+	if (ip->a[0] == 0xff)
+		return false;
+	if (ip->a[0] == 0xfe && (ip->a[1] & 0xc0) == 0x80)
+		return false;
+	return true;
+}
+
+static int global_ip_of_interface(const char *ifname, char **ret)
+{
+	struct ifaddrs *ifa = NULL;
+	if (getifaddrs(&ifa) < 0)
+		return error_set(-errno, "unable to list network interfaces: %m");
+	char *found = NULL;
+	for (int fam = 0; fam < 2 && !found; fam++)
+		for (struct ifaddrs *p = ifa; p && !found; p = p->ifa_next) {
+			if (!p->ifa_addr || !streq(p->ifa_name, ifname) || !(p->ifa_flags & IFF_UP))
+				continue;
+			struct cfg_ip ip = { 0 };
+			if (fam == 0 && p->ifa_addr->sa_family == AF_INET) {
+				static const uint8_t pre[12] = { [10] = 0xff, [11] = 0xff };
+				memcpy(ip.a, pre, 12);
+				memcpy(ip.a + 12, &((struct sockaddr_in *)p->ifa_addr)->sin_addr, 4);
+			} else if (fam == 1 && p->ifa_addr->sa_family == AF_INET6) {
+				memcpy(ip.a, &((struct sockaddr_in6 *)p->ifa_addr)->sin6_addr, 16);
+				ip.v6 = true;
+			} else
+				continue;
+			if (!is_global_unicast(&ip))
+				continue;
+			char buf[64];
+			found = xstrdup(net_ip_string(&ip, buf, sizeof(buf)));
+		}
+	freeifaddrs(ifa);
+	if (!found)
+		return error_set(-EINVAL, "unable to select an IP from %s network interface", ifname);
+	*ret = found;
+	return 0;
+}
+
 /* ChooseAPIServerBindAddress for an unspecified address (netutil.ResolveBindAddress). */
 static int choose_bind_address(char **ret)
 {
@@ -511,34 +578,8 @@ static int choose_bind_address(char **ret)
 		*ret = xstrdup("0.0.0.0");
 		return 0;
 	}
-	struct ifaddrs *ifa = NULL;
-	if (getifaddrs(&ifa) < 0)
-		return error_set(-errno, "unable to list network interfaces: %m");
-	char *found = NULL;
-	for (struct ifaddrs *p = ifa; p && !found; p = p->ifa_next) {
-		if (!p->ifa_addr || !streq(p->ifa_name, ifname))
-			continue;
-		struct cfg_ip ip = { 0 };
-		if (!v6 && p->ifa_addr->sa_family == AF_INET) {
-			static const uint8_t pre[12] = { [10] = 0xff, [11] = 0xff };
-			memcpy(ip.a, pre, 12);
-			memcpy(ip.a + 12, &((struct sockaddr_in *)p->ifa_addr)->sin_addr, 4);
-		} else if (v6 && p->ifa_addr->sa_family == AF_INET6) {
-			memcpy(ip.a, &((struct sockaddr_in6 *)p->ifa_addr)->sin6_addr, 16);
-			ip.v6 = true;
-			if (ip.a[0] == 0xfe && (ip.a[1] & 0xc0) == 0x80)
-				continue; /* link-local */
-		} else
-			continue;
-		char buf[64];
-		found = xstrdup(net_ip_string(&ip, buf, sizeof(buf)));
-	}
-	freeifaddrs(ifa);
-	if (!found)
-		return error_set(-ENOENT,
-				 "unable to select an IP from %s network interface", ifname);
-	*ret = found;
-	return 0;
+	(void)v6;
+	return global_ip_of_interface(ifname, ret);
 }
 
 /* SetAPIEndpointDynamicDefaults. */
@@ -553,10 +594,13 @@ static int api_endpoint_dynamic(struct cfg_api_endpoint *e)
 				 "ipv6 address",
 				 addr);
 	if (ok && net_ip_is_loopback(&ip)) {
-		/* ChooseBindAddressForInterface("lo"): its first address of the same family. */
-		char buf[64];
+		/* ChooseBindAddressForInterface("lo"): a global unicast address on lo, IPv4 first. */
+		char *chosen = NULL;
+		int r = global_ip_of_interface("lo", &chosen);
+		if (r < 0)
+			return r;
 		free(e->advertise_address);
-		e->advertise_address = xstrdup(net_ip_string(&ip, buf, sizeof(buf)));
+		e->advertise_address = chosen;
 		return 0;
 	}
 	if (!ok || net_ip_is_unspecified(&ip)) {
@@ -778,6 +822,12 @@ static int docs_to_init(const struct docs *docs, json_t *overrides, bool allow_e
 					 "unsupported apiVersion \"%s/%s\", you may have to do manual "
 					 "conversion to \"%s/%s\" and run kubeadm again",
 					 d->group, d->version, d->group, want);
+		const char *want_kind = streq(d->group, KUBELET_GROUP) ? "KubeletConfiguration"
+								       : "KubeProxyConfiguration";
+		if (want && !streq(d->kind, want_kind))
+			return error_set(-EINVAL,
+					 "converting (%s.%s) to (%s.%s): unknown conversion", d->version,
+					 d->kind, want, want_kind);
 	}
 	set_component_configs(c, docs);
 
@@ -837,10 +887,9 @@ int config_load_init_opts(const char *path, json_t *overrides,
 	size_t len;
 	/* kubeadm: errors.Wrapf(err, "unable to read config from %q ", cfgPath) */
 	int r = cfg_read_file(path, MAX_CONFIG_SIZE, &data, &len);
-	if (r < 0) {
-		errno = -r;
-		return error_set(r, "unable to read config from \"%s\" : open %s: %m", path, path);
-	}
+	if (r < 0)
+		return error_set(r, "unable to read config from \"%s\" : %s %s: %s", path,
+				 r == -EISDIR ? "read" : "open", path, go_errno(-r));
 	return config_init_from_bytes(data, len, overrides, opts, ret);
 }
 
@@ -1210,10 +1259,8 @@ static int load_docs(const char *path, struct docs *ret)
 	_cleanup_free_ char *data = NULL;
 	size_t len;
 	int r = cfg_read_file(path, MAX_CONFIG_SIZE, &data, &len);
-	if (r < 0) {
-		errno = -r;
-		return error_set(r, "open %s: %m", path);
-	}
+	if (r < 0)
+		return error_set(r, "%s %s: %s", r == -EISDIR ? "read" : "open", path, go_errno(-r));
 	return split_config_documents(data, len, ret);
 }
 
