@@ -234,6 +234,7 @@ struct grpc_conn {
 	bool ready;	   /* the server's SETTINGS frame arrived */
 	bool header_checked; /* the first frame header was vetted (Go's preface errors) */
 	bool goaway;	     /* the server is closing the connection */
+	bool peer_closed;    /* a write found the socket closed by the server */
 	uint8_t head[9];
 	size_t head_len;
 	char *broken; /* why the connection failed; NULL while usable */
@@ -259,6 +260,7 @@ static void conn_close(struct grpc_conn *c)
 	c->ready = false;
 	c->header_checked = false;
 	c->goaway = false;
+	c->peer_closed = false;
 	c->head_len = 0;
 	free(c->broken);
 	c->broken = NULL;
@@ -331,17 +333,16 @@ static ssize_t on_send(nghttp2_session *s, const uint8_t *data, size_t len, int 
 	if (k < 0) {
 		if (errno == EAGAIN || errno == EINTR)
 			return NGHTTP2_ERR_WOULDBLOCK;
-		_cleanup_strbuf_ struct strbuf sb = STRBUF_INIT;
-		/* The peer went away: grpc-go's reader sees EOF first and reports that. */
-		if (errno == EPIPE || errno == ECONNRESET)
-			strbuf_addstr(&sb, c->ready ? "error reading from server: EOF"
-						    : "error reading server preface: EOF");
-		else
+		/* The peer went away: what it sent before closing is still to be read, and
+		 * decides the error (grpc-go's reader reports it, or EOF). */
+		if (errno == EPIPE || errno == ECONNRESET) {
+			c->peer_closed = true;
+		} else if (!c->broken) {
+			_cleanup_strbuf_ struct strbuf sb = STRBUF_INIT;
 			strbuf_addstr(&sb, "write: ");
-		if (errno != EPIPE && errno != ECONNRESET)
 			add_errno_text(&sb, errno);
-		if (!c->broken)
 			c->broken = strbuf_detach(&sb, NULL);
+		}
 		return NGHTTP2_ERR_CALLBACK_FAILURE;
 	}
 	return k;
@@ -704,6 +705,33 @@ static void detach_calls(struct grpc_conn *c, struct grpc_call *calls, size_t n)
 	}
 }
 
+/* Reads what the socket has (non-blocking) and feeds it to the session; breaks the
+ * connection on EOF, a read error or bad input. */
+static void conn_read(struct grpc_conn *c, struct grpc_call *calls, size_t n)
+{
+	uint8_t buf[16384];
+	for (;;) {
+		ssize_t got = recv(c->fd, buf, sizeof(buf), 0);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0 && errno == EAGAIN)
+			return;
+		_cleanup_strbuf_ struct strbuf why = STRBUF_INIT;
+		if (got < 0) {
+			strbuf_addstr(&why, c->ready ? "error reading from server: read: "
+						    : "error reading server preface: read: ");
+			add_errno_text(&why, errno);
+		} else if (got == 0) {
+			strbuf_addstr(&why, c->ready ? "error reading from server: EOF"
+						    : "error reading server preface: EOF");
+		} else if (conn_feed(c, buf, (size_t)got, &why)) {
+			continue;
+		}
+		conn_break(c, calls, n, why.buf);
+		return;
+	}
+}
+
 int grpc_conn_run(struct grpc_conn *c, struct grpc_call *calls, size_t n)
 {
 	int64_t now = now_ms();
@@ -745,6 +773,13 @@ int grpc_conn_run(struct grpc_conn *c, struct grpc_call *calls, size_t n)
 		if (all_done(calls, n))
 			break;
 		int r = nghttp2_session_send(c->session);
+		if (r != 0 && c->peer_closed && !c->broken) {
+			conn_read(c, calls, n);
+			if (!c->broken)
+				conn_break(c, calls, n, c->ready ? "error reading from server: EOF"
+								  : "error reading server preface: EOF");
+			break;
+		}
 		if (r != 0) {
 			conn_break(c, calls, n, c->broken ? c->broken : nghttp2_strerror(r));
 			break;
@@ -769,29 +804,8 @@ int grpc_conn_run(struct grpc_conn *c, struct grpc_call *calls, size_t n)
 		}
 		if (k == 0)
 			continue;
-		if (pfd.revents & (POLLIN | POLLHUP | POLLERR)) {
-			uint8_t buf[16384];
-			for (;;) {
-				ssize_t got = recv(c->fd, buf, sizeof(buf), 0);
-				if (got < 0 && errno == EINTR)
-					continue;
-				if (got < 0 && errno == EAGAIN)
-					break;
-				_cleanup_strbuf_ struct strbuf why = STRBUF_INIT;
-				if (got < 0) {
-					strbuf_addstr(&why, c->ready ? "error reading from server: read: "
-								    : "error reading server preface: read: ");
-					add_errno_text(&why, errno);
-				} else if (got == 0) {
-					strbuf_addstr(&why, c->ready ? "error reading from server: EOF"
-								    : "error reading server preface: EOF");
-				} else if (conn_feed(c, buf, (size_t)got, &why)) {
-					continue;
-				}
-				conn_break(c, calls, n, why.buf);
-				break;
-			}
-		}
+		if (pfd.revents & (POLLIN | POLLHUP | POLLERR))
+			conn_read(c, calls, n);
 	}
 	/* Flush RST_STREAMs of calls that gave up, best effort. */
 	detach_calls(c, calls, n);
