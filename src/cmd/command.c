@@ -52,7 +52,7 @@ static const struct command help_command = {
 
 /* Children of c in this build: its table minus not-built slots, plus the bound workflow's
  * "phase" command, plus "help" at the root. Owned array of borrowed pointers. */
-static const struct command **children_of(const struct command *c, bool is_root)
+static const struct command **children_all(const struct command *c, bool is_root, bool all)
 {
 	size_t n = 0;
 	for (const struct command *const *p = c->children; p && *p; p++)
@@ -60,13 +60,18 @@ static const struct command **children_of(const struct command *c, bool is_root)
 	const struct command **v = xcalloc(n + 3, sizeof(*v));
 	size_t k = 0;
 	for (const struct command *const *p = c->children; p && *p; p++)
-		if (!(*p)->not_built)
+		if (all || !(*p)->not_built)
 			v[k++] = *p;
 	if (c->workflow)
 		v[k++] = phase_cmd_for(c);
 	if (is_root && k)
 		v[k++] = &help_command;
 	return v;
+}
+
+static const struct command **children_of(const struct command *c, bool is_root)
+{
+	return children_all(c, is_root, false);
 }
 
 static bool has_subcommands(const struct command *c, bool is_root)
@@ -275,6 +280,12 @@ static void suggestions(const struct command *c, const char *typed, struct strbu
 	strbuf_addstr(out, "\n\nDid you mean this?\n");
 	STRV_FOREACH(s, found)
 		strbuf_addf(out, "\t%s\n", *s);
+}
+
+static int cmp_fv_name(const void *a, const void *b)
+{
+	const struct flag_value *const *x = a, *const *y = b;
+	return strcmp((*x)->flag->name, (*y)->flag->name);
 }
 
 /* ---- help and usage ------------------------------------------------------------------------ */
@@ -574,13 +585,12 @@ static int help_cmd_run(struct cmd_ctx *ctx)
 				strbuf_addf(&w, "`%s`", *a);
 		}
 		strbuf_addstr(&w, "]\n");
+		/* cobra: the root never ran, so it has no help flag yet */
 		struct flagset fs;
-		struct flag *hf = make_help_flag(root);
 		const struct command *p[1] = { root };
-		build_flagset(p, 1, &fs, hf);
+		build_flagset(p, 1, &fs, NULL);
 		usage_string(p, 1, &fs, &w);
 		flagset_release(&fs);
-		free_help_flag(hf);
 		fflush(stdout);
 		fputs(w.buf, stderr);
 		strbuf_release(&w);
@@ -643,4 +653,138 @@ int cmd_execute(const struct command *root, char *const *argv, size_t argc)
 	flagset_release(&ctx.flags);
 	free_help_flag(hf);
 	return r < 0 ? r : 0;
+}
+
+int cmd_not_built(struct cmd_ctx *ctx)
+{
+	_cleanup_free_ char *p = cmd_path_string(ctx->path, ctx->depth);
+	return error_set(-ENOSYS, "\"%s\" is not implemented in this build", p);
+}
+
+/* ---- cobra's GenBashCompletion (bash_completions.go) ------------------------------------------ */
+
+static void bash_flag(struct strbuf *b, const struct flag *f)
+{
+	bool noopt = f->type == FLAG_BOOL || f->no_opt_def;
+	strbuf_addf(b, "    flags+=(\"--%s%s\")\n", f->name, noopt ? "" : "=");
+	if (!noopt)
+		strbuf_addf(b, "    two_word_flags+=(\"--%s\")\n", f->name);
+	if (f->shorthand)
+		strbuf_addf(b, "    %sflags+=(\"-%c\")\n", noopt ? "" : "two_word_", f->shorthand);
+}
+
+static bool in_table(const struct flag *t, const char *name)
+{
+	for (; t && t->name; t++)
+		if (streq(t->name, name))
+			return true;
+	return false;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void bash_gen(const struct command **path, size_t depth, const struct command *exec_cmd,
+		     struct strbuf *b)
+{
+	const struct command *c = path[depth - 1];
+	bool is_root = depth == 1;
+	_cleanup_free_ const struct command **ch = children_all(c, is_root, true);
+	size_t nch = 0;
+	while (ch[nch])
+		nch++;
+	qsort(ch, nch, sizeof(*ch), cmp_cmd);
+	for (size_t i = 0; i < nch && depth < CMD_MAX_DEPTH; i++) {
+		if (!is_available(ch[i], false) && ch[i] != &help_command)
+			continue;
+		path[depth] = ch[i];
+		bash_gen(path, depth + 1, exec_cmd, b);
+	}
+	_cleanup_free_ char *cpath = cmd_path_string((const struct command *const *)path, depth);
+	for (char *p = cpath; *p; p++)
+		if (*p == ' ')
+			*p = '_';
+	if (is_root)
+		strbuf_addf(b, "_%s_root_command()\n{\n", cpath);
+	else
+		strbuf_addf(b, "_%s()\n{\n", cpath);
+	strbuf_addf(b, "    last_command=\"%s\"\n\n    command_aliases=()\n\n    commands=()\n", cpath);
+	for (size_t i = 0; i < nch; i++) {
+		if (!is_available(ch[i], false) && ch[i] != &help_command)
+			continue;
+		_cleanup_free_ char *n = cmd_name(ch[i]);
+		strbuf_addf(b, "    commands+=(\"%s\")\n", n);
+		if (ch[i]->aliases && ch[i]->aliases[0]) {
+			_cleanup_strv_free_ char **al = NULL;
+			for (const char *const *a = ch[i]->aliases; *a; a++)
+				strv_push(&al, *a);
+			qsort(al, strv_length(al), sizeof(char *), cmp_str);
+			strbuf_addstr(b, "    if [[ -z \"${BASH_VERSION:-}\" || \"${BASH_VERSINFO[0]:-}\" -gt 3 ]]; then\n");
+			STRV_FOREACH(a, al)
+				strbuf_addf(b, "        command_aliases+=(\"%s\")\n        aliashash[\"%s\"]=\"%s\"\n",
+					    *a, *a, n);
+			strbuf_addstr(b, "    fi\n");
+		}
+	}
+	strbuf_addstr(b, "\n    flags=()\n    two_word_flags=()\n    local_nonpersistent_flags=()\n"
+			 "    flags_with_completion=()\n    flags_completion=()\n\n");
+
+	struct flagset fs;
+	struct flag *hf = c == exec_cmd ? make_help_flag(c) : NULL;
+	build_flagset((const struct command *const *)path, depth, &fs, hf);
+	_cleanup_free_ const struct flag_value **sorted = xcalloc(fs.n + 1, sizeof(*sorted));
+	for (int local = 1; local >= 0; local--) {
+		size_t n = 0;
+		for (size_t i = 0; i < fs.n; i++)
+			if (fs.v[i].local == (bool)local)
+				sorted[n++] = &fs.v[i];
+		qsort(sorted, n, sizeof(*sorted), cmp_fv_name);
+		for (size_t i = 0; i < n; i++) {
+			const struct flag *f = sorted[i]->flag;
+			if (f->hidden || f->deprecated)
+				continue;
+			bash_flag(b, f);
+			if (local && !in_table(c->persistent_flags, f->name)) {
+				bool noopt = f->type == FLAG_BOOL || f->no_opt_def;
+				strbuf_addf(b, "    local_nonpersistent_flags+=(\"--%s\")\n", f->name);
+				if (!noopt)
+					strbuf_addf(b, "    local_nonpersistent_flags+=(\"--%s=\")\n", f->name);
+				if (f->shorthand)
+					strbuf_addf(b, "    local_nonpersistent_flags+=(\"-%c\")\n",
+						    f->shorthand);
+			}
+		}
+	}
+	strbuf_addstr(b, "\n    must_have_one_flag=()\n");
+	for (size_t i = 0; i < fs.n; i++) {
+		const struct flag *f = fs.v[i].flag;
+		if (!fs.v[i].local || f->hidden || f->deprecated || !f->required)
+			continue;
+		strbuf_addf(b, "    must_have_one_flag+=(\"--%s%s\")\n", f->name,
+			    f->type == FLAG_BOOL ? "" : "=");
+		if (f->shorthand)
+			strbuf_addf(b, "    must_have_one_flag+=(\"-%c\")\n", f->shorthand);
+	}
+	flagset_release(&fs);
+	free_help_flag(hf);
+	strbuf_addstr(b, "    must_have_one_noun=()\n");
+	_cleanup_strv_free_ char **nouns = NULL;
+	for (const char *const *v = c->valid_args; v && *v; v++)
+		strv_push(&nouns, *v);
+	if (nouns)
+		qsort(nouns, strv_length(nouns), sizeof(char *), cmp_str);
+	STRV_FOREACH(v, nouns)
+		strbuf_addf(b, "    must_have_one_noun+=(\"%s\")\n", *v);
+	if (c == &help_command)
+		strbuf_addstr(b, "    has_completion_function=1\n");
+	strbuf_addstr(b, "    noun_aliases=()\n}\n\n");
+}
+
+void cmd_gen_bash_completion(const struct command *root, const struct command *exec_cmd,
+			     struct strbuf *out)
+{
+	const struct command *path[CMD_MAX_DEPTH] = { root };
+	bash_gen(path, 1, exec_cmd, out);
 }

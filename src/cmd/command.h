@@ -45,6 +45,7 @@ struct command {
 	enum cmd_args args;
 	int nargs;
 	int (*args_fn)(struct cmd_ctx *ctx);
+	const char *const *valid_args;    /* cobra's ValidArgs (shell completion nouns) */
 	bool hidden;
 	const char *deprecated;
 	bool not_built;                   /* slot for a command this build lacks: unknown command */
@@ -86,6 +87,17 @@ char *cmd_path_string(const struct command *const *path, size_t depth);
 
 /* The error kubeadm's cmdutil.RequireSubcommand returns (after printing help). */
 int cmd_require_subcommand(struct cmd_ctx *ctx);
+
+/* Run function of commands this build lacks (unreachable under a not_built slot). */
+int cmd_not_built(struct cmd_ctx *ctx);
+
+/*
+ * cobra's GenBashCompletion over the whole table (not-built commands included, so the script is
+ * the reference's byte for byte); appended to out. exec_cmd is the command being run (it alone
+ * has its help flag defined, as in cobra).
+ */
+void cmd_gen_bash_completion(const struct command *root, const struct command *exec_cmd,
+			     struct strbuf *out);
 
 /* The name of a command: the first word of its use line. Owned. */
 char *cmd_name(const struct command *c);

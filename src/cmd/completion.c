@@ -5,6 +5,8 @@
 #include <string.h>
 
 #include "cmd/commands.h"
+#include "cmd/completion-text.h"
+#include "util/log.h"
 #include "util/error.h"
 #include "util/strv.h"
 
@@ -22,5 +24,17 @@ int cmd_completion(struct cmd_ctx *ctx)
 				 "unsupported shell type %s, the supported shell types are [bash zsh]",
 				 q.buf);
 	}
-	return error_set(-ENOSYS, "completion is not implemented in this build");
+	log_v(1, "[completion] writing completion code for %s", streq(ctx->args[0], "bash") ? "Bash" : "Zsh");
+	struct strbuf out = STRBUF_INIT;
+	strbuf_addstr(&out, completion_boilerplate);
+	if (streq(ctx->args[0], "zsh"))
+		strbuf_addstr(&out, completion_zsh_init);
+	strbuf_addstr(&out, completion_bash_preamble);
+	cmd_gen_bash_completion(ctx->path[0], ctx->cmd, &out);
+	strbuf_addstr(&out, completion_bash_postscript);
+	if (streq(ctx->args[0], "zsh"))
+		strbuf_addstr(&out, completion_zsh_tail);
+	fwrite(out.buf, 1, out.len, stdout);
+	strbuf_release(&out);
+	return 0;
 }

@@ -97,7 +97,8 @@ int cmd_config_images_list(struct cmd_ctx *ctx)
 	}
 	const char *cfg = flagset_get_string(&ctx->flags, "config");
 	struct init_config *c = NULL;
-	r = config_load_init(*cfg ? cfg : NULL, ov, &c);
+	struct config_load_options lo = { .skip_cri_detect = true };
+	r = config_load_init_opts(*cfg ? cfg : NULL, ov, &lo, &c);
 	json_decref(ov);
 	if (r < 0)
 		return error_wrap(r, "could not convert cfg to an internal cfg");

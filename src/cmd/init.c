@@ -81,6 +81,28 @@ static int token_override(const struct flagset *fs, json_t *ov)
 	return 0;
 }
 
+/* manageSkippedAddons: disabled addons are skipped and skipped addons are disabled. */
+static void manage_skipped_addons(struct cfg_cluster_configuration *cc, char ***skip)
+{
+	bool skip_dns = false, skip_proxy = false;
+	if (strv_contains(*skip, "addon")) {
+		skip_dns = skip_proxy = true;
+		cc->dns.disabled = cc->proxy.disabled = true;
+	}
+	if (strv_contains(*skip, "addon/coredns")) {
+		skip_dns = true;
+		cc->dns.disabled = true;
+	}
+	if (strv_contains(*skip, "addon/kube-proxy")) {
+		skip_proxy = true;
+		cc->proxy.disabled = true;
+	}
+	if (cc->dns.disabled && !skip_dns)
+		strv_push(skip, "addon/coredns");
+	if (cc->proxy.disabled && !skip_proxy)
+		strv_push(skip, "addon/kube-proxy");
+}
+
 void init_workflow_free(struct run_ctx *d)
 {
 	if (!d)
@@ -109,7 +131,9 @@ int init_workflow_init(struct cmd_ctx *ctx, struct workflow_options *opts, struc
 	}
 	const char *cfg_path = flagset_get_string(fs, "config");
 	struct init_config *cfg = NULL;
-	r = config_load_init(*cfg_path ? cfg_path : NULL, ov, &cfg);
+	/* phases without --cri-socket do not depend on it: skip CRI detection */
+	struct config_load_options lo = { .skip_cri_detect = !flagset_lookup(fs, "cri-socket") };
+	r = config_load_init_opts(*cfg_path ? cfg_path : NULL, ov, &lo, &cfg);
 	json_decref(ov);
 	if (r < 0)
 		return r;
@@ -131,9 +155,11 @@ int init_workflow_init(struct cmd_ctx *ctx, struct workflow_options *opts, struc
 	const char *patches = flagset_get_string(fs, "patches");
 	d->patches_dir = *patches ? xstrdup(patches) : NULL;
 	d->ignore_preflight_errors = strv_copy(flagset_get_strv(fs, "ignore-preflight-errors"));
-	/* TODO(config): when --skip-phases is empty, use InitConfiguration.skipPhases, and
-	 * manageSkippedAddons (dns.disabled / proxy.disabled); needs an accessor in config.h. */
-	(void)opts;
+	if (!opts->skip || !opts->skip[0]) {
+		strv_free(opts->skip);
+		opts->skip = strv_copy(cfg->init.skip_phases);
+	}
+	manage_skipped_addons(&cfg->cluster, &opts->skip);
 	*ret = d;
 	return 0;
 }
@@ -146,8 +172,9 @@ int cmd_init(struct cmd_ctx *ctx)
 	struct run_ctx *data = NULL;
 	int r = init_workflow_init(ctx, &opts, &data);
 	if (r >= 0) {
-		/* TODO(config): "[init] Using Kubernetes version: %s\n" needs the configuration's
-		 * kubernetesVersion (an accessor in config.h). */
+		printf("[init] Using Kubernetes version: %s\n",
+		       strempty(data->cfg->cluster.kubernetes_version));
+		fflush(stdout);
 		r = workflow_run(&init_workflow, &opts, NULL, NULL, &data);
 	}
 	init_workflow_free(data);

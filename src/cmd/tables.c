@@ -5,6 +5,8 @@
 
 #include "cmd/commands.h"
 
+static const char *const completion_shells[] = { "bash", "zsh", NULL };
+
 static const struct command cmd_root_certs_certificate_key = {
 	.use = "certificate-key",
 	.short_desc = "Generate certificate keys",
@@ -14,7 +16,7 @@ static const struct command cmd_root_certs_certificate_key = {
 		"\n"
 		"You can also use \"kubeadm init --upload-certs\" without specifying a certificate key and it will\n"
 		"generate and print one for you.\n",
-	.run = NULL /* not in this build */,
+	.run = cmd_not_built,
 };
 
 static const struct flag flags_root_certs_check_expiration[] = {
@@ -49,7 +51,7 @@ static const struct command cmd_root_certs_check_expiration = {
 	.short_desc = "Check certificates expiration for a Kubernetes cluster",
 	.long_desc = "Checks expiration for the certificates in the local PKI managed by kubeadm.",
 	.flags = flags_root_certs_check_expiration,
-	.run = NULL /* not in this build */,
+	.run = cmd_not_built,
 };
 
 static const struct flag flags_root_certs_generate_csr[] = {
@@ -77,7 +79,7 @@ static const struct command cmd_root_certs_generate_csr = {
 	.example = "  # The following command will generate keys and CSRs for all control-plane certificates and kubeconfig files:\n"
 		"  kubeadm certs generate-csr --kubeconfig-dir /tmp/etc-k8s --cert-dir /tmp/etc-k8s/pki",
 	.flags = flags_root_certs_generate_csr,
-	.run = NULL /* not in this build */,
+	.run = cmd_not_built,
 };
 
 static const struct flag flags_root_certs_renew_admin_conf[] = {
@@ -106,7 +108,7 @@ static const struct command cmd_root_certs_renew_admin_conf = {
 		"\n"
 		"After renewal, in order to make changes effective, is required to restart control-plane components and eventually re-distribute the renewed certificate in case the file is used elsewhere.",
 	.flags = flags_root_certs_renew_admin_conf,
-	.run = NULL /* not in this build */,
+	.run = cmd_not_built,
 };
 
 static const struct flag flags_root_certs_renew_all[] = {
@@ -129,7 +131,7 @@ static const struct command cmd_root_certs_renew_all = {
 	.short_desc = "Renew all available certificates",
 	.long_desc = "Renew all known certificates necessary to run the control plane. Renewals are run unconditionally, regardless of expiration date. Renewals can also be run individually for more control.",
 	.flags = flags_root_certs_renew_all,
-	.run = NULL /* not in this build */,
+	.run = cmd_not_built,
 };
 
 static const struct flag flags_root_certs_renew_apiserver[] = {
@@ -158,7 +160,7 @@ static const struct command cmd_root_certs_renew_apiserver = {
 		"\n"
 		"After renewal, in order to make changes effective, is required to restart control-plane components and eventually re-distribute the renewed certificate in case the file is used elsewhere.",
 	.flags = flags_root_certs_renew_apiserver,
-	.run = NULL /* not in this build */,
+	.run = cmd_not_built,
 };
 
 static const struct flag flags_root_certs_renew_apiserver_etcd_client[] = {
@@ -187,7 +189,7 @@ static const struct command cmd_root_certs_renew_apiserver_etcd_client = {
 		"\n"
 		"After renewal, in order to make changes effective, is required to restart control-plane components and eventually re-distribute the renewed certificate in case the file is used elsewhere.",
 	.flags = flags_root_certs_renew_apiserver_etcd_client,
-	.run = NULL /* not in this build */,
+	.run = cmd_not_built,
 };
 
 static const struct flag flags_root_certs_renew_apiserver_kubelet_client[] = {
@@ -216,7 +218,7 @@ static const struct command cmd_root_certs_renew_apiserver_kubelet_client = {
 		"\n"
 		"After renewal, in order to make changes effective, is required to restart control-plane components and eventually re-distribute the renewed certificate in case the file is used elsewhere.",
 	.flags = flags_root_certs_renew_apiserver_kubelet_client,
-	.run = NULL /* not in this build */,
+	.run = cmd_not_built,
 };
 
 static const struct flag flags_root_certs_renew_controller_manager_conf[] = {
@@ -245,7 +247,7 @@ static const struct command cmd_root_certs_renew_controller_manager_conf = {
 		"\n"
 		"After renewal, in order to make changes effective, is required to restart control-plane components and eventually re-distribute the renewed certificate in case the file is used elsewhere.",
 	.flags = flags_root_certs_renew_controller_manager_conf,
-	.run = NULL /* not in this build */,
+	.run = cmd_not_built,
 };
 
 static const struct flag flags_root_certs_renew_etcd_healthcheck_client[] = {
@@ -274,7 +276,7 @@ static const struct command cmd_root_certs_renew_etcd_healthcheck_client = {
 		"\n"
 		"After renewal, in order to make changes effective, is required to restart control-plane components and eventually re-distribute the renewed certificate in case the file is used elsewhere.",
 	.flags = flags_root_certs_renew_etcd_healthcheck_client,
-	.run = NULL /* not in this build */,
+	.run = cmd_not_built,
 };
 
 static const struct flag flags_root_certs_renew_etcd_peer[] = {
@@ -303,7 +305,7 @@ static const struct command cmd_root_certs_renew_etcd_peer = {
 		"\n"
 		"After renewal, in order to make changes effective, is required to restart control-plane components and eventually re-distribute the renewed certificate in case the file is used elsewhere.",
 	.flags = flags_root_certs_renew_etcd_peer,
-	.run = NULL /* not in this build */,
+	.run = cmd_not_built,
 };
 
 static const struct flag flags_root_certs_renew_etcd_server[] = {
@@ -332,7 +334,7 @@ static const struct command cmd_root_certs_renew_etcd_server = {
 		"\n"
 		"After renewal, in order to make changes effective, is required to restart control-plane components and eventually re-distribute the renewed certificate in case the file is used elsewhere.",
 	.flags = flags_root_certs_renew_etcd_server,
-	.run = NULL /* not in this build */,
+	.run = cmd_not_built,
 };
 
 static const struct flag flags_root_certs_renew_front_proxy_client[] = {
@@ -361,7 +363,7 @@ static const struct command cmd_root_certs_renew_front_proxy_client = {
 		"\n"
 		"After renewal, in order to make changes effective, is required to restart control-plane components and eventually re-distribute the renewed certificate in case the file is used elsewhere.",
 	.flags = flags_root_certs_renew_front_proxy_client,
-	.run = NULL /* not in this build */,
+	.run = cmd_not_built,
 };
 
 static const struct flag flags_root_certs_renew_scheduler_conf[] = {
@@ -390,7 +392,7 @@ static const struct command cmd_root_certs_renew_scheduler_conf = {
 		"\n"
 		"After renewal, in order to make changes effective, is required to restart control-plane components and eventually re-distribute the renewed certificate in case the file is used elsewhere.",
 	.flags = flags_root_certs_renew_scheduler_conf,
-	.run = NULL /* not in this build */,
+	.run = cmd_not_built,
 };
 
 static const struct flag flags_root_certs_renew_super_admin_conf[] = {
@@ -419,7 +421,7 @@ static const struct command cmd_root_certs_renew_super_admin_conf = {
 		"\n"
 		"After renewal, in order to make changes effective, is required to restart control-plane components and eventually re-distribute the renewed certificate in case the file is used elsewhere.",
 	.flags = flags_root_certs_renew_super_admin_conf,
-	.run = NULL /* not in this build */,
+	.run = cmd_not_built,
 };
 
 static const struct command *const children_root_certs_renew[] = {
@@ -442,7 +444,7 @@ static const struct command cmd_root_certs_renew = {
 	.use = "renew",
 	.short_desc = "Renew certificates for a Kubernetes cluster",
 	.children = children_root_certs_renew,
-	.run = NULL /* not in this build */,
+	.run = cmd_not_built,
 };
 
 static const struct command *const children_root_certs[] = {
@@ -460,7 +462,7 @@ static const struct command cmd_root_certs = {
 	.aliases = aliases_root_certs,
 	.short_desc = "Commands related to handling Kubernetes certificates",
 	.children = children_root_certs,
-	.run = NULL /* not in this build */,
+	.run = cmd_not_built,
 	.not_built = true,
 };
 
@@ -503,6 +505,7 @@ static const struct command cmd_root_completion = {
 		"source <(kubeadm completion zsh)",
 	.run = cmd_completion,
 	.args = CMD_ARGS_ANY,
+	.valid_args = completion_shells,
 };
 
 static const struct flag flags_root_config_images_list[] = {
@@ -879,6 +882,481 @@ static const struct command cmd_root_init = {
 	.workflow_free = init_workflow_free,
 };
 
+static const struct flag flags_root_join_phase_control_plane_join_all[] = {
+	{ .name = "apiserver-advertise-address",
+	  .type = FLAG_STRING,
+	  .usage = "If the node should host a new control plane instance, the IP address the API Server will advertise it's listening on. If not set the default network interface will be used." },
+	{ .name = "config",
+	  .type = FLAG_STRING,
+	  .usage = "Path to a kubeadm configuration file." },
+	{ .name = "control-plane",
+	  .type = FLAG_BOOL,
+	  .usage = "Create a new control plane instance on this node" },
+	{ .name = "dry-run",
+	  .type = FLAG_BOOL,
+	  .usage = "Don't apply any changes; just output what would be done." },
+	{ .name = "node-name",
+	  .type = FLAG_STRING,
+	  .usage = "Specify the node name." },
+	{ .name = "patches",
+	  .type = FLAG_STRING,
+	  .usage = "Path to a directory that contains files named \"target[suffix][+patchtype].extension\". For example, \"kube-apiserver0+merge.yaml\" or just \"etcd.json\". \"target\" can be one of \"kube-apiserver\", \"kube-controller-manager\", \"kube-scheduler\", \"etcd\", \"kubeletconfiguration\", \"corednsdeployment\", \"kubeproxydaemonset\". \"patchtype\" can be one of \"strategic\", \"merge\" or \"json\" and they match the patch formats supported by kubectl. The default \"patchtype\" is \"strategic\". \"extension\" must be either \"json\" or \"yaml\". \"suffix\" is an optional string that can be used to determine which patches are applied first alpha-numerically." },
+	{ 0 },
+};
+
+static const struct command cmd_root_join_phase_control_plane_join_all = {
+	.use = "all",
+	.short_desc = "Join a machine as a control plane instance",
+	.flags = flags_root_join_phase_control_plane_join_all,
+	.run = cmd_not_built,
+};
+
+static const struct flag flags_root_join_phase_control_plane_join_mark_control_plane[] = {
+	{ .name = "config",
+	  .type = FLAG_STRING,
+	  .usage = "Path to a kubeadm configuration file." },
+	{ .name = "control-plane",
+	  .type = FLAG_BOOL,
+	  .usage = "Create a new control plane instance on this node" },
+	{ .name = "dry-run",
+	  .type = FLAG_BOOL,
+	  .usage = "Don't apply any changes; just output what would be done." },
+	{ .name = "node-name",
+	  .type = FLAG_STRING,
+	  .usage = "Specify the node name." },
+	{ 0 },
+};
+
+static const struct command cmd_root_join_phase_control_plane_join_mark_control_plane = {
+	.use = "mark-control-plane",
+	.short_desc = "Mark a node as a control-plane",
+	.flags = flags_root_join_phase_control_plane_join_mark_control_plane,
+	.run = cmd_not_built,
+};
+
+static const struct command *const children_root_join_phase_control_plane_join[] = {
+	&cmd_root_join_phase_control_plane_join_all,
+	&cmd_root_join_phase_control_plane_join_mark_control_plane,
+	NULL,
+};
+
+static const struct command cmd_root_join_phase_control_plane_join = {
+	.use = "control-plane-join",
+	.short_desc = "Join a machine as a control plane instance",
+	.example = "  # Joins a machine as a control plane instance\n"
+		"  kubeadm join phase control-plane-join all",
+	.children = children_root_join_phase_control_plane_join,
+	.run = cmd_not_built,
+};
+
+static const struct flag flags_root_join_phase_control_plane_prepare_all[] = {
+	{ .name = "apiserver-advertise-address",
+	  .type = FLAG_STRING,
+	  .usage = "If the node should host a new control plane instance, the IP address the API Server will advertise it's listening on. If not set the default network interface will be used." },
+	{ .name = "apiserver-bind-port",
+	  .type = FLAG_INT32,
+	  .def = "6443",
+	  .usage = "If the node should host a new control plane instance, the port for the API Server to bind to." },
+	{ .name = "certificate-key",
+	  .type = FLAG_STRING,
+	  .usage = "Use this key to decrypt the certificate secrets uploaded by init. The certificate key is a hex encoded string that is an AES key of size 32 bytes." },
+	{ .name = "config",
+	  .type = FLAG_STRING,
+	  .usage = "Path to a kubeadm configuration file." },
+	{ .name = "control-plane",
+	  .type = FLAG_BOOL,
+	  .usage = "Create a new control plane instance on this node" },
+	{ .name = "discovery-file",
+	  .type = FLAG_STRING,
+	  .usage = "For file-based discovery, a file or URL from which to load cluster information." },
+	{ .name = "discovery-token",
+	  .type = FLAG_STRING,
+	  .usage = "For token-based discovery, the token used to validate cluster information fetched from the API server." },
+	{ .name = "discovery-token-ca-cert-hash",
+	  .type = FLAG_STRING_SLICE,
+	  .usage = "For token-based discovery, validate that the root CA public key matches this hash (format: \"<type>:<value>\")." },
+	{ .name = "discovery-token-unsafe-skip-ca-verification",
+	  .type = FLAG_BOOL,
+	  .usage = "For token-based discovery, allow joining without --discovery-token-ca-cert-hash pinning." },
+	{ .name = "dry-run",
+	  .type = FLAG_BOOL,
+	  .usage = "Don't apply any changes; just output what would be done." },
+	{ .name = "node-name",
+	  .type = FLAG_STRING,
+	  .usage = "Specify the node name." },
+	{ .name = "patches",
+	  .type = FLAG_STRING,
+	  .usage = "Path to a directory that contains files named \"target[suffix][+patchtype].extension\". For example, \"kube-apiserver0+merge.yaml\" or just \"etcd.json\". \"target\" can be one of \"kube-apiserver\", \"kube-controller-manager\", \"kube-scheduler\", \"etcd\", \"kubeletconfiguration\", \"corednsdeployment\", \"kubeproxydaemonset\". \"patchtype\" can be one of \"strategic\", \"merge\" or \"json\" and they match the patch formats supported by kubectl. The default \"patchtype\" is \"strategic\". \"extension\" must be either \"json\" or \"yaml\". \"suffix\" is an optional string that can be used to determine which patches are applied first alpha-numerically." },
+	{ .name = "tls-bootstrap-token",
+	  .type = FLAG_STRING,
+	  .usage = "Specify the token used to temporarily authenticate with the Kubernetes Control Plane while joining the node." },
+	{ .name = "token",
+	  .type = FLAG_STRING,
+	  .usage = "Use this token for both discovery-token and tls-bootstrap-token when those values are not provided." },
+	{ 0 },
+};
+
+static const struct command cmd_root_join_phase_control_plane_prepare_all = {
+	.use = "all [api-server-endpoint]",
+	.short_desc = "Prepare the machine for serving a control plane",
+	.flags = flags_root_join_phase_control_plane_prepare_all,
+	.run = cmd_not_built,
+};
+
+static const struct flag flags_root_join_phase_control_plane_prepare_certs[] = {
+	{ .name = "apiserver-advertise-address",
+	  .type = FLAG_STRING,
+	  .usage = "If the node should host a new control plane instance, the IP address the API Server will advertise it's listening on. If not set the default network interface will be used." },
+	{ .name = "config",
+	  .type = FLAG_STRING,
+	  .usage = "Path to a kubeadm configuration file." },
+	{ .name = "control-plane",
+	  .type = FLAG_BOOL,
+	  .usage = "Create a new control plane instance on this node" },
+	{ .name = "discovery-file",
+	  .type = FLAG_STRING,
+	  .usage = "For file-based discovery, a file or URL from which to load cluster information." },
+	{ .name = "discovery-token",
+	  .type = FLAG_STRING,
+	  .usage = "For token-based discovery, the token used to validate cluster information fetched from the API server." },
+	{ .name = "discovery-token-ca-cert-hash",
+	  .type = FLAG_STRING_SLICE,
+	  .usage = "For token-based discovery, validate that the root CA public key matches this hash (format: \"<type>:<value>\")." },
+	{ .name = "discovery-token-unsafe-skip-ca-verification",
+	  .type = FLAG_BOOL,
+	  .usage = "For token-based discovery, allow joining without --discovery-token-ca-cert-hash pinning." },
+	{ .name = "dry-run",
+	  .type = FLAG_BOOL,
+	  .usage = "Don't apply any changes; just output what would be done." },
+	{ .name = "node-name",
+	  .type = FLAG_STRING,
+	  .usage = "Specify the node name." },
+	{ .name = "tls-bootstrap-token",
+	  .type = FLAG_STRING,
+	  .usage = "Specify the token used to temporarily authenticate with the Kubernetes Control Plane while joining the node." },
+	{ .name = "token",
+	  .type = FLAG_STRING,
+	  .usage = "Use this token for both discovery-token and tls-bootstrap-token when those values are not provided." },
+	{ 0 },
+};
+
+static const struct command cmd_root_join_phase_control_plane_prepare_certs = {
+	.use = "certs [api-server-endpoint]",
+	.short_desc = "Generate the certificates for the new control plane components",
+	.flags = flags_root_join_phase_control_plane_prepare_certs,
+	.run = cmd_not_built,
+};
+
+static const struct flag flags_root_join_phase_control_plane_prepare_control_plane[] = {
+	{ .name = "apiserver-advertise-address",
+	  .type = FLAG_STRING,
+	  .usage = "If the node should host a new control plane instance, the IP address the API Server will advertise it's listening on. If not set the default network interface will be used." },
+	{ .name = "apiserver-bind-port",
+	  .type = FLAG_INT32,
+	  .def = "6443",
+	  .usage = "If the node should host a new control plane instance, the port for the API Server to bind to." },
+	{ .name = "config",
+	  .type = FLAG_STRING,
+	  .usage = "Path to a kubeadm configuration file." },
+	{ .name = "control-plane",
+	  .type = FLAG_BOOL,
+	  .usage = "Create a new control plane instance on this node" },
+	{ .name = "dry-run",
+	  .type = FLAG_BOOL,
+	  .usage = "Don't apply any changes; just output what would be done." },
+	{ .name = "patches",
+	  .type = FLAG_STRING,
+	  .usage = "Path to a directory that contains files named \"target[suffix][+patchtype].extension\". For example, \"kube-apiserver0+merge.yaml\" or just \"etcd.json\". \"target\" can be one of \"kube-apiserver\", \"kube-controller-manager\", \"kube-scheduler\", \"etcd\", \"kubeletconfiguration\", \"corednsdeployment\", \"kubeproxydaemonset\". \"patchtype\" can be one of \"strategic\", \"merge\" or \"json\" and they match the patch formats supported by kubectl. The default \"patchtype\" is \"strategic\". \"extension\" must be either \"json\" or \"yaml\". \"suffix\" is an optional string that can be used to determine which patches are applied first alpha-numerically." },
+	{ 0 },
+};
+
+static const struct command cmd_root_join_phase_control_plane_prepare_control_plane = {
+	.use = "control-plane",
+	.short_desc = "Generate the manifests for the new control plane components",
+	.flags = flags_root_join_phase_control_plane_prepare_control_plane,
+	.run = cmd_not_built,
+};
+
+static const struct flag flags_root_join_phase_control_plane_prepare_download_certs[] = {
+	{ .name = "certificate-key",
+	  .type = FLAG_STRING,
+	  .usage = "Use this key to decrypt the certificate secrets uploaded by init. The certificate key is a hex encoded string that is an AES key of size 32 bytes." },
+	{ .name = "config",
+	  .type = FLAG_STRING,
+	  .usage = "Path to a kubeadm configuration file." },
+	{ .name = "control-plane",
+	  .type = FLAG_BOOL,
+	  .usage = "Create a new control plane instance on this node" },
+	{ .name = "discovery-file",
+	  .type = FLAG_STRING,
+	  .usage = "For file-based discovery, a file or URL from which to load cluster information." },
+	{ .name = "discovery-token",
+	  .type = FLAG_STRING,
+	  .usage = "For token-based discovery, the token used to validate cluster information fetched from the API server." },
+	{ .name = "discovery-token-ca-cert-hash",
+	  .type = FLAG_STRING_SLICE,
+	  .usage = "For token-based discovery, validate that the root CA public key matches this hash (format: \"<type>:<value>\")." },
+	{ .name = "discovery-token-unsafe-skip-ca-verification",
+	  .type = FLAG_BOOL,
+	  .usage = "For token-based discovery, allow joining without --discovery-token-ca-cert-hash pinning." },
+	{ .name = "dry-run",
+	  .type = FLAG_BOOL,
+	  .usage = "Don't apply any changes; just output what would be done." },
+	{ .name = "tls-bootstrap-token",
+	  .type = FLAG_STRING,
+	  .usage = "Specify the token used to temporarily authenticate with the Kubernetes Control Plane while joining the node." },
+	{ .name = "token",
+	  .type = FLAG_STRING,
+	  .usage = "Use this token for both discovery-token and tls-bootstrap-token when those values are not provided." },
+	{ 0 },
+};
+
+static const struct command cmd_root_join_phase_control_plane_prepare_download_certs = {
+	.use = "download-certs [api-server-endpoint]",
+	.short_desc = "Download certificates shared among control-plane nodes from the kubeadm-certs Secret",
+	.flags = flags_root_join_phase_control_plane_prepare_download_certs,
+	.run = cmd_not_built,
+};
+
+static const struct flag flags_root_join_phase_control_plane_prepare_kubeconfig[] = {
+	{ .name = "certificate-key",
+	  .type = FLAG_STRING,
+	  .usage = "Use this key to decrypt the certificate secrets uploaded by init. The certificate key is a hex encoded string that is an AES key of size 32 bytes." },
+	{ .name = "config",
+	  .type = FLAG_STRING,
+	  .usage = "Path to a kubeadm configuration file." },
+	{ .name = "control-plane",
+	  .type = FLAG_BOOL,
+	  .usage = "Create a new control plane instance on this node" },
+	{ .name = "discovery-file",
+	  .type = FLAG_STRING,
+	  .usage = "For file-based discovery, a file or URL from which to load cluster information." },
+	{ .name = "discovery-token",
+	  .type = FLAG_STRING,
+	  .usage = "For token-based discovery, the token used to validate cluster information fetched from the API server." },
+	{ .name = "discovery-token-ca-cert-hash",
+	  .type = FLAG_STRING_SLICE,
+	  .usage = "For token-based discovery, validate that the root CA public key matches this hash (format: \"<type>:<value>\")." },
+	{ .name = "discovery-token-unsafe-skip-ca-verification",
+	  .type = FLAG_BOOL,
+	  .usage = "For token-based discovery, allow joining without --discovery-token-ca-cert-hash pinning." },
+	{ .name = "dry-run",
+	  .type = FLAG_BOOL,
+	  .usage = "Don't apply any changes; just output what would be done." },
+	{ .name = "tls-bootstrap-token",
+	  .type = FLAG_STRING,
+	  .usage = "Specify the token used to temporarily authenticate with the Kubernetes Control Plane while joining the node." },
+	{ .name = "token",
+	  .type = FLAG_STRING,
+	  .usage = "Use this token for both discovery-token and tls-bootstrap-token when those values are not provided." },
+	{ 0 },
+};
+
+static const struct command cmd_root_join_phase_control_plane_prepare_kubeconfig = {
+	.use = "kubeconfig [api-server-endpoint]",
+	.short_desc = "Generate the kubeconfig for the new control plane components",
+	.flags = flags_root_join_phase_control_plane_prepare_kubeconfig,
+	.run = cmd_not_built,
+};
+
+static const struct command *const children_root_join_phase_control_plane_prepare[] = {
+	&cmd_root_join_phase_control_plane_prepare_all,
+	&cmd_root_join_phase_control_plane_prepare_certs,
+	&cmd_root_join_phase_control_plane_prepare_control_plane,
+	&cmd_root_join_phase_control_plane_prepare_download_certs,
+	&cmd_root_join_phase_control_plane_prepare_kubeconfig,
+	NULL,
+};
+
+static const struct command cmd_root_join_phase_control_plane_prepare = {
+	.use = "control-plane-prepare",
+	.short_desc = "Prepare the machine for serving a control plane",
+	.example = "  # Prepares the machine for serving a control plane\n"
+		"  kubeadm join phase control-plane-prepare all",
+	.children = children_root_join_phase_control_plane_prepare,
+	.run = cmd_not_built,
+};
+
+static const struct flag flags_root_join_phase_etcd_join[] = {
+	{ .name = "apiserver-advertise-address",
+	  .type = FLAG_STRING,
+	  .usage = "If the node should host a new control plane instance, the IP address the API Server will advertise it's listening on. If not set the default network interface will be used." },
+	{ .name = "config",
+	  .type = FLAG_STRING,
+	  .usage = "Path to a kubeadm configuration file." },
+	{ .name = "control-plane",
+	  .type = FLAG_BOOL,
+	  .usage = "Create a new control plane instance on this node" },
+	{ .name = "dry-run",
+	  .type = FLAG_BOOL,
+	  .usage = "Don't apply any changes; just output what would be done." },
+	{ .name = "node-name",
+	  .type = FLAG_STRING,
+	  .usage = "Specify the node name." },
+	{ .name = "patches",
+	  .type = FLAG_STRING,
+	  .usage = "Path to a directory that contains files named \"target[suffix][+patchtype].extension\". For example, \"kube-apiserver0+merge.yaml\" or just \"etcd.json\". \"target\" can be one of \"kube-apiserver\", \"kube-controller-manager\", \"kube-scheduler\", \"etcd\", \"kubeletconfiguration\", \"corednsdeployment\", \"kubeproxydaemonset\". \"patchtype\" can be one of \"strategic\", \"merge\" or \"json\" and they match the patch formats supported by kubectl. The default \"patchtype\" is \"strategic\". \"extension\" must be either \"json\" or \"yaml\". \"suffix\" is an optional string that can be used to determine which patches are applied first alpha-numerically." },
+	{ 0 },
+};
+
+static const struct command cmd_root_join_phase_etcd_join = {
+	.use = "etcd-join",
+	.short_desc = "Join etcd for control plane nodes",
+	.example = "  # Joins etcd for a control plane instance\n"
+		"  kubeadm join phase control-plane-join-etcd all",
+	.flags = flags_root_join_phase_etcd_join,
+	.run = cmd_not_built,
+};
+
+static const struct flag flags_root_join_phase_kubelet_start[] = {
+	{ .name = "config",
+	  .type = FLAG_STRING,
+	  .usage = "Path to a kubeadm configuration file." },
+	{ .name = "cri-socket",
+	  .type = FLAG_STRING,
+	  .usage = "Path to the CRI socket to connect. If empty kubeadm will try to auto-detect this value; use this option only if you have more than one CRI installed or if you have non-standard CRI socket." },
+	{ .name = "discovery-file",
+	  .type = FLAG_STRING,
+	  .usage = "For file-based discovery, a file or URL from which to load cluster information." },
+	{ .name = "discovery-token",
+	  .type = FLAG_STRING,
+	  .usage = "For token-based discovery, the token used to validate cluster information fetched from the API server." },
+	{ .name = "discovery-token-ca-cert-hash",
+	  .type = FLAG_STRING_SLICE,
+	  .usage = "For token-based discovery, validate that the root CA public key matches this hash (format: \"<type>:<value>\")." },
+	{ .name = "discovery-token-unsafe-skip-ca-verification",
+	  .type = FLAG_BOOL,
+	  .usage = "For token-based discovery, allow joining without --discovery-token-ca-cert-hash pinning." },
+	{ .name = "dry-run",
+	  .type = FLAG_BOOL,
+	  .usage = "Don't apply any changes; just output what would be done." },
+	{ .name = "node-name",
+	  .type = FLAG_STRING,
+	  .usage = "Specify the node name." },
+	{ .name = "patches",
+	  .type = FLAG_STRING,
+	  .usage = "Path to a directory that contains files named \"target[suffix][+patchtype].extension\". For example, \"kube-apiserver0+merge.yaml\" or just \"etcd.json\". \"target\" can be one of \"kube-apiserver\", \"kube-controller-manager\", \"kube-scheduler\", \"etcd\", \"kubeletconfiguration\", \"corednsdeployment\", \"kubeproxydaemonset\". \"patchtype\" can be one of \"strategic\", \"merge\" or \"json\" and they match the patch formats supported by kubectl. The default \"patchtype\" is \"strategic\". \"extension\" must be either \"json\" or \"yaml\". \"suffix\" is an optional string that can be used to determine which patches are applied first alpha-numerically." },
+	{ .name = "tls-bootstrap-token",
+	  .type = FLAG_STRING,
+	  .usage = "Specify the token used to temporarily authenticate with the Kubernetes Control Plane while joining the node." },
+	{ .name = "token",
+	  .type = FLAG_STRING,
+	  .usage = "Use this token for both discovery-token and tls-bootstrap-token when those values are not provided." },
+	{ 0 },
+};
+
+static const struct command cmd_root_join_phase_kubelet_start = {
+	.use = "kubelet-start [api-server-endpoint]",
+	.short_desc = "Write kubelet settings, certificates and (re)start the kubelet",
+	.long_desc = "Write a file with KubeletConfiguration and an environment file with node specific kubelet settings, and then (re)start kubelet.",
+	.flags = flags_root_join_phase_kubelet_start,
+	.run = cmd_not_built,
+};
+
+static const struct flag flags_root_join_phase_kubelet_wait_bootstrap[] = {
+	{ .name = "config",
+	  .type = FLAG_STRING,
+	  .usage = "Path to a kubeadm configuration file." },
+	{ .name = "cri-socket",
+	  .type = FLAG_STRING,
+	  .usage = "Path to the CRI socket to connect. If empty kubeadm will try to auto-detect this value; use this option only if you have more than one CRI installed or if you have non-standard CRI socket." },
+	{ .name = "dry-run",
+	  .type = FLAG_BOOL,
+	  .usage = "Don't apply any changes; just output what would be done." },
+	{ 0 },
+};
+
+static const struct command cmd_root_join_phase_kubelet_wait_bootstrap = {
+	.use = "kubelet-wait-bootstrap",
+	.short_desc = "Wait for the kubelet to bootstrap itself",
+	.flags = flags_root_join_phase_kubelet_wait_bootstrap,
+	.run = cmd_not_built,
+};
+
+static const struct flag flags_root_join_phase_preflight[] = {
+	{ .name = "apiserver-advertise-address",
+	  .type = FLAG_STRING,
+	  .usage = "If the node should host a new control plane instance, the IP address the API Server will advertise it's listening on. If not set the default network interface will be used." },
+	{ .name = "apiserver-bind-port",
+	  .type = FLAG_INT32,
+	  .def = "6443",
+	  .usage = "If the node should host a new control plane instance, the port for the API Server to bind to." },
+	{ .name = "certificate-key",
+	  .type = FLAG_STRING,
+	  .usage = "Use this key to decrypt the certificate secrets uploaded by init. The certificate key is a hex encoded string that is an AES key of size 32 bytes." },
+	{ .name = "config",
+	  .type = FLAG_STRING,
+	  .usage = "Path to a kubeadm configuration file." },
+	{ .name = "control-plane",
+	  .type = FLAG_BOOL,
+	  .usage = "Create a new control plane instance on this node" },
+	{ .name = "cri-socket",
+	  .type = FLAG_STRING,
+	  .usage = "Path to the CRI socket to connect. If empty kubeadm will try to auto-detect this value; use this option only if you have more than one CRI installed or if you have non-standard CRI socket." },
+	{ .name = "discovery-file",
+	  .type = FLAG_STRING,
+	  .usage = "For file-based discovery, a file or URL from which to load cluster information." },
+	{ .name = "discovery-token",
+	  .type = FLAG_STRING,
+	  .usage = "For token-based discovery, the token used to validate cluster information fetched from the API server." },
+	{ .name = "discovery-token-ca-cert-hash",
+	  .type = FLAG_STRING_SLICE,
+	  .usage = "For token-based discovery, validate that the root CA public key matches this hash (format: \"<type>:<value>\")." },
+	{ .name = "discovery-token-unsafe-skip-ca-verification",
+	  .type = FLAG_BOOL,
+	  .usage = "For token-based discovery, allow joining without --discovery-token-ca-cert-hash pinning." },
+	{ .name = "dry-run",
+	  .type = FLAG_BOOL,
+	  .usage = "Don't apply any changes; just output what would be done." },
+	{ .name = "ignore-preflight-errors",
+	  .type = FLAG_STRING_SLICE,
+	  .usage = "A list of checks whose errors will be shown as warnings. Example: 'IsPrivilegedUser,Swap'. Value 'all' ignores errors from all checks." },
+	{ .name = "node-name",
+	  .type = FLAG_STRING,
+	  .usage = "Specify the node name." },
+	{ .name = "tls-bootstrap-token",
+	  .type = FLAG_STRING,
+	  .usage = "Specify the token used to temporarily authenticate with the Kubernetes Control Plane while joining the node." },
+	{ .name = "token",
+	  .type = FLAG_STRING,
+	  .usage = "Use this token for both discovery-token and tls-bootstrap-token when those values are not provided." },
+	{ 0 },
+};
+
+static const struct command cmd_root_join_phase_preflight = {
+	.use = "preflight [api-server-endpoint]",
+	.short_desc = "Run join pre-flight checks",
+	.long_desc = "Run pre-flight checks for kubeadm join.",
+	.example = "  # Run join pre-flight checks using a config file.\n"
+		"  kubeadm join phase preflight --config kubeadm-config.yaml",
+	.flags = flags_root_join_phase_preflight,
+	.run = cmd_not_built,
+};
+
+static const struct command cmd_root_join_phase_wait_control_plane = {
+	.use = "wait-control-plane",
+	.short_desc = "Wait for the control plane to start",
+	.run = cmd_not_built,
+};
+
+static const struct command *const children_root_join_phase[] = {
+	&cmd_root_join_phase_control_plane_join,
+	&cmd_root_join_phase_control_plane_prepare,
+	&cmd_root_join_phase_etcd_join,
+	&cmd_root_join_phase_kubelet_start,
+	&cmd_root_join_phase_kubelet_wait_bootstrap,
+	&cmd_root_join_phase_preflight,
+	&cmd_root_join_phase_wait_control_plane,
+	NULL,
+};
+
+static const struct command cmd_root_join_phase = {
+	.use = "phase",
+	.short_desc = "Use this command to invoke single phase of the \"join\" workflow",
+	.children = children_root_join_phase,
+	.run = cmd_not_built,
+};
+
 static const struct flag flags_root_join[] = {
 	{ .name = "apiserver-advertise-address",
 	  .type = FLAG_STRING,
@@ -933,6 +1411,11 @@ static const struct flag flags_root_join[] = {
 	  .type = FLAG_STRING,
 	  .usage = "Use this token for both discovery-token and tls-bootstrap-token when those values are not provided." },
 	{ 0 },
+};
+
+static const struct command *const children_root_join[] = {
+	&cmd_root_join_phase,
+	NULL,
 };
 
 static const struct command cmd_root_join = {
@@ -999,8 +1482,94 @@ static const struct command cmd_root_join = {
 		"wait-control-plane      Wait for the control plane to start\n"
 		"```\n",
 	.flags = flags_root_join,
-	.run = NULL /* not in this build */,
+	.children = children_root_join,
+	.run = cmd_not_built,
 	.not_built = true,
+};
+
+static const struct flag flags_root_reset_phase_cleanup_node[] = {
+	{ .name = "cert-dir",
+	  .type = FLAG_STRING,
+	  .def = "/etc/kubernetes/pki",
+	  .usage = "The path to the directory where the certificates are stored. If specified, clean this directory." },
+	{ .name = "cleanup-tmp-dir",
+	  .type = FLAG_BOOL,
+	  .usage = "Cleanup the \"/etc/kubernetes/tmp\" directory" },
+	{ .name = "cri-socket",
+	  .type = FLAG_STRING,
+	  .usage = "Path to the CRI socket to connect. If empty kubeadm will try to auto-detect this value; use this option only if you have more than one CRI installed or if you have non-standard CRI socket." },
+	{ .name = "dry-run",
+	  .type = FLAG_BOOL,
+	  .usage = "Don't apply any changes; just output what would be done." },
+	{ 0 },
+};
+
+static const char *const aliases_root_reset_phase_cleanup_node[] = { "cleanupnode", NULL };
+
+static const struct command cmd_root_reset_phase_cleanup_node = {
+	.use = "cleanup-node",
+	.aliases = aliases_root_reset_phase_cleanup_node,
+	.short_desc = "Run cleanup node.",
+	.flags = flags_root_reset_phase_cleanup_node,
+	.run = cmd_not_built,
+};
+
+static const struct flag flags_root_reset_phase_preflight[] = {
+	{ .name = "dry-run",
+	  .type = FLAG_BOOL,
+	  .usage = "Don't apply any changes; just output what would be done." },
+	{ .name = "force",
+	  .shorthand = 'f',
+	  .type = FLAG_BOOL,
+	  .usage = "Reset the node without prompting for confirmation." },
+	{ .name = "ignore-preflight-errors",
+	  .type = FLAG_STRING_SLICE,
+	  .usage = "A list of checks whose errors will be shown as warnings. Example: 'IsPrivilegedUser,Swap'. Value 'all' ignores errors from all checks." },
+	{ 0 },
+};
+
+static const char *const aliases_root_reset_phase_preflight[] = { "pre-flight", NULL };
+
+static const struct command cmd_root_reset_phase_preflight = {
+	.use = "preflight",
+	.aliases = aliases_root_reset_phase_preflight,
+	.short_desc = "Run reset pre-flight checks",
+	.long_desc = "Run pre-flight checks for kubeadm reset.",
+	.flags = flags_root_reset_phase_preflight,
+	.run = cmd_not_built,
+};
+
+static const struct flag flags_root_reset_phase_remove_etcd_member[] = {
+	{ .name = "dry-run",
+	  .type = FLAG_BOOL,
+	  .usage = "Don't apply any changes; just output what would be done." },
+	{ .name = "kubeconfig",
+	  .type = FLAG_STRING,
+	  .def = "/etc/kubernetes/admin.conf",
+	  .usage = "The kubeconfig file to use when talking to the cluster. If the flag is not set, a set of standard locations can be searched for an existing kubeconfig file." },
+	{ 0 },
+};
+
+static const struct command cmd_root_reset_phase_remove_etcd_member = {
+	.use = "remove-etcd-member",
+	.short_desc = "Remove a local etcd member.",
+	.long_desc = "Remove a local etcd member for a control plane node.",
+	.flags = flags_root_reset_phase_remove_etcd_member,
+	.run = cmd_not_built,
+};
+
+static const struct command *const children_root_reset_phase[] = {
+	&cmd_root_reset_phase_cleanup_node,
+	&cmd_root_reset_phase_preflight,
+	&cmd_root_reset_phase_remove_etcd_member,
+	NULL,
+};
+
+static const struct command cmd_root_reset_phase = {
+	.use = "phase",
+	.short_desc = "Use this command to invoke single phase of the \"reset\" workflow",
+	.children = children_root_reset_phase,
+	.run = cmd_not_built,
 };
 
 static const struct flag flags_root_reset[] = {
@@ -1037,12 +1606,25 @@ static const struct flag flags_root_reset[] = {
 	{ 0 },
 };
 
+static const struct command *const children_root_reset[] = {
+	&cmd_root_reset_phase,
+	NULL,
+};
+
 static const struct command cmd_root_reset = {
 	.use = "reset",
 	.short_desc = "Performs a best effort revert of changes made to this host by 'kubeadm init' or 'kubeadm join'",
-	.long_desc = "Performs a best effort revert of changes made to this host by 'kubeadm init' or 'kubeadm join'",
+	.long_desc = "Performs a best effort revert of changes made to this host by 'kubeadm init' or 'kubeadm join'\n"
+		"\n"
+		"The \"reset\" command executes the following phases:\n"
+		"```\n"
+		"preflight           Run reset pre-flight checks\n"
+		"remove-etcd-member  Remove a local etcd member.\n"
+		"cleanup-node        Run cleanup node.\n"
+		"```\n",
 	.flags = flags_root_reset,
-	.run = NULL /* not in this build */,
+	.children = children_root_reset,
+	.run = cmd_not_built,
 	.not_built = true,
 };
 
@@ -1101,7 +1683,7 @@ static const struct command cmd_root_token_create = {
 		"This should be a securely generated random token of the form \"[a-z0-9]{6}.[a-z0-9]{16}\".\n"
 		"If no [token] is given, kubeadm will generate a random token instead.\n",
 	.flags = flags_root_token_create,
-	.run = NULL /* not in this build */,
+	.run = cmd_not_built,
 };
 
 static const struct command cmd_root_token_delete = {
@@ -1112,7 +1694,7 @@ static const struct command cmd_root_token_delete = {
 		"\n"
 		"The [token-value] is the full Token of the form \"[a-z0-9]{6}.[a-z0-9]{16}\" or the\n"
 		"Token ID of the form \"[a-z0-9]{6}\" to delete.\n",
-	.run = NULL /* not in this build */,
+	.run = cmd_not_built,
 };
 
 static const struct command cmd_root_token_generate = {
@@ -1128,7 +1710,7 @@ static const struct command cmd_root_token_generate = {
 		"\n"
 		"You can also use \"kubeadm init\" without specifying a token and it will\n"
 		"generate and print one for you.\n",
-	.run = NULL /* not in this build */,
+	.run = cmd_not_built,
 };
 
 static const struct flag flags_root_token_list[] = {
@@ -1153,7 +1735,7 @@ static const struct command cmd_root_token_list = {
 	.long_desc = "\n"
 		"This command will list all bootstrap tokens for you.\n",
 	.flags = flags_root_token_list,
-	.run = NULL /* not in this build */,
+	.run = cmd_not_built,
 };
 
 static const struct flag pflags_root_token[] = {
@@ -1197,8 +1779,329 @@ static const struct command cmd_root_token = {
 		"  https://kubernetes.io/docs/admin/bootstrap-tokens/\n",
 	.persistent_flags = pflags_root_token,
 	.children = children_root_token,
-	.run = NULL /* not in this build */,
+	.run = cmd_not_built,
 	.not_built = true,
+};
+
+static const struct flag flags_root_upgrade_apply_phase_addon_all[] = {
+	{ .name = "config",
+	  .type = FLAG_STRING,
+	  .usage = "Path to a kubeadm configuration file." },
+	{ .name = "dry-run",
+	  .type = FLAG_BOOL,
+	  .usage = "Do not change any state, just output what actions would be performed." },
+	{ .name = "kubeconfig",
+	  .type = FLAG_STRING,
+	  .def = "/etc/kubernetes/admin.conf",
+	  .usage = "The kubeconfig file to use when talking to the cluster. If the flag is not set, a set of standard locations can be searched for an existing kubeconfig file." },
+	{ .name = "patches",
+	  .type = FLAG_STRING,
+	  .usage = "Path to a directory that contains files named \"target[suffix][+patchtype].extension\". For example, \"kube-apiserver0+merge.yaml\" or just \"etcd.json\". \"target\" can be one of \"kube-apiserver\", \"kube-controller-manager\", \"kube-scheduler\", \"etcd\", \"kubeletconfiguration\", \"corednsdeployment\", \"kubeproxydaemonset\". \"patchtype\" can be one of \"strategic\", \"merge\" or \"json\" and they match the patch formats supported by kubectl. The default \"patchtype\" is \"strategic\". \"extension\" must be either \"json\" or \"yaml\". \"suffix\" is an optional string that can be used to determine which patches are applied first alpha-numerically." },
+	{ 0 },
+};
+
+static const struct command cmd_root_upgrade_apply_phase_addon_all = {
+	.use = "all",
+	.short_desc = "Upgrade all the addons",
+	.flags = flags_root_upgrade_apply_phase_addon_all,
+	.run = cmd_not_built,
+};
+
+static const struct flag flags_root_upgrade_apply_phase_addon_coredns[] = {
+	{ .name = "config",
+	  .type = FLAG_STRING,
+	  .usage = "Path to a kubeadm configuration file." },
+	{ .name = "dry-run",
+	  .type = FLAG_BOOL,
+	  .usage = "Do not change any state, just output what actions would be performed." },
+	{ .name = "kubeconfig",
+	  .type = FLAG_STRING,
+	  .def = "/etc/kubernetes/admin.conf",
+	  .usage = "The kubeconfig file to use when talking to the cluster. If the flag is not set, a set of standard locations can be searched for an existing kubeconfig file." },
+	{ .name = "patches",
+	  .type = FLAG_STRING,
+	  .usage = "Path to a directory that contains files named \"target[suffix][+patchtype].extension\". For example, \"kube-apiserver0+merge.yaml\" or just \"etcd.json\". \"target\" can be one of \"kube-apiserver\", \"kube-controller-manager\", \"kube-scheduler\", \"etcd\", \"kubeletconfiguration\", \"corednsdeployment\", \"kubeproxydaemonset\". \"patchtype\" can be one of \"strategic\", \"merge\" or \"json\" and they match the patch formats supported by kubectl. The default \"patchtype\" is \"strategic\". \"extension\" must be either \"json\" or \"yaml\". \"suffix\" is an optional string that can be used to determine which patches are applied first alpha-numerically." },
+	{ 0 },
+};
+
+static const struct command cmd_root_upgrade_apply_phase_addon_coredns = {
+	.use = "coredns",
+	.short_desc = "Upgrade the CoreDNS addon",
+	.flags = flags_root_upgrade_apply_phase_addon_coredns,
+	.run = cmd_not_built,
+};
+
+static const struct flag flags_root_upgrade_apply_phase_addon_kube_proxy[] = {
+	{ .name = "config",
+	  .type = FLAG_STRING,
+	  .usage = "Path to a kubeadm configuration file." },
+	{ .name = "dry-run",
+	  .type = FLAG_BOOL,
+	  .usage = "Do not change any state, just output what actions would be performed." },
+	{ .name = "kubeconfig",
+	  .type = FLAG_STRING,
+	  .def = "/etc/kubernetes/admin.conf",
+	  .usage = "The kubeconfig file to use when talking to the cluster. If the flag is not set, a set of standard locations can be searched for an existing kubeconfig file." },
+	{ .name = "patches",
+	  .type = FLAG_STRING,
+	  .usage = "Path to a directory that contains files named \"target[suffix][+patchtype].extension\". For example, \"kube-apiserver0+merge.yaml\" or just \"etcd.json\". \"target\" can be one of \"kube-apiserver\", \"kube-controller-manager\", \"kube-scheduler\", \"etcd\", \"kubeletconfiguration\", \"corednsdeployment\", \"kubeproxydaemonset\". \"patchtype\" can be one of \"strategic\", \"merge\" or \"json\" and they match the patch formats supported by kubectl. The default \"patchtype\" is \"strategic\". \"extension\" must be either \"json\" or \"yaml\". \"suffix\" is an optional string that can be used to determine which patches are applied first alpha-numerically." },
+	{ 0 },
+};
+
+static const struct command cmd_root_upgrade_apply_phase_addon_kube_proxy = {
+	.use = "kube-proxy",
+	.short_desc = "Upgrade the kube-proxy addon",
+	.flags = flags_root_upgrade_apply_phase_addon_kube_proxy,
+	.run = cmd_not_built,
+};
+
+static const struct command *const children_root_upgrade_apply_phase_addon[] = {
+	&cmd_root_upgrade_apply_phase_addon_all,
+	&cmd_root_upgrade_apply_phase_addon_coredns,
+	&cmd_root_upgrade_apply_phase_addon_kube_proxy,
+	NULL,
+};
+
+static const struct command cmd_root_upgrade_apply_phase_addon = {
+	.use = "addon",
+	.short_desc = "Upgrade the default kubeadm addons",
+	.children = children_root_upgrade_apply_phase_addon,
+	.run = cmd_not_built,
+};
+
+static const struct flag flags_root_upgrade_apply_phase_bootstrap_token[] = {
+	{ .name = "config",
+	  .type = FLAG_STRING,
+	  .usage = "Path to a kubeadm configuration file." },
+	{ .name = "dry-run",
+	  .type = FLAG_BOOL,
+	  .usage = "Do not change any state, just output what actions would be performed." },
+	{ .name = "kubeconfig",
+	  .type = FLAG_STRING,
+	  .def = "/etc/kubernetes/admin.conf",
+	  .usage = "The kubeconfig file to use when talking to the cluster. If the flag is not set, a set of standard locations can be searched for an existing kubeconfig file." },
+	{ 0 },
+};
+
+static const struct command cmd_root_upgrade_apply_phase_bootstrap_token = {
+	.use = "bootstrap-token",
+	.short_desc = "Configures bootstrap token and cluster-info RBAC rules",
+	.flags = flags_root_upgrade_apply_phase_bootstrap_token,
+	.run = cmd_not_built,
+};
+
+static const struct flag flags_root_upgrade_apply_phase_control_plane[] = {
+	{ .name = "certificate-renewal",
+	  .type = FLAG_BOOL,
+	  .def = "true",
+	  .usage = "Perform the renewal of certificates used by component changed during upgrades." },
+	{ .name = "config",
+	  .type = FLAG_STRING,
+	  .usage = "Path to a kubeadm configuration file." },
+	{ .name = "dry-run",
+	  .type = FLAG_BOOL,
+	  .usage = "Do not change any state, just output what actions would be performed." },
+	{ .name = "etcd-upgrade",
+	  .type = FLAG_BOOL,
+	  .def = "true",
+	  .usage = "Perform the upgrade of etcd." },
+	{ .name = "kubeconfig",
+	  .type = FLAG_STRING,
+	  .def = "/etc/kubernetes/admin.conf",
+	  .usage = "The kubeconfig file to use when talking to the cluster. If the flag is not set, a set of standard locations can be searched for an existing kubeconfig file." },
+	{ .name = "patches",
+	  .type = FLAG_STRING,
+	  .usage = "Path to a directory that contains files named \"target[suffix][+patchtype].extension\". For example, \"kube-apiserver0+merge.yaml\" or just \"etcd.json\". \"target\" can be one of \"kube-apiserver\", \"kube-controller-manager\", \"kube-scheduler\", \"etcd\", \"kubeletconfiguration\", \"corednsdeployment\", \"kubeproxydaemonset\". \"patchtype\" can be one of \"strategic\", \"merge\" or \"json\" and they match the patch formats supported by kubectl. The default \"patchtype\" is \"strategic\". \"extension\" must be either \"json\" or \"yaml\". \"suffix\" is an optional string that can be used to determine which patches are applied first alpha-numerically." },
+	{ 0 },
+};
+
+static const struct command cmd_root_upgrade_apply_phase_control_plane = {
+	.use = "control-plane",
+	.short_desc = "Upgrade the control plane",
+	.flags = flags_root_upgrade_apply_phase_control_plane,
+	.run = cmd_not_built,
+};
+
+static const struct flag flags_root_upgrade_apply_phase_kubelet_config[] = {
+	{ .name = "config",
+	  .type = FLAG_STRING,
+	  .usage = "Path to a kubeadm configuration file." },
+	{ .name = "dry-run",
+	  .type = FLAG_BOOL,
+	  .usage = "Do not change any state, just output what actions would be performed." },
+	{ .name = "kubeconfig",
+	  .type = FLAG_STRING,
+	  .def = "/etc/kubernetes/admin.conf",
+	  .usage = "The kubeconfig file to use when talking to the cluster. If the flag is not set, a set of standard locations can be searched for an existing kubeconfig file." },
+	{ .name = "patches",
+	  .type = FLAG_STRING,
+	  .usage = "Path to a directory that contains files named \"target[suffix][+patchtype].extension\". For example, \"kube-apiserver0+merge.yaml\" or just \"etcd.json\". \"target\" can be one of \"kube-apiserver\", \"kube-controller-manager\", \"kube-scheduler\", \"etcd\", \"kubeletconfiguration\", \"corednsdeployment\", \"kubeproxydaemonset\". \"patchtype\" can be one of \"strategic\", \"merge\" or \"json\" and they match the patch formats supported by kubectl. The default \"patchtype\" is \"strategic\". \"extension\" must be either \"json\" or \"yaml\". \"suffix\" is an optional string that can be used to determine which patches are applied first alpha-numerically." },
+	{ 0 },
+};
+
+static const struct command cmd_root_upgrade_apply_phase_kubelet_config = {
+	.use = "kubelet-config",
+	.short_desc = "Upgrade the kubelet configuration for this node",
+	.long_desc = "Upgrade the kubelet configuration for this node by downloading it from the kubelet-config ConfigMap stored in the cluster",
+	.flags = flags_root_upgrade_apply_phase_kubelet_config,
+	.run = cmd_not_built,
+};
+
+static const struct flag flags_root_upgrade_apply_phase_post_upgrade[] = {
+	{ .name = "config",
+	  .type = FLAG_STRING,
+	  .usage = "Path to a kubeadm configuration file." },
+	{ .name = "dry-run",
+	  .type = FLAG_BOOL,
+	  .usage = "Do not change any state, just output what actions would be performed." },
+	{ .name = "kubeconfig",
+	  .type = FLAG_STRING,
+	  .def = "/etc/kubernetes/admin.conf",
+	  .usage = "The kubeconfig file to use when talking to the cluster. If the flag is not set, a set of standard locations can be searched for an existing kubeconfig file." },
+	{ 0 },
+};
+
+static const struct command cmd_root_upgrade_apply_phase_post_upgrade = {
+	.use = "post-upgrade",
+	.short_desc = "Run post upgrade tasks",
+	.flags = flags_root_upgrade_apply_phase_post_upgrade,
+	.run = cmd_not_built,
+};
+
+static const struct flag flags_root_upgrade_apply_phase_preflight[] = {
+	{ .name = "allow-experimental-upgrades",
+	  .type = FLAG_BOOL,
+	  .usage = "Show unstable versions of Kubernetes as an upgrade alternative and allow upgrading to an alpha/beta/release candidate versions of Kubernetes." },
+	{ .name = "allow-release-candidate-upgrades",
+	  .type = FLAG_BOOL,
+	  .usage = "Show release candidate versions of Kubernetes as an upgrade alternative and allow upgrading to a release candidate versions of Kubernetes." },
+	{ .name = "config",
+	  .type = FLAG_STRING,
+	  .usage = "Path to a kubeadm configuration file." },
+	{ .name = "dry-run",
+	  .type = FLAG_BOOL,
+	  .usage = "Do not change any state, just output what actions would be performed." },
+	{ .name = "force",
+	  .shorthand = 'f',
+	  .type = FLAG_BOOL,
+	  .usage = "Force upgrading although some requirements might not be met. This also implies non-interactive mode." },
+	{ .name = "ignore-preflight-errors",
+	  .type = FLAG_STRING_SLICE,
+	  .usage = "A list of checks whose errors will be shown as warnings. Example: 'IsPrivilegedUser,Swap'. Value 'all' ignores errors from all checks." },
+	{ .name = "kubeconfig",
+	  .type = FLAG_STRING,
+	  .def = "/etc/kubernetes/admin.conf",
+	  .usage = "The kubeconfig file to use when talking to the cluster. If the flag is not set, a set of standard locations can be searched for an existing kubeconfig file." },
+	{ .name = "yes",
+	  .shorthand = 'y',
+	  .type = FLAG_BOOL,
+	  .usage = "Perform the upgrade and do not prompt for confirmation (non-interactive mode)." },
+	{ 0 },
+};
+
+static const struct command cmd_root_upgrade_apply_phase_preflight = {
+	.use = "preflight",
+	.short_desc = "Run preflight checks before upgrade",
+	.flags = flags_root_upgrade_apply_phase_preflight,
+	.run = cmd_not_built,
+};
+
+static const struct flag flags_root_upgrade_apply_phase_upload_config_all[] = {
+	{ .name = "config",
+	  .type = FLAG_STRING,
+	  .usage = "Path to a kubeadm configuration file." },
+	{ .name = "dry-run",
+	  .type = FLAG_BOOL,
+	  .usage = "Do not change any state, just output what actions would be performed." },
+	{ .name = "kubeconfig",
+	  .type = FLAG_STRING,
+	  .def = "/etc/kubernetes/admin.conf",
+	  .usage = "The kubeconfig file to use when talking to the cluster. If the flag is not set, a set of standard locations can be searched for an existing kubeconfig file." },
+	{ 0 },
+};
+
+static const struct command cmd_root_upgrade_apply_phase_upload_config_all = {
+	.use = "all",
+	.short_desc = "Upload all the configurations to ConfigMaps",
+	.flags = flags_root_upgrade_apply_phase_upload_config_all,
+	.run = cmd_not_built,
+};
+
+static const struct flag flags_root_upgrade_apply_phase_upload_config_kubeadm[] = {
+	{ .name = "config",
+	  .type = FLAG_STRING,
+	  .usage = "Path to a kubeadm configuration file." },
+	{ .name = "dry-run",
+	  .type = FLAG_BOOL,
+	  .usage = "Do not change any state, just output what actions would be performed." },
+	{ .name = "kubeconfig",
+	  .type = FLAG_STRING,
+	  .def = "/etc/kubernetes/admin.conf",
+	  .usage = "The kubeconfig file to use when talking to the cluster. If the flag is not set, a set of standard locations can be searched for an existing kubeconfig file." },
+	{ 0 },
+};
+
+static const struct command cmd_root_upgrade_apply_phase_upload_config_kubeadm = {
+	.use = "kubeadm",
+	.short_desc = "Upload the kubeadm ClusterConfiguration to a ConfigMap",
+	.flags = flags_root_upgrade_apply_phase_upload_config_kubeadm,
+	.run = cmd_not_built,
+};
+
+static const struct flag flags_root_upgrade_apply_phase_upload_config_kubelet[] = {
+	{ .name = "config",
+	  .type = FLAG_STRING,
+	  .usage = "Path to a kubeadm configuration file." },
+	{ .name = "dry-run",
+	  .type = FLAG_BOOL,
+	  .usage = "Do not change any state, just output what actions would be performed." },
+	{ .name = "kubeconfig",
+	  .type = FLAG_STRING,
+	  .def = "/etc/kubernetes/admin.conf",
+	  .usage = "The kubeconfig file to use when talking to the cluster. If the flag is not set, a set of standard locations can be searched for an existing kubeconfig file." },
+	{ 0 },
+};
+
+static const struct command cmd_root_upgrade_apply_phase_upload_config_kubelet = {
+	.use = "kubelet",
+	.short_desc = "Upload the kubelet configuration to a ConfigMap",
+	.flags = flags_root_upgrade_apply_phase_upload_config_kubelet,
+	.run = cmd_not_built,
+};
+
+static const struct command *const children_root_upgrade_apply_phase_upload_config[] = {
+	&cmd_root_upgrade_apply_phase_upload_config_all,
+	&cmd_root_upgrade_apply_phase_upload_config_kubeadm,
+	&cmd_root_upgrade_apply_phase_upload_config_kubelet,
+	NULL,
+};
+
+static const char *const aliases_root_upgrade_apply_phase_upload_config[] = { "uploadconfig", NULL };
+
+static const struct command cmd_root_upgrade_apply_phase_upload_config = {
+	.use = "upload-config",
+	.aliases = aliases_root_upgrade_apply_phase_upload_config,
+	.short_desc = "Upload the kubeadm and kubelet configurations to ConfigMaps",
+	.children = children_root_upgrade_apply_phase_upload_config,
+	.run = cmd_not_built,
+};
+
+static const struct command *const children_root_upgrade_apply_phase[] = {
+	&cmd_root_upgrade_apply_phase_addon,
+	&cmd_root_upgrade_apply_phase_bootstrap_token,
+	&cmd_root_upgrade_apply_phase_control_plane,
+	&cmd_root_upgrade_apply_phase_kubelet_config,
+	&cmd_root_upgrade_apply_phase_post_upgrade,
+	&cmd_root_upgrade_apply_phase_preflight,
+	&cmd_root_upgrade_apply_phase_upload_config,
+	NULL,
+};
+
+static const struct command cmd_root_upgrade_apply_phase = {
+	.use = "phase",
+	.short_desc = "Use this command to invoke single phase of the \"apply\" workflow",
+	.children = children_root_upgrade_apply_phase,
+	.run = cmd_not_built,
 };
 
 static const struct flag flags_root_upgrade_apply[] = {
@@ -1249,6 +2152,11 @@ static const struct flag flags_root_upgrade_apply[] = {
 	{ 0 },
 };
 
+static const struct command *const children_root_upgrade_apply[] = {
+	&cmd_root_upgrade_apply_phase,
+	NULL,
+};
+
 static const struct command cmd_root_upgrade_apply = {
 	.use = "apply [version]",
 	.short_desc = "Upgrade your Kubernetes cluster to the specified version",
@@ -1269,7 +2177,8 @@ static const struct command cmd_root_upgrade_apply = {
 		"post-upgrade     Run post upgrade tasks\n"
 		"```\n",
 	.flags = flags_root_upgrade_apply,
-	.run = NULL /* not in this build */,
+	.children = children_root_upgrade_apply,
+	.run = cmd_not_built,
 };
 
 static const struct flag flags_root_upgrade_diff[] = {
@@ -1292,7 +2201,205 @@ static const struct command cmd_root_upgrade_diff = {
 	.use = "diff [version]",
 	.short_desc = "Show what differences would be applied to existing static pod manifests. See also: kubeadm upgrade apply --dry-run",
 	.flags = flags_root_upgrade_diff,
-	.run = NULL /* not in this build */,
+	.run = cmd_not_built,
+};
+
+static const struct flag flags_root_upgrade_node_phase_addon_all[] = {
+	{ .name = "config",
+	  .type = FLAG_STRING,
+	  .usage = "Path to a kubeadm configuration file." },
+	{ .name = "dry-run",
+	  .type = FLAG_BOOL,
+	  .usage = "Do not change any state, just output the actions that would be performed." },
+	{ .name = "kubeconfig",
+	  .type = FLAG_STRING,
+	  .def = "/etc/kubernetes/admin.conf",
+	  .usage = "The kubeconfig file to use when talking to the cluster. If the flag is not set, a set of standard locations can be searched for an existing kubeconfig file." },
+	{ .name = "patches",
+	  .type = FLAG_STRING,
+	  .usage = "Path to a directory that contains files named \"target[suffix][+patchtype].extension\". For example, \"kube-apiserver0+merge.yaml\" or just \"etcd.json\". \"target\" can be one of \"kube-apiserver\", \"kube-controller-manager\", \"kube-scheduler\", \"etcd\", \"kubeletconfiguration\", \"corednsdeployment\", \"kubeproxydaemonset\". \"patchtype\" can be one of \"strategic\", \"merge\" or \"json\" and they match the patch formats supported by kubectl. The default \"patchtype\" is \"strategic\". \"extension\" must be either \"json\" or \"yaml\". \"suffix\" is an optional string that can be used to determine which patches are applied first alpha-numerically." },
+	{ 0 },
+};
+
+static const struct command cmd_root_upgrade_node_phase_addon_all = {
+	.use = "all",
+	.short_desc = "Upgrade all the addons",
+	.flags = flags_root_upgrade_node_phase_addon_all,
+	.run = cmd_not_built,
+};
+
+static const struct flag flags_root_upgrade_node_phase_addon_coredns[] = {
+	{ .name = "config",
+	  .type = FLAG_STRING,
+	  .usage = "Path to a kubeadm configuration file." },
+	{ .name = "dry-run",
+	  .type = FLAG_BOOL,
+	  .usage = "Do not change any state, just output the actions that would be performed." },
+	{ .name = "kubeconfig",
+	  .type = FLAG_STRING,
+	  .def = "/etc/kubernetes/admin.conf",
+	  .usage = "The kubeconfig file to use when talking to the cluster. If the flag is not set, a set of standard locations can be searched for an existing kubeconfig file." },
+	{ .name = "patches",
+	  .type = FLAG_STRING,
+	  .usage = "Path to a directory that contains files named \"target[suffix][+patchtype].extension\". For example, \"kube-apiserver0+merge.yaml\" or just \"etcd.json\". \"target\" can be one of \"kube-apiserver\", \"kube-controller-manager\", \"kube-scheduler\", \"etcd\", \"kubeletconfiguration\", \"corednsdeployment\", \"kubeproxydaemonset\". \"patchtype\" can be one of \"strategic\", \"merge\" or \"json\" and they match the patch formats supported by kubectl. The default \"patchtype\" is \"strategic\". \"extension\" must be either \"json\" or \"yaml\". \"suffix\" is an optional string that can be used to determine which patches are applied first alpha-numerically." },
+	{ 0 },
+};
+
+static const struct command cmd_root_upgrade_node_phase_addon_coredns = {
+	.use = "coredns",
+	.short_desc = "Upgrade the CoreDNS addon",
+	.flags = flags_root_upgrade_node_phase_addon_coredns,
+	.run = cmd_not_built,
+};
+
+static const struct flag flags_root_upgrade_node_phase_addon_kube_proxy[] = {
+	{ .name = "config",
+	  .type = FLAG_STRING,
+	  .usage = "Path to a kubeadm configuration file." },
+	{ .name = "dry-run",
+	  .type = FLAG_BOOL,
+	  .usage = "Do not change any state, just output the actions that would be performed." },
+	{ .name = "kubeconfig",
+	  .type = FLAG_STRING,
+	  .def = "/etc/kubernetes/admin.conf",
+	  .usage = "The kubeconfig file to use when talking to the cluster. If the flag is not set, a set of standard locations can be searched for an existing kubeconfig file." },
+	{ .name = "patches",
+	  .type = FLAG_STRING,
+	  .usage = "Path to a directory that contains files named \"target[suffix][+patchtype].extension\". For example, \"kube-apiserver0+merge.yaml\" or just \"etcd.json\". \"target\" can be one of \"kube-apiserver\", \"kube-controller-manager\", \"kube-scheduler\", \"etcd\", \"kubeletconfiguration\", \"corednsdeployment\", \"kubeproxydaemonset\". \"patchtype\" can be one of \"strategic\", \"merge\" or \"json\" and they match the patch formats supported by kubectl. The default \"patchtype\" is \"strategic\". \"extension\" must be either \"json\" or \"yaml\". \"suffix\" is an optional string that can be used to determine which patches are applied first alpha-numerically." },
+	{ 0 },
+};
+
+static const struct command cmd_root_upgrade_node_phase_addon_kube_proxy = {
+	.use = "kube-proxy",
+	.short_desc = "Upgrade the kube-proxy addon",
+	.flags = flags_root_upgrade_node_phase_addon_kube_proxy,
+	.run = cmd_not_built,
+};
+
+static const struct command *const children_root_upgrade_node_phase_addon[] = {
+	&cmd_root_upgrade_node_phase_addon_all,
+	&cmd_root_upgrade_node_phase_addon_coredns,
+	&cmd_root_upgrade_node_phase_addon_kube_proxy,
+	NULL,
+};
+
+static const struct command cmd_root_upgrade_node_phase_addon = {
+	.use = "addon",
+	.short_desc = "Upgrade the default kubeadm addons",
+	.children = children_root_upgrade_node_phase_addon,
+	.run = cmd_not_built,
+};
+
+static const struct flag flags_root_upgrade_node_phase_control_plane[] = {
+	{ .name = "certificate-renewal",
+	  .type = FLAG_BOOL,
+	  .def = "true",
+	  .usage = "Perform the renewal of certificates used by component changed during upgrades." },
+	{ .name = "config",
+	  .type = FLAG_STRING,
+	  .usage = "Path to a kubeadm configuration file." },
+	{ .name = "dry-run",
+	  .type = FLAG_BOOL,
+	  .usage = "Do not change any state, just output the actions that would be performed." },
+	{ .name = "etcd-upgrade",
+	  .type = FLAG_BOOL,
+	  .def = "true",
+	  .usage = "Perform the upgrade of etcd." },
+	{ .name = "kubeconfig",
+	  .type = FLAG_STRING,
+	  .def = "/etc/kubernetes/admin.conf",
+	  .usage = "The kubeconfig file to use when talking to the cluster. If the flag is not set, a set of standard locations can be searched for an existing kubeconfig file." },
+	{ .name = "patches",
+	  .type = FLAG_STRING,
+	  .usage = "Path to a directory that contains files named \"target[suffix][+patchtype].extension\". For example, \"kube-apiserver0+merge.yaml\" or just \"etcd.json\". \"target\" can be one of \"kube-apiserver\", \"kube-controller-manager\", \"kube-scheduler\", \"etcd\", \"kubeletconfiguration\", \"corednsdeployment\", \"kubeproxydaemonset\". \"patchtype\" can be one of \"strategic\", \"merge\" or \"json\" and they match the patch formats supported by kubectl. The default \"patchtype\" is \"strategic\". \"extension\" must be either \"json\" or \"yaml\". \"suffix\" is an optional string that can be used to determine which patches are applied first alpha-numerically." },
+	{ 0 },
+};
+
+static const struct command cmd_root_upgrade_node_phase_control_plane = {
+	.use = "control-plane",
+	.short_desc = "Upgrade the control plane instance deployed on this node, if any",
+	.flags = flags_root_upgrade_node_phase_control_plane,
+	.run = cmd_not_built,
+};
+
+static const struct flag flags_root_upgrade_node_phase_kubelet_config[] = {
+	{ .name = "config",
+	  .type = FLAG_STRING,
+	  .usage = "Path to a kubeadm configuration file." },
+	{ .name = "dry-run",
+	  .type = FLAG_BOOL,
+	  .usage = "Do not change any state, just output the actions that would be performed." },
+	{ .name = "kubeconfig",
+	  .type = FLAG_STRING,
+	  .def = "/etc/kubernetes/admin.conf",
+	  .usage = "The kubeconfig file to use when talking to the cluster. If the flag is not set, a set of standard locations can be searched for an existing kubeconfig file." },
+	{ .name = "patches",
+	  .type = FLAG_STRING,
+	  .usage = "Path to a directory that contains files named \"target[suffix][+patchtype].extension\". For example, \"kube-apiserver0+merge.yaml\" or just \"etcd.json\". \"target\" can be one of \"kube-apiserver\", \"kube-controller-manager\", \"kube-scheduler\", \"etcd\", \"kubeletconfiguration\", \"corednsdeployment\", \"kubeproxydaemonset\". \"patchtype\" can be one of \"strategic\", \"merge\" or \"json\" and they match the patch formats supported by kubectl. The default \"patchtype\" is \"strategic\". \"extension\" must be either \"json\" or \"yaml\". \"suffix\" is an optional string that can be used to determine which patches are applied first alpha-numerically." },
+	{ 0 },
+};
+
+static const struct command cmd_root_upgrade_node_phase_kubelet_config = {
+	.use = "kubelet-config",
+	.short_desc = "Upgrade the kubelet configuration for this node",
+	.long_desc = "Upgrade the kubelet configuration for this node by downloading it from the kubelet-config ConfigMap stored in the cluster",
+	.flags = flags_root_upgrade_node_phase_kubelet_config,
+	.run = cmd_not_built,
+};
+
+static const struct flag flags_root_upgrade_node_phase_post_upgrade[] = {
+	{ .name = "config",
+	  .type = FLAG_STRING,
+	  .usage = "Path to a kubeadm configuration file." },
+	{ .name = "dry-run",
+	  .type = FLAG_BOOL,
+	  .usage = "Do not change any state, just output the actions that would be performed." },
+	{ .name = "kubeconfig",
+	  .type = FLAG_STRING,
+	  .def = "/etc/kubernetes/admin.conf",
+	  .usage = "The kubeconfig file to use when talking to the cluster. If the flag is not set, a set of standard locations can be searched for an existing kubeconfig file." },
+	{ 0 },
+};
+
+static const struct command cmd_root_upgrade_node_phase_post_upgrade = {
+	.use = "post-upgrade",
+	.short_desc = "Run post upgrade tasks",
+	.flags = flags_root_upgrade_node_phase_post_upgrade,
+	.run = cmd_not_built,
+};
+
+static const struct flag flags_root_upgrade_node_phase_preflight[] = {
+	{ .name = "config",
+	  .type = FLAG_STRING,
+	  .usage = "Path to a kubeadm configuration file." },
+	{ .name = "ignore-preflight-errors",
+	  .type = FLAG_STRING_SLICE,
+	  .usage = "A list of checks whose errors will be shown as warnings. Example: 'IsPrivilegedUser,Swap'. Value 'all' ignores errors from all checks." },
+	{ 0 },
+};
+
+static const struct command cmd_root_upgrade_node_phase_preflight = {
+	.use = "preflight",
+	.short_desc = "Run upgrade node pre-flight checks",
+	.long_desc = "Run pre-flight checks for kubeadm upgrade node.",
+	.flags = flags_root_upgrade_node_phase_preflight,
+	.run = cmd_not_built,
+};
+
+static const struct command *const children_root_upgrade_node_phase[] = {
+	&cmd_root_upgrade_node_phase_addon,
+	&cmd_root_upgrade_node_phase_control_plane,
+	&cmd_root_upgrade_node_phase_kubelet_config,
+	&cmd_root_upgrade_node_phase_post_upgrade,
+	&cmd_root_upgrade_node_phase_preflight,
+	NULL,
+};
+
+static const struct command cmd_root_upgrade_node_phase = {
+	.use = "phase",
+	.short_desc = "Use this command to invoke single phase of the \"node\" workflow",
+	.children = children_root_upgrade_node_phase,
+	.run = cmd_not_built,
 };
 
 static const struct flag flags_root_upgrade_node[] = {
@@ -1326,12 +2433,29 @@ static const struct flag flags_root_upgrade_node[] = {
 	{ 0 },
 };
 
+static const struct command *const children_root_upgrade_node[] = {
+	&cmd_root_upgrade_node_phase,
+	NULL,
+};
+
 static const struct command cmd_root_upgrade_node = {
 	.use = "node",
 	.short_desc = "Upgrade commands for a node in the cluster",
-	.long_desc = "Upgrade commands for a node in the cluster",
+	.long_desc = "Upgrade commands for a node in the cluster\n"
+		"\n"
+		"The \"node\" command executes the following phases:\n"
+		"```\n"
+		"preflight       Run upgrade node pre-flight checks\n"
+		"control-plane   Upgrade the control plane instance deployed on this node, if any\n"
+		"kubelet-config  Upgrade the kubelet configuration for this node\n"
+		"addon           Upgrade the default kubeadm addons\n"
+		"  /coredns        Upgrade the CoreDNS addon\n"
+		"  /kube-proxy     Upgrade the kube-proxy addon\n"
+		"post-upgrade    Run post upgrade tasks\n"
+		"```\n",
 	.flags = flags_root_upgrade_node,
-	.run = NULL /* not in this build */,
+	.children = children_root_upgrade_node,
+	.run = cmd_not_built,
 };
 
 static const struct flag flags_root_upgrade_plan[] = {
@@ -1378,7 +2502,7 @@ static const struct command cmd_root_upgrade_plan = {
 	.short_desc = "Check which versions are available to upgrade to and validate whether your current cluster is upgradeable.",
 	.long_desc = "Check which versions are available to upgrade to and validate whether your current cluster is upgradeable. This command can only run on the control plane nodes where the kubeconfig file \"admin.conf\" exists. To skip the internet check, pass in the optional [version] parameter.",
 	.flags = flags_root_upgrade_plan,
-	.run = NULL /* not in this build */,
+	.run = cmd_not_built,
 };
 
 static const struct command *const children_root_upgrade[] = {
@@ -1393,7 +2517,7 @@ static const struct command cmd_root_upgrade = {
 	.use = "upgrade",
 	.short_desc = "Upgrade your cluster smoothly to a newer version with this command",
 	.children = children_root_upgrade,
-	.run = NULL /* not in this build */,
+	.run = cmd_not_built,
 	.not_built = true,
 };
 
@@ -1405,7 +2529,8 @@ static const struct command cmd_root_alpha = {
 static const struct flag flags_root_kubeconfig_user[] = {
 	{ .name = "client-name",
 	  .type = FLAG_STRING,
-	  .usage = "The name of user. It will be used as the CN if client certificates are created" },
+	  .usage = "The name of user. It will be used as the CN if client certificates are created",
+	  .required = true },
 	{ .name = "config",
 	  .type = FLAG_STRING,
 	  .usage = "Path to a kubeadm configuration file." },
@@ -1432,7 +2557,7 @@ static const struct command cmd_root_kubeconfig_user = {
 		"  # Output a kubeconfig file for an additional user named foo using a kubeadm config file bar\n"
 		"  kubeadm kubeconfig user --client-name=foo --config=bar",
 	.flags = flags_root_kubeconfig_user,
-	.run = NULL /* not in this build */,
+	.run = cmd_not_built,
 };
 
 static const struct command *const children_root_kubeconfig[] = {

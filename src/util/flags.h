@@ -50,6 +50,7 @@ struct flag {
 	const char *deprecated;       /* non-NULL: hidden, prints "Flag --x has been deprecated, ..." */
 	const char *shorthand_deprecated;
 	bool hidden;
+	bool required;                /* cobra's MarkFlagRequired */
 	const char *config_path;
 };
 

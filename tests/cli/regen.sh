@@ -17,9 +17,5 @@ while IFS='|' read -r name args filter reason; do
 	echo $? >"$here/golden/$name.rc"
 	n=$((n + 1))
 done <"$here/cases.txt"
-# the reference's own klog lines carry a time and a pid: none of the cases should produce them
-if grep -l '^[IWE][0-9]\{4\} ' "$here"/golden/*.err; then
-	echo "regen.sh: a golden holds klog lines (time-dependent); change the case" >&2
-	exit 1
-fi
+# klog lines (time, pid, Go file:line) are ignored by run.sh on both sides
 echo "regen.sh: $n cases regenerated from $ref"
