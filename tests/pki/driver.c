@@ -12,6 +12,7 @@
  *     --validity SECONDS --ca-validity SECONDS
  */
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -117,10 +118,23 @@ int main(int argc, char **argv)
 		threads > 0 ? pki_keypool_new(p.algo, (unsigned)threads, nkeys) : NULL;
 	p.pool = pool;
 	int r = 0;
-	if (streq(cmd, "certs") || streq(cmd, "all"))
-		r = pki_phase_all(&p, false);
+	bool external = false;
+	if (streq(cmd, "certs") || streq(cmd, "all") || streq(cmd, "kubeconfig")) {
+		/* cmd/init.go newInitData: external CA mode needs valid leaves and kubeconfigs */
+		r = pki_using_external_ca(&p, &external);
+		if (external && r < 0)
+			r = error_wrap(r, "invalid or incomplete external CA");
+		else if (external)
+			r = kubeconfig_validate_for_external_ca(&p, kdir);
+		else {
+			r = 0;
+			error_clear();
+		}
+	}
+	if (r >= 0 && (streq(cmd, "certs") || streq(cmd, "all")))
+		r = pki_phase_all(&p, external);
 	if (r >= 0 && (streq(cmd, "kubeconfig") || streq(cmd, "all")))
-		r = kubeconfig_phase_all(&p, kdir, false);
+		r = kubeconfig_phase_all(&p, kdir, external);
 	if (r >= 0 && streq(cmd, "csr")) {
 		r = pki_create_default_keys_and_csrs(&p, stdout);
 		if (r >= 0)
