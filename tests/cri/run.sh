@@ -215,6 +215,24 @@ run "$PROBE" "$EP" pull-images "127.0.0.1:$PORT/ckubeadm/a:1" "127.0.0.1:$PORT/c
 check "parallel pull aggregates both failures" \
 	bash -c 'case "$0" in "error: [failed to pull image 127.0.0.1:"*"a:1: failed to pull image"*", failed to pull image"*"b:1"*) exit 0;; esac; exit 1' "$OUT"
 
+# the same failure through the reference kubeadm, when it is built: identical text
+KUBEADM=${KUBEADM:-/var/cache/ckubeadm/peers/k8s-v1.37.2/kubeadm}
+if [ -x "$KUBEADM" ]; then
+	IMG=127.0.0.1:$PORT/ckubeadm/kube-apiserver:v1.37.2
+	REF=$(timeout 60 "$KUBEADM" config images pull --cri-socket "$EP" --kubernetes-version v1.37.2 \
+		--image-repository "127.0.0.1:$PORT/ckubeadm" 2>&1 | grep '^error: ')
+	run "$PROBE" "$EP" pull-retry "$IMG"
+	OURS="error: failed to pull image \"$IMG\": ${OUT#error: }"
+	check "pull failure text identical to the reference kubeadm's" [ "$REF" = "$OURS" ]
+	[ "$REF" = "$OURS" ] || printf '    reference: %s\n    ours:      %s\n' "$REF" "$OURS"
+	REF=$(timeout 60 "$KUBEADM" config images pull --cri-socket "unix://$T/none.sock" --kubernetes-version v1.37.2 2>&1 | grep '^error: ')
+	run "$PROBE" "unix://$T/none.sock" connect
+	check "missing socket text identical to the reference kubeadm's" [ "$REF" = "$OUT" ]
+	[ "$REF" = "$OUT" ] || printf '    reference: %s\n    ours:      %s\n' "$REF" "$OUT"
+else
+	skip "reference kubeadm not built: no conformance of the pull error"
+fi
+
 # ---- sandboxes (crictl creates them, our client lists, stops and removes them) ----
 if [ -z "$CRICTL" ]; then
 	skip "sandboxes: no crictl (build it with tests/cri/build-crictl.sh)"
@@ -300,6 +318,15 @@ run "$PROBE" "unix://$T/none.sock" connect
 check "missing socket: kubeadm's message ($OUT)" [ "$OUT" = "error: failed to create new CRI runtime service: validate service connection: validate CRI v1 runtime API for endpoint \"unix://$T/none.sock\": rpc error: code = Unavailable desc = connection error: desc = \"transport: Error while dialing: dial unix $T/none.sock: connect: no such file or directory\"" ]
 run "$PROBE" "tcp://127.0.0.1:1" version
 check "tcp endpoint refused without traffic ($OUT)" [ "$OUT" = "error: only support unix socket endpoint" ]
+
+if [ -x "$KUBEADM" ]; then
+	for m in echo http1; do
+		REF=$(timeout 30 "$KUBEADM" config images pull --cri-socket "unix://$T/$m.sock" --kubernetes-version v1.37.2 2>&1 | grep '^error: ')
+		run "$PROBE" "unix://$T/$m.sock" connect
+		check "$m server: text identical to the reference kubeadm's" [ "$REF" = "$OUT" ]
+		[ "$REF" = "$OUT" ] || printf '    reference: %s\n    ours:      %s\n' "$REF" "$OUT"
+	done
+fi
 
 # ---- socket auto-detection under a root directory ----
 R=$T/fakeroot
