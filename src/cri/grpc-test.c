@@ -273,6 +273,32 @@ static void test_unary_ok(void **state)
 	assert_memory_equal(resp, "\x12\x0a" "containerd", 12);
 }
 
+/* A 100 kB answer in 16 kB DATA frames, with the 5-byte prefix itself split across frames. */
+static void test_unary_fragmented(void **state)
+{
+	struct fake f = { .script = STRBUF_INIT };
+	server_settings(&f.script);
+	resp_headers(&f.script, 1, "200", false);
+	size_t len = 100000;
+	_cleanup_strbuf_ struct strbuf body = STRBUF_INIT;
+	_cleanup_free_ char *msg_bytes = xmalloc(len);
+	for (size_t i = 0; i < len; i++)
+		msg_bytes[i] = (char)('a' + i % 26);
+	grpc_frame_encode(&body, msg_bytes, len);
+	frame(&f.script, F_DATA, 0, 1, body.buf, 3);
+	for (size_t off = 3; off < body.len; off += 16384) {
+		size_t n = body.len - off < 16384 ? body.len - off : 16384;
+		frame(&f.script, F_DATA, 0, 1, body.buf + off, n);
+	}
+	trailers(&f.script, 1, "0", NULL);
+	_cleanup_free_ char *msg = NULL;
+	_cleanup_free_ uint8_t *resp = NULL;
+	size_t n;
+	assert_int_equal(one_call(&f, 3000, &msg, &resp, &n), 0);
+	assert_int_equal(n, len);
+	assert_memory_equal(resp, msg_bytes, len);
+}
+
 static void test_unary_status_errors(void **state)
 {
 	_cleanup_free_ char *msg = NULL;
@@ -652,6 +678,7 @@ int main(void)
 		cmocka_unit_test(test_message_decode_and_codes),
 		cmocka_unit_test(test_endpoint_parse),
 		cmocka_unit_test(test_unary_ok),
+		cmocka_unit_test(test_unary_fragmented),
 		cmocka_unit_test(test_unary_status_errors),
 		cmocka_unit_test(test_unary_oversized),
 		cmocka_unit_test(test_not_a_server),
