@@ -395,7 +395,8 @@ static int read_csv(const char *s, char ***ret)
 				if (!*p) {
 					strbuf_release(&f);
 					return error_set(-EINVAL,
-							 "record on line 1; parse error on line 2, column 0: extraneous or missing \" in quoted-field");
+							 "parse error on line 1, column %zu: extraneous or missing \" in quoted-field",
+							 strlen(s) + 1);
 				}
 				if (*p == '"') {
 					if (p[1] == '"') {
@@ -409,10 +410,11 @@ static int read_csv(const char *s, char ***ret)
 				strbuf_addch(&f, *p++);
 			}
 			if (*p && *p != ',' && *p != '\n' && *p != '\r') {
+				/* encoding/csv reports the column of the closing quote */
 				strbuf_release(&f);
 				return error_set(-EINVAL,
 						 "parse error on line 1, column %zu: extraneous or missing \" in quoted-field",
-						 (size_t)(p - s) + 1);
+						 (size_t)(p - s));
 			}
 		} else {
 			while (*p && *p != ',' && *p != '\n') {
