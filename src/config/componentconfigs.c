@@ -8,39 +8,7 @@
 #include "util/strv.h"
 #include "util/xalloc.h"
 
-/* json.Marshal of zero-valued structs (tests/peers/config-vectors prints them). */
-static const char kubelet_zero[] =
-	"{\"syncFrequency\":\"0s\",\"fileCheckFrequency\":\"0s\",\"httpCheckFrequency\":\"0s\","
-	"\"authentication\":{\"x509\":{},\"webhook\":{\"cacheTTL\":\"0s\"},\"anonymous\":{}},"
-	"\"authorization\":{\"webhook\":{\"cacheAuthorizedTTL\":\"0s\",\"cacheUnauthorizedTTL\":"
-	"\"0s\"}},\"streamingConnectionIdleTimeout\":\"0s\",\"nodeStatusUpdateFrequency\":\"0s\","
-	"\"nodeStatusReportFrequency\":\"0s\",\"imageMinimumGCAge\":\"0s\",\"imageMaximumGCAge\":"
-	"\"0s\",\"volumeStatsAggPeriod\":\"0s\",\"cpuManagerReconcilePeriod\":\"0s\","
-	"\"runtimeRequestTimeout\":\"0s\",\"evictionPressureTransitionPeriod\":\"0s\","
-	"\"memorySwap\":{},\"logging\":{\"flushFrequency\":0,\"verbosity\":0,\"options\":{\"text\":"
-	"{\"infoBufferSize\":\"0\"},\"json\":{\"infoBufferSize\":\"0\"}}},\"shutdownGracePeriod\":"
-	"\"0s\",\"shutdownGracePeriodCriticalPods\":\"0s\",\"crashLoopBackOff\":{},"
-	"\"containerRuntimeEndpoint\":\"\"}";
-
-static const char kubeproxy_zero[] =
-	"{\"clientConnection\":{\"kubeconfig\":\"\",\"acceptContentTypes\":\"\",\"contentType\":\"\","
-	"\"qps\":0,\"burst\":0},\"logging\":{\"flushFrequency\":0,\"verbosity\":0,\"options\":{"
-	"\"text\":{\"infoBufferSize\":\"0\"},\"json\":{\"infoBufferSize\":\"0\"}}},"
-	"\"hostnameOverride\":\"\",\"bindAddress\":\"\",\"healthzBindAddress\":\"\","
-	"\"metricsBindAddress\":\"\",\"bindAddressHardFail\":false,\"enableProfiling\":false,"
-	"\"showHiddenMetricsForVersion\":\"\",\"mode\":\"\",\"iptables\":{\"masqueradeBit\":null,"
-	"\"masqueradeAll\":false,\"localhostNodePorts\":null,\"syncPeriod\":\"0s\",\"minSyncPeriod\":"
-	"\"0s\"},\"ipvs\":{\"syncPeriod\":\"0s\",\"minSyncPeriod\":\"0s\",\"scheduler\":\"\","
-	"\"excludeCIDRs\":null,\"strictARP\":false,\"tcpTimeout\":\"0s\",\"tcpFinTimeout\":\"0s\","
-	"\"udpTimeout\":\"0s\"},\"nftables\":{\"masqueradeBit\":null,\"masqueradeAll\":false,"
-	"\"syncPeriod\":\"0s\",\"minSyncPeriod\":\"0s\"},\"winkernel\":{\"networkName\":\"\","
-	"\"sourceVip\":\"\",\"enableDSR\":false,\"rootHnsEndpointName\":\"\","
-	"\"forwardHealthCheckVip\":false},\"detectLocalMode\":\"\",\"detectLocal\":{"
-	"\"bridgeInterface\":\"\",\"interfaceNamePrefix\":\"\"},\"clusterCIDR\":\"\","
-	"\"nodePortAddresses\":null,\"oomScoreAdj\":null,\"conntrack\":{\"maxPerCore\":null,"
-	"\"min\":null,\"tcpEstablishedTimeout\":null,\"tcpCloseWaitTimeout\":null,"
-	"\"tcpBeLiberal\":false,\"udpTimeout\":\"0s\",\"udpStreamTimeout\":\"0s\"},"
-	"\"configSyncPeriod\":\"0s\",\"portRange\":\"\"}";
+#include "config/componentconfigs-shapes.h"
 
 /* Objects merge key by key (a Go struct decoded over its zero value); anything else replaces. */
 static void merge(json_t *dst, const json_t *src)
@@ -275,4 +243,53 @@ void cc_kubeproxy_default(json_t *kp, const struct cfg_cluster_configuration *cl
 			    kind);
 	if (!*mode)
 		json_object_set_new(kp, "mode", json_string("iptables"));
+}
+
+static int cmp_key(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static void walk_unknown(const json_t *v, const json_t *shape, const char *path, char ***unknown)
+{
+	if (json_is_object(shape) && json_is_object(v)) {
+		const json_t *any = json_object_get(shape, "*");
+		size_t n = json_object_size(v), i = 0;
+		const char **keys = xcalloc(n + 1, sizeof(char *));
+		const char *k;
+		json_t *e;
+		json_object_foreach((json_t *)v, k, e)
+			keys[i++] = k;
+		qsort(keys, n, sizeof(char *), cmp_key);
+		for (i = 0; i < n; i++) {
+			_cleanup_free_ char *p = *path ? xasprintf("%s.%s", path, keys[i])
+						       : xstrdup(keys[i]);
+			const json_t *sub = any ? any : json_object_get(shape, keys[i]);
+			if (!sub) {
+				strv_consume(unknown, xasprintf("unknown field \"%s\"", p));
+				continue;
+			}
+			walk_unknown(json_object_get(v, keys[i]), sub, p, unknown);
+		}
+		free(keys);
+	} else if (json_is_array(shape) && json_is_array(v)) {
+		size_t i;
+		json_t *e;
+		json_array_foreach(v, i, e) {
+			_cleanup_free_ char *p = xasprintf("%s[%zu]", path, i);
+			walk_unknown(e, json_array_get(shape, 0), p, unknown);
+		}
+	}
+}
+
+void cc_unknown_fields(const json_t *doc, const char *kind, char ***unknown)
+{
+	const char *text = streq(kind, "KubeletConfiguration")	  ? kubelet_shape
+			   : streq(kind, "KubeProxyConfiguration") ? kubeproxy_shape
+								    : NULL;
+	if (!text || !json_is_object(doc))
+		return;
+	json_t *shape = json_loads(text, 0, NULL);
+	walk_unknown(doc, shape, "", unknown);
+	json_decref(shape);
 }

@@ -26,3 +26,6 @@ json_t *cc_kubeproxy_new(const json_t *user);
 void cc_kubelet_default(json_t *kc, const struct cfg_cluster_configuration *cluster);
 void cc_kubeproxy_default(json_t *kp, const struct cfg_cluster_configuration *cluster,
 			  const struct cfg_api_endpoint *endpoint);
+
+/* sigs.k8s.io/json strict decoding of a component config: "unknown field \"a.b\"" entries. */
+void cc_unknown_fields(const json_t *doc, const char *kind, char ***unknown);

@@ -296,6 +296,20 @@ static int verify_unmarshal_strict(const struct doc *d, bool component_configs)
 	if (!known)
 		return error_set(-EINVAL, "unknown configuration %s", gs);
 	const struct cfg_type *t = type_for_kind(d->kind);
+	if (component_group(d->group)) {
+		_cleanup_strv_free_ char **strict = NULL;
+		json_t *dupcheck = NULL;
+		if (yg_to_json(d->raw, d->len, true, &dupcheck) < 0)
+			strv_push(&strict, error_message(-EINVAL));
+		json_decref(dupcheck);
+		error_clear();
+		cc_unknown_fields(d->obj, d->kind, &strict);
+		if (!strict)
+			return 0;
+		_cleanup_free_ char *j = strv_join(strict, ", ");
+		return error_set(-EINVAL, "error unmarshaling configuration %s: strict decoding error: %s",
+				 gs, j);
+	}
 	if (!t || !streq(d->group, KUBEADM_GROUP))
 		return 0;
 
@@ -811,7 +825,19 @@ static int docs_to_init(const struct docs *docs, json_t *overrides, bool allow_e
 	cfg_default_init(&c->init);
 	cfg_default_cluster(&c->cluster);
 
-	/* componentconfigs.FetchFromDocumentMap */
+	/* componentconfigs.FetchFromDocumentMap: kube-proxy's handler, then the kubelet's. */
+	const char *groups[2] = { KUBEPROXY_GROUP, KUBELET_GROUP };
+	for (int g = 0; g < 2; g++)
+		for (size_t i = 0; i < docs->n; i++) {
+			const struct doc *d = &docs->v[i];
+			if (!streq(d->group, groups[g]) || !known_gvk(d))
+				continue;
+			if (verify_unmarshal_strict(d, true) < 0) {
+				log_warning("%s", error_message(-EINVAL));
+				error_clear();
+			}
+			break;
+		}
 	for (size_t i = 0; i < docs->n; i++) {
 		const struct doc *d = &docs->v[i];
 		const char *want = streq(d->group, KUBELET_GROUP)     ? KUBELET_VERSION

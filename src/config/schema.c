@@ -80,11 +80,28 @@ static const struct cfg_field *find_field(const struct cfg_type *t, const char *
 	return NULL;
 }
 
+/*
+ * encoding/json keeps going after a type mismatch (the first one is returned at the end) but
+ * stops at once when a custom UnmarshalJSON fails (durations, bootstrap tokens).
+ */
+struct dctx {
+	char ***unknown;
+	char *saved; /* the first type error */
+};
+
 static int decode_struct(const struct cfg_type *t, const json_t *obj, void *p, const char *path,
-			 const char *gopath, char ***unknown);
+			 const char *gopath, struct dctx *ctx);
+
+static int save(struct dctx *ctx, int r)
+{
+	if (!ctx->saved)
+		ctx->saved = xstrdup(error_message(r));
+	error_clear();
+	return 0;
+}
 
 static int decode_field(const struct cfg_type *t, const struct cfg_field *f, const json_t *v,
-			void *p, const char *path, const char *gopath, char ***unknown)
+			void *p, const char *path, const char *gopath, struct dctx *ctx)
 {
 	void *m = AT(p, f->offset);
 
@@ -129,18 +146,17 @@ static int decode_field(const struct cfg_type *t, const struct cfg_field *f, con
 	switch (f->kind) {
 	case CFG_STR:
 		if (!json_is_string(v))
-			return type_error(v, t->goname, gopath, f->gotype ? f->gotype : "string", false);
+			return save(ctx, type_error(v, t->goname, gopath, f->gotype ? f->gotype : "string", false));
 		free(*(char **)m);
 		*(char **)m = xstrdup(json_string_value(v));
 		return 0;
 	case CFG_TOKEN: {
-		if (!json_is_string(v))
-			return type_error(v, t->goname, gopath, "v1.BootstrapTokenString", false);
-		const char *s = json_string_value(v);
+		/* BootstrapTokenString.UnmarshalJSON strips the quotes off whatever JSON it gets. */
+		_cleanup_free_ char *text = json_is_string(v) ? xstrdup(json_string_value(v))
+							      : json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
+		const char *s = text;
 		free(*(char **)m);
 		*(char **)m = NULL;
-		if (*s == '\0')
-			return 0;
 		/* NewBootstrapTokenString: \A([a-z0-9]{6})\.([a-z0-9]{16})\z */
 		bool ok = strlen(s) == 23 && s[6] == '.';
 		for (size_t i = 0; ok && i < 23; i++)
@@ -156,12 +172,12 @@ static int decode_field(const struct cfg_type *t, const struct cfg_field *f, con
 	}
 	case CFG_BOOL:
 		if (!json_is_boolean(v))
-			return type_error(v, t->goname, gopath, "bool", false);
+			return save(ctx, type_error(v, t->goname, gopath, "bool", false));
 		*(bool *)m = json_is_true(v);
 		return 0;
 	case CFG_OPTBOOL:
 		if (!json_is_boolean(v))
-			return type_error(v, t->goname, gopath, "bool", false);
+			return save(ctx, type_error(v, t->goname, gopath, "bool", false));
 		*(struct cfg_optbool *)m = (struct cfg_optbool){ .set = true, .v = json_is_true(v) };
 		return 0;
 	case CFG_INT32:
@@ -170,23 +186,23 @@ static int decode_field(const struct cfg_type *t, const struct cfg_field *f, con
 		if (json_is_real(v)) {
 			double d = json_real_value(v);
 			if (d != (double)(int64_t)d)
-				return type_error(v, t->goname, gopath, gt, true);
+				return save(ctx, type_error(v, t->goname, gopath, gt, true));
 			json_t *iv = json_integer((json_int_t)d);
-			int r = decode_field(t, f, iv, p, path, gopath, unknown);
+			int r = decode_field(t, f, iv, p, path, gopath, ctx);
 			json_decref(iv);
 			return r;
 		}
 		if (!json_is_integer(v))
-			return type_error(v, t->goname, gopath, gt, false);
+			return save(ctx, type_error(v, t->goname, gopath, gt, false));
 		json_int_t i = json_integer_value(v);
 		if (f->kind == CFG_INT32 && (i < INT32_MIN || i > INT32_MAX))
-			return type_error(v, t->goname, gopath, gt, true);
+			return save(ctx, type_error(v, t->goname, gopath, gt, true));
 		*(int64_t *)m = i;
 		return 0;
 	}
 	case CFG_DUR: {
 		if (!json_is_string(v))
-			return type_error(v, NULL, gopath, "string", false);
+			return type_error(v, NULL, gopath, "string", false); /* inside UnmarshalJSON */
 		int64_t ns;
 		int r = duration_parse(json_string_value(v), &ns);
 		if (r < 0)
@@ -196,14 +212,15 @@ static int decode_field(const struct cfg_type *t, const struct cfg_field *f, con
 	}
 	case CFG_STRV: {
 		if (!json_is_array(v))
-			return type_error(v, t->goname, gopath, "[]string", false);
+			return save(ctx, type_error(v, t->goname, gopath, "[]string", false));
 		char **sv = xcalloc(json_array_size(v) + 1, sizeof(char *));
 		size_t i;
 		json_t *e;
 		json_array_foreach(v, i, e) {
 			if (!json_is_string(e) && !json_is_null(e)) {
-				strv_free(sv);
-				return type_error(e, t->goname, gopath, "string", false);
+				save(ctx, type_error(e, t->goname, gopath, "string", false));
+				sv[i] = xstrdup("");
+				continue;
 			}
 			sv[i] = xstrdup(json_is_string(e) ? json_string_value(e) : "");
 		}
@@ -213,17 +230,17 @@ static int decode_field(const struct cfg_type *t, const struct cfg_field *f, con
 	}
 	case CFG_STRUCT:
 		if (!json_is_object(v))
-			return type_error(v, t->goname, gopath, f->type->goname, false);
-		return decode_struct(f->type, v, m, path, gopath, unknown);
+			return save(ctx, type_error(v, t->goname, gopath, f->type->goname, false));
+		return decode_struct(f->type, v, m, path, gopath, ctx);
 	case CFG_PSTRUCT:
 		if (!json_is_object(v))
-			return type_error(v, t->goname, gopath, f->type->goname, false);
+			return save(ctx, type_error(v, t->goname, gopath, f->type->goname, false));
 		if (!*(void **)m)
 			*(void **)m = xcalloc(1, f->type->size);
-		return decode_struct(f->type, v, *(void **)m, path, gopath, unknown);
+		return decode_struct(f->type, v, *(void **)m, path, gopath, ctx);
 	case CFG_LIST: {
 		if (!json_is_array(v))
-			return type_error(v, t->goname, gopath, f->gotype, false);
+			return save(ctx, type_error(v, t->goname, gopath, f->gotype, false));
 		struct cfg_list *l = m;
 		for (size_t i = 0; i < l->n; i++)
 			cfg_release(f->type, AT(l->items, i * f->type->size));
@@ -235,10 +252,12 @@ static int decode_field(const struct cfg_type *t, const struct cfg_field *f, con
 			void *item = cfg_list_push(l, f->type);
 			if (json_is_null(e))
 				continue;
-			if (!json_is_object(e))
-				return type_error(e, t->goname, gopath, f->type->goname, false);
+			if (!json_is_object(e)) {
+				save(ctx, type_error(e, t->goname, gopath, f->type->goname, false));
+				continue;
+			}
 			_cleanup_free_ char *ipath = xasprintf("%s[%zu]", path, i);
-			int r = decode_struct(f->type, e, item, ipath, gopath, unknown);
+			int r = decode_struct(f->type, e, item, ipath, gopath, ctx);
 			if (r < 0)
 				return r;
 		}
@@ -246,12 +265,12 @@ static int decode_field(const struct cfg_type *t, const struct cfg_field *f, con
 	}
 	case CFG_MAPBOOL: {
 		if (!json_is_object(v))
-			return type_error(v, t->goname, gopath, "map[string]bool", false);
+			return save(ctx, type_error(v, t->goname, gopath, "map[string]bool", false));
 		const char *k;
 		json_t *e;
 		json_object_foreach((json_t *)v, k, e)
 			if (!json_is_boolean(e) && !json_is_null(e))
-				return type_error(e, t->goname, gopath, "bool", false);
+				return save(ctx, type_error(e, t->goname, gopath, "bool", false));
 		json_t *copy = json_object();
 		json_object_foreach((json_t *)v, k, e)
 			json_object_set_new(copy, k, json_boolean(json_is_true(e)));
@@ -268,7 +287,7 @@ static int decode_field(const struct cfg_type *t, const struct cfg_field *f, con
 }
 
 static int decode_struct(const struct cfg_type *t, const json_t *obj, void *p, const char *path,
-			 const char *gopath, char ***unknown)
+			 const char *gopath, struct dctx *ctx)
 {
 	size_t n;
 	_cleanup_free_ const char **keys = sorted_keys(obj, &n);
@@ -278,13 +297,18 @@ static int decode_struct(const struct cfg_type *t, const json_t *obj, void *p, c
 						   : xstrdup(keys[i]);
 		const struct cfg_field *f = find_field(t, keys[i]);
 		if (!f) {
-			if (unknown)
-				strv_consume(unknown, xasprintf("unknown field \"%s\"", fpath));
+			if (ctx->unknown)
+				strv_consume(ctx->unknown, xasprintf("unknown field \"%s\"", fpath));
 			continue;
 		}
-		_cleanup_free_ char *gp = *gopath ? xasprintf("%s.%s", gopath, f->name)
-						  : xstrdup(f->name);
-		int r = decode_field(t, f, v, p, fpath, gp, unknown);
+		/* encoding/json names embedded structs in the field path of its errors. */
+		_cleanup_free_ char *gp =
+			f->goembed ? (*gopath ? xasprintf("%s.%s.%s", gopath, f->goembed, f->name)
+					      : xasprintf("%s.%s", f->goembed, f->name))
+			: *gopath  ? xasprintf("%s.%s", gopath, f->name)
+				   : xstrdup(f->name);
+		const struct cfg_type embedded = { f->goembed, t->size, t->fields };
+		int r = decode_field(f->goembed ? &embedded : t, f, v, p, fpath, gp, ctx);
 		if (r < 0)
 			return r;
 	}
@@ -296,7 +320,17 @@ int cfg_decode(const struct cfg_type *t, const json_t *obj, void *p, char ***unk
 	if (!json_is_object(obj))
 		return error_set(-EINVAL, "json: cannot unmarshal %s into Go value of type v1beta4.%s",
 				 json_kind(obj), t->goname);
-	return decode_struct(t, obj, p, "", "", unknown);
+	struct dctx ctx = { .unknown = unknown };
+	int r = decode_struct(t, obj, p, "", "", &ctx);
+	if (r < 0) {
+		free(ctx.saved);
+		return r;
+	}
+	if (ctx.saved) {
+		r = error_set(-EINVAL, "%s", ctx.saved);
+		free(ctx.saved);
+	}
+	return r;
 }
 
 void *cfg_list_push(struct cfg_list *l, const struct cfg_type *t)

@@ -59,6 +59,7 @@ struct cfg_field {
 	bool omitempty;
 	const struct cfg_type *type; /* STRUCT, PSTRUCT, LIST */
 	const char *gotype;          /* Go type name for type errors */
+	const char *goembed;         /* the embedded Go struct holding the field, if any */
 };
 
 struct cfg_type {

@@ -7,10 +7,13 @@
 #include "util/strv.h"
 #include "util/xalloc.h"
 
-#define F(st, json, kind, member, omit) { json, kind, offsetof(st, member), omit, NULL, NULL }
+#define F(st, json, kind, member, omit) { json, kind, offsetof(st, member), omit, NULL, NULL, NULL }
+/* A field of an embedded Go struct (ControlPlaneComponent, ImageMeta, corev1.EnvVar). */
+#define FE(st, json, kind, member, omit, embed)                                                    \
+	{ json, kind, offsetof(st, member), omit, NULL, NULL, embed }
 #define FT(st, json, kind, member, omit, type, gotype)                                             \
-	{ json, kind, offsetof(st, member), omit, type, gotype }
-#define END { NULL, 0, 0, false, NULL, NULL }
+	{ json, kind, offsetof(st, member), omit, type, gotype, NULL }
+#define END { NULL, 0, 0, false, NULL, NULL, NULL }
 #define TYPEMETA(st) F(st, "kind", CFG_STR, kind, true), F(st, "apiVersion", CFG_STR, api_version, true)
 
 static const struct cfg_field arg_fields[] = {
@@ -21,9 +24,9 @@ static const struct cfg_field arg_fields[] = {
 static const struct cfg_type arg_type = { "Arg", sizeof(struct cfg_arg), arg_fields };
 
 static const struct cfg_field env_fields[] = {
-	F(struct cfg_env, "name", CFG_STR, name, false),
-	F(struct cfg_env, "value", CFG_STR, value, true),
-	F(struct cfg_env, "valueFrom", CFG_RAW, value_from, true),
+	FE(struct cfg_env, "name", CFG_STR, name, false, "EnvVar"),
+	FE(struct cfg_env, "value", CFG_STR, value, true, "EnvVar"),
+	{ "valueFrom", CFG_RAW, offsetof(struct cfg_env, value_from), true, NULL, NULL, "EnvVar" },
 	END,
 };
 static const struct cfg_type env_type = { "EnvVar", sizeof(struct cfg_env), env_fields };
@@ -124,14 +127,15 @@ const struct cfg_type cfg_type_init_configuration = {
 };
 
 #define CPC struct cfg_component
-#define COMPONENT_FIELDS(st, prefix)                                                               \
-	FT(st, "extraArgs", CFG_LIST, prefix extra_args, true, &arg_type, "[]v1beta4.Arg"),        \
-		FT(st, "extraVolumes", CFG_LIST, prefix extra_volumes, true, &volume_type,         \
-		   "[]v1beta4.HostPathMount"),                                                     \
-		FT(st, "extraEnvs", CFG_LIST, prefix extra_envs, true, &env_type,                  \
-		   "[]v1beta4.EnvVar")
+#define COMPONENT_FIELDS(st, prefix, embed)                                                        \
+	{ "extraArgs", CFG_LIST, offsetof(st, prefix extra_args), true, &arg_type, "[]v1beta4.Arg", \
+	  embed },                                                                                  \
+		{ "extraVolumes", CFG_LIST, offsetof(st, prefix extra_volumes), true, &volume_type, \
+		  "[]v1beta4.HostPathMount", embed },                                               \
+		{ "extraEnvs", CFG_LIST, offsetof(st, prefix extra_envs), true, &env_type,          \
+		  "[]v1beta4.EnvVar", embed }
 static const struct cfg_field component_fields[] = {
-	COMPONENT_FIELDS(CPC, ),
+	COMPONENT_FIELDS(CPC, , NULL),
 	END,
 };
 static const struct cfg_type component_type = { "ControlPlaneComponent", sizeof(CPC),
@@ -139,7 +143,7 @@ static const struct cfg_type component_type = { "ControlPlaneComponent", sizeof(
 #undef CPC
 
 static const struct cfg_field apiserver_fields[] = {
-	COMPONENT_FIELDS(struct cfg_apiserver, c.),
+	COMPONENT_FIELDS(struct cfg_apiserver, c., "ControlPlaneComponent"),
 	F(struct cfg_apiserver, "certSANs", CFG_STRV, cert_sans, true),
 	END,
 };
@@ -148,8 +152,8 @@ static const struct cfg_type apiserver_type = { "APIServer", sizeof(struct cfg_a
 
 #define LE struct cfg_local_etcd
 static const struct cfg_field local_etcd_fields[] = {
-	F(LE, "imageRepository", CFG_STR, image_repository, true),
-	F(LE, "imageTag", CFG_STR, image_tag, true),
+	FE(LE, "imageRepository", CFG_STR, image_repository, true, "ImageMeta"),
+	FE(LE, "imageTag", CFG_STR, image_tag, true, "ImageMeta"),
 	F(LE, "dataDir", CFG_STR, data_dir, false),
 	FT(LE, "extraArgs", CFG_LIST, extra_args, true, &arg_type, "[]v1beta4.Arg"),
 	FT(LE, "extraEnvs", CFG_LIST, extra_envs, true, &env_type, "[]v1beta4.EnvVar"),
@@ -193,8 +197,8 @@ static const struct cfg_field networking_fields[] = {
 static const struct cfg_type networking_type = { "Networking", 0, networking_fields };
 
 static const struct cfg_field dns_fields[] = {
-	F(CC, "imageRepository", CFG_STR, dns.image_repository, true),
-	F(CC, "imageTag", CFG_STR, dns.image_tag, true),
+	FE(CC, "imageRepository", CFG_STR, dns.image_repository, true, "ImageMeta"),
+	FE(CC, "imageTag", CFG_STR, dns.image_tag, true, "ImageMeta"),
 	F(CC, "disabled", CFG_BOOL, dns.disabled, true),
 	END,
 };
@@ -207,7 +211,7 @@ static const struct cfg_field proxy_fields[] = {
 static const struct cfg_type proxy_type = { "Proxy", 0, proxy_fields };
 
 /* Inline structs: offset 0 keeps the parent's base pointer. */
-#define INLINE(json, type) { json, CFG_STRUCT, 0, true, type, NULL }
+#define INLINE(json, type) { json, CFG_STRUCT, 0, true, type, NULL, NULL }
 static const struct cfg_field cluster_fields[] = {
 	TYPEMETA(CC),
 	INLINE("etcd", &etcd_type),
