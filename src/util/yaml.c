@@ -1516,9 +1516,16 @@ static int sort_key_cmp(const void *x, const void *y)
 	return 0;
 }
 
+struct emit_out {
+	struct strbuf sb; /* first: the write handler appends here */
+	/* a string with both a newline (literal block) and U+2028/U+2029 was printed: the
+	 * single-quote fix-up below could not tell the two apart, so it stays off */
+	bool no_quote_trim;
+};
+
 static int write_handler(void *data, unsigned char *buffer, size_t size)
 {
-	strbuf_add(data, buffer, size);
+	strbuf_add(&((struct emit_out *)data)->sb, buffer, size);
 	return 1;
 }
 
@@ -1647,6 +1654,8 @@ static int emit_string(yaml_emitter_t *e, const char *s, size_t n)
 	yaml_scalar_style_t style;
 	if (memchr(sb.buf, '\n', sb.len)) {
 		style = YAML_LITERAL_SCALAR_STYLE;
+		if (memmem(sb.buf, sb.len, "\xE2\x80\xA8", 3) || memmem(sb.buf, sb.len, "\xE2\x80\xA9", 3))
+			((struct emit_out *)e->write_handler_data)->no_quote_trim = true;
 	} else {
 		struct yv v = { 0 };
 		enum rtag rt = resolve_core(false, true, sb.buf, sb.len, &v);
@@ -1735,7 +1744,7 @@ static int emit_value(yaml_emitter_t *e, const json_t *v)
 char *yaml_from_json(const json_t *v)
 {
 	yaml_emitter_t e;
-	struct strbuf out = STRBUF_INIT;
+	struct emit_out out = { .sb = STRBUF_INIT };
 	yaml_event_t ev;
 	if (!yaml_emitter_initialize(&e))
 		abort();
@@ -1763,10 +1772,10 @@ char *yaml_from_json(const json_t *v)
 	}
 	yaml_emitter_delete(&e);
 	if (r < 0) {
-		strbuf_release(&out);
+		strbuf_release(&out.sb);
 		return NULL;
 	}
-	if (memmem(out.buf, out.len, "\xE2\x80", 2))
-		trim_single_quote_indent(&out);
-	return strbuf_detach(&out, NULL);
+	if (!out.no_quote_trim && memmem(out.sb.buf, out.sb.len, "\xE2\x80", 2))
+		trim_single_quote_indent(&out.sb);
+	return strbuf_detach(&out.sb, NULL);
 }
