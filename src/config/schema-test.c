@@ -158,6 +158,73 @@ static void test_images(void **state)
 	json_decref(ov);
 }
 
+static void test_print_defaults(void **state)
+{
+	struct strbuf sb = STRBUF_INIT;
+	assert_int_equal(config_print_defaults(CONFIG_DEFAULTS_RESET, NULL, &sb), 0);
+	assert_string_equal(sb.buf, "apiVersion: kubeadm.k8s.io/v1beta4\n"
+				    "certificatesDir: /etc/kubernetes/pki\n"
+				    "criSocket: unix:///var/run/containerd/containerd.sock\n"
+				    "kind: ResetConfiguration\n"
+				    "timeouts:\n"
+				    "  controlPlaneComponentHealthCheck: 4m0s\n"
+				    "  discovery: 5m0s\n"
+				    "  etcdAPICall: 2m0s\n"
+				    "  kubeletHealthCheck: 4m0s\n"
+				    "  kubernetesAPICall: 1m0s\n"
+				    "  tlsBootstrap: 5m0s\n"
+				    "  upgradeManifests: 5m0s\n");
+	strbuf_reset(&sb);
+	char *bad[] = { "KubeletConfiguration", "Foo", NULL };
+	assert_int_equal(config_print_defaults(CONFIG_DEFAULTS_INIT, bad, &sb), -EINVAL);
+	assert_string_equal(error_message(-EINVAL), "--component-configs needs to contain some of "
+						    "[KubeProxyConfiguration KubeletConfiguration]");
+	assert_int_equal(sb.len, 0);
+	char *both[] = { "KubeProxyConfiguration", NULL };
+	assert_int_equal(config_print_defaults(CONFIG_DEFAULTS_INIT, both, &sb), 0);
+	assert_non_null(strstr(sb.buf, "kubernetesVersion: 1.37.0\n"));
+	assert_non_null(strstr(sb.buf, "---\napiVersion: kubeproxy.config.k8s.io/v1alpha1\n"
+				       "bindAddress: 0.0.0.0\n"));
+	assert_non_null(strstr(sb.buf, "mode: iptables\n"));
+	assert_null(strstr(sb.buf, "featureGates"));
+	strbuf_release(&sb);
+}
+
+static void test_validate_join_reset(void **state)
+{
+	struct cfg_join_configuration j = { 0 };
+	json_t *v = load("{\"discovery\":{\"bootstrapToken\":{\"token\":\"bad\",\"apiServerEndpoint\":"
+			 "\"10.0.0.1\"}},\"nodeRegistration\":{\"name\":\"w\",\"criSocket\":"
+			 "\"unix:///x\"},\"caCertPath\":\"rel/ca.pem\"}");
+	assert_int_equal(cfg_decode(&cfg_type_join_configuration, v, &j, NULL), 0);
+	cfg_default_join(&j);
+	assert_int_equal(cfg_validate_join(&j), -EINVAL);
+	assert_string_equal(
+		error_message(-EINVAL),
+		"[discovery.bootstrapToken.caCertHashes: Invalid value: \"\": using token-based "
+		"discovery without caCertHashes can be unsafe. Set unsafeSkipCAVerification as true in "
+		"your kubeadm config file or pass --discovery-token-unsafe-skip-ca-verification flag to "
+		"continue, discovery.bootstrapToken.token: Invalid value: \"bad\": the bootstrap token "
+		"is invalid, discovery.bootstrapToken.apiServerEndpoint: Invalid value: \"10.0.0.1\": "
+		"address 10.0.0.1: missing port in address, discovery.tlsBootstrapToken: Invalid value: "
+		"\"bad\": the bootstrap token is invalid, caCertPath: Invalid value: \"rel/ca.pem\": the "
+		"ca certificate path must be an absolute path]");
+	json_decref(v);
+	cfg_release(&cfg_type_join_configuration, &j);
+
+	struct cfg_reset_configuration r = { 0 };
+	v = load("{\"criSocket\":\"tcp://1.2.3.4:9000\",\"unmountFlags\":[\"MNT_FORCE\",\"X\"]}");
+	assert_int_equal(cfg_decode(&cfg_type_reset_configuration, v, &r, NULL), 0);
+	cfg_default_reset(&r);
+	assert_int_equal(cfg_validate_reset(&r), -EINVAL);
+	assert_string_equal(error_message(-EINVAL),
+			    "[criSocket: Invalid value: \"tcp://1.2.3.4:9000\": only URL scheme \"unix\" "
+			    "is supported, got \"tcp\", unmountFlags: Invalid value: \"index 1\": unknown "
+			    "unmount flag X]");
+	json_decref(v);
+	cfg_release(&cfg_type_reset_configuration, &r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -166,6 +233,8 @@ int main(void)
 		cmocka_unit_test(test_default_encode),
 		cmocka_unit_test(test_validate_cluster),
 		cmocka_unit_test(test_images),
+		cmocka_unit_test(test_print_defaults),
+		cmocka_unit_test(test_validate_join_reset),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
