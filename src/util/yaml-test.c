@@ -26,6 +26,12 @@ static const char *const known_differences[] = {
 	"scalar-flow-118",
 	/* 1 and "1" both become JSON key "1": Go keeps a random one (map order), we keep the last */
 	"doc-dup-key-num-str",
+	/* libyaml 0.2.5 vs go-yaml's scanner: a BOM inside the stream, '?' inside flow plain
+	 * scalars */
+	"doc-error-bom-mid", "doc-flow-question",
+	/* go-yaml escapes every character of a double-quoted string that starts with U+FEFF
+	 * (its is_bom() looks at the string's start, not at the current character) */
+	"json-unicode-values",
 	NULL,
 };
 
@@ -266,7 +272,7 @@ static void test_round_trips(void **state)
 	json_t *v;
 	json_array_foreach(all, i, v) {
 		const char *op = str(v, "op");
-		if (streq(op, "y2j") && str(v, "out")) {
+		if (streq(op, "y2j") && str(v, "out") && !strstr(str(v, "out"), "\xc2\x85")) {
 			json_t *j = json_loads(str(v, "out"), JSON_DECODE_ANY | JSON_ALLOW_NUL, NULL);
 			if (!j)
 				continue; /* beyond jansson's integers */

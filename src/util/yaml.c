@@ -824,6 +824,14 @@ static int parse_document(struct pctx *p, struct ynode **ret)
 		*ret = NULL;
 		return 0;
 	}
+	const yaml_version_directive_t *vd = p->event.data.document_start.version_directive;
+	if (t == YAML_DOCUMENT_START_EVENT && vd && (vd->major != 1 || vd->minor != 1)) {
+		/* go-yaml knows YAML 1.1 only (libyaml 0.2.5 also takes %YAML 1.2) */
+		size_t line = p->event.start_mark.line;
+		if (line != 0)
+			return error_set(-EINVAL, "yaml: line %zu: found incompatible YAML document", line);
+		return error_set(-EINVAL, "yaml: found incompatible YAML document");
+	}
 	r = expect(p, YAML_DOCUMENT_START_EVENT);
 	if (r < 0)
 		return r;
@@ -1308,21 +1316,47 @@ int yaml_to_json(const char *data, size_t len, unsigned flags, json_t **ret)
 	if (len > YAML_MAX_INPUT)
 		return error_set(-EFBIG, "yaml: input too large (%zu bytes, at most %u)", len, YAML_MAX_INPUT);
 
-	struct pctx p = { 0 };
-	if (!yaml_parser_initialize(&p.parser))
-		return error_set(-ENOMEM, "yaml: failed to initialize YAML parser");
 	/* go-yaml: an empty input reads as "\n" */
-	yaml_parser_set_input_string(&p.parser, (const unsigned char *)(len ? data : "\n"), len ? len : 1);
-	p.anchors = json_object();
-	p.data = data;
-	p.len = len;
-	p.slash_escapes = len && memmem(data, len, "\\/", 2);
-
+	if (len == 0) {
+		data = "\n";
+		len = 1;
+	}
+	struct pctx p;
 	struct ynode *root = NULL;
-	int r = parse_document(&p, &root);
-	if (r < 0) {
+	_cleanup_free_ char *patched = NULL;
+	int r;
+	for (unsigned attempt = 0;; attempt++) {
+		p = (struct pctx){ 0 };
+		if (!yaml_parser_initialize(&p.parser))
+			return error_set(-ENOMEM, "yaml: failed to initialize YAML parser");
+		yaml_parser_set_input_string(&p.parser, (const unsigned char *)data, len);
+		p.anchors = json_object();
+		p.data = data;
+		p.len = len;
+		p.slash_escapes = memmem(data, len, "\\/", 2);
+		r = parse_document(&p, &root);
+		if (r >= 0)
+			break;
+		/* go-yaml (YAML 1.1) accepts the escape \' in double-quoted scalars, libyaml 0.2.5
+		 * does not: spell it \x27 where libyaml stops on it, and parse again. */
+		size_t off = p.parser.error == YAML_SCANNER_ERROR && p.parser.problem &&
+					     streq(p.parser.problem, "found unknown escape character")
+				     ? char_to_byte(&p, p.parser.problem_mark.index)
+				     : len;
+		if (attempt >= 64 || off + 1 >= len || data[off] != '\\' || data[off + 1] != '\'') {
+			pctx_release(&p);
+			return r;
+		}
 		pctx_release(&p);
-		return r;
+		error_clear();
+		char *n = xmalloc(len + 3);
+		memcpy(n, data, off);
+		memcpy(n + off, "\\x27", 4);
+		memcpy(n + off + 4, data + off + 2, len - off - 2);
+		len += 2;
+		n[len] = 0;
+		free(patched);
+		data = patched = n;
 	}
 
 	struct dctx d = { .strict = flags & YAML_STRICT };
