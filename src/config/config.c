@@ -897,7 +897,9 @@ int config_init_from_bytes(const char *data, size_t len, json_t *overrides,
 	int r = split_config_documents(data, len, &docs);
 	if (r < 0)
 		return r;
-	r = docs_to_init(&docs, overrides, false, false, opts ? opts->skip_cri_detect : false, ret);
+	/* LoadOrDefaultInitConfiguration: with a file, the flag-bound values are not used. */
+	(void)overrides;
+	r = docs_to_init(&docs, NULL, false, false, opts ? opts->skip_cri_detect : false, ret);
 	docs_release(&docs);
 	return r;
 }
@@ -1399,7 +1401,7 @@ int config_load_join(const char *path, json_t *overrides, const struct config_lo
 			return r;
 	}
 	struct join_config *c = xnew0(struct join_config);
-	int r = docs_to_join(file ? &docs : NULL, overrides, false, false,
+	int r = docs_to_join(file ? &docs : NULL, file ? NULL : overrides, false, false,
 			     opts ? opts->skip_cri_detect : false, &c->join);
 	docs_release(&docs);
 	if (r < 0) {
@@ -1421,7 +1423,7 @@ int config_load_reset(const char *path, json_t *overrides, const struct config_l
 			return r;
 	}
 	struct reset_config *c = xnew0(struct reset_config);
-	int r = docs_to_reset(file ? &docs : NULL, overrides, false, false,
+	int r = docs_to_reset(file ? &docs : NULL, file ? NULL : overrides, false, false,
 			      opts ? opts->skip_cri_detect : false, &c->reset);
 	docs_release(&docs);
 	if (r < 0) {
@@ -1443,7 +1445,8 @@ int config_load_upgrade(const char *path, json_t *overrides,
 			return r;
 	}
 	struct upgrade_config *c = xnew0(struct upgrade_config);
-	int r = docs_to_upgrade(file ? &docs : NULL, overrides, false, false, &c->upgrade);
+	int r = docs_to_upgrade(file ? &docs : NULL, file ? NULL : overrides, false, false,
+				&c->upgrade);
 	docs_release(&docs);
 	if (r < 0) {
 		config_upgrade_free(c);

@@ -8,8 +8,11 @@
  * configuration fields are handed in as "overrides": a json_t object keyed by kind
  * ("InitConfiguration", "ClusterConfiguration", "JoinConfiguration", "ResetConfiguration",
  * "UpgradeConfiguration") whose values are partial v1beta4 objects merged (RFC 7386) onto the
- * loaded or default document before defaulting, the way kubeadm binds flags onto its versioned
- * structs before defaulting.
+ * default document before defaulting, the way kubeadm binds flags onto its versioned structs
+ * before defaulting. As in kubeadm (LoadOrDefault*Configuration), the overrides are NOT used
+ * when a config file is given: the flags that kubeadm lets mix with --config (init's
+ * --node-name, --skip-phases, --dry-run, ...) are applied by the command after loading, on the
+ * returned structs.
  */
 #pragma once
 

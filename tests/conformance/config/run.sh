@@ -46,6 +46,9 @@ for cfgfile in "$here"/valid/*.yaml; do
 	conf_case "migrate $n" -- config migrate --old-config "$cfgfile"
 	conf_case "images $n" -- config images list --config "$cfgfile"
 done
+# with --config, kubeadm ignores the flags bound to the versioned structs
+conf_case "images --config + --kubernetes-version" -- config images list --config "$here/valid/01-cluster-minimal.yaml" --kubernetes-version v1.36.0
+conf_case "images --config + --image-repository" -- config images list --config "$here/valid/01-cluster-minimal.yaml" --image-repository foo.io
 conf_case "images -o json valid/09" -- config images list --config "$here/valid/09-image-repository.yaml" -o json
 conf_case "images -o yaml valid/24" -- config images list --config "$here/valid/24-ci-version.yaml" -o yaml
 
