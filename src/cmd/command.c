@@ -534,16 +534,18 @@ static int validate_args(struct cmd_ctx *ctx)
 	}
 }
 
+static void set_log_level(const struct flagset *fs)
+{
+	struct flag_value *v = flagset_lookup(fs, "v");
+	int64_t lvl = 0;
+	if (v && v->changed && go_parse_int(v->value, 10, 32, &lvl) >= 0)
+		log_level = (int)lvl;
+}
+
 /* The root's PersistentPreRunE: --rootfs chroots before any command runs. */
 static int persistent_pre_run(struct cmd_ctx *ctx)
 {
 	const char *rootfs = flagset_get_string(&ctx->flags, "rootfs");
-	struct flag_value *v = flagset_lookup(&ctx->flags, "v");
-	if (v) {
-		int64_t lvl = 0;
-		if (go_parse_int(v->value, 10, 32, &lvl) >= 0)
-			log_level = (int)lvl;
-	}
 	if (rootfs && *rootfs) {
 		if (chroot(rootfs) < 0) {
 			int e = errno;
@@ -628,6 +630,8 @@ int cmd_execute(const struct command *root, char *const *argv, size_t argc)
 	build_flagset(ctx.path, ctx.depth, &ctx.flags, hf);
 	r = flagset_parse(&ctx.flags, f.args, f.nargs);
 	strv_free(f.args);
+	/* klog's -v takes effect as soon as it is parsed, even when a later flag fails */
+	set_log_level(&ctx.flags);
 	if (r == 0 && ctx.flags.warnings.len) {
 		fflush(stdout);
 		fputs(ctx.flags.warnings.buf, stderr);
