@@ -344,6 +344,24 @@ static void test_limits(void **state)
 	assert_int_equal(yaml_split_documents("a", (size_t)YAML_MAX_INPUT + 1, &docs), -EFBIG);
 	assert_null(docs);
 
+	/* aliases nest documents deeper than they read: 12 anchors of 900 levels, each inside the
+	 * next, are refused instead of exhausting the stack */
+	for (int i = 0; i < 12; i++) {
+		strbuf_addf(&sb, "a%d: &a%d ", i, i);
+		strbuf_addchars(&sb, '[', 900);
+		if (i == 0)
+			strbuf_addch(&sb, 'x');
+		else
+			strbuf_addf(&sb, "*a%d", i - 1);
+		strbuf_addchars(&sb, ']', 900);
+		strbuf_addch(&sb, '\n');
+	}
+	error_clear();
+	r = yaml_to_json(sb.buf, sb.len, 0, &j);
+	assert_int_equal(r, -EFBIG);
+	assert_string_equal(error_message(r), "yaml: exceeded max depth of 10000 (through aliases)");
+	strbuf_reset(&sb);
+
 	/* billion laughs: go-yaml's alias ratio limit */
 	strbuf_addstr(&sb, "a: &a [x,x,x,x,x,x,x,x,x,x]\n");
 	for (char c = 'b'; c <= 'i'; c++)

@@ -853,6 +853,7 @@ static int parse_document(struct pctx *p, struct ynode **ret)
 struct dctx {
 	bool strict;
 	long decode_count, alias_count, alias_depth;
+	int depth; /* nesting while decoding: aliases can nest documents deeper than they read */
 	char **terrors;     /* strict mode's "line N: key ... already set in map" */
 	char *conv_err;     /* first key that JSON cannot represent */
 	char *marshal_err;  /* first NaN/Inf (json.Marshal refuses them) */
@@ -1264,13 +1265,17 @@ static int unmarshal(struct dctx *d, struct ynode *n, struct ymap *into, struct 
 	    (double)d->alias_count / (double)d->decode_count > allowed_alias_ratio(d->decode_count))
 		return dfail(d, "document contains excessive aliasing");
 	int r;
+	if (d->depth >= 10 * YAML_MAX_DEPTH)
+		return error_set(-EFBIG, "yaml: exceeded max depth of %d (through aliases)", 10 * YAML_MAX_DEPTH);
 	switch (n->kind) {
 	case N_ALIAS:
 		if (n->busy)
 			return dfail(d, "anchor '%s' value contains itself", n->value);
 		n->busy = true;
 		d->alias_depth++;
+		d->depth++;
 		r = unmarshal(d, n->alias, into, ret);
+		d->depth--;
 		d->alias_depth--;
 		n->busy = false;
 		return r;
@@ -1284,7 +1289,9 @@ static int unmarshal(struct dctx *d, struct ynode *n, struct ymap *into, struct 
 		json_t *arr = json_array();
 		for (size_t i = 0; i < n->nkids; i++) {
 			struct yv v = { 0 };
+			d->depth++;
 			r = unmarshal(d, n->kids[i], NULL, &v);
+			d->depth--;
 			if (r < 0) {
 				json_decref(arr);
 				return r;
@@ -1299,7 +1306,9 @@ static int unmarshal(struct dctx *d, struct ynode *n, struct ymap *into, struct 
 		if (into)
 			return decode_mapping(d, n, into);
 		struct ymap m = { 0 };
+		d->depth++;
 		r = decode_mapping(d, n, &m);
+		d->depth--;
 		if (r >= 0) {
 			ret->kind = V_MAP;
 			ret->j = ymap_to_json(d, &m);
