@@ -321,7 +321,7 @@ static int verify_unmarshal_strict(const struct doc *d, bool component_configs)
 	error_clear();
 
 	void *obj = xcalloc(1, t->size);
-	int r = cfg_decode(t, d->obj, obj, &strict);
+	int r = cfg_decode_version(t, d->obj, obj, &strict, streq(d->version, "v1"));
 	cfg_release(t, obj);
 	free(obj);
 	if (r < 0)
@@ -337,7 +337,7 @@ static int verify_unmarshal_strict(const struct doc *d, bool component_configs)
 /* runtime.DecodeInto with the universal decoder: decode (unknown fields dropped) + defaults. */
 static int decode_into(const struct doc *d, const struct cfg_type *t, void *out)
 {
-	return cfg_decode(t, d->obj, out, NULL);
+	return cfg_decode_version(t, d->obj, out, NULL, streq(d->version, "v1"));
 }
 
 /* ---- overrides (flags bound onto the versioned structs) ---- */

@@ -86,6 +86,7 @@ static const struct cfg_field *find_field(const struct cfg_type *t, const char *
  */
 struct dctx {
 	char ***unknown;
+	bool v1;
 	char *saved; /* the first type error */
 };
 
@@ -296,6 +297,8 @@ static int decode_struct(const struct cfg_type *t, const json_t *obj, void *p, c
 		_cleanup_free_ char *fpath = *path ? xasprintf("%s.%s", path, keys[i])
 						   : xstrdup(keys[i]);
 		const struct cfg_field *f = find_field(t, keys[i]);
+		if (f && f->v1only && !ctx->v1)
+			f = NULL;
 		if (!f) {
 			if (ctx->unknown)
 				strv_consume(ctx->unknown, xasprintf("unknown field \"%s\"", fpath));
@@ -317,10 +320,16 @@ static int decode_struct(const struct cfg_type *t, const json_t *obj, void *p, c
 
 int cfg_decode(const struct cfg_type *t, const json_t *obj, void *p, char ***unknown)
 {
+	return cfg_decode_version(t, obj, p, unknown, false);
+}
+
+int cfg_decode_version(const struct cfg_type *t, const json_t *obj, void *p, char ***unknown,
+		       bool v1)
+{
 	if (!json_is_object(obj))
 		return error_set(-EINVAL, "json: cannot unmarshal %s into Go value of type v1beta4.%s",
 				 json_kind(obj), t->goname);
-	struct dctx ctx = { .unknown = unknown };
+	struct dctx ctx = { .unknown = unknown, .v1 = v1 };
 	int r = decode_struct(t, obj, p, "", "", &ctx);
 	if (r < 0) {
 		free(ctx.saved);
@@ -428,6 +437,8 @@ static json_t *encode_struct(const struct cfg_type *t, const void *p)
 {
 	json_t *o = json_object();
 	for (const struct cfg_field *f = t->fields; f->name; f++) {
+		if (f->v1only)
+			continue;
 		json_t *v = encode_field(f, p);
 		if (v)
 			json_object_set_new(o, f->name, v);

@@ -60,6 +60,7 @@ struct cfg_field {
 	const struct cfg_type *type; /* STRUCT, PSTRUCT, LIST */
 	const char *gotype;          /* Go type name for type errors */
 	const char *goembed;         /* the embedded Go struct holding the field, if any */
+	bool v1only;                 /* only in kubeadm.k8s.io/v1 (never encoded: we write v1beta4) */
 };
 
 struct cfg_type {
@@ -75,6 +76,9 @@ struct cfg_type {
  * ("json: cannot unmarshal number into Go struct field X.a.b of type string").
  */
 int cfg_decode(const struct cfg_type *t, const json_t *obj, void *p, char ***unknown);
+/* As cfg_decode, for the experimental kubeadm.k8s.io/v1 when v1 (its extra fields known). */
+int cfg_decode_version(const struct cfg_type *t, const json_t *obj, void *p, char ***unknown,
+		       bool v1);
 
 /* Encodes the struct as Go's encoding/json would (omitempty rules), keys sorted. Owned. */
 json_t *cfg_encode(const struct cfg_type *t, const void *p);

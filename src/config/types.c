@@ -13,12 +13,14 @@
 	{ json, kind, offsetof(st, member), omit, NULL, NULL, embed }
 #define FT(st, json, kind, member, omit, type, gotype)                                             \
 	{ json, kind, offsetof(st, member), omit, type, gotype, NULL }
-#define END { NULL, 0, 0, false, NULL, NULL, NULL }
+#define END { NULL, 0, 0, false, NULL, NULL, NULL, false }
 #define TYPEMETA(st) F(st, "kind", CFG_STR, kind, true), F(st, "apiVersion", CFG_STR, api_version, true)
 
 static const struct cfg_field arg_fields[] = {
 	F(struct cfg_arg, "name", CFG_STR, name, false),
 	F(struct cfg_arg, "value", CFG_STR, value, false),
+	{ "mergeMethod", CFG_STR, offsetof(struct cfg_arg, merge_method), true, NULL,
+	  "v1.ArgMergeMethod", NULL, true },
 	END,
 };
 static const struct cfg_type arg_type = { "Arg", sizeof(struct cfg_arg), arg_fields };

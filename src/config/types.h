@@ -11,6 +11,7 @@
 struct cfg_arg {
 	char *name;
 	char *value;
+	char *merge_method; /* kubeadm.k8s.io/v1 only: "", "append" or "prepend" */
 };
 
 struct cfg_env {

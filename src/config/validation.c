@@ -229,11 +229,13 @@ static void validate_extra_args(struct errlist *l, const struct cfg_list *args, 
 {
 	for (size_t i = 0; i < args->n; i++) {
 		const struct cfg_arg *a = CFG_LIST_AT(args, struct cfg_arg, i);
-		if (!a->name || !*a->name) {
-			char idx[32];
-			snprintf(idx, sizeof(idx), "index %zu", i);
+		char idx[32];
+		snprintf(idx, sizeof(idx), "index %zu", i);
+		if (!a->name || !*a->name)
 			invalid_str(l, field, idx, "argument has no name");
-		}
+		if (a->merge_method && *a->merge_method && !streq(a->merge_method, "append") &&
+		    !streq(a->merge_method, "prepend"))
+			invalid_str(l, field, idx, "argument has an invalid merge method");
 	}
 }
 

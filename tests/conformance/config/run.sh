@@ -58,6 +58,10 @@ for cfgfile in "$here"/invalid/*.yaml; do
 	conf_case "migrate $n" -- config migrate --old-config "$cfgfile"
 done
 conf_case "validate experimental allowed" -- config validate --config "$here/invalid/14-experimental-v1.yaml" --allow-experimental-api
+for n in valid/37-v1-merge-method.yaml invalid/42-v1-bad-merge-method.yaml; do
+	conf_case "validate $n experimental" -- config validate --config "$here/$n" --allow-experimental-api
+	conf_case "migrate $n experimental" -- config migrate --old-config "$here/$n" --allow-experimental-api
+done
 conf_case "validate missing file" -- config validate --config /nonexistent.yaml
 
 conf_done
