@@ -13,6 +13,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math/rand"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -624,6 +625,8 @@ status: {}
 	merge("rfc-10", `{}`, `{"a":{"bb":{"ccc":null}}}`)
 	merge("deep", `{"spec":{"containers":[{"name":"a"}],"x":{"y":1,"z":2}}}`, `{"spec":{"x":{"y":null,"w":3}}}`)
 
+	randomCases()
+
 	sortVectors()
 	f, err := os.Create(filepath.Join(outdir, "vectors.json"))
 	if err != nil {
@@ -647,3 +650,82 @@ func sortStrings(s []string) {
 }
 
 func sortVectors() {}
+
+// Random documents from a fixed seed: JSON trees with tricky strings for the emitter (quoting,
+// folding at width 80 under various indents, key order) and YAML-ish line soup for the parser
+// (error texts and line numbers).
+var pieces = []string{"a", "b", "z", "0", "1", "9", " ", "  ", ":", ": ", "-", "- ", "#", " #", "'", "\"", "\n",
+	"\n\n", "\t", "é", "日本", "🙂", "\\", "?", ",", "[", "]", "{", "}", "&", "*", "!", "|", ">", "%", "@", "`",
+	"yes", "no", "null", "~", "1.5", "0x1F", "1e3", ".inf", ".", "word", "longerword", "\r", "\u2028", "\u00a0",
+	"true", "2001-01-01", "12:30", "--- ", "...", "<", "&amp;", "/", "=", "_", "0o7"}
+
+func randString(r *rand.Rand) string {
+	n := r.Intn(8)
+	switch r.Intn(6) {
+	case 0:
+		n = 20 + r.Intn(60)
+	case 1:
+		n = 0
+	}
+	var b strings.Builder
+	for i := 0; i < n; i++ {
+		if r.Intn(3) == 0 {
+			b.WriteString(pieces[r.Intn(len(pieces))])
+		} else {
+			b.WriteString([]string{"word", "x", "lorem", "ipsum", " ", "dolor", "k8s", "node"}[r.Intn(8)])
+		}
+	}
+	return b.String()
+}
+
+func randValue(r *rand.Rand, depth int) interface{} {
+	k := r.Intn(10)
+	if depth > 3 && k < 4 {
+		k = 5
+	}
+	switch k {
+	case 0, 1:
+		m := map[string]interface{}{}
+		for i := r.Intn(5); i > 0; i-- {
+			key := randString(r)
+			if r.Intn(2) == 0 {
+				key = []string{"apiVersion", "kind", "metadata", "spec", "name", "a1", "a10", "a2", "b", "x.y", "x-y", "1", "10", "2"}[r.Intn(14)]
+			}
+			m[key] = randValue(r, depth+1)
+		}
+		return m
+	case 2, 3:
+		l := []interface{}{}
+		for i := r.Intn(4); i > 0; i-- {
+			l = append(l, randValue(r, depth+1))
+		}
+		return l
+	case 4:
+		return []interface{}{int64(r.Intn(100000)) - 500, r.Float64() * 1000, 1e21, 0.5, int64(1) << 40, true, false, nil}[r.Intn(8)]
+	default:
+		return randString(r)
+	}
+}
+
+var soup = []string{"a: b", "- x", "  c: d", "k: [1, 2", "k: {x: 1}", "'q'", "\"dq\"", "? x", ": y", "&a v", "*a", "!!str s",
+	"x: |", "x: >-", "  text", "    more", "---", "...", "# c", "\tt: 1", "a: 'it''s'", "b: \"e\\qx\"", "- - y", "-",
+	"key: value # c", "  - item", "m:", "  n: o", "[a, b]", "{a: b}", "a: b: c", "%YAML 1.1", "@x", "`y`", "z: &z [*z]",
+	"<<: {p: 1}", "dup: 1", "dup: 2", "a: 1", "  ", "", "long: " + strings.Repeat("w ", 50), "n: 0x1G", "t: 2001-1-1"}
+
+func randomCases() {
+	r := rand.New(rand.NewSource(20261127))
+	for i := 0; i < 300; i++ {
+		b, err := json.Marshal(randValue(r, 0))
+		if err != nil {
+			panic(err)
+		}
+		j2y(fmt.Sprintf("random-j2y-%03d", i), string(b))
+	}
+	for i := 0; i < 300; i++ {
+		var lines []string
+		for n := 1 + r.Intn(8); n > 0; n-- {
+			lines = append(lines, soup[r.Intn(len(soup))])
+		}
+		y2j(fmt.Sprintf("random-y2j-%03d", i), strings.Join(lines, "\n")+"\n")
+	}
+}
