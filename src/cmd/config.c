@@ -96,6 +96,11 @@ int cmd_config_images_list(struct cmd_ctx *ctx)
 				 of);
 	}
 	const char *cfg = flagset_get_string(&ctx->flags, "config");
+	if (*cfg) {
+		/* LoadOrDefaultInitConfiguration ignores the flags when a file is given */
+		json_decref(ov);
+		ov = NULL;
+	}
 	struct init_config *c = NULL;
 	struct config_load_options lo = { .skip_cri_detect = true };
 	r = config_load_init_opts(*cfg ? cfg : NULL, ov, &lo, &c);

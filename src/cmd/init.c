@@ -53,6 +53,32 @@ static bool token_valid(const char *t)
 	return true;
 }
 
+/* validation.ValidateMixedArguments: with --config only some flags may be set. */
+static int validate_mixed_arguments(const struct flagset *fs)
+{
+	static const char *const allowed[] = {
+		"config", "ignore-preflight-errors", "dry-run", "kubeconfig", "node-name",
+		"kubeconfig-dir", "upload-certs", "print-manifest", "allow-missing-template-keys",
+		"output", "show-managed-fields", "print-join-command", "rootfs", "v", "log-file",
+		"yes", NULL,
+	};
+	if (!flagset_changed(fs, "config"))
+		return 0;
+	_cleanup_strv_free_ char **bad = NULL;
+	for (size_t i = 0; i < fs->n; i++) {
+		const char *n = fs->v[i].flag->name;
+		if (!fs->v[i].changed || strv_contains((char *const *)allowed, n) ||
+		    strneq(n, "skip-", 5))
+			continue;
+		strv_push(&bad, n);
+	}
+	if (!bad)
+		return 0;
+	strv_sort(bad);
+	_cleanup_free_ char *j = strv_join(bad, " ");
+	return error_set(-EINVAL, "can not mix '--config' with arguments [%s]", j);
+}
+
 /* bto.ApplyTo: --token / --token-ttl become the one bootstrap token of InitConfiguration. */
 static int token_override(const struct flagset *fs, json_t *ov)
 {
@@ -119,17 +145,31 @@ void init_workflow_free(struct run_ctx *d)
 int init_workflow_init(struct cmd_ctx *ctx, struct workflow_options *opts, struct run_ctx **ret)
 {
 	const struct flagset *fs = &ctx->flags;
+	const char *cfg_path = flagset_get_string(fs, "config");
 	json_t *ov = NULL;
 	int r = flagset_overrides(fs, &ov);
 	if (r >= 0)
 		r = cmd_feature_gates_override(fs, ov);
+	if (r >= 0)
+		r = validate_mixed_arguments(fs);
 	if (r >= 0)
 		r = token_override(fs, ov);
 	if (r < 0) {
 		json_decref(ov);
 		return r;
 	}
-	const char *cfg_path = flagset_get_string(fs, "config");
+	if (*cfg_path) {
+		/* LoadOrDefaultInitConfiguration ignores the flags when a file is given; only
+		 * --node-name is applied on top of it */
+		json_t *name = json_deep_copy(json_object_get(
+			json_object_get(json_object_get(ov, "InitConfiguration"), "nodeRegistration"),
+			"name"));
+		json_decref(ov);
+		ov = json_object();
+		if (name)
+			json_object_set_new(ov, "InitConfiguration",
+					    json_pack("{s:{s:o}}", "nodeRegistration", "name", name));
+	}
 	struct init_config *cfg = NULL;
 	/* phases without --cri-socket do not depend on it: skip CRI detection */
 	struct config_load_options lo = { .skip_cri_detect = !flagset_lookup(fs, "cri-socket") };
@@ -142,7 +182,8 @@ int init_workflow_init(struct cmd_ctx *ctx, struct workflow_options *opts, struc
 	d->cfg = cfg;
 	d->flags = fs;
 	d->rootfd = ctx->rootfd;
-	d->dry_run = flagset_get_bool(fs, "dry-run");
+	d->dry_run = flagset_changed(fs, "dry-run") ? flagset_get_bool(fs, "dry-run")
+						   : cfg->init.dry_run;
 	d->skip_token_print = flagset_get_bool(fs, "skip-token-print");
 	d->upload_certs = flagset_get_bool(fs, "upload-certs");
 	d->skip_certificate_key_print = flagset_get_bool(fs, "skip-certificate-key-print");

@@ -8,6 +8,8 @@ ref=${1:-/var/cache/ckubeadm/peers/k8s-v1.37.2/kubeadm}
 [ -x "$ref" ] || { echo "regen.sh: no reference binary at $ref" >&2; exit 2; }
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+# cases run in a scratch directory holding the input files (relative paths in messages)
+cp "$here"/inputs/* "$work"/
 mkdir -p "$here/golden"
 n=0
 while IFS='|' read -r name args filter reason; do

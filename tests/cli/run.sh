@@ -9,6 +9,8 @@ bin=${1:?usage: run.sh path/to/ckubeadm}
 bin=$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin")
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+# cases run in a scratch directory holding the input files (relative paths in messages)
+cp "$here"/inputs/* "$work"/
 pass=0 fail=0
 while IFS='|' read -r name args filter reason; do
 	case $name in ''|'#'*) continue ;; esac
