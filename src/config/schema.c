@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include <errno.h>
 #include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -50,6 +51,14 @@ static int type_error(const json_t *v, const char *goname, const char *path, con
 				 json_kind(v), gotype);
 	return error_set(-EINVAL, "json: cannot unmarshal %s into Go struct field %s.%s of type %s",
 			 json_kind(v), goname, path, gotype);
+}
+
+/* "v1beta4.Etcd": the Go type with its package, as UnmarshalTypeError prints it. */
+#define qualified(t) qualify(t, (char[128]){ 0 }, 128)
+static const char *qualify(const struct cfg_type *t, char *buf, size_t size)
+{
+	snprintf(buf, size, "%s.%s", t->gopkg ? t->gopkg : "v1beta4", t->goname);
+	return buf;
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -203,7 +212,7 @@ static int decode_field(const struct cfg_type *t, const struct cfg_field *f, con
 	}
 	case CFG_DUR: {
 		if (!json_is_string(v))
-			return type_error(v, NULL, gopath, "string", false); /* inside UnmarshalJSON */
+			return type_error(v, t->goname, gopath, "string", false); /* aborts: UnmarshalJSON */
 		int64_t ns;
 		int r = duration_parse(json_string_value(v), &ns);
 		if (r < 0)
@@ -231,11 +240,11 @@ static int decode_field(const struct cfg_type *t, const struct cfg_field *f, con
 	}
 	case CFG_STRUCT:
 		if (!json_is_object(v))
-			return save(ctx, type_error(v, t->goname, gopath, f->type->goname, false));
+			return save(ctx, type_error(v, t->goname, gopath, qualified(f->type), false));
 		return decode_struct(f->type, v, m, path, gopath, ctx);
 	case CFG_PSTRUCT:
 		if (!json_is_object(v))
-			return save(ctx, type_error(v, t->goname, gopath, f->type->goname, false));
+			return save(ctx, type_error(v, t->goname, gopath, qualified(f->type), false));
 		if (!*(void **)m)
 			*(void **)m = xcalloc(1, f->type->size);
 		return decode_struct(f->type, v, *(void **)m, path, gopath, ctx);
@@ -254,7 +263,7 @@ static int decode_field(const struct cfg_type *t, const struct cfg_field *f, con
 			if (json_is_null(e))
 				continue;
 			if (!json_is_object(e)) {
-				save(ctx, type_error(e, t->goname, gopath, f->type->goname, false));
+				save(ctx, type_error(e, t->goname, gopath, qualified(f->type), false));
 				continue;
 			}
 			_cleanup_free_ char *ipath = xasprintf("%s[%zu]", path, i);

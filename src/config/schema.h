@@ -67,6 +67,7 @@ struct cfg_type {
 	const char *goname; /* Go struct name for type errors */
 	size_t size;
 	const struct cfg_field *fields; /* terminated by a NULL name */
+	const char *gopkg;              /* Go package name (NULL: "v1beta4") */
 };
 
 /*

@@ -51,7 +51,7 @@ static const struct cfg_field taint_fields[] = {
 	FT(struct cfg_taint, "timeAdded", CFG_STR, time_added, true, NULL, "v1.Time"),
 	END,
 };
-const struct cfg_type cfg_type_taint = { "Taint", sizeof(struct cfg_taint), taint_fields };
+const struct cfg_type cfg_type_taint = { "Taint", sizeof(struct cfg_taint), taint_fields, "v1" };
 
 static const struct cfg_field token_fields[] = {
 	F(struct cfg_token, "token", CFG_TOKEN, token, false),
@@ -63,7 +63,7 @@ static const struct cfg_field token_fields[] = {
 	END,
 };
 static const struct cfg_type token_type = { "BootstrapToken", sizeof(struct cfg_token),
-					    token_fields };
+					    token_fields, "v1" };
 
 static const struct cfg_field timeouts_fields[] = {
 	F(struct cfg_timeouts, "controlPlaneComponentHealthCheck", CFG_DUR,
