@@ -5,6 +5,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "util/error.h"
 #include "util/json.h"
 #include "util/strbuf.h"
 
@@ -129,12 +130,23 @@ static void test_merge_patch(void **state)
 	s = json_dump_go_ex(p, NULL, NULL, JSON_GO_COMPACT);
 	assert_string_equal(s, "{\"a\":\"z\",\"c\":{\"f\":null,\"h\":{\"i\":null}},\"l\":{\"x\":1}}");
 	free(s);
-	json_t *arr = load("[1]");
+	json_t *arr = load("[1,null,{\"a\":null}]");
 	assert_int_equal(json_merge_patch(t, arr), -EINVAL);
-	json_t *n = json_merge_patch_new(t, arr);
-	assert_true(json_equal(n, arr));
+	json_t *n = NULL;
+	assert_int_equal(json_merge_patch_new(t, arr, &n), 0);
+	s = json_dump_go_ex(n, NULL, NULL, JSON_GO_COMPACT);
+	assert_string_equal(s, "[1,null,{}]");
+	free(s);
 	json_decref(n);
 	json_decref(arr);
+	json_t *nul = json_null(), *num = json_integer(1);
+	n = NULL;
+	assert_int_equal(json_merge_patch_new(nul, t, &n), -EINVAL);
+	assert_string_equal(error_message(-EINVAL), "Invalid JSON Document");
+	assert_int_equal(json_merge_patch_new(num, num, &n), -EINVAL);
+	assert_string_equal(error_message(-EINVAL), "Invalid JSON Patch");
+	assert_null(n);
+	json_decref(num);
 	json_decref(t);
 	json_decref(p);
 }

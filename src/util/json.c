@@ -407,39 +407,87 @@ json_t *json_get_path(const json_t *root, const char *path)
 	return cur;
 }
 
-int json_merge_patch(json_t *target, const json_t *patch)
+/* evanphx's pruneNulls: drop null members of objects, recursively (also inside arrays, whose
+ * null elements stay). */
+static void prune_nulls(json_t *n)
 {
-	if (!json_is_object(target) || !json_is_object(patch))
-		return error_set(-EINVAL, "merge patch: target and patch must be JSON objects");
+	if (json_is_object(n)) {
+		const char *key;
+		size_t klen;
+		json_t *v, *tmp;
+		json_object_keylen_foreach_safe(n, tmp, key, klen, v) {
+			if (json_is_null(v))
+				json_object_deln(n, key, klen);
+			else
+				prune_nulls(v);
+		}
+	} else if (json_is_array(n)) {
+		for (size_t i = 0; i < json_array_size(n); i++)
+			prune_nulls(json_array_get(n, i));
+	}
+}
+
+static json_t *pruned_copy(const json_t *v)
+{
+	json_t *c = json_deep_copy(v);
+	prune_nulls(c);
+	return c;
+}
+
+static void merge_docs(json_t *doc, const json_t *patch);
+
+/* evanphx's merge(): returns the new value for a member whose current value is cur. */
+static json_t *merge_value(json_t *cur, const json_t *patch)
+{
+	if (!json_is_object(cur))
+		return pruned_copy(patch);
+	if (!json_is_object(patch))
+		return json_deep_copy(patch); /* not pruned: evanphx returns the patch as is */
+	merge_docs(cur, patch);
+	return json_incref(cur);
+}
+
+static void merge_docs(json_t *doc, const json_t *patch)
+{
 	const char *key;
 	size_t klen;
 	json_t *pv;
 	json_object_keylen_foreach((json_t *)patch, key, klen, pv) {
 		if (json_is_null(pv)) {
-			json_object_deln(target, key, klen);
+			json_object_deln(doc, key, klen);
 			continue;
 		}
-		json_t *tv = json_object_getn(target, key, klen);
-		if (json_is_object(pv)) {
-			if (json_is_object(tv)) {
-				json_merge_patch(tv, pv);
-			} else {
-				json_t *n = json_object();
-				json_merge_patch(n, pv);
-				json_object_setn_new(target, key, klen, n);
-			}
-			continue;
-		}
-		json_object_setn_new(target, key, klen, json_deep_copy(pv));
+		json_t *cur = json_object_getn(doc, key, klen);
+		if (!cur || json_is_null(cur))
+			json_object_setn_new(doc, key, klen, pruned_copy(pv));
+		else
+			json_object_setn_new(doc, key, klen, merge_value(cur, pv));
 	}
+}
+
+int json_merge_patch(json_t *target, const json_t *patch)
+{
+	if (!json_is_object(target) || !json_is_object(patch))
+		return error_set(-EINVAL, "merge patch: target and patch must be JSON objects");
+	merge_docs(target, patch);
 	return 0;
 }
 
-json_t *json_merge_patch_new(const json_t *target, const json_t *patch)
+int json_merge_patch_new(const json_t *target, const json_t *patch, json_t **ret)
 {
-	if (!json_is_object(patch))
-		return json_deep_copy(patch);
-	json_t *t = json_is_object(target) ? json_deep_copy(target) : json_object();
-	json_merge_patch(t, patch);
-	return t;
+	if (!target || json_is_null(target))
+		return error_set(-EINVAL, "Invalid JSON Document");
+	if (!patch || json_is_null(patch))
+		return error_set(-EINVAL, "Invalid JSON Patch");
+	if (json_is_object(target) && json_is_object(patch)) {
+		json_t *t = json_deep_copy(target);
+		merge_docs(t, patch);
+		*ret = t;
+		return 0;
+	}
+	/* not both documents: the result is the patch itself (an object or an array) */
+	if (!json_is_object(patch) && !json_is_array(patch))
+		return error_set(-EINVAL, "Invalid JSON Patch");
+	*ret = pruned_copy(patch);
+	return 0;
 }

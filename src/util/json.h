@@ -54,13 +54,20 @@ void json_utf8_sanitize(struct strbuf *sb, const char *s, size_t n);
 json_t *json_get_path(const json_t *root, const char *path);
 
 /*
- * Applies an RFC 7386 JSON merge patch in place: target and patch must be objects (else
- * -EINVAL, target untouched); null members delete, objects merge recursively, anything else
- * replaces (by a deep copy of the patch's value). patch is not modified.
+ * Applies an RFC 7386 JSON merge patch in place, exactly as gopkg.in/evanphx/json-patch.v4's
+ * MergePatch (what kubeadm's --patches "merge" type and Kubernetes use): null members delete,
+ * objects merge recursively, anything else replaces (a deep copy of the patch's value; null
+ * members of objects inside a copied value are dropped, as evanphx does, even inside arrays
+ * when the old value was not an object). target and patch must be objects (else -EINVAL,
+ * target untouched); patch is not modified. New members go after the existing ones.
  */
 int json_merge_patch(json_t *target, const json_t *patch);
-/* RFC 7386 MergePatch(target, patch) for any values: returns a new reference, never NULL. */
-json_t *json_merge_patch_new(const json_t *target, const json_t *patch);
+/*
+ * evanphx MergePatch(target, patch) for any values: *ret is a new reference. A null target is
+ * -EINVAL "Invalid JSON Document"; a null or scalar patch (when not both are objects) is
+ * -EINVAL "Invalid JSON Patch"; a non-object target or an array patch gives the patch.
+ */
+int json_merge_patch_new(const json_t *target, const json_t *patch, json_t **ret);
 
 /* jansson provides json_decrefp() (its json_auto_t cleanup). */
 #define _cleanup_json_ _cleanup_(json_decrefp)

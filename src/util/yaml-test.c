@@ -226,7 +226,8 @@ static void check_merge(struct tally *t, const json_t *v)
 	json_t *target = json_loads(str(v, "in"), 0, NULL), *patch = json_loads(str(v, "patch"), 0, NULL);
 	assert_non_null(target);
 	assert_non_null(patch);
-	json_t *res = json_merge_patch_new(target, patch);
+	json_t *res = NULL;
+	assert_int_equal(json_merge_patch_new(target, patch, &res), 0);
 	_cleanup_free_ char *got = json_dump_go_ex(res, NULL, NULL, JSON_GO_COMPACT | JSON_GO_SORT_KEYS);
 	t->checked++;
 	if (!streq(got, str(v, "out")))

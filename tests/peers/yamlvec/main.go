@@ -149,6 +149,7 @@ func jindent(name, in, prefix, indent string) {
 
 func merge(name, target, patch string) {
 	out, err := jsonpatch.MergePatch([]byte(target), []byte(patch))
+	// (re-encoded below with sorted keys)
 	if err != nil {
 		panic(fmt.Sprintf("%s: %v", name, err))
 	}
@@ -623,6 +624,13 @@ status: {}
 	merge("rfc-8", `{"a":[{"b":"c"}]}`, `{"a":[1]}`)
 	merge("rfc-9", `{"e":null}`, `{"a":1}`)
 	merge("rfc-10", `{}`, `{"a":{"bb":{"ccc":null}}}`)
+	merge("evanphx-prune-in-array", `{"a":[1]}`, `{"a":[{"x":null,"y":1},null]}`)
+	merge("evanphx-obj-to-array", `{"a":{"b":1}}`, `{"a":[{"x":null},null]}`)
+	merge("evanphx-new-key-nested-null", `{}`, `{"a":{"b":null,"c":{"d":null,"e":[{"f":null}]}}}`)
+	merge("evanphx-scalar-to-obj", `{"a":1}`, `{"a":{"b":null,"c":2}}`)
+	merge("evanphx-null-cur", `{"a":null}`, `{"a":{"b":null,"c":2}}`)
+	merge("target-array", `[1,2]`, `{"a":null,"b":1}`)
+	merge("patch-array", `{"a":1}`, `[{"x":null},null,3]`)
 	merge("deep", `{"spec":{"containers":[{"name":"a"}],"x":{"y":1,"z":2}}}`, `{"spec":{"x":{"y":null,"w":3}}}`)
 
 	randomCases()
