@@ -1455,3 +1455,33 @@ int config_load_upgrade(const char *path, json_t *overrides,
 	*ret = c;
 	return 0;
 }
+
+int config_cluster_marshal(const struct init_config *c, struct strbuf *out)
+{
+	return marshal_doc(&cfg_type_cluster_configuration, &c->cluster, "ClusterConfiguration", out);
+}
+
+int config_kubelet_marshal(const struct init_config *c, struct strbuf *out)
+{
+	return marshal_component(c->kubelet, out);
+}
+
+int config_kubeproxy_marshal(const struct init_config *c, struct strbuf *out)
+{
+	return marshal_component(c->kubeproxy, out);
+}
+
+int config_join_marshal(const struct join_config *c, struct strbuf *out)
+{
+	return marshal_doc(&cfg_type_join_configuration, &c->join, "JoinConfiguration", out);
+}
+
+int config_reset_marshal(const struct reset_config *c, struct strbuf *out)
+{
+	return marshal_doc(&cfg_type_reset_configuration, &c->reset, "ResetConfiguration", out);
+}
+
+int config_upgrade_marshal(const struct upgrade_config *c, struct strbuf *out)
+{
+	return marshal_doc(&cfg_type_upgrade_configuration, &c->upgrade, "UpgradeConfiguration", out);
+}

@@ -124,3 +124,13 @@ char *config_image_kubernetes(const struct init_config *c, const char *component
 char *config_image_etcd(const struct init_config *c);
 char *config_image_coredns(const struct init_config *c);
 char *config_image_pause(const struct init_config *c);
+
+/* ClusterConfiguration alone (the kubeadm-config ConfigMap's ClusterConfiguration key). */
+int config_cluster_marshal(const struct init_config *c, struct strbuf *out);
+/* The component configs as kubeadm marshals them (before the kubelet's Mutate step). */
+int config_kubelet_marshal(const struct init_config *c, struct strbuf *out);
+int config_kubeproxy_marshal(const struct init_config *c, struct strbuf *out);
+/* The v1beta4 YAML of a join/reset/upgrade configuration. */
+int config_join_marshal(const struct join_config *c, struct strbuf *out);
+int config_reset_marshal(const struct reset_config *c, struct strbuf *out);
+int config_upgrade_marshal(const struct upgrade_config *c, struct strbuf *out);
