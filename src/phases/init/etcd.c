@@ -1,12 +1,84 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* init phase "etcd" (cmd/kubeadm/app/cmd/phases/init). Not implemented yet: every run
- * function reports so instead of pretending success. */
+/* init phase "etcd" (cmd/kubeadm/app/cmd/phases/init/etcd.go). */
 #include <errno.h>
+#include <stdio.h>
+#include <string.h>
 
+#include "manifests/manifests.h"
 #include "phases/init.h"
+#include "phases/init/manifests-glue.h"
 #include "util/error.h"
+#include "util/fs.h"
+#include "util/log.h"
+
+/* Go's syscall errno texts for mkdir. */
+static const char *go_errno(int e)
+{
+	switch (e) {
+	case EACCES: return "permission denied";
+	case ENOTDIR: return "not a directory";
+	case EEXIST: return "file exists";
+	case EROFS: return "read-only file system";
+	default: return strerror(e);
+	}
+}
+
+/* prepareAndWriteEtcdStaticPod for an empty initial cluster. */
+static int write_etcd_manifest(struct run_ctx *ctx, const char *dir)
+{
+	json_t *pod = NULL;
+	struct manifests_options o = { .rootfd = ctx->rootfd };
+	int r = manifests_pod_build(ctx->cfg, MANIFESTS_ETCD, &o, &pod);
+	if (r < 0)
+		return r;
+	const char *patches = glue_patches_dir(ctx);
+	if (patches) {
+		fflush(stdout);
+		r = manifests_pod_patch(&pod, patches, stdout);
+		fflush(stdout);
+		if (r < 0) {
+			json_decref(pod);
+			return error_wrap(r, "failed to patch static Pod manifest file for \"etcd\"");
+		}
+	}
+	r = manifests_pod_write(ctx->rootfd, dir, MANIFESTS_ETCD, pod);
+	if (r < 0) {
+		json_decref(pod);
+		return error_wrap(r, "failed to create static pod manifest file for \"etcd\"");
+	}
+	if (ctx->dry_run) {
+		_cleanup_free_ char *yaml = manifests_pod_yaml(pod);
+		printf("[dryrun] Would write file \"/etc/kubernetes/manifests/etcd.yaml\" with content:\n%s", yaml);
+		fflush(stdout);
+	}
+	json_decref(pod);
+	log_v(1, "[etcd] wrote Static Pod manifest for a local etcd member to \"%s/etcd.yaml\"\n", dir);
+	return 0;
+}
 
 int phase_init_etcd_local(struct run_ctx *ctx)
 {
-	return error_set(-ENOSYS, "phase \"etcd/local\" is not implemented in this build");
+	const struct cfg_cluster_configuration *c = &ctx->cfg->cluster;
+	if (c->etcd.external) {
+		log_v(1, "[etcd] External etcd mode. Skipping the creation of a manifest for local etcd");
+		return 0;
+	}
+	const char *data_dir = c->etcd.local && c->etcd.local->data_dir ? c->etcd.local->data_dir : "";
+	_cleanup_free_ char *qdata = glue_quote(data_dir);
+	if (!ctx->dry_run) {
+		int r = fs_mkdir_p(ctx->rootfd, data_dir, 0700);
+		if (r < 0)
+			return error_set(r, "failed to create the etcd data directory: %s: mkdir %s: %s",
+					 qdata, data_dir, go_errno(-r));
+	} else {
+		printf("[etcd] Would ensure that %s directory is present\n", qdata);
+	}
+	_cleanup_free_ char *dir = glue_manifest_dir(ctx);
+	_cleanup_free_ char *qdir = glue_quote(dir);
+	printf("[etcd] Creating static Pod manifest for local etcd in %s\n", qdir);
+	fflush(stdout);
+	int r = write_etcd_manifest(ctx, dir);
+	if (r < 0)
+		return error_wrap(r, "error creating local etcd static pod manifest file");
+	return 0;
 }
