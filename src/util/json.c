@@ -2,6 +2,7 @@
 #include "util/json.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -489,5 +490,350 @@ int json_merge_patch_new(const json_t *target, const json_t *patch, json_t **ret
 	if (!json_is_object(patch) && !json_is_array(patch))
 		return error_set(-EINVAL, "Invalid JSON Patch");
 	*ret = pruned_copy(patch);
+	return 0;
+}
+
+/* ---- RFC 6902 JSON patch, as gopkg.in/evanphx/json-patch.v4 applies it ---- */
+
+/* RFC 6901 unescaping: "~1" -> "/", then "~0" -> "~" (strings.NewReplacer, one pass). */
+static char *decode_patch_key(const char *s, size_t n)
+{
+	struct strbuf sb = STRBUF_INIT;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '~' && i + 1 < n && (s[i + 1] == '0' || s[i + 1] == '1')) {
+			strbuf_addch(&sb, s[i + 1] == '1' ? '/' : '~');
+			i++;
+		} else {
+			strbuf_addch(&sb, s[i]);
+		}
+	}
+	return strbuf_detach(&sb, NULL);
+}
+
+/* strconv.Atoi with its error text. */
+static int go_atoi(const char *s, long *ret)
+{
+	const char *p = s;
+	bool neg = false;
+	if (*p == '+' || *p == '-') {
+		neg = *p == '-';
+		p++;
+	}
+	if (!*p)
+		return error_set(-EINVAL, "strconv.Atoi: parsing \"%s\": invalid syntax", s);
+	long v = 0;
+	bool range = false;
+	for (; *p; p++) {
+		if (*p < '0' || *p > '9')
+			return error_set(-EINVAL, "strconv.Atoi: parsing \"%s\": invalid syntax", s);
+		if (v > (LONG_MAX - (*p - '0')) / 10)
+			range = true;
+		else
+			v = v * 10 + (*p - '0');
+	}
+	if (range)
+		return error_set(-ERANGE, "strconv.Atoi: parsing \"%s\": value out of range", s);
+	*ret = neg ? -v : v;
+	return 0;
+}
+
+#define ERR_INDEX(idx) error_set(-EINVAL, "Unable to access invalid index: %ld: invalid index referenced", (long)(idx))
+
+/* container.get: a borrowed value, NULL for a missing object member (not an error, as in
+ * evanphx) or a JSON null. */
+static int con_get(json_t *con, const char *key, json_t **ret)
+{
+	if (json_is_object(con)) {
+		json_t *v = json_object_get(con, key);
+		*ret = json_is_null(v) ? NULL : v;
+		return 0;
+	}
+	long idx;
+	int r = go_atoi(key, &idx);
+	if (r < 0)
+		return r;
+	long n = (long)json_array_size(con);
+	if (idx < 0) {
+		if (idx < -n)
+			return ERR_INDEX(idx);
+		idx += n;
+	}
+	if (idx >= n)
+		return ERR_INDEX(idx);
+	json_t *v = json_array_get(con, (size_t)idx);
+	*ret = json_is_null(v) ? NULL : v;
+	return 0;
+}
+
+/* container.add; takes val. */
+static int con_add(json_t *con, const char *key, json_t *val)
+{
+	if (json_is_object(con)) {
+		json_object_set_new(con, key, val);
+		return 0;
+	}
+	if (streq(key, "-")) {
+		json_array_append_new(con, val);
+		return 0;
+	}
+	long idx;
+	int r = go_atoi(key, &idx);
+	if (r < 0) {
+		json_decref(val);
+		return error_wrap(r, "value was not a proper array index: '%s'", key);
+	}
+	long sz = (long)json_array_size(con) + 1;
+	if (idx >= sz || (idx < 0 && idx < -sz)) {
+		json_decref(val);
+		return ERR_INDEX(idx);
+	}
+	if (idx < 0)
+		idx += sz;
+	json_array_insert_new(con, (size_t)idx, val);
+	return 0;
+}
+
+static int con_remove(json_t *con, const char *key)
+{
+	if (json_is_object(con)) {
+		if (!json_object_get(con, key))
+			return error_set(-EINVAL, "Unable to remove nonexistent key: %s: missing value", key);
+		json_object_del(con, key);
+		return 0;
+	}
+	long idx;
+	int r = go_atoi(key, &idx);
+	if (r < 0)
+		return r;
+	long n = (long)json_array_size(con);
+	if (idx >= n || (idx < 0 && idx < -n))
+		return ERR_INDEX(idx);
+	if (idx < 0)
+		idx += n;
+	json_array_remove(con, (size_t)idx);
+	return 0;
+}
+
+/* findObject: the container of the path's last token (borrowed) and that token (owned);
+ * NULL when the path has no "/" or a step is missing, null or a scalar. */
+static json_t *find_object(json_t *doc, const char *path, char **ret_key)
+{
+	const char *slash = strchr(path, '/');
+	if (!slash)
+		return NULL;
+	json_t *cur = doc;
+	const char *p = slash + 1;
+	for (;;) {
+		const char *next = strchr(p, '/');
+		if (!next) {
+			*ret_key = decode_patch_key(p, strlen(p));
+			return cur;
+		}
+		_cleanup_free_ char *part = decode_patch_key(p, (size_t)(next - p));
+		json_t *v = NULL;
+		if (con_get(cur, part, &v) < 0) {
+			error_clear();
+			return NULL;
+		}
+		if (!json_is_object(v) && !json_is_array(v))
+			return NULL;
+		cur = v;
+		p = next + 1;
+	}
+}
+
+static const char *op_string(const json_t *op, const char *field, bool *ret_present)
+{
+	const json_t *v = json_object_get(op, field);
+	*ret_present = v && !json_is_null(v);
+	return json_is_string(v) ? json_string_value(v) : NULL;
+}
+
+static const char *json_go_type(const json_t *v)
+{
+	switch (json_typeof(v)) {
+	case JSON_OBJECT:
+		return "object";
+	case JSON_ARRAY:
+		return "array";
+	case JSON_STRING:
+		return "string";
+	case JSON_TRUE:
+	case JSON_FALSE:
+		return "bool";
+	default:
+		return "number";
+	}
+}
+
+/* Operation.Path()/From(): the string, or an error text as Go's. */
+static int op_path(const json_t *op, const char *field, const char **ret)
+{
+	bool present;
+	const char *s = op_string(op, field, &present);
+	if (!present)
+		return error_set(-EINVAL, "operation%s missing %s field: missing value",
+				 streq(field, "from") ? "," : "", field);
+	if (!s)
+		return error_set(-EINVAL, "json: cannot unmarshal %s into Go value of type string",
+				 json_go_type(json_object_get(op, field)));
+	*ret = s;
+	return 0;
+}
+
+/* op.value(): a new reference (JSON null when the member is missing or null). */
+static json_t *op_value(const json_t *op)
+{
+	json_t *v = json_object_get(op, "value");
+	return v ? json_deep_copy(v) : json_null();
+}
+
+static int patch_op(json_t **doc, const json_t *op)
+{
+	bool present;
+	const char *kind = op_string(op, "op", &present);
+	if (!kind)
+		kind = "unknown";
+	const char *path = NULL, *from = NULL;
+	_cleanup_free_ char *key = NULL;
+	json_t *con, *val;
+	int r;
+
+	if (streq(kind, "add") || streq(kind, "remove")) {
+		bool add = streq(kind, "add");
+		if (op_path(op, "path", &path) < 0)
+			return error_set(-EINVAL, "%s operation failed to decode path: missing value", kind);
+		con = find_object(*doc, path, &key);
+		if (!con)
+			return error_set(-EINVAL, "%s operation does not apply: doc is missing path: \"%s\": missing value",
+					 kind, path);
+		r = add ? con_add(con, key, op_value(op)) : con_remove(con, key);
+		if (r < 0)
+			return error_wrap(r, "error in %s for path: '%s'", kind, path);
+		return 0;
+	}
+	if (streq(kind, "replace")) {
+		r = op_path(op, "path", &path);
+		if (r < 0)
+			return error_wrap(r, "replace operation failed to decode path");
+		if (!*path) {
+			val = json_object_get(op, "value");
+			if (!json_is_object(val) && !json_is_array(val))
+				return error_set(-EINVAL, "replace operation value must be object or array: %%!w(<nil>)");
+			json_decref(*doc);
+			*doc = json_deep_copy(val);
+			return 0;
+		}
+		con = find_object(*doc, path, &key);
+		if (!con)
+			return error_set(-EINVAL, "replace operation does not apply: doc is missing path: %s: missing value", path);
+		json_t *old;
+		if (con_get(con, key, &old) < 0)
+			return error_set(-EINVAL, "replace operation does not apply: doc is missing key: %s: missing value", path);
+		if (json_is_object(con))
+			json_object_set_new(con, key, op_value(op));
+		else {
+			long idx;
+			go_atoi(key, &idx);
+			if (idx < 0)
+				idx += (long)json_array_size(con);
+			json_array_set_new(con, (size_t)idx, op_value(op));
+		}
+		return 0;
+	}
+	if (streq(kind, "move") || streq(kind, "copy")) {
+		bool move = streq(kind, "move");
+		r = op_path(op, "from", &from);
+		if (r < 0)
+			return error_wrap(r, "%s operation failed to decode from", kind);
+		con = find_object(*doc, from, &key);
+		if (!con)
+			return error_set(-EINVAL, "%s operation does not apply: doc is missing from path: %s: missing value",
+					 kind, from);
+		r = con_get(con, key, &val);
+		if (r < 0)
+			return move ? error_wrap(r, "error in move for path: '%s'", key)
+				    : error_wrap(r, "error in copy for from: '%s'", from);
+		val = val ? json_deep_copy(val) : json_null();
+		if (move) {
+			r = con_remove(con, key);
+			if (r < 0) {
+				json_decref(val);
+				return error_wrap(r, "error in move for path: '%s'", key);
+			}
+		}
+		free(key);
+		key = NULL;
+		r = op_path(op, "path", &path);
+		if (r < 0) {
+			json_decref(val);
+			return move ? error_wrap(r, "move operation failed to decode path")
+				    : error_set(-EINVAL, "copy operation failed to decode path: missing value");
+		}
+		con = find_object(*doc, path, &key);
+		if (!con) {
+			json_decref(val);
+			return error_set(-EINVAL, "%s operation does not apply: doc is missing destination path: %s: missing value",
+					 kind, path);
+		}
+		r = con_add(con, key, val);
+		if (r < 0)
+			return move ? error_wrap(r, "error in move for path: '%s'", path)
+				    : error_wrap(r, "error while adding value during copy");
+		return 0;
+	}
+	if (streq(kind, "test")) {
+		r = op_path(op, "path", &path);
+		if (r < 0)
+			return error_wrap(r, "test operation failed to decode path");
+		const json_t *want = json_object_get(op, "value");
+		if (!*path) {
+			if (want && json_equal(*doc, (json_t *)want))
+				return 0;
+			return error_set(-EINVAL, "testing value %s failed: test failed", path);
+		}
+		con = find_object(*doc, path, &key);
+		if (!con)
+			return error_set(-EINVAL, "test operation does not apply: is missing path: %s: missing value", path);
+		r = con_get(con, key, &val);
+		if (r < 0)
+			return error_wrap(r, "error in test for path: '%s'", path);
+		if (!val) {
+			if (!want || json_is_null(want))
+				return 0;
+			return error_set(-EINVAL, "testing value %s failed: test failed", path);
+		}
+		if (want && json_equal(val, (json_t *)want))
+			return 0;
+		return error_set(-EINVAL, "testing value %s failed: test failed", path);
+	}
+	return error_set(-EINVAL, "Unexpected kind: %s", kind);
+}
+
+int json_patch_apply(json_t **doc, const json_t *patch)
+{
+	if (!json_is_array(patch))
+		return error_set(-EINVAL, "json: cannot unmarshal %s into Go value of type jsonpatch.Patch",
+				 patch ? json_go_type(patch) : "number");
+	if (!json_is_object(*doc) && !json_is_array(*doc))
+		return error_set(-EINVAL, "json: cannot unmarshal %s into Go value of type jsonpatch.partialDoc",
+				 json_go_type(*doc));
+	size_t i;
+	const json_t *op;
+	json_array_foreach(patch, i, op) {
+		if (!json_is_object(op) && !json_is_null(op))
+			return error_set(-EINVAL, "json: cannot unmarshal %s into Go value of type jsonpatch.Operation",
+					 json_go_type(op));
+	}
+	json_t *work = json_deep_copy(*doc);
+	json_array_foreach(patch, i, op) {
+		int r = json_is_null(op) ? error_set(-EINVAL, "Unexpected kind: unknown") : patch_op(&work, op);
+		if (r < 0) {
+			json_decref(work);
+			return r;
+		}
+	}
+	json_decref(*doc);
+	*doc = work;
 	return 0;
 }

@@ -69,5 +69,16 @@ int json_merge_patch(json_t *target, const json_t *patch);
  */
 int json_merge_patch_new(const json_t *target, const json_t *patch, json_t **ret);
 
+/*
+ * Applies an RFC 6902 JSON patch (an array of operations) to *doc as
+ * gopkg.in/evanphx/json-patch.v4 does for kubeadm's --patches "json" type, quirks included:
+ * negative array indices count from the end, "replace" and "test" of a missing object member
+ * act as on null, path "" replaces or tests the whole document. On success *doc is replaced
+ * by the patched tree (the old reference is released); on failure *doc is untouched and the
+ * error text is evanphx's (e.g. "add operation does not apply: doc is missing path: \"/a/b\":
+ * missing value"). Returns 0 or -EINVAL/-ERANGE.
+ */
+int json_patch_apply(json_t **doc, const json_t *patch);
+
 /* jansson provides json_decrefp() (its json_auto_t cleanup). */
 #define _cleanup_json_ _cleanup_(json_decrefp)

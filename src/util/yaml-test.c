@@ -237,6 +237,24 @@ static void check_merge(struct tally *t, const json_t *v)
 	json_decref(patch);
 }
 
+static void check_jpatch(struct tally *t, const json_t *v)
+{
+	json_t *doc = json_loads(str(v, "in"), JSON_DECODE_ANY, NULL);
+	json_t *patch = json_loads(str(v, "patch"), JSON_DECODE_ANY, NULL);
+	assert_non_null(doc);
+	assert_non_null(patch);
+	error_clear();
+	int r = json_patch_apply(&doc, patch);
+	_cleanup_free_ char *got = r < 0 ? xasprintf("ERR:%s", error_message(r))
+					 : json_dump_go_ex(doc, NULL, NULL, JSON_GO_COMPACT | JSON_GO_SORT_KEYS);
+	_cleanup_free_ char *exp = str(v, "out") ? xstrdup(str(v, "out")) : xasprintf("ERR:%s", str(v, "err"));
+	t->checked++;
+	if (!streq(got, exp))
+		report(t, str(v, "name"), "json patch", got, exp);
+	json_decref(doc);
+	json_decref(patch);
+}
+
 /* Every vector the Go generator wrote, checked byte for byte. */
 static void test_go_vectors(void **state)
 {
@@ -258,6 +276,8 @@ static void test_go_vectors(void **state)
 			check_json(&t, v, true);
 		else if (streq(op, "merge"))
 			check_merge(&t, v);
+		else if (streq(op, "jpatch"))
+			check_jpatch(&t, v);
 		else
 			fail_msg("unknown op %s", op);
 	}

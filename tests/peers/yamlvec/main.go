@@ -147,6 +147,26 @@ func jindent(name, in, prefix, indent string) {
 	vectors = append(vectors, vector{Name: name + "/compact", Op: "jcompact", In: in, Out: sp(string(out))})
 }
 
+func jpatch(name, doc, patch string) {
+	v := vector{Name: name, Op: "jpatch", In: doc, Patch: patch}
+	p, err := jsonpatch.DecodePatch([]byte(patch))
+	var out []byte
+	if err == nil {
+		out, err = p.Apply([]byte(doc))
+	}
+	if err != nil {
+		v.Err = sp(err.Error())
+	} else {
+		var obj interface{}
+		if err := json.Unmarshal(out, &obj); err != nil {
+			panic(err)
+		}
+		out, _ = json.Marshal(obj)
+		v.Out = sp(string(out))
+	}
+	vectors = append(vectors, v)
+}
+
 func merge(name, target, patch string) {
 	out, err := jsonpatch.MergePatch([]byte(target), []byte(patch))
 	// (re-encoded below with sorted keys)
@@ -614,6 +634,73 @@ status: {}
 	jindent("bools", `[true,false,null]`, "", "  ")
 
 	// RFC 7386 merge patch (the examples of its appendix A, and a few more).
+	// RFC 6902 JSON patch (evanphx v4, kubeadm's --patches "json").
+	pod := `{"spec":{"containers":[{"name":"a","args":["x","y"]},{"name":"b"}],"hostNetwork":true},"metadata":{"name":"p","labels":{"a/b":"1","c~d":"2"}}}`
+	for i, p := range []string{
+		`[{"op":"add","path":"/spec/containers/0/args/-","value":"z"}]`,
+		`[{"op":"add","path":"/spec/containers/0/args/0","value":"first"}]`,
+		`[{"op":"add","path":"/spec/containers/0/args/2","value":"end"}]`,
+		`[{"op":"add","path":"/spec/containers/0/args/3","value":"past"}]`,
+		`[{"op":"add","path":"/spec/containers/0/args/-1","value":"neg"}]`,
+		`[{"op":"add","path":"/spec/containers/0/args/-4","value":"neg"}]`,
+		`[{"op":"add","path":"/spec/containers/0/args/x","value":"bad"}]`,
+		`[{"op":"add","path":"/spec/new","value":{"k":[1,2]}}]`,
+		`[{"op":"add","path":"/spec/missing/x","value":1}]`,
+		`[{"op":"add","path":"","value":1}]`,
+		`[{"op":"add","path":"/","value":1}]`,
+		`[{"op":"add","path":"/metadata/labels/a~1b","value":"9"},{"op":"add","path":"/metadata/labels/c~0d","value":"8"}]`,
+		`[{"op":"add","value":1}]`,
+		`[{"op":"add","path":"/spec/v"}]`,
+		`[{"op":"add","path":"/spec/v","value":null}]`,
+		`[{"op":"remove","path":"/spec/hostNetwork"}]`,
+		`[{"op":"remove","path":"/spec/nope"}]`,
+		`[{"op":"remove","path":"/spec/containers/1"}]`,
+		`[{"op":"remove","path":"/spec/containers/5"}]`,
+		`[{"op":"remove","path":"/spec/containers/-1"}]`,
+		`[{"op":"remove","path":"/spec/containers/x"}]`,
+		`[{"op":"replace","path":"/spec/hostNetwork","value":false}]`,
+		`[{"op":"replace","path":"/spec/nope","value":1}]`,
+		`[{"op":"replace","path":"/spec/containers/1","value":{"name":"c"}}]`,
+		`[{"op":"replace","path":"/spec/containers/2","value":{"name":"c"}}]`,
+		`[{"op":"replace","path":"/spec/containers/-2","value":{"name":"c"}}]`,
+		`[{"op":"replace","path":"","value":{"whole":true}}]`,
+		`[{"op":"replace","path":"","value":3}]`,
+		`[{"op":"replace","path":5,"value":3}]`,
+		`[{"op":"move","from":"/spec/hostNetwork","path":"/metadata/hn"}]`,
+		`[{"op":"move","from":"/spec/nope","path":"/metadata/hn"}]`,
+		`[{"op":"move","from":"/spec/containers/0","path":"/spec/containers/-"}]`,
+		`[{"op":"move","from":"/spec/hostNetwork","path":"/zz/hn"}]`,
+		`[{"op":"move","path":"/x"}]`,
+		`[{"op":"copy","from":"/metadata/labels","path":"/spec/labels"}]`,
+		`[{"op":"copy","from":"/spec/containers/9","path":"/spec/x"}]`,
+		`[{"op":"copy","from":"/spec/nope","path":"/spec/x"}]`,
+		`[{"op":"copy","from":"/spec/hostNetwork"}]`,
+		`[{"op":"copy","from":"/spec/hostNetwork","path":"/spec/containers/7"}]`,
+		`[{"op":"test","path":"/spec/hostNetwork","value":true}]`,
+		`[{"op":"test","path":"/spec/hostNetwork","value":false}]`,
+		`[{"op":"test","path":"/spec/nope","value":null}]`,
+		`[{"op":"test","path":"/spec/nope"}]`,
+		`[{"op":"test","path":"/spec/nope","value":1}]`,
+		`[{"op":"test","path":"/spec/containers/1","value":{"name":"b"}}]`,
+		`[{"op":"test","path":"/nope/x","value":1}]`,
+		`[{"op":"test","path":"/spec/containers/9","value":1}]`,
+		`[{"op":"frob","path":"/a"}]`,
+		`[{"path":"/a"}]`,
+		`[null]`,
+		`[]`,
+		`{"op":"add"}`,
+		`[{"op":"add","path":"/spec/containers/0/args/01","value":"lead0"}]`,
+		`[{"op":"add","path":"/spec/containers/0/args/+1","value":"plus"}]`,
+		`[{"op":"add","path":"/spec/containers/0/args/99999999999999999999","value":"big"}]`,
+		`[{"op":"remove","path":"/spec/hostNetwork"},{"op":"remove","path":"/spec/hostNetwork"}]`,
+		`[{"op":"add","path":"x/spec/y","value":1}]`,
+		`[{"op":"add","path":"/spec/hostNetwork/x","value":1}]`,
+	} {
+		jpatch(fmt.Sprintf("jsonpatch-%02d", i), pod, p)
+	}
+	jpatch("jsonpatch-array-doc", `[1,2,3]`, `[{"op":"remove","path":"/0"},{"op":"add","path":"/-","value":4}]`)
+	jpatch("jsonpatch-null-member", `{"a":null}`, `[{"op":"add","path":"/a/b","value":1}]`)
+
 	merge("rfc-1", `{"a":"b"}`, `{"a":"c"}`)
 	merge("rfc-2", `{"a":"b"}`, `{"b":"c"}`)
 	merge("rfc-3", `{"a":"b"}`, `{"a":null}`)
