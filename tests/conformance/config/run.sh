@@ -31,7 +31,9 @@ conf_case "print init-defaults both" -- config print init-defaults --component-c
 conf_case "print init-defaults bad component" -- config print init-defaults --component-configs Foo
 
 # config images list with flags only
-for v in v1.36.0 1.36.3 v1.37.2 1.37.0-rc.1 ci/v1.37.0-alpha.1.2+abc 1.35.0 foo!; do
+# Labels need dl.k8s.io: both sides run without network and fall back to the client version.
+conf_case "images list (stable-1, offline)" -- config images list
+for v in v1.36.0 1.36.3 v1.37.2 1.37.0-rc.1 ci/v1.37.0-alpha.1.2+abc 1.35.0 foo! latest ci/latest stable-1.36 release/v1.36.1 v1.36 01.36.0; do
 	conf_case "images list --kubernetes-version $v" -- config images list --kubernetes-version "$v"
 done
 conf_case "images list repo" -- config images list --kubernetes-version v1.37.2 --image-repository my.reg:5000/k8s
