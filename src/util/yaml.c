@@ -1404,9 +1404,52 @@ int yaml_to_json(const char *data, size_t len, unsigned flags, json_t **ret)
 /* ------------------------------------------------------------------------------------------ */
 /* Documents: k8s.io/apimachinery/pkg/util/yaml.YAMLReader. */
 
-static bool is_go_space(unsigned char c)
+/* unicode.IsSpace (what strings.TrimSpace trims) */
+static bool is_go_space_rune(uint32_t r)
 {
-	return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r';
+	switch (r) {
+	case '\t':
+	case '\n':
+	case '\v':
+	case '\f':
+	case '\r':
+	case ' ':
+	case 0x85:
+	case 0xA0:
+	case 0x1680:
+	case 0x2028:
+	case 0x2029:
+	case 0x202F:
+	case 0x205F:
+	case 0x3000:
+		return true;
+	default:
+		return r >= 0x2000 && r <= 0x200A;
+	}
+}
+
+/* strings.TrimSpace on s[*start, *end) */
+static void go_trim_space(const char *s, size_t *start, size_t *end)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	while (*start < *end) {
+		uint32_t r;
+		size_t l = json_utf8_decode(p + *start, *end - *start, &r);
+		if (l == 0 || !is_go_space_rune(r))
+			break;
+		*start += l;
+	}
+	while (*end > *start) {
+		/* step back over one UTF-8 sequence */
+		size_t b = *end - 1;
+		while (b > *start && (p[b] & 0xC0) == 0x80 && *end - b < 4)
+			b--;
+		uint32_t r;
+		size_t l = json_utf8_decode(p + b, *end - b, &r);
+		if (l != *end - b || !is_go_space_rune(r))
+			break;
+		*end = b;
+	}
 }
 
 int yaml_split_documents(const char *data, size_t len, char ***ret_docs)
@@ -1435,10 +1478,7 @@ int yaml_split_documents(const char *data, size_t len, char ***ret_docs)
 		bool flush = false;
 		if (line.len >= 3 && memcmp(line.buf, "---", 3) == 0) {
 			size_t s = 3, e = line.len;
-			while (s < e && is_go_space((unsigned char)line.buf[s]))
-				s++;
-			while (e > s && is_go_space((unsigned char)line.buf[e - 1]))
-				e--;
+			go_trim_space(line.buf, &s, &e);
 			if (e > s && line.buf[s] != '#') {
 				int r = error_set(-EINVAL, "invalid Yaml document separator: %.*s", (int)(e - s),
 						  line.buf + s);

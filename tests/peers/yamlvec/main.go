@@ -613,6 +613,12 @@ status: {}
 		"sep-tab-comment": "a: 1\n---\t#x\nb: 2\n",
 		"cr-only":         "a: 1\rb: 2\n",
 		"long-line":       "a: " + strings.Repeat("x", 5000) + "\n---\nb: 2\n",
+		"sep-nbsp":        "a: 1\n--- \u00a0\u3000\nb: 2\n",
+		"sep-nbsp-text":   "a: 1\n---\u00a0x\u2003\nb: 2\n",
+		"sep-vtab":        "a: 1\n---\v\f\nb: 2\n",
+		"sep-invalid-utf8": "a: 1\n--- \xff\nb: 2\n",
+		"sep-only-crlf":   "---\r\n---\r\n",
+		"doc-with-dots":   "a: 1\n...\n---\nb: 2\n",
 	}
 	names = names[:0]
 	for k := range splits {
