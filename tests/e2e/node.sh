@@ -40,6 +40,10 @@ disabled_plugins = ["io.containerd.snapshotter.v1.aufs", "io.containerd.snapshot
 [plugins."io.containerd.grpc.v1.cri"]
   sandbox_image = "$E2E_PAUSE_IMAGE"
   disable_apparmor = true
+  # This machine's bounding set has no CAP_SYS_RESOURCE: a negative oom_score_adj (-998 for
+  # sandboxes, -997 for critical pods) makes runc fail ("can't get final child's PID from
+  # pipe: EOF"); clamp every container's score to containerd's own (0) instead.
+  restrict_oom_score_adj = true
   [plugins."io.containerd.grpc.v1.cri".containerd]
     snapshotter = "overlayfs"
     default_runtime_name = "runc"

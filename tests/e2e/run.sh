@@ -49,12 +49,29 @@ collect() {
 		inode crictl ps -a >"$logs/crictl-ps.txt" 2>&1 || true
 	fi
 }
+nothing_left() {
+	local h left=0
+	[ ! -e "$E2E_STATE/nodes" ] || { echo "left: $E2E_STATE/nodes"; left=1; }
+	[ ! -e "/run/netns/$E2E_HUB" ] || { echo "left: netns $E2E_HUB"; left=1; }
+	for h in $(e2e_cgroup_hierarchies); do
+		[ ! -d "$h$(e2e_node_cgroup "$node")" ] || { echo "left: cgroup $h$(e2e_node_cgroup "$node")"; left=1; }
+	done
+	if pgrep -f "$E2E_PEERS/e2e-tools/pause|kubelet-loop.sh|containerd --config /etc/containerd/config.toml"; then
+		echo "left: processes"; left=1
+	fi
+	if grep -F "$E2E_STATE" /proc/self/mountinfo; then echo "left: mounts"; left=1; fi
+	return "$left"
+}
 finish() {
 	collect
 	if [ "$keep" = 1 ]; then
 		e2e_log "cluster left running: tests/e2e/node.sh exec $node kubectl get nodes; remove it with tests/e2e/down.sh"
 	elif [ "$created" = 1 ]; then
-		"$E2E_DIR/node.sh" destroy-all >>"$logs/teardown.log" 2>&1 || echo "teardown failed (see $logs/teardown.log)"
+		if "$E2E_DIR/node.sh" destroy-all >>"$logs/teardown.log" 2>&1 && nothing_left >>"$logs/teardown.log" 2>&1; then
+			ok "teardown left no process, mount, cgroup, namespace or state behind"
+		else
+			bad "teardown (see $logs/teardown.log)"
+		fi
 	fi
 	printf '%d passed, %d failed\n' "$passed" "$failed"
 	e2e_log "logs: $logs"
@@ -81,6 +98,20 @@ check "node $node created (containerd up, images imported)" "$E2E_DIR/node.sh" c
 dir=$(e2e_node_dir "$node")
 e2e_kubeadm_config "$node" "$dir/kubeadm.yaml"
 
+# Network safety, checked rather than assumed: the hub has no link but its bridge and the
+# nodes' veths and forwards nothing; the node's routes all point into the test network.
+closed_network() {
+	local links routes
+	links=$(ip -n "$E2E_HUB" -o link show | awk -F': ' '{ print $2 }' | sed 's/@.*//' | sort | tr '\n' ' ')
+	echo "hub links: $links"
+	[ -z "$(echo "$links" | tr ' ' '\n' | grep -vxE 'lo|br0|e2e-[a-z0-9-]+|')" ] || return 1
+	[ "$(ip netns exec "$E2E_HUB" cat /proc/sys/net/ipv4/ip_forward)" = 0 ] || return 1
+	routes=$(inode ip -4 route show)
+	echo "node routes: $routes"
+	[ -z "$(echo "$routes" | grep -v "^default via $E2E_GW dev eth0" | grep -v "^$E2E_NET\.0/24 dev eth0")" ]
+}
+check "test network closed (hub: bridge and veths only, no forwarding; node routes inside)" closed_network
+
 # 3. kubeadm init. Preflight errors ignored, each because this machine cannot satisfy it:
 ignore=()
 # SystemVerification: this machine's cgroup hierarchies are v1, and kubeadm v1.37 fails with
@@ -104,11 +135,22 @@ if check "node $node Ready" kc wait --for=condition=Ready "node/$node" --timeout
 	e2e_log "init start to node Ready: $(($(date +%s) - start)) s"
 	printf 'init-to-ready-seconds %d\n' "$(($(date +%s) - start))" >>"$logs/timing.txt"
 fi
+# pod_ready NAMESPACE NAME|-l SELECTOR: waits for the pod(s) to exist (a static pod's mirror
+# appears some seconds after the pod runs), then to be Ready.
+pod_ready() {
+	local ns=$1 i
+	shift
+	for i in $(seq 120); do
+		[ -n "$(kc -n "$ns" get pod "$@" -o name 2>/dev/null)" ] && break
+		sleep 1
+	done
+	kc -n "$ns" wait --for=condition=Ready pod "$@" --timeout=180s && kc -n "$ns" get pod "$@" -o wide
+}
 for c in etcd kube-apiserver kube-controller-manager kube-scheduler; do
-	check "static pod $c-$node Ready" kc -n kube-system wait --for=condition=Ready "pod/$c-$node" --timeout=180s
+	check "static pod $c-$node Ready" pod_ready kube-system "$c-$node"
 done
-check "kube-proxy pod Running and Ready" kc -n kube-system wait --for=condition=Ready pod -l k8s-app=kube-proxy --timeout=180s
-check "CoreDNS pods Running and Ready" kc -n kube-system wait --for=condition=Ready pod -l k8s-app=kube-dns --timeout=240s
+check "kube-proxy pod Running and Ready" pod_ready kube-system -l k8s-app=kube-proxy
+check "CoreDNS pods Running and Ready" pod_ready kube-system -l k8s-app=kube-dns
 
 # 5. A pod resolves the API server's service name through CoreDNS.
 probe_manifest() {
