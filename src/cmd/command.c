@@ -355,7 +355,7 @@ static void usage_string(const struct command *const *path, size_t depth,
 		strbuf_addstr(w, "\n\nAvailable Commands:");
 		for (size_t i = 0; i < nch; i++) {
 			_cleanup_free_ char *n = cmd_name(ch[i]);
-			if (!is_available(ch[i], false) && !streq(n, "help"))
+			if ((!is_available(ch[i], false) && !streq(n, "help")) || ch[i]->unlisted)
 				continue;
 			strbuf_addstr(w, "\n  ");
 			rpad(w, n, namepad);

@@ -49,6 +49,8 @@ struct command {
 	bool hidden;
 	const char *deprecated;
 	bool not_built;                   /* slot for a command this build lacks: unknown command */
+	bool unlisted;                    /* runs, but is left out of "Available Commands" while
+					   * its implementation is incomplete in this build */
 	const struct workflow *workflow;  /* phase runner bound to this command (init, join...) */
 	/* the runner's data initializer (kubeadm's SetDataInitializer) and its destructor */
 	int (*workflow_init)(struct cmd_ctx *ctx, struct workflow_options *opts,

@@ -880,6 +880,7 @@ static const struct command cmd_root_init = {
 	.workflow = &init_workflow,
 	.workflow_init = init_workflow_init,
 	.workflow_free = init_workflow_free,
+	.unlisted = true,
 };
 
 static const struct flag flags_root_join_phase_control_plane_join_all[] = {

@@ -40,6 +40,8 @@ DATA = {
     "kubeadm config print upgrade-defaults": "&config_defaults_upgrade",
 }
 WORKFLOW = {"kubeadm init": ("init_workflow", "init_workflow_init", "init_workflow_free")}
+# Built, reachable, but not listed in the root help until they do their job in this build.
+UNLISTED = {"kubeadm init"}
 ROOT_ORDER = ["certs", "completion", "config", "init", "join", "reset", "version", "token",
               "upgrade", "alpha", "kubeconfig"]
 
@@ -223,6 +225,8 @@ def emit(c, path, parent_built):
         fields.append(".deprecated = %s" % c_str(c["Deprecated"]))
     if path.count(" ") == 1 and not built:
         fields.append(".not_built = true")
+    if path in UNLISTED:
+        fields.append(".unlisted = true")
     storage = "" if path == "kubeadm" else "static "
     out.append("%sconst struct command cmd_%s = {\n\t%s,\n};\n\n" % (
         storage, ident_, ",\n\t".join(fields)))
