@@ -166,10 +166,13 @@ int kubelet_write_config(int rootfd, const char *dir, const struct init_config *
 {
 	if (!cfg->kubelet)
 		return error_wrap(-EINVAL, "no kubelet component config found");
-	json_t *kc = json_deep_copy(cfg->kubelet);
+	/* the Go struct's encoding: omitempty fields such as an empty featureGates vanish */
+	json_t *kc = NULL;
+	int r = schema_normalize(schema_root("kubelet"), cfg->kubelet, &kc);
+	if (r < 0)
+		return r;
 	mutate(kc);
 	/* Marshal -> YAML -> JSON is the identity on the tree */
-	int r;
 	if (patches_dir && *patches_dir) {
 		struct patch_manager *pm;
 		r = patch_manager_for_path(patches_dir, out, &pm);

@@ -777,6 +777,9 @@ int manifests_pod_build(const struct init_config *cfg, const char *component,
 		json_t *mounts = component_set(m.mounts, component);
 		json_t *ctr;
 		json_t *ann = NULL;
+		/* GetStaticPodSpecs builds all three Pods each time: the apiserver's warnings too */
+		if (!streq(component, MANIFESTS_APISERVER))
+			json_decref(apiserver_command(cfg));
 		if (streq(component, MANIFESTS_APISERVER)) {
 			const char *host = *advertise(cfg) ? probe_address(advertise(cfg)) : "127.0.0.1";
 			ctr = container_new(component, config_image_kubernetes(cfg, component),
@@ -841,11 +844,10 @@ int manifests_pod_patch(json_t **pod, const char *patches_dir, FILE *out)
 	/* UniversalUnmarshal: needs apiVersion/kind of a Pod */
 	const char *av = json_string_value(json_object_get(doc, "apiVersion"));
 	const char *kind = json_string_value(json_object_get(doc, "kind"));
-	if (!json_is_object(doc) || !av || !kind || !streq(av, "v1") || !streq(kind, "Pod")) {
+	if (!json_is_object(doc) || !av || !kind || !*av || !*kind) {
 		char *s = json_dump_go_ex(doc, "", "", JSON_GO_COMPACT | JSON_GO_SORT_KEYS);
-		r = error_set(-EINVAL, "failed to unmarshal patched manifest: failed to decode %s into runtime.Object: %s", s,
-			      !json_is_object(doc) ? "couldn't get version/kind; json parse error" :
-			      !kind ? "Object 'Kind' is missing in '" : "no kind is registered");
+		r = error_set(-EINVAL, "failed to unmarshal patched manifest: failed to decode %s into runtime.Object: Object '%s' is missing in '%s'",
+			      s, !kind || !*kind ? "Kind" : "apiVersion", s);
 		free(s);
 		json_decref(doc);
 		return r;

@@ -229,7 +229,7 @@ static void test_normalize(void **state)
 	p = J("{\"spec\":{\"containers\":[{\"name\":1}]}}");
 	assert_true(schema_normalize(schema_root("pod"), p, &n) < 0);
 	assert_string_equal(error_message(-EINVAL),
-			    "json: cannot unmarshal number into Go struct field Pod.spec.containers.name of type string");
+			    "json: cannot unmarshal number into Go struct field Container.spec.containers.name of type string");
 	json_decref(p);
 }
 

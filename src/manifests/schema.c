@@ -190,6 +190,9 @@ static int normalize(struct ctx *c, const char *desc, const json_t *v, json_t **
 static int normalize_struct(struct ctx *c, const char *desc, const json_t *v, json_t **ret)
 {
 	const json_t *fields = struct_fields(desc);
+	/* Go names the innermost struct in type errors: "PodSpec.spec.priority" */
+	const char *outer = c->root_type;
+	c->root_type = type_short_name(desc + 2);
 	json_t *out = json_object();
 	size_t i, base = c->path.len;
 	const json_t *f;
@@ -211,6 +214,7 @@ static int normalize_struct(struct ctx *c, const char *desc, const json_t *v, js
 				json_decref(out);
 				return r;
 			}
+			c->root_type = type_short_name(desc + 2);
 		}
 		if (((sf.flags & 1) && is_empty(sf.desc, enc)) || ((sf.flags & 2) && is_zero(sf.desc, enc))) {
 			json_decref(enc);
@@ -218,6 +222,7 @@ static int normalize_struct(struct ctx *c, const char *desc, const json_t *v, js
 		}
 		json_object_set_new(out, sf.name, enc);
 	}
+	c->root_type = outer;
 	*ret = out;
 	return 0;
 }

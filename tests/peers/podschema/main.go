@@ -45,6 +45,10 @@ func desc(t reflect.Type) string {
 	case tDuration:
 		return "d"
 	}
+	marshaler := reflect.TypeOf((*json.Marshaler)(nil)).Elem()
+	if t.Kind() != reflect.Pointer && (t.Implements(marshaler) || reflect.PointerTo(t).Implements(marshaler)) {
+		return "r" // custom JSON (TimeOrMetaDuration, FieldsV1, ...): kept as written
+	}
 	switch t.Kind() {
 	case reflect.String:
 		return "s"
