@@ -5,6 +5,9 @@
 #include <string.h>
 
 #include <openssl/bio.h>
+#include <openssl/bn.h>
+#include <openssl/core_names.h>
+#include <openssl/param_build.h>
 #include <openssl/crypto.h>
 #include <openssl/err.h>
 #include <openssl/pem.h>
@@ -84,6 +87,163 @@ void pki_secret_free(char *s, size_t len)
 	free(s);
 }
 
+/*
+ * RSA key generation as Go's crypto/rsa (FIPS 186-5 A.1.3, the path kubeadm's keys take):
+ * random primes with the top two bits set, trial division, then Miller-Rabin with BoringSSL's
+ * round counts for random candidates (5 for 1024-bit primes); d = e^-1 mod lcm(p-1, q-1);
+ * |p - q| > 2^(nlen/2 - 100) and d > 2^(nlen/2). OpenSSL 3's own RSA keygen insists on 64
+ * rounds per prime (bn_mr_min_checks) and SP 800-56B auxiliary primes, about 3x Go's time.
+ */
+static int mr_rounds(int bits)
+{
+	return bits >= 3747 ? 3 : bits >= 1345 ? 4 : bits >= 476 ? 5 : bits >= 400 ? 6 : 8;
+}
+
+/* Miller-Rabin rounds on w (odd, > 3); w1 = w - 1 = m * 2^s. */
+static bool miller_rabin(const BIGNUM *w, const BIGNUM *w1, const BIGNUM *m, int s,
+			 BN_MONT_CTX *mont, BN_CTX *ctx)
+{
+	BN_CTX_start(ctx);
+	BIGNUM *b = BN_CTX_get(ctx), *z = BN_CTX_get(ctx), *range = BN_CTX_get(ctx);
+	bool prime = range && BN_copy(range, w) && BN_sub_word(range, 3);
+	for (int round = 0; prime && round < mr_rounds(BN_num_bits(w)); round++) {
+		/* a random base in [2, w-2] */
+		if (!BN_priv_rand_range_ex(b, range, 0, ctx) || !BN_add_word(b, 2) ||
+		    !BN_mod_exp_mont(z, b, m, w, ctx, mont)) {
+			prime = false;
+			break;
+		}
+		if (BN_is_one(z) || BN_cmp(z, w1) == 0)
+			continue;
+		prime = false;
+		for (int j = 1; j < s; j++) {
+			if (!BN_mod_sqr(z, z, w, ctx) || BN_is_one(z))
+				break;
+			if (BN_cmp(z, w1) == 0) {
+				prime = true;
+				break;
+			}
+		}
+	}
+	BN_CTX_end(ctx);
+	return prime;
+}
+
+static bool probably_prime(const BIGNUM *w, const unsigned short *small, size_t nsmall,
+			   BN_CTX *ctx)
+{
+	for (size_t i = 0; i < nsmall; i++)
+		if (BN_mod_word(w, small[i]) == 0)
+			return false;
+	BN_CTX_start(ctx);
+	BIGNUM *w1 = BN_CTX_get(ctx), *m = BN_CTX_get(ctx);
+	BN_MONT_CTX *mont = BN_MONT_CTX_new();
+	bool prime = false;
+	if (m && mont && BN_MONT_CTX_set(mont, w, ctx) && BN_copy(w1, w) && BN_sub_word(w1, 1)) {
+		int s = 0;
+		while (!BN_is_bit_set(w1, s))
+			s++;
+		prime = BN_rshift(m, w1, s) && miller_rabin(w, w1, m, s, mont, ctx);
+	}
+	BN_MONT_CTX_free(mont);
+	BN_CTX_end(ctx);
+	return prime;
+}
+
+static bool random_prime(BIGNUM *p, int bits, const unsigned short *small, size_t nsmall,
+			 BN_CTX *ctx)
+{
+	for (int tries = 0; tries < 100000; tries++) {
+		if (!BN_priv_rand_ex(p, bits, BN_RAND_TOP_TWO, BN_RAND_BOTTOM_ODD, 0, ctx))
+			return false;
+		if (probably_prime(p, small, nsmall, ctx))
+			return true;
+	}
+	return false;
+}
+
+static EVP_PKEY *rsa_generate(int bits)
+{
+	/* odd primes below 2^12 for trial division */
+	unsigned short small[600];
+	size_t nsmall = 0;
+	for (unsigned n = 3; n < 4096 && nsmall < ARRAY_SIZE(small); n += 2) {
+		bool is = true;
+		for (size_t i = 0; i < nsmall && small[i] * small[i] <= n; i++)
+			if (n % small[i] == 0)
+				is = false;
+		if (is)
+			small[nsmall++] = (unsigned short)n;
+	}
+	BN_CTX *ctx = BN_CTX_secure_new();
+	if (!ctx)
+		return NULL;
+	BN_CTX_start(ctx);
+	BIGNUM *p = BN_CTX_get(ctx), *q = BN_CTX_get(ctx), *n = BN_CTX_get(ctx),
+	       *e = BN_CTX_get(ctx), *d = BN_CTX_get(ctx), *p1 = BN_CTX_get(ctx),
+	       *q1 = BN_CTX_get(ctx), *g = BN_CTX_get(ctx), *lambda = BN_CTX_get(ctx),
+	       *dp = BN_CTX_get(ctx), *dq = BN_CTX_get(ctx), *qinv = BN_CTX_get(ctx),
+	       *diff = BN_CTX_get(ctx);
+	EVP_PKEY *pkey = NULL;
+	bool ok = qinv && diff && BN_set_word(e, 65537);
+	for (int attempt = 0; ok && !pkey && attempt < 100; attempt++) {
+		BN_set_flags(p, BN_FLG_CONSTTIME);
+		BN_set_flags(q, BN_FLG_CONSTTIME);
+		if (!random_prime(p, bits / 2, small, nsmall, ctx) ||
+		    !random_prime(q, bits - bits / 2, small, nsmall, ctx)) {
+			ok = false;
+			break;
+		}
+		/* |p - q| > 2^(nlen/2 - 100) */
+		if (!BN_sub(diff, p, q))
+			break;
+		BN_set_negative(diff, 0);
+		if (BN_num_bits(diff) <= bits / 2 - 100)
+			continue;
+		if (!BN_mul(n, p, q, ctx) || BN_num_bits(n) != bits)
+			continue;
+		/* λ(N) = (p-1)(q-1) / gcd(p-1, q-1); d = e^-1 mod λ(N) */
+		if (!BN_sub(p1, p, BN_value_one()) || !BN_sub(q1, q, BN_value_one()) ||
+		    !BN_gcd(g, p1, q1, ctx) || !BN_mul(lambda, p1, q1, ctx) ||
+		    !BN_div(lambda, NULL, lambda, g, ctx))
+			break;
+		BN_set_flags(d, BN_FLG_CONSTTIME);
+		if (!BN_mod_inverse(d, e, lambda, ctx)) {
+			ERR_clear_error(); /* gcd(e, λ) != 1: new primes */
+			continue;
+		}
+		if (BN_num_bits(d) <= bits / 2)
+			continue;
+		if (!BN_mod(dp, d, p1, ctx) || !BN_mod(dq, d, q1, ctx) ||
+		    !BN_mod_inverse(qinv, q, p, ctx))
+			break;
+		OSSL_PARAM_BLD *bld = OSSL_PARAM_BLD_new();
+		OSSL_PARAM *params = NULL;
+		if (bld && OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_N, n) &&
+		    OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_E, e) &&
+		    OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_D, d) &&
+		    OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_FACTOR1, p) &&
+		    OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_FACTOR2, q) &&
+		    OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_EXPONENT1, dp) &&
+		    OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_EXPONENT2, dq) &&
+		    OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_COEFFICIENT1, qinv))
+			params = OSSL_PARAM_BLD_to_param(bld);
+		EVP_PKEY_CTX *pctx = EVP_PKEY_CTX_new_from_name(NULL, "RSA", NULL);
+		if (!params || !pctx || EVP_PKEY_fromdata_init(pctx) <= 0 ||
+		    EVP_PKEY_fromdata(pctx, &pkey, EVP_PKEY_KEYPAIR, params) <= 0)
+			pkey = NULL;
+		EVP_PKEY_CTX_free(pctx);
+		OSSL_PARAM_free(params);
+		OSSL_PARAM_BLD_free(bld);
+		if (!pkey)
+			break;
+	}
+	/* BN_CTX_secure_new: the frames are cleared when released */
+	BN_CTX_end(ctx);
+	BN_CTX_free(ctx);
+	return pkey;
+}
+
 int pki_key_generate(enum pki_algo a, struct pki_key **ret)
 {
 	EVP_PKEY *pkey = NULL;
@@ -95,14 +255,14 @@ int pki_key_generate(enum pki_algo a, struct pki_key **ret)
 		pkey = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-384");
 		break;
 	case PKI_RSA3072:
-		pkey = EVP_PKEY_Q_keygen(NULL, NULL, "RSA", (size_t)3072);
+		pkey = rsa_generate(3072);
 		break;
 	case PKI_RSA4096:
-		pkey = EVP_PKEY_Q_keygen(NULL, NULL, "RSA", (size_t)4096);
+		pkey = rsa_generate(4096);
 		break;
 	case PKI_RSA2048:
 	default:
-		pkey = EVP_PKEY_Q_keygen(NULL, NULL, "RSA", (size_t)2048);
+		pkey = rsa_generate(2048);
 		break;
 	}
 	if (!pkey)

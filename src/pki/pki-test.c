@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include <openssl/bn.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
@@ -339,6 +340,16 @@ static void test_algorithms(void **state)
 		struct pki_key *k = NULL, *k2 = NULL;
 		assert_int_equal(pki_key_generate(cases[i].a, &k), 0);
 		assert_int_equal(EVP_PKEY_get_bits(k->pkey), cases[i].bits);
+		/* OpenSSL's full key check: primality of p and q (64 rounds), d, CRT values */
+		EVP_PKEY_CTX *chk = EVP_PKEY_CTX_new(k->pkey, NULL);
+		assert_int_equal(EVP_PKEY_check(chk), 1);
+		EVP_PKEY_CTX_free(chk);
+		if (EVP_PKEY_is_a(k->pkey, "RSA")) {
+			BIGNUM *e = NULL;
+			assert_true(EVP_PKEY_get_bn_param(k->pkey, "e", &e));
+			assert_int_equal(BN_get_word(e), 65537);
+			BN_free(e);
+		}
 		char *pem = NULL;
 		size_t len;
 		assert_int_equal(pki_key_to_pem(k, &pem, &len), 0);
