@@ -49,6 +49,12 @@ static int create_static_pod(struct run_ctx *ctx, const char *component)
 	struct manifests_options o = { .rootfd = ctx->rootfd };
 	if (streq(component, MANIFESTS_CONTROLLER_MANAGER))
 		o.external_ca = using_external_ca(ctx);
+	if (glue_rootless(ctx)) {
+		if (!ctx->dry_run)
+			return error_set(-ENOTSUP, "failed to create users and groups: the RootlessControlPlane feature gate is not supported by this build");
+		printf("[control-plane] Would create users and groups for [%s] to run as non-root\n", component);
+		printf("[control-plane] Would update static pod manifest for %s to run run as non-root\n", q);
+	}
 	json_t *pod = NULL;
 	int r = manifests_pod_build(ctx->cfg, component, &o, &pod);
 	if (r < 0)

@@ -31,6 +31,14 @@ static int write_etcd_manifest(struct run_ctx *ctx, const char *dir)
 	int r = manifests_pod_build(ctx->cfg, MANIFESTS_ETCD, &o, &pod);
 	if (r < 0)
 		return r;
+	if (glue_rootless(ctx)) {
+		if (!ctx->dry_run) {
+			json_decref(pod);
+			return error_set(-ENOTSUP, "failed to create users and groups: the RootlessControlPlane feature gate is not supported by this build");
+		}
+		printf("[etcd] Would create users and groups for \"etcd\" to run as non-root\n");
+		printf("[etcd] Would update static pod manifest for \"etcd\" to run run as non-root\n");
+	}
 	const char *patches = glue_patches_dir(ctx);
 	if (patches) {
 		fflush(stdout);

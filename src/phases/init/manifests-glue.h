@@ -62,6 +62,12 @@ static inline const char *glue_patches_dir(const struct run_ctx *ctx)
 	return NULL;
 }
 
+/* features.Enabled(cfg.FeatureGates, RootlessControlPlane) */
+static inline bool glue_rootless(const struct run_ctx *ctx)
+{
+	return json_is_true(json_object_get(ctx->cfg->cluster.feature_gates, "RootlessControlPlane"));
+}
+
 /* %q for console lines. Owned. */
 static inline char *glue_quote(const char *s)
 {

@@ -94,11 +94,27 @@ export KUBEADM_INIT_DRYRUN_DIR=/dry
 for ph in "${phases[@]}"; do
 	# shellcheck disable=SC2086
 	mf_case "dry-run: $ph" 16-patches-config.yaml patches-all - -- init phase $ph --rootfs {dir} --config /k.yaml --dry-run
+	# shellcheck disable=SC2086
+	mf_case "dry-run rootless: $ph" - - "cp '$here/rootless.yaml' k.yaml" -- init phase $ph --rootfs {dir} --config /k.yaml --dry-run
 done
 unset KUBEADM_INIT_DRYRUN_DIR
 
 # invalid extraArgs are the config layer's: the phases must fail the same way
 mf_case "invalid extraArgs" - - "printf 'apiVersion: kubeadm.k8s.io/v1beta4\nkind: InitConfiguration\nlocalAPIEndpoint:\n  advertiseAddress: 10.0.0.5\n---\napiVersion: kubeadm.k8s.io/v1beta4\nkind: ClusterConfiguration\nkubernetesVersion: v1.37.2\napiServer:\n  extraArgs:\n  - value: x\n' > k.yaml" -- \
 	init phase control-plane apiserver --rootfs {dir} --config /k.yaml
+
+# every manifest we wrote decodes strictly into a k8s.io/api v1.Pod and is its Go encoding
+if command -v go >/dev/null && (cd "$here/../../peers" && go build -o "$CONF_TMP/podcheck" ./podcheck) 2>/dev/null; then
+	if "$CONF_TMP/podcheck" "$CONF_TMP/ours" >"$CONF_TMP/podcheck.out" 2>&1; then
+		echo "ok   podcheck: $(tail -n 1 "$CONF_TMP/podcheck.out")"
+		CONF_PASSED=$((CONF_PASSED + 1))
+	else
+		echo "FAIL podcheck:"
+		sed 's/^/     /' "$CONF_TMP/podcheck.out" | tail -n 20
+		CONF_FAILED=$((CONF_FAILED + 1))
+	fi
+else
+	echo "skip podcheck: go or the peers module unavailable"
+fi
 
 conf_done
