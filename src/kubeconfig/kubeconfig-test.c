@@ -2,6 +2,22 @@
 #include "util/testing.h"
 
 #include <fcntl.h>
+#include <ftw.h>
+#include <stdio.h>
+
+static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+/* rm -rf without a shell */
+static int rm_rf(const char *dir)
+{
+	return nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -59,9 +75,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct env *e = *state;
-	char *cmd = xasprintf("rm -rf %s", e->dir);
-	assert_int_equal(system(cmd), 0);
-	free(cmd);
+	assert_int_equal(rm_rf(e->dir), 0);
 	fclose(e->out);
 	free(e->outbuf);
 	free(e->pki);
