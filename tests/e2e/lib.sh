@@ -84,9 +84,10 @@ e2e_cgroup_hierarchies() {
 }
 
 # e2e_kubeadm_config NAME FILE: the bed's kubeadm configuration for `init` on node NAME. The
-# KubeletConfiguration carries what this kind of machine needs: the cgroupfs driver (no
-# systemd as PID 1), failCgroupV1: false (cgroup v1 hierarchies), and the node's own cgroup
-# root. kube-proxy leaves the kernel-wide conntrack table size alone (maxPerCore: 0).
+# KubeletConfiguration (cluster-wide) carries what this kind of machine needs: the cgroupfs
+# driver (no systemd as PID 1) and failCgroupV1: false (cgroup v1 hierarchies); the node's own
+# cgroup root comes from /etc/default/kubelet (node-init.sh). kube-proxy leaves the
+# kernel-wide conntrack table size alone (maxPerCore: 0).
 e2e_kubeadm_config() {
 	local name=$1 file=$2 dir
 	dir=$(e2e_node_dir "$name")
@@ -114,7 +115,6 @@ apiVersion: kubelet.config.k8s.io/v1beta1
 kind: KubeletConfiguration
 cgroupDriver: cgroupfs
 failCgroupV1: false
-cgroupRoot: $(cat "$dir/cgroup")
 ---
 apiVersion: kubeproxy.config.k8s.io/v1alpha1
 kind: KubeProxyConfiguration

@@ -2,9 +2,9 @@
 # Runs as PID 1 of a new bed node (started by node.sh through `unshare --pid --fork --mount
 # --uts --ipc --net --propagation private --mount-proc`): lays out the node's private
 # filesystem view, writes its identity files, then becomes the node's pause process.
-# Usage: node-init.sh NAME NODE-DIR PAUSE-BINARY IP
+# Usage: node-init.sh NAME NODE-DIR PAUSE-BINARY IP CGROUP-ROOT
 set -euo pipefail
-name=$1 dir=$2 pause=$3 ip=$4
+name=$1 dir=$2 pause=$3 ip=$4 cgroot=$5
 
 hostname "$name"
 
@@ -57,6 +57,12 @@ printf '127.0.0.1\tlocalhost\n%s\t%s\n' "$ip" "$name" >/etc/hosts
 printf '%s\n' "$name" >/etc/hostname
 printf 'nameserver %s\n' "${E2E_DNS:?}" >/etc/resolv.conf
 printf '%s' "$name" | sha256sum | cut -c1-32 >/etc/machine-id
+# The node's own kubelet arguments, where a distribution puts them (kubeadm's drop-in reads
+# /etc/default/kubelet): the node's cgroup root, so that the kubelets of several nodes never
+# share (and garbage-collect) each other's pod cgroups. A flag, not the KubeletConfiguration,
+# because that one is cluster-wide (kubeadm's kubelet-config ConfigMap).
+mkdir -p /etc/default
+printf 'KUBELET_EXTRA_ARGS="--cgroup-root=%s"\n' "$cgroot" >/etc/default/kubelet
 printf 'runtime-endpoint: unix:///run/containerd/containerd.sock\nimage-endpoint: unix:///run/containerd/containerd.sock\n' \
 	>/etc/crictl.yaml
 

@@ -102,7 +102,7 @@ node_create() {
 	printf '%s\n' "$idx" >"$dir/index"
 	printf '%s\n' "$E2E_PEERS/e2e-tools/pause" >"$dir/pause-path"
 
-	# The kubelet's cgroup root (KubeletConfiguration cgroupRoot) in every v1 hierarchy.
+	# The kubelet's cgroup root (kubelet --cgroup-root, from /etc/default/kubelet) in every v1 hierarchy.
 	cg=$(e2e_node_cgroup "$name")
 	printf '%s\n' "$cg" >"$dir/cgroup"
 	for h in $(e2e_cgroup_hierarchies); do
@@ -119,7 +119,7 @@ node_create() {
 
 	hub_up
 	E2E_DNS=$E2E_DNS setsid unshare --pid --fork --kill-child --mount --uts --ipc --net --propagation private \
-		--mount-proc -- "$E2E_DIR/node-init.sh" "$name" "$dir" "$E2E_PEERS/e2e-tools/pause" "$ip" \
+		--mount-proc -- "$E2E_DIR/node-init.sh" "$name" "$dir" "$E2E_PEERS/e2e-tools/pause" "$ip" "$cg" \
 		</dev/null >"$dir/log/init.log" 2>&1 &
 	upid=$!
 	printf '%s\n' "$upid" >"$dir/upid"
