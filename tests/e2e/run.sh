@@ -18,6 +18,9 @@ node=cp1
 keep=${E2E_KEEP:-0}
 logs=${CKUBEADM_E2E_LOGS:-/var/tmp/ckubeadm-e2e-logs/$(date -u +%Y%m%dT%H%M%SZ)}
 mkdir -p "$logs"
+if [ -z "${CKUBEADM_E2E_LOGS:-}" ]; then   # keep the logs of the last 10 runs
+	ls -1d /var/tmp/ckubeadm-e2e-logs/2*/ 2>/dev/null | head -n -10 | xargs -r rm -rf
+fi
 passed=0 failed=0 created=0
 
 if [ -n "$("$E2E_DIR/node.sh" list)" ]; then
