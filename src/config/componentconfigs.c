@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: Apache-2.0 */
+#include <stdlib.h>
 #include <string.h>
 
 #include "config/componentconfigs.h"
+#include "config/duration.h"
 #include "config/net.h"
+#include "util/error.h"
 #include "util/log.h"
 #include "util/strbuf.h"
 #include "util/strv.h"
@@ -10,43 +13,364 @@
 
 #include "config/componentconfigs-shapes.h"
 
-/* Objects merge key by key (a Go struct decoded over its zero value); anything else replaces. */
-static void merge(json_t *dst, const json_t *src)
+/* ---- decoding as encoding/json into the Go struct, driven by the generated shapes ---- */
+
+struct ccctx {
+	char ***unknown;
+	char *saved; /* first type error: encoding/json keeps going and returns it at the end */
+};
+
+static const char *jkind(const json_t *v)
 {
-	const char *k;
-	json_t *v;
-	json_object_foreach((json_t *)src, k, v) {
-		json_t *d = json_object_get(dst, k);
-		if (json_is_object(d) && json_is_object(v))
-			merge(d, v);
-		else if (json_is_null(v) && d && !json_is_object(d) && !json_is_array(d) &&
-			 !json_is_null(d))
-			continue; /* null leaves a Go scalar untouched */
-		else
-			json_object_set_new(dst, k, json_deep_copy(v));
+	switch (json_typeof(v)) {
+	case JSON_OBJECT:
+		return "object";
+	case JSON_ARRAY:
+		return "array";
+	case JSON_STRING:
+		return "string";
+	case JSON_INTEGER:
+	case JSON_REAL:
+		return "number";
+	case JSON_TRUE:
+	case JSON_FALSE:
+		return "bool";
+	default:
+		return "null";
 	}
 }
 
-static json_t *new_doc(const char *zero, const char *api_version, const char *kind,
-		       const json_t *user)
+static void type_error(struct ccctx *c, const json_t *v, const char *sname, const char *gopath,
+		       const json_t *shape, bool literal)
+{
+	if (c->saved)
+		return;
+	const char *t = json_string_value(json_object_get(shape, "t"));
+	if (literal && json_is_integer(v))
+		c->saved = xasprintf("json: cannot unmarshal number %" JSON_INTEGER_FORMAT
+				     " into Go struct field %s.%s of type %s",
+				     json_integer_value(v), sname, gopath, t);
+	else if (literal && json_is_real(v))
+		c->saved = xasprintf("json: cannot unmarshal number %.17g into Go struct field %s.%s "
+				     "of type %s",
+				     json_real_value(v), sname, gopath, t);
+	else
+		c->saved = xasprintf("json: cannot unmarshal %s into Go struct field %s.%s of type %s",
+				     jkind(v), sname, gopath, t);
+}
+
+static int cmp_key(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* The zero value of a struct as Go marshals it (omitempty fields left out). */
+static json_t *zero_of(const json_t *shape);
+
+static json_t *zero_field(const json_t *fld)
+{
+	const json_t *s = json_object_get(fld, "s");
+	if (json_is_true(json_object_get(fld, "p")))
+		return json_null();
+	if (json_object_get(s, "f"))
+		return zero_of(s);
+	if (json_object_get(s, "l") || json_object_get(s, "m"))
+		return json_null();
+	const char *k = json_string_value(json_object_get(s, "k"));
+	if (!k || streq(k, "any"))
+		return json_null();
+	if (streq(k, "string"))
+		return json_string("");
+	if (streq(k, "bool"))
+		return json_false();
+	if (streq(k, "duration"))
+		return json_string("0s");
+	return json_integer(0);
+}
+
+static json_t *zero_of(const json_t *shape)
+{
+	json_t *o = json_object();
+	const char *k;
+	json_t *fld;
+	json_object_foreach(json_object_get(shape, "f"), k, fld)
+		if (!json_is_true(json_object_get(fld, "o")))
+			json_object_set_new(o, k, zero_field(fld));
+	return o;
+}
+
+static int dec(const json_t *s, const json_t *v, json_t **slot, bool ptr, const char *path,
+	       const char *gopath, const char *sname, struct ccctx *c);
+
+static int dec_struct(const json_t *s, const json_t *v, json_t **slot, const char *path,
+		      const char *gopath, struct ccctx *c)
+{
+	if (!json_is_object(*slot)) {
+		json_decref(*slot);
+		*slot = zero_of(s);
+	}
+	const json_t *fields = json_object_get(s, "f");
+	const char *sname = json_string_value(json_object_get(s, "n"));
+	size_t n = json_object_size(v), i = 0;
+	_cleanup_free_ const char **keys = xcalloc(n + 1, sizeof(char *));
+	const char *k;
+	json_t *e;
+	json_object_foreach((json_t *)v, k, e)
+		keys[i++] = k;
+	qsort(keys, n, sizeof(char *), cmp_key);
+	for (i = 0; i < n; i++) {
+		_cleanup_free_ char *p = *path ? xasprintf("%s.%s", path, keys[i]) : xstrdup(keys[i]);
+		const json_t *fld = json_object_get(fields, keys[i]);
+		if (!fld) {
+			if (c->unknown)
+				strv_consume(c->unknown, xasprintf("unknown field \"%s\"", p));
+			continue;
+		}
+		_cleanup_free_ char *gp = *gopath ? xasprintf("%s.%s", gopath, keys[i])
+						  : xstrdup(keys[i]);
+		json_t *child = json_incref(json_object_get(*slot, keys[i]));
+		int r = dec(json_object_get(fld, "s"), json_object_get(v, keys[i]), &child,
+			    json_is_true(json_object_get(fld, "p")), p, gp, sname, c);
+		if (child)
+			json_object_set_new(*slot, keys[i], child);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+static int dec(const json_t *s, const json_t *v, json_t **slot, bool ptr, const char *path,
+	       const char *gopath, const char *sname, struct ccctx *c)
+{
+	const char *kind = json_string_value(json_object_get(s, "k"));
+	bool is_struct = json_object_get(s, "f") != NULL;
+	const json_t *elem = json_object_get(s, "l");
+	const json_t *val = json_object_get(s, "m");
+
+	if (json_is_null(v)) {
+		/* nil for pointers, slices, maps and interfaces; anything else is left alone */
+		if (ptr || elem || val || (kind && streq(kind, "any"))) {
+			json_decref(*slot);
+			*slot = json_null();
+		}
+		return 0;
+	}
+	if (is_struct) {
+		if (!json_is_object(v)) {
+			type_error(c, v, sname, gopath, s, false);
+			return 0;
+		}
+		return dec_struct(s, v, slot, path, gopath, c);
+	}
+	if (elem) {
+		if (!json_is_array(v)) {
+			type_error(c, v, sname, gopath, s, false);
+			return 0;
+		}
+		json_t *a = json_array();
+		size_t i;
+		json_t *e;
+		json_array_foreach(v, i, e) {
+			_cleanup_free_ char *p = xasprintf("%s[%zu]", path, i);
+			json_t *es = NULL;
+			int r = dec(elem, e, &es, false, p, gopath, sname, c);
+			if (!es)
+				es = json_object_get(elem, "f") ? zero_of(elem) : json_null();
+			json_array_append_new(a, es);
+			if (r < 0) {
+				json_decref(a);
+				return r;
+			}
+		}
+		json_decref(*slot);
+		*slot = a;
+		return 0;
+	}
+	if (val) {
+		if (!json_is_object(v)) {
+			type_error(c, v, sname, gopath, s, false);
+			return 0;
+		}
+		json_t *o = json_object();
+		const char *k;
+		json_t *e;
+		json_object_foreach((json_t *)v, k, e) {
+			_cleanup_free_ char *p = xasprintf("%s.%s", path, k);
+			json_t *es = NULL;
+			int r = dec(val, e, &es, false, p, gopath, sname, c);
+			json_object_set_new(o, k, es ? es : json_null());
+			if (r < 0) {
+				json_decref(o);
+				return r;
+			}
+		}
+		json_decref(*slot);
+		*slot = o;
+		return 0;
+	}
+	json_t *out = NULL;
+	if (streq(kind, "string")) {
+		if (json_is_string(v))
+			out = json_deep_copy(v);
+	} else if (streq(kind, "bool")) {
+		if (json_is_boolean(v))
+			out = json_deep_copy(v);
+	} else if (streq(kind, "int") || streq(kind, "uint")) {
+		int bits = (int)json_integer_value(json_object_get(s, "b"));
+		bool u = streq(kind, "uint");
+		if (json_is_real(v) && json_real_value(v) == (double)(json_int_t)json_real_value(v))
+			out = json_integer((json_int_t)json_real_value(v));
+		else if (json_is_integer(v))
+			out = json_integer(json_integer_value(v));
+		if (out) {
+			json_int_t x = json_integer_value(out);
+			bool ok = u ? x >= 0 && (bits >= 63 || x < ((json_int_t)1 << bits))
+				    : bits >= 64 || (x >= -((json_int_t)1 << (bits - 1)) &&
+						     x < ((json_int_t)1 << (bits - 1)));
+			if (!ok) {
+				json_decref(out);
+				type_error(c, v, sname, gopath, s, true);
+				return 0;
+			}
+		} else if (json_is_number(v)) {
+			type_error(c, v, sname, gopath, s, true);
+			return 0;
+		}
+	} else if (streq(kind, "float")) {
+		if (json_is_number(v))
+			out = json_deep_copy(v);
+	} else if (streq(kind, "duration")) {
+		/* metav1.Duration.UnmarshalJSON: its errors end decoding at once */
+		if (!json_is_string(v))
+			return error_set(-EINVAL,
+					 "json: cannot unmarshal %s into Go struct field %s.%s of type string",
+					 jkind(v), sname, gopath);
+		int64_t ns;
+		int r = duration_parse(json_string_value(v), &ns);
+		if (r < 0)
+			return r;
+		char buf[DURATION_BUF];
+		out = json_string(duration_format(ns, buf, sizeof(buf)));
+	} else {
+		out = json_deep_copy(v);
+	}
+	if (!out) {
+		type_error(c, v, sname, gopath, s, false);
+		return 0;
+	}
+	json_decref(*slot);
+	*slot = out;
+	return 0;
+}
+
+static int decode_doc(const char *zero, const char *shape_text, const char *api_version,
+		      const char *kind, const json_t *user, char ***unknown, json_t **ret)
 {
 	json_t *doc = json_loads(zero, 0, NULL);
-	if (user)
-		merge(doc, user);
+	if (user && json_is_object(user)) {
+		_cleanup_(json_decrefp) json_t *shape = json_loads(shape_text, 0, NULL);
+		struct ccctx c = { .unknown = unknown };
+		int r = dec_struct(shape, user, &doc, "", "", &c);
+		if (r >= 0 && c.saved)
+			r = error_set(-EINVAL, "%s", c.saved);
+		free(c.saved);
+		if (r < 0) {
+			json_decref(doc);
+			return r;
+		}
+	}
 	json_object_set_new(doc, "apiVersion", json_string(api_version));
 	json_object_set_new(doc, "kind", json_string(kind));
-	return doc;
+	*ret = doc;
+	return 0;
+}
+
+int cc_decode(const char *kind, const json_t *user, char ***unknown, json_t **ret)
+{
+	if (streq(kind, "KubeletConfiguration"))
+		return decode_doc(kubelet_zero, kubelet_shape, KUBELET_GROUP "/" KUBELET_VERSION, kind,
+				  user, unknown, ret);
+	if (streq(kind, "KubeProxyConfiguration"))
+		return decode_doc(kubeproxy_zero, kubeproxy_shape,
+				  KUBEPROXY_GROUP "/" KUBEPROXY_VERSION, kind, user, unknown, ret);
+	return error_set(-EINVAL, "unknown component config kind %s", kind);
 }
 
 json_t *cc_kubelet_new(const json_t *user)
 {
-	return new_doc(kubelet_zero, KUBELET_GROUP "/" KUBELET_VERSION, "KubeletConfiguration", user);
+	json_t *doc = NULL;
+	if (cc_decode("KubeletConfiguration", user, NULL, &doc) < 0)
+		cc_decode("KubeletConfiguration", NULL, NULL, &doc);
+	return doc;
 }
 
 json_t *cc_kubeproxy_new(const json_t *user)
 {
-	return new_doc(kubeproxy_zero, KUBEPROXY_GROUP "/" KUBEPROXY_VERSION,
-		       "KubeProxyConfiguration", user);
+	json_t *doc = NULL;
+	if (cc_decode("KubeProxyConfiguration", user, NULL, &doc) < 0)
+		cc_decode("KubeProxyConfiguration", NULL, NULL, &doc);
+	return doc;
+}
+
+/* encoding/json's omitempty: false, 0, "", nil and empty slices/maps are left out. */
+static bool is_empty(const json_t *v)
+{
+	return json_is_null(v) || json_is_false(v) ||
+	       (json_is_integer(v) && json_integer_value(v) == 0) ||
+	       (json_is_real(v) && json_real_value(v) == 0) ||
+	       (json_is_string(v) && !*json_string_value(v)) ||
+	       (json_is_array(v) && json_array_size(v) == 0);
+}
+
+static void prune(json_t *v, const json_t *s)
+{
+	if (json_object_get(s, "f") && json_is_object(v)) {
+		const json_t *fields = json_object_get(s, "f");
+		const char *k;
+		json_t *e, *tmp;
+		json_object_foreach_safe(v, tmp, k, e) {
+			const json_t *fld = json_object_get(fields, k);
+			if (!fld)
+				continue;
+			bool ptr = json_is_true(json_object_get(fld, "p"));
+			const json_t *fs = json_object_get(fld, "s");
+			bool is_map = json_object_get(fs, "m") != NULL;
+			bool empty = ptr ? json_is_null(e)
+					 : (is_empty(e) ||
+					    (is_map && json_is_object(e) && json_object_size(e) == 0));
+			if (json_is_true(json_object_get(fld, "o")) && empty &&
+			    !json_object_get(fs, "f")) {
+				json_object_del(v, k);
+				continue;
+			}
+			prune(e, fs);
+		}
+	} else if (json_object_get(s, "l") && json_is_array(v)) {
+		size_t i;
+		json_t *e;
+		json_array_foreach(v, i, e)
+			prune(e, json_object_get(s, "l"));
+	} else if (json_object_get(s, "m") && json_is_object(v)) {
+		const char *k;
+		json_t *e;
+		json_object_foreach(v, k, e)
+			prune(e, json_object_get(s, "m"));
+	}
+}
+
+json_t *cc_marshal_json(const json_t *doc)
+{
+	json_t *j = json_deep_copy(doc);
+	const char *kind = json_string_value(json_object_get(doc, "kind"));
+	const char *text = kind && streq(kind, "KubeletConfiguration")	  ? kubelet_shape
+			   : kind && streq(kind, "KubeProxyConfiguration") ? kubeproxy_shape
+									    : NULL;
+	if (text) {
+		json_t *shape = json_loads(text, 0, NULL);
+		prune(j, shape);
+		json_decref(shape);
+	}
+	return j;
 }
 
 static json_t *path_obj(json_t *root, const char *a, const char *b)
@@ -245,51 +569,10 @@ void cc_kubeproxy_default(json_t *kp, const struct cfg_cluster_configuration *cl
 		json_object_set_new(kp, "mode", json_string("iptables"));
 }
 
-static int cmp_key(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-static void walk_unknown(const json_t *v, const json_t *shape, const char *path, char ***unknown)
-{
-	if (json_is_object(shape) && json_is_object(v)) {
-		const json_t *any = json_object_get(shape, "*");
-		size_t n = json_object_size(v), i = 0;
-		const char **keys = xcalloc(n + 1, sizeof(char *));
-		const char *k;
-		json_t *e;
-		json_object_foreach((json_t *)v, k, e)
-			keys[i++] = k;
-		qsort(keys, n, sizeof(char *), cmp_key);
-		for (i = 0; i < n; i++) {
-			_cleanup_free_ char *p = *path ? xasprintf("%s.%s", path, keys[i])
-						       : xstrdup(keys[i]);
-			const json_t *sub = any ? any : json_object_get(shape, keys[i]);
-			if (!sub) {
-				strv_consume(unknown, xasprintf("unknown field \"%s\"", p));
-				continue;
-			}
-			walk_unknown(json_object_get(v, keys[i]), sub, p, unknown);
-		}
-		free(keys);
-	} else if (json_is_array(shape) && json_is_array(v)) {
-		size_t i;
-		json_t *e;
-		json_array_foreach(v, i, e) {
-			_cleanup_free_ char *p = xasprintf("%s[%zu]", path, i);
-			walk_unknown(e, json_array_get(shape, 0), p, unknown);
-		}
-	}
-}
-
 void cc_unknown_fields(const json_t *doc, const char *kind, char ***unknown)
 {
-	const char *text = streq(kind, "KubeletConfiguration")	  ? kubelet_shape
-			   : streq(kind, "KubeProxyConfiguration") ? kubeproxy_shape
-								    : NULL;
-	if (!text || !json_is_object(doc))
-		return;
-	json_t *shape = json_loads(text, 0, NULL);
-	walk_unknown(doc, shape, "", unknown);
-	json_decref(shape);
+	json_t *out = NULL;
+	if (cc_decode(kind, doc, unknown, &out) >= 0)
+		json_decref(out);
+	error_clear();
 }

@@ -16,11 +16,17 @@
 #define KUBEPROXY_VERSION "v1alpha1"
 
 /*
- * The document as kubeadm marshals it: the user's fields (may be NULL) laid over the
- * zero-valued Go struct, apiVersion and kind set. Owned.
+ * Decodes a user document (may be NULL) into the zero-valued Go struct as encoding/json does,
+ * driven by the generated shapes: unknown fields are appended to *unknown (may be NULL) as
+ * "unknown field \"a.b\""; type errors give -EINVAL with Go's message. *ret (owned) is the
+ * Go value as JSON (nil pointers as null, durations normalised), apiVersion and kind set.
  */
+int cc_decode(const char *kind, const json_t *user, char ***unknown, json_t **ret);
+/* cc_decode ignoring errors (the zero document on failure). Owned. */
 json_t *cc_kubelet_new(const json_t *user);
 json_t *cc_kubeproxy_new(const json_t *user);
+/* The document as Go marshals it (omitempty fields left out). Owned. */
+json_t *cc_marshal_json(const json_t *doc);
 
 /* kubeletConfig.Default / kubeProxyConfig.Default (warnings as kubeadm's). */
 void cc_kubelet_default(json_t *kc, const struct cfg_cluster_configuration *cluster);

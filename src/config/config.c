@@ -303,7 +303,13 @@ static int verify_unmarshal_strict(const struct doc *d, bool component_configs)
 			strv_push(&strict, error_message(-EINVAL));
 		json_decref(dupcheck);
 		error_clear();
-		cc_unknown_fields(d->obj, d->kind, &strict);
+		if (streq(d->kind, "KubeletConfiguration") || streq(d->kind, "KubeProxyConfiguration")) {
+			json_t *tmp = NULL;
+			int r = cc_decode(d->kind, d->obj, &strict, &tmp);
+			json_decref(tmp);
+			if (r < 0)
+				return error_wrap(r, "error unmarshaling configuration %s", gs);
+		}
 		if (!strict)
 			return 0;
 		_cleanup_free_ char *j = strv_join(strict, ", ");
@@ -633,25 +639,54 @@ static int api_endpoint_dynamic(struct cfg_api_endpoint *e)
 	return 0;
 }
 
-static void set_component_configs(struct init_config *c, const struct docs *docs)
+/*
+ * componentconfigs.FetchFromDocumentMap: per handler (kube-proxy's, then the kubelet's), the
+ * first document of its group: version check, strict decoding warnings, then decoding.
+ */
+static int fetch_from_document_map(struct init_config *c, const struct docs *docs)
 {
-	const json_t *kubelet = NULL, *proxy = NULL;
-	for (size_t i = 0; docs && i < docs->n; i++) {
-		if (streq(docs->v[i].group, KUBELET_GROUP) && json_is_object(docs->v[i].obj))
-			kubelet = docs->v[i].obj;
-		if (streq(docs->v[i].group, KUBEPROXY_GROUP) && json_is_object(docs->v[i].obj))
-			proxy = docs->v[i].obj;
+	static const struct {
+		const char *group, *version, *kind;
+	} handlers[] = {
+		{ KUBEPROXY_GROUP, KUBEPROXY_VERSION, "KubeProxyConfiguration" },
+		{ KUBELET_GROUP, KUBELET_VERSION, "KubeletConfiguration" },
+	};
+	for (size_t h = 0; h < ARRAY_SIZE(handlers); h++) {
+		const struct doc *d = NULL;
+		for (size_t i = 0; docs && i < docs->n && !d; i++)
+			if (streq(docs->v[i].group, handlers[h].group))
+				d = &docs->v[i];
+		json_t **slot = h == 0 ? &c->kubeproxy : &c->kubelet;
+		if (!d) {
+			if (!*slot)
+				(void)cc_decode(handlers[h].kind, NULL, NULL, slot);
+			continue;
+		}
+		if (!streq(d->version, handlers[h].version))
+			return error_set(-EINVAL,
+					 "unsupported apiVersion \"%s/%s\", you may have to do manual "
+					 "conversion to \"%s/%s\" and run kubeadm again",
+					 d->group, d->version, d->group, handlers[h].version);
+		if (verify_unmarshal_strict(d, true) < 0) {
+			log_warning("%s", error_message(-EINVAL));
+			error_clear();
+		}
+		if (!streq(d->kind, handlers[h].kind))
+			return error_set(-EINVAL, "converting (%s.%s) to (%s.%s): unknown conversion",
+					 d->version, d->kind, handlers[h].version, handlers[h].kind);
+		json_decref(*slot);
+		*slot = NULL;
+		int r = cc_decode(handlers[h].kind, json_is_object(d->obj) ? d->obj : NULL, NULL, slot);
+		if (r < 0)
+			return r;
 	}
-	if (!c->kubeproxy)
-		c->kubeproxy = cc_kubeproxy_new(proxy);
-	if (!c->kubelet)
-		c->kubelet = cc_kubelet_new(kubelet);
+	return 0;
 }
 
 /* componentconfigs.Default: kube-proxy first, then the kubelet (the `known` order). */
 static void default_component_configs(struct init_config *c)
 {
-	set_component_configs(c, NULL);
+	(void)fetch_from_document_map(c, NULL); /* no documents: cannot fail */
 	cc_kubeproxy_default(c->kubeproxy, &c->cluster, &c->init.local_api_endpoint);
 	cc_kubelet_default(c->kubelet, &c->cluster);
 }
@@ -825,37 +860,9 @@ static int docs_to_init(const struct docs *docs, json_t *overrides, bool allow_e
 	cfg_default_init(&c->init);
 	cfg_default_cluster(&c->cluster);
 
-	/* componentconfigs.FetchFromDocumentMap: kube-proxy's handler, then the kubelet's. */
-	const char *groups[2] = { KUBEPROXY_GROUP, KUBELET_GROUP };
-	for (int g = 0; g < 2; g++)
-		for (size_t i = 0; i < docs->n; i++) {
-			const struct doc *d = &docs->v[i];
-			if (!streq(d->group, groups[g]) || !known_gvk(d))
-				continue;
-			if (verify_unmarshal_strict(d, true) < 0) {
-				log_warning("%s", error_message(-EINVAL));
-				error_clear();
-			}
-			break;
-		}
-	for (size_t i = 0; i < docs->n; i++) {
-		const struct doc *d = &docs->v[i];
-		const char *want = streq(d->group, KUBELET_GROUP)     ? KUBELET_VERSION
-				   : streq(d->group, KUBEPROXY_GROUP) ? KUBEPROXY_VERSION
-								      : NULL;
-		if (want && !streq(d->version, want))
-			return error_set(-EINVAL,
-					 "unsupported apiVersion \"%s/%s\", you may have to do manual "
-					 "conversion to \"%s/%s\" and run kubeadm again",
-					 d->group, d->version, d->group, want);
-		const char *want_kind = streq(d->group, KUBELET_GROUP) ? "KubeletConfiguration"
-								       : "KubeProxyConfiguration";
-		if (want && !streq(d->kind, want_kind))
-			return error_set(-EINVAL,
-					 "converting (%s.%s) to (%s.%s): unknown conversion", d->version,
-					 d->kind, want, want_kind);
-	}
-	set_component_configs(c, docs);
+	r = fetch_from_document_map(c, docs);
+	if (r < 0)
+		return r;
 
 	r = init_dynamic_defaults(c, skip_cri_detect);
 	if (r < 0)
@@ -948,10 +955,7 @@ int config_init_marshal(const struct init_config *c, struct strbuf *out)
 
 static int marshal_component(const json_t *cc, struct strbuf *out)
 {
-	_cleanup_(json_decrefp) json_t *j = json_deep_copy(cc);
-	json_t *fg = json_object_get(j, "featureGates");
-	if (json_is_object(fg) && json_object_size(fg) == 0)
-		json_object_del(j, "featureGates");
+	_cleanup_(json_decrefp) json_t *j = cc_marshal_json(cc);
 	return yg_from_json(j, out);
 }
 

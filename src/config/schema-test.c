@@ -225,6 +225,93 @@ static void test_validate_join_reset(void **state)
 	cfg_release(&cfg_type_reset_configuration, &r);
 }
 
+static void test_kubelet_document(void **state)
+{
+	static const char in[] = "apiVersion: kubeadm.k8s.io/v1beta4\n"
+				 "kind: InitConfiguration\n"
+				 "nodeRegistration:\n  name: n1\n  criSocket: unix:///run/x.sock\n"
+				 "localAPIEndpoint:\n  advertiseAddress: 10.0.0.1\n"
+				 "---\n"
+				 "apiVersion: kubeadm.k8s.io/v1beta4\n"
+				 "kind: ClusterConfiguration\n"
+				 "kubernetesVersion: v1.37.2\n"
+				 "---\n"
+				 "apiVersion: kubelet.config.k8s.io/v1beta1\n"
+				 "kind: KubeletConfiguration\n"
+				 "maxPods: 0\nclusterDNS: []\nsyncFrequency: 90s\nhealthzPort: null\n"
+				 "evictionHard:\n  memory.available: 100Mi\n"
+				 "featureGates:\n  Foo: true\n";
+	struct init_config *c = NULL;
+	assert_int_equal(config_init_from_bytes(in, strlen(in), NULL, NULL, &c), 0);
+	struct strbuf sb = STRBUF_INIT;
+	assert_int_equal(config_kubelet_marshal(c, &sb), 0);
+	/* what kubeadm v1.37.2 writes to config.yaml, minus the Mutate step (runtime endpoint) */
+	assert_string_equal(sb.buf, "apiVersion: kubelet.config.k8s.io/v1beta1\n"
+				    "authentication:\n"
+				    "  anonymous:\n"
+				    "    enabled: false\n"
+				    "  webhook:\n"
+				    "    cacheTTL: 0s\n"
+				    "    enabled: true\n"
+				    "  x509:\n"
+				    "    clientCAFile: /etc/kubernetes/pki/ca.crt\n"
+				    "authorization:\n"
+				    "  mode: Webhook\n"
+				    "  webhook:\n"
+				    "    cacheAuthorizedTTL: 0s\n"
+				    "    cacheUnauthorizedTTL: 0s\n"
+				    "cgroupDriver: systemd\n"
+				    "clusterDomain: cluster.local\n"
+				    "containerRuntimeEndpoint: \"\"\n"
+				    "cpuManagerReconcilePeriod: 0s\n"
+				    "crashLoopBackOff: {}\n"
+				    "evictionHard:\n"
+				    "  memory.available: 100Mi\n"
+				    "evictionPressureTransitionPeriod: 0s\n"
+				    "featureGates:\n"
+				    "  Foo: true\n"
+				    "fileCheckFrequency: 0s\n"
+				    "healthzBindAddress: 127.0.0.1\n"
+				    "healthzPort: 10248\n"
+				    "httpCheckFrequency: 0s\n"
+				    "imageMaximumGCAge: 0s\n"
+				    "imageMinimumGCAge: 0s\n"
+				    "kind: KubeletConfiguration\n"
+				    "logging:\n"
+				    "  flushFrequency: 0\n"
+				    "  options:\n"
+				    "    json:\n"
+				    "      infoBufferSize: \"0\"\n"
+				    "    text:\n"
+				    "      infoBufferSize: \"0\"\n"
+				    "  verbosity: 0\n"
+				    "memorySwap: {}\n"
+				    "nodeStatusReportFrequency: 0s\n"
+				    "nodeStatusUpdateFrequency: 0s\n"
+				    "rotateCertificates: true\n"
+				    "runtimeRequestTimeout: 0s\n"
+				    "shutdownGracePeriod: 0s\n"
+				    "shutdownGracePeriodCriticalPods: 0s\n"
+				    "staticPodPath: /etc/kubernetes/manifests\n"
+				    "streamingConnectionIdleTimeout: 0s\n"
+				    "syncFrequency: 1m30s\n"
+				    "volumeStatsAggPeriod: 0s\n");
+	strbuf_release(&sb);
+	config_init_free(c);
+
+	static const char bad[] = "apiVersion: kubeadm.k8s.io/v1beta4\n"
+				  "kind: ClusterConfiguration\n"
+				  "kubernetesVersion: v1.37.2\n"
+				  "---\n"
+				  "apiVersion: kubelet.config.k8s.io/v1beta1\n"
+				  "kind: KubeletConfiguration\n"
+				  "maxPods: \"50\"\n";
+	assert_int_equal(config_init_from_bytes(bad, strlen(bad), NULL, NULL, &c), -EINVAL);
+	assert_string_equal(error_message(-EINVAL),
+			    "json: cannot unmarshal string into Go struct field "
+			    "KubeletConfiguration.maxPods of type int32");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -235,6 +322,7 @@ int main(void)
 		cmocka_unit_test(test_images),
 		cmocka_unit_test(test_print_defaults),
 		cmocka_unit_test(test_validate_join_reset),
+		cmocka_unit_test(test_kubelet_document),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

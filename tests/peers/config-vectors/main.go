@@ -18,29 +18,43 @@ import (
 
 var unmarshaler = reflect.TypeOf((*json.Unmarshaler)(nil)).Elem()
 
-func shape(t reflect.Type) interface{} {
+// shape describes how encoding/json decodes and encodes a type:
+//   struct: {"n": Go name, "t": type string, "f": {json name: {"o": omitempty, "p": pointer, "s": shape}}}
+//   slice:  {"l": element shape, "t": type string}
+//   map:    {"m": value shape, "t": type string}
+//   other:  {"k": kind (string, bool, int, uint, float, duration, any), "t": type string}
+func shape(t reflect.Type) map[string]interface{} {
 	for t.Kind() == reflect.Ptr {
 		t = t.Elem()
 	}
 	if reflect.PointerTo(t).Implements(unmarshaler) {
-		return "any"
+		if t.String() == "v1.Duration" {
+			return map[string]interface{}{"k": "duration", "t": t.String()}
+		}
+		return map[string]interface{}{"k": "any", "t": t.String()}
 	}
 	switch t.Kind() {
 	case reflect.Struct:
-		m := map[string]interface{}{}
-		addFields(t, m)
-		return m
+		f := map[string]interface{}{}
+		addFields(t, f)
+		return map[string]interface{}{"n": t.Name(), "t": t.String(), "f": f}
 	case reflect.Slice, reflect.Array:
 		if t.Elem().Kind() == reflect.Uint8 {
-			return "string"
+			return map[string]interface{}{"k": "string", "t": t.String()}
 		}
-		return []interface{}{shape(t.Elem())}
+		return map[string]interface{}{"l": shape(t.Elem()), "t": t.String()}
 	case reflect.Map:
-		return map[string]interface{}{"*": shape(t.Elem())}
+		return map[string]interface{}{"m": shape(t.Elem()), "t": t.String()}
 	case reflect.Interface:
-		return "any"
+		return map[string]interface{}{"k": "any", "t": t.String()}
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return map[string]interface{}{"k": "int", "t": t.String(), "b": t.Bits()}
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return map[string]interface{}{"k": "uint", "t": t.String(), "b": t.Bits()}
+	case reflect.Float32, reflect.Float64:
+		return map[string]interface{}{"k": "float", "t": t.String()}
 	default:
-		return t.Kind().String()
+		return map[string]interface{}{"k": t.Kind().String(), "t": t.String()}
 	}
 }
 
@@ -68,7 +82,11 @@ func addFields(t reflect.Type, m map[string]interface{}) {
 		if name == "" {
 			name = f.Name
 		}
-		m[name] = shape(f.Type)
+		m[name] = map[string]interface{}{
+			"o": strings.Contains(tag, ",omitempty"),
+			"p": f.Type.Kind() == reflect.Ptr,
+			"s": shape(f.Type),
+		}
 	}
 }
 
