@@ -37,18 +37,43 @@ static char *look_path(const char *name)
 	return NULL;
 }
 
+/* Go's syscall.Errno texts for what starting a command can hit. */
+static const char *go_errno(int e)
+{
+	switch (e) {
+	case ENOENT: return "no such file or directory";
+	case EACCES: return "permission denied";
+	case ENOEXEC: return "exec format error";
+	default: return strerror(e);
+	}
+}
+
 /*
- * Runs argv; captures stdout (and stderr when combined) into *out (may be NULL). Returns the
- * exit status (>= 0), 256 + signal, or -errno when it could not start.
+ * Runs argv as Go's exec.Cmd does: stdin and every stream not captured come from /dev/null,
+ * opened by the parent (so a root without /dev/null fails the call before it starts, as
+ * Go's "open /dev/null: ..." error). Captures stdout (and stderr when combined) into *out
+ * (may be NULL). Returns the exit status (>= 0), 256 + signal, or -errno when it could not
+ * start, with Go's error text in *err.
  */
-static int run(char *const argv[], bool combined, struct strbuf *out)
+static int run(char *const argv[], bool combined, struct strbuf *out, struct strbuf *err)
 {
 	_cleanup_free_ char *exe = look_path(argv[0]);
-	if (!exe)
+	if (!exe) {
+		strbuf_addf(err, "exec: \"%s\": executable file not found in $PATH", argv[0]);
 		return -ENOENT;
+	}
+	_cleanup_close_ int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+	if (null < 0) {
+		int e = errno;
+		strbuf_addf(err, "open /dev/null: %s", go_errno(e));
+		return -e;
+	}
 	int pipefd[2] = { -1, -1 };
-	if (out && pipe2(pipefd, O_CLOEXEC) < 0)
-		return -errno;
+	if (out && pipe2(pipefd, O_CLOEXEC) < 0) {
+		int e = errno;
+		strbuf_addf(err, "pipe2: %s", go_errno(e));
+		return -e;
+	}
 	pid_t pid = fork();
 	if (pid < 0) {
 		int e = errno;
@@ -56,15 +81,13 @@ static int run(char *const argv[], bool combined, struct strbuf *out)
 			close(pipefd[0]);
 			close(pipefd[1]);
 		}
+		strbuf_addf(err, "fork/exec %s: %s", exe, go_errno(e));
 		return -e;
 	}
 	if (pid == 0) {
-		int null = open("/dev/null", O_RDWR | O_CLOEXEC);
-		if (null >= 0) {
-			dup2(null, 0);
-			dup2(out ? pipefd[1] : null, 1);
-			dup2(out && combined ? pipefd[1] : null, 2);
-		}
+		dup2(null, 0);
+		dup2(out ? pipefd[1] : null, 1);
+		dup2(out && combined ? pipefd[1] : null, 2);
 		execv(exe, argv);
 		_exit(127);
 	}
@@ -79,26 +102,26 @@ static int run(char *const argv[], bool combined, struct strbuf *out)
 	}
 	int status;
 	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			return -errno;
-	if (WIFEXITED(status))
+		if (errno != EINTR) {
+			int e = errno;
+			strbuf_addf(err, "wait: %s", go_errno(e));
+			return -e;
+		}
+	if (WIFEXITED(status)) {
+		if (WEXITSTATUS(status))
+			strbuf_addf(err, "exit status %d", WEXITSTATUS(status));
 		return WEXITSTATUS(status);
+	}
+	strbuf_addf(err, "signal: %s", strsignal(WTERMSIG(status)));
 	return 256 + WTERMSIG(status);
 }
 
-/* Go's error text for a finished command (exec.ExitError). */
-static int run_err(int rc, const char *prefix)
+/* The error of a finished or failed command, with an optional Wrap prefix. */
+static int run_err(const struct strbuf *err, const char *prefix)
 {
-	_cleanup_free_ char *msg = NULL;
-	if (rc < 0)
-		msg = xasprintf("%s", strerror(-rc));
-	else if (rc >= 256)
-		msg = xasprintf("signal: %s", strsignal(rc - 256));
-	else
-		msg = xasprintf("exit status %d", rc);
 	if (prefix)
-		return error_set(-EIO, "%s: %s", prefix, msg);
-	return error_set(-EIO, "%s", msg);
+		return error_set(-EIO, "%s: %s", prefix, err->buf);
+	return error_set(-EIO, "%s", err->buf);
 }
 
 int initsystem_detect(enum initsystem_kind *ret)
@@ -129,13 +152,15 @@ bool initsystem_service_exists(enum initsystem_kind k, const char *service)
 {
 	_cleanup_strbuf_ struct strbuf out = STRBUF_INIT;
 	if (k == INITSYSTEM_SYSTEMD) {
+		_cleanup_strbuf_ struct strbuf err = STRBUF_INIT;
 		char *argv[] = { "systemctl", "status", (char *)service, NULL };
-		(void)run(argv, false, &out);
+		(void)run(argv, false, &out, &err);
 		return !strstr(out.buf, "Loaded: not-found") && !strstr(out.buf, "could not be found");
 	}
 	if (k == INITSYSTEM_OPENRC) {
+		_cleanup_strbuf_ struct strbuf err = STRBUF_INIT;
 		char *argv[] = { "rc-service", (char *)service, "status", NULL };
-		(void)run(argv, true, &out);
+		(void)run(argv, true, &out, &err);
 		return !strstr(out.buf, "does not exist");
 	}
 	return false;
@@ -145,8 +170,9 @@ bool initsystem_service_is_active(enum initsystem_kind k, const char *service)
 {
 	_cleanup_strbuf_ struct strbuf out = STRBUF_INIT;
 	if (k == INITSYSTEM_SYSTEMD) {
+		_cleanup_strbuf_ struct strbuf err = STRBUF_INIT;
 		char *argv[] = { "systemctl", "is-active", (char *)service, NULL };
-		(void)run(argv, false, &out);
+		(void)run(argv, false, &out, &err);
 		strbuf_rtrim(&out);
 		const char *s = out.buf;
 		while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
@@ -154,8 +180,9 @@ bool initsystem_service_is_active(enum initsystem_kind k, const char *service)
 		return streq(s, "active") || streq(s, "activating");
 	}
 	if (k == INITSYSTEM_OPENRC) {
+		_cleanup_strbuf_ struct strbuf err = STRBUF_INIT;
 		char *argv[] = { "rc-service", (char *)service, "status", NULL };
-		(void)run(argv, true, &out);
+		(void)run(argv, true, &out, &err);
 		return !strstr(out.buf, "stopped") && !strstr(out.buf, "does not exist");
 	}
 	return false;
@@ -163,10 +190,10 @@ bool initsystem_service_is_active(enum initsystem_kind k, const char *service)
 
 static int reload_systemd(void)
 {
+	_cleanup_strbuf_ struct strbuf err = STRBUF_INIT;
 	char *argv[] = { "systemctl", "daemon-reload", NULL };
-	int rc = run(argv, false, NULL);
-	if (rc != 0)
-		return run_err(rc, "failed to reload systemd");
+	if (run(argv, false, NULL, &err) != 0)
+		return run_err(&err, "failed to reload systemd");
 	return 0;
 }
 
@@ -178,14 +205,14 @@ static int service_cmd(enum initsystem_kind k, const char *verb, const char *ser
 			if (r < 0)
 				return r;
 		}
+		_cleanup_strbuf_ struct strbuf err = STRBUF_INIT;
 		char *argv[] = { "systemctl", (char *)verb, (char *)service, NULL };
-		int rc = run(argv, false, NULL);
-		return rc ? run_err(rc, NULL) : 0;
+		return run(argv, false, NULL, &err) ? run_err(&err, NULL) : 0;
 	}
 	if (k == INITSYSTEM_OPENRC) {
+		_cleanup_strbuf_ struct strbuf err = STRBUF_INIT;
 		char *argv[] = { "rc-service", (char *)service, (char *)verb, NULL };
-		int rc = run(argv, false, NULL);
-		return rc ? run_err(rc, NULL) : 0;
+		return run(argv, false, NULL, &err) ? run_err(&err, NULL) : 0;
 	}
 	return error_set(-ENOENT, "no supported init system detected, skipping checking for services");
 }

@@ -89,6 +89,31 @@ mf_case "patches-typeerr" 16-patches-config.yaml patches-typeerr - -- init phase
 mf_case "patches missing dir" 16-patches-config.yaml - - -- init phase control-plane scheduler --rootfs {dir} --config /k.yaml
 mf_case "patches not a dir" 16-patches-config.yaml - "echo x > patches" -- init phase control-plane scheduler --rootfs {dir} --config /k.yaml
 
+# the init system: a static stand-in for systemctl / openrc in the root logs every call
+fake=$CONF_TMP/fake-initctl
+if cc -static -O2 -o "$fake" "$here/fake-initctl.c" 2>/dev/null; then
+	devnull="mkdir -p dev && mknod -m 666 dev/null c 1 3"
+	for mode in offline active notfound; do
+		mf_case "systemd $mode: kubelet-start" 01-defaults.yaml - \
+			"$devnull && mkdir -p usr/bin && cp '$fake' usr/bin/systemctl && echo $mode > fake-mode" -- \
+			init phase kubelet-start --rootfs {dir} --config /k.yaml
+		mf_case "openrc $mode: kubelet-start" 01-defaults.yaml - \
+			"$devnull && mkdir -p usr/bin sbin && cp '$fake' sbin/openrc && cp '$fake' sbin/rc-service && cp '$fake' sbin/rc-update && echo $mode > fake-mode" -- \
+			init phase kubelet-start --rootfs {dir} --config /k.yaml
+	done
+	mf_case "systemd without /dev/null: kubelet-start" 01-defaults.yaml - \
+		"mkdir -p usr/bin && cp '$fake' usr/bin/systemctl && echo active > fake-mode" -- \
+		init phase kubelet-start --rootfs {dir} --config /k.yaml
+	mf_case "openrc without rc-update: kubelet-start" 01-defaults.yaml - \
+		"$devnull && mkdir -p sbin && cp '$fake' sbin/openrc && cp '$fake' sbin/rc-service && echo active > fake-mode" -- \
+		init phase kubelet-start --rootfs {dir} --config /k.yaml
+	mf_case "systemd active, resolvConf set: kubelet-start" 14-component-configs.yaml - \
+		"$devnull && mkdir -p usr/bin && cp '$fake' usr/bin/systemctl && echo active > fake-mode && printf -- '---\\napiVersion: kubelet.config.k8s.io/v1beta1\\nkind: KubeletConfiguration\\nresolvConf: /etc/resolv.conf\\n' >> k.yaml" -- \
+		init phase kubelet-start --rootfs {dir} --config /k.yaml
+else
+	echo "skip init system cases: no static C compiler"
+fi
+
 # dry-run: files go to the dry-run directory; etcd prints its manifest
 export KUBEADM_INIT_DRYRUN_DIR=/dry
 for ph in "${phases[@]}"; do
