@@ -544,9 +544,11 @@ static bool is_global_unicast(const struct cfg_ip *ip)
 {
 	if (net_ip_is_unspecified(ip) || net_ip_is_loopback(ip))
 		return false;
-	if (!ip->v6)
-		return ip->a[12] < 224 && !(ip->a[12] == 169 && ip->a[13] == 254) &&
-		       !(ip->a[12] == 255);
+	if (!ip->v6) {
+		static const uint8_t bcast[4] = { 255, 255, 255, 255 };
+		return !(ip->a[12] >= 224 && ip->a[12] <= 239) &&
+		       !(ip->a[12] == 169 && ip->a[13] == 254) && memcmp(ip->a + 12, bcast, 4) != 0;
+	}
 	if (ip->a[0] == 0xff)
 		return false;
 	if (ip->a[0] == 0xfe && (ip->a[1] & 0xc0) == 0x80)
@@ -1488,4 +1490,46 @@ int config_reset_marshal(const struct reset_config *c, struct strbuf *out)
 int config_upgrade_marshal(const struct upgrade_config *c, struct strbuf *out)
 {
 	return marshal_doc(&cfg_type_upgrade_configuration, &c->upgrade, "UpgradeConfiguration", out);
+}
+
+int config_ignore_preflight_errors(char *const *from_cli, char *const *from_config, char ***ret)
+{
+	_cleanup_strv_free_ char **set = NULL;
+	char *const *lists[2] = { from_config, from_cli };
+	for (int l = 0; l < 2; l++)
+		STRV_FOREACH(s, lists[l]) {
+			char *lower = xstrdup(*s);
+			for (char *p = lower; *p; p++)
+				if (*p >= 'A' && *p <= 'Z')
+					*p = (char)(*p - 'A' + 'a');
+			if (strv_contains(set, lower))
+				free(lower);
+			else
+				strv_consume(&set, lower);
+		}
+	if (!set)
+		set = xcalloc(1, sizeof(char *));
+	strv_sort(set);
+	if (strv_contains(set, "all") && strv_length(set) > 1) {
+		_cleanup_free_ char *j = strv_join(set, ",");
+		return error_set(-EINVAL,
+				 "ignore-preflight-errors: Invalid value: \"%s\": don't specify individual "
+				 "checks if 'all' is used",
+				 j);
+	}
+	*ret = TAKE_PTR(set);
+	return 0;
+}
+
+int config_verify_apiserver_bind_address(const char *address)
+{
+	struct cfg_ip ip;
+	if (!net_parse_ip(address ? address : "", &ip))
+		return error_set(-EINVAL, "cannot parse IP address: %s", address ? address : "");
+	if (net_ip_is_loopback(&ip))
+		return 0;
+	if (!is_global_unicast(&ip))
+		return error_set(-EINVAL, "cannot use \"%s\" as the bind address for the API Server",
+				 address);
+	return 0;
 }

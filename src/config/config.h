@@ -134,3 +134,12 @@ int config_kubeproxy_marshal(const struct init_config *c, struct strbuf *out);
 int config_join_marshal(const struct join_config *c, struct strbuf *out);
 int config_reset_marshal(const struct reset_config *c, struct strbuf *out);
 int config_upgrade_marshal(const struct upgrade_config *c, struct strbuf *out);
+
+/*
+ * validation.ValidateIgnorePreflightErrors: the lower-cased union of the flag's and the
+ * config's values, sorted (*ret owned). -EINVAL with kubeadm's message when "all" is mixed
+ * with individual checks.
+ */
+int config_ignore_preflight_errors(char *const *from_cli, char *const *from_config, char ***ret);
+/* configutil.VerifyAPIServerBindAddress: loopback or global unicast, else -EINVAL. */
+int config_verify_apiserver_bind_address(const char *address);
