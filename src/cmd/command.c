@@ -327,7 +327,7 @@ static void usage_string(const struct command *const *path, size_t depth,
 			strbuf_addf(&ul, "%s %s", ppath, c->use);
 		else
 			strbuf_addstr(&ul, c->use);
-		if (fs->n && !strstr(ul.buf, "[flags]"))
+		if (fs->n && !c->no_flags_in_use_line && !strstr(ul.buf, "[flags]"))
 			strbuf_addstr(&ul, " [flags]");
 		strbuf_addf(w, "\n  %s", ul.buf);
 		strbuf_release(&ul);

@@ -46,6 +46,7 @@ struct command {
 	int nargs;
 	int (*args_fn)(struct cmd_ctx *ctx);
 	const char *const *valid_args;    /* cobra's ValidArgs (shell completion nouns) */
+	bool no_flags_in_use_line;        /* cobra's DisableFlagsInUseLine */
 	bool hidden;
 	const char *deprecated;
 	bool not_built;                   /* slot for a command this build lacks: unknown command */

@@ -27,3 +27,7 @@ extern const int config_defaults_upgrade;
 
 /* Workflows bound to commands. */
 extern const struct workflow init_workflow;
+extern const struct workflow join_workflow;
+extern const struct workflow reset_workflow;
+extern const struct workflow upgrade_apply_workflow;
+extern const struct workflow upgrade_node_workflow;

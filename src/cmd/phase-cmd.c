@@ -104,7 +104,7 @@ static struct command *new_phase_cmd(const struct command *owner, const struct p
 		.data = b,
 	};
 	bool has_children = p->children && p->children[0].name;
-	if (has_children)
+	if (has_children || p->no_args)
 		c->args = CMD_ARGS_NONE;
 	else if (p->nargs_max > 0) {
 		c->args = CMD_ARGS_MAX;
@@ -158,14 +158,16 @@ static const struct command *build(const struct command *owner)
 		if (cmds[i])
 			cmds[i]->children = kids[i];
 	struct command *phase = xnew0(struct command);
+	char *owner_name = cmd_name(owner);
 	*phase = (struct command){
 		.use = "phase",
 		.short_desc = xasprintf("Use this command to invoke single phase of the \"%s\" workflow",
-					owner->use),
+					owner_name),
 		.children = top,
 		.run = phase_root_run,
 		.args = CMD_ARGS_NONE,
 	};
+	free(owner_name);
 	free(cmds);
 	free(kids);
 	free(nkids);

@@ -35,6 +35,7 @@ struct phase {
 	const char *const *inherit_flags; /* names of the command's flags this phase accepts */
 	const struct flag *local_flags;
 	int nargs_max;                    /* > 0: cobra.MaximumNArgs; 0: the command's Args */
+	bool no_args;                     /* ArgsValidator: cobra.NoArgs */
 	const char *const *dependencies;  /* phases (top-level names) that must run first */
 };
 

@@ -6,6 +6,7 @@ package main
 import (
 	"encoding/json"
 	"os"
+	"reflect"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -14,6 +15,9 @@ import (
 	initphases "k8s.io/kubernetes/cmd/kubeadm/app/cmd/phases/init"
 	joinphases "k8s.io/kubernetes/cmd/kubeadm/app/cmd/phases/join"
 	resetphases "k8s.io/kubernetes/cmd/kubeadm/app/cmd/phases/reset"
+	upgradephases "k8s.io/kubernetes/cmd/kubeadm/app/cmd/phases/upgrade"
+	applyphases "k8s.io/kubernetes/cmd/kubeadm/app/cmd/phases/upgrade/apply"
+	nodephases "k8s.io/kubernetes/cmd/kubeadm/app/cmd/phases/upgrade/node"
 	"k8s.io/kubernetes/cmd/kubeadm/app/cmd/phases/workflow"
 )
 
@@ -25,7 +29,7 @@ type Flag struct {
 type Cmd struct {
 	Use, Short, Long, Example, Deprecated string
 	Aliases                               []string
-	Hidden, Runnable                      bool
+	Hidden, Runnable, NoFlagsInUseLine    bool
 	Local, Persistent, Inherited          []Flag
 	Children                              []Cmd
 }
@@ -35,6 +39,7 @@ type Phase struct {
 	Aliases, InheritFlags, Deps []string
 	Hidden, RunAllSiblings      bool
 	HasRun, HasRunIf, HasArgs   bool
+	NoArgs                      bool
 	LocalFlags                  []Flag
 	Phases                      []Phase
 }
@@ -50,7 +55,7 @@ func flags(fs *pflag.FlagSet) []Flag {
 func walk(c *cobra.Command) Cmd {
 	c.InitDefaultHelpFlag()
 	r := Cmd{Use: c.Use, Short: c.Short, Long: c.Long, Example: c.Example, Deprecated: c.Deprecated,
-		Aliases: c.Aliases, Hidden: c.Hidden, Runnable: c.Runnable(),
+		Aliases: c.Aliases, Hidden: c.Hidden, Runnable: c.Runnable(), NoFlagsInUseLine: c.DisableFlagsInUseLine,
 		Local: flags(c.LocalFlags()), Persistent: flags(c.PersistentFlags()), Inherited: flags(c.InheritedFlags())}
 	for _, s := range c.Commands() {
 		r.Children = append(r.Children, walk(s))
@@ -62,6 +67,9 @@ func phase(p workflow.Phase) Phase {
 	r := Phase{Name: p.Name, Short: p.Short, Long: p.Long, Example: p.Example, Aliases: p.Aliases,
 		InheritFlags: p.InheritFlags, Deps: p.Dependencies, Hidden: p.Hidden, RunAllSiblings: p.RunAllSiblings,
 		HasRun: p.Run != nil, HasRunIf: p.RunIf != nil, HasArgs: p.ArgsValidator != nil}
+	if p.ArgsValidator != nil && reflect.ValueOf(p.ArgsValidator).Pointer() == reflect.ValueOf(cobra.NoArgs).Pointer() {
+		r.NoArgs = true
+	}
 	if p.LocalFlags != nil {
 		r.LocalFlags = flags(p.LocalFlags)
 	}
@@ -81,8 +89,19 @@ func main() {
 		phase(initphases.NewUploadConfigPhase()), phase(initphases.NewUploadCertsPhase()),
 		phase(initphases.NewMarkControlPlanePhase()), phase(initphases.NewBootstrapTokenPhase()),
 		phase(initphases.NewKubeletFinalizePhase()), phase(initphases.NewAddonPhase()), phase(initphases.NewShowJoinCommandPhase())}
-	_ = joinphases.NewPreflightPhase
-	_ = resetphases.NewPreflightPhase
+	out["join"] = []Phase{phase(joinphases.NewPreflightPhase()), phase(joinphases.NewControlPlanePreparePhase()),
+		phase(joinphases.NewCheckEtcdPhase()), phase(joinphases.NewKubeletStartPhase()), phase(joinphases.NewEtcdJoinPhase()),
+		phase(joinphases.NewKubeletWaitBootstrapPhase()), phase(joinphases.NewControlPlaneJoinPhase()),
+		phase(joinphases.NewWaitControlPlanePhase())}
+	out["reset"] = []Phase{phase(resetphases.NewPreflightPhase()), phase(resetphases.NewRemoveETCDMemberPhase()),
+		phase(resetphases.NewCleanupNodePhase())}
+	out["upgrade_apply"] = []Phase{phase(applyphases.NewPreflightPhase()), phase(applyphases.NewControlPlanePhase()),
+		phase(applyphases.NewUploadConfigPhase()), phase(applyphases.NewKubeconfigPhase()),
+		phase(upgradephases.NewKubeletConfigPhase()), phase(applyphases.NewBootstrapTokenPhase()),
+		phase(upgradephases.NewAddonPhase()), phase(upgradephases.NewPostUpgradePhase())}
+	out["upgrade_node"] = []Phase{phase(nodephases.NewPreflightPhase()), phase(nodephases.NewControlPlane()),
+		phase(nodephases.NewKubeconfigPhase()), phase(upgradephases.NewKubeletConfigPhase()),
+		phase(upgradephases.NewAddonPhase()), phase(upgradephases.NewPostUpgradePhase())}
 	e := json.NewEncoder(os.Stdout)
 	e.SetIndent("", " ")
 	_ = e.Encode(out)

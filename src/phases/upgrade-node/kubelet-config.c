@@ -1,0 +1,12 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* upgrade node phase "kubelet-config" (cmd/kubeadm/app/cmd/phases). Not implemented yet: every run
+ * function reports so instead of pretending success. */
+#include <errno.h>
+
+#include "phases/upgrade_node.h"
+#include "util/error.h"
+
+int phase_upgrade_node_kubelet_config(struct run_ctx *ctx)
+{
+	return error_set(-ENOSYS, "phase \"kubelet-config\" is not implemented in this build");
+}
