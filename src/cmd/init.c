@@ -12,6 +12,8 @@
 #include "phases/init.h"
 #include "phases/run-ctx.h"
 #include "util/error.h"
+#include "util/fs.h"
+#include "util/log.h"
 #include "util/strv.h"
 #include "util/xalloc.h"
 
@@ -129,6 +131,30 @@ static void manage_skipped_addons(struct cfg_cluster_configuration *cc, char ***
 		strv_push(skip, "addon/kube-proxy");
 }
 
+/* kubeadmconstants.GetDryRunDir(KUBEADM_INIT_DRYRUN_DIR, "kubeadm-init-dryrun", klog.Warningf) */
+static int dry_run_dir(char **ret)
+{
+	const char *env = getenv("KUBEADM_INIT_DRYRUN_DIR");
+	if (env && *env) {
+		*ret = xstrdup(env);
+		return 0;
+	}
+	int r = fs_mkdir_p(AT_FDCWD, "/etc/kubernetes/tmp", 0700);
+	if (r < 0)
+		return error_set(r, "failed to create directory \"/etc/kubernetes/tmp\": mkdir /etc/kubernetes/tmp: %s",
+				 go_strerror(-r));
+	char tmpl[] = "/etc/kubernetes/tmp/kubeadm-init-dryrunXXXXXX";
+	if (!mkdtemp(tmpl)) {
+		int e = errno;
+		return error_set(-e, "could not create a temporary directory in \"/etc/kubernetes/tmp\": mkdirtemp /etc/kubernetes/tmp: %s",
+				 go_strerror(e));
+	}
+	log_warning("Using dry-run directory %s. To override it, set the environment variable KUBEADM_INIT_DRYRUN_DIR",
+		    tmpl);
+	*ret = xstrdup(tmpl);
+	return 0;
+}
+
 void init_workflow_free(struct run_ctx *d)
 {
 	if (!d)
@@ -137,6 +163,7 @@ void init_workflow_free(struct run_ctx *d)
 	free(d->kubeconfig_dir);
 	free(d->kubeconfig_path);
 	free(d->patches_dir);
+	free(d->dry_run_dir);
 	strv_free(d->ignore_preflight_errors);
 	free(d);
 }
@@ -193,6 +220,13 @@ int init_workflow_init(struct cmd_ctx *ctx, struct workflow_options *opts, struc
 	d->kubeconfig_path = xstrdup(flagset_lookup(fs, "kubeconfig")
 					     ? flagset_get_string(fs, "kubeconfig")
 					     : "/etc/kubernetes/admin.conf");
+	if (d->dry_run) {
+		r = dry_run_dir(&d->dry_run_dir);
+		if (r < 0) {
+			init_workflow_free(d);
+			return error_wrap(r, "could not create a temporary directory on dryrun");
+		}
+	}
 	const char *patches = flagset_get_string(fs, "patches");
 	d->patches_dir = *patches ? xstrdup(patches) : NULL;
 	d->ignore_preflight_errors = strv_copy(flagset_get_strv(fs, "ignore-preflight-errors"));

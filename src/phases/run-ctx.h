@@ -21,5 +21,8 @@ struct run_ctx {
 	char *kubeconfig_dir;             /* owned: --kubeconfig-dir (/etc/kubernetes) */
 	char *kubeconfig_path;            /* owned: --kubeconfig (/etc/kubernetes/admin.conf) */
 	char *patches_dir;                /* owned: --patches, or NULL */
+	char *dry_run_dir;                /* owned: with dry-run, where files go instead
+					   * ($KUBEADM_INIT_DRYRUN_DIR or a new
+					   * /etc/kubernetes/tmp/kubeadm-init-dryrunNNN); else NULL */
 	char **ignore_preflight_errors;   /* owned: --ignore-preflight-errors */
 };

@@ -42,12 +42,16 @@ static inline char *glue_dry_run_dir(void)
 /* initData.ManifestDir(). Owned. */
 static inline char *glue_manifest_dir(const struct run_ctx *ctx)
 {
+	if (ctx->dry_run && ctx->dry_run_dir)
+		return xstrdup(ctx->dry_run_dir); /* computed once by newInitData (cmd/init.c) */
 	return ctx->dry_run ? glue_dry_run_dir() : xstrdup("/etc/kubernetes/manifests");
 }
 
 /* initData.KubeletDir(). Owned. */
 static inline char *glue_kubelet_dir(const struct run_ctx *ctx)
 {
+	if (ctx->dry_run && ctx->dry_run_dir)
+		return xstrdup(ctx->dry_run_dir);
 	return ctx->dry_run ? glue_dry_run_dir() : xstrdup("/var/lib/kubelet");
 }
 
