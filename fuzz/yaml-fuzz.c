@@ -2,7 +2,8 @@
 /*
  * libFuzzer target for util/yaml and util/json: every input goes through yaml_to_json (plain
  * and strict) and yaml_split_documents; whatever converts is printed back with
- * yaml_from_json and json_dump_go, and the printed YAML must read back to the same tree.
+ * yaml_from_json and json_dump_go, and the printed YAML must read back to the same tree; the
+ * tree also goes through json_merge_patch_new and json_patch_apply.
  *
  * Build (from the repository root, after `meson setup build`):
  *   clang -g -O1 -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE -Isrc -Ibuild \
@@ -25,9 +26,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 /* Strings that go-yaml itself does not round-trip: a key "<<" (prints plainly, reads back as a
  * merge key) and U+0085 (folded to a space on the way out, as Kubernetes does). */
-static int round_trips_in_go(const char *yaml)
+static int round_trips_in_go(const char *yaml, const char *json)
 {
-	return !strstr(yaml, "<<") && !strstr(yaml, "\xc2\x85");
+	return !strstr(yaml, "<<") && !strstr(json, "\xc2\x85");
 }
 
 /* json_equal, except that numbers compare by value: -0.0 prints as "-0", which reads back as
@@ -48,12 +49,15 @@ static int same(const json_t *a, const json_t *b)
 	}
 	if (json_is_object(a)) {
 		const char *k;
+		size_t kl;
 		json_t *v;
 		if (json_object_size(a) != json_object_size(b))
 			return 0;
-		json_object_foreach((json_t *)a, k, v)
-			if (!json_object_get(b, k) || !same(v, json_object_get(b, k)))
+		json_object_keylen_foreach((json_t *)a, k, kl, v) {
+			const json_t *w = json_object_getn(b, k, kl);
+			if (!w || !same(v, w))
 				return 0;
+		}
 		return 1;
 	}
 	return json_equal(a, b);
@@ -69,12 +73,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			continue;
 		}
 		char *s = json_dump_go(j, "", "  ");
-		free(s);
 		char *y = yaml_from_json(j);
 		if (!y)
 			abort();
 		json_t *back = NULL;
-		if (round_trips_in_go(y)) {
+		if (round_trips_in_go(y, s)) {
 			if (yaml_to_json(y, strlen(y), YAML_STRICT, &back) < 0) {
 				fprintf(stderr, "printed YAML does not read back: %s\n%s", error_message(-EINVAL), y);
 				abort();
@@ -86,6 +89,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			json_decref(back);
 		}
 		free(y);
+		free(s);
+		/* the same tree as a merge patch and (when an array) a JSON patch of itself and of a
+		 * fixed document */
+		json_t *m = NULL;
+		if (json_merge_patch_new(j, j, &m) >= 0)
+			json_decref(m);
+		error_clear();
+		json_t *doc = json_pack("{s:[s,{s:i}],s:{s:n}}", "a", "x", "b", 1, "c", "d");
+		if (json_patch_apply(&doc, j) < 0)
+			error_clear();
+		json_decref(doc);
+		json_t *self = json_deep_copy(j);
+		if (json_patch_apply(&self, j) < 0)
+			error_clear();
+		json_decref(self);
 		json_decref(j);
 	}
 	char **docs = NULL;
