@@ -31,17 +31,21 @@ int yaml_to_json(const char *data, size_t len, unsigned flags, json_t **ret);
 
 /*
  * Splits a multi-document stream as k8s.io/apimachinery's YAMLReader (kubeadm's
- * SplitConfigDocuments): a line starting with "---" ends a document (only spaces or a comment
- * may follow it, else -EINVAL "invalid Yaml document separator: ..."); empty documents are
- * skipped; lines come back "\n"-terminated with a "\r" before "\n" removed. *ret_docs is an
- * owned NULL-terminated strv (possibly empty), set only on success.
+ * SplitConfigDocuments): a line starting with "---" ends a non-empty document (only spaces or
+ * a comment may follow it, else -EINVAL "invalid Yaml document separator: ..."); a "---" line
+ * met while no document is open stays in the next document, as Go keeps it ("---\na: 1\n" is
+ * one document "---\na: 1\n"; "---\n---\n" is "---\n"); a document of blank lines or
+ * comments is returned as it is. Lines come back "\n"-terminated with a "\r" before "\n"
+ * removed. *ret_docs is an owned NULL-terminated strv (possibly empty), set only on success.
  */
 int yaml_split_documents(const char *data, size_t len, char ***ret_docs);
 
 /*
  * Returns owned YAML text byte-identical to sigs.k8s.io/yaml.JSONToYAML of v's JSON (what
  * kubeadm prints): keys in go-yaml's natural order, 2-space indent, sequences in mappings not
- * indented, go-yaml's quoting and literal blocks, width 80. NULL v prints "null\n".
- * Never NULL.
+ * indented, go-yaml's quoting and literal blocks, width 80. NULL v prints "null\n". A raw
+ * U+0085 in a string is folded to a space, as it is on Kubernetes' way (json.Marshal leaves it
+ * raw, the YAML parser folds it). Returns NULL only if libyaml's emitter fails (not expected;
+ * the message is set).
  */
 char *yaml_from_json(const json_t *v);
