@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* `kubeadm init` (cmd/kubeadm/app/cmd/init.go): options, run data, the init workflow. */
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -131,6 +132,38 @@ static void manage_skipped_addons(struct cfg_cluster_configuration *cc, char ***
 		strv_push(skip, "addon/kube-proxy");
 }
 
+/*
+ * validation.ValidateIgnorePreflightErrors: the lower-cased union of the flag and the config
+ * file, sorted, written back to nodeRegistration.ignorePreflightErrors.
+ */
+static int merge_ignore_preflight_errors(char *const *from_flags, struct init_config *cfg)
+{
+	_cleanup_strv_free_ char **set = NULL;
+	char **lists[2] = { cfg->init.node_registration.ignore_preflight_errors,
+			    (char **)from_flags };
+	for (size_t l = 0; l < 2; l++)
+		STRV_FOREACH(s, lists[l]) {
+			_cleanup_free_ char *low = xstrdup(*s);
+			for (char *p = low; *p; p++)
+				*p = (char)tolower((unsigned char)*p);
+			if (!strv_contains(set, low))
+				strv_push(&set, low);
+		}
+	if (set)
+		strv_sort(set);
+	if (strv_contains(set, "all") && strv_length(set) > 1) {
+		_cleanup_free_ char *j = strv_join(set, ",");
+		_cleanup_strbuf_ struct strbuf q = STRBUF_INIT;
+		go_quote(j, &q);
+		return error_set(-EINVAL,
+				 "ignore-preflight-errors: Invalid value: %s: don't specify individual checks if 'all' is used",
+				 q.buf);
+	}
+	strv_free(cfg->init.node_registration.ignore_preflight_errors);
+	cfg->init.node_registration.ignore_preflight_errors = TAKE_PTR(set);
+	return 0;
+}
+
 /* kubeadmconstants.GetDryRunDir(KUBEADM_INIT_DRYRUN_DIR, "kubeadm-init-dryrun", klog.Warningf) */
 static int dry_run_dir(char **ret)
 {
@@ -205,6 +238,12 @@ int init_workflow_init(struct cmd_ctx *ctx, struct workflow_options *opts, struc
 	if (r < 0)
 		return r;
 
+	r = merge_ignore_preflight_errors(flagset_get_strv(fs, "ignore-preflight-errors"), cfg);
+	if (r < 0) {
+		config_init_free(cfg);
+		return r;
+	}
+
 	struct run_ctx *d = xnew0(struct run_ctx);
 	d->cfg = cfg;
 	d->flags = fs;
@@ -229,7 +268,7 @@ int init_workflow_init(struct cmd_ctx *ctx, struct workflow_options *opts, struc
 	}
 	const char *patches = flagset_get_string(fs, "patches");
 	d->patches_dir = *patches ? xstrdup(patches) : NULL;
-	d->ignore_preflight_errors = strv_copy(flagset_get_strv(fs, "ignore-preflight-errors"));
+	d->ignore_preflight_errors = strv_copy(cfg->init.node_registration.ignore_preflight_errors);
 	if (!opts->skip || !opts->skip[0]) {
 		strv_free(opts->skip);
 		opts->skip = strv_copy(cfg->init.skip_phases);
