@@ -278,13 +278,21 @@ static int normalize(struct ctx *c, const char *desc, const json_t *v, json_t **
 	case 'q':
 		if (!json_is_string(v) && !json_is_number(v))
 			return type_error(c, desc, v);
-		/* TODO: resource.Quantity canonical form ("0.5" -> "500m"); kept as written */
-		if (json_is_string(v))
-			*ret = json_deep_copy(v);
-		else {
-			char *s = json_dump_go_ex(v, "", "", JSON_GO_COMPACT);
-			*ret = json_string(s);
-			free(s);
+		{
+			_cleanup_free_ char *text = json_is_string(v) ? xstrdup(json_string_value(v)) :
+					json_dump_go_ex(v, "", "", JSON_GO_COMPACT);
+			char *s = text;
+			while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
+				s++;
+			size_t n = strlen(s);
+			while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\n' || s[n - 1] == '\r'))
+				s[--n] = 0;
+			char *canon = NULL;
+			int r = quantity_canonical(s, &canon);
+			if (r < 0)
+				return r;
+			*ret = json_string(canon);
+			free(canon);
 		}
 		return 0;
 	case 'x':

@@ -43,3 +43,9 @@ const char *schema_kind_name(const char *desc);
  * new reference, or -EINVAL with a Go-like unmarshal error message set.
  */
 int schema_normalize(const char *desc, const json_t *v, json_t **ret);
+
+/*
+ * A resource.Quantity string as Go prints it after parsing (kept when already canonical).
+ * *ret owned. -EINVAL with apimachinery's message for an unparsable quantity.
+ */
+int quantity_canonical(const char *s, char **ret);

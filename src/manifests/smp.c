@@ -456,6 +456,7 @@ static int merge_slice(json_t *original, json_t *patch, const char *schema, cons
 	if (r < 0)
 		return r;
 	json_t *merged;
+	json_t *server_order = NULL;
 	json_t *orig = json_copy(original);
 	json_t *pat = json_copy(patch);
 	if (kind != 'm') {
@@ -553,6 +554,8 @@ static int merge_slice(json_t *original, json_t *patch, const char *schema, cons
 		} else {
 			pat = plain;
 		}
+		/* the live order: Go's `original` slice keeps its length while items are appended */
+		server_order = json_copy(orig);
 		/* mergeSliceWithoutSpecialElements */
 		json_array_foreach(pat, i, e) {
 			const json_t *mv = json_object_get(e, merge_key);
@@ -587,7 +590,9 @@ static int merge_slice(json_t *original, json_t *patch, const char *schema, cons
 	json_t *pi = NULL, *so = NULL;
 	r = partition(merged, pat, kind == 'm' ? merge_key : "", &pi, &so);
 	if (r >= 0)
-		r = normalize_element_order(pi, so, pat, orig, kind == 'm' ? merge_key : "", kind, ret);
+		r = normalize_element_order(pi, so, pat, server_order ? server_order : orig,
+					    kind == 'm' ? merge_key : "", kind, ret);
+	json_decref(server_order);
 	json_decref(pi);
 	json_decref(so);
 	json_decref(merged);

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * A stand-in for systemctl, openrc, rc-service and rc-update inside the conformance roots
- * (built static: the roots hold nothing else). Each call is appended to /fake-calls.log so
+ * (built static: the roots hold nothing else). Each call is appended to /var/log/fake-calls.log so
  * that the command sequences of kubeadm and ckubeadm are compared with the other files.
  * /fake-mode selects the behaviour: "offline" (a machine without systemd as PID 1: every
  * call fails), "active" (services exist and run), "notfound" (no kubelet unit).
@@ -19,7 +19,7 @@ int main(int argc, char **argv)
 			strcpy(mode, "offline");
 		fclose(f);
 	}
-	FILE *log = fopen("/fake-calls.log", "a");
+	FILE *log = fopen("/var/log/fake-calls.log", "a");
 	if (log) {
 		fputs(name, log);
 		for (int i = 1; i < argc; i++)

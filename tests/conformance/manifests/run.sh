@@ -27,7 +27,7 @@ mf_case() {
 		[ "$setup" = - ] || (cd "$d" && eval "$setup")
 	done
 	local failed=$CONF_FAILED
-	conf_case "$name" --files . -- "$@"
+	conf_case "$name" --files "${MF_FILES:-.}" -- "$@"
 	[ "$CONF_FAILED" -eq "$failed" ] || return 0
 	# file modes and types
 	local r=$CONF_TMP/ref/$n/root o=$CONF_TMP/ours/$n/root
@@ -92,7 +92,9 @@ mf_case "patches not a dir" 16-patches-config.yaml - "echo x > patches" -- init 
 # the init system: a static stand-in for systemctl / openrc in the root logs every call
 fake=$CONF_TMP/fake-initctl
 if cc -static -O2 -o "$fake" "$here/fake-initctl.c" 2>/dev/null; then
-	devnull="mkdir -p dev && mknod -m 666 dev/null c 1 3"
+	# diff -r cannot compare device files: these cases compare /var (files, call logs)
+	export MF_FILES=var
+	devnull="mkdir -p dev var/log && mknod -m 666 dev/null c 1 3"
 	for mode in offline active notfound; do
 		mf_case "systemd $mode: kubelet-start" 01-defaults.yaml - \
 			"$devnull && mkdir -p usr/bin && cp '$fake' usr/bin/systemctl && echo $mode > fake-mode" -- \
@@ -102,7 +104,7 @@ if cc -static -O2 -o "$fake" "$here/fake-initctl.c" 2>/dev/null; then
 			init phase kubelet-start --rootfs {dir} --config /k.yaml
 	done
 	mf_case "systemd without /dev/null: kubelet-start" 01-defaults.yaml - \
-		"mkdir -p usr/bin && cp '$fake' usr/bin/systemctl && echo active > fake-mode" -- \
+		"mkdir -p usr/bin var/log && cp '$fake' usr/bin/systemctl && echo active > fake-mode" -- \
 		init phase kubelet-start --rootfs {dir} --config /k.yaml
 	mf_case "openrc without rc-update: kubelet-start" 01-defaults.yaml - \
 		"$devnull && mkdir -p sbin && cp '$fake' sbin/openrc && cp '$fake' sbin/rc-service && echo active > fake-mode" -- \
@@ -110,6 +112,7 @@ if cc -static -O2 -o "$fake" "$here/fake-initctl.c" 2>/dev/null; then
 	mf_case "systemd active, resolvConf set: kubelet-start" 14-component-configs.yaml - \
 		"$devnull && mkdir -p usr/bin && cp '$fake' usr/bin/systemctl && echo active > fake-mode && printf -- '---\\napiVersion: kubelet.config.k8s.io/v1beta1\\nkind: KubeletConfiguration\\nresolvConf: /etc/resolv.conf\\n' >> k.yaml" -- \
 		init phase kubelet-start --rootfs {dir} --config /k.yaml
+	unset MF_FILES
 else
 	echo "skip init system cases: no static C compiler"
 fi
