@@ -165,20 +165,22 @@ static int split_config_documents(const char *data, size_t len, struct docs *ret
 			group = xstrdup("");
 			version = xstrdup(av);
 		} else if (strchr(slash + 1, '/')) {
+			int r2 = error_set(-EINVAL, "unexpected GroupVersion string: %s", av);
 			json_decref(obj);
 			docs_release(&docs);
-			return error_set(-EINVAL, "unexpected GroupVersion string: %s", av);
+			return r2;
 		} else {
 			group = xstrndup(av, (size_t)(slash - av));
 			version = xstrdup(slash + 1);
 		}
 		if (!*group || !*version || !*kind) {
+			int r2 = error_set(-EINVAL,
+					   "invalid configuration for GroupVersionKind %s/%s, Kind=%s: kind "
+					   "and apiVersion is mandatory information that must be specified",
+					   group, version, kind);
 			json_decref(obj);
 			docs_release(&docs);
-			return error_set(-EINVAL,
-					 "invalid configuration for GroupVersionKind %s/%s, Kind=%s: kind and "
-					 "apiVersion is mandatory information that must be specified",
-					 group, version, kind);
+			return r2;
 		}
 		bool dup = false;
 		for (size_t i = 0; i < docs.n; i++)
