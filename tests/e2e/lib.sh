@@ -20,6 +20,7 @@ E2E_NET=10.213.0                  # node i has $E2E_NET.$((10 + i))/24
 E2E_GW=$E2E_NET.1                 # the hub bridge: the nodes' default route, goes nowhere
 E2E_DNS=$E2E_NET.253              # the nodes' resolv.conf upstream: nobody answers there
 E2E_POD_CIDR=10.244.0.0/16        # node i's pods: 10.244.$((i - 1)).0/24 (bridge CNI)
+E2E_MAX_NODES=16                  # node indexes 1..16
 E2E_SVC_CIDR=10.96.0.0/12
 E2E_K8S_VERSION=v1.37.2
 E2E_PAUSE_IMAGE=registry.k8s.io/pause:3.10.2

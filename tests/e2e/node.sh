@@ -84,7 +84,7 @@ EOF
 node_create() {
 	local name=$1 idx=$2 dir ip podnet cg h pid upid i
 	[[ $name =~ ^[a-z][a-z0-9-]{0,10}$ ]] || e2e_die "bad node name $name"
-	[[ $idx =~ ^[0-9]+$ ]] && [ "$idx" -ge 1 ] && [ "$idx" -le 200 ] || e2e_die "bad node index $idx"
+	[[ $idx =~ ^[0-9]+$ ]] && [ "$idx" -ge 1 ] && [ "$idx" -le "$E2E_MAX_NODES" ] || e2e_die "bad node index $idx"
 	! e2e_node_pid "$name" >/dev/null || e2e_die "node $name is already running"
 	[ -n "${E2E_PEERS:-}" ] || e2e_peers
 	dir=$(e2e_node_dir "$name")
@@ -134,7 +134,8 @@ node_create() {
 	[ -n "$pid" ] || e2e_die "node $name: no PID 1"
 	printf '%s\n' "$pid" >"$dir/pid"
 
-	# Network: eth0 in the node, its peer on the hub's bridge; nothing else.
+	# Network: eth0 in the node, its peer on the hub's bridge; nothing else. The pods of node j
+	# are reached through node j's address, on the same bridge.
 	ip -n "$E2E_HUB" link add "e2e-$name" type veth peer name eth0 netns "$pid"
 	ip -n "$E2E_HUB" link set "e2e-$name" master br0 up
 	nsenter -t "$pid" -n sh -ec "
@@ -142,6 +143,9 @@ node_create() {
 		ip addr add $ip/24 dev eth0
 		ip link set eth0 up
 		ip route add default via $E2E_GW dev eth0
+		for j in \$(seq $E2E_MAX_NODES); do
+			[ \$j = $idx ] || ip route add 10.244.\$((j - 1)).0/24 via $E2E_NET.\$((10 + j)) dev eth0
+		done
 		echo 1 >/proc/sys/net/ipv4/ip_forward
 		echo 1 >/proc/sys/net/bridge/bridge-nf-call-iptables
 		echo 1 >/proc/sys/net/bridge/bridge-nf-call-ip6tables

@@ -5,6 +5,7 @@
 #   ckubeadm. It runs inside the bed's node, never on the machine itself.
 # Prints one line per check and "N passed, N failed"; exits non-zero on any failure. Always
 # tears the bed down, unless E2E_KEEP=1 (up.sh), which leaves the cluster running.
+# E2E_WORKERS=N also joins N worker nodes (w1..wN) with the same kubeadm and checks them.
 # Logs: $CKUBEADM_E2E_LOGS (default /var/tmp/ckubeadm-e2e-logs/<date>), kept after teardown.
 set -uo pipefail
 # shellcheck source=lib.sh
@@ -102,7 +103,8 @@ dir=$(e2e_node_dir "$node")
 e2e_kubeadm_config "$node" "$dir/kubeadm.yaml"
 
 # Network safety, checked rather than assumed: the hub has no link but its bridge and the
-# nodes' veths and forwards nothing; the node's routes all point into the test network.
+# nodes' veths and forwards nothing; the node's routes all point into the test network (its
+# default route at the hub, the other nodes' pod ranges at those nodes).
 closed_network() {
 	local links routes
 	links=$(ip -n "$E2E_HUB" -o link show | awk -F': ' '{ print $2 }' | sed 's/@.*//' | sort | tr '\n' ' ')
@@ -111,7 +113,8 @@ closed_network() {
 	[ "$(ip netns exec "$E2E_HUB" cat /proc/sys/net/ipv4/ip_forward)" = 0 ] || return 1
 	routes=$(inode ip -4 route show)
 	echo "node routes: $routes"
-	[ -z "$(echo "$routes" | grep -v "^default via $E2E_GW dev eth0" | grep -v "^$E2E_NET\.0/24 dev eth0")" ]
+	[ -z "$(echo "$routes" | grep -v "^default via $E2E_GW dev eth0" | grep -v "^$E2E_NET\.0/24 dev eth0" |
+		grep -vE "^10\.244\.[0-9]+\.0/24 via $E2E_NET\.[0-9]+ dev eth0")" ]
 }
 check "test network closed (hub: bridge and veths only, no forwarding; node routes inside)" closed_network
 
@@ -156,14 +159,16 @@ check "kube-proxy pod Running and Ready" pod_ready kube-system -l k8s-app=kube-p
 check "CoreDNS pods Running and Ready" pod_ready kube-system -l k8s-app=kube-dns
 
 # 5. A pod resolves the API server's service name through CoreDNS.
+# probe_manifest POD NODE: the DNS probe, pinned to NODE.
 probe_manifest() {
 	cat <<EOF
 apiVersion: v1
 kind: Pod
 metadata:
-  name: dnsprobe
+  name: $1
   namespace: default
 spec:
+  nodeName: $2
   restartPolicy: Never
   tolerations:
   - key: node-role.kubernetes.io/control-plane
@@ -176,20 +181,40 @@ spec:
     args: ["kubernetes.default.svc.cluster.local", "kube-dns.kube-system.svc.cluster.local"]
 EOF
 }
+# dns_probe POD NODE
 dns_probe() {
-	local phase i svc
-	probe_manifest | kc apply -f - || return 1
+	local pod=$1 phase i svc
+	probe_manifest "$pod" "$2" | kc apply -f - || return 1
 	for i in $(seq 90); do
-		phase=$(kc get pod dnsprobe -o 'jsonpath={.status.phase}')
+		phase=$(kc get pod "$pod" -o 'jsonpath={.status.phase}')
 		case $phase in Succeeded|Failed) break ;; esac
 		sleep 2
 	done
-	kc logs dnsprobe | tee "$logs/dnsprobe.log"
+	kc logs "$pod" | tee "$logs/$pod.log"
 	svc=$(kc get svc kubernetes -o 'jsonpath={.spec.clusterIP}')
 	echo "phase=$phase kubernetes.default clusterIP=$svc"
-	[ "$phase" = Succeeded ] && grep -qx "kubernetes.default.svc.cluster.local $svc" "$logs/dnsprobe.log"
+	[ "$phase" = Succeeded ] && grep -qx "kubernetes.default.svc.cluster.local $svc" "$logs/$pod.log"
 }
-check "pod resolves kubernetes.default.svc.cluster.local through CoreDNS" dns_probe
+check "pod resolves kubernetes.default.svc.cluster.local through CoreDNS" dns_probe dnsprobe "$node"
+
+# 5b. Workers (E2E_WORKERS=N, default 0): `kubeadm join` of N worker nodes, each Ready, each
+#     with a pod that resolves through CoreDNS on another node (pod routes between nodes).
+join_worker() {
+	local w=$1 cmd
+	cmd=$(inode "$kubeadm" token create --print-join-command) || return 1
+	echo "$cmd"
+	# shellcheck disable=SC2086
+	set -- ${cmd#kubeadm }
+	"$E2E_DIR/node.sh" exec "$w" "$kubeadm" "$@" --cri-socket unix:///run/containerd/containerd.sock \
+		--ignore-preflight-errors="$(IFS=,; echo "${ignore[*]}")"
+}
+for i in $(seq "${E2E_WORKERS:-0}"); do
+	w=w$i
+	check "node $w created" "$E2E_DIR/node.sh" create "$w" $((1 + i)) || continue
+	check "worker $w joined (kubeadm join)" join_worker "$w" || continue
+	check "node $w Ready" kc wait --for=condition=Ready "node/$w" --timeout=300s
+	check "pod on $w resolves kubernetes.default.svc.cluster.local through CoreDNS" dns_probe "dnsprobe-$w" "$w"
+done
 
 # 6. The cluster as kubectl shows it.
 if kc get nodes,pods -A -o wide >"$logs/get.txt" 2>&1; then
