@@ -15,6 +15,7 @@
 #include "cmd/phase-cmd.h"
 #include "util/error.h"
 #include "util/log.h"
+#include "util/parse.h"
 #include "util/strbuf.h"
 #include "util/strv.h"
 #include "util/xalloc.h"
@@ -42,6 +43,24 @@ static bool has_alias(const struct command *c, const char *s)
 /* ---- the implicit help command (cobra's InitDefaultHelpCmd) -------------------------------- */
 
 static int help_cmd_run(struct cmd_ctx *ctx);
+static int complete_cmd_run(struct cmd_ctx *ctx);
+
+static const char *const complete_aliases[] = { "__completeNoDesc", NULL };
+
+/* cobra's hidden __complete command (initCompleteCmd): dynamic shell completion. */
+static const struct command complete_command = {
+	.use = "__complete [command-line]",
+	.aliases = complete_aliases,
+	.short_desc = "Request shell completion choices for the specified command-line",
+	.long_desc = "__complete is a special command that is used by the shell completion logic\n"
+		     "to request completion choices for the specified command-line.",
+	.run = complete_cmd_run,
+	.args = CMD_ARGS_MIN,
+	.nargs = 1,
+	.hidden = true,
+	.no_flags_in_use_line = true,
+	.disable_flag_parsing = true,
+};
 
 static const struct command help_command = {
 	.use = "help [command]",
@@ -58,7 +77,7 @@ static const struct command **children_all(const struct command *c, bool is_root
 	size_t n = 0;
 	for (const struct command *const *p = c->children; p && *p; p++)
 		n++;
-	const struct command **v = xcalloc(n + 3, sizeof(*v));
+	const struct command **v = xcalloc(n + 4, sizeof(*v));
 	size_t k = 0;
 	for (const struct command *const *p = c->children; p && *p; p++)
 		if (all || !(*p)->not_built)
@@ -67,6 +86,8 @@ static const struct command **children_all(const struct command *c, bool is_root
 		v[k++] = phase_cmd_for(c);
 	if (is_root && k)
 		v[k++] = &help_command;
+	if (is_root && !all)
+		v[k++] = &complete_command;
 	return v;
 }
 
@@ -448,6 +469,7 @@ int cmd_require_subcommand(struct cmd_ctx *ctx)
 struct found {
 	const struct command *path[CMD_MAX_DEPTH];
 	size_t depth;
+	const char *called_as; /* borrowed from argv */
 	char **args; /* owned, remaining args (flags and positionals) */
 	size_t nargs;
 };
@@ -471,6 +493,9 @@ static int find(const struct command *root, char *const *argv, size_t argc, stru
 			flagset_release(&fs);
 			break;
 		}
+		for (size_t i = 0; i < argc; i++)
+			if (streq(argv[i], words[0]))
+				f->called_as = argv[i];
 		char *removed = NULL;
 		for (size_t i = 0; i < f->nargs; i++)
 			if (streq(f->args[i], words[0]))
@@ -627,9 +652,17 @@ int cmd_execute(const struct command *root, char *const *argv, size_t argc)
 		_cleanup_free_ char *n = cmd_name(c);
 		fprintf(stderr, "Command \"%s\" is deprecated, %s\n", n, c->deprecated);
 	}
+	ctx.called_as = f.called_as;
 	struct flag *hf = make_help_flag(c);
 	build_flagset(ctx.path, ctx.depth, &ctx.flags, hf);
-	r = flagset_parse(&ctx.flags, f.args, f.nargs);
+	if (c->disable_flag_parsing) {
+		ctx.flags.args = xcalloc(f.nargs + 1, sizeof(char *));
+		for (size_t i = 0; i < f.nargs; i++)
+			ctx.flags.args[i] = xstrdup(f.args[i]);
+		r = 0;
+	} else {
+		r = flagset_parse(&ctx.flags, f.args, f.nargs);
+	}
 	strv_free(f.args);
 	/* klog's -v takes effect as soon as it is parsed, even when a later flag fails */
 	set_log_level(&ctx.flags);
@@ -792,4 +825,313 @@ void cmd_gen_bash_completion(const struct command *root, const struct command *e
 {
 	const struct command *path[CMD_MAX_DEPTH] = { root };
 	bash_gen(path, 1, exec_cmd, out);
+}
+
+/* ---- cobra's __complete (completions.go getCompletions) ---------------------------------------- */
+
+enum {
+	DIRECTIVE_DEFAULT = 0,
+	DIRECTIVE_NO_SPACE = 2,
+	DIRECTIVE_NO_FILE_COMP = 4,
+};
+
+static bool multi_valued(const struct flag *f)
+{
+	return f->type == FLAG_STRING_SLICE || f->type == FLAG_STRING_ARRAY ||
+	       f->type == FLAG_STRING_TO_STRING;
+}
+
+static void flag_name_completions(const struct flag *f, const char *to_complete, char ***out)
+{
+	if (f->hidden || f->deprecated)
+		return;
+	_cleanup_free_ char *l = xasprintf("--%s", f->name);
+	if (strneq(l, to_complete, strlen(to_complete)))
+		strv_consume(out, xasprintf("%s\t%s", l, f->usage));
+	if (f->shorthand) {
+		char sh[3] = { '-', f->shorthand, 0 };
+		if (strneq(sh, to_complete, strlen(to_complete)))
+			strv_consume(out, xasprintf("%s\t%s", sh, f->usage));
+	}
+}
+
+/* Inherited flags first, then the command's own, each sorted by name. */
+static size_t sorted_flags(const struct flagset *fs, const struct flag_value **out)
+{
+	size_t n = 0;
+	for (int local = 0; local <= 1; local++) {
+		size_t start = n;
+		for (size_t i = 0; i < fs->n; i++)
+			if (fs->v[i].local == (bool)local)
+				out[n++] = &fs->v[i];
+		qsort(out + start, n - start, sizeof(*out), cmp_fv_name);
+	}
+	return n;
+}
+
+static void require_flag_completions(const struct flagset *fs, const char *to_complete,
+				     char ***out)
+{
+	_cleanup_free_ const struct flag_value **v = xcalloc(fs->n + 1, sizeof(*v));
+	size_t n = sorted_flags(fs, v);
+	for (size_t i = 0; i < n; i++)
+		if (v[i]->flag->required && !v[i]->changed)
+			flag_name_completions(v[i]->flag, to_complete, out);
+}
+
+static const struct flag *find_flag_any(const struct flagset *fs, const char *name)
+{
+	if (strlen(name) == 1) {
+		struct flag_value *fv = flagset_lookup_shorthand(fs, name[0]);
+		if (fv)
+			return fv->flag;
+	}
+	struct flag_value *fv = flagset_lookup(fs, name);
+	return fv ? fv->flag : NULL;
+}
+
+static bool is_flag_arg(const char *a)
+{
+	size_t n = strlen(a);
+	return (n >= 3 && strneq(a, "--", 2)) || (n >= 2 && a[0] == '-' && a[1] != '-');
+}
+
+static int get_completions(const struct command *root, char *const *args, size_t nargs,
+			   char ***ret, int *ret_directive)
+{
+	const char *orig_last = args[nargs - 1];
+	struct found f = { 0 };
+	int r = find(root, args, nargs - 1, &f);
+	if (r < 0) {
+		strv_free(f.args);
+		_cleanup_free_ char *list = strv_join((char **)args, " ");
+		list[strlen(list) - strlen(orig_last) - (nargs > 1 ? 1 : 0)] = 0;
+		return error_set(-EINVAL, "unable to find a command for arguments: [%s]", list);
+	}
+	const struct command *c = f.path[f.depth - 1];
+	struct flag *hf = make_help_flag(c);
+	struct flagset fs;
+	build_flagset(f.path, f.depth, &fs, hf);
+
+	/* checkIfFlagCompletion */
+	const char *to_complete = orig_last;
+	const struct flag *flag = NULL;
+	_cleanup_free_ char *flag_name = NULL;
+	bool with_equal = false;
+	size_t nfinal = f.nargs;
+	if (!c->disable_flag_parsing) {
+		if (to_complete[0] == '-') {
+			const char *eq = strchr(to_complete, '=');
+			if (eq) {
+				if (strneq(to_complete, "--", 2))
+					flag_name = xstrndup(to_complete + 2, (size_t)(eq - to_complete - 2));
+				else
+					flag_name = xstrndup(eq - 1, 1);
+				to_complete = eq + 1;
+				with_equal = true;
+			}
+		} else if (f.nargs > 0 && is_flag_arg(f.args[f.nargs - 1]) &&
+			   !strchr(f.args[f.nargs - 1], '=')) {
+			const char *prev = f.args[f.nargs - 1];
+			flag_name = strneq(prev, "--", 2) ? xstrdup(prev + 2)
+							   : xstrdup(prev + strlen(prev) - 1);
+			nfinal = f.nargs - 1;
+		}
+	}
+	bool flag_err = false;
+	if (flag_name) {
+		flag = find_flag_any(&fs, flag_name);
+		if (!flag) {
+			flag_err = true;
+			nfinal = f.nargs;
+			to_complete = orig_last;
+		} else if (!with_equal && (flag->type == FLAG_BOOL || flag->no_opt_def)) {
+			nfinal = f.nargs;
+			flag = NULL;
+		}
+	}
+
+	/* parse once with a trailing "--" and once without: more args means a flag value */
+	struct flagset probe;
+	build_flagset(f.path, f.depth, &probe, hf);
+	char **withdash = xcalloc(nfinal + 2, sizeof(char *));
+	for (size_t i = 0; i < nfinal; i++)
+		withdash[i] = f.args[i];
+	withdash[nfinal] = (char *)"--";
+	(void)flagset_parse(&probe, withdash, nfinal + 1);
+	size_t new_count = strv_length(probe.args);
+	free(withdash);
+	flagset_release(&probe);
+	r = flagset_parse(&fs, f.args, nfinal);
+	if (r < 0) {
+		_cleanup_free_ char *cause = xstrdup(error_message(r));
+		char *keep = nfinal < f.nargs ? f.args[nfinal] : NULL;
+		if (keep)
+			f.args[nfinal] = NULL;
+		_cleanup_free_ char *list = strv_join(f.args, " ");
+		if (keep)
+			f.args[nfinal] = keep;
+		r = error_set(-EINVAL, "Error while parsing flags from args [%s]: %s", list, cause);
+		flagset_release(&fs);
+		free_help_flag(hf);
+		strv_free(f.args);
+		return r;
+	}
+	bool flag_completion = !(new_count > strv_length(fs.args));
+	char **out = NULL;
+	int directive = DIRECTIVE_DEFAULT;
+	if (flag_err && flag_completion) {
+		_cleanup_free_ char *cn = cmd_name(c);
+		r = error_set(-EINVAL, "Subcommand '%s' does not support flag '%s'", cn, flag_name);
+		flagset_release(&fs);
+		free_help_flag(hf);
+		strv_free(f.args);
+		return r;
+	}
+	if (flagset_changed(&fs, "help")) {
+		*ret = NULL;
+		*ret_directive = DIRECTIVE_NO_FILE_COMP;
+		flagset_release(&fs);
+		free_help_flag(hf);
+		strv_free(f.args);
+		return 0;
+	}
+	size_t nargs_final = strv_length(fs.args);
+	if (!flag && to_complete[0] == '-' && !strchr(to_complete, '=') && flag_completion) {
+		require_flag_completions(&fs, to_complete, &out);
+		if (!out) {
+			_cleanup_free_ const struct flag_value **v = xcalloc(fs.n + 1, sizeof(*v));
+			size_t n = sorted_flags(&fs, v);
+			for (size_t i = 0; i < n; i++)
+				if (!v[i]->changed || multi_valued(v[i]->flag))
+					flag_name_completions(v[i]->flag, to_complete, &out);
+		}
+		directive = DIRECTIVE_NO_FILE_COMP;
+		if (strv_length(out) == 1 && out[0][strlen(out[0]) - 1] == '=')
+			directive = DIRECTIVE_NO_SPACE;
+	} else if (!flag || !flag_completion) {
+		bool local_np = false;
+		for (size_t i = 0; i < fs.n; i++)
+			if (fs.v[i].local && fs.v[i].changed &&
+			    !in_table(c->persistent_flags, fs.v[i].flag->name) &&
+			    !streq(fs.v[i].flag->name, "help"))
+				local_np = true;
+		if (!flag && nargs_final == 0 && !local_np) {
+			_cleanup_free_ const struct command **ch = children_of(c, f.depth == 1);
+			size_t nch = 0;
+			while (ch[nch])
+				nch++;
+			qsort(ch, nch, sizeof(*ch), cmp_cmd);
+			for (size_t i = 0; i < nch; i++) {
+				if (!is_available(ch[i], false) && ch[i] != &help_command)
+					continue;
+				_cleanup_free_ char *n = cmd_name(ch[i]);
+				if (strneq(n, to_complete, strlen(to_complete)))
+					strv_consume(&out, xasprintf("%s\t%s", n,
+								     strempty(ch[i]->short_desc)));
+				directive = DIRECTIVE_NO_FILE_COMP;
+			}
+		}
+		if (!flag)
+			require_flag_completions(&fs, to_complete, &out);
+		if (!flag && c->valid_args) {
+			if (nargs_final == 0) {
+				_cleanup_strv_free_ char **va = NULL;
+				for (const char *const *v = c->valid_args; *v; v++)
+					strv_push(&va, *v);
+				STRV_FOREACH(v, va)
+					if (strneq(*v, to_complete, strlen(to_complete)))
+						strv_push(&out, *v);
+				directive = DIRECTIVE_NO_FILE_COMP;
+			}
+		} else if (!flag && c == &help_command) {
+			/* the help command's ValidArgsFunction */
+			struct found hf2 = { 0 };
+			if (find(root, fs.args, nargs_final, &hf2) >= 0) {
+				const struct command *t = hf2.path[hf2.depth - 1];
+				_cleanup_free_ const struct command **ch = children_of(t, hf2.depth == 1);
+				size_t nch = 0;
+				while (ch[nch])
+					nch++;
+				qsort(ch, nch, sizeof(*ch), cmp_cmd);
+				for (size_t i = 0; i < nch; i++) {
+					if (!is_available(ch[i], false) && ch[i] != &help_command)
+						continue;
+					_cleanup_free_ char *n = cmd_name(ch[i]);
+					if (strneq(n, to_complete, strlen(to_complete)))
+						strv_consume(&out, xasprintf("%s\t%s", n,
+									     strempty(ch[i]->short_desc)));
+				}
+			} else {
+				error_clear();
+			}
+			strv_free(hf2.args);
+			directive = DIRECTIVE_NO_FILE_COMP;
+		}
+	}
+	flagset_release(&fs);
+	free_help_flag(hf);
+	strv_free(f.args);
+	*ret = out;
+	*ret_directive = directive;
+	return 0;
+}
+
+static void directive_string(int d, struct strbuf *sb)
+{
+	static const struct {
+		int bit;
+		const char *name;
+	} names[] = {
+		{ 1, "ShellCompDirectiveError" }, { 2, "ShellCompDirectiveNoSpace" },
+		{ 4, "ShellCompDirectiveNoFileComp" }, { 8, "ShellCompDirectiveFilterFileExt" },
+		{ 16, "ShellCompDirectiveFilterDirs" }, { 32, "ShellCompDirectiveKeepOrder" },
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
+		if (d & names[i].bit)
+			strbuf_addf(sb, "%s%s", sb->len ? ", " : "", names[i].name);
+	if (!sb->len)
+		strbuf_addstr(sb, "ShellCompDirectiveDefault");
+}
+
+static int complete_cmd_run(struct cmd_ctx *ctx)
+{
+	char **comps = NULL;
+	int directive = DIRECTIVE_DEFAULT;
+	int r = get_completions(ctx->path[0], ctx->args, strv_length(ctx->args), &comps,
+				&directive);
+	if (r < 0) {
+		fflush(stdout);
+		fprintf(stderr, "[Debug] [Error] %s\n", error_message(r));
+		error_clear();
+	}
+	bool no_desc = ctx->called_as && streq(ctx->called_as, "__completeNoDesc");
+	if (!no_desc) {
+		const char *e = getenv("KUBEADM_COMPLETION_DESCRIPTIONS");
+		if (!e || !*e)
+			e = getenv("COBRA_COMPLETION_DESCRIPTIONS");
+		bool b;
+		if (e && parse_bool(e, &b) >= 0)
+			no_desc = !b;
+	}
+	STRV_FOREACH(c, comps) {
+		size_t n = no_desc ? strcspn(*c, "\t") : strlen(*c);
+		n = strcspn(*c, "\n") < n ? strcspn(*c, "\n") : n;
+		_cleanup_free_ char *s = xstrndup(*c, n);
+		char *b = s;
+		while (*b && strchr(" \t\r\v\f", *b))
+			b++;
+		size_t l = strlen(b);
+		while (l && strchr(" \t\r\v\f", b[l - 1]))
+			b[--l] = 0;
+		printf("%s\n", b);
+	}
+	printf(":%d\n", directive);
+	fflush(stdout);
+	struct strbuf d = STRBUF_INIT;
+	directive_string(directive, &d);
+	fprintf(stderr, "Completion ended with directive: %s\n", d.buf);
+	strbuf_release(&d);
+	strv_free(comps);
+	return 0;
 }

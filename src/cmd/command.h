@@ -47,6 +47,7 @@ struct command {
 	int (*args_fn)(struct cmd_ctx *ctx);
 	const char *const *valid_args;    /* cobra's ValidArgs (shell completion nouns) */
 	bool no_flags_in_use_line;        /* cobra's DisableFlagsInUseLine */
+	bool disable_flag_parsing;        /* cobra's DisableFlagParsing: args are passed raw */
 	bool hidden;
 	const char *deprecated;
 	bool not_built;                   /* slot for a command this build lacks: unknown command */
@@ -70,6 +71,7 @@ struct cmd_ctx {
 	struct flagset flags;
 	char **args;                      /* borrowed from flags.args */
 	int rootfd;                       /* AT_FDCWD (after --rootfs chroot) */
+	const char *called_as;            /* the name or alias the command was called by */
 };
 
 /*
