@@ -5,10 +5,18 @@
  * suggestions, the default help and usage templates, the implicit "help" command and -h/--help
  * flag, SilenceErrors/SilenceUsage as kubeadm sets them).
  *
- * Adding a command: declare `const struct command cmd_x` with its flag table (see
- * util/flags.h), list it in its parent's `children` (in kubeadm's AddCommand order: it decides
- * the order of suggestions), and give it a run function. A command whose `not_built` is set
- * keeps its slot but behaves as an unknown command.
+ * The tables (src/cmd/tables.c: every kubeadm command, its flags, texts and children) are
+ * generated from the reference's own cobra tree by tests/cli/gen-tables.py; the strings are the
+ * reference's byte for byte, so do not edit them by hand. To build a command:
+ *   1. in gen-tables.py, add its top-level name to BUILT_TOP (that clears .not_built), map its
+ *      path to a run function in RUN, give its positional args (NOARGS / ARGS_MAX), its flags'
+ *      configuration paths (CONFIG_PATHS) and, for a phase workflow, its WORKFLOW entry;
+ *   2. write the run function `int cmd_x(struct cmd_ctx *ctx)` in src/cmd/<x>.c (flags via
+ *      flagset_get_*(&ctx->flags, "name"), positional args in ctx->args, errors as -errno with
+ *      error_set(), output on stdout);
+ *   3. regenerate, add CLI cases (tests/cli/cases.txt) and run tests/cli/regen.sh.
+ * A command whose `not_built` is set keeps its slot (help texts, completion script) but
+ * behaves as an unknown command; `unlisted` runs but is left out of the root help.
  */
 #pragma once
 

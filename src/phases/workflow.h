@@ -5,10 +5,13 @@
  * [sub]` (with the implicit `all` sub-phases), `--skip-phases` and the help text
  * ("The "init" command executes the following phases: ...").
  *
- * Adding a phase: add an entry to the tree (src/phases/<workflow>-tree.c) with its run
- * function `phase_<workflow>_<name>()` (src/phases/<workflow>/<name>.c), the names of the
- * command flags it inherits, and its children (a parent whose children all run gets a
- * leading { .name = "all", .run_all_siblings = true, ... } entry, as kubeadm writes it).
+ * The trees (src/phases/<workflow>-tree.c, declared in src/phases/<workflow>.h) are generated
+ * from the reference's phase objects by tests/cli/gen-tables.py: names, aliases, texts, the
+ * flags each phase inherits, hidden phases and the `all` sub-phases. Run functions are
+ * `phase_<workflow>_<phase>[_<sub>](struct run_ctx *)`, one file per top-level phase under
+ * src/phases/<workflow>/ (created once as stubs returning -ENOSYS; replace the stub body).
+ * A run function returns 0 or -errno with error_set(); the engine wraps the message as
+ * "error execution phase <name>: ...".
  */
 #pragma once
 
