@@ -373,7 +373,8 @@ static void etcd_cert_volumes(struct mounts *m, const struct cfg_external_etcd *
 		bool exists = false;
 		char **kept = NULL;
 		/* sets.List: iterate the current set in sorted order */
-		strv_sort(dirs);
+		if (dirs)
+			strv_sort(dirs);
 		STRV_FOREACH(x, dirs) {
 			if (has_prefix(*x, d))
 				continue; /* the new one is its parent: drop it */
@@ -388,7 +389,8 @@ static void etcd_cert_volumes(struct mounts *m, const struct cfg_external_etcd *
 		if (!strv_contains(dirs, d))
 			strv_push(&dirs, d);
 	}
-	strv_sort(dirs);
+	if (dirs)
+		strv_sort(dirs);
 	size_t i = 0;
 	STRV_FOREACH(x, dirs) {
 		_cleanup_free_ char *name = xasprintf("etcd-certs-%zu", i++);

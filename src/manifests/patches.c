@@ -231,9 +231,11 @@ static int walk_dir(const char *dir, struct walk *w)
 		}
 		_cleanup_free_ char *data = NULL;
 		size_t len = 0;
-		r = fs_read_file(AT_FDCWD, path, PATCH_FILE_MAX, &data, &len);
+		/* fs_read_file resolves against a root fd; a patch path is a plain host path */
+		_cleanup_close_ int rootfd = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		r = rootfd < 0 ? -errno : fs_read_file(rootfd, path, PATCH_FILE_MAX, &data, &len);
 		if (r < 0) {
-			r = error_wrap(r, "could not read the file \"%s\"", path);
+			r = error_set(r, "could not read the file \"%s\": open %s: %s", path, path, go_errno(-r));
 			break;
 		}
 		if (len == 0) {

@@ -562,6 +562,7 @@ static int merge_slice(json_t *original, json_t *patch, const char *schema, cons
 			if (!mv) {
 				json_decref(orig);
 				json_decref(pat);
+				json_decref(server_order);
 				return err_no_merge_key(e, merge_key);
 			}
 			ssize_t idx;
@@ -569,6 +570,7 @@ static int merge_slice(json_t *original, json_t *patch, const char *schema, cons
 			if (r < 0) {
 				json_decref(orig);
 				json_decref(pat);
+				json_decref(server_order);
 				return r;
 			}
 			if (idx >= 0) {
@@ -578,6 +580,7 @@ static int merge_slice(json_t *original, json_t *patch, const char *schema, cons
 					json_decref(om);
 					json_decref(orig);
 					json_decref(pat);
+					json_decref(server_order);
 					return r;
 				}
 				json_array_set_new(orig, (size_t)idx, om);

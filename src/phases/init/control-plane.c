@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "manifests/manifests.h"
@@ -46,7 +47,10 @@ static int create_static_pod(struct run_ctx *ctx, const char *component)
 	fflush(stdout);
 	_cleanup_free_ char *dir = glue_manifest_dir(ctx);
 	log_v(1, "[control-plane] getting StaticPodSpecs");
-	struct manifests_options o = { .rootfd = ctx->rootfd };
+	_cleanup_close_ int rootfd = glue_root_fd(ctx);
+	if (rootfd < 0)
+		return error_set(-errno, "open /: %s", strerror(errno));
+	struct manifests_options o = { .rootfd = rootfd };
 	if (streq(component, MANIFESTS_CONTROLLER_MANAGER))
 		o.external_ca = using_external_ca(ctx);
 	if (glue_rootless(ctx)) {
@@ -73,7 +77,7 @@ static int create_static_pod(struct run_ctx *ctx, const char *component)
 			return error_wrap(r, "failed to patch static Pod manifest file for %s", q);
 		}
 	}
-	r = manifests_pod_write(ctx->rootfd, dir, component, pod);
+	r = manifests_pod_write(rootfd, dir, component, pod);
 	json_decref(pod);
 	if (r < 0)
 		return error_wrap(r, "failed to create static pod manifest file for %s", q);

@@ -24,10 +24,10 @@ static const char *go_errno(int e)
 }
 
 /* prepareAndWriteEtcdStaticPod for an empty initial cluster. */
-static int write_etcd_manifest(struct run_ctx *ctx, const char *dir)
+static int write_etcd_manifest(struct run_ctx *ctx, int rootfd, const char *dir)
 {
 	json_t *pod = NULL;
-	struct manifests_options o = { .rootfd = ctx->rootfd };
+	struct manifests_options o = { .rootfd = rootfd };
 	int r = manifests_pod_build(ctx->cfg, MANIFESTS_ETCD, &o, &pod);
 	if (r < 0)
 		return r;
@@ -49,7 +49,7 @@ static int write_etcd_manifest(struct run_ctx *ctx, const char *dir)
 			return error_wrap(r, "failed to patch static Pod manifest file for \"etcd\"");
 		}
 	}
-	r = manifests_pod_write(ctx->rootfd, dir, MANIFESTS_ETCD, pod);
+	r = manifests_pod_write(rootfd, dir, MANIFESTS_ETCD, pod);
 	if (r < 0) {
 		json_decref(pod);
 		return error_wrap(r, "failed to create static pod manifest file for \"etcd\"");
@@ -72,9 +72,12 @@ int phase_init_etcd_local(struct run_ctx *ctx)
 		return 0;
 	}
 	const char *data_dir = c->etcd.local && c->etcd.local->data_dir ? c->etcd.local->data_dir : "";
+	_cleanup_close_ int rootfd = glue_root_fd(ctx);
+	if (rootfd < 0)
+		return error_set(-errno, "open /: %s", strerror(errno));
 	_cleanup_free_ char *qdata = glue_quote(data_dir);
 	if (!ctx->dry_run) {
-		int r = fs_mkdir_p(ctx->rootfd, data_dir, 0700);
+		int r = fs_mkdir_p(rootfd, data_dir, 0700);
 		if (r < 0)
 			return error_set(r, "failed to create the etcd data directory: %s: mkdir %s: %s",
 					 qdata, data_dir, go_errno(-r));
@@ -85,7 +88,7 @@ int phase_init_etcd_local(struct run_ctx *ctx)
 	_cleanup_free_ char *qdir = glue_quote(dir);
 	printf("[etcd] Creating static Pod manifest for local etcd in %s\n", qdir);
 	fflush(stdout);
-	int r = write_etcd_manifest(ctx, dir);
+	int r = write_etcd_manifest(ctx, rootfd, dir);
 	if (r < 0)
 		return error_wrap(r, "error creating local etcd static pod manifest file");
 	return 0;

@@ -72,6 +72,18 @@ static inline bool glue_rootless(const struct run_ctx *ctx)
 	return json_is_true(json_object_get(ctx->cfg->cluster.feature_gates, "RootlessControlPlane"));
 }
 
+/*
+ * A directory fd for the root the phases write under. util/fs resolves every path relative
+ * to its fd, and AT_FDCWD would mean the current directory when --rootfs is not given:
+ * open "/" instead. Owned (close it).
+ */
+static inline int glue_root_fd(const struct run_ctx *ctx)
+{
+	if (ctx->rootfd != AT_FDCWD)
+		return fcntl(ctx->rootfd, F_DUPFD_CLOEXEC, 3);
+	return open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+}
+
 /* %q for console lines. Owned. */
 static inline char *glue_quote(const char *s)
 {
