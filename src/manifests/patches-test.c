@@ -279,7 +279,14 @@ static void test_go_vectors(void **state)
 			got = json_dump_go_ex(doc, "", "", JSON_GO_COMPACT | JSON_GO_SORT_KEYS);
 		}
 		bool ok;
-		if (err)
+		if (err && streq(kind, "pod-yaml")) {
+			/* kubeadm's UniversalUnmarshal wraps: "failed to decode <doc> into
+			 * runtime.Object: <decode error>" (manifests_pod_patch adds the wrapper) */
+			const char *m = r < 0 ? error_message(r) : "";
+			size_t ml = strlen(m), el = strlen(err);
+			ok = r < 0 && strncmp(err, "failed to decode ", 17) == 0 && el > ml + 2 &&
+			     streq(err + el - ml, m) && strncmp(err + el - ml - 2, ": ", 2) == 0;
+		} else if (err)
 			ok = r < 0 && streq(error_message(r), err);
 		else
 			ok = r >= 0 && got && streq(got, want);

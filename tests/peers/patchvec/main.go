@@ -126,6 +126,9 @@ var cases = []tcase{
 	// kubeadm's decode + re-encode of a patched Pod
 	{Kind: "pod-yaml", Doc: `{"apiVersion":"v1","kind":"Pod","metadata":{"name":"x","creationTimestamp":null,"bogus":1},"spec":{"containers":[{"name":"c","env":[],"resources":{"requests":{"cpu":"0.5","memory":"1024Mi"},"limits":{"cpu":"1000m","memory":"1e3","ephemeral-storage":"1.5Gi"}}}],"hostNetwork":false,"securityContext":{},"volumes":[{"name":"v","hostPath":{"path":"/p","type":""}}]}}`},
 	{Kind: "pod-yaml", Doc: `{"apiVersion":"v1","kind":"Pod","metadata":{"name":"x"},"spec":{"containers":[{"name":"c","resources":{"requests":{"cpu":2,"memory":"100M","a":"0.1","b":"100n","c":"1.0","d":"0","e":"12e-3","f":"1000Ki","g":"2048k","h":"1.5"}},"livenessProbe":{"httpGet":{"port":8080,"path":"/"},"periodSeconds":0}}],"status":{"phase":""}}}`},
+	{Kind: "pod-yaml", Doc: `{"apiVersion":"v1","kind":"Pod","metadata":{"name":"x"},"spec":{"containers":[{"name":"c","resources":{"requests":{"a":"-1.5","b":"1.5Ki","c":"0.1Mi","d":"100Mi","e":"1Ei","f":"2e3","g":"1E3","h":"9223372036854775807","i":"0.000000001","j":"0.0000000001","k":"1.0001m","l":"+5","m":"007","n":"1.","o":"-0","p":"1024","q":"1023Ki","r":"3000k","s":"1e-3","t":"12.5e6","u":"0.5Gi","v":"1500000u","w":"999999999999999999999","x":"1e21"}}}]}}`},
+	{Kind: "pod-yaml", Doc: `{"apiVersion":"v1","kind":"Pod","metadata":{"name":"x"},"spec":{"containers":[{"name":"c","resources":{"requests":{"a":"1x"}}}]}}`},
+	{Kind: "pod-yaml", Doc: `{"apiVersion":"v1","kind":"Pod","metadata":{"name":"x"},"spec":{"containers":[{"name":"c","resources":{"requests":{"a":"1.2.3"}}}]}}`},
 	{Kind: "pod-yaml", Doc: `{"apiVersion":"v1","kind":"Pod","metadata":{"name":"x","labels":{}},"spec":{"containers":null,"initContainers":[],"nodeSelector":{},"priority":null}}`},
 }
 
