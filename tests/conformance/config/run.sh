@@ -58,6 +58,7 @@ for cfgfile in "$here"/invalid/*.yaml; do
 	n=invalid/$(basename "$cfgfile")
 	conf_case "validate $n" -- config validate --config "$cfgfile"
 	conf_case "migrate $n" -- config migrate --old-config "$cfgfile"
+	conf_case "images $n" -- config images list --config "$cfgfile"
 done
 conf_case "validate experimental allowed" -- config validate --config "$here/invalid/14-experimental-v1.yaml" --allow-experimental-api
 for n in valid/37-v1-merge-method.yaml invalid/42-v1-bad-merge-method.yaml; do
