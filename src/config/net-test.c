@@ -81,6 +81,32 @@ static void test_versions(void **state)
 	assert_string_equal(error_message(-EINVAL), "illegal version string \"1.36\"");
 }
 
+static int fake_fetcher(const char *url, char **ret_body, char **ret_err)
+{
+	if (strstr(url, "/stable-1.txt"))
+		*ret_body = strdup("v1.38.0");
+	else if (strstr(url, "/stable-1.37.txt"))
+		*ret_body = strdup("v1.37.5");
+	else {
+		*ret_err = strdup("unable to fetch file. URL: \"x\", status: 404 Not Found");
+		return -ENOENT;
+	}
+	return 0;
+}
+
+static void test_version_labels(void **state)
+{
+	char *v = NULL;
+	kube_version_set_fetcher(fake_fetcher);
+	assert_int_equal(kube_release_version("stable-1", &v), 0);
+	assert_string_equal(v, "v1.37.5"); /* newer than the client: capped to stable-1.37 */
+	free(v);
+	assert_int_equal(kube_release_version("latest-1.30", &v), 0);
+	assert_string_equal(v, "v1.37.2"); /* fetch failed: the client version */
+	free(v);
+	kube_version_set_fetcher(NULL);
+}
+
 static void test_component_unknown_fields(void **state)
 {
 	json_t *doc = json_loads("{\"apiVersion\":\"kubelet.config.k8s.io/v1beta1\",\"kind\":"
@@ -102,6 +128,7 @@ int main(void)
 		cmocka_unit_test(test_ip_cidr),
 		cmocka_unit_test(test_split_host_port),
 		cmocka_unit_test(test_versions),
+		cmocka_unit_test(test_version_labels),
 		cmocka_unit_test(test_component_unknown_fields),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -266,10 +266,16 @@ int kube_release_version(const char *version, char **ret)
 			log_warning("falling back to the local client version: %s", CLIENT_VERSION);
 			return kube_release_version(CLIENT_VERSION, ret);
 		}
-		/* validateStableVersion is not reproduced: remote bodies come from cmd/'s fetcher. */
-		struct semver rv;
-		if (semver_parse(body, &rv) < 0)
-			return error_wrap(-EINVAL, "invalid remote version %s", body);
+		/* validateStableVersion: a remote release newer than the client is capped. */
+		unsigned long long rmaj, rmin;
+		const char *b = body[0] == 'v' ? body + 1 : body;
+		if (sscanf(b, "%llu.%llu", &rmaj, &rmin) != 2)
+			return error_set(-EINVAL, "remote version error: could not parse \"%s\" as version",
+					 body);
+		if (rmaj > 1 || (rmaj == 1 && rmin > 37)) {
+			log_v(0, "remote version is much newer: %s; falling back to: stable-1.37", body);
+			return kube_release_version("stable-1.37", ret);
+		}
 		return kube_release_version(body, ret);
 	}
 	return error_set(-EINVAL,
