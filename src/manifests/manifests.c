@@ -618,7 +618,7 @@ static char *etcd_peer_url(const char *ip)
 	return xasprintf("https://%s", hp);
 }
 
-static json_t *etcd_command(const struct init_config *cfg)
+static json_t *etcd_command(const struct init_config *cfg, char **initial_cluster)
 {
 	const struct cfg_cluster_configuration *c = &cfg->cluster;
 	const struct cfg_local_etcd *l = c->etcd.local;
@@ -651,7 +651,13 @@ static json_t *etcd_command(const struct init_config *cfg)
 	args_add(&a, "listen-metrics-urls", metrics);
 	args_add(&a, "feature-gates", "InitialCorruptCheck=true");
 	args_add(&a, "watch-progress-notify-interval", "5s");
-	args_set(&a, "initial-cluster", initial);
+	if (!initial_cluster || !*initial_cluster) {
+		args_set(&a, "initial-cluster", initial);
+	} else {
+		_cleanup_free_ char *members = strv_join(initial_cluster, ",");
+		args_set(&a, "initial-cluster", members);
+		args_set(&a, "initial-cluster-state", "existing");
+	}
 	json_t *cmd = json_pack("[s]", "etcd");
 	args_to_command(&a, &l->extra_args, cmd);
 	args_release(&a);
@@ -717,7 +723,7 @@ static void etcd_probe_endpoint(const struct init_config *cfg, char **ret_host, 
 	}
 }
 
-static json_t *etcd_pod(const struct init_config *cfg)
+static json_t *etcd_pod(const struct init_config *cfg, char **initial_cluster)
 {
 	const struct cfg_cluster_configuration *c = &cfg->cluster;
 	const char *data_dir = strempty(c->etcd.local->data_dir);
@@ -733,7 +739,7 @@ static json_t *etcd_pod(const struct init_config *cfg)
 	etcd_probe_endpoint(cfg, &host, &port, &scheme);
 	json_t *env = merged_env(NULL, &c->etcd.local->extra_envs);
 	json_t *ctr = json_pack("{s:s,s:o,s:s,s:s,s:o,s:{s:{s:s,s:s}},s:o,s:o,s:o,s:o,s:[{s:s,s:i,s:s}]}",
-				"name", MANIFESTS_ETCD, "command", etcd_command(cfg), "image", "",
+				"name", MANIFESTS_ETCD, "command", etcd_command(cfg, initial_cluster), "image", "",
 				"imagePullPolicy", "IfNotPresent", "volumeMounts", mounts,
 				"resources", "requests", "cpu", "100m", "memory", "100Mi",
 				"livenessProbe", liveness(host, "/livez", scheme),
@@ -771,7 +777,7 @@ int manifests_pod_build(const struct init_config *cfg, const char *component,
 	if (streq(component, MANIFESTS_ETCD)) {
 		if (!c->etcd.local)
 			return error_set(-EINVAL, "etcd static pod manifest cannot be generated for cluster using external etcd");
-		pod = etcd_pod(cfg);
+		pod = etcd_pod(cfg, opts ? opts->initial_cluster : NULL);
 	} else {
 		struct mounts m;
 		control_plane_mounts(cfg, opts ? opts->rootfd : AT_FDCWD, &m);

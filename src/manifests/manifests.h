@@ -21,6 +21,12 @@ struct manifests_options {
 	int rootfd;        /* where host paths are checked (/etc/pki/ca-trust, ...): AT_FDCWD */
 	bool external_ca;  /* certphase.UsingExternalCA: no cluster-signing files for the KCM */
 	char **environ;    /* the process environment for *_proxy variables; NULL: environ */
+	/*
+	 * etcd only: the members of an existing cluster the new member joins ("name=peerURL",
+	 * the new member included), as `kubeadm join --control-plane` passes them; NULL for a
+	 * new single-member cluster (--initial-cluster=<node>=<peer URL>).
+	 */
+	char **initial_cluster;
 };
 
 /*
