@@ -106,6 +106,16 @@ static int split_config_documents(const char *data, size_t len, struct docs *ret
 	_cleanup_strv_free_ char **raw = NULL;
 	_cleanup_strv_free_ char **errs = NULL;
 	struct docs docs = { 0 };
+	/* Documents travel as C strings: a NUL byte becomes \x01, which go-yaml's reader rejects
+	 * with the same "control characters are not allowed" as it does NUL. */
+	_cleanup_free_ char *copy = NULL;
+	if (memchr(data, '\0', len)) {
+		copy = xmalloc(len + 1);
+		for (size_t i = 0; i < len; i++)
+			copy[i] = data[i] ? data[i] : '\x01';
+		copy[len] = '\0';
+		data = copy;
+	}
 	int r = yg_split(data, len, &raw);
 	if (r < 0)
 		return r;

@@ -1,9 +1,13 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Field tables of the v1beta4 types (types.go order) and their SetDefaults_* functions. */
 #include <stddef.h>
+#include <ctype.h>
+#include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "config/types.h"
+#include "util/strbuf.h"
 #include "util/strv.h"
 #include "util/xalloc.h"
 
@@ -500,6 +504,38 @@ void cfg_default_cluster(struct cfg_cluster_configuration *c)
 	default_env_list(&c->scheduler.extra_envs);
 }
 
+/* SetDefaults_FileDiscovery: a file:// URL becomes its path (url.Parse's u.Path). */
+static void file_url_to_path(char **p)
+{
+	const char *s = *p;
+	if (strncasecmp(s, "file:", 5) != 0)
+		return;
+	const char *rest = s + 5;
+	size_t end = strcspn(rest, "?#");
+	_cleanup_free_ char *r = xstrndup(rest, end);
+	const char *path;
+	if (strneq(r, "//", 2)) {
+		const char *slash = strchr(r + 2, '/');
+		path = slash ? slash : "";
+	} else if (r[0] == '/') {
+		path = r;
+	} else {
+		path = ""; /* opaque URL: no path */
+	}
+	/* percent-decoding, as url.Parse does for Path */
+	struct strbuf sb = STRBUF_INIT;
+	for (const char *q = path; *q; q++) {
+		if (*q == '%' && isxdigit((unsigned char)q[1]) && isxdigit((unsigned char)q[2])) {
+			char hex[3] = { q[1], q[2], 0 };
+			strbuf_addch(&sb, (char)strtol(hex, NULL, 16));
+			q += 2;
+		} else
+			strbuf_addch(&sb, *q);
+	}
+	free(*p);
+	*p = strbuf_detach(&sb, NULL);
+}
+
 void cfg_default_join(struct cfg_join_configuration *c)
 {
 	set_str(&c->ca_cert_path, "/etc/kubernetes/pki/ca.crt");
@@ -510,15 +546,8 @@ void cfg_default_join(struct cfg_join_configuration *c)
 		free(c->discovery.tls_bootstrap_token);
 		c->discovery.tls_bootstrap_token = xstrdup(c->discovery.bootstrap_token->token);
 	}
-	if (c->discovery.file && c->discovery.file->kube_config_path &&
-	    strneq(c->discovery.file->kube_config_path, "file://", 7)) {
-		/* url.Parse of a file:// URL: the path after the (possibly empty) host. */
-		const char *rest = c->discovery.file->kube_config_path + 7;
-		const char *slash = strchr(rest, '/');
-		char *path = xstrdup(slash ? slash : "");
-		free(c->discovery.file->kube_config_path);
-		c->discovery.file->kube_config_path = path;
-	}
+	if (c->discovery.file && c->discovery.file->kube_config_path)
+		file_url_to_path(&c->discovery.file->kube_config_path);
 	default_node_registration(&c->node_registration);
 	default_timeouts_ptr(&c->timeouts);
 }
