@@ -28,7 +28,7 @@ ip link set lo up 2>/dev/null || { echo "SKIP: cannot bring up loopback"; exit 7
 work=$(mktemp -d /tmp/pki-etcd.XXXXXX)
 pids=()
 cleanup() {
-	for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
+	for p in "${pids[@]}"; do kill -KILL "$p" 2>/dev/null; done
 	wait 2>/dev/null
 	rm -rf "$work"
 }

@@ -1,0 +1,135 @@
+#!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
+#
+# Our certificate tree and kubeconfig files with the real kube-apiserver and etcd (reference
+# peer builds), on loopback inside a private network namespace, with the TLS flags of
+# kubeadm's static pod manifests:
+#  - kube-apiserver serves with apiserver.crt, talks to etcd with apiserver-etcd-client;
+#  - kubectl with super-admin.conf (system:masters) lists namespaces; admin.conf authenticates
+#    as kubernetes-admin in kubeadm:cluster-admins; kubelet.conf as system:node:node-a;
+#  - a service account token signed with sa.key is accepted (sa.pub);
+#  - front-proxy-client (front-proxy-ca) may assert X-Remote-User, another cert may not.
+#
+# usage: tests/pki/apiserver-peers.sh [build-dir]
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+build=${1:-$root/build}
+driver=$build/src/kubeconfig/pki-driver
+peers=${PEERS_DIR:-/var/cache/ckubeadm/peers/k8s-v1.37.2}
+etcd=$peers/etcd.real apiserver=$peers/kube-apiserver.real kubectl=$peers/kubectl.real
+for b in "$etcd" "$apiserver" "$kubectl"; do
+	[ -x "$b" ] || { echo "SKIP: $b not found"; exit 77; }
+done
+[ -x "$driver" ] || { echo "FAIL: $driver not built"; exit 1; }
+
+if [ "${IN_NETNS:-}" != 1 ]; then
+	exec unshare --net -- env IN_NETNS=1 bash "$0" "$@"
+fi
+ip link set lo up 2>/dev/null || { echo "SKIP: cannot bring up loopback"; exit 77; }
+# kube-apiserver refuses a loopback advertise address: a second address on this namespace's
+# loopback interface (the namespace has no other interface, nothing leaves it)
+addr=10.123.0.5
+ip addr add "$addr/32" dev lo || { echo "SKIP: cannot add $addr to lo"; exit 77; }
+
+work=$(mktemp -d /tmp/pki-apiserver.XXXXXX)
+pids=()
+cleanup() {
+	# no graceful shutdown needed: these are throwaway processes
+	for p in "${pids[@]}"; do kill -KILL "$p" 2>/dev/null; done
+	wait 2>/dev/null
+	rm -rf "$work"
+}
+trap cleanup EXIT
+passed=0 failed=0
+ok() { echo "ok   $*"; passed=$((passed + 1)); }
+bad() { echo "FAIL $*"; failed=$((failed + 1)); }
+finish() { echo "$passed passed, $failed failed"; [ "$failed" -eq 0 ]; exit $?; }
+
+"$driver" --quiet --algo "${ALGO:-RSA-2048}" --cert-dir "$work/pki" --kubeconfig-dir "$work/kc" \
+	--advertise-address "$addr" --node-name node-a all || { bad "pki-driver"; finish; }
+p=$work/pki
+
+"$etcd" --name node-a --data-dir "$work/etcd" \
+	--cert-file "$p/etcd/server.crt" --key-file "$p/etcd/server.key" --client-cert-auth=true \
+	--trusted-ca-file "$p/etcd/ca.crt" --peer-cert-file "$p/etcd/peer.crt" \
+	--peer-key-file "$p/etcd/peer.key" --peer-client-cert-auth=true \
+	--peer-trusted-ca-file "$p/etcd/ca.crt" \
+	--listen-client-urls https://127.0.0.1:2379 --advertise-client-urls https://127.0.0.1:2379 \
+	--listen-peer-urls https://127.0.0.1:2380 --initial-advertise-peer-urls https://127.0.0.1:2380 \
+	--initial-cluster node-a=https://127.0.0.1:2380 --listen-metrics-urls http://127.0.0.1:2381 \
+	>"$work/etcd.log" 2>&1 &
+pids+=($!)
+
+"$apiserver" --advertise-address="$addr" --allow-privileged=true \
+	--authorization-mode=Node,RBAC --client-ca-file="$p/ca.crt" \
+	--enable-admission-plugins=NodeRestriction --enable-bootstrap-token-auth=true \
+	--etcd-cafile="$p/etcd/ca.crt" --etcd-certfile="$p/apiserver-etcd-client.crt" \
+	--etcd-keyfile="$p/apiserver-etcd-client.key" --etcd-servers=https://127.0.0.1:2379 \
+	--kubelet-client-certificate="$p/apiserver-kubelet-client.crt" \
+	--kubelet-client-key="$p/apiserver-kubelet-client.key" \
+	--kubelet-preferred-address-types=InternalIP,ExternalIP,Hostname \
+	--proxy-client-cert-file="$p/front-proxy-client.crt" \
+	--proxy-client-key-file="$p/front-proxy-client.key" \
+	--requestheader-allowed-names=front-proxy-client \
+	--requestheader-client-ca-file="$p/front-proxy-ca.crt" \
+	--requestheader-extra-headers-prefix=X-Remote-Extra- \
+	--requestheader-group-headers=X-Remote-Group \
+	--requestheader-username-headers=X-Remote-User --secure-port=6443 \
+	--service-account-issuer=https://kubernetes.default.svc.cluster.local \
+	--service-account-key-file="$p/sa.pub" --service-account-signing-key-file="$p/sa.key" \
+	--service-cluster-ip-range=10.96.0.0/12 --tls-cert-file="$p/apiserver.crt" \
+	--tls-private-key-file="$p/apiserver.key" >"$work/apiserver.log" 2>&1 &
+pids+=($!)
+
+kc() { "$kubectl" --kubeconfig "$work/kc/$1" --request-timeout=5s "${@:2}"; }
+up=0
+for _ in $(seq 300); do
+	if kc super-admin.conf get --raw /readyz >/dev/null 2>&1; then up=1; break; fi
+	kill -0 "${pids[-1]}" 2>/dev/null || break
+	sleep 0.5
+done
+if [ $up = 1 ]; then
+	ok "kube-apiserver ready after ${SECONDS}s (serving cert verified by kubectl with super-admin.conf's CA)"
+else
+	bad "kube-apiserver not ready"; tail -n 20 "$work/apiserver.log" "$work/etcd.log"; finish
+fi
+
+kc super-admin.conf get namespaces -o name 2>&1 | grep -q '^namespace/kube-system$' &&
+	ok "super-admin.conf (system:masters) lists namespaces" || bad "super-admin.conf cannot list namespaces"
+who=$(kc admin.conf auth whoami -o jsonpath='{.status.userInfo.username} {.status.userInfo.groups}' 2>&1)
+case "$who" in
+*kubernetes-admin*kubeadm:cluster-admins*) ok "admin.conf is kubernetes-admin in kubeadm:cluster-admins" ;;
+*) bad "admin.conf identity: $who" ;;
+esac
+who=$(kc kubelet.conf auth whoami -o jsonpath='{.status.userInfo.username} {.status.userInfo.groups}' 2>&1)
+case "$who" in
+*system:node:node-a*system:nodes*) ok "kubelet.conf is system:node:node-a in system:nodes" ;;
+*) bad "kubelet.conf identity: $who" ;;
+esac
+for f in controller-manager scheduler; do
+	who=$(kc $f.conf auth whoami -o jsonpath='{.status.userInfo.username}' 2>&1)
+	[ "$who" = "system:kube-$f" ] && ok "$f.conf is $who" || bad "$f.conf identity: $who"
+done
+
+# service account token signed with sa.key, verified with sa.pub
+kc super-admin.conf create serviceaccount pki-test >/dev/null 2>&1
+token=$(kc super-admin.conf create token pki-test 2>/dev/null)
+who=$("$kubectl" --server https://$addr:6443 --certificate-authority "$p/ca.crt" \
+	--token "$token" auth whoami -o jsonpath='{.status.userInfo.username}' 2>&1)
+[ "$who" = "system:serviceaccount:default:pki-test" ] && ok "service account token (sa.key/sa.pub)" ||
+	bad "service account token: $who"
+
+# front proxy: requestheader authentication with front-proxy-client
+review() { # cert-base
+	curl -sS --max-time 5 --cacert "$p/ca.crt" --cert "$p/$1.crt" --key "$p/$1.key" \
+		-H 'X-Remote-User: alice' -H 'X-Remote-Group: devs' -H 'Content-Type: application/json' \
+		-X POST https://$addr:6443/apis/authentication.k8s.io/v1/selfsubjectreviews \
+		-d '{"apiVersion":"authentication.k8s.io/v1","kind":"SelfSubjectReview"}'
+}
+review front-proxy-client | grep -q '"username": *"alice"' &&
+	ok "front-proxy-client may assert X-Remote-User" || bad "front-proxy requestheader auth"
+review apiserver-kubelet-client | grep -q '"username": *"alice"' &&
+	bad "apiserver-kubelet-client could assert X-Remote-User" ||
+	ok "other client certificates cannot assert X-Remote-User"
+finish
