@@ -8,12 +8,16 @@
 #include <string.h>
 
 #include "cmd/commands.h"
+#include "config/version.h"
+#include "kube/http.h"
 #include "util/error.h"
 #include "util/log.h"
 #include "util/xalloc.h"
 
 int main(int argc, char **argv)
 {
+	/* version labels (stable-1, latest-1.37, ...) are resolved over HTTPS, as kubeadm does */
+	kube_version_set_fetcher(kube_version_fetch);
 	int r = cmd_execute(&cmd_root, argv + 1, (size_t)(argc > 0 ? argc - 1 : 0));
 	fflush(stdout);
 	if (r >= 0)
