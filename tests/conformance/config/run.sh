@@ -66,5 +66,8 @@ for n in valid/37-v1-merge-method.yaml invalid/42-v1-bad-merge-method.yaml; do
 	conf_case "migrate $n experimental" -- config migrate --old-config "$here/$n" --allow-experimental-api
 done
 conf_case "validate missing file" -- config validate --config /nonexistent.yaml
+conf_case "validate a directory" -- config validate --config "$here"
+conf_case "migrate a directory" -- config migrate --old-config "$here"
+conf_case "images a directory" -- config images list --config "$here"
 
 conf_done
