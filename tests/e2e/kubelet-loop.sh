@@ -3,21 +3,25 @@
 # run inside a node: starts the kubelet with the same arguments as that unit
 #   kubelet $KUBELET_KUBECONFIG_ARGS $KUBELET_CONFIG_ARGS $KUBELET_KUBEADM_ARGS $KUBELET_EXTRA_ARGS
 # (KUBELET_KUBEADM_ARGS from /var/lib/kubelet/kubeadm-flags.env, KUBELET_EXTRA_ARGS from
-# /etc/default/kubelet), restarts it when it exits (Restart=always), and restarts it when
-# kubeadm rewrites its configuration (what `systemctl restart kubelet` does under kubeadm).
-# It waits for /var/lib/kubelet/config.yaml first, where the unit would crash-loop.
+# /etc/default/kubelet) and restarts it when it exits (Restart=always). The bed's systemctl
+# (tests/e2e/systemctl, first in the node's PATH) stops, starts and restarts it through
+# /run/e2e-kubelet, as kubeadm does with systemd. Where the unit would crash-loop until kubeadm
+# writes /var/lib/kubelet/config.yaml, this waits for that file.
 set -u
 flags=/var/lib/kubelet/kubeadm-flags.env
 config=/var/lib/kubelet/config.yaml
 extra=/etc/default/kubelet
+ctl=/run/e2e-kubelet
+mkdir -p "$ctl"
 
-stamp() { stat -c '%Y.%i' "$config" "$flags" "$extra" 2>/dev/null | tr '\n' ' '; }
+desired() { cat "$ctl/desired" 2>/dev/null || echo running; }
+token() { cat "$ctl/restart" 2>/dev/null; }
 
-trap 'kill "$pid" 2>/dev/null; exit 0' TERM INT
 pid=
+trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; exit 0' TERM INT
 while :; do
-	if [ ! -f "$config" ]; then
-		sleep 1
+	if [ "$(desired)" != running ] || [ ! -f "$config" ]; then
+		sleep 0.5
 		continue
 	fi
 	KUBELET_KUBEADM_ARGS= KUBELET_EXTRA_ARGS=
@@ -25,22 +29,29 @@ while :; do
 	[ -f "$flags" ] && . "$flags"
 	# shellcheck disable=SC1090
 	[ -f "$extra" ] && . "$extra"
-	started=$(stamp)
+	started=$(token)
 	echo "kubelet-loop: starting kubelet $KUBELET_KUBEADM_ARGS $KUBELET_EXTRA_ARGS"
 	# shellcheck disable=SC2086
 	kubelet --bootstrap-kubeconfig=/etc/kubernetes/bootstrap-kubelet.conf \
 		--kubeconfig=/etc/kubernetes/kubelet.conf --config="$config" \
 		$KUBELET_KUBEADM_ARGS $KUBELET_EXTRA_ARGS &
 	pid=$!
+	echo "$pid" >"$ctl/pid"
+	why=exited
 	while kill -0 "$pid" 2>/dev/null; do
-		sleep 1
-		if [ "$(stamp)" != "$started" ]; then
-			echo "kubelet-loop: configuration changed, restarting the kubelet"
-			kill "$pid"
-			break
-		fi
+		sleep 0.2
+		if [ "$(desired)" != running ]; then why=stop; break; fi
+		if [ "$(token)" != "$started" ]; then why=restart; break; fi
 	done
+	if [ "$why" != exited ]; then
+		echo "kubelet-loop: $why requested"
+		kill "$pid" 2>/dev/null
+		for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+		kill -KILL "$pid" 2>/dev/null
+	fi
 	wait "$pid"
 	echo "kubelet-loop: kubelet exited with $?"
-	sleep 2
+	rm -f "$ctl/pid"
+	pid=
+	[ "$why" = exited ] && sleep 2   # RestartSec
 done

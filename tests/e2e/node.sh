@@ -95,6 +95,7 @@ node_create() {
 
 	mkdir -p "$dir"/{bin,log,sysctl,cni-bin,cni-net.d}
 	for b in kubelet kubectl crictl; do ln -s "$E2E_PEERS/$b.real" "$dir/bin/$b"; done
+	ln -s "$E2E_DIR/systemctl" "$dir/bin/systemctl"   # kubeadm drives kubelet-loop.sh with it
 	for p in bridge host-local loopback portmap; do cp /usr/lib/cni/$p "$dir/cni-bin/"; done
 	write_containerd_config "$dir/containerd.toml"
 	write_cni_config "$dir/cni-net.d/10-e2e-bridge.conflist" "$podnet"

@@ -6,6 +6,7 @@
 # Prints one line per check and "N passed, N failed"; exits non-zero on any failure. Always
 # tears the bed down, unless E2E_KEEP=1 (up.sh), which leaves the cluster running.
 # E2E_WORKERS=N also joins N worker nodes (w1..wN) with the same kubeadm and checks them.
+# E2E_RESET=1 ends with `kubeadm reset -f` on every node, checked.
 # Logs: $CKUBEADM_E2E_LOGS (default /var/tmp/ckubeadm-e2e-logs/<date>), kept after teardown.
 set -uo pipefail
 # shellcheck source=lib.sh
@@ -40,14 +41,20 @@ check() {
 inode() { "$E2E_DIR/node.sh" exec "$node" "$@"; }
 kc() { inode kubectl --kubeconfig /etc/kubernetes/admin.conf "$@"; }
 
+# collect: every node's logs (containerd, kubelet, pods, image import) and the cluster's state
+# into the run's log directory; runs again at the end and then replaces what it copied before.
 collect() {
-	local dir
+	local dir n
+	for dir in "$E2E_STATE/nodes"/*/; do
+		[ -d "$dir" ] || continue
+		n=$(basename "$dir")
+		rm -rf "$logs/node-$n"
+		cp -r "$dir/log" "$logs/node-$n" 2>/dev/null || true
+		cp -r "$dir/pods-log" "$logs/node-$n/pods" 2>/dev/null || true
+	done
 	dir=$(e2e_node_dir "$node")
-	[ -d "$dir" ] || return 0
-	cp -r "$dir/log" "$logs/node-$node" 2>/dev/null || true
-	cp -r "$dir/pods-log" "$logs/node-$node/pods" 2>/dev/null || true
 	cp "$dir/kubeadm.yaml" "$logs/" 2>/dev/null || true
-	if e2e_node_pid "$node" >/dev/null; then
+	if e2e_node_pid "$node" >/dev/null && inode test -f /etc/kubernetes/admin.conf; then
 		kc get nodes,pods -A -o wide >"$logs/final-state.txt" 2>&1 || true
 		kc get events -A >"$logs/events.txt" 2>&1 || true
 		inode crictl ps -a >"$logs/crictl-ps.txt" 2>&1 || true
@@ -222,4 +229,28 @@ if kc get nodes,pods -A -o wide >"$logs/get.txt" 2>&1; then
 	sed 's/^/    /' "$logs/get.txt"
 else
 	bad "kubectl get nodes,pods -A"
+fi
+
+# 7. Reset (E2E_RESET=1): `kubeadm reset -f` on every node, workers first; the bed's systemctl
+#    lets it stop the kubelet as on a systemd machine. Afterwards no container runs, the
+#    kubelet is stopped, and kubeadm's files and etcd's data are gone.
+reset_node() {
+	local n=$1 left
+	"$E2E_DIR/node.sh" exec "$n" "$kubeadm" reset -f || return 1
+	"$E2E_DIR/node.sh" exec "$n" systemctl is-active kubelet && return 1
+	left=$("$E2E_DIR/node.sh" exec "$n" crictl ps -a -q)
+	echo "containers left: ${left:-none}"
+	[ -z "$left" ] || return 1
+	left=$("$E2E_DIR/node.sh" exec "$n" sh -c 'ls -A /etc/kubernetes/manifests /var/lib/etcd /var/lib/kubelet;
+		ls /etc/kubernetes/*.conf 2>/dev/null' | grep -v ':$' | grep -v '^$')
+	echo "files left: ${left:-none}"
+	[ -z "$left" ]
+}
+if [ "${E2E_RESET:-0}" = 1 ]; then
+	collect
+	for i in $(seq "${E2E_WORKERS:-0}" -1 1) 0; do
+		n=w$i; [ "$i" = 0 ] && n=$node
+		e2e_node_pid "$n" >/dev/null || continue
+		check "kubeadm reset on $n (kubelet stopped, no container, no file left)" reset_node "$n"
+	done
 fi
