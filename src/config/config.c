@@ -737,7 +737,16 @@ static int normalize_kubernetes_version(struct init_config *c)
 }
 
 /* SetInitDynamicDefaults. */
+static int init_dynamic_defaults_ex(struct init_config *c, bool skip_cri_detect,
+				    bool skip_api_endpoint);
+
 static int init_dynamic_defaults(struct init_config *c, bool skip_cri_detect)
+{
+	return init_dynamic_defaults_ex(c, skip_cri_detect, false);
+}
+
+static int init_dynamic_defaults_ex(struct init_config *c, bool skip_cri_detect,
+				    bool skip_api_endpoint)
 {
 	for (size_t i = 0; i < c->init.bootstrap_tokens.n; i++) {
 		struct cfg_token *t = CFG_LIST_AT(&c->init.bootstrap_tokens, struct cfg_token, i);
@@ -752,9 +761,11 @@ static int init_dynamic_defaults(struct init_config *c, bool skip_cri_detect)
 	int r = node_registration_dynamic(&c->init.node_registration, true, skip_cri_detect);
 	if (r < 0)
 		return r;
-	r = api_endpoint_dynamic(&c->init.local_api_endpoint);
-	if (r < 0)
-		return r;
+	if (!skip_api_endpoint) {
+		r = api_endpoint_dynamic(&c->init.local_api_endpoint);
+		if (r < 0)
+			return r;
+	}
 	default_component_configs(c);
 	r = normalize_kubernetes_version(c);
 	if (r < 0)
@@ -1544,4 +1555,62 @@ int config_verify_apiserver_bind_address(const char *address)
 		return error_set(-EINVAL, "cannot use \"%s\" as the bind address for the API Server",
 				 address);
 	return 0;
+}
+
+int config_init_from_cluster_data(const char *cluster_configuration, const char *kubelet,
+				  const char *kubeproxy, struct init_config **ret)
+{
+	_cleanup_(config_init_freep) struct init_config *c = xnew0(struct init_config);
+	cfg_default_init(&c->init);
+
+	struct doc d = {
+		.group = (char *)KUBEADM_GROUP,
+		.version = (char *)CURRENT_VERSION,
+		.kind = (char *)"ClusterConfiguration",
+		.raw = (char *)cluster_configuration,
+		.len = strlen(cluster_configuration),
+	};
+	json_t *obj = NULL;
+	int r = yg_to_json(cluster_configuration, d.len, false, &obj);
+	if (r < 0)
+		return error_wrap(r, "failed to decode cluster configuration data: error converting "
+				     "YAML to JSON");
+	d.obj = obj;
+	if (verify_unmarshal_strict(&d, false) < 0) {
+		log_warning("%s", error_message(-EINVAL));
+		error_clear();
+	}
+	r = decode_into(&d, &cfg_type_cluster_configuration, &c->cluster);
+	json_decref(obj);
+	if (r < 0)
+		return error_wrap(r, "failed to decode cluster configuration data");
+	cfg_default_cluster(&c->cluster);
+
+	const char *texts[2] = { kubeproxy, kubelet };
+	const char *kinds[2] = { "KubeProxyConfiguration", "KubeletConfiguration" };
+	json_t **slots[2] = { &c->kubeproxy, &c->kubelet };
+	for (int i = 0; i < 2; i++) {
+		if (!texts[i])
+			continue;
+		json_t *user = NULL;
+		r = yg_to_json(texts[i], strlen(texts[i]), false, &user);
+		if (r >= 0) {
+			_cleanup_strv_free_ char **unknown = NULL;
+			r = cc_decode(kinds[i], json_is_object(user) ? user : NULL, &unknown, slots[i]);
+			if (r >= 0 && unknown) {
+				_cleanup_free_ char *j = strv_join(unknown, ", ");
+				log_warning("strict decoding error: %s", j);
+			}
+		}
+		json_decref(user);
+		if (r < 0)
+			return error_wrap(r, "failed to get component configs");
+	}
+	*ret = TAKE_PTR(c);
+	return 0;
+}
+
+int config_init_dynamic_defaults(struct init_config *c, bool skip_api_endpoint)
+{
+	return init_dynamic_defaults_ex(c, true, skip_api_endpoint);
 }

@@ -143,3 +143,16 @@ int config_upgrade_marshal(const struct upgrade_config *c, struct strbuf *out);
 int config_ignore_preflight_errors(char *const *from_cli, char *const *from_config, char ***ret);
 /* configutil.VerifyAPIServerBindAddress: loopback or global unicast, else -EINVAL. */
 int config_verify_apiserver_bind_address(const char *address);
+
+/*
+ * getInitConfigurationFromCluster's decoding half: a defaulted InitConfiguration plus the
+ * ClusterConfiguration from the kubeadm-config ConfigMap's "ClusterConfiguration" data
+ * (strict errors are warnings), and the component configs from the "kubelet-config"
+ * ("kubelet" key) and "kube-proxy" ("config.conf" key) ConfigMaps (NULL: not fetched). The
+ * caller fills nodeRegistration/localAPIEndpoint from the cluster, then calls
+ * config_init_dynamic_defaults (FetchInitConfigurationFromCluster's SetInitDynamicDefaults).
+ */
+int config_init_from_cluster_data(const char *cluster_configuration, const char *kubelet,
+				  const char *kubeproxy, struct init_config **ret);
+/* SetInitDynamicDefaults(cfg, skipCRIDetect=true, skip_api_endpoint). */
+int config_init_dynamic_defaults(struct init_config *c, bool skip_api_endpoint);

@@ -312,6 +312,44 @@ static void test_kubelet_document(void **state)
 			    "KubeletConfiguration.maxPods of type int32");
 }
 
+static void test_from_cluster_data(void **state)
+{
+	static const char cc[] = "apiServer: {}\n"
+				 "apiVersion: kubeadm.k8s.io/v1beta4\n"
+				 "kind: ClusterConfiguration\n"
+				 "kubernetesVersion: v1.36.1\n"
+				 "imageRepository: my.reg\n"
+				 "networking:\n  podSubnet: 10.244.0.0/16\n"
+				 "unknownField: 1\n";
+	static const char kp[] = "apiVersion: kubeproxy.config.k8s.io/v1alpha1\n"
+				 "kind: KubeProxyConfiguration\n"
+				 "mode: nftables\n";
+	struct init_config *c = NULL;
+	assert_int_equal(config_init_from_cluster_data(cc, NULL, kp, &c), 0);
+	assert_string_equal(c->cluster.image_repository, "my.reg");
+	assert_string_equal(c->cluster.networking.dns_domain, "cluster.local");
+	c->init.node_registration.name = strdup("cp-1");
+	c->init.local_api_endpoint.advertise_address = strdup("10.0.0.1");
+	assert_int_equal(config_init_dynamic_defaults(c, true), 0);
+	assert_string_equal(c->cluster.kubernetes_version, "v1.36.1");
+	assert_string_equal(json_string_value(json_object_get(c->kubeproxy, "mode")), "nftables");
+	assert_string_equal(json_string_value(json_object_get(c->kubeproxy, "clusterCIDR")),
+			    "10.244.0.0/16");
+	assert_non_null(json_object_get(c->kubelet, "staticPodPath"));
+	char *img = config_image_pause(c);
+	assert_string_equal(img, "my.reg/pause:3.10.2");
+	free(img);
+	assert_int_equal(strlen(CFG_LIST_AT(&c->init.bootstrap_tokens, struct cfg_token, 0)->token),
+			 23);
+	config_init_free(c);
+
+	assert_int_equal(config_init_from_cluster_data("networking: 1\n", NULL, NULL, &c), -EINVAL);
+	assert_string_equal(error_message(-EINVAL),
+			    "failed to decode cluster configuration data: json: cannot unmarshal number "
+			    "into Go struct field ClusterConfiguration.networking of type "
+			    "v1beta4.Networking");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -323,6 +361,7 @@ int main(void)
 		cmocka_unit_test(test_print_defaults),
 		cmocka_unit_test(test_validate_join_reset),
 		cmocka_unit_test(test_kubelet_document),
+		cmocka_unit_test(test_from_cluster_data),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
