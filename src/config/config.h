@@ -70,8 +70,8 @@ int config_validate_file(const char *path, bool allow_experimental, struct strbu
 int config_migrate_file(const char *path, bool allow_experimental, struct strbuf *out);
 
 /*
- * Loads the init configuration from path (NULL: defaults), applies overrides (may be NULL),
- * defaults and validates. *ret is owned by the caller (config_init_free). Returns 0 or -errno.
+ * Loads the init configuration from path (NULL: defaults with the overrides applied; with a
+ * path the overrides are ignored, as kubeadm does), defaults and validates. *ret is owned by the caller (config_init_free). Returns 0 or -errno.
  */
 int config_load_init(const char *path, json_t *overrides, struct init_config **ret);
 struct init_config *config_init_free(struct init_config *c);
@@ -94,11 +94,16 @@ struct config_load_options {
  */
 int config_load_init_opts(const char *path, json_t *overrides,
 			  const struct config_load_options *opts, struct init_config **ret);
-/* Parses an init configuration from memory (BytesToInitConfiguration). */
+/* Parses an init configuration from memory (BytesToInitConfiguration); overrides are ignored
+ * as for a file. */
 int config_init_from_bytes(const char *data, size_t len, json_t *overrides,
 			   const struct config_load_options *opts, struct init_config **ret);
 
-/* Join/reset/upgrade: loaded from path (NULL: defaults), overrides merged, defaulted, validated. */
+/*
+ * Join/reset/upgrade: loaded from path (non-strict: unknown fields are warnings), or with
+ * path NULL the defaults with the overrides merged; then defaulted (static + dynamic) and
+ * validated. Free with the matching *_free.
+ */
 int config_load_join(const char *path, json_t *overrides, const struct config_load_options *opts,
 		     struct join_config **ret);
 struct join_config *config_join_free(struct join_config *c);
