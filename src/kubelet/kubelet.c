@@ -3,6 +3,8 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "config/validation.h"
@@ -73,7 +75,15 @@ static int write_file(int rootfd, const char *dir, const char *path, const char 
 	int r = fs_mkdir_p(rootfd, dir, 0700);
 	if (r < 0)
 		return error_set(r, "failed to create directory \"%s\": mkdir %s: %s", dir, dir, go_errno(-r));
-	r = fs_write_atomic(rootfd, path, data, len, 0644, 0700);
+	/* os.WriteFile truncates an existing file: its mode stays what it was */
+	mode_t mode = 0644;
+	struct stat st;
+	const char *rel = path;
+	while (*rel == '/')
+		rel++;
+	if (fstatat(rootfd, *rel ? rel : ".", &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode))
+		mode = st.st_mode & 07777;
+	r = fs_write_atomic(rootfd, path, data, len, mode, 0700);
 	if (r < 0)
 		return error_set(r, "%s \"%s\": open %s: %s", what, path, path, go_errno(-r));
 	return 0;

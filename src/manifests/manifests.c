@@ -888,7 +888,15 @@ int manifests_pod_write(int rootfd, const char *dir, const char *component, cons
 	_cleanup_free_ char *yaml = manifests_pod_yaml(pod);
 	_cleanup_free_ char *path = path_join(dir, component);
 	_cleanup_free_ char *file = xasprintf("%s.yaml", path);
-	r = fs_write_atomic(rootfd, file, yaml, strlen(yaml), 0600, 0700);
+	/* os.WriteFile truncates an existing file: its mode stays what it was */
+	mode_t mode = 0600;
+	struct stat st;
+	const char *relf = file;
+	while (*relf == '/')
+		relf++;
+	if (fstatat(rootfd, *relf ? relf : ".", &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode))
+		mode = st.st_mode & 07777;
+	r = fs_write_atomic(rootfd, file, yaml, strlen(yaml), mode, 0700);
 	if (r < 0)
 		return error_set(r, "failed to write static pod manifest file for \"%s\" (\"%s\"): %s",
 				 component, file, strerror(-r));

@@ -64,6 +64,14 @@ mf_case "flags: etcd image repository" 01-defaults.yaml - - -- init phase etcd l
 # host paths that extend the CA mounts
 mf_case "ca-trust mounts" 01-defaults.yaml - "mkdir -p etc/pki/ca-trust etc/ca-certificates usr/local/share/ca-certificates" -- \
 	init phase control-plane all --rootfs {dir} --config /k.yaml
+# existing files keep their mode (os.WriteFile truncates), directories too
+mf_case "existing files: control-plane" 01-defaults.yaml - \
+	"mkdir -p -m 0755 etc/kubernetes/manifests && echo old > etc/kubernetes/manifests/kube-apiserver.yaml && chmod 0644 etc/kubernetes/manifests/kube-apiserver.yaml" -- \
+	init phase control-plane all --rootfs {dir} --config /k.yaml
+mf_case "existing files: kubelet-start" 01-defaults.yaml - \
+	"mkdir -p -m 0755 var/lib/kubelet && echo old > var/lib/kubelet/config.yaml && chmod 0600 var/lib/kubelet/config.yaml && chmod 0640 k.yaml" -- \
+	init phase kubelet-start --rootfs {dir} --config /k.yaml
+
 # proxy variables end up in the control-plane Pods
 export HTTPS_PROXY=http://proxy.example:3128 no_proxy=localhost,10.0.0.0/8 FOO_proxy=
 mf_case "proxy env" 09-extra-volumes-envs.yaml - - -- init phase control-plane all --rootfs {dir} --config /k.yaml
