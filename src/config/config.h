@@ -71,7 +71,8 @@ int config_migrate_file(const char *path, bool allow_experimental, struct strbuf
 
 /*
  * Loads the init configuration from path (NULL: defaults with the overrides applied; with a
- * path the overrides are ignored, as kubeadm does), defaults and validates. *ret is owned by the caller (config_init_free). Returns 0 or -errno.
+ * path the overrides are ignored, as kubeadm does), defaults and validates. *ret is owned by
+ * the caller (config_init_free). Returns 0 or -errno.
  */
 int config_load_init(const char *path, json_t *overrides, struct init_config **ret);
 struct init_config *config_init_free(struct init_config *c);
