@@ -12,9 +12,14 @@
 #include "util/strbuf.h"
 #include "util/xalloc.h"
 
-/* Paths relative to the root fd: a leading '/' means the root itself. */
-static const char *rel(const char *path)
+/*
+ * Paths under the root fd: a leading '/' means the root itself. With AT_FDCWD (no --rootfs, or
+ * after the chroot) an absolute path stays absolute, so it never lands under the cwd.
+ */
+static const char *rel(int rootfd, const char *path)
 {
+	if (rootfd == AT_FDCWD)
+		return *path ? path : ".";
 	while (*path == '/')
 		path++;
 	return *path ? path : ".";
@@ -22,8 +27,8 @@ static const char *rel(const char *path)
 
 int fs_mkdir_p(int rootfd, const char *dir, mode_t mode)
 {
-	_cleanup_free_ char *p = xstrdup(rel(dir));
-	for (char *s = p;; s++) {
+	_cleanup_free_ char *p = xstrdup(rel(rootfd, dir));
+	for (char *s = p + (*p == '/');; s++) {
 		if (*s != '/' && *s != '\0')
 			continue;
 		char c = *s;
@@ -41,7 +46,7 @@ int fs_mkdir_p(int rootfd, const char *dir, mode_t mode)
 int fs_write_atomic(int rootfd, const char *path, const void *data, size_t len, mode_t mode,
 		    mode_t dir_mode)
 {
-	const char *r = rel(path);
+	const char *r = rel(rootfd, path);
 	_cleanup_free_ char *dir = xstrdup(r);
 	char *slash = strrchr(dir, '/');
 	if (slash) {
@@ -79,7 +84,7 @@ int fs_write_atomic(int rootfd, const char *path, const void *data, size_t len, 
 
 int fs_read_file(int rootfd, const char *path, size_t max, char **ret_data, size_t *ret_len)
 {
-	_cleanup_close_ int fd = openat(rootfd, rel(path), O_RDONLY | O_CLOEXEC);
+	_cleanup_close_ int fd = openat(rootfd, rel(rootfd, path), O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
 	struct strbuf sb = STRBUF_INIT;
@@ -108,5 +113,5 @@ int fs_read_file(int rootfd, const char *path, size_t max, char **ret_data, size
 bool fs_exists(int rootfd, const char *path)
 {
 	struct stat st;
-	return fstatat(rootfd, rel(path), &st, AT_SYMLINK_NOFOLLOW) == 0;
+	return fstatat(rootfd, rel(rootfd, path), &st, AT_SYMLINK_NOFOLLOW) == 0;
 }
