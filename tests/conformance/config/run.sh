@@ -4,11 +4,11 @@
 # reference kubeadm on the same inputs (valid/*.yaml, invalid/*.yaml). Compares stdout,
 # stderr (klog headers normalised) and exit code; one line per case, then "N passed, N failed".
 #
-# Usage: tests/conformance/config/run.sh <ckubeadm> <reference-kubeadm>
+# Usage: tests/conformance/config/run.sh <ckubeadm> <reference-kubeadm> [build-dir (unused)]
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../../lib/compare.sh"
-[ $# -eq 2 ] || { echo "usage: $0 <ckubeadm> <reference-kubeadm>" >&2; exit 2; }
+[ $# -ge 2 ] || { echo "usage: $0 <ckubeadm> <reference-kubeadm> [build-dir]" >&2; exit 2; }
 conf_init "$(realpath "$1")" "$(realpath -s "$2")"
 
 # Accepted difference, with its reason: kubeadm generates a random bootstrap token when a
