@@ -150,7 +150,9 @@ static void test_images(void **state)
 	config_init_free(c);
 	json_decref(ov);
 
-	ov = load("{\"ClusterConfiguration\":{\"kubernetesVersion\":\"1.30.0\"}}");
+	ov = load("{\"ClusterConfiguration\":{\"kubernetesVersion\":\"1.30.0\"},"
+		  "\"InitConfiguration\":{\"localAPIEndpoint\":{\"advertiseAddress\":\"10.0.0.1\"},"
+		  "\"nodeRegistration\":{\"name\":\"n\",\"criSocket\":\"unix:///x.sock\"}}}");
 	assert_int_equal(config_load_init(NULL, ov, &c), -EINVAL);
 	assert_string_equal(error_message(-EINVAL),
 			    "this version of kubeadm only supports deploying clusters with the "
