@@ -1321,6 +1321,25 @@ static int load_docs(const char *path, struct docs *ret)
 	return split_config_documents(data, len, ret);
 }
 
+/* LoadJoin/ResetConfigurationFromFile and LoadUpgradeConfigurationFromFile's read errors. */
+static int load_docs_for(const char *path, bool upgrade, struct docs *ret)
+{
+	_cleanup_free_ char *data = NULL;
+	size_t len;
+	if (!upgrade)
+		log_v(1, "loading configuration from \"%s\"", path);
+	int r = cfg_read_file(path, MAX_CONFIG_SIZE, &data, &len);
+	if (r < 0) {
+		const char *op = r == -EISDIR ? "read" : "open";
+		if (upgrade)
+			return error_set(r, "unable to load config from file \"%s\": %s %s: %s", path,
+					 op, path, go_errno(-r));
+		return error_set(r, "unable to read config from \"%s\" : %s %s: %s", path, op, path,
+				 go_errno(-r));
+	}
+	return split_config_documents(data, len, ret);
+}
+
 static int config_check_or_migrate(const char *path, bool allow_experimental, bool migrate,
 				   struct strbuf *out)
 {
@@ -1425,7 +1444,7 @@ int config_load_join(const char *path, json_t *overrides, const struct config_lo
 	struct docs docs = { 0 };
 	bool file = path && *path;
 	if (file) {
-		int r = load_docs(path, &docs);
+		int r = load_docs_for(path, false, &docs);
 		if (r < 0)
 			return r;
 	}
@@ -1447,7 +1466,7 @@ int config_load_reset(const char *path, json_t *overrides, const struct config_l
 	struct docs docs = { 0 };
 	bool file = path && *path;
 	if (file) {
-		int r = load_docs(path, &docs);
+		int r = load_docs_for(path, false, &docs);
 		if (r < 0)
 			return r;
 	}
@@ -1469,7 +1488,7 @@ int config_load_upgrade(const char *path, json_t *overrides,
 	struct docs docs = { 0 };
 	bool file = path && *path;
 	if (file) {
-		int r = load_docs(path, &docs);
+		int r = load_docs_for(path, true, &docs);
 		if (r < 0)
 			return r;
 	}
