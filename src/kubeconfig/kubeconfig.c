@@ -26,8 +26,8 @@ const struct kubeconfig_spec kubeconfig_table[] = {
 	  "certificate embedded in the kubeconfig file for the admin to use and for kubeadm itself" },
 	{ "super-admin.conf", "super-admin", "kubernetes-super-admin", "system:masters", false,
 	  "certificate embedded in the kubeconfig file for the super-admin" },
-	{ "kubelet.conf", "kubelet", NULL, "system:nodes", false,
-	  "certificate embedded in the kubeconfig file for the kubelet to use" },
+	/* not renewable by kubeadm (the kubelet rotates its own certificate): no long name */
+	{ "kubelet.conf", "kubelet", NULL, "system:nodes", false, NULL },
 	{ "controller-manager.conf", "controller-manager", "system:kube-controller-manager", NULL,
 	  true, "certificate embedded in the kubeconfig file for the controller manager to use" },
 	{ "scheduler.conf", "scheduler", "system:kube-scheduler", NULL, true,

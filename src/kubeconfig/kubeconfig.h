@@ -24,7 +24,7 @@ struct kubeconfig_spec {
 	const char *client_name; /* NULL: "system:node:<node name>" */
 	const char *organization; /* NULL: none */
 	bool local_endpoint;     /* controller-manager/scheduler: local API endpoint */
-	const char *long_name;   /* renewal / help text */
+	const char *long_name;   /* the renewal manager's long name; NULL for kubelet.conf */
 };
 extern const struct kubeconfig_spec kubeconfig_table[];
 extern const size_t kubeconfig_table_len;

@@ -435,6 +435,11 @@ struct pki_keypool *pki_keypool_new(enum pki_algo a, unsigned threads, unsigned 
 	return p;
 }
 
+unsigned pki_init_key_count(bool local_etcd)
+{
+	return local_etcd ? 10 + 1 + 5 : 5 + 1 + 5;
+}
+
 int pki_keypool_take(struct pki_keypool *p, enum pki_algo a, struct pki_key **ret)
 {
 	if (!p || p->algo != a)

@@ -732,6 +732,55 @@ static void test_external_etcd_and_missing(void **state)
 	free((char *)p.cert_dir);
 }
 
+/* dry-run: existing CAs are copied to the write dir, new files land only there */
+static void test_dry_run_write_dir(void **state)
+{
+	struct env *e = *state;
+	struct pki_params p = base_params(e, "pki");
+	p.out = NULL;
+	assert_int_equal(pki_phase_ca(&p, pki_cert_spec_find("ca")), 0);
+	assert_int_equal(pki_phase_cert(&p, pki_cert_spec_find("apiserver")), 0);
+	char *dry = xasprintf("%s/dry", e->dir);
+	p.write_dir = dry;
+	p.dry_run = true;
+	p.out = e->out;
+	assert_int_equal(pki_phase_all(&p, false), 0);
+	char *got = out_text(e);
+	char *want = xasprintf("[certs] Using certificateDir folder \"%s\"\n"
+			       "[certs] Using existing ca certificate authority\n"
+			       "[certs] Using existing apiserver certificate and key on disk\n"
+			       "[certs] Generating \"apiserver-kubelet-client\" certificate and key\n",
+			       dry);
+	assert_true(strneq(got, want, strlen(want)));
+	free(got);
+	free(want);
+	char *a = slurp(e, p.cert_dir, "ca.crt"), *b = slurp(e, dry, "ca.crt");
+	assert_string_equal(a, b);
+	free(a);
+	free(b);
+	assert_int_equal(mode_of(dry, "ca.key"), 0600);
+	assert_int_equal(mode_of(dry, "apiserver-kubelet-client.key"), 0600);
+	/* nothing new in the real directory; the existing leaf is not copied */
+	char *real_leaf = xasprintf("%s/apiserver-kubelet-client.crt", p.cert_dir);
+	char *dry_api = xasprintf("%s/apiserver.crt", dry);
+	char *real_sa = xasprintf("%s/sa.key", p.cert_dir);
+	assert_false(fs_exists(e->rootfd, real_leaf));
+	assert_false(fs_exists(e->rootfd, dry_api));
+	assert_false(fs_exists(e->rootfd, real_sa));
+	free(real_leaf);
+	free(dry_api);
+	free(real_sa);
+	/* the leaves made in the dry-run dir chain to the copied CA */
+	struct pki_cert *ca = NULL, *leaf = NULL;
+	assert_int_equal(pki_load_cert(e->rootfd, dry, "ca", &ca), 0);
+	assert_int_equal(pki_load_cert(e->rootfd, dry, "apiserver-kubelet-client", &leaf), 0);
+	assert_int_equal(pki_cert_verify_chain(leaf, NULL, ca), 0);
+	pki_cert_free(ca);
+	pki_cert_free(leaf);
+	free(dry);
+	free((char *)p.cert_dir);
+}
+
 static void test_csr_and_renew(void **state)
 {
 	struct env *e = *state;
@@ -874,6 +923,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_mismatch_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_external_ca, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_external_etcd_and_missing, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_dry_run_write_dir, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_csr_and_renew, setup, teardown),
 		cmocka_unit_test(test_small_things),
 	};

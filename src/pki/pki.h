@@ -72,6 +72,9 @@ void pki_secret_free(char *s, size_t len);
  */
 struct pki_keypool;
 struct pki_keypool *pki_keypool_new(enum pki_algo a, unsigned threads, unsigned count);
+/* Keys `init` needs: the certificate table (without etcd rows for external etcd), sa, and
+ * the five kubeconfig files: 16 with local etcd, 11 with external etcd. */
+unsigned pki_init_key_count(bool local_etcd);
 /* A fresh key of the pool's algorithm, owned by the caller. NULL pool: generates inline. */
 int pki_keypool_take(struct pki_keypool *p, enum pki_algo a, struct pki_key **ret);
 struct pki_keypool *pki_keypool_free(struct pki_keypool *p);

@@ -112,8 +112,11 @@ int main(int argc, char **argv)
 	p.rootfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
 
 	double t0 = now_ms();
-	/* certs 11 keys + kubeconfig 5 keys */
-	unsigned nkeys = streq(cmd, "certs") ? 11 : streq(cmd, "kubeconfig") ? 5 : 16;
+	unsigned nkeys = pki_init_key_count(p.local_etcd);
+	if (streq(cmd, "certs"))
+		nkeys -= 5;
+	else if (streq(cmd, "kubeconfig"))
+		nkeys = 5;
 	_cleanup_(pki_keypool_freep) struct pki_keypool *pool =
 		threads > 0 ? pki_keypool_new(p.algo, (unsigned)threads, nkeys) : NULL;
 	p.pool = pool;
