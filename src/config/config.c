@@ -997,14 +997,15 @@ static void print_timeouts(struct cfg_timeouts **t)
 static struct init_config *static_init_config(void)
 {
 	struct init_config *c = xnew0(struct init_config);
-	struct cfg_token *t = cfg_list_push(&c->init.bootstrap_tokens,
-					    cfg_type_init_configuration.fields[2].type);
-	t->token = xstrdup("abcdef.0123456789abcdef");
 	c->init.local_api_endpoint.advertise_address = xstrdup("1.2.3.4");
 	c->init.node_registration.cri_socket = xstrdup(DEFAULT_CRI_SOCKET);
 	c->init.node_registration.name = xstrdup("node");
 	c->cluster.kubernetes_version = xstrdup("1.37.0");
+	/* the one defaulted token gets configutil.PlaceholderToken's value */
 	cfg_default_init(&c->init);
+	struct cfg_token *t = CFG_LIST_AT(&c->init.bootstrap_tokens, struct cfg_token, 0);
+	free(t->token);
+	t->token = xstrdup("abcdef.0123456789abcdef");
 	cfg_default_cluster(&c->cluster);
 	default_component_configs(c);
 	return c;
