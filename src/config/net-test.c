@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "config/componentconfigs.h"
+#include "config/config.h"
 #include "config/net.h"
 #include "config/validation.h"
 #include "config/version.h"
@@ -107,6 +108,31 @@ static void test_version_labels(void **state)
 	kube_version_set_fetcher(NULL);
 }
 
+static void test_command_helpers(void **state)
+{
+	char *cli[] = { "Swap", "NumCPU", NULL };
+	char *cfg[] = { "swap", "Mem", NULL };
+	char **set = NULL;
+	assert_int_equal(config_ignore_preflight_errors(cli, cfg, &set), 0);
+	assert_int_equal(strv_length(set), 3);
+	assert_string_equal(set[0], "mem");
+	assert_string_equal(set[1], "numcpu");
+	assert_string_equal(set[2], "swap");
+	strv_free(set);
+	char *all[] = { "all", NULL };
+	assert_int_equal(config_ignore_preflight_errors(all, cfg, &set), -EINVAL);
+	assert_string_equal(error_message(-EINVAL),
+			    "ignore-preflight-errors: Invalid value: \"all,mem,swap\": don't specify "
+			    "individual checks if 'all' is used");
+	assert_int_equal(config_verify_apiserver_bind_address("10.0.0.1"), 0);
+	assert_int_equal(config_verify_apiserver_bind_address("127.0.0.1"), 0);
+	assert_int_equal(config_verify_apiserver_bind_address("224.0.0.1"), -EINVAL);
+	assert_string_equal(error_message(-EINVAL),
+			    "cannot use \"224.0.0.1\" as the bind address for the API Server");
+	assert_int_equal(config_verify_apiserver_bind_address("x"), -EINVAL);
+	assert_string_equal(error_message(-EINVAL), "cannot parse IP address: x");
+}
+
 static void test_component_unknown_fields(void **state)
 {
 	json_t *doc = json_loads("{\"apiVersion\":\"kubelet.config.k8s.io/v1beta1\",\"kind\":"
@@ -129,6 +155,7 @@ int main(void)
 		cmocka_unit_test(test_split_host_port),
 		cmocka_unit_test(test_versions),
 		cmocka_unit_test(test_version_labels),
+		cmocka_unit_test(test_command_helpers),
 		cmocka_unit_test(test_component_unknown_fields),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
