@@ -11,12 +11,7 @@
 #include "util/strv.h"
 #include "util/xalloc.h"
 
-#if __has_include("util/yaml.h")
 #include "util/yaml.h"
-#define HAVE_UTIL_YAML 1
-#else
-#define HAVE_UTIL_YAML 0
-#endif
 
 #define CERT_VALIDITY (365LL * 24 * 3600)
 #define KUBECONFIG_MAX (4 << 20)
@@ -157,283 +152,24 @@ json_t *kubeconfig_build(const char *server, const char *cluster_name, const cha
 			 user, "user", u);
 }
 
-#if !HAVE_UTIL_YAML
-/*
- * Until util/yaml lands: a tiny emitter/parser for the kubeconfig subset (maps, lists of maps,
- * strings), with go-yaml's sorted keys, list items at the parent's indent and quoting of
- * strings that would not read back as strings.
- */
-static bool needs_quotes(const char *s)
-{
-	static const char *const special[] = { "",     "~",   "null", "Null", "NULL", "true",
-					       "True", "TRUE", "false", "False", "FALSE", "yes",
-					       "Yes", "YES",   "no",   "No",   "NO",    "on",
-					       "On",  "ON",    "off",  "Off",  "OFF",   "y",
-					       "Y",   "n",     "N" };
-	for (size_t i = 0; i < ARRAY_SIZE(special); i++)
-		if (streq(s, special[i]))
-			return true;
-	if (strchr("-?:,[]{}#&*!|>'\"%@` ", s[0]))
-		return true;
-	bool numeric = true;
-	for (const char *p = s; *p; p++) {
-		char c = *p;
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-		      strchr("._:/@+=-", c)))
-			return true;
-		if (!((c >= '0' && c <= '9') || c == '.' || c == '-' || c == '+' || c == 'e' ||
-		      c == 'E'))
-			numeric = false;
-	}
-	if (strstr(s, ": ") || s[strlen(s) - 1] == ':')
-		return true;
-	return numeric;
-}
-
-static void emit_scalar(struct strbuf *sb, const char *s)
-{
-	if (!needs_quotes(s)) {
-		strbuf_addstr(sb, s);
-		return;
-	}
-	strbuf_addch(sb, '\'');
-	for (const char *p = s; *p; p++) {
-		if (*p == '\'')
-			strbuf_addch(sb, '\'');
-		strbuf_addch(sb, *p);
-	}
-	strbuf_addch(sb, '\'');
-}
-
-static int key_cmp(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-static void emit_map(struct strbuf *sb, const json_t *m, int indent, bool first_inline);
-
-static void emit_value(struct strbuf *sb, const json_t *v, int indent)
-{
-	if (json_is_object(v)) {
-		if (json_object_size(v) == 0) {
-			strbuf_addstr(sb, " {}\n");
-			return;
-		}
-		strbuf_addch(sb, '\n');
-		emit_map(sb, v, indent + 2, false);
-	} else if (json_is_array(v)) {
-		if (json_array_size(v) == 0) {
-			strbuf_addstr(sb, " []\n");
-			return;
-		}
-		strbuf_addch(sb, '\n');
-		size_t i;
-		const json_t *it;
-		json_array_foreach(v, i, it) {
-			strbuf_addchars(sb, ' ', (size_t)indent);
-			strbuf_addstr(sb, "- ");
-			if (json_is_object(it) && json_object_size(it) > 0) {
-				emit_map(sb, it, indent + 2, true);
-			} else if (json_is_string(it)) {
-				emit_scalar(sb, json_string_value(it));
-				strbuf_addch(sb, '\n');
-			} else {
-				strbuf_addstr(sb, "{}\n");
-			}
-		}
-	} else if (json_is_string(v)) {
-		strbuf_addch(sb, ' ');
-		emit_scalar(sb, json_string_value(v));
-		strbuf_addch(sb, '\n');
-	} else if (json_is_true(v) || json_is_false(v)) {
-		strbuf_addstr(sb, json_is_true(v) ? " true\n" : " false\n");
-	} else if (json_is_integer(v)) {
-		strbuf_addf(sb, " %lld\n", (long long)json_integer_value(v));
-	} else {
-		strbuf_addstr(sb, " null\n");
-	}
-}
-
-static void emit_map(struct strbuf *sb, const json_t *m, int indent, bool first_inline)
-{
-	size_t n = json_object_size(m), i = 0;
-	const char **keys = xcalloc(n ? n : 1, sizeof(*keys));
-	const char *k;
-	const json_t *v;
-	json_object_foreach((json_t *)m, k, v) keys[i++] = k;
-	qsort(keys, n, sizeof(*keys), key_cmp);
-	for (i = 0; i < n; i++) {
-		if (!(first_inline && i == 0))
-			strbuf_addchars(sb, ' ', (size_t)indent);
-		emit_scalar(sb, keys[i]);
-		strbuf_addch(sb, ':');
-		const json_t *val = json_object_get(m, keys[i]);
-		/* go-yaml puts list items at the parent key's indent */
-		emit_value(sb, val, json_is_array(val) ? indent : indent);
-	}
-	free(keys);
-}
-
-struct line {
-	int indent;
-	char *text;
-};
-
-static char *unquote(const char *s)
-{
-	size_t n = strlen(s);
-	if (n >= 2 && s[0] == '\'' && s[n - 1] == '\'') {
-		struct strbuf sb = STRBUF_INIT;
-		for (size_t i = 1; i + 1 < n; i++) {
-			if (s[i] == '\'' && s[i + 1] == '\'')
-				i++;
-			strbuf_addch(&sb, s[i]);
-		}
-		return strbuf_detach(&sb, NULL);
-	}
-	if (n >= 2 && s[0] == '"' && s[n - 1] == '"') {
-		json_t *j = json_loadb(s, n, JSON_DECODE_ANY, NULL);
-		char *r = xstrdup(json_is_string(j) ? json_string_value(j) : "");
-		json_decref(j);
-		return r;
-	}
-	return xstrdup(s);
-}
-
-static int parse_block(struct line *l, size_t n, size_t *pos, int indent, json_t **ret);
-
-/* "key: value" or "key:" with a nested block; *pos at the line. */
-static int parse_map(struct line *l, size_t n, size_t *pos, int indent, json_t *m)
-{
-	while (*pos < n && l[*pos].indent == indent && !strneq(l[*pos].text, "- ", 2) &&
-	       !streq(l[*pos].text, "-")) {
-		char *t = l[*pos].text;
-		char *colon = strstr(t, ": ");
-		size_t tl = strlen(t);
-		if (!colon && tl > 0 && t[tl - 1] == ':')
-			colon = t + tl - 1;
-		if (!colon)
-			return -EBADMSG;
-		_cleanup_free_ char *rawkey = xstrndup(t, (size_t)(colon - t));
-		_cleanup_free_ char *key = unquote(rawkey);
-		const char *val = colon[1] ? colon + 2 : "";
-		(*pos)++;
-		json_t *v = NULL;
-		if (*val) {
-			if (streq(val, "{}"))
-				v = json_object();
-			else if (streq(val, "[]"))
-				v = json_array();
-			else {
-				char *s = unquote(val);
-				v = json_string(s);
-				free(s);
-			}
-		} else if (*pos < n && (l[*pos].indent > indent ||
-					(l[*pos].indent == indent && l[*pos].text[0] == '-'))) {
-			int r = parse_block(l, n, pos, l[*pos].indent, &v);
-			if (r < 0)
-				return r;
-		} else {
-			v = json_null();
-		}
-		json_object_set_new(m, key, v);
-	}
-	return 0;
-}
-
-static int parse_block(struct line *l, size_t n, size_t *pos, int indent, json_t **ret)
-{
-	if (*pos < n && l[*pos].text[0] == '-') {
-		json_t *a = json_array();
-		while (*pos < n && l[*pos].indent == indent && l[*pos].text[0] == '-') {
-			/* re-read "- key: v" as "key: v" at indent + 2 */
-			char *t = l[*pos].text;
-			l[*pos].text = t[1] ? t + 2 : t + 1;
-			l[*pos].indent = indent + 2;
-			json_t *m = json_object();
-			int r = parse_map(l, n, pos, indent + 2, m);
-			if (r < 0) {
-				json_decref(m);
-				json_decref(a);
-				return r;
-			}
-			json_array_append_new(a, m);
-		}
-		*ret = a;
-		return 0;
-	}
-	json_t *m = json_object();
-	int r = parse_map(l, n, pos, indent, m);
-	if (r < 0) {
-		json_decref(m);
-		return r;
-	}
-	*ret = m;
-	return 0;
-}
-#endif
-
 char *kubeconfig_to_yaml(const json_t *cfg)
 {
-#if HAVE_UTIL_YAML
 	return yaml_from_json(cfg);
-#else
-	struct strbuf sb = STRBUF_INIT;
-	emit_map(&sb, cfg, 0, false);
-	return strbuf_detach(&sb, NULL);
-#endif
 }
 
 int kubeconfig_parse(const char *data, size_t len, json_t **ret)
 {
-	const char *p = data;
-	while (p < data + len && (*p == ' ' || *p == '\n' || *p == '\t' || *p == '\r'))
-		p++;
-	if (p < data + len && *p == '{') {
-		json_error_t e;
-		json_t *j = json_loadb(data, len, 0, &e);
-		if (!j)
-			return error_set(-EBADMSG, "%s", e.text);
-		*ret = j;
-		return 0;
-	}
-#if HAVE_UTIL_YAML
-	return yaml_to_json(data, len, 0, ret);
-#else
-	_cleanup_free_ char *copy = xstrndup(data, len);
-	_cleanup_strv_free_ char **raw = strv_split(copy, '\n', false);
-	size_t n = 0;
-	struct line *l = xcalloc(strv_length(raw) + 1, sizeof(*l));
-	STRV_FOREACH(s, raw) {
-		char *t = *s;
-		size_t tl = strlen(t);
-		while (tl > 0 && (t[tl - 1] == '\r' || t[tl - 1] == ' '))
-			t[--tl] = '\0';
-		int ind = 0;
-		while (t[ind] == ' ')
-			ind++;
-		if (!t[ind] || t[ind] == '#' || streq(t + ind, "---"))
-			continue;
-		l[n].indent = ind;
-		l[n].text = t + ind;
-		n++;
-	}
-	size_t pos = 0;
+	/* clientcmd reads JSON kubeconfigs through the YAML reader too (same errors) */
 	json_t *j = NULL;
-	int r = n ? parse_block(l, n, &pos, l[0].indent, &j) : 0;
-	if (r >= 0 && pos < n)
-		r = -EBADMSG;
-	free(l);
-	if (r < 0) {
+	int r = yaml_to_json(data, len, 0, &j);
+	if (r < 0)
+		return r;
+	if (!json_is_object(j)) {
 		json_decref(j);
-		return error_set(-EBADMSG, "error converting YAML to JSON: yaml: line %zu: did not "
-					   "find expected key",
-				 pos + 1);
+		j = json_object(); /* an empty or scalar document is an empty Config */
 	}
-	*ret = j ? j : json_object();
+	*ret = j;
 	return 0;
-#endif
 }
 
 int kubeconfig_write(int rootfd, const char *dir, const char *file, const json_t *cfg)

@@ -7,11 +7,13 @@
 # kubeadm's "error execution phase <name>: " prefix), exit status and the files left on disk
 # (nothing overwritten on error) must be the same.
 #
-# usage: tests/pki/reuse.sh [build-dir]
+# usage: tests/pki/reuse.sh [build-dir] [case...]
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 build=${1:-$root/build}
+shift || true
+only=" $* "
 ref=${KUBEADM_REF:-/var/cache/ckubeadm/peers/k8s-v1.37.2/kubeadm}
 driver=$build/src/kubeconfig/pki-driver
 [ -x "$ref" ] || { echo "SKIP: reference kubeadm not found at $ref"; exit 77; }
@@ -66,6 +68,7 @@ snapshot() { (cd "$work/$1" && find . -type f -printf '%p %m ' -exec md5sum {} \
 
 case_() { # name, then a function damaging $work/<tree>
 	local name="$1" fn="$2" t
+	[ "$only" = "  " ] || [[ "$only" == *" $name "* ]] || return 0
 	setup
 	for t in ref ours; do
 		"$fn" "$t"
@@ -102,6 +105,8 @@ d_leaf_garbage() { echo garbage >"$work/$1/pki/front-proxy-client.crt"; }
 d_kc_other_server() { sed -i 's#server: https://.*#server: https://10.0.0.1:6443#' "$work/$1/kc/scheduler.conf"; }
 d_kc_other_ca() { cp "$work/other/kc/admin.conf" "$work/$1/kc/admin.conf"; }
 d_kc_garbage() { echo 'garbage: [' >"$work/$1/kc/kubelet.conf"; }
+d_kc_json_garbage() { echo '{"apiVersion": 1' >"$work/$1/kc/controller-manager.conf"; }
+d_kc_no_context() { printf 'kind: Config\napiVersion: v1\ncurrent-context: nope\n' >"$work/$1/kc/admin.conf"; }
 d_kc_missing() { rm "$work/$1/kc/super-admin.conf"; }
 d_leaf_from_other_ca() { cp "$work/other/pki/front-proxy-client.crt" "$work/other/pki/front-proxy-client.key" "$work/$1/pki/"; }
 
@@ -120,6 +125,8 @@ case_ leaf-from-other-ca d_leaf_from_other_ca
 case_ kubeconfig-other-server d_kc_other_server
 case_ kubeconfig-other-ca d_kc_other_ca
 case_ kubeconfig-garbage d_kc_garbage
+case_ kubeconfig-json-garbage d_kc_json_garbage
+case_ kubeconfig-no-context d_kc_no_context
 case_ kubeconfig-missing d_kc_missing
 [ $fail -eq 0 ] && echo PASS || echo FAIL
 exit $fail
