@@ -928,10 +928,32 @@ int pki_write_csr(int rootfd, const char *dir, const char *base, const char *pem
 int pki_write_cert_and_key(int rootfd, const char *dir, const char *base,
 			   const struct pki_cert *c, const struct pki_key *k)
 {
+	/*
+	 * kubeadm writes the key, then the certificate; when the second write fails it leaves a
+	 * key without its certificate, which a re-run refuses. Put the previous key back (or
+	 * remove the new one) so that a failed write leaves the pair as it was.
+	 */
+	_cleanup_free_ char *keypath = pki_path(dir, base, ".key");
+	char *old = NULL;
+	size_t oldlen = 0;
+	bool had_key = fs_read_file(rootfd, keypath, 4 << 20, &old, &oldlen) >= 0;
 	int r = pki_write_key(rootfd, dir, base, k);
-	if (r < 0)
+	if (r < 0) {
+		pki_secret_free(old, oldlen);
 		return error_wrap(r, "couldn't write key");
-	return pki_write_cert(rootfd, dir, base, c);
+	}
+	r = pki_write_cert(rootfd, dir, base, c);
+	if (r < 0) {
+		const char *rel = keypath;
+		while (*rel == '/')
+			rel++;
+		if (had_key)
+			fs_write_atomic(rootfd, keypath, old, oldlen, 0600, 0755);
+		else
+			unlinkat(rootfd, *rel ? rel : ".", 0);
+	}
+	pki_secret_free(old, oldlen);
+	return r;
 }
 
 int pki_load_cert_chain(int rootfd, const char *dir, const char *base, struct pki_cert ***ret)

@@ -732,6 +732,38 @@ static void test_external_etcd_and_missing(void **state)
 	free((char *)p.cert_dir);
 }
 
+/* a failed certificate write leaves no key behind, and a re-run converges */
+static void test_failed_write_rolls_back(void **state)
+{
+	struct env *e = *state;
+	struct pki_params p = base_params(e, "pki");
+	p.out = NULL;
+	assert_int_equal(pki_phase_ca(&p, pki_cert_spec_find("ca")), 0);
+	char *crt = xasprintf("%s/apiserver.crt", p.cert_dir);
+	char *key = xasprintf("%s/apiserver.key", p.cert_dir);
+	assert_int_equal(mkdir(crt, 0755), 0); /* the rename onto it fails */
+	assert_true(pki_phase_cert(&p, pki_cert_spec_find("apiserver")) < 0);
+	assert_false(fs_exists(e->rootfd, key));
+	assert_int_equal(rmdir(crt), 0);
+	assert_int_equal(pki_phase_cert(&p, pki_cert_spec_find("apiserver")), 0);
+	assert_true(fs_exists(e->rootfd, key));
+	/* renewal: the old key is put back when the new certificate cannot be written */
+	char *before = slurp(e, p.cert_dir, "apiserver.key");
+	char *cmdtmp = xasprintf("%s.tmp-%d", crt, (int)getpid());
+	assert_int_equal(mkdir(cmdtmp, 0755), 0); /* the temp file cannot be created */
+	bool renewed = false;
+	assert_true(pki_renew_cert(&p, "apiserver", &renewed) < 0);
+	char *after = slurp(e, p.cert_dir, "apiserver.key");
+	assert_string_equal(before, after);
+	assert_int_equal(rmdir(cmdtmp), 0);
+	free(before);
+	free(after);
+	free(cmdtmp);
+	free(crt);
+	free(key);
+	free((char *)p.cert_dir);
+}
+
 /* dry-run: existing CAs are copied to the write dir, new files land only there */
 static void test_dry_run_write_dir(void **state)
 {
@@ -924,6 +956,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_external_ca, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_external_etcd_and_missing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dry_run_write_dir, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_failed_write_rolls_back, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_csr_and_renew, setup, teardown),
 		cmocka_unit_test(test_small_things),
 	};
