@@ -405,6 +405,30 @@ int pki_cert_config_for(const struct pki_cert_spec *s, const struct pki_params *
 	return 0;
 }
 
+char *pki_cert_san_description(const struct pki_cert_spec *s)
+{
+	/* kubeadm defaults only an InitConfiguration here: no service subnet, no node name */
+	struct pki_params p = { .advertise_address = "127.0.0.1", .local_etcd = false };
+	struct pki_cert_config cfg;
+	if (pki_cert_config_for(s, &p, &cfg) < 0) {
+		error_clear();
+		return xstrdup("");
+	}
+	struct strbuf sb = STRBUF_INIT;
+	STRV_FOREACH(d, cfg.dns_names) {
+		if (!**d)
+			continue;
+		strbuf_addstr(&sb, sb.len ? ", " : "\n\nDefault SANs are ");
+		strbuf_addstr(&sb, *d);
+	}
+	STRV_FOREACH(i, cfg.ips) {
+		strbuf_addstr(&sb, sb.len ? ", " : "\n\nDefault SANs are ");
+		strbuf_addstr(&sb, *i);
+	}
+	pki_cert_config_release(&cfg);
+	return strbuf_detach(&sb, NULL);
+}
+
 /* ---- creation and reuse ------------------------------------------------------------------ */
 
 static int take_key(const struct pki_params *p, struct pki_key **ret)

@@ -307,6 +307,26 @@ static void test_config_errors(void **state)
 	free((char *)p.cert_dir);
 }
 
+static void test_san_description(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *name, *want;
+	} cases[] = {
+		/* as `kubeadm init phase certs <name> --help` prints them */
+		{ "apiserver", "" },
+		{ "ca", "" },
+		{ "apiserver-kubelet-client", "" },
+		{ "etcd-server", "\n\nDefault SANs are localhost, 127.0.0.1, 127.0.0.1, ::1" },
+		{ "etcd-peer", "\n\nDefault SANs are localhost, 127.0.0.1, 127.0.0.1, ::1" },
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		char *d = pki_cert_san_description(pki_cert_spec_find(cases[i].name));
+		assert_string_equal(d, cases[i].want);
+		free(d);
+	}
+}
+
 static void test_ip_helpers(void **state)
 {
 	(void)state;
@@ -947,6 +967,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_table_ipv6_dual_stack, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_table_custom_sans, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_config_errors, setup, teardown),
+		cmocka_unit_test(test_san_description),
 		cmocka_unit_test(test_ip_helpers),
 		cmocka_unit_test(test_algorithms),
 		cmocka_unit_test(test_keypool),

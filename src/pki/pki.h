@@ -257,6 +257,12 @@ struct pki_params {
  */
 int pki_cert_config_for(const struct pki_cert_spec *s, const struct pki_params *p,
 			struct pki_cert_config *ret);
+/*
+ * The "\n\nDefault SANs are ..." part of a certs subphase's long help (getSANDescription:
+ * the row's SANs for kubeadm's bare defaults, advertise address 127.0.0.1), "" when none.
+ * Owned.
+ */
+char *pki_cert_san_description(const struct pki_cert_spec *s);
 /* The start time params stand for (p->start_time or the first call's now). */
 time_t pki_params_start(const struct pki_params *p);
 
