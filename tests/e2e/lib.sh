@@ -89,13 +89,19 @@ e2e_cgroup_hierarchies() {
 # driver (no systemd as PID 1) and failCgroupV1: false (cgroup v1 hierarchies); the node's own
 # cgroup root comes from /etc/default/kubelet (node-init.sh). kube-proxy leaves the
 # kernel-wide conntrack table size alone (maxPerCore: 0).
+# A third argument, a certificate key (control planes will join), adds it as certificateKey
+# and controlPlaneEndpoint: the first node's address (no load balancer in the bed).
 e2e_kubeadm_config() {
-	local name=$1 file=$2 dir
+	local name=$1 file=$2 certkey=${3:-} dir endpoint= keyline=
 	dir=$(e2e_node_dir "$name")
+	if [ -n "$certkey" ]; then
+		endpoint="controlPlaneEndpoint: $(cat "$dir/ip"):6443"$'\n'
+		keyline="certificateKey: $certkey"$'\n'
+	fi
 	cat >"$file" <<CFG
 apiVersion: kubeadm.k8s.io/v1beta4
 kind: InitConfiguration
-localAPIEndpoint:
+${keyline}localAPIEndpoint:
   advertiseAddress: $(cat "$dir/ip")
   bindPort: 6443
 nodeRegistration:
@@ -107,7 +113,7 @@ apiVersion: kubeadm.k8s.io/v1beta4
 kind: ClusterConfiguration
 kubernetesVersion: $E2E_K8S_VERSION
 clusterName: ckubeadm-e2e
-networking:
+${endpoint}networking:
   dnsDomain: cluster.local
   podSubnet: $E2E_POD_CIDR
   serviceSubnet: $E2E_SVC_CIDR

@@ -5,7 +5,8 @@
 #   ckubeadm. It runs inside the bed's node, never on the machine itself.
 # Prints one line per check and "N passed, N failed"; exits non-zero on any failure. Always
 # tears the bed down, unless E2E_KEEP=1 (up.sh), which leaves the cluster running.
-# E2E_WORKERS=N also joins N worker nodes (w1..wN) with the same kubeadm and checks them.
+# E2E_CONTROL_PLANES=N also joins N more control planes (cp2..), E2E_WORKERS=N N workers
+# (w1..wN), with the same kubeadm, and checks them.
 # E2E_RESET=1 ends with `kubeadm reset -f` on every node, checked.
 # Logs: $CKUBEADM_E2E_LOGS (default /var/tmp/ckubeadm-e2e-logs/<date>), kept after teardown.
 set -uo pipefail
@@ -107,7 +108,12 @@ check "every image of 'kubeadm config images list' is built locally" images_matc
 created=1
 check "node $node created (containerd up, images imported)" "$E2E_DIR/node.sh" create "$node" 1 || exit 1
 dir=$(e2e_node_dir "$node")
-e2e_kubeadm_config "$node" "$dir/kubeadm.yaml"
+cps=${E2E_CONTROL_PLANES:-0} workers=${E2E_WORKERS:-0} certkey= initflags=()
+if [ "$cps" -gt 0 ]; then   # more control planes join: they fetch the certificates from the cluster
+	certkey=$(unshare --net -- "$kubeadm" certs certificate-key) || e2e_die "kubeadm certs certificate-key failed"
+	initflags+=(--upload-certs)
+fi
+e2e_kubeadm_config "$node" "$dir/kubeadm.yaml" "$certkey"
 
 # Network safety, checked rather than assumed: the hub has no link but its bridge and the
 # nodes' veths and forwards nothing; the node's routes all point into the test network (its
@@ -133,7 +139,7 @@ ignore=()
 #   You must also explicitly skip this validation." The bed sets failCgroupV1: false.
 ignore+=(SystemVerification)
 start=$(date +%s)
-if inode "$kubeadm" init --config "$dir/kubeadm.yaml" \
+if inode "$kubeadm" init --config "$dir/kubeadm.yaml" "${initflags[@]}" \
 	--ignore-preflight-errors="$(IFS=,; echo "${ignore[*]}")" >"$logs/init.log" 2>&1; then
 	ok "kubeadm init ($(($(date +%s) - start)) s)"
 else
@@ -204,21 +210,35 @@ dns_probe() {
 }
 check "pod resolves kubernetes.default.svc.cluster.local through CoreDNS" dns_probe dnsprobe "$node"
 
-# 5b. Workers (E2E_WORKERS=N, default 0): `kubeadm join` of N worker nodes, each Ready, each
-#     with a pod that resolves through CoreDNS on another node (pod routes between nodes).
-join_worker() {
-	local w=$1 cmd
+# 5b. More control planes (E2E_CONTROL_PLANES=N, default 0; cp2..cp(N+1)), then workers
+#     (E2E_WORKERS=N, default 0; w1..wN), each joined with `kubeadm join` of the kubeadm under
+#     test. Each becomes Ready; a control plane runs its own etcd member and API server; a pod
+#     on a worker resolves through CoreDNS on another node (pod routes between nodes).
+# join_node NODE [EXTRA-FLAG...]
+join_node() {
+	local n=$1 cmd
+	shift
 	cmd=$(inode "$kubeadm" token create --print-join-command) || return 1
-	echo "$cmd"
+	echo "$cmd $*"
 	# shellcheck disable=SC2086
-	set -- ${cmd#kubeadm }
-	"$E2E_DIR/node.sh" exec "$w" "$kubeadm" "$@" --cri-socket unix:///run/containerd/containerd.sock \
+	set -- ${cmd#kubeadm } "$@"
+	"$E2E_DIR/node.sh" exec "$n" "$kubeadm" "$@" --cri-socket unix:///run/containerd/containerd.sock \
 		--ignore-preflight-errors="$(IFS=,; echo "${ignore[*]}")"
 }
-for i in $(seq "${E2E_WORKERS:-0}"); do
+for i in $(seq 2 $((cps + 1))); do
+	n=cp$i
+	check "node $n created" "$E2E_DIR/node.sh" create "$n" "$i" || continue
+	check "control plane $n joined (kubeadm join --control-plane)" join_node "$n" --control-plane \
+		--certificate-key "$certkey" --apiserver-advertise-address "$(cat "$(e2e_node_dir "$n")/ip")" || continue
+	check "node $n Ready" kc wait --for=condition=Ready "node/$n" --timeout=300s
+	for c in etcd kube-apiserver kube-controller-manager kube-scheduler; do
+		check "static pod $c-$n Ready" pod_ready kube-system "$c-$n"
+	done
+done
+for i in $(seq "$workers"); do
 	w=w$i
-	check "node $w created" "$E2E_DIR/node.sh" create "$w" $((1 + i)) || continue
-	check "worker $w joined (kubeadm join)" join_worker "$w" || continue
+	check "node $w created" "$E2E_DIR/node.sh" create "$w" $((cps + 1 + i)) || continue
+	check "worker $w joined (kubeadm join)" join_node "$w" || continue
 	check "node $w Ready" kc wait --for=condition=Ready "node/$w" --timeout=300s
 	check "pod on $w resolves kubernetes.default.svc.cluster.local through CoreDNS" dns_probe "dnsprobe-$w" "$w"
 done
@@ -248,8 +268,8 @@ reset_node() {
 }
 if [ "${E2E_RESET:-0}" = 1 ]; then
 	collect
-	for i in $(seq "${E2E_WORKERS:-0}" -1 1) 0; do
-		n=w$i; [ "$i" = 0 ] && n=$node
+	for n in $(for i in $(seq "$workers" -1 1); do echo "w$i"; done) \
+		$(for i in $(seq $((cps + 1)) -1 2); do echo "cp$i"; done) "$node"; do
 		e2e_node_pid "$n" >/dev/null || continue
 		check "kubeadm reset on $n (kubelet stopped, no container, no file left)" reset_node "$n"
 	done
