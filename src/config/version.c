@@ -202,31 +202,14 @@ bool kube_is_ci_version(const char *v)
 	return bucket_split(v, &prefix, &label) && strneq(prefix, "ci", 2);
 }
 
-/* Offline: what Go's resolver reports inside a network namespace with no interface up. */
+/*
+ * The fetcher until cmd/ installs the HTTP one (main.c does, with kube/http.c): the config layer
+ * itself never talks to the network, so it says so instead of pretending to have tried.
+ */
 static int offline_fetcher(const char *url, char **ret_body, char **ret_err)
 {
-	_cleanup_free_ char *resolv = NULL;
-	_cleanup_free_ char *ns = NULL;
-	size_t len;
-	if (cfg_read_file("/etc/resolv.conf", 1 << 16, &resolv, &len) >= 0) {
-		_cleanup_strv_free_ char **lines = strv_split(resolv, '\n', true);
-		STRV_FOREACH(l, lines) {
-			char addr[64];
-			if (sscanf(*l, " nameserver %63s", addr) == 1) {
-				ns = strchr(addr, ':') ? xasprintf("[%s]:53", addr) : xasprintf("%s:53", addr);
-				break;
-			}
-		}
-	}
-	if (!ns)
-		ns = xstrdup("127.0.0.1:53");
-	const char *host = strstr(url, "://");
-	host = host ? host + 3 : url;
-	size_t hl = strcspn(host, "/");
 	*ret_body = NULL;
-	*ret_err = xasprintf("unable to get URL \"%s\": Get \"%s\": dial tcp: lookup %.*s on %s: dial "
-			     "udp %s: connect: network is unreachable",
-			     url, url, (int)hl, host, ns, ns);
+	*ret_err = xasprintf("unable to get URL \"%s\": no HTTP client in this program", url);
 	return -ENETUNREACH;
 }
 

@@ -10,7 +10,7 @@
 
 int log_level;
 
-static void emit(char sev, const char *fmt, va_list ap)
+static _printf_(2, 0) void emit(char sev, const char *fmt, va_list ap)
 {
 	struct timeval tv;
 	struct tm tm;
