@@ -26,9 +26,10 @@ if [ -z "${CKUBEADM_E2E_LOGS:-}" ]; then   # keep the logs of the last 10 runs
 fi
 passed=0 failed=0 created=0
 
-if [ -n "$("$E2E_DIR/node.sh" list)" ]; then
+if "$E2E_DIR/node.sh" list | grep -q ' running$'; then
 	e2e_die "a bed is already up ($("$E2E_DIR/node.sh" list | tr '\n' ' ')); run tests/e2e/down.sh first"
 fi
+"$E2E_DIR/node.sh" destroy-all >/dev/null 2>&1 || true   # leftovers of a run that was killed
 
 ok() { passed=$((passed + 1)); printf 'ok   %s\n' "$*"; }
 bad() { failed=$((failed + 1)); printf 'FAIL %s\n' "$*"; }
@@ -75,6 +76,8 @@ nothing_left() {
 	return "$left"
 }
 finish() {
+	# an abort (e2e_die, a signal) that no check line reported is a failure too
+	[ "$1" = 0 ] || [ "$failed" -gt 0 ] || bad "run aborted (exit status $1)"
 	collect
 	if [ "$keep" = 1 ]; then
 		e2e_log "cluster left running: tests/e2e/node.sh exec $node kubectl get nodes; remove it with tests/e2e/down.sh"
@@ -89,28 +92,29 @@ finish() {
 	e2e_log "logs: $logs"
 	[ "$failed" = 0 ] && [ "$passed" -gt 0 ]
 }
-trap 'trap - EXIT; finish; exit $?' EXIT
+trap 'rc=$?; trap - EXIT; finish "$rc"; exit $?' EXIT
 trap 'exit 130' INT TERM
 
 # 1. Peers and images (built once into the version-keyed cache, then reused).
 if e2e_peers 2>>"$logs/build.log"; then ok "reference peers and images built ($E2E_PEERS)"; else bad "peers/images build"; exit 1; fi
+
+# 2. The node: namespaces, mounts, network, containerd with the images, kubelet supervisor.
+created=1
+check "node $node created (containerd up, images imported)" "$E2E_DIR/node.sh" create "$node" 1 || exit 1
+dir=$(e2e_node_dir "$node")
+# Everything the kubeadm under test runs, runs inside a node.
 images_match() {
 	local want have
-	want=$(unshare --net -- "$kubeadm" config images list --kubernetes-version "$E2E_K8S_VERSION" 2>/dev/null | sort)
+	want=$(inode "$kubeadm" config images list --kubernetes-version "$E2E_K8S_VERSION" 2>/dev/null | sort)
 	have=$(for t in "$E2E_IMAGES"/*.tar; do tar -xOf "$t" manifest.json; echo; done |
 		grep -o '"RepoTags":\["[^"]*"' | cut -d'"' -f4 | sort)
 	printf 'wanted:\n%s\nbuilt:\n%s\n' "$want" "$have"
 	[ -n "$want" ] && [ -z "$(comm -23 <(echo "$want") <(echo "$have"))" ]
 }
 check "every image of 'kubeadm config images list' is built locally" images_match
-
-# 2. The node: namespaces, mounts, network, containerd with the images, kubelet supervisor.
-created=1
-check "node $node created (containerd up, images imported)" "$E2E_DIR/node.sh" create "$node" 1 || exit 1
-dir=$(e2e_node_dir "$node")
 cps=${E2E_CONTROL_PLANES:-0} workers=${E2E_WORKERS:-0} certkey= initflags=()
 if [ "$cps" -gt 0 ]; then   # more control planes join: they fetch the certificates from the cluster
-	certkey=$(unshare --net -- "$kubeadm" certs certificate-key) || e2e_die "kubeadm certs certificate-key failed"
+	certkey=$(inode "$kubeadm" certs certificate-key) || e2e_die "kubeadm certs certificate-key failed"
 	initflags+=(--upload-certs)
 fi
 e2e_kubeadm_config "$node" "$dir/kubeadm.yaml" "$certkey"
