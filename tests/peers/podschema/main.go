@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strings"
 
+	appsv1 "k8s.io/api/apps/v1"
 	v1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -127,6 +128,11 @@ func main() {
 	roots := map[string]string{
 		"pod":     desc(reflect.TypeOf(v1.Pod{})),
 		"kubelet": desc(reflect.TypeOf(kubeletconfig.KubeletConfiguration{})),
+		// addons: the CoreDNS Deployment, kube-proxy DaemonSet and the other addon objects
+		"deployment": desc(reflect.TypeOf(appsv1.Deployment{})),
+		"daemonset":  desc(reflect.TypeOf(appsv1.DaemonSet{})),
+		"service":    desc(reflect.TypeOf(v1.Service{})),
+		"configmap":  desc(reflect.TypeOf(v1.ConfigMap{})),
 	}
 	names := []string{}
 	for n := range types {
