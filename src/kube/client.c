@@ -1,0 +1,944 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The Kubernetes REST client and kubeadm's dry-run client (see client.h). */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <string.h>
+#include <time.h>
+
+#include <curl/curl.h>
+
+#include "kube/client.h"
+#include "kube/client-internal.h"
+#include "util/error.h"
+#include "util/fs.h"
+#include "util/json.h"
+#include "util/log.h"
+#include "util/macro.h"
+#include "util/strbuf.h"
+#include "util/xalloc.h"
+#include "util/yaml.h"
+
+#define RES(var, g, v, r, k, ns, t)                                                                \
+	const struct kube_resource var = { .group = g, .version = v, .resource = r, .kind = k,     \
+					   .namespaced = ns, .go_type = t }
+RES(kube_res_configmaps, "", "v1", "configmaps", "ConfigMap", true, "*v1.ConfigMap");
+RES(kube_res_secrets, "", "v1", "secrets", "Secret", true, "*v1.Secret");
+RES(kube_res_nodes, "", "v1", "nodes", "Node", false, "*v1.Node");
+RES(kube_res_pods, "", "v1", "pods", "Pod", true, "*v1.Pod");
+RES(kube_res_services, "", "v1", "services", "Service", true, "*v1.Service");
+RES(kube_res_serviceaccounts, "", "v1", "serviceaccounts", "ServiceAccount", true,
+    "*v1.ServiceAccount");
+RES(kube_res_namespaces, "", "v1", "namespaces", "Namespace", false, "*v1.Namespace");
+RES(kube_res_deployments, "apps", "v1", "deployments", "Deployment", true, "*v1.Deployment");
+RES(kube_res_daemonsets, "apps", "v1", "daemonsets", "DaemonSet", true, "*v1.DaemonSet");
+RES(kube_res_jobs, "batch", "v1", "jobs", "Job", true, "*v1.Job");
+RES(kube_res_roles, "rbac.authorization.k8s.io", "v1", "roles", "Role", true, "*v1.Role");
+RES(kube_res_rolebindings, "rbac.authorization.k8s.io", "v1", "rolebindings", "RoleBinding", true,
+    "*v1.RoleBinding");
+RES(kube_res_clusterroles, "rbac.authorization.k8s.io", "v1", "clusterroles", "ClusterRole", false,
+    "*v1.ClusterRole");
+RES(kube_res_clusterrolebindings, "rbac.authorization.k8s.io", "v1", "clusterrolebindings",
+    "ClusterRoleBinding", false, "*v1.ClusterRoleBinding");
+
+#define DEFAULT_BODY_CAP (16u << 20)
+
+/* ---- small helpers ---- */
+
+static int b64val(int ch)
+{
+	if (ch >= 'A' && ch <= 'Z')
+		return ch - 'A';
+	if (ch >= 'a' && ch <= 'z')
+		return ch - 'a' + 26;
+	if (ch >= '0' && ch <= '9')
+		return ch - '0' + 52;
+	if (ch == '+' || ch == '-')
+		return 62;
+	if (ch == '/' || ch == '_')
+		return 63;
+	return -1;
+}
+
+int kube_base64_decode(const char *s, char **ret, size_t *ret_len)
+{
+	struct strbuf out = STRBUF_INIT;
+	uint32_t acc = 0;
+	int bits = 0;
+	for (; *s; s++) {
+		if (*s == '=' || *s == '\n' || *s == '\r' || *s == ' ')
+			continue;
+		int v = b64val((unsigned char)*s);
+		if (v < 0) {
+			strbuf_release(&out);
+			return -EINVAL;
+		}
+		acc = (acc << 6) | (uint32_t)v;
+		bits += 6;
+		if (bits >= 8) {
+			bits -= 8;
+			strbuf_addch(&out, (char)((acc >> bits) & 0xff));
+		}
+	}
+	if (ret_len)
+		*ret_len = out.len;
+	*ret = strbuf_detach(&out, NULL);
+	return 0;
+}
+
+static const char *obj_str(const json_t *o, const char *path)
+{
+	const json_t *v = json_get_path(o, path);
+	return json_is_string(v) ? json_string_value(v) : NULL;
+}
+
+static const json_t *named_entry(const json_t *cfg, const char *list, const char *name,
+				 const char *member)
+{
+	const json_t *arr = json_object_get(cfg, list);
+	size_t i;
+	const json_t *e;
+	json_array_foreach(arr, i, e) {
+		const char *n = obj_str(e, "name");
+		if (n && name && streq(n, name))
+			return json_object_get(e, member);
+	}
+	return NULL;
+}
+
+/* Reads a PEM/credential either from "<key>-data" (base64) or "<key>" (path). */
+static int load_blob(const json_t *o, const char *key, char **ret, size_t *ret_len)
+{
+	_cleanup_free_ char *datakey = xasprintf("%s-data", key);
+	const char *data = obj_str(o, datakey);
+	if (data && *data) {
+		if (kube_base64_decode(data, ret, ret_len) < 0)
+			return error_set(-EINVAL, "illegal base64 data in %s", datakey);
+		return 1;
+	}
+	const char *path = obj_str(o, key);
+	if (path && *path) {
+		int r = fs_read_file(AT_FDCWD, path, 1 << 20, ret, ret_len);
+		if (r < 0)
+			return error_set(r, "open %s: %s", path, strerror(-r));
+		return 1;
+	}
+	*ret = NULL;
+	*ret_len = 0;
+	return 0;
+}
+
+/* ---- client lifecycle ---- */
+
+static void client_release_creds(struct kube_client *c)
+{
+	if (c->key_pem) {
+		explicit_bzero(c->key_pem, c->key_len);
+		free(c->key_pem);
+	}
+	if (c->token) {
+		explicit_bzero(c->token, strlen(c->token));
+		free(c->token);
+	}
+	free(c->ca_pem);
+	free(c->cert_pem);
+	free(c->server);
+}
+
+struct kube_client *kube_client_free(struct kube_client *c)
+{
+	if (!c)
+		return NULL;
+	client_release_creds(c);
+	if (c->curl)
+		curl_easy_cleanup(c->curl);
+	json_decref(c->tracker);
+	free(c);
+	return NULL;
+}
+
+DEFINE_TRIVIAL_CLEANUP_FUNC(struct kube_client *, kube_client_free);
+
+static struct kube_client *client_alloc(void)
+{
+	struct kube_client *c = xcalloc(1, sizeof(*c));
+	c->api_timeout_ms = 60000;
+	c->api_interval_ms = 500;
+	c->request_timeout_ms = 30000;
+	c->body_cap = DEFAULT_BODY_CAP;
+	return c;
+}
+
+static int client_load(struct kube_client *c, const json_t *cfg)
+{
+	const char *ctxname = obj_str(cfg, "current-context");
+	if (!ctxname || !*ctxname)
+		return error_set(-EINVAL, "invalid configuration: no configuration has been provided, "
+					  "try setting KUBERNETES_MASTER environment variable");
+	const json_t *ctx = named_entry(cfg, "contexts", ctxname, "context");
+	if (!ctx)
+		return error_set(-EINVAL, "invalid configuration: context was not found for specified "
+					  "context: %s",
+				 ctxname);
+	const char *cluster_name = obj_str(ctx, "cluster");
+	const char *user_name = obj_str(ctx, "user");
+	const json_t *cluster = named_entry(cfg, "clusters", cluster_name, "cluster");
+	if (!cluster)
+		return error_set(-EINVAL, "invalid configuration: cluster \"%s\" was not found",
+				 strempty(cluster_name));
+	const char *server = obj_str(cluster, "server");
+	if (!server || !*server)
+		return error_set(-EINVAL, "invalid configuration: no server found for cluster \"%s\"",
+				 strempty(cluster_name));
+	c->server = xstrdup(server);
+	size_t l = strlen(c->server);
+	while (l && c->server[l - 1] == '/')
+		c->server[--l] = 0;
+	int r = load_blob(cluster, "certificate-authority", &c->ca_pem, &c->ca_len);
+	if (r < 0)
+		return r;
+	const json_t *user = user_name ? named_entry(cfg, "users", user_name, "user") : NULL;
+	if (user) {
+		r = load_blob(user, "client-certificate", &c->cert_pem, &c->cert_len);
+		if (r < 0)
+			return r;
+		r = load_blob(user, "client-key", &c->key_pem, &c->key_len);
+		if (r < 0)
+			return r;
+		const char *tok = obj_str(user, "token");
+		const char *tokfile = obj_str(user, "tokenFile");
+		if (tok && *tok) {
+			c->token = xstrdup(tok);
+		} else if (tokfile && *tokfile) {
+			char *t = NULL;
+			size_t tl;
+			r = fs_read_file(AT_FDCWD, tokfile, 64 << 10, &t, &tl);
+			if (r < 0)
+				return error_set(r, "open %s: %s", tokfile, strerror(-r));
+			while (tl && (t[tl - 1] == '\n' || t[tl - 1] == ' '))
+				t[--tl] = 0;
+			c->token = t;
+		}
+	}
+	if (!!c->cert_pem != !!c->key_pem)
+		return error_set(-EINVAL, "invalid configuration: client-cert-data and "
+					  "client-key-data must be specified together");
+	c->curl = curl_easy_init();
+	if (!c->curl)
+		return error_set(-EIO, "libcurl could not start");
+	return 0;
+}
+
+int kube_client_new_from_config(const json_t *kubeconfig, struct kube_client **ret)
+{
+	_cleanup_(kube_client_freep) struct kube_client *c = client_alloc();
+	int r = client_load(c, kubeconfig);
+	if (r < 0)
+		return r;
+	*ret = TAKE_PTR(c);
+	return 0;
+}
+
+static int load_kubeconfig_file(const char *path, json_t **ret)
+{
+	_cleanup_free_ char *data = NULL;
+	size_t len;
+	int r = fs_read_file(AT_FDCWD, path, 16 << 20, &data, &len);
+	if (r < 0)
+		return error_set(r, "open %s: %s", path, strerror(-r));
+	json_t *cfg = NULL;
+	r = yaml_to_json(data, len, 0, &cfg);
+	if (r < 0)
+		return error_wrap(r, "error loading config file \"%s\"", path);
+	if (!json_is_object(cfg)) {
+		json_decref(cfg);
+		return error_set(-EINVAL, "error loading config file \"%s\": not a kubeconfig", path);
+	}
+	*ret = cfg;
+	return 0;
+}
+
+int kube_client_new_from_file(const char *path, struct kube_client **ret)
+{
+	_cleanup_json_ json_t *cfg = NULL;
+	int r = load_kubeconfig_file(path, &cfg);
+	if (r < 0)
+		return r;
+	return kube_client_new_from_config(cfg, ret);
+}
+
+int kube_client_new_dry_run(const json_t *kubeconfig, FILE *out, unsigned flags,
+			    struct kube_client **ret)
+{
+	_cleanup_(kube_client_freep) struct kube_client *c = client_alloc();
+	if (kubeconfig) {
+		int r = client_load(c, kubeconfig);
+		if (r < 0)
+			return error_wrap(r, "failed to create API client configuration from "
+					     "kubeconfig");
+	}
+	c->dry_run = true;
+	c->out = out;
+	c->flags = flags;
+	c->tracker = json_object();
+	*ret = TAKE_PTR(c);
+	return 0;
+}
+
+int kube_client_new_dry_run_from_file(const char *path, FILE *out, unsigned flags,
+				      struct kube_client **ret)
+{
+	_cleanup_json_ json_t *cfg = NULL;
+	int r = load_kubeconfig_file(path, &cfg);
+	if (r < 0)
+		return error_wrap(r, "failed to load kubeconfig");
+	return kube_client_new_dry_run(cfg, out, flags, ret);
+}
+
+bool kube_client_is_dry_run(const struct kube_client *c)
+{
+	return c->dry_run;
+}
+
+const char *kube_client_server(const struct kube_client *c)
+{
+	return c->server ? c->server : "";
+}
+
+void kube_client_set_api_call_timeout(struct kube_client *c, long timeout_ms, long interval_ms)
+{
+	if (timeout_ms >= 0)
+		c->api_timeout_ms = timeout_ms;
+	if (interval_ms > 0)
+		c->api_interval_ms = interval_ms;
+}
+
+void kube_client_set_request_timeout(struct kube_client *c, long timeout_ms)
+{
+	c->request_timeout_ms = timeout_ms;
+}
+
+void kube_client_set_body_cap(struct kube_client *c, size_t max)
+{
+	c->body_cap = max;
+}
+
+/* ---- HTTP ---- */
+
+struct sink {
+	struct strbuf body;
+	size_t max;
+	bool overflow;
+};
+
+static size_t on_data(char *p, size_t size, size_t n, void *userdata)
+{
+	struct sink *s = userdata;
+	size_t len = size * n;
+	if (s->body.len + len > s->max) {
+		s->overflow = true;
+		return 0;
+	}
+	strbuf_add(&s->body, p, len);
+	return len;
+}
+
+static const char *go_method(const char *m)
+{
+	if (streq(m, "GET"))
+		return "Get";
+	if (streq(m, "POST"))
+		return "Post";
+	if (streq(m, "PUT"))
+		return "Put";
+	if (streq(m, "PATCH"))
+		return "Patch";
+	if (streq(m, "DELETE"))
+		return "Delete";
+	return m;
+}
+
+/* host:port of a URL, as Go's dial error names it */
+static char *url_hostport(const char *url)
+{
+	const char *p = strstr(url, "://");
+	p = p ? p + 3 : url;
+	size_t n = strcspn(p, "/?");
+	char *hp = xstrndup(p, n);
+	if (!strchr(hp[0] == '[' ? strchr(hp, ']') ? strchr(hp, ']') : hp : hp, ':')) {
+		char *t = xasprintf("%s:%s", hp, strneq(url, "http://", 7) ? "80" : "443");
+		free(hp);
+		hp = t;
+	}
+	return hp;
+}
+
+void kube_curl_setup(struct kube_client *c, CURL *h, const char *url, long timeout_ms)
+{
+	curl_easy_setopt(h, CURLOPT_URL, url);
+	curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, timeout_ms > 0 ? timeout_ms : c->request_timeout_ms);
+	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, 30000L);
+	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "https,http");
+	curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L);
+	curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L);
+	curl_easy_setopt(h, CURLOPT_USERAGENT, "kubeadm/v1.37.2 (linux/amd64) kubernetes/ckubeadm");
+	if (c->ca_pem) {
+		struct curl_blob b = { .data = c->ca_pem, .len = c->ca_len,
+				       .flags = CURL_BLOB_NOCOPY };
+		curl_easy_setopt(h, CURLOPT_CAINFO_BLOB, &b);
+	}
+	if (c->cert_pem) {
+		struct curl_blob cb = { .data = c->cert_pem, .len = c->cert_len,
+					.flags = CURL_BLOB_NOCOPY };
+		struct curl_blob kb = { .data = c->key_pem, .len = c->key_len,
+					.flags = CURL_BLOB_NOCOPY };
+		curl_easy_setopt(h, CURLOPT_SSLCERTTYPE, "PEM");
+		curl_easy_setopt(h, CURLOPT_SSLCERT_BLOB, &cb);
+		curl_easy_setopt(h, CURLOPT_SSLKEYTYPE, "PEM");
+		curl_easy_setopt(h, CURLOPT_SSLKEY_BLOB, &kb);
+	}
+}
+
+/* Maps a transport failure to -errno with Go's error text. */
+static int transport_error(CURLcode rc, const char *method, const char *url, const char *errbuf)
+{
+	_cleanup_free_ char *hp = url_hostport(url);
+	const char *m = go_method(method);
+	switch (rc) {
+	case CURLE_COULDNT_CONNECT:
+		return error_set(-ECONNREFUSED, "%s \"%s\": dial tcp %s: connect: connection refused",
+				 m, url, hp);
+	case CURLE_OPERATION_TIMEDOUT:
+		return error_set(-ETIMEDOUT, "%s \"%s\": context deadline exceeded (%s)", m, url,
+				 errbuf);
+	case CURLE_COULDNT_RESOLVE_HOST:
+		return error_set(-EHOSTUNREACH, "%s \"%s\": dial tcp: lookup %s: no such host", m,
+				 url, hp);
+	case CURLE_PEER_FAILED_VERIFICATION:
+	case CURLE_SSL_CACERT_BADFILE:
+		return error_set(-EACCES, "%s \"%s\": tls: failed to verify certificate: %s", m, url,
+				 errbuf);
+	case CURLE_GOT_NOTHING:
+	case CURLE_RECV_ERROR:
+	case CURLE_PARTIAL_FILE:
+		return error_set(-EIO, "%s \"%s\": %s", m, url, *errbuf ? errbuf : "EOF");
+	default:
+		return error_set(-EIO, "%s \"%s\": %s", m, url,
+				 *errbuf ? errbuf : curl_easy_strerror(rc));
+	}
+}
+
+/* client-go's errors.FromObject / newUnexpectedResponseError in short */
+int kube_status_error(long status, const char *body, size_t len, const char *method,
+		      const char *url)
+{
+	int code;
+	if (status == 404)
+		code = -ENOENT;
+	else if (status == 409)
+		code = -EEXIST;
+	else if (status == 401)
+		code = -EACCES;
+	else if (status == 403)
+		code = -EPERM;
+	else if (status == 422 || status == 400)
+		code = -EINVAL;
+	else if (status == 408 || status == 504)
+		code = -ETIMEDOUT;
+	else
+		code = -EIO;
+
+	json_error_t jerr;
+	_cleanup_json_ json_t *st = body ? json_loadb(body, len, 0, &jerr) : NULL;
+	const char *kind = obj_str(st, "kind");
+	const char *msg = obj_str(st, "message");
+	if (kind && streq(kind, "Status") && msg) {
+		const char *reason = obj_str(st, "reason");
+		/* Conflict (optimistic concurrency) is not AlreadyExists: keep both as -EEXIST
+		 * except that callers can tell them apart by kube_last_reason. */
+		(void)reason;
+		return error_set(code, "%s", msg);
+	}
+	switch (status) {
+	case 401:
+		return error_set(code, "Unauthorized");
+	case 403:
+		return error_set(code, "Forbidden");
+	case 404:
+		return error_set(code, "the server could not find the requested resource");
+	case 409:
+		return error_set(code, "the server reported a conflict");
+	default:
+		break;
+	}
+	if (status >= 500 || status == 429) {
+		_cleanup_free_ char *b = xstrndup(body ? body : "", len > 1024 ? 1024 : len);
+		return error_set(code, "an error on the server (\"%s\") has prevented the request "
+				       "from succeeding (%s %s)",
+				 *b ? b : "unknown", method, url);
+	}
+	return error_set(code, "the server responded with the status code %ld but did not return "
+			       "more information (%s %s)",
+			 status, method, url);
+}
+
+int kube_http_do(struct kube_client *c, const char *method, const char *path,
+		 const char *content_type, const char *body, long timeout_ms, long *ret_status,
+		 char **ret_body, size_t *ret_len)
+{
+	if (!c->curl)
+		return error_set(-ENOTSUP, "no API server configured");
+	_cleanup_free_ char *url = xasprintf("%s%s", c->server, path);
+	CURL *h = c->curl;
+	curl_easy_reset(h);
+	kube_curl_setup(c, h, url, timeout_ms);
+	struct curl_slist *hdrs = NULL;
+	hdrs = curl_slist_append(hdrs, "Accept: application/json, */*");
+	if (content_type) {
+		_cleanup_free_ char *ct = xasprintf("Content-Type: %s", content_type);
+		hdrs = curl_slist_append(hdrs, ct);
+	}
+	if (c->token && !c->cert_pem) {
+		_cleanup_free_ char *auth = xasprintf("Authorization: Bearer %s", c->token);
+		hdrs = curl_slist_append(hdrs, auth);
+		explicit_bzero(auth, strlen(auth));
+	}
+	curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdrs);
+	curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method);
+	if (body) {
+		curl_easy_setopt(h, CURLOPT_POSTFIELDS, body);
+		curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE, (long)strlen(body));
+	} else if (streq(method, "GET")) {
+		curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
+	}
+	struct sink s = { .body = STRBUF_INIT, .max = c->body_cap };
+	char errbuf[CURL_ERROR_SIZE] = "";
+	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_data);
+	curl_easy_setopt(h, CURLOPT_WRITEDATA, &s);
+	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
+	CURLcode rc = curl_easy_perform(h);
+	long status = 0;
+	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+	curl_easy_setopt(h, CURLOPT_HTTPHEADER, NULL);
+	curl_slist_free_all(hdrs);
+	log_v(8, "%s %s %ld", method, url, status);
+	if (s.overflow) {
+		strbuf_release(&s.body);
+		return error_set(-EBADMSG, "%s \"%s\": response body larger than %zu bytes",
+				 go_method(method), url, c->body_cap);
+	}
+	if (rc != CURLE_OK) {
+		strbuf_release(&s.body);
+		return transport_error(rc, method, url, errbuf);
+	}
+	*ret_status = status;
+	*ret_len = s.body.len;
+	*ret_body = strbuf_detach(&s.body, NULL);
+	return 0;
+}
+
+/* One API request: JSON body in, decoded JSON out; Status errors mapped. */
+static int api_request(struct kube_client *c, const char *method, const char *path,
+		       const char *content_type, const json_t *body, json_t **ret)
+{
+	_cleanup_free_ char *payload = body ? json_dumps(body, JSON_COMPACT | JSON_PRESERVE_ORDER)
+					    : NULL;
+	_cleanup_free_ char *resp = NULL;
+	size_t len = 0;
+	long status = 0;
+	int r = kube_http_do(c, method, path, content_type, payload, 0, &status, &resp, &len);
+	if (r < 0)
+		return r;
+	if (status < 200 || status > 299) {
+		_cleanup_free_ char *url = xasprintf("%s%s", c->server, path);
+		return kube_status_error(status, resp, len, method, url);
+	}
+	if (!ret)
+		return 0;
+	json_error_t jerr;
+	json_t *v = json_loadb(resp, len, 0, &jerr);
+	if (!v)
+		return error_set(-EBADMSG, "%s \"%s%s\": unexpected response body: %s",
+				 go_method(method), c->server, path, jerr.text);
+	*ret = v;
+	return 0;
+}
+
+static void path_escape(struct strbuf *sb, const char *s)
+{
+	for (; *s; s++) {
+		unsigned char ch = (unsigned char)*s;
+		if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+		    strchr("-._~:@", ch))
+			strbuf_addch(sb, (char)ch);
+		else
+			strbuf_addf(sb, "%%%02X", ch);
+	}
+}
+
+static char *res_path(const struct kube_resource *res, const char *ns, const char *name)
+{
+	struct strbuf sb = STRBUF_INIT;
+	if (!*res->group)
+		strbuf_addf(&sb, "/api/%s", res->version);
+	else
+		strbuf_addf(&sb, "/apis/%s/%s", res->group, res->version);
+	if (res->namespaced && ns && *ns) {
+		strbuf_addstr(&sb, "/namespaces/");
+		path_escape(&sb, ns);
+	}
+	strbuf_addf(&sb, "/%s", res->resource);
+	if (name) {
+		strbuf_addch(&sb, '/');
+		path_escape(&sb, name);
+	}
+	return strbuf_detach(&sb, NULL);
+}
+
+static const char *meta_ns(const json_t *obj)
+{
+	return strempty(obj_str(obj, "metadata.namespace"));
+}
+
+static const char *meta_name(const json_t *obj)
+{
+	return strempty(obj_str(obj, "metadata.name"));
+}
+
+/* ---- the verbs ---- */
+
+int kube_get(struct kube_client *c, const struct kube_resource *res, const char *ns,
+	     const char *name, json_t **ret)
+{
+	if (c->dry_run)
+		return kube_dry_get(c, res, ns, name, ret);
+	_cleanup_free_ char *p = res_path(res, ns, name);
+	return api_request(c, "GET", p, NULL, NULL, ret);
+}
+
+static void query_add(struct strbuf *sb, const char *key, const char *val)
+{
+	if (!val || !*val)
+		return;
+	strbuf_addch(sb, strchr(sb->buf, '?') ? '&' : '?');
+	strbuf_addf(sb, "%s=", key);
+	for (const char *s = val; *s; s++) {
+		unsigned char ch = (unsigned char)*s;
+		if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+		    strchr("-._~", ch))
+			strbuf_addch(sb, (char)ch);
+		else
+			strbuf_addf(sb, "%%%02X", ch);
+	}
+}
+
+int kube_list(struct kube_client *c, const struct kube_resource *res, const char *ns,
+	      const char *label_selector, const char *field_selector, json_t **ret)
+{
+	if (c->dry_run)
+		return kube_dry_list(c, res, ns, label_selector, field_selector, ret);
+	_cleanup_free_ char *p = res_path(res, ns, NULL);
+	struct strbuf sb = STRBUF_INIT;
+	strbuf_addstr(&sb, p);
+	query_add(&sb, "labelSelector", label_selector);
+	query_add(&sb, "fieldSelector", field_selector);
+	int r = api_request(c, "GET", sb.buf, NULL, NULL, ret);
+	strbuf_release(&sb);
+	return r;
+}
+
+int kube_create(struct kube_client *c, const struct kube_resource *res, const json_t *obj,
+		json_t **ret)
+{
+	if (c->dry_run)
+		return kube_dry_write(c, "create", res, obj, ret);
+	_cleanup_free_ char *p = res_path(res, meta_ns(obj), NULL);
+	return api_request(c, "POST", p, "application/json", obj, ret);
+}
+
+int kube_update(struct kube_client *c, const struct kube_resource *res, const json_t *obj,
+		json_t **ret)
+{
+	if (c->dry_run)
+		return kube_dry_write(c, "update", res, obj, ret);
+	_cleanup_free_ char *p = res_path(res, meta_ns(obj), meta_name(obj));
+	return api_request(c, "PUT", p, "application/json", obj, ret);
+}
+
+int kube_patch(struct kube_client *c, const struct kube_resource *res, const char *ns,
+	       const char *name, enum kube_patch_type type, const json_t *patch, json_t **ret)
+{
+	if (c->dry_run)
+		return kube_dry_patch(c, res, ns, name, type, patch, ret);
+	static const char *const ct[] = {
+		[KUBE_PATCH_JSON] = "application/json-patch+json",
+		[KUBE_PATCH_MERGE] = "application/merge-patch+json",
+		[KUBE_PATCH_STRATEGIC] = "application/strategic-merge-patch+json",
+	};
+	_cleanup_free_ char *p = res_path(res, ns, name);
+	return api_request(c, "PATCH", p, ct[type], patch, ret);
+}
+
+int kube_delete(struct kube_client *c, const struct kube_resource *res, const char *ns,
+		const char *name, bool foreground)
+{
+	if (c->dry_run)
+		return kube_dry_delete(c, res, ns, name);
+	_cleanup_free_ char *p = res_path(res, ns, name);
+	_cleanup_json_ json_t *opts = json_pack("{s:s,s:s,s:s}", "kind", "DeleteOptions",
+						"apiVersion", "v1", "propagationPolicy",
+						foreground ? "Foreground" : "Background");
+	return api_request(c, "DELETE", p, "application/json", opts, NULL);
+}
+
+int kube_get_raw(struct kube_client *c, const char *path, long timeout_ms, long *ret_status,
+		 char **ret_body)
+{
+	if (c->dry_run && !c->curl)
+		return error_set(-ENOTSUP, "no API server in dry-run");
+	size_t len;
+	return kube_http_do(c, "GET", path, NULL, NULL, timeout_ms, ret_status, ret_body, &len);
+}
+
+/* ---- retrying helpers ---- */
+
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void sleep_ms(long ms)
+{
+	struct timespec ts = { .tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000L };
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
+}
+
+/*
+ * wait.PollUntilContextTimeout(interval, timeout, immediate=true): attempt() returns 1 done,
+ * 0 retry (last error kept in the error message), < 0 stop with that error.
+ */
+int kube_poll(long interval_ms, long timeout_ms, int (*attempt)(void *), void *userdata)
+{
+	int64_t deadline = now_ms() + timeout_ms;
+	int last = -ETIMEDOUT;
+	bool have_error = false;
+	for (;;) {
+		int r = attempt(userdata);
+		if (r > 0)
+			return 0;
+		if (r < 0 && r != -EAGAIN)
+			return r;
+		if (r == -EAGAIN) {
+			have_error = true;
+			last = kube_last_error_code();
+		}
+		int64_t left = deadline - now_ms();
+		if (left <= 0)
+			break;
+		sleep_ms(left < interval_ms ? (long)left : interval_ms);
+		if (now_ms() >= deadline)
+			break;
+	}
+	if (!have_error)
+		return error_set(-ETIMEDOUT, "context deadline exceeded");
+	return last;
+}
+
+static _Thread_local int last_code;
+
+int kube_last_error_code(void)
+{
+	return last_code;
+}
+
+/* Records err as the attempt's error and asks to retry. */
+static int retry_with(int err)
+{
+	last_code = err;
+	return -EAGAIN;
+}
+
+struct cou {
+	struct kube_client *c;
+	const struct kube_resource *res;
+	const json_t *obj;
+	kube_mutate_fn mutate;
+	void *userdata;
+};
+
+static int cou_attempt(void *p)
+{
+	struct cou *a = p;
+	int r = kube_create(a->c, a->res, a->obj, NULL);
+	if (r >= 0)
+		return 1;
+	if (r != -EEXIST)
+		return retry_with(error_wrap(r, "unable to create %s", a->res->go_type));
+	r = kube_update(a->c, a->res, a->obj, NULL);
+	if (r < 0)
+		return retry_with(error_wrap(r, "unable to update %s", a->res->go_type));
+	return 1;
+}
+
+int kube_create_or_update(struct kube_client *c, const struct kube_resource *res,
+			  const json_t *obj)
+{
+	struct cou a = { .c = c, .res = res, .obj = obj };
+	return kube_poll(c->api_interval_ms, c->api_timeout_ms, cou_attempt, &a);
+}
+
+static int cor_attempt(void *p)
+{
+	struct cou *a = p;
+	_cleanup_json_ json_t *live = NULL;
+	int r = kube_get(a->c, a->res, meta_ns(a->obj), meta_name(a->obj), &live);
+	if (r >= 0)
+		return 1;
+	if (r != -ENOENT)
+		return retry_with(error_wrap(r, "unable to get %s", a->res->go_type));
+	r = kube_create(a->c, a->res, a->obj, NULL);
+	if (r < 0)
+		return retry_with(error_wrap(r, "unable to create %s", a->res->go_type));
+	return 1;
+}
+
+int kube_create_or_retain(struct kube_client *c, const struct kube_resource *res,
+			  const json_t *obj)
+{
+	struct cou a = { .c = c, .res = res, .obj = obj };
+	return kube_poll(c->api_interval_ms, c->api_timeout_ms, cor_attempt, &a);
+}
+
+static int com_attempt(void *p)
+{
+	struct cou *a = p;
+	int r = kube_create(a->c, a->res, a->obj, NULL);
+	if (r >= 0)
+		return 1;
+	if (r != -EEXIST)
+		return retry_with(r);
+	_cleanup_json_ json_t *live = NULL;
+	r = kube_get(a->c, a->res, meta_ns(a->obj), meta_name(a->obj), &live);
+	if (r < 0)
+		return retry_with(error_wrap(r, "unable to get %s", a->res->go_type));
+	r = a->mutate(live, a->userdata);
+	if (r < 0)
+		return retry_with(error_wrap(r, "unable to mutate %s", a->res->go_type));
+	r = kube_update(a->c, a->res, live, NULL);
+	if (r < 0)
+		return retry_with(r);
+	return 1;
+}
+
+int kube_create_or_mutate(struct kube_client *c, const struct kube_resource *res,
+			  const json_t *obj, kube_mutate_fn mutate, void *userdata)
+{
+	struct cou a = { .c = c, .res = res, .obj = obj, .mutate = mutate, .userdata = userdata };
+	return kube_poll(c->api_interval_ms, c->api_timeout_ms, com_attempt, &a);
+}
+
+/* CreateTwoWayMergePatch for maps: members of new differing from old; removed ones null. */
+json_t *kube_two_way_merge_patch(const json_t *old, const json_t *new)
+{
+	json_t *patch = json_object();
+	const char *k;
+	json_t *nv;
+	json_object_foreach((json_t *)new, k, nv) {
+		json_t *ov = json_object_get(old, k);
+		if (ov && json_equal(ov, nv))
+			continue;
+		if (ov && json_is_object(ov) && json_is_object(nv)) {
+			json_t *sub = kube_two_way_merge_patch(ov, nv);
+			if (json_object_size(sub))
+				json_object_set_new(patch, k, sub);
+			else
+				json_decref(sub);
+		} else {
+			json_object_set_new(patch, k, json_deep_copy(nv));
+		}
+	}
+	json_t *ov;
+	json_object_foreach((json_t *)old, k, ov) {
+		if (!json_object_get(new, k))
+			json_object_set_new(patch, k, json_null());
+	}
+	return patch;
+}
+
+struct pn {
+	struct kube_client *c;
+	const char *node;
+	kube_mutate_fn mutate;
+	void *userdata;
+};
+
+static int pn_attempt(void *p)
+{
+	struct pn *a = p;
+	_cleanup_json_ json_t *n = NULL;
+	int r = kube_get(a->c, &kube_res_nodes, NULL, a->node, &n);
+	if (r < 0)
+		return retry_with(r);
+	if (!json_object_get(json_get_path(n, "metadata.labels"), "kubernetes.io/hostname"))
+		return 0; /* kubeadm waits silently for the kubelet to label its Node */
+	_cleanup_json_ json_t *mod = json_deep_copy(n);
+	r = a->mutate(mod, a->userdata);
+	if (r < 0)
+		return r;
+	_cleanup_json_ json_t *patch = kube_two_way_merge_patch(n, mod);
+	r = kube_patch(a->c, &kube_res_nodes, NULL, meta_name(n), KUBE_PATCH_STRATEGIC, patch,
+		       NULL);
+	if (r < 0)
+		return retry_with(error_wrap(r, "error patching Node \"%s\"", meta_name(n)));
+	return 1;
+}
+
+int kube_patch_node(struct kube_client *c, const char *node_name, kube_mutate_fn mutate,
+		    void *userdata)
+{
+	struct pn a = { .c = c, .node = node_name, .mutate = mutate, .userdata = userdata };
+	return kube_poll(c->api_interval_ms, c->api_timeout_ms, pn_attempt, &a);
+}
+
+struct gcm {
+	struct kube_client *c;
+	const char *ns, *name;
+	json_t *cm;
+};
+
+static int gcm_attempt(void *p)
+{
+	struct gcm *a = p;
+	int r = kube_get(a->c, &kube_res_configmaps, a->ns, a->name, &a->cm);
+	return r < 0 ? retry_with(r) : 1;
+}
+
+int kube_get_configmap_short_retry(struct kube_client *c, const char *ns, const char *name,
+				   json_t **ret)
+{
+	struct gcm a = { .c = c, .ns = ns, .name = name };
+	int r = kube_poll(50, 350, gcm_attempt, &a);
+	if (r < 0)
+		return r;
+	*ret = a.cm;
+	return 0;
+}
+
+int kube_apply_all(struct kube_client *c, struct kube_op *ops, size_t n)
+{
+	int first = 0;
+	for (size_t i = 0; i < n; i++) {
+		int r = ops[i].kind == KUBE_OP_CREATE_OR_RETAIN
+				? kube_create_or_retain(c, ops[i].res, ops[i].obj)
+				: kube_create_or_update(c, ops[i].res, ops[i].obj);
+		ops[i].result = r;
+		if (r < 0 && !first)
+			first = r;
+	}
+	return first;
+}
