@@ -1,0 +1,146 @@
+#!/bin/bash
+# The etcd client (src/etcd) against a real etcd cluster (the reference peer etcd.real) with a
+# kubeadm-made etcd PKI, inside a network namespace of its own (10.250.0.1-3 on its loopback):
+# list, learner add + promote, sync, health, status, remove (twice: already removed is fine),
+# and clear, quick errors for bad certificates and a dead endpoint.
+#   tests/integration/etcd/run.sh <ckubeadm> <reference kubeadm> <build-dir>
+set -u
+ours=$1 ref=$2 build=$3
+peers=$(dirname "$ref")
+kubeadm=$peers/kubeadm.real etcd=$peers/etcd.real
+[ -x "$kubeadm" ] || kubeadm=$ref
+probe=$(cd "$build" && pwd)/src/etcd/etcd-probe
+for b in "$kubeadm" "$etcd" "$probe"; do
+	[ -x "$b" ] || { echo "SKIP: $b missing"; exit 77; }
+done
+: "$ours"
+
+if [ -z "${IN_NETNS:-}" ]; then
+	exec unshare --net -- env IN_NETNS=1 bash "$0" "$@"
+fi
+ip link set lo up || { echo "SKIP: cannot bring up loopback"; exit 77; }
+for i in 1 2 3; do ip addr add 10.250.0.$i/32 dev lo || exit 77; done
+
+work=$(mktemp -d /tmp/ckubeadm-etcd-it.XXXXXX)
+pids=()
+finish() {
+	local p
+	for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
+	wait 2>/dev/null
+	rm -rf "$work"
+}
+trap finish EXIT
+passed=0 failed=0
+ok() { echo "ok   $1"; passed=$((passed + 1)); }
+bad() { echo "FAIL $1"; failed=$((failed + 1)); }
+
+cat >"$work/cfg.yaml" <<CFG
+apiVersion: kubeadm.k8s.io/v1beta4
+kind: InitConfiguration
+localAPIEndpoint: {advertiseAddress: 10.250.0.1}
+nodeRegistration: {name: node1, criSocket: unix:///nonexistent.sock}
+---
+apiVersion: kubeadm.k8s.io/v1beta4
+kind: ClusterConfiguration
+kubernetesVersion: v1.37.2
+certificatesDir: $work/pki
+etcd:
+  local:
+    serverCertSANs: [10.250.0.2, 10.250.0.3, node2, node3]
+    peerCertSANs: [10.250.0.2, 10.250.0.3, node2, node3]
+CFG
+for c in etcd-ca etcd-server etcd-peer etcd-healthcheck-client apiserver-etcd-client; do
+	"$kubeadm" init phase certs $c --config "$work/cfg.yaml" >/dev/null 2>&1 ||
+		{ bad "kubeadm init phase certs $c"; echo "0 passed, 1 failed"; exit 1; }
+done
+p=$work/pki
+hc=(-c "$p/etcd/ca.crt" -C "$p/etcd/healthcheck-client.crt" -k "$p/etcd/healthcheck-client.key")
+ac=(-c "$p/etcd/ca.crt" -C "$p/apiserver-etcd-client.crt" -k "$p/apiserver-etcd-client.key")
+
+# start_etcd <n> <initial-cluster> <state>
+start_etcd() {
+	local n=$1 a=10.250.0.$1
+	"$etcd" --name node$n --data-dir "$work/d$n" \
+		--cert-file "$p/etcd/server.crt" --key-file "$p/etcd/server.key" --client-cert-auth=true \
+		--trusted-ca-file "$p/etcd/ca.crt" --peer-cert-file "$p/etcd/peer.crt" \
+		--peer-key-file "$p/etcd/peer.key" --peer-client-cert-auth=true \
+		--peer-trusted-ca-file "$p/etcd/ca.crt" \
+		--listen-client-urls https://$a:2379 --advertise-client-urls https://$a:2379 \
+		--listen-peer-urls https://$a:2380 --initial-advertise-peer-urls https://$a:2380 \
+		--listen-metrics-urls http://$a:2381 \
+		--initial-cluster "$2" --initial-cluster-state "$3" >"$work/etcd$n.log" 2>&1 &
+	pids+=($!)
+}
+E1=https://10.250.0.1:2379 E2=https://10.250.0.2:2379 E3=https://10.250.0.3:2379
+P1=https://10.250.0.1:2380 P2=https://10.250.0.2:2380 P3=https://10.250.0.3:2380
+
+# check <name> <expected regex on stdout> <probe args...>
+check() {
+	local name=$1 want=$2; shift 2
+	local out
+	out=$("$probe" "$@" 2>&1)
+	if [ $? -eq 0 ] && grep -Eq -- "$want" <<<"$out"; then ok "$name"; else
+		bad "$name"; sed 's/^/     /' <<<"$out" | head -n 10
+	fi
+}
+# check_err <name> <max seconds> <expected regex on stderr> <probe args...>
+check_err() {
+	local name=$1 max=$2 want=$3; shift 3
+	local out t0=$SECONDS rc
+	out=$("$probe" "$@" 2>&1); rc=$?
+	local dt=$((SECONDS - t0))
+	if [ $rc -ne 0 ] && grep -Eq -- "$want" <<<"$out" && [ $dt -le "$max" ]; then ok "$name"; else
+		bad "$name (rc=$rc, ${dt}s)"; sed 's/^/     /' <<<"$out" | head -n 10
+	fi
+}
+
+start_etcd 1 node1=$P1 new
+for i in $(seq 50); do "$probe" -e $E1 "${hc[@]}" endpoint-health $E1 >/dev/null 2>&1 && break; sleep 0.2; done
+
+check "endpoint health (healthcheck-client)" '^healthy$' -e $E1 "${hc[@]}" endpoint-health $E1
+check "list one member" "^[0-9a-f]+ name=node1 peers=$P1 clients=$E1 learner=false$" -e $E1 "${hc[@]}" list
+check "list with apiserver-etcd-client" "name=node1" -e $E1 "${ac[@]}" list
+check "status" "^member=[0-9a-f]+ leader=[0-9a-f]+ version=3\." -e $E1 "${hc[@]}" status $E1
+check "cluster health (1 member)" '^healthy$' -e $E1 "${hc[@]}" health
+
+out=$("$probe" -e $E1 "${hc[@]}" add-learner node2 $P2 2>&1)
+if grep -qx "node2 $P2" <<<"$out" && grep -qx "node1 $P1" <<<"$out"; then ok "add learner node2"; else bad "add learner node2"; echo "$out" | sed 's/^/     /'; fi
+check "learner listed, not started" "^[0-9a-f]+ name= peers=$P2 clients= learner=true$" -e $E1 "${hc[@]}" list
+check "add again: existing peer URL tolerated" "^node2 $P2$" -e $E1 "${hc[@]}" -t 3000 add-learner node2 $P2
+id2=$("$probe" -e $E1 "${hc[@]}" member-id $P2 2>/dev/null)
+[ -n "$id2" ] && ok "member id of node2" || bad "member id of node2"
+check_err "promote a learner that never starts: times out with kubeadm's error" 6 \
+	"the etcd member $id2 is not started" -e $E1 "${hc[@]}" -t 2000 promote "$id2"
+start_etcd 2 node1=$P1,node2=$P2 existing
+check "promote learner node2 (waits for it to start)" '^promoted$' -e $E1 "${hc[@]}" -t 60000 promote "$id2"
+check "node2 is a voter" "^$id2 name=node2 peers=$P2 clients=$E2 learner=false$" -e $E1 "${hc[@]}" list
+check "promote again: already promoted" '^promoted$' -e $E1 "${hc[@]}" promote "$id2"
+check "sync: endpoints from the members" "^($E1,$E2|$E2,$E1)$" -e $E1 "${hc[@]}" sync
+
+check "add learner node3" "^node3 $P3$" -e $E1,$E2 "${hc[@]}" add-learner node3 $P3
+id3=$("$probe" -e $E1 "${hc[@]}" member-id $P3 2>/dev/null)
+start_etcd 3 node1=$P1,node2=$P2,node3=$P3 existing
+check "promote learner node3" '^promoted$' -e $E2,$E1 "${hc[@]}" -t 60000 promote "$id3"
+check "cluster health (3 members)" '^healthy$' -e $E1,$E2,$E3 "${hc[@]}" -t 20000 health
+check "wait for cluster available" '^available$' -e $E1,$E2,$E3 "${hc[@]}" wait 3
+
+kill "${pids[2]}" 2>/dev/null; wait "${pids[2]}" 2>/dev/null
+check "health with one of three down: quorum holds" '^healthy$' -e $E1,$E2,$E3 "${hc[@]}" -t 1500 health
+out=$("$probe" -e $E1,$E2 "${hc[@]}" remove "$id3" 2>&1)
+if [ $? -eq 0 ] && ! grep -q "$P3" <<<"$out" && grep -qx "node1 $P1" <<<"$out"; then ok "remove node3"; else bad "remove node3"; echo "$out" | sed 's/^/     /'; fi
+check "remove node3 again: already removed tolerated" "^node1 $P1$" -e $E1 "${hc[@]}" remove "$id3"
+check_err "member id of a removed peer" 5 "no member id found for peer URL" -e $E1 "${hc[@]}" member-id $P3
+check "first endpoint dead: the next one answers" "name=node1" -e https://10.250.0.3:2379,$E1 "${hc[@]}" list
+
+# errors: quick and clear
+check_err "dead endpoint: refused quickly" 3 "10.250.0.1:2999.*(refused|connect)" -e https://10.250.0.1:2999 "${hc[@]}" list
+check_err "dead endpoint with retries: last error after the budget" 5 "10.250.0.1:2999" -e https://10.250.0.1:2999 "${hc[@]}" -t 1500 remove 1
+openssl req -x509 -newkey rsa:2048 -nodes -keyout "$work/bad.key" -out "$work/bad.crt" -days 1 \
+	-subj /CN=intruder >/dev/null 2>&1
+check_err "client certificate from another CA: rejected" 4 "10.250.0.1:2379" -e $E1 -c "$p/etcd/ca.crt" -C "$work/bad.crt" -k "$work/bad.key" list
+check_err "server not signed by the given CA: rejected" 4 "(certificate|SSL|verif)" -e $E1 -c "$work/bad.crt" -C "$p/etcd/healthcheck-client.crt" -k "$p/etcd/healthcheck-client.key" list
+check_err "no client certificate: rejected" 4 "10.250.0.1:2379" -e $E1 -c "$p/etcd/ca.crt" list
+check_err "missing CA file: clear error" 3 "10.250.0.1:2379" -e $E1 -c "$work/nope.crt" -C "$p/etcd/healthcheck-client.crt" -k "$p/etcd/healthcheck-client.key" list
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
