@@ -1,13 +1,23 @@
 # Side-by-side benchmark helpers: the reference kubeadm and ckubeadm on the same input in one
 # run, medians of N runs, reported as ratios. Sourced by bench/*.sh.
 
+BENCH_TMP=$(mktemp -d)
+trap 'rm -rf "$BENCH_TMP"' EXIT
+
+# bench_isolate "$@": re-runs the calling script inside one network namespace of its own, so
+# neither binary can reach the network and no per-run namespace set-up is measured.
+bench_isolate() {
+	[ -n "${BENCH_IN_NETNS:-}" ] || exec unshare --net env BENCH_IN_NETNS=1 bash "$0" "$@"
+}
+
 # measure <runs> <cmd...>: prints "<median wall ms> <median peak RSS KiB>" of runs of cmd.
 measure() {
 	local runs=$1; shift
 	local walls=() rsss=() i t0 t1 rss
 	for ((i = 0; i < runs; i++)); do
 		t0=$(date +%s%N)
-		rss=$( { /usr/bin/time -f '%M' "$@" >/dev/null 2>/dev/null; } 2>&1 | tail -n 1)
+		/usr/bin/time -o "$BENCH_TMP/rss" -f '%M' "$@" >/dev/null 2>&1
+		rss=$(tail -n 1 "$BENCH_TMP/rss")
 		t1=$(date +%s%N)
 		walls+=($(( (t1 - t0) / 1000 )))
 		rsss+=("$rss")
@@ -18,11 +28,11 @@ measure() {
 	echo "$mw $mr"
 }
 
-# compare <label> <runs> <reference cmd> -- <ckubeadm cmd>: prints one table row.
+# compare <label> <runs> <reference cmd> ::: <ckubeadm cmd>: prints one table row.
 compare() {
 	local label=$1 runs=$2; shift 2
 	local ref=() ours=()
-	while [ $# -gt 0 ] && [ "$1" != "--" ]; do ref+=("$1"); shift; done
+	while [ $# -gt 0 ] && [ "$1" != ":::" ]; do ref+=("$1"); shift; done
 	shift
 	ours=("$@")
 	read -r rw rr < <(measure "$runs" "${ref[@]}")
