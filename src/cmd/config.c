@@ -7,6 +7,7 @@
 #include "cmd/commands.h"
 #include "cmd/feature-gates.h"
 #include "config/config.h"
+#include "preflight/preflight.h"
 #include "util/error.h"
 #include "util/fs.h"
 #include "util/strbuf.h"
@@ -127,5 +128,27 @@ int cmd_config_images_list(struct cmd_ctx *ctx)
 
 int cmd_config_images_pull(struct cmd_ctx *ctx)
 {
-	return error_set(-ENOSYS, "kubeadm config images pull is not implemented in this build");
+	json_t *ov = NULL;
+	int r = flagset_overrides(&ctx->flags, &ov);
+	if (r >= 0)
+		r = cmd_feature_gates_override(&ctx->flags, ov);
+	if (r < 0) {
+		json_decref(ov);
+		return r;
+	}
+	const char *cfg = flagset_get_string(&ctx->flags, "config");
+	if (*cfg) {
+		/* LoadOrDefaultInitConfiguration ignores the flags when a file is given */
+		json_decref(ov);
+		ov = NULL;
+	}
+	struct init_config *c = NULL;
+	struct config_load_options lo = { 0 };
+	r = config_load_init_opts(*cfg ? cfg : NULL, ov, &lo, &c);
+	json_decref(ov);
+	if (r < 0)
+		return r;
+	r = preflight_pull_control_plane_images(c);
+	config_init_free(c);
+	return r;
 }

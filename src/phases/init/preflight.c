@@ -1,12 +1,29 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* init phase "preflight" (cmd/kubeadm/app/cmd/phases/init). Not implemented yet: every run
- * function reports so instead of pretending success. */
-#include <errno.h>
+/* init phase "preflight" (cmd/kubeadm/app/cmd/phases/init/preflight.go). */
+#include <stdio.h>
 
 #include "phases/init.h"
-#include "util/error.h"
+#include "phases/run-ctx.h"
+#include "preflight/preflight.h"
 
 int phase_init_preflight(struct run_ctx *ctx)
 {
-	return error_set(-ENOSYS, "phase \"preflight\" is not implemented in this build");
+	printf("[preflight] Running pre-flight checks\n");
+	fflush(stdout);
+	/* the root check first, on its own: fail fast */
+	int r = preflight_run_root_check(ctx->ignore_preflight_errors);
+	if (r < 0)
+		return r;
+	r = preflight_run_init_checks(ctx->cfg, ctx->ignore_preflight_errors, false, false);
+	if (r < 0)
+		return r;
+	if (ctx->dry_run) {
+		printf("[preflight] Would pull the required images (like 'kubeadm config images pull')\n");
+		return 0;
+	}
+	printf("[preflight] Pulling images required for setting up a Kubernetes cluster\n"
+	       "[preflight] This might take a minute or two, depending on the speed of your internet connection\n"
+	       "[preflight] You can also perform this action beforehand using 'kubeadm config images pull'\n");
+	fflush(stdout);
+	return preflight_run_pull_images(ctx->cfg, ctx->ignore_preflight_errors);
 }
