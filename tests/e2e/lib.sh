@@ -29,13 +29,16 @@ E2E_PROBE_IMAGE=ckubeadm.test/dnsprobe:e2e
 e2e_log() { printf '[e2e] %s\n' "$*" >&2; }
 e2e_die() { printf '[e2e] error: %s\n' "$*" >&2; exit 1; }
 
-# e2e_peers: builds (or reuses) the reference peers and the bed's images; sets E2E_PEERS (the
-# version-keyed cache of binaries) and E2E_IMAGES (the directory of image tarballs).
+# e2e_peers [LOG]: builds (or reuses) the reference peers and the bed's images; sets E2E_PEERS
+# (the version-keyed cache of binaries) and E2E_IMAGES (the directory of image tarballs). The
+# builds' messages go to LOG (default: stderr).
 e2e_peers() {
+	local log=${1:-/dev/stderr}
 	E2E_PEERS=$("$E2E_REPO/tests/peers/build.sh" kubeadm kubectl kubelet kube-apiserver \
-		kube-controller-manager kube-scheduler kube-proxy etcd coredns crictl) ||
-		e2e_die "building the reference peers failed"
-	E2E_IMAGES=$("$E2E_DIR/images.sh" "$E2E_PEERS") || e2e_die "building the images failed"
+		kube-controller-manager kube-scheduler kube-proxy etcd coredns crictl 2>>"$log") ||
+		{ e2e_log "building the reference peers failed"; return 1; }
+	E2E_IMAGES=$("$E2E_DIR/images.sh" "$E2E_PEERS" 2>>"$log") ||
+		{ e2e_log "building the images failed"; return 1; }
 }
 
 e2e_node_dir() { printf '%s/nodes/%s' "$E2E_STATE" "$1"; }

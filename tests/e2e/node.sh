@@ -86,7 +86,7 @@ node_create() {
 	[[ $name =~ ^[a-z][a-z0-9-]{0,10}$ ]] || e2e_die "bad node name $name"
 	[[ $idx =~ ^[0-9]+$ ]] && [ "$idx" -ge 1 ] && [ "$idx" -le "$E2E_MAX_NODES" ] || e2e_die "bad node index $idx"
 	! e2e_node_pid "$name" >/dev/null || e2e_die "node $name is already running"
-	[ -n "${E2E_PEERS:-}" ] || e2e_peers
+	[ -n "${E2E_PEERS:-}" ] || e2e_peers || exit 1
 	dir=$(e2e_node_dir "$name")
 	[ ! -e "$dir" ] || node_destroy "$name"
 	ip=$E2E_NET.$((10 + idx))

@@ -38,7 +38,8 @@ check() {
 	local name=$1
 	shift
 	printf '\n== %s: %s\n' "$name" "$*" >>"$logs/checks.log"
-	if "$@" >>"$logs/checks.log" 2>&1; then ok "$name"; else bad "$name (see $logs/checks.log)"; return 1; fi
+	# The redirection belongs to a subshell: a signal's trap then runs with run.sh's own output.
+	if ("$@") >>"$logs/checks.log" 2>&1; then ok "$name"; else bad "$name (see $logs/checks.log)"; return 1; fi
 }
 inode() { "$E2E_DIR/node.sh" exec "$node" "$@"; }
 kc() { inode kubectl --kubeconfig /etc/kubernetes/admin.conf "$@"; }
@@ -96,7 +97,7 @@ trap 'rc=$?; trap - EXIT; finish "$rc"; exit $?' EXIT
 trap 'exit 130' INT TERM
 
 # 1. Peers and images (built once into the version-keyed cache, then reused).
-if e2e_peers 2>>"$logs/build.log"; then ok "reference peers and images built ($E2E_PEERS)"; else bad "peers/images build"; exit 1; fi
+if e2e_peers "$logs/build.log"; then ok "reference peers and images built ($E2E_PEERS)"; else bad "peers/images build"; exit 1; fi
 
 # 2. The node: namespaces, mounts, network, containerd with the images, kubelet supervisor.
 created=1
@@ -143,8 +144,8 @@ ignore=()
 #   You must also explicitly skip this validation." The bed sets failCgroupV1: false.
 ignore+=(SystemVerification)
 start=$(date +%s)
-if inode "$kubeadm" init --config "$dir/kubeadm.yaml" "${initflags[@]}" \
-	--ignore-preflight-errors="$(IFS=,; echo "${ignore[*]}")" >"$logs/init.log" 2>&1; then
+if (inode "$kubeadm" init --config "$dir/kubeadm.yaml" "${initflags[@]}" \
+	--ignore-preflight-errors="$(IFS=,; echo "${ignore[*]}")") >"$logs/init.log" 2>&1; then
 	ok "kubeadm init ($(($(date +%s) - start)) s)"
 else
 	bad "kubeadm init (see $logs/init.log)"
@@ -248,7 +249,7 @@ for i in $(seq "$workers"); do
 done
 
 # 6. The cluster as kubectl shows it.
-if kc get nodes,pods -A -o wide >"$logs/get.txt" 2>&1; then
+if (kc get nodes,pods -A -o wide) >"$logs/get.txt" 2>&1; then
 	ok "kubectl --kubeconfig admin.conf get nodes,pods -A"
 	sed 's/^/    /' "$logs/get.txt"
 else
