@@ -32,6 +32,15 @@ static bool print_manifest(const struct run_ctx *ctx)
 	       flagset_get_bool(ctx->flags, "print-manifest");
 }
 
+/* initData.PatchesDir(): the --patches flag, else the configuration's patches.directory. */
+static const char *patches_dir(const struct run_ctx *ctx)
+{
+	if (ctx->patches_dir && *ctx->patches_dir)
+		return ctx->patches_dir;
+	const struct cfg_patches *p = ctx->cfg->init.patches;
+	return p && p->directory && *p->directory ? p->directory : NULL;
+}
+
 /* Go's os.PathError text: "open <path>: no such file or directory". */
 static int open_error(int r, const char *path)
 {
@@ -194,7 +203,7 @@ int phase_init_addon_coredns(struct run_ctx *ctx)
 	}
 	if (print) {
 		_cleanup_(strbuf_releasep) struct strbuf sb = STRBUF_INIT;
-		r = addons_coredns_manifest(cfg, ctx->patches_dir, stdout, &sb);
+		r = addons_coredns_manifest(cfg, patches_dir(ctx), stdout, &sb);
 		if (r < 0)
 			return r;
 		fputs(sb.buf, stdout);
@@ -202,7 +211,7 @@ int phase_init_addon_coredns(struct run_ctx *ctx)
 		return 0;
 	}
 	_cleanup_(json_decrefp) json_t *dep = NULL, *cm = NULL, *svc = NULL;
-	r = addons_coredns_deployment(cfg, replicas, ctx->patches_dir, stdout, &dep, NULL);
+	r = addons_coredns_deployment(cfg, replicas, patches_dir(ctx), stdout, &dep, NULL);
 	if (r < 0)
 		return r;
 	r = addons_coredns_configmap(cfg, &cm, NULL);
@@ -250,7 +259,7 @@ int phase_init_addon_kube_proxy(struct run_ctx *ctx)
 	}
 	if (print) {
 		_cleanup_(strbuf_releasep) struct strbuf sb = STRBUF_INIT;
-		r = addons_proxy_manifest(cfg, ctx->patches_dir, stdout, &sb);
+		r = addons_proxy_manifest(cfg, patches_dir(ctx), stdout, &sb);
 		if (r < 0)
 			return r;
 		fputs(sb.buf, stdout);
@@ -268,7 +277,7 @@ int phase_init_addon_kube_proxy(struct run_ctx *ctx)
 	if (r < 0)
 		return r;
 	fflush(stdout);
-	r = addons_proxy_daemonset(cfg, ctx->patches_dir, stdout, NULL, &ds, NULL);
+	r = addons_proxy_daemonset(cfg, patches_dir(ctx), stdout, NULL, &ds, NULL);
 	if (r < 0)
 		return r;
 	fflush(stdout);
