@@ -8,6 +8,11 @@
 extern const struct command cmd_root;
 
 /* Run functions of the commands in src/cmd/tables.c (one file per command). */
+int cmd_certs_certificate_key(struct cmd_ctx *ctx);
+int cmd_certs_check_expiration(struct cmd_ctx *ctx);
+int cmd_certs_generate_csr(struct cmd_ctx *ctx);
+int cmd_certs_renew(struct cmd_ctx *ctx);
+int cmd_certs_renew_all(struct cmd_ctx *ctx);
 int cmd_completion(struct cmd_ctx *ctx);
 int cmd_config_images_list(struct cmd_ctx *ctx);
 int cmd_config_images_pull(struct cmd_ctx *ctx);
@@ -15,6 +20,7 @@ int cmd_config_migrate(struct cmd_ctx *ctx);
 int cmd_config_print_defaults(struct cmd_ctx *ctx);
 int cmd_config_validate(struct cmd_ctx *ctx);
 int cmd_init(struct cmd_ctx *ctx);
+int cmd_kubeconfig_user(struct cmd_ctx *ctx);
 int cmd_version(struct cmd_ctx *ctx);
 void init_workflow_free(struct run_ctx *data);
 int init_workflow_init(struct cmd_ctx *ctx, struct workflow_options *opts, struct run_ctx **ret);

@@ -10,6 +10,7 @@
 #include "cmd/commands.h"
 #include "cmd/feature-gates.h"
 #include "config/config.h"
+#include "kubeconfig/kubeconfig.h"
 #include "phases/init.h"
 #include "phases/run-ctx.h"
 #include "util/error.h"
@@ -198,7 +199,36 @@ void init_workflow_free(struct run_ctx *d)
 	free(d->patches_dir);
 	free(d->dry_run_dir);
 	strv_free(d->ignore_preflight_errors);
+	pki_keypool_free(d->key_pool);
 	free(d);
+}
+
+/*
+ * newInitData's external CA checks: ca.crt without ca.key needs every leaf and kubeconfig in
+ * place; the same for the front-proxy CA; neither goes with --upload-certs.
+ */
+static int init_external_ca(struct run_ctx *d)
+{
+	struct pki_params p;
+	run_ctx_pki_params(d, &p);
+	bool ext = false, ext_fp = false;
+	int r = pki_using_external_ca(&p, &ext);
+	if (ext && r < 0)
+		return error_wrap(r, "invalid or incomplete external CA");
+	if (ext) {
+		r = kubeconfig_validate_for_external_ca(&p, d->kubeconfig_dir);
+		if (r < 0)
+			return r;
+	}
+	r = pki_using_external_front_proxy_ca(&p, &ext_fp);
+	if (ext_fp && r < 0)
+		return error_wrap(r, "invalid or incomplete external front-proxy CA");
+	error_clear();
+	if (d->upload_certs && (ext || ext_fp))
+		return error_set(-EINVAL,
+				 "can't use upload-certs with an external CA or an external front-proxy CA");
+	d->external_ca = ext;
+	return 0;
 }
 
 /* newInitData: flags -> overrides -> loaded, defaulted, validated configuration. */
@@ -274,6 +304,19 @@ int init_workflow_init(struct cmd_ctx *ctx, struct workflow_options *opts, struc
 		opts->skip = strv_copy(cfg->init.skip_phases);
 	}
 	manage_skipped_addons(&cfg->cluster, &opts->skip);
+	r = init_external_ca(d);
+	if (r < 0) {
+		init_workflow_free(d);
+		return r;
+	}
+	/* the keys the certs and kubeconfig phases will need are generated in the background from
+	 * here on, overlapping preflight and the file writes (joined by init_workflow_free) */
+	unsigned nkeys = run_ctx_keys_needed(d, opts->filter, opts->skip);
+	if (nkeys) {
+		struct pki_params p;
+		run_ctx_pki_params(d, &p);
+		d->key_pool = pki_keypool_new(p.algo, 2, nkeys);
+	}
 	*ret = d;
 	return 0;
 }

@@ -16,7 +16,8 @@ static const struct command cmd_root_certs_certificate_key = {
 		"\n"
 		"You can also use \"kubeadm init --upload-certs\" without specifying a certificate key and it will\n"
 		"generate and print one for you.\n",
-	.run = cmd_not_built,
+	.run = cmd_certs_certificate_key,
+	.args = CMD_ARGS_NONE,
 };
 
 static const struct flag flags_root_certs_check_expiration[] = {
@@ -51,7 +52,8 @@ static const struct command cmd_root_certs_check_expiration = {
 	.short_desc = "Check certificates expiration for a Kubernetes cluster",
 	.long_desc = "Checks expiration for the certificates in the local PKI managed by kubeadm.",
 	.flags = flags_root_certs_check_expiration,
-	.run = cmd_not_built,
+	.run = cmd_certs_check_expiration,
+	.args = CMD_ARGS_NONE,
 };
 
 static const struct flag flags_root_certs_generate_csr[] = {
@@ -79,7 +81,8 @@ static const struct command cmd_root_certs_generate_csr = {
 	.example = "  # The following command will generate keys and CSRs for all control-plane certificates and kubeconfig files:\n"
 		"  kubeadm certs generate-csr --kubeconfig-dir /tmp/etc-k8s --cert-dir /tmp/etc-k8s/pki",
 	.flags = flags_root_certs_generate_csr,
-	.run = cmd_not_built,
+	.run = cmd_certs_generate_csr,
+	.args = CMD_ARGS_NONE,
 };
 
 static const struct flag flags_root_certs_renew_admin_conf[] = {
@@ -108,7 +111,8 @@ static const struct command cmd_root_certs_renew_admin_conf = {
 		"\n"
 		"After renewal, in order to make changes effective, is required to restart control-plane components and eventually re-distribute the renewed certificate in case the file is used elsewhere.",
 	.flags = flags_root_certs_renew_admin_conf,
-	.run = cmd_not_built,
+	.run = cmd_certs_renew,
+	.args = CMD_ARGS_NONE,
 };
 
 static const struct flag flags_root_certs_renew_all[] = {
@@ -131,7 +135,8 @@ static const struct command cmd_root_certs_renew_all = {
 	.short_desc = "Renew all available certificates",
 	.long_desc = "Renew all known certificates necessary to run the control plane. Renewals are run unconditionally, regardless of expiration date. Renewals can also be run individually for more control.",
 	.flags = flags_root_certs_renew_all,
-	.run = cmd_not_built,
+	.run = cmd_certs_renew_all,
+	.args = CMD_ARGS_NONE,
 };
 
 static const struct flag flags_root_certs_renew_apiserver[] = {
@@ -160,7 +165,8 @@ static const struct command cmd_root_certs_renew_apiserver = {
 		"\n"
 		"After renewal, in order to make changes effective, is required to restart control-plane components and eventually re-distribute the renewed certificate in case the file is used elsewhere.",
 	.flags = flags_root_certs_renew_apiserver,
-	.run = cmd_not_built,
+	.run = cmd_certs_renew,
+	.args = CMD_ARGS_NONE,
 };
 
 static const struct flag flags_root_certs_renew_apiserver_etcd_client[] = {
@@ -189,7 +195,8 @@ static const struct command cmd_root_certs_renew_apiserver_etcd_client = {
 		"\n"
 		"After renewal, in order to make changes effective, is required to restart control-plane components and eventually re-distribute the renewed certificate in case the file is used elsewhere.",
 	.flags = flags_root_certs_renew_apiserver_etcd_client,
-	.run = cmd_not_built,
+	.run = cmd_certs_renew,
+	.args = CMD_ARGS_NONE,
 };
 
 static const struct flag flags_root_certs_renew_apiserver_kubelet_client[] = {
@@ -218,7 +225,8 @@ static const struct command cmd_root_certs_renew_apiserver_kubelet_client = {
 		"\n"
 		"After renewal, in order to make changes effective, is required to restart control-plane components and eventually re-distribute the renewed certificate in case the file is used elsewhere.",
 	.flags = flags_root_certs_renew_apiserver_kubelet_client,
-	.run = cmd_not_built,
+	.run = cmd_certs_renew,
+	.args = CMD_ARGS_NONE,
 };
 
 static const struct flag flags_root_certs_renew_controller_manager_conf[] = {
@@ -247,7 +255,8 @@ static const struct command cmd_root_certs_renew_controller_manager_conf = {
 		"\n"
 		"After renewal, in order to make changes effective, is required to restart control-plane components and eventually re-distribute the renewed certificate in case the file is used elsewhere.",
 	.flags = flags_root_certs_renew_controller_manager_conf,
-	.run = cmd_not_built,
+	.run = cmd_certs_renew,
+	.args = CMD_ARGS_NONE,
 };
 
 static const struct flag flags_root_certs_renew_etcd_healthcheck_client[] = {
@@ -276,7 +285,8 @@ static const struct command cmd_root_certs_renew_etcd_healthcheck_client = {
 		"\n"
 		"After renewal, in order to make changes effective, is required to restart control-plane components and eventually re-distribute the renewed certificate in case the file is used elsewhere.",
 	.flags = flags_root_certs_renew_etcd_healthcheck_client,
-	.run = cmd_not_built,
+	.run = cmd_certs_renew,
+	.args = CMD_ARGS_NONE,
 };
 
 static const struct flag flags_root_certs_renew_etcd_peer[] = {
@@ -305,7 +315,8 @@ static const struct command cmd_root_certs_renew_etcd_peer = {
 		"\n"
 		"After renewal, in order to make changes effective, is required to restart control-plane components and eventually re-distribute the renewed certificate in case the file is used elsewhere.",
 	.flags = flags_root_certs_renew_etcd_peer,
-	.run = cmd_not_built,
+	.run = cmd_certs_renew,
+	.args = CMD_ARGS_NONE,
 };
 
 static const struct flag flags_root_certs_renew_etcd_server[] = {
@@ -334,7 +345,8 @@ static const struct command cmd_root_certs_renew_etcd_server = {
 		"\n"
 		"After renewal, in order to make changes effective, is required to restart control-plane components and eventually re-distribute the renewed certificate in case the file is used elsewhere.",
 	.flags = flags_root_certs_renew_etcd_server,
-	.run = cmd_not_built,
+	.run = cmd_certs_renew,
+	.args = CMD_ARGS_NONE,
 };
 
 static const struct flag flags_root_certs_renew_front_proxy_client[] = {
@@ -363,7 +375,8 @@ static const struct command cmd_root_certs_renew_front_proxy_client = {
 		"\n"
 		"After renewal, in order to make changes effective, is required to restart control-plane components and eventually re-distribute the renewed certificate in case the file is used elsewhere.",
 	.flags = flags_root_certs_renew_front_proxy_client,
-	.run = cmd_not_built,
+	.run = cmd_certs_renew,
+	.args = CMD_ARGS_NONE,
 };
 
 static const struct flag flags_root_certs_renew_scheduler_conf[] = {
@@ -392,7 +405,8 @@ static const struct command cmd_root_certs_renew_scheduler_conf = {
 		"\n"
 		"After renewal, in order to make changes effective, is required to restart control-plane components and eventually re-distribute the renewed certificate in case the file is used elsewhere.",
 	.flags = flags_root_certs_renew_scheduler_conf,
-	.run = cmd_not_built,
+	.run = cmd_certs_renew,
+	.args = CMD_ARGS_NONE,
 };
 
 static const struct flag flags_root_certs_renew_super_admin_conf[] = {
@@ -421,7 +435,8 @@ static const struct command cmd_root_certs_renew_super_admin_conf = {
 		"\n"
 		"After renewal, in order to make changes effective, is required to restart control-plane components and eventually re-distribute the renewed certificate in case the file is used elsewhere.",
 	.flags = flags_root_certs_renew_super_admin_conf,
-	.run = cmd_not_built,
+	.run = cmd_certs_renew,
+	.args = CMD_ARGS_NONE,
 };
 
 static const struct command *const children_root_certs_renew[] = {
@@ -465,7 +480,6 @@ static const struct command cmd_root_certs = {
 	.children = children_root_certs,
 	.run = cmd_require_subcommand,
 	.args = CMD_ARGS_NONE,
-	.not_built = true,
 };
 
 static const struct command cmd_root_completion = {
@@ -1415,7 +1429,8 @@ static const struct command cmd_root_kubeconfig_user = {
 		"  # Output a kubeconfig file for an additional user named foo using a kubeadm config file bar\n"
 		"  kubeadm kubeconfig user --client-name=foo --config=bar",
 	.flags = flags_root_kubeconfig_user,
-	.run = cmd_not_built,
+	.run = cmd_kubeconfig_user,
+	.args = CMD_ARGS_NONE,
 };
 
 static const struct command *const children_root_kubeconfig[] = {
@@ -1428,7 +1443,6 @@ static const struct command cmd_root_kubeconfig = {
 	.short_desc = "Kubeconfig file utilities",
 	.long_desc = "Kubeconfig file utilities.",
 	.children = children_root_kubeconfig,
-	.not_built = true,
 };
 
 static const struct flag pflags_root[] = {

@@ -14,6 +14,5 @@
 #include "phases/upgrade_node.h"
 
 const struct workflow join_workflow = { .name = "join", .phases = phases_join };
-const struct workflow reset_workflow = { .name = "reset", .phases = phases_reset };
 const struct workflow upgrade_apply_workflow = { .name = "apply", .phases = phases_upgrade_apply };
 const struct workflow upgrade_node_workflow = { .name = "node", .phases = phases_upgrade_node };

@@ -8,6 +8,7 @@
 #include <stdbool.h>
 
 #include "config/config.h"
+#include "pki/pki.h"
 #include "util/flags.h"
 
 struct run_ctx {
@@ -25,4 +26,21 @@ struct run_ctx {
 					   * ($KUBEADM_INIT_DRYRUN_DIR or a new
 					   * /etc/kubernetes/tmp/kubeadm-init-dryrunNNN); else NULL */
 	char **ignore_preflight_errors;   /* owned: --ignore-preflight-errors */
+	struct pki_keypool *key_pool;     /* owned: keys generated ahead of the certs and
+					   * kubeconfig phases, started once the config is known */
+	bool external_ca;                 /* ca.crt present without ca.key (initData.externalCA) */
 };
+
+/*
+ * The PKI parameters of the init configuration in ctx (certificatesDir as read dir, the dry-run
+ * dir as write dir, the key pool). Strings are borrowed from ctx; out is stdout.
+ */
+void run_ctx_pki_params(const struct run_ctx *ctx, struct pki_params *ret);
+/* initData.KubeConfigDir(): the dry-run dir with --dry-run, else --kubeconfig-dir. Borrowed. */
+const char *run_ctx_kubeconfig_dir(const struct run_ctx *ctx);
+/*
+ * How many private keys the selected certs and kubeconfig phases will create: rows whose
+ * files are missing (filter: the `phase` selector, NULL for the whole workflow; skip: the
+ * --skip-phases names). Sizes the key pool so that no key is generated for nothing.
+ */
+unsigned run_ctx_keys_needed(const struct run_ctx *ctx, const char *filter, char *const *skip);

@@ -16,7 +16,7 @@ top = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))
 
 # Commands this build runs (path -> run function). Everything else under a top-level command that
 # is not built gets .not_built at the top level.
-BUILT_TOP = {"completion", "config", "init", "version", "alpha"}
+BUILT_TOP = {"completion", "config", "init", "version", "alpha", "certs", "kubeconfig", "reset"}
 RUN = {
     "kubeadm version": "cmd_version",
     "kubeadm completion": "cmd_completion",
@@ -29,6 +29,16 @@ RUN = {
     "kubeadm config images list": "cmd_config_images_list",
     "kubeadm config images pull": "cmd_config_images_pull",
     "kubeadm init": "cmd_init",
+    "kubeadm reset": "cmd_reset",
+    "kubeadm certs certificate-key": "cmd_certs_certificate_key",
+    "kubeadm certs check-expiration": "cmd_certs_check_expiration",
+    "kubeadm certs generate-csr": "cmd_certs_generate_csr",
+    "kubeadm certs renew all": "cmd_certs_renew_all",
+    **{"kubeadm certs renew " + n: "cmd_certs_renew" for n in (
+        "admin.conf", "apiserver", "apiserver-etcd-client", "apiserver-kubelet-client",
+        "controller-manager.conf", "etcd-healthcheck-client", "etcd-peer", "etcd-server",
+        "front-proxy-client", "scheduler.conf", "super-admin.conf")},
+    "kubeadm kubeconfig user": "cmd_kubeconfig_user",
 }
 REQUIRE_SUB = {"kubeadm config", "kubeadm config print", "kubeadm config images"}
 NOARGS = set(RUN) - {"kubeadm completion"} | REQUIRE_SUB
@@ -42,7 +52,7 @@ DATA = {
 WORKFLOW = {"kubeadm init": ("init_workflow", "init_workflow_init", "init_workflow_free"),
             # bound, but their commands are not built yet (no data initializer)
             "kubeadm join": ("join_workflow", None, None),
-            "kubeadm reset": ("reset_workflow", None, None),
+            "kubeadm reset": ("reset_workflow", "reset_workflow_init", "reset_workflow_free"),
             "kubeadm upgrade apply": ("upgrade_apply_workflow", None, None),
             "kubeadm upgrade node": ("upgrade_node_workflow", None, None)}
 ARGS_MAX = {"kubeadm join": 1}
@@ -70,7 +80,14 @@ INIT_PATHS = {
     "controller-manager-extra-args": "ClusterConfiguration.controllerManager.extraArgs",
     "scheduler-extra-args": "ClusterConfiguration.scheduler.extraArgs",
 }
-CONFIG_PATHS = {"kubeadm init": INIT_PATHS, "kubeadm config images list": INIT_PATHS,
+RESET_PATHS = {
+    "cert-dir": "ResetConfiguration.certificatesDir",
+    "cri-socket": "ResetConfiguration.criSocket",
+    "force": "ResetConfiguration.force",
+    "dry-run": "ResetConfiguration.dryRun",
+    "cleanup-tmp-dir": "ResetConfiguration.cleanupTmpDir",
+}
+CONFIG_PATHS = {"kubeadm reset": RESET_PATHS, "kubeadm init": INIT_PATHS, "kubeadm config images list": INIT_PATHS,
                 "kubeadm config images pull": INIT_PATHS}
 
 REQUIRED = {("kubeadm kubeconfig user", "client-name")}

@@ -1,0 +1,518 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * `kubeadm certs` (cmd/kubeadm/app/cmd/certs.go): certificate-key, check-expiration, renew,
+ * generate-csr. The PKI work is in pki/ and kubeconfig/; this file holds the console texts,
+ * the check-expiration tab-writer layout and the -o json|yaml object.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <jansson.h>
+
+#include "cmd/commands.h"
+#include "config/config.h"
+#include "kubeconfig/kubeconfig.h"
+#include "pki/pki.h"
+#include "util/error.h"
+#include "util/fs.h"
+#include "util/json.h"
+#include "util/strbuf.h"
+#include "util/strv.h"
+#include "util/xalloc.h"
+#include "util/yaml.h"
+
+DEFINE_TRIVIAL_CLEANUP_FUNC(struct init_config *, config_init_free)
+
+/* kubeadmconstants.KubernetesDir: the renewal manager's kubeconfig dir (not a flag). */
+#define KUBERNETES_DIR "/etc/kubernetes"
+
+/* The PKI parameters of a loaded configuration (certs commands never dry-run). */
+static void params_from(const struct init_config *c, int rootfd, struct pki_params *p)
+{
+	const struct cfg_cluster_configuration *cc = &c->cluster;
+	enum pki_algo algo = PKI_RSA2048;
+	if (pki_algo_parse(cc->encryption_algorithm, &algo) < 0)
+		error_clear();
+	*p = (struct pki_params){
+		.node_name = c->init.node_registration.name,
+		.advertise_address = c->init.local_api_endpoint.advertise_address,
+		.bind_port = (int)c->init.local_api_endpoint.bind_port,
+		.service_subnet = cc->networking.service_subnet,
+		.dns_domain = cc->networking.dns_domain,
+		.cert_sans = cc->api_server.cert_sans,
+		.control_plane_endpoint = cc->control_plane_endpoint,
+		.cert_dir = cc->certificates_dir,
+		.cluster_name = cc->cluster_name,
+		.algo = algo,
+		.cert_validity = cc->certificate_validity_period.set
+					 ? cc->certificate_validity_period.ns / 1000000000
+					 : 0,
+		.ca_cert_validity = cc->ca_certificate_validity_period.set
+					    ? cc->ca_certificate_validity_period.ns / 1000000000
+					    : 0,
+		.local_etcd = cc->etcd.local != NULL,
+		.etcd_server_sans = cc->etcd.local ? cc->etcd.local->server_cert_sans : NULL,
+		.etcd_peer_sans = cc->etcd.local ? cc->etcd.local->peer_cert_sans : NULL,
+		.rootfd = rootfd,
+		.out = stdout,
+	};
+}
+
+/*
+ * configutil.LoadOrDefaultInitConfiguration with an InitConfiguration{} and the command's
+ * ClusterConfiguration (certificatesDir from --cert-dir when set), CRI detection skipped.
+ */
+static int load_config(const char *cfg_path, const char *cert_dir, struct init_config **ret)
+{
+	_cleanup_(json_decrefp) json_t *ov = json_object();
+	json_t *cc = json_object();
+	json_object_set_new(ov, "ClusterConfiguration", cc);
+	if (cert_dir && *cert_dir)
+		json_object_set_new(cc, "certificatesDir", json_string(cert_dir));
+	/* the commands' ClusterConfiguration carries CurrentKubernetesVersion: no version
+	 * lookup on the network */
+	json_object_set_new(cc, "kubernetesVersion", json_string("v1.37.0"));
+	struct config_load_options lo = { .skip_cri_detect = true };
+	return config_load_init_opts(cfg_path && *cfg_path ? cfg_path : NULL, ov, &lo, ret);
+}
+
+/*
+ * getInternalCfg: without --config, kubeadm first tries the cluster named by --kubeconfig.
+ * This build has no API client here; when the kubeconfig loads, the attempt is reported as
+ * failed (what kubeadm prints when the cluster cannot be reached) and the defaults are used.
+ */
+static int internal_cfg(struct cmd_ctx *ctx, const char *prefix, bool text,
+			struct init_config **ret)
+{
+	const char *cfg_path = flagset_get_string(&ctx->flags, "config");
+	const char *kubeconfig = flagset_get_string(&ctx->flags, "kubeconfig");
+	if (!*cfg_path && kubeconfig && *kubeconfig) {
+		_cleanup_free_ char *data = NULL;
+		size_t len = 0;
+		_cleanup_(json_decrefp) json_t *kc = NULL;
+		if (fs_read_file(ctx->rootfd, kubeconfig, 1 << 20, &data, &len) >= 0 &&
+		    kubeconfig_parse(data, len, &kc) >= 0 && text) {
+			printf("[%s] Reading configuration from the \"kubeadm-config\" ConfigMap in namespace \"kube-system\"...\n"
+			       "[%s] Use 'kubeadm init phase upload-config kubeadm --config your-config-file' to re-upload it.\n"
+			       "[%s] Error reading configuration from the Cluster. Falling back to default configuration\n\n",
+			       prefix, prefix, prefix);
+			fflush(stdout);
+		}
+		error_clear();
+	}
+	const char *cert_dir = flagset_get_string(&ctx->flags, "cert-dir");
+	return load_config(cfg_path, *cert_dir ? cert_dir : "/etc/kubernetes/pki", ret);
+}
+
+/* ---- certificate-key ---------------------------------------------------------------- */
+
+int cmd_certs_certificate_key(struct cmd_ctx *ctx)
+{
+	char *key = NULL;
+	int r = pki_certificate_key_new(&key);
+	if (r < 0)
+		return r;
+	printf("%s\n", key);
+	pki_secret_free(key, strlen(key));
+	return 0;
+}
+
+/* ---- generate-csr ----------------------------------------------------------------------- */
+
+int cmd_certs_generate_csr(struct cmd_ctx *ctx)
+{
+	_cleanup_(config_init_freep) struct init_config *cfg = NULL;
+	int r = load_config(flagset_get_string(&ctx->flags, "config"),
+			    flagset_get_string(&ctx->flags, "cert-dir"), &cfg);
+	if (r < 0)
+		return r;
+	struct pki_params p;
+	params_from(cfg, ctx->rootfd, &p);
+	r = pki_create_default_keys_and_csrs(&p, stdout);
+	if (r >= 0)
+		r = kubeconfig_create_default_csrs(&p, flagset_get_string(&ctx->flags, "kubeconfig-dir"),
+						   stdout);
+	fflush(stdout);
+	return r;
+}
+
+/* ---- check-expiration ----------------------------------------------------------------- */
+
+/*
+ * Go's text/tabwriter (minwidth 10, tabwidth 4, padding 3, padchar ' ', no flags) over lines
+ * whose cells end with '\t'; the last cell of a line is not aligned.
+ */
+struct tw_line {
+	char **cells; /* strv: the tab-terminated cells then the trailing cell */
+};
+
+static size_t tw_ncells(const struct tw_line *l)
+{
+	return strv_length(l->cells);
+}
+
+static void tw_write_lines(struct strbuf *out, const struct tw_line *lines, size_t from, size_t to,
+			   const size_t *widths, size_t nwidths)
+{
+	for (size_t i = from; i < to; i++) {
+		size_t n = tw_ncells(&lines[i]);
+		for (size_t j = 0; j < n; j++) {
+			const char *c = lines[i].cells[j];
+			strbuf_addstr(out, c);
+			if (j < nwidths)
+				for (size_t k = strlen(c); k < widths[j]; k++)
+					strbuf_addch(out, ' ');
+		}
+		strbuf_addch(out, '\n');
+	}
+}
+
+static void tw_format(struct strbuf *out, const struct tw_line *lines, size_t line0, size_t line1,
+		      size_t *widths, size_t nwidths)
+{
+	size_t column = nwidths;
+	for (size_t this = line0; this < line1; this++) {
+		if (column + 1 >= tw_ncells(&lines[this]))
+			continue;
+		tw_write_lines(out, lines, line0, this, widths, nwidths);
+		line0 = this;
+		size_t width = 10;
+		for (; this < line1; this++) {
+			if (column + 1 >= tw_ncells(&lines[this]))
+				break;
+			size_t w = strlen(lines[this].cells[column]) + 3;
+			if (w > width)
+				width = w;
+		}
+		widths[nwidths] = width;
+		tw_format(out, lines, line0, this, widths, nwidths + 1);
+		/* as Go, the loop's increment skips the line that ended the block: it has no
+		 * cell in this column */
+		line0 = this;
+	}
+	/* Go: return b.writeLines(pos, line0, line1) */
+	tw_write_lines(out, lines, line0, line1, widths, nwidths);
+}
+
+/* duration.HumanDuration */
+static void human_duration(int64_t secs, struct strbuf *out)
+{
+	if (secs < -1) {
+		strbuf_addstr(out, "<invalid>");
+		return;
+	}
+	if (secs < 0) {
+		strbuf_addstr(out, "0s");
+		return;
+	}
+	if (secs < 60 * 2) {
+		strbuf_addf(out, "%llds", (long long)secs);
+		return;
+	}
+	int64_t minutes = secs / 60;
+	if (minutes < 10) {
+		int64_t s = secs % 60;
+		if (s == 0)
+			strbuf_addf(out, "%lldm", (long long)minutes);
+		else
+			strbuf_addf(out, "%lldm%llds", (long long)minutes, (long long)s);
+		return;
+	}
+	if (minutes < 60 * 3) {
+		strbuf_addf(out, "%lldm", (long long)minutes);
+		return;
+	}
+	int64_t hours = secs / 3600;
+	if (hours < 8) {
+		int64_t m = minutes % 60;
+		if (m == 0)
+			strbuf_addf(out, "%lldh", (long long)hours);
+		else
+			strbuf_addf(out, "%lldh%lldm", (long long)hours, (long long)m);
+		return;
+	}
+	if (hours < 48) {
+		strbuf_addf(out, "%lldh", (long long)hours);
+		return;
+	}
+	if (hours < 24 * 8) {
+		int64_t h = hours % 24;
+		if (h == 0)
+			strbuf_addf(out, "%lldd", (long long)(hours / 24));
+		else
+			strbuf_addf(out, "%lldd%lldh", (long long)(hours / 24), (long long)h);
+		return;
+	}
+	if (hours < 24 * 365 * 2) {
+		strbuf_addf(out, "%lldd", (long long)(hours / 24));
+		return;
+	}
+	if (hours < 24 * 365 * 8) {
+		int64_t dy = (hours / 24) % 365;
+		if (dy == 0)
+			strbuf_addf(out, "%lldy", (long long)(hours / 24 / 365));
+		else
+			strbuf_addf(out, "%lldy%lldd", (long long)(hours / 24 / 365), (long long)dy);
+		return;
+	}
+	strbuf_addf(out, "%lldy", (long long)(hours / 24 / 365));
+}
+
+/* int64(time.Until(notAfter) / time.Second): truncated toward zero at nanosecond precision. */
+static int64_t residual_seconds(time_t not_after, const struct timespec *now)
+{
+	int64_t ns = ((int64_t)not_after - (int64_t)now->tv_sec) * 1000000000LL - now->tv_nsec;
+	return ns / 1000000000LL;
+}
+
+/* RFC 3339 (metav1.Time) or kubeadm's "Jan 02, 2006 15:04 MST" of a UTC time. */
+static void format_time(time_t t, bool rfc3339, char *buf, size_t n)
+{
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	if (rfc3339)
+		strftime(buf, n, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	else
+		strftime(buf, n, "%b %d, %Y %H:%M UTC", &tm);
+}
+
+static json_t *expiration_json(const struct pki_expiration *e, const struct timespec *now,
+			       bool with_ca)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "name", json_string(e->name));
+	if (e->missing) {
+		json_object_set_new(o, "expirationDate", json_null());
+		json_object_set_new(o, "residualTime", json_integer(0));
+		json_object_set_new(o, "externallyManaged", json_false());
+	} else {
+		char buf[64];
+		format_time(e->not_after, true, buf, sizeof(buf));
+		json_object_set_new(o, "expirationDate", json_string(buf));
+		json_object_set_new(o, "residualTime",
+				    json_integer(residual_seconds(e->not_after, now)));
+		json_object_set_new(o, "externallyManaged", json_boolean(e->externally_managed));
+	}
+	/* caName is omitempty; a missing row has no CA in kubeadm's object */
+	if (with_ca && !e->missing && e->ca_name && *e->ca_name)
+		json_object_set_new(o, "caName", json_string(e->ca_name));
+	json_object_set_new(o, "missing", json_boolean(e->missing));
+	return o;
+}
+
+static void expiration_text_row(const struct pki_expiration *e, const struct timespec *now,
+				bool with_ca, struct tw_line *l)
+{
+	_cleanup_strbuf_ struct strbuf sb = STRBUF_INIT;
+	if (e->missing) {
+		strbuf_addf(&sb, "!MISSING! %s\t\t\t%s", e->name, with_ca ? "\t" : "");
+	} else {
+		char date[64];
+		format_time(e->not_after, false, date, sizeof(date));
+		strbuf_addf(&sb, "%s\t%s\t", e->name, date);
+		human_duration(residual_seconds(e->not_after, now), &sb);
+		if (with_ca)
+			strbuf_addf(&sb, "\t%s", e->ca_name ? e->ca_name : "");
+		strbuf_addf(&sb, "\t%-8s", e->externally_managed ? "yes" : "no");
+	}
+	l->cells = strv_split(sb.buf, '\t', false);
+}
+
+static int print_expiration(const struct pki_expiration *certs, size_t nc,
+			    const struct pki_expiration *cas, size_t na, const char *format)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_REALTIME, &now);
+	_cleanup_strbuf_ struct strbuf out = STRBUF_INIT;
+	if (streq(format, "text")) {
+		size_t n = nc + na + 3;
+		struct tw_line *lines = xcalloc(n, sizeof(*lines));
+		size_t k = 0;
+		lines[k++].cells = strv_split(
+			"CERTIFICATE\tEXPIRES\tRESIDUAL TIME\tCERTIFICATE AUTHORITY\tEXTERNALLY MANAGED",
+			'\t', false);
+		for (size_t i = 0; i < nc; i++)
+			expiration_text_row(&certs[i], &now, true, &lines[k++]);
+		lines[k++].cells = strv_split("", '\t', false);
+		lines[k++].cells = strv_split(
+			"CERTIFICATE AUTHORITY\tEXPIRES\tRESIDUAL TIME\tEXTERNALLY MANAGED", '\t',
+			false);
+		for (size_t i = 0; i < na; i++)
+			expiration_text_row(&cas[i], &now, false, &lines[k++]);
+		size_t widths[16];
+		tw_format(&out, lines, 0, k, widths, 0);
+		for (size_t i = 0; i < k; i++)
+			strv_free(lines[i].cells);
+		free(lines);
+	} else {
+		_cleanup_(json_decrefp) json_t *o = json_object();
+		json_object_set_new(o, "kind", json_string("CertificateExpirationInfo"));
+		json_object_set_new(o, "apiVersion",
+				    json_string("output.kubeadm.k8s.io/v1alpha3"));
+		json_t *a = json_array();
+		for (size_t i = 0; i < nc; i++)
+			json_array_append_new(a, expiration_json(&certs[i], &now, true));
+		json_object_set_new(o, "certificates", nc ? a : (json_decref(a), json_null()));
+		a = json_array();
+		for (size_t i = 0; i < na; i++)
+			json_array_append_new(a, expiration_json(&cas[i], &now, false));
+		json_object_set_new(o, "certificateAuthorities",
+				    na ? a : (json_decref(a), json_null()));
+		_cleanup_free_ char *s = streq(format, "json") ? json_dump_go(o, "", "    ")
+							       : yaml_from_json(o);
+		strbuf_addstr(&out, s);
+		if (streq(format, "json"))
+			strbuf_addch(&out, '\n');
+	}
+	fwrite(out.buf, 1, out.len, stdout);
+	fflush(stdout);
+	return 0;
+}
+
+int cmd_certs_check_expiration(struct cmd_ctx *ctx)
+{
+	const char *format = flagset_get_string(&ctx->flags, "output");
+	if (!streq(format, "text") && !streq(format, "json") && !streq(format, "yaml")) {
+		static const char *const known[] = {
+			"go-template", "go-template-file", "jsonpath", "jsonpath-as-json",
+			"jsonpath-file", "kyaml", "template", "templatefile", NULL,
+		};
+		if (strv_contains((char *const *)known, format))
+			return error_set(-ENOTSUP, "output format \"%s\" is not supported by this build",
+					 format);
+		return error_set(-EINVAL,
+				 "could not construct output printer: unable to match a printer suitable for the output format \"%s\", allowed formats are: go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,kyaml,template,templatefile,text,yaml",
+				 format);
+	}
+	_cleanup_(config_init_freep) struct init_config *cfg = NULL;
+	int r = internal_cfg(ctx, "check-expiration", streq(format, "text"), &cfg);
+	if (r < 0)
+		return r;
+	struct pki_params p;
+	params_from(cfg, ctx->rootfd, &p);
+	struct pki_expiration *certs = NULL, *cas = NULL;
+	size_t nc = 0, na = 0;
+	r = kubeconfig_expiration_list(&p, KUBERNETES_DIR, &certs, &nc, &cas, &na);
+	if (r >= 0)
+		r = print_expiration(certs, nc, cas, na, format);
+	for (size_t i = 0; i < nc; i++)
+		pki_expiration_release(&certs[i]);
+	for (size_t i = 0; i < na; i++)
+		pki_expiration_release(&cas[i]);
+	free(certs);
+	free(cas);
+	return r;
+}
+
+/* ---- renew ------------------------------------------------------------------------------ */
+
+/* The renewal manager's handlers: its long name and CA base name for `name`. */
+static bool renew_handler(const struct pki_params *p, const char *name, const char **ret_long,
+			  const char **ret_ca_base)
+{
+	const struct kubeconfig_spec *k = kubeconfig_spec_find(name);
+	if (k && k->long_name && strchr(name, '.')) {
+		*ret_long = k->long_name;
+		*ret_ca_base = "ca";
+		return true;
+	}
+	const struct pki_cert_spec *s = pki_cert_spec_find(name);
+	if (!s || !s->ca_name || strchr(name, '/'))
+		return false;
+	*ret_long = s->long_name;
+	*ret_ca_base = pki_cert_spec_ca(s)->base_name;
+	return !s->etcd || p->local_etcd;
+}
+
+/* renewCert */
+static int renew_one(const struct pki_params *p, const char *name)
+{
+	const char *long_name = NULL, *ca_base = NULL;
+	bool known = renew_handler(p, name, &long_name, &ca_base);
+	if (!known) {
+		/* rm.CertificateExists fails for a name the manager lacks (external etcd) */
+		const struct pki_cert_spec *s = pki_cert_spec_find(name);
+		printf("MISSING! %s\n", s ? s->long_name : name);
+		return 0;
+	}
+	bool kubeconfig = strchr(name, '.') != NULL;
+	_cleanup_free_ char *path = NULL;
+	if (kubeconfig)
+		path = xasprintf("%s/%s", KUBERNETES_DIR, name);
+	else
+		path = xasprintf("%s/%s.crt", p->cert_dir, pki_cert_spec_find(name)->base_name);
+	if (!fs_exists(p->rootfd, path)) {
+		printf("MISSING! %s\n", long_name);
+		return 0;
+	}
+	bool renewed = false;
+	int r = kubeconfig ? kubeconfig_renew(p, KUBERNETES_DIR, name, &renewed)
+			   : pki_renew_cert(p, name, &renewed);
+	if (r < 0)
+		return r;
+	if (!renewed)
+		printf("Detected external %s, %s can't be renewed\n", ca_base, long_name);
+	else
+		printf("%s renewed\n", long_name);
+	return 0;
+}
+
+static int renew_setup(struct cmd_ctx *ctx, struct init_config **ret_cfg, struct pki_params *p)
+{
+	int r = internal_cfg(ctx, "renew", true, ret_cfg);
+	if (r < 0)
+		return r;
+	params_from(*ret_cfg, ctx->rootfd, p);
+	p->out = NULL;
+	return 0;
+}
+
+int cmd_certs_renew(struct cmd_ctx *ctx)
+{
+	_cleanup_(config_init_freep) struct init_config *cfg = NULL;
+	struct pki_params p;
+	int r = renew_setup(ctx, &cfg, &p);
+	if (r < 0)
+		return r;
+	_cleanup_free_ char *name = cmd_name(ctx->cmd);
+	r = renew_one(&p, name);
+	fflush(stdout);
+	return r;
+}
+
+/* The manager's certificates sorted by name (rm.Certificates()). */
+static int name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int cmd_certs_renew_all(struct cmd_ctx *ctx)
+{
+	_cleanup_(config_init_freep) struct init_config *cfg = NULL;
+	struct pki_params p;
+	int r = renew_setup(ctx, &cfg, &p);
+	if (r < 0)
+		return r;
+	_cleanup_strv_free_ char **names = NULL;
+	for (size_t i = 0; i < pki_cert_table_len; i++) {
+		const struct pki_cert_spec *s = &pki_cert_table[i];
+		if (s->ca_name && (!s->etcd || p.local_etcd))
+			strv_push(&names, s->name);
+	}
+	for (size_t i = 0; i < kubeconfig_table_len; i++)
+		if (kubeconfig_table[i].long_name)
+			strv_push(&names, kubeconfig_table[i].file_name);
+	qsort(names, strv_length(names), sizeof(char *), name_cmp);
+	STRV_FOREACH(n, names) {
+		r = renew_one(&p, *n);
+		fflush(stdout);
+		if (r < 0)
+			return r;
+	}
+	printf("\nDone renewing certificates. You must restart the kube-apiserver, kube-controller-manager, kube-scheduler and etcd, so that they can use the new certificates.\n");
+	fflush(stdout);
+	return 0;
+}

@@ -1,0 +1,223 @@
+#!/bin/bash
+# Conformance of the pre-flight checks: the reference kubeadm and ckubeadm run
+# `init phase preflight` (and `config images pull`) for the same configuration on the same
+# machine state, each in a network namespace made here (lo up), and must print the same
+# checks with the same messages and exit with the same code (klog headers normalised as
+# tests/lib/compare.sh does). Machine state is arranged per case: a port taken inside the
+# namespace, a prepared --rootfs (files present, fake CRI sockets), a PATH without a tool or
+# with the reference kubelet, a private containerd (tests/lib/containerd.sh), a non-root user.
+# Usage: tests/conformance/preflight/run.sh <ckubeadm> <reference kubeadm> [<build-dir>]
+# Prints one line per case and "N passed, N failed"; non-zero on failure. Needs root.
+set -u
+
+HERE=$(cd "$(dirname "$0")" && pwd)
+. "$HERE/../../lib/compare.sh"
+. "$HERE/../../lib/containerd.sh"
+
+OURS=$(realpath "${1:?usage: run.sh <ckubeadm> <reference kubeadm> [build-dir]}")
+REF=${2:?usage: run.sh <ckubeadm> <reference kubeadm> [build-dir]}
+conf_init "$OURS" "$REF"
+PEERS=$(dirname "$CONF_REF")
+T=$CONF_TMP
+BG_PIDS=()
+cleanup() {
+	ctrd_stop
+	for p in "${BG_PIDS[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
+	rm -rf "$T"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# ---- inputs ----
+cfg() { # cfg <file> [extra InitConfiguration nodeRegistration lines] ; name/versions fixed
+	local f=$1; shift
+	{
+		printf 'apiVersion: kubeadm.k8s.io/v1beta4\nkind: InitConfiguration\n'
+		printf 'localAPIEndpoint:\n  advertiseAddress: 10.0.0.1\n'
+		printf 'nodeRegistration:\n  name: localhost\n'
+		local l
+		for l in "$@"; do printf '  %s\n' "$l"; done
+		printf -- '---\napiVersion: kubeadm.k8s.io/v1beta4\nkind: ClusterConfiguration\n'
+		printf 'kubernetesVersion: v1.37.2\nnetworking:\n  podSubnet: 10.244.0.0/16\n'
+	} >"$f"
+}
+mkdir -p "$T/in"
+chmod 755 "$T" "$T/in"
+cfg "$T/in/cfg.yaml"
+cfg "$T/in/nocri.yaml" "criSocket: unix:///nonexistent/cri.sock"
+cfg "$T/in/never.yaml" "criSocket: unix:///nonexistent/cri.sock" "imagePullPolicy: Never"
+printf 'apiVersion: kubeadm.k8s.io/v1beta4\nkind: ClusterConfiguration\nkubernetesVersion: v1.40.0\n' \
+	>"$T/in/newer.yaml"
+cfg "$T/in/v136.yaml"
+sed -i 's/kubernetesVersion: v1.37.2/kubernetesVersion: v1.36.0/' "$T/in/v136.yaml"
+
+# tool dirs: without losetup (and without systemctl: no init system), and with the kubelet
+mkdir -p "$T/bin-nolosetup" "$T/bin-kubelet"
+for t in mount cp; do ln -s "$(command -v $t)" "$T/bin-nolosetup/$t"; done
+ln -s "$PEERS/kubelet.real" "$T/bin-kubelet/kubelet"
+
+# a root for --rootfs: the config and /etc/hosts inside, plus what a case adds
+mkroot() { # mkroot <dir>
+	mkdir -p "$1/etc" "$1/tmp"
+	cp "$T/in/cfg.yaml" "$1/cfg.yaml"
+	cp "$T/in/nocri.yaml" "$1/nocri.yaml"
+	printf '127.0.0.1 localhost\n' >"$1/etc/hosts"
+}
+
+# ---- the runner ----
+# pf_case <name> [--root <setup-fn>] [--sh <shell run in the namespace first>] [--path <PATH>]
+#         [--user] -- <args...>     ("{dir}" in args and --sh is the case's root dir)
+pf_case() {
+	local name=$1; shift
+	local rootfn="" pre="" path="$PATH" user=""
+	while [ $# -gt 0 ] && [ "$1" != -- ]; do
+		case $1 in
+		--root) rootfn=$2; shift 2 ;;
+		--sh) pre=$2; shift 2 ;;
+		--path) path=$2; shift 2 ;;
+		--user) user=1; shift ;;
+		*) echo "bad option $1"; return 1 ;;
+		esac
+	done
+	shift
+	local n=$((CONF_PASSED + CONF_FAILED)) side
+	for side in ref ours; do
+		local dir=$CONF_TMP/$side/$n bin=$CONF_OURS
+		[ "$side" = ref ] && bin=$CONF_REF
+		mkdir -p "$dir/root"
+		chmod 755 "$dir" "$dir/root"
+		[ -n "$rootfn" ] && "$rootfn" "$dir/root"
+		local args=() a
+		for a in "$@"; do args+=("${a//\{dir\}/$dir/root}"); done
+		local script=${pre//\{dir\}/$dir/root}
+		local dry=$dir/root/dryrun
+		[ -n "$rootfn" ] && dry=/dryrun
+		mkdir -p "$dir/root/dryrun"
+		chmod 777 "$dir/root/dryrun"
+		local run=("$bin")
+		[ -n "$user" ] && run=(setpriv --reuid=65534 --regid=65534 --clear-groups "$bin")
+		(cd "$dir/root" && KUBEADM_INIT_DRYRUN_DIR=$dry unshare --net -- sh -c '
+			ip link set lo up
+			eval "$1"; shift
+			PATH=$1; shift
+			"$@"
+			rc=$?
+			for j in $(jobs -p); do kill $j 2>/dev/null; done
+			exit $rc' sh "$script" "$path" "${run[@]}" "${args[@]}" \
+			>"$dir/out" 2>"$dir/err" </dev/null)
+		echo $? >"$dir/rc"
+		conf_normalise <"$dir/out" >"$dir/out.n"
+		conf_normalise <"$dir/err" >"$dir/err.n"
+	done
+	local r=$CONF_TMP/ref/$n o=$CONF_TMP/ours/$n why=""
+	cmp -s "$r/rc" "$o/rc" || why+=" exit($(cat "$r/rc") vs $(cat "$o/rc"))"
+	cmp -s "$r/out.n" "$o/out.n" || why+=" stdout"
+	cmp -s "$r/err.n" "$o/err.n" || why+=" stderr"
+	if [ -z "$why" ]; then
+		echo "ok   $name"
+		CONF_PASSED=$((CONF_PASSED + 1))
+	else
+		echo "FAIL $name:$why"
+		local f
+		for f in out.n err.n; do
+			cmp -s "$r/$f" "$o/$f" || diff -u "$r/$f" "$o/$f" | head -n 30 | sed 's/^/     /'
+		done
+		CONF_FAILED=$((CONF_FAILED + 1))
+	fi
+}
+
+CFG=$T/in/cfg.yaml
+NOCRI=$T/in/nocri.yaml
+LISTEN6443='python3 -c "
+import socket, time
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind((\"0.0.0.0\", 6443)); s.listen(); time.sleep(120)" & sleep 0.3'
+
+# ---- host state, no CRI ----
+pf_case "init preflight, no CRI socket" -- init phase preflight --config "$NOCRI" --dry-run
+pf_case "init preflight, default socket" -- init phase preflight --config "$CFG" --dry-run
+pf_case "port 6443 taken" --sh "$LISTEN6443" -- init phase preflight --config "$NOCRI" --dry-run
+pf_case "ignore all" -- init phase preflight --config "$NOCRI" --dry-run --ignore-preflight-errors=all
+pf_case "ignore some, any case" -- init phase preflight --config "$NOCRI" --dry-run \
+	--ignore-preflight-errors=port-2379,CRI,FileContent--proc-sys-net-ipv4-ip_forward
+pf_case "ignore all mixed with a check" -- init phase preflight --config "$NOCRI" --dry-run \
+	--ignore-preflight-errors=all,cri
+pf_case "ignore with spaces and duplicates" -- init phase preflight --config "$NOCRI" --dry-run \
+	--ignore-preflight-errors=Port-2380 --ignore-preflight-errors=port-2380,Mem
+pf_case "losetup missing, no init system" --path "$T/bin-nolosetup" -- \
+	init phase preflight --config "$NOCRI" --dry-run
+pf_case "reference kubelet on PATH (SystemVerification, cgroups)" --path "$T/bin-kubelet:$PATH" -- \
+	init phase preflight --config "$NOCRI" --dry-run
+pf_case "kubelet newer than the control plane" --path "$T/bin-kubelet:$PATH" -- \
+	init phase preflight --config "$T/in/v136.yaml" --dry-run --cri-socket unix:///nonexistent/cri.sock
+pf_case "kubelet on PATH, everything ignored" --path "$T/bin-kubelet:$PATH" -- \
+	init phase preflight --config "$NOCRI" --dry-run --ignore-preflight-errors=all
+pf_case "pull policy Never, not dry-run" -- init phase preflight --config "$T/in/never.yaml" \
+	--ignore-preflight-errors=all
+pf_case "not root" --user -- init phase preflight --config "$NOCRI" --dry-run
+pf_case "not root, ignored" --user -- init phase preflight --config "$NOCRI" --dry-run \
+	--ignore-preflight-errors=IsPrivilegedUser,all
+
+# ---- prepared roots ----
+root_files() {
+	mkroot "$1"
+	mkdir -p "$1/etc/kubernetes/manifests" "$1/var/lib/etcd/member"
+	echo x >"$1/etc/kubernetes/manifests/kube-apiserver.yaml"
+	echo x >"$1/etc/kubernetes/manifests/etcd.yaml"
+	mkdir -p "$1/proc/sys/net/ipv4"
+	echo 1 >"$1/proc/sys/net/ipv4/ip_forward"
+}
+root_empty_etcd() {
+	mkroot "$1"
+	mkdir -p "$1/var/lib/etcd"
+	mkdir -p "$1/proc/sys/net/ipv4"
+	echo 0 >"$1/proc/sys/net/ipv4/ip_forward"
+}
+root_two_cri() {
+	mkroot "$1"
+	mkdir -p "$1/var/run/containerd" "$1/var/run/crio"
+}
+TWO_SOCKS='for s in {dir}/var/run/containerd/containerd.sock {dir}/var/run/crio/crio.sock; do
+	python3 -c "
+import socket, sys, time
+s = socket.socket(socket.AF_UNIX); s.bind(sys.argv[1]); s.listen(); time.sleep(120)" $s & done
+for i in 1 2 3 4 5 6 7 8 9 10; do [ -S {dir}/var/run/crio/crio.sock ] && [ -S {dir}/var/run/containerd/containerd.sock ] && break; sleep 0.1; done'
+pf_case "rootfs: manifests and etcd data present" --root root_files -- \
+	init phase preflight --rootfs "{dir}" --config /nocri.yaml --dry-run
+pf_case "rootfs: empty etcd dir, ip_forward 0" --root root_empty_etcd -- \
+	init phase preflight --rootfs "{dir}" --config /nocri.yaml --dry-run
+pf_case "rootfs: two CRI sockets" --root root_two_cri --sh "$TWO_SOCKS" -- \
+	init phase preflight --rootfs "{dir}" --config /cfg.yaml --dry-run
+pf_case "rootfs: no CRI socket, detection" --root mkroot -- \
+	init phase preflight --rootfs "{dir}" --config /cfg.yaml --dry-run
+
+# ---- config images pull without a runtime ----
+pf_case "config images pull, no runtime" -- config images pull --kubernetes-version v1.37.2 \
+	--cri-socket unix:///nonexistent/cri.sock
+pf_case "config images pull, bad feature gate" -- config images pull --kubernetes-version v1.37.2 \
+	--feature-gates Nope=true
+pf_case "config images pull, config file" -- config images pull --config "$NOCRI"
+
+# ---- a real containerd (private, in its own namespaces) ----
+if ctrd_start "$T/ctrd"; then
+	cfg "$T/in/ctrd.yaml" "criSocket: unix://$CTRD_SOCK" "imagePullSerial: true"
+	cfg "$T/in/ctrd-never.yaml" "criSocket: unix://$CTRD_SOCK" "imagePullPolicy: Never"
+	pf_case "containerd: init preflight dry-run" -- init phase preflight --config "$T/in/ctrd.yaml" --dry-run
+	pf_case "containerd: kubelet on PATH" --path "$T/bin-kubelet:$PATH" -- \
+		init phase preflight --config "$T/in/ctrd.yaml" --dry-run --ignore-preflight-errors=SystemVerification
+	pf_case "containerd: policy Never" -- init phase preflight --config "$T/in/ctrd-never.yaml" \
+		--ignore-preflight-errors=all
+	cfg "$T/in/ctrd-pull.yaml" "criSocket: unix://$CTRD_SOCK" "imagePullSerial: true"
+	sed -i 's/^kubernetesVersion: v1.37.2$/kubernetesVersion: v1.37.2\nimageRepository: 127.0.0.1:1/' "$T/in/ctrd-pull.yaml"
+	pf_case "containerd: ImagePull, serial (registry refused)" -- init phase preflight \
+		--config "$T/in/ctrd-pull.yaml" --ignore-preflight-errors=SystemVerification,KubeletVersion,Port-2379,Port-2380,FileContent--proc-sys-net-ipv4-ip_forward
+	pf_case "containerd: config images pull (no network)" -- config images pull \
+		--kubernetes-version v1.37.2 --cri-socket "unix://$CTRD_SOCK" --image-repository 127.0.0.1:1
+else
+	echo "FAIL containerd did not start"
+	tail -5 "$T/ctrd/containerd.log"
+	CONF_FAILED=$((CONF_FAILED + 1))
+fi
+ctrd_stop
+
+conf_done
