@@ -21,9 +21,12 @@ int cmd_config_print_defaults(struct cmd_ctx *ctx);
 int cmd_config_validate(struct cmd_ctx *ctx);
 int cmd_init(struct cmd_ctx *ctx);
 int cmd_kubeconfig_user(struct cmd_ctx *ctx);
+int cmd_reset(struct cmd_ctx *ctx);
 int cmd_version(struct cmd_ctx *ctx);
 void init_workflow_free(struct run_ctx *data);
 int init_workflow_init(struct cmd_ctx *ctx, struct workflow_options *opts, struct run_ctx **ret);
+void reset_workflow_free(struct run_ctx *data);
+int reset_workflow_init(struct cmd_ctx *ctx, struct workflow_options *opts, struct run_ctx **ret);
 
 /* Data of shared run functions. */
 extern const int config_defaults_init;
