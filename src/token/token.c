@@ -544,3 +544,13 @@ int token_decrypt(const unsigned char key[32], const void *data, size_t len,
 	*ret_len = clen;
 	return 0;
 }
+
+char *token_sha256_hex(const void *data, size_t len)
+{
+	unsigned char md[SHA256_DIGEST_LENGTH];
+	SHA256(data, len, md);
+	struct strbuf sb = STRBUF_INIT;
+	for (size_t i = 0; i < sizeof(md); i++)
+		strbuf_addf(&sb, "%02x", md[i]);
+	return strbuf_detach(&sb, NULL);
+}

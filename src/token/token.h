@@ -103,3 +103,6 @@ int token_decrypt(const unsigned char key[32], const void *data, size_t len,
 char *token_base64_encode(const void *data, size_t len);
 /* Decodes std base64; -EINVAL on bad input. *ret owned, NUL-terminated. */
 int token_base64_decode(const char *s, unsigned char **ret, size_t *ret_len);
+
+/* Lowercase hex SHA-256 of data (ChecksumForConfigMap and friends). Owned. */
+char *token_sha256_hex(const void *data, size_t len);
