@@ -5,6 +5,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <netdb.h>
 #include <netinet/in.h>
 #include <regex.h>
 #include <sched.h>
@@ -692,6 +693,45 @@ static void first_nameserver(char *buf, size_t len)
 	fclose(f);
 }
 
+/* Go's dial of the resolver's UDP socket to "host:53" (connect only): 0 or -errno. */
+static int dial_udp(const char *hostport)
+{
+	_cleanup_free_ char *host = xstrdup(hostport);
+	char *colon = strrchr(host, ':');
+	if (colon)
+		*colon = '\0';
+	char *h = host;
+	if (h[0] == '[') {
+		h++;
+		h[strcspn(h, "]")] = '\0';
+	}
+	union {
+		struct sockaddr sa;
+		struct sockaddr_in in4;
+		struct sockaddr_in6 in6;
+	} sa;
+	memset(&sa, 0, sizeof(sa));
+	socklen_t len;
+	int fam;
+	if (inet_pton(AF_INET, h, &sa.in4.sin_addr) == 1) {
+		fam = sa.in4.sin_family = AF_INET;
+		sa.in4.sin_port = htons(53);
+		len = sizeof(sa.in4);
+	} else if (inet_pton(AF_INET6, h, &sa.in6.sin6_addr) == 1) {
+		fam = sa.in6.sin6_family = AF_INET6;
+		sa.in6.sin6_port = htons(53);
+		len = sizeof(sa.in6);
+	} else {
+		return 0;
+	}
+	int fd = socket(fam, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	int r = connect(fd, &sa.sa, len) < 0 ? -errno : 0;
+	close(fd);
+	return r;
+}
+
 static void check_hostname(const struct preflight_check *c, char ***w, char ***e)
 {
 	(void)e;
@@ -709,12 +749,29 @@ static void check_hostname(const struct preflight_check *c, char ***w, char ***e
 	 * text is Go's dial error for the first nameserver. */
 	char ns[300];
 	first_nameserver(ns, sizeof(ns));
-	add_fmt(w, "hostname \"%s\" could not be reached", name);
-	if (!*name)
+	if (!*name) {
+		add_fmt(w, "hostname \"%s\" could not be reached", name);
 		add_fmt(w, "hostname \"%s\": lookup : no such host", name);
-	else
-		add_fmt(w, "hostname \"%s\": lookup %s on %s: dial udp %s: connect: network is unreachable",
-			name, name, ns, ns);
+		return;
+	}
+	int dial = dial_udp(ns);
+	if (dial < 0) {
+		_cleanup_free_ char *text = xstrdup(strerror(-dial));
+		text[0] = (char)tolower((unsigned char)text[0]);
+		add_fmt(w, "hostname \"%s\" could not be reached", name);
+		add_fmt(w, "hostname \"%s\": lookup %s on %s: dial udp %s: connect: %s", name, name, ns,
+			ns, text);
+		return;
+	}
+	struct addrinfo hints = { .ai_socktype = SOCK_STREAM }, *res = NULL;
+	int g = getaddrinfo(name, NULL, &hints, &res);
+	if (g == 0) {
+		freeaddrinfo(res);
+		return;
+	}
+	add_fmt(w, "hostname \"%s\" could not be reached", name);
+	add_fmt(w, "hostname \"%s\": lookup %s on %s: %s", name, name, ns,
+		g == EAI_NONAME || g == EAI_NODATA ? "no such host" : "server misbehaving");
 }
 
 /* ---- services ---- */

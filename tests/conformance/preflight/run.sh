@@ -50,6 +50,7 @@ printf 'apiVersion: kubeadm.k8s.io/v1beta4\nkind: ClusterConfiguration\nkubernet
 	>"$T/in/newer.yaml"
 cfg "$T/in/v136.yaml"
 sed -i 's/kubernetesVersion: v1.37.2/kubernetesVersion: v1.36.0/' "$T/in/v136.yaml"
+sed 's/name: localhost/name: no-such-node.invalid/' "$T/in/nocri.yaml" >"$T/in/unresolvable.yaml"
 
 # tool dirs: without losetup (and without systemctl: no init system), and with the kubelet
 mkdir -p "$T/bin-nolosetup" "$T/bin-kubelet"
@@ -129,9 +130,10 @@ pf_case() {
 CFG=$T/in/cfg.yaml
 NOCRI=$T/in/nocri.yaml
 LISTEN6443='python3 -c "
-import socket, time
+import socket, sys, time
 s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind((\"0.0.0.0\", 6443)); s.listen(); time.sleep(120)" & sleep 0.3'
+s.bind((\"0.0.0.0\", 6443)); s.listen(); open(sys.argv[1], \"w\").close(); time.sleep(120)" {dir}/ready &
+for i in $(seq 100); do [ -e {dir}/ready ] && break; sleep 0.05; done'
 
 # ---- host state, no CRI ----
 pf_case "init preflight, no CRI socket" -- init phase preflight --config "$NOCRI" --dry-run
@@ -157,6 +159,8 @@ pf_case "pull policy Never, not dry-run" -- init phase preflight --config "$T/in
 pf_case "not root" --user -- init phase preflight --config "$NOCRI" --dry-run
 pf_case "not root, ignored" --user -- init phase preflight --config "$NOCRI" --dry-run \
 	--ignore-preflight-errors=IsPrivilegedUser,all
+pf_case "node name not in /etc/hosts, no route to DNS" -- init phase preflight \
+	--config "$T/in/unresolvable.yaml" --dry-run
 
 # ---- prepared roots ----
 root_files() {
