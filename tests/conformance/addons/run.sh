@@ -31,18 +31,21 @@ done
 [ -s "$CONF_TMP/dr/admin.conf" ] || { echo "FAIL setup: the reference made no admin.conf"; exit 1; }
 export KUBEADM_INIT_DRYRUN_DIR=$CONF_TMP/dr
 
-# Keeps the stdout of ckubeadm's dry-run cases for the Go check.
+# Keeps the stdout of ckubeadm's dry-run cases for the Go check, with the config file and the
+# phase kubeadm's own objects are built for (CHECK_CFG empty: no such comparison).
 OBJ_OUTS=()
+CHECK_CFG="" CHECK_WHICH=all
 add_case() {
 	local name=$1; shift
 	local n=$((CONF_PASSED + CONF_FAILED))
 	conf_case "$name" -- "$@"
-	OBJ_OUTS+=("$CONF_TMP/ours/$n/out:$CONF_TMP/ref/$n/out")
+	OBJ_OUTS+=("$CONF_TMP/ours/$n/out|$CHECK_CFG|$CHECK_WHICH")
 }
 
 for cfg_path in "$CONF_TMP"/cfg/*.yaml; do
 	c=$(basename "$cfg_path" .yaml)
 	for ph in coredns kube-proxy all; do
+		CHECK_CFG=$cfg_path CHECK_WHICH=$ph
 		add_case "$c: addon $ph --dry-run" init phase addon $ph --dry-run --config "$cfg_path"
 	done
 	for ph in coredns kube-proxy; do
@@ -50,6 +53,7 @@ for cfg_path in "$CONF_TMP"/cfg/*.yaml; do
 	done
 done
 
+CHECK_CFG=""
 # flags instead of a file (the coredns phase has no --apiserver-advertise-address: without a
 # default route kubeadm refuses the 0.0.0.0 bind address, see "flags: coredns" below)
 add_case "flags: kube-proxy" init phase addon kube-proxy --dry-run --control-plane-endpoint lb.example.com \
@@ -75,15 +79,17 @@ check=$root/tests/peers/addoncheck
 if command -v go >/dev/null && [ -d "$check" ]; then
 	bin=$CONF_TMP/addoncheck
 	if (cd "$root/tests/peers" && go build -o "$bin" ./addoncheck) 2>"$CONF_TMP/gobuild.err"; then
-		for pair in "${OBJ_OUTS[@]}"; do
-			ours=${pair%%:*}
-			[ -s "$ours" ] || continue
-			if msg=$("$bin" "$ours" 2>&1); then
-				echo "ok   objects decode strictly: ${ours#$CONF_TMP/}"
+		for entry in "${OBJ_OUTS[@]}"; do
+			IFS='|' read -r ours check_cfg check_which <<<"$entry"
+			grep -q '^\[dryrun\] Attached object:' "$ours" || continue
+			args=("$ours")
+			[ -z "$check_cfg" ] || args+=("$check_cfg" "$check_which")
+			if msg=$(KUBEADM_INIT_DRYRUN_DIR= "$bin" "${args[@]}" 2>&1); then
+				echo "ok   objects: strict decoding, Go encoding${check_cfg:+, equal to kubeadm objects}: ${ours#$CONF_TMP/}"
 				CONF_PASSED=$((CONF_PASSED + 1))
 			else
-				echo "FAIL objects decode strictly: ${ours#$CONF_TMP/}"
-				echo "$msg" | head -n 10 | sed 's/^/     /'
+				echo "FAIL objects: ${ours#$CONF_TMP/}"
+				echo "$msg" | grep -v '^ok' | head -n 20 | sed 's/^/     /'
 				CONF_FAILED=$((CONF_FAILED + 1))
 			fi
 		done
