@@ -1053,7 +1053,6 @@ static const struct command cmd_root_reset = {
 	.short_desc = "Performs a best effort revert of changes made to this host by 'kubeadm init' or 'kubeadm join'",
 	.flags = flags_root_reset,
 	.run = cmd_reset,
-	.args = CMD_ARGS_NONE,
 	.workflow = &reset_workflow,
 	.workflow_init = reset_workflow_init,
 	.workflow_free = reset_workflow_free,

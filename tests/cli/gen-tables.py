@@ -41,7 +41,7 @@ RUN = {
     "kubeadm kubeconfig user": "cmd_kubeconfig_user",
 }
 REQUIRE_SUB = {"kubeadm config", "kubeadm config print", "kubeadm config images"}
-NOARGS = set(RUN) - {"kubeadm completion"} | REQUIRE_SUB
+NOARGS = set(RUN) - {"kubeadm completion", "kubeadm reset"} | REQUIRE_SUB
 ARGS_FN = {"kubeadm completion": "CMD_ARGS_ANY"}
 DATA = {
     "kubeadm config print init-defaults": "&config_defaults_init",
