@@ -25,6 +25,7 @@
 #include "preflight/sysverify.h"
 #include "util/error.h"
 #include "util/log.h"
+#include "util/parse.h"
 #include "util/strbuf.h"
 #include "util/strv.h"
 #include "util/xalloc.h"
@@ -453,10 +454,11 @@ static bool ip_in_cidr(const unsigned char *ip, int fam, const char *cidr)
 	int nfam;
 	if (!parse_ip(c, net, &nfam) || nfam != fam)
 		return false;
-	int bits = atoi(slash + 1); /* NOLINT: bounded digits of a CIDR */
-	int max = fam == AF_INET ? 32 : 128;
-	if (bits < 0 || bits > max)
+	int max = fam == AF_INET ? 32 : 128, bits;
+	if (parse_int(slash + 1, 0, max, &bits) < 0) {
+		error_clear();
 		return false;
+	}
 	for (int i = 0; i < bits; i++) {
 		int byte = i / 8, bit = 7 - i % 8;
 		if (((ip[byte] >> bit) & 1) != ((net[byte] >> bit) & 1))
@@ -578,8 +580,12 @@ static void check_http_proxy_cidr(const struct preflight_check *c, char ***w, ch
 		add_fmt(e, "error parsing CIDR \"%s\": invalid CIDR address: %s", c->arg, c->arg);
 		return;
 	}
-	int bits = atoi(slash + 1); /* NOLINT: bounded digits of a CIDR */
-	int max = fam == AF_INET ? 32 : 128, bytes = fam == AF_INET ? 4 : 16;
+	int max = fam == AF_INET ? 32 : 128, bytes = fam == AF_INET ? 4 : 16, bits;
+	if (parse_int(slash + 1, 0, max, &bits) < 0) {
+		error_clear();
+		add_fmt(e, "error parsing CIDR \"%s\": invalid CIDR address: %s", c->arg, c->arg);
+		return;
+	}
 	for (int i = bits; i < max; i++)
 		ip[i / 8] &= (unsigned char)~(1u << (7 - i % 8));
 	for (int i = bytes - 1; i >= 0; i--)
@@ -1193,9 +1199,11 @@ static int cidr_family(const char *cidr)
 	int fam;
 	if (!parse_ip(s, ip, &fam))
 		return CIDR_NONE;
-	int bits = atoi(slash + 1); /* NOLINT: digits checked */
-	if (bits > (fam == AF_INET ? 32 : 128))
+	int bits;
+	if (parse_int(slash + 1, 0, fam == AF_INET ? 32 : 128, &bits) < 0) {
+		error_clear();
 		return CIDR_NONE;
+	}
 	return fam == AF_INET ? CIDR_V4 : CIDR_V6;
 }
 
