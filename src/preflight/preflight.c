@@ -232,6 +232,7 @@ static void check_mem(const struct preflight_check *c, char ***w, char ***e)
 
 static void check_kubernetes_version(const struct preflight_check *c, char ***w, char ***e)
 {
+	log_v(1, "validating Kubernetes and kubeadm version");
 	const char *kadm = c->arg2 ? c->arg2 : KUBEADM_VERSION;
 	if (strncmp(kadm, "v0.0.0", 6) == 0)
 		return;
@@ -257,6 +258,7 @@ static void check_kubernetes_version(const struct preflight_check *c, char ***w,
 static void check_firewalld(const struct preflight_check *c, char ***w, char ***e)
 {
 	(void)e;
+	log_v(1, "validating if the firewall is enabled and active");
 	enum initsystem_kind k;
 	if (initsystem_detect(&k) < 0) {
 		add_fmt(w, "%s", error_message(-ENOENT));

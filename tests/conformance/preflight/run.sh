@@ -138,6 +138,9 @@ for i in $(seq 100); do [ -e {dir}/ready ] && break; sleep 0.05; done'
 # ---- host state, no CRI ----
 pf_case "init preflight, no CRI socket" -- init phase preflight --config "$NOCRI" --dry-run
 pf_case "init preflight, default socket" -- init phase preflight --config "$CFG" --dry-run
+pf_case "verbose -v=1" -- init phase preflight --config "$NOCRI" --dry-run -v=1
+pf_case "verbose -v=1, kubelet on PATH" --path "$T/bin-kubelet:$PATH" -- \
+	init phase preflight --config "$NOCRI" --dry-run -v=1 --ignore-preflight-errors=all
 pf_case "port 6443 taken" --sh "$LISTEN6443" -- init phase preflight --config "$NOCRI" --dry-run
 pf_case "ignore all" -- init phase preflight --config "$NOCRI" --dry-run --ignore-preflight-errors=all
 pf_case "ignore some, any case" -- init phase preflight --config "$NOCRI" --dry-run \
