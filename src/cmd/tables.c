@@ -1113,7 +1113,7 @@ static const struct command cmd_root_token_create = {
 		"This should be a securely generated random token of the form \"[a-z0-9]{6}.[a-z0-9]{16}\".\n"
 		"If no [token] is given, kubeadm will generate a random token instead.\n",
 	.flags = flags_root_token_create,
-	.run = cmd_not_built,
+	.run = cmd_token_create,
 	.no_flags_in_use_line = true,
 };
 
@@ -1125,7 +1125,7 @@ static const struct command cmd_root_token_delete = {
 		"\n"
 		"The [token-value] is the full Token of the form \"[a-z0-9]{6}.[a-z0-9]{16}\" or the\n"
 		"Token ID of the form \"[a-z0-9]{6}\" to delete.\n",
-	.run = cmd_not_built,
+	.run = cmd_token_delete,
 	.no_flags_in_use_line = true,
 };
 
@@ -1142,7 +1142,8 @@ static const struct command cmd_root_token_generate = {
 		"\n"
 		"You can also use \"kubeadm init\" without specifying a token and it will\n"
 		"generate and print one for you.\n",
-	.run = cmd_not_built,
+	.run = cmd_token_generate,
+	.args = CMD_ARGS_NONE,
 };
 
 static const struct flag flags_root_token_list[] = {
@@ -1167,7 +1168,8 @@ static const struct command cmd_root_token_list = {
 	.long_desc = "\n"
 		"This command will list all bootstrap tokens for you.\n",
 	.flags = flags_root_token_list,
-	.run = cmd_not_built,
+	.run = cmd_token_list,
+	.args = CMD_ARGS_NONE,
 };
 
 static const struct flag pflags_root_token[] = {
@@ -1213,7 +1215,6 @@ static const struct command cmd_root_token = {
 	.children = children_root_token,
 	.run = cmd_require_subcommand,
 	.args = CMD_ARGS_NONE,
-	.not_built = true,
 };
 
 static const struct flag flags_root_upgrade_apply[] = {

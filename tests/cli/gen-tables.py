@@ -16,7 +16,7 @@ top = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))
 
 # Commands this build runs (path -> run function). Everything else under a top-level command that
 # is not built gets .not_built at the top level.
-BUILT_TOP = {"completion", "config", "init", "version", "alpha", "certs", "kubeconfig", "reset"}
+BUILT_TOP = {"completion", "config", "init", "version", "alpha", "certs", "kubeconfig", "reset", "token"}
 RUN = {
     "kubeadm version": "cmd_version",
     "kubeadm completion": "cmd_completion",
@@ -39,9 +39,13 @@ RUN = {
         "controller-manager.conf", "etcd-healthcheck-client", "etcd-peer", "etcd-server",
         "front-proxy-client", "scheduler.conf", "super-admin.conf")},
     "kubeadm kubeconfig user": "cmd_kubeconfig_user",
+    "kubeadm token create": "cmd_token_create",
+    "kubeadm token delete": "cmd_token_delete",
+    "kubeadm token generate": "cmd_token_generate",
+    "kubeadm token list": "cmd_token_list",
 }
-REQUIRE_SUB = {"kubeadm config", "kubeadm config print", "kubeadm config images"}
-NOARGS = set(RUN) - {"kubeadm completion", "kubeadm reset"} | REQUIRE_SUB
+REQUIRE_SUB = {"kubeadm config", "kubeadm config print", "kubeadm config images", "kubeadm token"}
+NOARGS = set(RUN) - {"kubeadm completion", "kubeadm reset", "kubeadm token create", "kubeadm token delete"} | REQUIRE_SUB
 ARGS_FN = {"kubeadm completion": "CMD_ARGS_ANY"}
 DATA = {
     "kubeadm config print init-defaults": "&config_defaults_init",
