@@ -93,6 +93,15 @@ static const char *obj_str(const json_t *o, const char *path)
 	return json_is_string(v) ? json_string_value(v) : NULL;
 }
 
+/* Go's os.PathError text ("open <path>: no such file or directory") */
+static int open_error(int r, const char *path)
+{
+	_cleanup_free_ char *msg = xstrdup(strerror(-r));
+	if (*msg >= 'A' && *msg <= 'Z')
+		*msg = (char)(*msg - 'A' + 'a');
+	return error_set(r, "open %s: %s", path, msg);
+}
+
 static const json_t *named_entry(const json_t *cfg, const char *list, const char *name,
 				 const char *member)
 {
@@ -121,7 +130,7 @@ static int load_blob(const json_t *o, const char *key, char **ret, size_t *ret_l
 	if (path && *path) {
 		int r = fs_read_file(AT_FDCWD, path, 1 << 20, ret, ret_len);
 		if (r < 0)
-			return error_set(r, "open %s: %s", path, strerror(-r));
+			return open_error(r, path);
 		return 1;
 	}
 	*ret = NULL;
@@ -215,7 +224,7 @@ static int client_load(struct kube_client *c, const json_t *cfg)
 			size_t tl;
 			r = fs_read_file(AT_FDCWD, tokfile, 64 << 10, &t, &tl);
 			if (r < 0)
-				return error_set(r, "open %s: %s", tokfile, strerror(-r));
+				return open_error(r, tokfile);
 			while (tl && (t[tl - 1] == '\n' || t[tl - 1] == ' '))
 				t[--tl] = 0;
 			c->token = t;
@@ -246,7 +255,7 @@ static int load_kubeconfig_file(const char *path, json_t **ret)
 	size_t len;
 	int r = fs_read_file(AT_FDCWD, path, 16 << 20, &data, &len);
 	if (r < 0)
-		return error_set(r, "open %s: %s", path, strerror(-r));
+		return open_error(r, path);
 	json_t *cfg = NULL;
 	r = yaml_to_json(data, len, 0, &cfg);
 	if (r < 0)
@@ -687,9 +696,10 @@ int kube_delete(struct kube_client *c, const struct kube_resource *res, const ch
 	if (c->dry_run)
 		return kube_dry_delete(c, res, ns, name);
 	_cleanup_free_ char *p = res_path(res, ns, name);
-	_cleanup_json_ json_t *opts = json_pack("{s:s,s:s,s:s}", "kind", "DeleteOptions",
-						"apiVersion", "v1", "propagationPolicy",
-						foreground ? "Foreground" : "Background");
+	_cleanup_json_ json_t *opts = json_pack("{s:s,s:s}", "kind", "DeleteOptions", "apiVersion",
+						"v1");
+	if (foreground)
+		json_object_set_new(opts, "propagationPolicy", json_string("Foreground"));
 	return api_request(c, "DELETE", p, "application/json", opts, NULL);
 }
 

@@ -131,7 +131,7 @@ enum kube_patch_type {
  * merge patches; a strategic patch is applied as a merge patch (lists replaced). */
 int kube_patch(struct kube_client *c, const struct kube_resource *res, const char *ns,
 	       const char *name, enum kube_patch_type type, const json_t *patch, json_t **ret);
-/* DELETE name (background propagation when foreground is false, else Foreground). */
+/* DELETE name (the server's default propagation, or Foreground when foreground is set). */
 int kube_delete(struct kube_client *c, const struct kube_resource *res, const char *ns,
 		const char *name, bool foreground);
 /*

@@ -127,7 +127,7 @@ static void test_parse(void **state)
 		char want[200];
 		snprintf(want, sizeof(want),
 			 "the bootstrap token \"%s\" was not of the form "
-			 "\"\\A([a-z0-9]{6})\\.([a-z0-9]{16})\\z\"",
+			 "\"\\\\A([a-z0-9]{6})\\\\.([a-z0-9]{16})\\\\z\"",
 			 bad[i]);
 		assert_string_equal(error_message(-EINVAL), want);
 	}

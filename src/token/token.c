@@ -14,6 +14,7 @@
 
 #include "token/token.h"
 #include "util/error.h"
+#include "util/flags.h"
 #include "util/log.h"
 #include "util/macro.h"
 #include "util/strbuf.h"
@@ -47,9 +48,15 @@ bool token_is_valid(const char *s)
 
 int token_parse(const char *s, struct token *ret)
 {
-	if (!token_is_valid(s))
-		return error_set(-EINVAL, "the bootstrap token \"%s\" was not of the form \"%s\"",
-				 strempty(s), TOKEN_PATTERN);
+	if (!token_is_valid(s)) {
+		/* %q of the token and of the pattern, whose backslashes double */
+		struct strbuf q = STRBUF_INIT;
+		go_quote(strempty(s), &q);
+		int r = error_set(-EINVAL, "the bootstrap token %s was not of the form \"%s\"", q.buf,
+				  TOKEN_PATTERN_QUOTED);
+		strbuf_release(&q);
+		return r;
+	}
 	memcpy(ret->id, s, TOKEN_ID_LEN);
 	ret->id[TOKEN_ID_LEN] = 0;
 	memcpy(ret->secret, s + TOKEN_ID_LEN + 1, TOKEN_SECRET_LEN);

@@ -19,6 +19,9 @@
 #define TOKEN_ID_LEN 6
 #define TOKEN_SECRET_LEN 16
 #define TOKEN_PATTERN "\\A([a-z0-9]{6})\\.([a-z0-9]{16})\\z"
+/* the pattern as Go's %q prints it (kubeadm's error texts) */
+#define TOKEN_PATTERN_QUOTED "\\\\A([a-z0-9]{6})\\\\.([a-z0-9]{16})\\\\z"
+#define TOKEN_ID_PATTERN_QUOTED "\\\\A([a-z0-9]{6})\\\\z"
 #define TOKEN_GROUP_PATTERN "\\Asystem:bootstrappers:[a-z0-9:-]{0,255}[a-z0-9]\\z"
 #define TOKEN_DEFAULT_GROUP "system:bootstrappers:kubeadm:default-node-token"
 #define TOKEN_SECRET_PREFIX "bootstrap-token-"
@@ -31,7 +34,7 @@ struct token {
 
 /*
  * NewBootstrapTokenString: s must be "[a-z0-9]{6}.[a-z0-9]{16}". Else -EINVAL with kubeadm's
- * message: `the bootstrap token "<s>" was not of the form "\A([a-z0-9]{6})\.([a-z0-9]{16})\z"`.
+ * message: `the bootstrap token "<s>" was not of the form "\\A([a-z0-9]{6})\\.([a-z0-9]{16})\\z"`.
  */
 int token_parse(const char *s, struct token *ret);
 /* IsValidBootstrapToken / IsValidBootstrapTokenID (no message). */
