@@ -98,4 +98,18 @@ if command -v go >/dev/null && [ -d "$check" ]; then
 		CONF_FAILED=$((CONF_FAILED + 1))
 	fi
 fi
+
+# The objects against a real kube-apiserver (skipped when the peers are missing).
+if [ -z "${ADDONS_NO_APISERVER:-}" ]; then
+	out=$("$here/apiserver.sh" "$CONF_OURS" "$CONF_REF" 2>&1)
+	rc=$?
+	echo "$out" | sed '$d'
+	if [ $rc = 77 ]; then
+		echo "skip apiserver: $(echo "$out" | tail -n 1)"
+	else
+		read -r p _ f _ <<<"$(echo "$out" | tail -n 1)"
+		CONF_PASSED=$((CONF_PASSED + ${p:-0}))
+		CONF_FAILED=$((CONF_FAILED + ${f:-1}))
+	fi
+fi
 conf_done

@@ -1,0 +1,187 @@
+#!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
+#
+# The addon objects against a real kube-apiserver (reference peer builds, loopback inside a
+# private network namespace): the reference kubeadm runs `init phase addon all` first, its
+# objects are dumped and deleted, then ckubeadm runs the same phase; every object must be
+# accepted and equal to the reference's after removing uid, creationTimestamp,
+# resourceVersion and managedFields. A second ckubeadm run (CreateOrUpdate on existing
+# objects, the DNS Service update path) must succeed and leave the objects equal.
+#
+# usage: tests/conformance/addons/apiserver.sh <ckubeadm> <reference-kubeadm> [build-dir]
+set -u
+[ $# -ge 2 ] || { echo "usage: $0 <ckubeadm> <reference-kubeadm> [build-dir]" >&2; exit 2; }
+ours=$(realpath "$1")
+ref=$(realpath "$2"); [ -x "${ref%/kubeadm}/kubeadm.real" ] && ref=${ref%/kubeadm}/kubeadm.real
+peers=${PEERS_DIR:-/var/cache/ckubeadm/peers/k8s-v1.37.2}
+etcd=$peers/etcd.real apiserver=$peers/kube-apiserver.real kubectl=$peers/kubectl.real
+for b in "$etcd" "$apiserver" "$kubectl"; do
+	[ -x "$b" ] || { echo "SKIP: $b not found"; exit 77; }
+done
+
+if [ "${IN_NETNS:-}" != 1 ]; then
+	exec unshare --net -- env IN_NETNS=1 bash "$0" "$@"
+fi
+ip link set lo up 2>/dev/null || { echo "SKIP: cannot bring up loopback"; exit 77; }
+# kube-apiserver refuses a loopback advertise address: a second address on this namespace's
+# loopback interface (the namespace has no other interface, nothing leaves it)
+addr=10.123.0.5
+ip addr add "$addr/32" dev lo || { echo "SKIP: cannot add $addr to lo"; exit 77; }
+unset HTTP_PROXY HTTPS_PROXY NO_PROXY http_proxy https_proxy no_proxy KUBEADM_INIT_DRYRUN_DIR
+
+work=$(mktemp -d /tmp/addons-apiserver.XXXXXX)
+pids=()
+cleanup() {
+	for p in "${pids[@]}"; do kill -KILL "$p" 2>/dev/null; done
+	wait 2>/dev/null
+	rm -rf "$work"
+}
+trap cleanup EXIT
+passed=0 failed=0
+ok() { echo "ok   $*"; passed=$((passed + 1)); }
+bad() { echo "FAIL $*"; failed=$((failed + 1)); }
+finish() { echo "$passed passed, $failed failed"; [ "$failed" -eq 0 ]; exit $?; }
+
+cat >"$work/k.yaml" <<EOC
+apiVersion: kubeadm.k8s.io/v1beta4
+kind: InitConfiguration
+localAPIEndpoint:
+  advertiseAddress: $addr
+nodeRegistration:
+  name: node-a
+  criSocket: unix:///run/containerd/containerd.sock
+---
+apiVersion: kubeadm.k8s.io/v1beta4
+kind: ClusterConfiguration
+kubernetesVersion: v1.37.2
+certificatesDir: $work/pki
+networking:
+  dnsDomain: addons.test
+EOC
+p=$work/pki
+"$ref" init phase certs all --config "$work/k.yaml" >"$work/certs.log" 2>&1 &&
+	"$ref" init phase kubeconfig super-admin --kubeconfig-dir "$work/kc" --config "$work/k.yaml" \
+		>>"$work/certs.log" 2>&1 || { bad "reference PKI"; cat "$work/certs.log"; finish; }
+
+"$etcd" --name node-a --data-dir "$work/etcd" \
+	--cert-file "$p/etcd/server.crt" --key-file "$p/etcd/server.key" --client-cert-auth=true \
+	--trusted-ca-file "$p/etcd/ca.crt" --peer-cert-file "$p/etcd/peer.crt" \
+	--peer-key-file "$p/etcd/peer.key" --peer-client-cert-auth=true \
+	--peer-trusted-ca-file "$p/etcd/ca.crt" \
+	--listen-client-urls https://127.0.0.1:2379 --advertise-client-urls https://127.0.0.1:2379 \
+	--listen-peer-urls https://127.0.0.1:2380 --initial-advertise-peer-urls https://127.0.0.1:2380 \
+	--initial-cluster node-a=https://127.0.0.1:2380 --listen-metrics-urls http://127.0.0.1:2381 \
+	>"$work/etcd.log" 2>&1 &
+pids+=($!)
+"$apiserver" --advertise-address="$addr" --allow-privileged=true \
+	--authorization-mode=Node,RBAC --client-ca-file="$p/ca.crt" \
+	--enable-admission-plugins=NodeRestriction --enable-bootstrap-token-auth=true \
+	--etcd-cafile="$p/etcd/ca.crt" --etcd-certfile="$p/apiserver-etcd-client.crt" \
+	--etcd-keyfile="$p/apiserver-etcd-client.key" --etcd-servers=https://127.0.0.1:2379 \
+	--kubelet-client-certificate="$p/apiserver-kubelet-client.crt" \
+	--kubelet-client-key="$p/apiserver-kubelet-client.key" \
+	--kubelet-preferred-address-types=InternalIP,ExternalIP,Hostname \
+	--proxy-client-cert-file="$p/front-proxy-client.crt" \
+	--proxy-client-key-file="$p/front-proxy-client.key" \
+	--requestheader-allowed-names=front-proxy-client \
+	--requestheader-client-ca-file="$p/front-proxy-ca.crt" \
+	--requestheader-extra-headers-prefix=X-Remote-Extra- \
+	--requestheader-group-headers=X-Remote-Group \
+	--requestheader-username-headers=X-Remote-User --secure-port=6443 \
+	--service-account-issuer=https://kubernetes.default.svc.cluster.local \
+	--service-account-key-file="$p/sa.pub" --service-account-signing-key-file="$p/sa.key" \
+	--service-cluster-ip-range=10.96.0.0/12 --tls-cert-file="$p/apiserver.crt" \
+	--tls-private-key-file="$p/apiserver.key" >"$work/apiserver.log" 2>&1 &
+pids+=($!)
+
+kc() { "$kubectl" --kubeconfig "$work/kc/super-admin.conf" --request-timeout=10s "$@"; }
+up=0
+for _ in $(seq 300); do
+	if kc get --raw /readyz >/dev/null 2>&1; then up=1; break; fi
+	kill -0 "${pids[-1]}" 2>/dev/null || break
+	sleep 0.5
+done
+[ $up = 1 ] && ok "kube-apiserver ready" ||
+	{ bad "kube-apiserver not ready"; tail -n 20 "$work/apiserver.log" "$work/etcd.log"; finish; }
+# kube-system exists once the bootstrap controllers ran
+for _ in $(seq 60); do kc get namespace kube-system >/dev/null 2>&1 && break; sleep 0.5; done
+
+objects=(
+	"configmap coredns" "clusterrole system:coredns" "clusterrolebinding system:coredns"
+	"serviceaccount coredns" "deployment coredns" "service kube-dns"
+	"configmap kube-proxy" "daemonset kube-proxy" "serviceaccount kube-proxy"
+	"clusterrolebinding kubeadm:node-proxier" "role kube-proxy" "rolebinding kube-proxy"
+)
+# dump <dir>: every object as JSON without the server-assigned fields
+dump() {
+	mkdir -p "$1"
+	local o
+	for o in "${objects[@]}"; do
+		set -- "$1" $o
+		kc -n kube-system get "$2" "$3" -o json 2>"$1/$2-$3.err" |
+			jq -S 'del(.metadata.uid, .metadata.creationTimestamp, .metadata.resourceVersion,
+				.metadata.managedFields)' >"$1/$2-$3.json"
+	done
+}
+compare() { # <label> <dir-a> <dir-b>
+	local o
+	for o in "${objects[@]}"; do
+		set -- "$1" "$2" "$3" $o
+		local f=$4-$5.json
+		if [ ! -s "$2/$f" ] || [ ! -s "$3/$f" ]; then
+			bad "$1: $4/$5 missing"
+		elif cmp -s "$2/$f" "$3/$f"; then
+			ok "$1: $4/$5"
+		else
+			bad "$1: $4/$5 differs"; diff -u "$2/$f" "$3/$f" | head -n 20 | sed 's/^/     /'
+		fi
+	done
+}
+run() { # <binary> <log>
+	(cd "$work" && "$1" init phase addon all --config "$work/k.yaml" \
+		--kubeconfig "$work/kc/super-admin.conf" >"$2" 2>&1)
+}
+
+run "$ref" "$work/ref.log" && ok "reference: init phase addon all" ||
+	{ bad "reference: init phase addon all"; cat "$work/ref.log"; finish; }
+dump "$work/ref"
+for o in "${objects[@]}"; do kc -n kube-system delete $o --wait=true >/dev/null 2>&1; done
+# the Service's cluster IP is released asynchronously
+for _ in $(seq 60); do
+	kc get ipaddresses 10.96.0.10 >/dev/null 2>&1 || break
+	sleep 0.5
+done
+
+if run "$ours" "$work/ours.log"; then
+	ok "ckubeadm: init phase addon all"
+else
+	bad "ckubeadm: init phase addon all"; sed 's/^/     /' "$work/ours.log" | tail -n 20
+fi
+cmp -s "$work/ref.log" "$work/ours.log" && ok "console output equal" ||
+	{ bad "console output"; diff -u "$work/ref.log" "$work/ours.log" | head -n 20 | sed 's/^/     /'; }
+dump "$work/ours"
+compare "created" "$work/ref" "$work/ours"
+
+# again over the existing objects: CreateOrUpdate and the DNS Service's update path
+if run "$ours" "$work/ours2.log"; then
+	ok "ckubeadm: second run over existing objects"
+else
+	bad "ckubeadm: second run over existing objects"; sed 's/^/     /' "$work/ours2.log" | tail -n 20
+fi
+dump "$work/ours2"
+compare "updated" "$work/ref" "$work/ours2"
+
+# a scaled CoreDNS keeps its replicas (deployedDNSReplicas); a modified Corefile is retained
+kc -n kube-system scale deployment coredns --replicas=3 >/dev/null
+kc -n kube-system patch configmap coredns --type merge \
+	-p '{"data":{"Corefile":".:53 {\n    errors\n}\n"}}' >/dev/null
+if run "$ours" "$work/ours3.log"; then
+	ok "ckubeadm: run over a scaled deployment and a modified Corefile"
+else
+	bad "ckubeadm: run over a scaled deployment and a modified Corefile"; tail -n 20 "$work/ours3.log"
+fi
+reps=$(kc -n kube-system get deployment coredns -o jsonpath='{.spec.replicas}')
+[ "$reps" = 3 ] && ok "CoreDNS replicas kept (3)" || bad "CoreDNS replicas: $reps, want 3"
+cf=$(kc -n kube-system get configmap coredns -o jsonpath='{.data.Corefile}')
+[ "$cf" = $'.:53 {\n    errors\n}' ] && ok "modified Corefile retained" || bad "Corefile: $cf"
+finish
