@@ -74,6 +74,10 @@ nothing_left() {
 		echo "left: processes"; left=1
 	fi
 	if grep -F "$E2E_STATE" /proc/self/mountinfo; then echo "left: mounts"; left=1; fi
+	# the host's own netfilter tables never saw the cluster (kube-proxy, portmap ran in nodes)
+	if command -v iptables-save >/dev/null && iptables-save 2>/dev/null | grep -E 'KUBE-|CNI-'; then
+		echo "left: host iptables rules"; left=1
+	fi
 	return "$left"
 }
 finish() {
@@ -84,7 +88,7 @@ finish() {
 		e2e_log "cluster left running: tests/e2e/node.sh exec $node kubectl get nodes; remove it with tests/e2e/down.sh"
 	elif [ "$created" = 1 ]; then
 		if "$E2E_DIR/node.sh" destroy-all >>"$logs/teardown.log" 2>&1 && nothing_left >>"$logs/teardown.log" 2>&1; then
-			ok "teardown left no process, mount, cgroup, namespace or state behind"
+			ok "teardown left no process, mount, cgroup, namespace, state or host iptables rule behind"
 		else
 			bad "teardown (see $logs/teardown.log)"
 		fi
@@ -153,9 +157,20 @@ else
 	exit 1
 fi
 
+# node_ready NAME: waits for the Node object (a joining kubelet registers it some time after
+# `kubeadm join` returns), then for it to be Ready.
+node_ready() {
+	local i
+	for i in $(seq 120); do
+		kc get node "$1" -o name >/dev/null 2>&1 && break
+		sleep 1
+	done
+	kc wait --for=condition=Ready "node/$1" --timeout=300s
+}
+
 # 4. The node becomes Ready (the CNI bridge config is in place, so only the kubelet's own
 #    readiness counts).
-if check "node $node Ready" kc wait --for=condition=Ready "node/$node" --timeout=300s; then
+if check "node $node Ready" node_ready "$node"; then
 	e2e_log "init start to node Ready: $(($(date +%s) - start)) s"
 	printf 'init-to-ready-seconds %d\n' "$(($(date +%s) - start))" >>"$logs/timing.txt"
 fi
@@ -235,7 +250,7 @@ for i in $(seq 2 $((cps + 1))); do
 	check "node $n created" "$E2E_DIR/node.sh" create "$n" "$i" || continue
 	check "control plane $n joined (kubeadm join --control-plane)" join_node "$n" --control-plane \
 		--certificate-key "$certkey" --apiserver-advertise-address "$(cat "$(e2e_node_dir "$n")/ip")" || continue
-	check "node $n Ready" kc wait --for=condition=Ready "node/$n" --timeout=300s
+	check "node $n Ready" node_ready "$n"
 	for c in etcd kube-apiserver kube-controller-manager kube-scheduler; do
 		check "static pod $c-$n Ready" pod_ready kube-system "$c-$n"
 	done
@@ -244,7 +259,7 @@ for i in $(seq "$workers"); do
 	w=w$i
 	check "node $w created" "$E2E_DIR/node.sh" create "$w" $((cps + 1 + i)) || continue
 	check "worker $w joined (kubeadm join)" join_node "$w" || continue
-	check "node $w Ready" kc wait --for=condition=Ready "node/$w" --timeout=300s
+	check "node $w Ready" node_ready "$w"
 	check "pod on $w resolves kubernetes.default.svc.cluster.local through CoreDNS" dns_probe "dnsprobe-$w" "$w"
 done
 
