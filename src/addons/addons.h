@@ -95,3 +95,26 @@ bool addons_proxy_config_user_supplied(const char *config_path);
 
 /* ChecksumForConfigMap: "sha256:<hex>" over data values in key order. Owned. */
 char *addons_configmap_checksum(const json_t *cm);
+
+/* ---- installing (ensure.c) ---------------------------------------------------------- */
+
+struct kube_client;
+
+/*
+ * dns.EnsureDNSAddon: with print_manifest the manifests are printed to out (c unused, may be
+ * NULL); otherwise the replicas of a deployed CoreDNS are kept, the ConfigMap is created or
+ * updated (a Corefile that differs from ours is retained: CreateOrRetain; kubeadm's
+ * migration of an older CoreDNS version's Corefile is not implemented), the RBAC objects,
+ * ServiceAccount and Deployment are created or updated, the kube-dns Service created (or
+ * updated when it exists or its IP is taken), and "[addons] Applied essential addon:
+ * CoreDNS" is printed to out. "[patches]" lines go to out. Returns 0 or -errno (message set).
+ */
+int addons_ensure_coredns(const struct init_config *cfg, struct kube_client *c,
+			  const char *patches_dir, bool print_manifest, FILE *out);
+/*
+ * proxy.EnsureProxyAddon: the ConfigMap (signed unless user_supplied), DaemonSet,
+ * ServiceAccount, ClusterRoleBinding, Role and RoleBinding, created or updated, then
+ * "[addons] Applied essential addon: kube-proxy"; or the manifests with print_manifest.
+ */
+int addons_ensure_proxy(const struct init_config *cfg, struct kube_client *c,
+			const char *patches_dir, bool print_manifest, bool user_supplied, FILE *out);
