@@ -82,7 +82,7 @@ EOF
 }
 
 node_create() {
-	local name=$1 idx=$2 dir ip podnet cg h pid upid i
+	local name=$1 idx=$2 dir ip podnet cg h pid upid i c
 	[[ $name =~ ^[a-z][a-z0-9-]{0,10}$ ]] || e2e_die "bad node name $name"
 	[[ $idx =~ ^[0-9]+$ ]] && [ "$idx" -ge 1 ] && [ "$idx" -le "$E2E_MAX_NODES" ] || e2e_die "bad node index $idx"
 	! e2e_node_pid "$name" >/dev/null || e2e_die "node $name is already running"
@@ -107,6 +107,13 @@ node_create() {
 	cg=$(e2e_node_cgroup "$name")
 	printf '%s\n' "$cg" >"$dir/cgroup"
 	for h in $(e2e_cgroup_hierarchies); do
+		# ancestors that the bed creates (the bed's memory cgroup path in the other
+		# hierarchies) are recorded, and removed by destroy-all
+		local a=$h
+		for c in $(dirname "$cg" | tr / ' '); do
+			a=$a/$c
+			[ -d "$a" ] || { mkdir "$a" && printf '%s\n' "$a" >>"$E2E_STATE/cgroup-parents"; }
+		done
 		mkdir -p "$h$cg"
 		if [ -f "$h/cpuset.cpus" ]; then
 			local p=$h c
@@ -232,6 +239,10 @@ destroy_all() {
 		done
 	fi
 	hub_down
+	if [ -f "$E2E_STATE/cgroup-parents" ]; then
+		sort -r -u "$E2E_STATE/cgroup-parents" | while read -r d; do rmdir "$d" 2>/dev/null || true; done
+		rm -f "$E2E_STATE/cgroup-parents"
+	fi
 	rmdir "$E2E_STATE/nodes" "$E2E_STATE" 2>/dev/null || true
 }
 

@@ -64,11 +64,13 @@ collect() {
 	fi
 }
 nothing_left() {
-	local h left=0
+	local h c left=0
 	[ ! -e "$E2E_STATE/nodes" ] || { echo "left: $E2E_STATE/nodes"; left=1; }
 	[ ! -e "/run/netns/$E2E_HUB" ] || { echo "left: netns $E2E_HUB"; left=1; }
 	for h in $(e2e_cgroup_hierarchies); do
-		[ ! -d "$h$(e2e_node_cgroup "$node")" ] || { echo "left: cgroup $h$(e2e_node_cgroup "$node")"; left=1; }
+		for c in "$h$(dirname "$(e2e_node_cgroup "$node")")"/ckubeadm-e2e-*; do
+			[ ! -d "$c" ] || { echo "left: cgroup $c"; left=1; }
+		done
 	done
 	if pgrep -f "$E2E_PEERS/e2e-tools/pause|kubelet-loop.sh|containerd --config /etc/containerd/config.toml"; then
 		echo "left: processes"; left=1
