@@ -41,7 +41,7 @@ for bin in "$@"; do
 			shared=${CKUBEADM_PEER_CACHE:-/var/cache/ckubeadm/peers}/crictl-v1.37.0
 			if [ ! -x "$shared/crictl" ]; then
 				mkdir -p "$shared"
-				(cd /tmp && CGO_ENABLED=0 GOBIN=$shared go install -trimpath -ldflags "-s -w" "$pkg")
+				(cd /tmp && CGO_ENABLED=0 GOFLAGS= GOBIN=$shared go install -trimpath -ldflags "-s -w" "$pkg")
 			fi
 			cp "$shared/crictl" "$cache/$bin.tmp"
 		else
