@@ -80,6 +80,10 @@ for suite in tests/cli/run.sh tests/conformance/*/run.sh tests/pki/run.sh tests/
 done
 [ -f fuzz/run.sh ] && run fuzz bash fuzz/run.sh "$out/fuzz"
 
+# End-to-end: real clusters in namespaces made by the bed (tests/e2e/README.md). The bed is
+# first proven with the reference kubeadm, then driven by ckubeadm.
+run e2e-reference bash tests/e2e/run.sh "${CKUBEADM_REFERENCE%/kubeadm}/kubeadm.real"
+
 echo
 [ ${#broken[@]} -eq 0 ] || echo "failing suites: ${broken[*]}"
 echo "$passed passed, $failed failed"
