@@ -23,7 +23,7 @@
 #include "config/version.h"
 #include "config/yaml-glue.h"
 #include "util/error.h"
-#include "config/file.h"
+#include "util/fs.h"
 #include "util/log.h"
 #include "util/strv.h"
 #include "util/xalloc.h"
@@ -522,7 +522,7 @@ static bool default_route_iface(char *ifname, size_t size, bool *ret_v6)
 {
 	_cleanup_free_ char *data = NULL;
 	size_t len;
-	if (cfg_read_file("/proc/net/route", 1 << 20, &data, &len) >= 0) {
+	if (fs_read_file(AT_FDCWD, "/proc/net/route", 1 << 20, &data, &len) >= 0) {
 		_cleanup_strv_free_ char **lines = strv_split(data, '\n', true);
 		STRV_FOREACH(l, lines) {
 			char name[64];
@@ -536,7 +536,7 @@ static bool default_route_iface(char *ifname, size_t size, bool *ret_v6)
 		}
 	}
 	_cleanup_free_ char *data6 = NULL;
-	if (cfg_read_file("/proc/net/ipv6_route", 1 << 20, &data6, &len) >= 0) {
+	if (fs_read_file(AT_FDCWD, "/proc/net/ipv6_route", 1 << 20, &data6, &len) >= 0) {
 		_cleanup_strv_free_ char **lines = strv_split(data6, '\n', true);
 		STRV_FOREACH(l, lines) {
 			char dst[40], dlen[3], name[64];
@@ -946,7 +946,7 @@ int config_load_init_opts(const char *path, json_t *overrides,
 	_cleanup_free_ char *data = NULL;
 	size_t len;
 	/* kubeadm: errors.Wrapf(err, "unable to read config from %q ", cfgPath) */
-	int r = cfg_read_file(path, MAX_CONFIG_SIZE, &data, &len);
+	int r = fs_read_file(AT_FDCWD, path, MAX_CONFIG_SIZE, &data, &len);
 	if (r < 0)
 		return error_set(r, "unable to read config from \"%s\" : %s %s: %s", path,
 				 r == -EISDIR ? "read" : "open", path, go_errno(-r));
@@ -1316,7 +1316,7 @@ static int load_docs(const char *path, struct docs *ret)
 {
 	_cleanup_free_ char *data = NULL;
 	size_t len;
-	int r = cfg_read_file(path, MAX_CONFIG_SIZE, &data, &len);
+	int r = fs_read_file(AT_FDCWD, path, MAX_CONFIG_SIZE, &data, &len);
 	if (r < 0)
 		return error_set(r, "%s %s: %s", r == -EISDIR ? "read" : "open", path, go_errno(-r));
 	return split_config_documents(data, len, ret);
@@ -1329,7 +1329,7 @@ static int load_docs_for(const char *path, bool upgrade, struct docs *ret)
 	size_t len;
 	if (!upgrade)
 		log_v(1, "loading configuration from \"%s\"", path);
-	int r = cfg_read_file(path, MAX_CONFIG_SIZE, &data, &len);
+	int r = fs_read_file(AT_FDCWD, path, MAX_CONFIG_SIZE, &data, &len);
 	if (r < 0) {
 		const char *op = r == -EISDIR ? "read" : "open";
 		if (upgrade)

@@ -7,7 +7,6 @@
 
 #include "config/version.h"
 #include "util/error.h"
-#include "config/file.h"
 #include "util/log.h"
 #include "util/strv.h"
 #include "util/xalloc.h"
