@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/duration.h"
 #include "util/error.h"
 #include "util/flags.h"
 #include "util/parse.h"
@@ -177,204 +178,15 @@ int go_parse_int(const char *s, int base, int bits, int64_t *ret)
 	return 0;
 }
 
-static int duration_invalid(const char *orig)
+int go_parse_duration(const char *s, int64_t *ret_ns)
 {
-	_cleanup_strbuf_ struct strbuf q = STRBUF_INIT;
-	go_quote(orig, &q);
-	return error_set(-EINVAL, "time: invalid duration %s", q.buf);
+	return duration_parse(s, ret_ns);
 }
 
-int go_parse_duration(const char *orig, int64_t *ret_ns)
+void go_format_duration(int64_t ns, struct strbuf *out)
 {
-	static const struct {
-		const char *name;
-		uint64_t ns;
-	} units[] = {
-		{ "ns", 1 }, { "us", 1000 }, { "\xc2\xb5s", 1000 }, { "\xce\xbcs", 1000 },
-		{ "ms", 1000000 }, { "s", 1000000000ULL }, { "m", 60000000000ULL },
-		{ "h", 3600000000000ULL },
-	};
-	const char *s = orig;
-	bool neg = false;
-	uint64_t d = 0;
-	if (*s == '-' || *s == '+') {
-		neg = *s == '-';
-		s++;
-	}
-	if (streq(s, "0")) {
-		*ret_ns = 0;
-		return 0;
-	}
-	if (!*s)
-		return duration_invalid(orig);
-	while (*s) {
-		uint64_t v = 0, f = 0;
-		double scale = 1;
-		if (!(*s == '.' || (*s >= '0' && *s <= '9')))
-			return duration_invalid(orig);
-		const char *start = s;
-		for (; *s >= '0' && *s <= '9'; s++) {
-			if (v > (UINT64_MAX >> 1) / 10)
-				return duration_invalid(orig);
-			v = v * 10 + (uint64_t)(*s - '0');
-			if (v > (UINT64_MAX >> 1))
-				return duration_invalid(orig);
-		}
-		bool pre = s != start, post = false;
-		if (*s == '.') {
-			s++;
-			const char *fs = s;
-			bool overflow = false;
-			for (; *s >= '0' && *s <= '9'; s++) {
-				if (overflow)
-					continue;
-				if (f > (UINT64_MAX >> 1) / 10) {
-					overflow = true;
-					continue;
-				}
-				uint64_t y = f * 10 + (uint64_t)(*s - '0');
-				if (y > (UINT64_MAX >> 1)) {
-					overflow = true;
-					continue;
-				}
-				f = y;
-				scale *= 10;
-			}
-			post = s != fs;
-		}
-		if (!pre && !post)
-			return duration_invalid(orig);
-		size_t i = 0;
-		while (s[i] && s[i] != '.' && !(s[i] >= '0' && s[i] <= '9'))
-			i++;
-		if (i == 0) {
-			_cleanup_strbuf_ struct strbuf q = STRBUF_INIT;
-			go_quote(orig, &q);
-			return error_set(-EINVAL, "time: missing unit in duration %s", q.buf);
-		}
-		uint64_t unit = 0;
-		for (size_t k = 0; k < ARRAY_SIZE(units); k++)
-			if (strlen(units[k].name) == i && strneq(units[k].name, s, i))
-				unit = units[k].ns;
-		if (!unit) {
-			_cleanup_strbuf_ struct strbuf q = STRBUF_INIT, u = STRBUF_INIT;
-			_cleanup_free_ char *us = xstrndup(s, i);
-			go_quote(us, &u);
-			go_quote(orig, &q);
-			return error_set(-EINVAL, "time: unknown unit %s in duration %s", u.buf, q.buf);
-		}
-		s += i;
-		if (v > ((uint64_t)1 << 63) / unit)
-			return duration_invalid(orig);
-		v *= unit;
-		if (f > 0) {
-			v += (uint64_t)((double)f * ((double)unit / scale));
-			if (v > ((uint64_t)1 << 63))
-				return duration_invalid(orig);
-		}
-		d += v;
-		if (d > ((uint64_t)1 << 63))
-			return duration_invalid(orig);
-	}
-	if (neg) {
-		*ret_ns = (int64_t)(0 - d);
-		return 0;
-	}
-	if (d > ((uint64_t)1 << 63) - 1)
-		return duration_invalid(orig);
-	*ret_ns = (int64_t)d;
-	return 0;
-}
-
-/* fmtFrac / fmtInt of Go's time package, writing backwards into buf ending at w. */
-static size_t fmt_frac(char *buf, size_t w, uint64_t v, int prec, uint64_t *nv)
-{
-	bool print = false;
-	for (int i = 0; i < prec; i++) {
-		unsigned digit = (unsigned)(v % 10);
-		print = print || digit != 0;
-		if (print) {
-			w--;
-			buf[w] = (char)('0' + digit);
-		}
-		v /= 10;
-	}
-	if (print) {
-		w--;
-		buf[w] = '.';
-	}
-	*nv = v;
-	return w;
-}
-
-static size_t fmt_int(char *buf, size_t w, uint64_t v)
-{
-	if (v == 0) {
-		w--;
-		buf[w] = '0';
-	} else {
-		while (v > 0) {
-			w--;
-			buf[w] = (char)('0' + v % 10);
-			v /= 10;
-		}
-	}
-	return w;
-}
-
-void go_format_duration(int64_t d, struct strbuf *out)
-{
-	char buf[32];
-	size_t w = sizeof(buf);
-	uint64_t u = (uint64_t)d;
-	bool neg = d < 0;
-	if (neg)
-		u = -u;
-	if (u < 1000000000ULL) {
-		int prec;
-		w--;
-		buf[w] = 's';
-		w--;
-		if (u == 0) {
-			strbuf_addstr(out, "0s");
-			return;
-		} else if (u < 1000) {
-			prec = 0;
-			buf[w] = 'n';
-		} else if (u < 1000000) {
-			prec = 3;
-			/* U+00B5 'µ' micro sign */
-			w--;
-			memcpy(&buf[w], "\xc2\xb5", 2);
-		} else {
-			prec = 6;
-			buf[w] = 'm';
-		}
-		w = fmt_frac(buf, w, u, prec, &u);
-		w = fmt_int(buf, w, u);
-	} else {
-		w--;
-		buf[w] = 's';
-		w = fmt_frac(buf, w, u, 9, &u);
-		w = fmt_int(buf, w, u % 60);
-		u /= 60;
-		if (u > 0) {
-			w--;
-			buf[w] = 'm';
-			w = fmt_int(buf, w, u % 60);
-			u /= 60;
-			if (u > 0) {
-				w--;
-				buf[w] = 'h';
-				w = fmt_int(buf, w, u);
-			}
-		}
-	}
-	if (neg) {
-		w--;
-		buf[w] = '-';
-	}
-	strbuf_add(out, buf + w, sizeof(buf) - w);
+	char buf[DURATION_BUF];
+	strbuf_addstr(out, duration_format(ns, buf, sizeof(buf)));
 }
 
 /* encoding/csv: one record of a comma-separated line, as pflag's readAsCSV. */

@@ -4,7 +4,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "config/duration.h"
+#include "util/duration.h"
 #include "util/error.h"
 
 static void check(const char *in, int64_t want_ns, const char *want_str)

@@ -4,12 +4,27 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "config/duration.h"
+#include "util/duration.h"
 #include "util/error.h"
+#include "util/flags.h"
+#include "util/strbuf.h"
+
+/* Go's error texts quote the input as strconv.Quote does. */
+static int invalid_text(int kind, const char *unit, int unit_len, const char *orig)
+{
+	_cleanup_strbuf_ struct strbuf q = STRBUF_INIT;
+	go_quote(orig, &q);
+	if (kind == 1)
+		return error_set(-EINVAL, "time: missing unit in duration %s", q.buf);
+	if (kind == 2)
+		return error_set(-EINVAL, "time: unknown unit \"%.*s\" in duration %s", unit_len,
+				 unit, q.buf);
+	return error_set(-EINVAL, "time: invalid duration %s", q.buf);
+}
 
 static int invalid(const char *orig)
 {
-	return error_set(-EINVAL, "time: invalid duration \"%s\"", orig);
+	return invalid_text(0, NULL, 0, orig);
 }
 
 /* Leading integer: returns digits consumed, sets *overflow when the value exceeds 1<<63. */
@@ -115,14 +130,13 @@ int duration_parse(const char *orig, int64_t *ret_ns)
 		while (s[ul] && s[ul] != '.' && !(s[ul] >= '0' && s[ul] <= '9'))
 			ul++;
 		if (ul == 0)
-			return error_set(-EINVAL, "time: missing unit in duration \"%s\"", orig);
+			return invalid_text(1, NULL, 0, orig);
 		uint64_t unit = 0;
 		for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++)
 			if (strlen(units[i].name) == ul && strneq(units[i].name, s, ul))
 				unit = units[i].ns;
 		if (unit == 0)
-			return error_set(-EINVAL, "time: unknown unit \"%.*s\" in duration \"%s\"",
-					 (int)ul, s, orig);
+			return invalid_text(2, s, (int)ul, orig);
 		s += ul;
 		if (v > (UINT64_C(1) << 63) / unit)
 			return invalid(orig);
