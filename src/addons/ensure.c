@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "addons/addons.h"
+#include "addons/corefile.h"
 #include "kube/client.h"
 #include "util/error.h"
 #include "util/json.h"
@@ -91,14 +92,13 @@ static int coredns_configmap_apply(struct kube_client *c, const json_t *cm)
 	r = deployed_dns_version(c, &version);
 	if (r < 0)
 		return error_wrap(r, "unable to fetch CoreDNS current installed version and ConfigMap.");
-	const char *want = json_string_value(json_get_path(cm, "data.Corefile"));
-	/*
-	 * migration.Default("", corefile) is approximated by "equal to the Corefile we render":
-	 * then the latest default is applied. A modified Corefile is retained (kubeadm would
-	 * migrate one of an older CoreDNS version; migration is not implemented).
-	 */
-	if (!*corefile || (want && strcmp(corefile, want) == 0))
+	if (!*corefile || corefile_is_default(corefile))
 		return kube_create_or_update(c, &kube_res_configmaps, cm);
+	/*
+	 * A Corefile that is not the default of any release is retained. kubeadm first tries to
+	 * migrate one deployed by an older CoreDNS version (migration.Migrate, Corefile-backup);
+	 * that migration is not implemented: such a Corefile is retained as well.
+	 */
 	const char *v = version[0] == 'v' ? version + 1 : version;
 	if (*v && strcmp(v, COREDNS_VERSION) != 0)
 		log_v(1, "[addons] the CoreDNS Corefile of version %s is retained unmigrated", v);
