@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "addons/addons.h"
+#include "addons/corefile.h"
 #include "config/config.h"
 #include "util/error.h"
 #include "util/json.h"
@@ -145,6 +146,31 @@ static void test_corefile(void **state)
 	config_init_free(c);
 }
 
+/* migration.Default("", corefile) as the Go module answered (corefile-migration v1.0.34):
+ * kubeadm's own v1.37 Corefile is not a default (its cache block has options). */
+static void test_corefile_default(void **state)
+{
+	static const struct {
+		const char *corefile;
+		bool want;
+	} cases[] = {
+		{ ".:53 {\n    errors\n    health {\n       lameduck 5s\n    }\n    ready\n    kubernetes cluster.local in-addr.arpa ip6.arpa {\n       pods insecure\n       fallthrough in-addr.arpa ip6.arpa\n       ttl 30\n    }\n    prometheus :9153\n    forward . /etc/resolv.conf {\n       max_concurrent 1000\n    }\n    cache 30 {\n       disable success cluster.local\n       disable denial cluster.local\n    }\n    loop\n    reload\n    loadbalance\n}\n", false },
+		{ ".:53 {\n    errors\n    health {\n       lameduck 5s\n    }\n    ready\n    kubernetes cluster.local in-addr.arpa ip6.arpa {\n       pods insecure\n       fallthrough in-addr.arpa ip6.arpa\n       ttl 30\n    }\n    prometheus :9153\n    forward . /etc/resolv.conf {\n       max_concurrent 1000\n    }\n    cache 30\n    loop\n    reload\n    loadbalance\n}\n", true },
+		{ "# mine\n.:53 {\n\tloadbalance\n\treload\n\tloop\n\tcache 30\n\tforward . 8.8.8.8 {\n\t\tmax_concurrent 1000\n\t}\n\tprometheus :9153 # metrics\n\tkubernetes k8s.test in-addr.arpa ip6.arpa {\n\t\tttl 30\n\t\tfallthrough in-addr.arpa ip6.arpa\n\t\tpods insecure\n\t}\n\tready\n\thealth {\n\t\tlameduck 5s\n\t}\n\terrors\n}\n", true },
+		{ ".:53 {\n    errors\n    health\n    ready\n    kubernetes cluster.local in-addr.arpa ip6.arpa {\n       pods insecure\n       fallthrough in-addr.arpa ip6.arpa\n       ttl 30\n    }\n    prometheus :9153\n    forward . 1.1.1.1 8.8.8.8\n    cache 30\n    loop\n    reload\n    loadbalance\n}\n", false },
+		{ ".:53 {\n    errors\n    health\n    kubernetes cluster.local in-addr.arpa ip6.arpa {\n       pods insecure\n       upstream\n       fallthrough in-addr.arpa ip6.arpa\n    }\n    prometheus :9153\n    proxy . /etc/resolv.conf\n    cache 30\n    loop\n    reload\n    loadbalance\n}\n", true },
+		{ ".:53 {\n    errors\n    health\n    ready\n    kubernetes cluster.local {\n       pods insecure\n       fallthrough in-addr.arpa ip6.arpa\n       ttl 30\n    }\n    prometheus :9153\n    forward . /etc/resolv.conf\n    cache 30\n    loop\n    reload\n    loadbalance\n}\nexample.com:53 {\n    forward . 10.0.0.1\n}\n", false },
+		{ ".:53 {\n    errors\n    health\n    ready\n    kubernetes \"cluster.local\" in-addr.arpa {\n       pods insecure\n       fallthrough in-addr.arpa ip6.arpa\n       ttl 30\n    }\n    prometheus :9153\n    forward . /etc/resolv.conf\n    cache 30\n    loop\n    reload\n    loadbalance\n}", true },
+		{ ".:53 {\n    errors\n}\n", false },
+		{ "", true },
+		{ "garbage { { {", false },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		if (corefile_is_default(cases[i].corefile) != cases[i].want)
+			fail_msg("case %zu: want %d", i, cases[i].want);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -153,6 +179,7 @@ int main(void)
 		cmocka_unit_test(test_daemonset),
 		cmocka_unit_test(test_proxy_configmap),
 		cmocka_unit_test(test_corefile),
+		cmocka_unit_test(test_corefile_default),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
