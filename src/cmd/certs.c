@@ -125,10 +125,15 @@ int cmd_certs_certificate_key(struct cmd_ctx *ctx)
 int cmd_certs_generate_csr(struct cmd_ctx *ctx)
 {
 	_cleanup_(config_init_freep) struct init_config *cfg = NULL;
-	int r = load_config(flagset_get_string(&ctx->flags, "config"),
-			    flagset_get_string(&ctx->flags, "cert-dir"), &cfg);
+	int r = load_config(flagset_get_string(&ctx->flags, "config"), NULL, &cfg);
 	if (r < 0)
 		return r;
+	/* genCSRConfig.load: --cert-dir wins over the file's certificatesDir */
+	const char *cert_dir = flagset_get_string(&ctx->flags, "cert-dir");
+	if (*cert_dir) {
+		free(cfg->cluster.certificates_dir);
+		cfg->cluster.certificates_dir = xstrdup(cert_dir);
+	}
 	struct pki_params p;
 	params_from(cfg, ctx->rootfd, &p);
 	r = pki_create_default_keys_and_csrs(&p, stdout);

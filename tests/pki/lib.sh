@@ -60,3 +60,45 @@ key_fields() {
 	openssl pkey -in "$1" -noout -text 2>/dev/null | grep -E 'Private-Key:|ASN1 OID|NIST CURVE' |
 		sed 's/^ *//'
 }
+
+# pki_trees_compare <ref-dir> <ours-dir>: the trees two runs wrote, compared as the PKI
+# conformance does: the same files with the same modes; every certificate field by field
+# (cert_fields), every key and public key (key_fields), every kubeconfig (*.conf) with its
+# embedded data masked and its client certificate compared without the validity length (the
+# reference's kubeconfig certificates end one period after the run's start but begin at the CA's
+# NotBefore, so the length depends on when the CA was made). Prints "  DIFF <file>:" and the
+# diff for each difference; returns 1 when there is any.
+pki_trees_compare() {
+	local ref=$1 ours=$2 tmp rc=0 f
+	tmp=$(mktemp -d)
+	_ptc_check() {
+		if ! diff -u "$2" "$3" >"$tmp/diff"; then
+			echo "  DIFF $1:"
+			sed 's/^/    /' "$tmp/diff" | head -40
+			rc=1
+		fi
+	}
+	(cd "$ref" && find . -type f -printf '%p %m\n' | sort) >"$tmp/a"
+	(cd "$ours" && find . -type f -printf '%p %m\n' | sort) >"$tmp/b"
+	_ptc_check "file list and modes" "$tmp/a" "$tmp/b"
+	for f in $(cd "$ref" && find . -name '*.crt' | sort); do
+		[ -f "$ours/$f" ] || continue
+		cert_fields "$ref/$f" >"$tmp/a" 2>&1
+		cert_fields "$ours/$f" >"$tmp/b" 2>&1
+		_ptc_check "$f" "$tmp/a" "$tmp/b"
+	done
+	for f in $(cd "$ref" && find . -name '*.key' -o -name '*.pub' | sort); do
+		[ -f "$ours/$f" ] || continue
+		key_fields "$ref/$f" >"$tmp/a" 2>&1
+		key_fields "$ours/$f" >"$tmp/b" 2>&1
+		_ptc_check "$f" "$tmp/a" "$tmp/b"
+	done
+	for f in $(cd "$ref" && find . -name '*.conf' | sort); do
+		[ -f "$ours/$f" ] || continue
+		kubeconfig_fields "$ref/$f" | grep -v '^validity-seconds' >"$tmp/a" 2>&1
+		kubeconfig_fields "$ours/$f" | grep -v '^validity-seconds' >"$tmp/b" 2>&1
+		_ptc_check "$f" "$tmp/a" "$tmp/b"
+	done
+	rm -rf "$tmp"
+	return $rc
+}
