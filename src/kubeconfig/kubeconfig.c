@@ -235,14 +235,11 @@ static int validate_kubeconfig(const struct pki_params *p, const char *dir, cons
 {
 	_cleanup_free_ char *path = join_path(dir, file);
 	struct stat st;
-	const char *rel = path;
-	while (*rel == '/')
-		rel++;
-	if (fstatat(p->rootfd, rel, &st, 0) < 0) {
-		int e = -errno;
-		if (e == -ENOENT)
+	int se = fs_stat(p->rootfd, path, &st);
+	if (se < 0) {
+		if (se == -ENOENT)
 			return -ENOENT;
-		return error_set(e, "stat %s: %s", path, strerror(-e));
+		return error_set(se, "stat %s: %s", path, strerror(-se));
 	}
 	json_t *cur = NULL;
 	int r = load_kubeconfig(p, path, &cur);
@@ -715,10 +712,7 @@ int kubeconfig_expiration_list(const struct pki_params *p, const char *dir,
 		e->ca_name = xstrdup("ca");
 		_cleanup_free_ char *path = join_path(dir, renewable[i]);
 		struct stat st;
-		const char *rel = path;
-		while (*rel == '/')
-			rel++;
-		if (fstatat(p->rootfd, rel, &st, 0) < 0 || S_ISDIR(st.st_mode)) {
+		if (fs_stat(p->rootfd, path, &st) < 0 || S_ISDIR(st.st_mode)) {
 			e->missing = true;
 			continue;
 		}

@@ -78,10 +78,8 @@ static int write_file(int rootfd, const char *dir, const char *path, const char 
 	/* os.WriteFile truncates an existing file: its mode stays what it was */
 	mode_t mode = 0644;
 	struct stat st;
-	const char *rel = path;
-	while (*rel == '/')
-		rel++;
-	if (fstatat(rootfd, *rel ? rel : ".", &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode))
+	if (fstatat(rootfd, fs_path_at(rootfd, path), &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    S_ISREG(st.st_mode))
 		mode = st.st_mode & 07777;
 	r = fs_write_atomic(rootfd, path, data, len, mode, 0700);
 	if (r < 0)

@@ -944,13 +944,10 @@ int pki_write_cert_and_key(int rootfd, const char *dir, const char *base,
 	}
 	r = pki_write_cert(rootfd, dir, base, c);
 	if (r < 0) {
-		const char *rel = keypath;
-		while (*rel == '/')
-			rel++;
 		if (had_key)
 			fs_write_atomic(rootfd, keypath, old, oldlen, 0600, 0755);
 		else
-			unlinkat(rootfd, *rel ? rel : ".", 0);
+			fs_unlink(rootfd, keypath);
 	}
 	pki_secret_free(old, oldlen);
 	return r;

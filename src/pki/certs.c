@@ -808,10 +808,7 @@ static int using_external(const struct pki_params *p, const char *ca_base, const
 		return r;
 	_cleanup_free_ char *key = pki_path(p->cert_dir, ca_base, ".key");
 	struct stat st;
-	const char *rel = key;
-	while (*rel == '/')
-		rel++;
-	if (fstatat(p->rootfd, *rel ? rel : ".", &st, 0) == 0 || errno != ENOENT)
+	if (fs_stat(p->rootfd, key, &st) != -ENOENT)
 		return 0;
 	*ret = true;
 	for (size_t i = 0; i < n; i++) {
@@ -1164,10 +1161,7 @@ int pki_expiration_list(const struct pki_params *p, const char *kubeconfig_dir,
 		e->ca_name = s->ca_name ? xstrdup(s->ca_name) : NULL;
 		_cleanup_free_ char *crt = pki_path(p->cert_dir, s->base_name, ".crt");
 		struct stat st;
-		const char *rel = crt;
-		while (*rel == '/')
-			rel++;
-		if (fstatat(p->rootfd, rel, &st, 0) < 0 || S_ISDIR(st.st_mode)) {
+		if (fs_stat(p->rootfd, crt, &st) < 0 || S_ISDIR(st.st_mode)) {
 			e->missing = true;
 			continue;
 		}

@@ -115,3 +115,18 @@ bool fs_exists(int rootfd, const char *path)
 	struct stat st;
 	return fstatat(rootfd, rel(rootfd, path), &st, AT_SYMLINK_NOFOLLOW) == 0;
 }
+
+const char *fs_path_at(int rootfd, const char *path)
+{
+	return rel(rootfd, path);
+}
+
+int fs_stat(int rootfd, const char *path, struct stat *ret)
+{
+	return fstatat(rootfd, rel(rootfd, path), ret, 0) < 0 ? -errno : 0;
+}
+
+int fs_unlink(int rootfd, const char *path)
+{
+	return unlinkat(rootfd, rel(rootfd, path), 0) < 0 ? -errno : 0;
+}

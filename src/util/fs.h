@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 
 /* Creates dir and its parents with mode (existing ones are kept). Returns 0 or -errno. */
@@ -18,3 +19,9 @@ int fs_write_atomic(int rootfd, const char *path, const void *data, size_t len, 
 /* Reads a whole file, at most max bytes (-EFBIG beyond). *ret_data is owned and NUL-terminated. */
 int fs_read_file(int rootfd, const char *path, size_t max, char **ret_data, size_t *ret_len);
 bool fs_exists(int rootfd, const char *path);
+/* fstatat(2) of path under the root (following symlinks as stat does). Returns 0 or -errno. */
+int fs_stat(int rootfd, const char *path, struct stat *ret);
+/* Removes the file at path under the root. Returns 0 or -errno. */
+int fs_unlink(int rootfd, const char *path);
+/* The path to hand to *at(2) calls with rootfd (borrowed from path). */
+const char *fs_path_at(int rootfd, const char *path);
