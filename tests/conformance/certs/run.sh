@@ -237,6 +237,15 @@ for maker in ref ours; do
 	both "tree by $maker: check-expiration after renew" certs check-expiration --config /cfg.yaml
 done
 
+# custom validity: residual times in hours ("47h") and years plus days ("1y364d")
+ref_tree "$CONF_TMP/tree-validity" validity
+roots validity-expiration validity
+copy_tree "$CONF_TMP/tree-validity"
+both "validity: check-expiration" certs check-expiration --config /cfg.yaml
+both "validity: renew all" certs renew all --config /cfg.yaml
+both "validity: check-expiration after renew" certs check-expiration --config /cfg.yaml
+trees "validity: renewed"
+
 # missing files and the kubeconfig path of check-expiration (no --config: the cluster is
 # unreachable in the namespace, both fall back to the defaults; the default configuration
 # needs a routable interface, so both fail the same way after the same lines)
