@@ -14,6 +14,7 @@ struct kube_client {
 	char *server;
 	char *ca_pem, *cert_pem, *key_pem, *token;
 	size_t ca_len, cert_len, key_len;
+	bool insecure; /* the cluster's insecure-skip-tls-verify (kubeadm's discovery) */
 	CURL *curl;
 	long api_timeout_ms, api_interval_ms, request_timeout_ms;
 	size_t body_cap;

@@ -207,6 +207,7 @@ static int client_load(struct kube_client *c, const json_t *cfg)
 	int r = load_blob(cluster, "certificate-authority", &c->ca_pem, &c->ca_len);
 	if (r < 0)
 		return r;
+	c->insecure = json_is_true(json_object_get(cluster, "insecure-skip-tls-verify"));
 	const json_t *user = user_name ? named_entry(cfg, "users", user_name, "user") : NULL;
 	if (user) {
 		r = load_blob(user, "client-certificate", &c->cert_pem, &c->cert_len);
@@ -390,8 +391,8 @@ void kube_curl_setup(struct kube_client *c, CURL *h, const char *url, long timeo
 	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, 30000L);
 	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "https,http");
-	curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L);
-	curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L);
+	curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, c->insecure ? 0L : 1L);
+	curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, c->insecure ? 0L : 2L);
 	curl_easy_setopt(h, CURLOPT_USERAGENT, "kubeadm/v1.37.2 (linux/amd64) kubernetes/ckubeadm");
 	if (c->ca_pem) {
 		struct curl_blob b = { .data = c->ca_pem, .len = c->ca_len,

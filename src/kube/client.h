@@ -70,6 +70,10 @@ enum {
 	KUBE_DRYRUN_KUBEPROXY_CONFIG = 1u << 6, /* GetKubeProxyConfigReactor */
 	KUBE_DRYRUN_COREDNS_CONFIG = 1u << 7,   /* GetCoreDNSConfigReactor */
 	KUBE_DRYRUN_KUBEADM_CERTS = 1u << 8,    /* GetKubeadmCertsReactor */
+	/* the reactors are appended (AppendReactor, as join does): a GET asks the real server
+	 * first and prints "Real object does not exist..." before the reactors answer; without
+	 * it they are prepended (PrependReactor, as init does) and answer first */
+	KUBE_DRYRUN_APPEND = 1u << 9,
 	/* init's getDryRunClient: PrependReactor(GetNode), PrependReactor(PatchNode) */
 	KUBE_DRYRUN_INIT = KUBE_DRYRUN_GET_NODE | KUBE_DRYRUN_PATCH_NODE,
 };

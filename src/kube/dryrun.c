@@ -126,7 +126,7 @@ static const char kubeadm_config_cc[] =
 	"    dataDir: /var/lib/etcd\n"
 	"imageRepository: registry.k8s.io\n"
 	"kind: ClusterConfiguration\n"
-	"kubernetesVersion: v1.36.0\n" /* constants.MinimumControlPlaneVersion */
+	"kubernetesVersion: 1.36.0\n" /* constants.MinimumControlPlaneVersion */
 	"networking:\n"
 	"  dnsDomain: cluster.local\n"
 	"  podSubnet: 192.168.0.0/16\n"
@@ -226,7 +226,8 @@ int kube_dry_get(struct kube_client *c, const struct kube_resource *res, const c
 		 const char *name, json_t **ret)
 {
 	log_action(c, "get", res, true, ns, name, NULL);
-	json_t *fake = get_reactor(c, res, ns, name);
+	bool append = c->flags & KUBE_DRYRUN_APPEND;
+	json_t *fake = append ? NULL : get_reactor(c, res, ns, name);
 	if (fake) {
 		log_object(c, res, fake, NULL);
 		*ret = fake;
@@ -246,6 +247,15 @@ int kube_dry_get(struct kube_client *c, const struct kube_resource *res, const c
 	}
 	fprintf(c->out, "[dryrun] Real object does not exist. Attempting to GET from followup "
 			"reactors or from the fake client tracker\n");
+	if (append) {
+		error_clear();
+		fake = get_reactor(c, res, ns, name);
+		if (fake) {
+			log_object(c, res, fake, NULL);
+			*ret = fake;
+			return 0;
+		}
+	}
 	error_clear();
 	_cleanup_free_ char *key = tracker_key(res, ns, name);
 	json_t *o = json_object_get(c->tracker, key);
