@@ -20,6 +20,7 @@ int cmd_config_migrate(struct cmd_ctx *ctx);
 int cmd_config_print_defaults(struct cmd_ctx *ctx);
 int cmd_config_validate(struct cmd_ctx *ctx);
 int cmd_init(struct cmd_ctx *ctx);
+int cmd_join(struct cmd_ctx *ctx);
 int cmd_kubeconfig_user(struct cmd_ctx *ctx);
 int cmd_reset(struct cmd_ctx *ctx);
 int cmd_token_create(struct cmd_ctx *ctx);
@@ -29,6 +30,8 @@ int cmd_token_list(struct cmd_ctx *ctx);
 int cmd_version(struct cmd_ctx *ctx);
 void init_workflow_free(struct run_ctx *data);
 int init_workflow_init(struct cmd_ctx *ctx, struct workflow_options *opts, struct run_ctx **ret);
+void join_workflow_free(struct run_ctx *data);
+int join_workflow_init(struct cmd_ctx *ctx, struct workflow_options *opts, struct run_ctx **ret);
 void reset_workflow_free(struct run_ctx *data);
 int reset_workflow_init(struct cmd_ctx *ctx, struct workflow_options *opts, struct run_ctx **ret);
 

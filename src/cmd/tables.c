@@ -1002,11 +1002,12 @@ static const struct command cmd_root_join = {
 		"Often times the same token is used for both parts. In this case, the\n"
 		"--token flag can be used instead of specifying each token individually.\n",
 	.flags = flags_root_join,
-	.run = cmd_not_built,
+	.run = cmd_join,
 	.args = CMD_ARGS_MAX,
 	.nargs = 1,
 	.workflow = &join_workflow,
-	.not_built = true,
+	.workflow_init = join_workflow_init,
+	.workflow_free = join_workflow_free,
 };
 
 static const struct flag flags_root_reset[] = {

@@ -8,11 +8,9 @@
 #include <stddef.h>
 
 #include "cmd/commands.h"
-#include "phases/join.h"
 #include "phases/reset.h"
 #include "phases/upgrade_apply.h"
 #include "phases/upgrade_node.h"
 
-const struct workflow join_workflow = { .name = "join", .phases = phases_join };
 const struct workflow upgrade_apply_workflow = { .name = "apply", .phases = phases_upgrade_apply };
 const struct workflow upgrade_node_workflow = { .name = "node", .phases = phases_upgrade_node };

@@ -16,7 +16,7 @@ top = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))
 
 # Commands this build runs (path -> run function). Everything else under a top-level command that
 # is not built gets .not_built at the top level.
-BUILT_TOP = {"completion", "config", "init", "version", "alpha", "certs", "kubeconfig", "reset", "token"}
+BUILT_TOP = {"completion", "config", "init", "version", "alpha", "certs", "kubeconfig", "reset", "token", "join"}
 RUN = {
     "kubeadm version": "cmd_version",
     "kubeadm completion": "cmd_completion",
@@ -30,6 +30,7 @@ RUN = {
     "kubeadm config images pull": "cmd_config_images_pull",
     "kubeadm init": "cmd_init",
     "kubeadm reset": "cmd_reset",
+    "kubeadm join": "cmd_join",
     "kubeadm certs certificate-key": "cmd_certs_certificate_key",
     "kubeadm certs check-expiration": "cmd_certs_check_expiration",
     "kubeadm certs generate-csr": "cmd_certs_generate_csr",
@@ -45,7 +46,7 @@ RUN = {
     "kubeadm token list": "cmd_token_list",
 }
 REQUIRE_SUB = {"kubeadm config", "kubeadm config print", "kubeadm config images", "kubeadm token"}
-NOARGS = set(RUN) - {"kubeadm completion", "kubeadm reset", "kubeadm token create", "kubeadm token delete"} | REQUIRE_SUB
+NOARGS = set(RUN) - {"kubeadm completion", "kubeadm reset", "kubeadm join", "kubeadm token create", "kubeadm token delete"} | REQUIRE_SUB
 ARGS_FN = {"kubeadm completion": "CMD_ARGS_ANY"}
 DATA = {
     "kubeadm config print init-defaults": "&config_defaults_init",
@@ -55,7 +56,7 @@ DATA = {
 }
 WORKFLOW = {"kubeadm init": ("init_workflow", "init_workflow_init", "init_workflow_free"),
             # bound, but their commands are not built yet (no data initializer)
-            "kubeadm join": ("join_workflow", None, None),
+            "kubeadm join": ("join_workflow", "join_workflow_init", "join_workflow_free"),
             "kubeadm reset": ("reset_workflow", "reset_workflow_init", "reset_workflow_free"),
             "kubeadm upgrade apply": ("upgrade_apply_workflow", None, None),
             "kubeadm upgrade node": ("upgrade_node_workflow", None, None)}

@@ -1,12 +1,15 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* join phase "etcd-join" (cmd/kubeadm/app/cmd/phases). Not implemented yet: every run
- * function reports so instead of pretending success. */
+/* join phase "etcd-join" (cmd/kubeadm/app/cmd/phases/join/controlplanejoin.go). Worker joins skip it as kubeadm does;
+ * the control-plane part is not implemented in this build and says so. */
 #include <errno.h>
 
 #include "phases/join.h"
+#include "phases/join/join-data.h"
 #include "util/error.h"
 
 int phase_join_etcd_join(struct run_ctx *ctx)
 {
-	return error_set(-ENOSYS, "phase \"etcd-join\" is not implemented in this build");
+	if (!join_data(ctx)->cfg->join.control_plane)
+		return 0;
+	return error_set(-ENOSYS, "joining a control-plane node is not implemented in this build (phase etcd-join)");
 }

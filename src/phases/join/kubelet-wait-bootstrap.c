@@ -1,12 +1,158 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* join phase "kubelet-wait-bootstrap" (cmd/kubeadm/app/cmd/phases). Not implemented yet: every run
- * function reports so instead of pretending success. */
+/* join phase "kubelet-wait-bootstrap" (cmd/kubeadm/app/cmd/phases/join/kubelet.go,
+ * runKubeletWaitBootstrapPhase; apiclient.KubeWaiter.WaitForKubelet). */
 #include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
 
+#include "kube/client.h"
+#include "kube/http.h"
 #include "phases/join.h"
+#include "phases/join/join-data.h"
 #include "util/error.h"
+#include "util/flags.h"
+#include "util/log.h"
+#include "util/macro.h"
+#include "util/strbuf.h"
+#include "util/xalloc.h"
+
+static const char kubelet_fail_msg[] =
+	"\n"
+	"Unfortunately, an error has occurred, likely caused by:\n"
+	"\t- The kubelet is not running\n"
+	"\t- The kubelet is unhealthy due to a misconfiguration of the node in some way (required cgroups disabled)\n"
+	"\n"
+	"If you are on a systemd-powered system, you can try to troubleshoot the error with the following commands:\n"
+	"\t- 'systemctl status kubelet'\n"
+	"\t- 'journalctl -xeu kubelet'\n"
+	"\n";
+
+static int64_t now_ns(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (int64_t)t.tv_sec * 1000000000LL + t.tv_nsec;
+}
+
+static void sleep_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
+}
+
+static int64_t timeout_ns(const struct cfg_timeouts *t, bool kubelet, int64_t def)
+{
+	if (!t)
+		return def;
+	const struct cfg_dur *d = kubelet ? &t->kubelet_health_check : &t->tls_bootstrap;
+	return d->set ? d->ns : def;
+}
+
+/* WaitForKubelet(healthzBindAddress, healthzPort) */
+static int wait_for_kubelet(const char *addr, int64_t port, int64_t timeout)
+{
+	if (port == 0) {
+		printf("[kubelet-check] Skipping the kubelet health check because the healthz port is set to 0\n");
+		fflush(stdout);
+		return 0;
+	}
+	_cleanup_free_ char *url = strchr(addr, ':')
+					   ? xasprintf("http://[%s]:%lld/healthz", addr, (long long)port)
+					   : xasprintf("http://%s:%lld/healthz", addr, (long long)port);
+	struct strbuf d = STRBUF_INIT;
+	go_format_duration(timeout, &d);
+	printf("[kubelet-check] Waiting for a healthy kubelet at %s. This can take up to %s\n", url,
+	       d.buf);
+	fflush(stdout);
+	strbuf_release(&d);
+	int64_t start = now_ns();
+	_cleanup_free_ char *last = NULL;
+	for (;;) {
+		int64_t left = timeout - (now_ns() - start);
+		char *body = NULL, *err = NULL;
+		int r = kube_http_get(url, left / 1000000 > 0 ? left / 1000000 : 1, 1 << 20, &body, &err);
+		free(body);
+		if (r >= 0) {
+			free(err);
+			struct strbuf e = STRBUF_INIT;
+			go_format_duration(now_ns() - start, &e);
+			printf("[kubelet-check] The kubelet is healthy after %s\n", e.buf);
+			fflush(stdout);
+			strbuf_release(&e);
+			return 0;
+		}
+		free(last);
+		last = xasprintf("The HTTP call equal to 'curl -sSL %s' returned error: %s\n", url,
+				 err ? err : "request failed");
+		free(err);
+		if (now_ns() - start + 500000000LL >= timeout)
+			break;
+		sleep_ms(500);
+	}
+	struct strbuf e = STRBUF_INIT;
+	go_format_duration(now_ns() - start, &e);
+	printf("[kubelet-check] The kubelet is not healthy after %s\n", e.buf);
+	fflush(stdout);
+	strbuf_release(&e);
+	return error_set(-ETIMEDOUT, "%s", last);
+}
+
+/* waitForTLSBootstrappedClient: kubelet.conf loads into a client (its cert files exist) */
+static int wait_for_tls_bootstrap(int64_t timeout)
+{
+	printf("[kubelet-start] Waiting for the kubelet to perform the TLS Bootstrap\n");
+	fflush(stdout);
+	int64_t start = now_ns();
+	for (;;) {
+		struct kube_client *c = NULL;
+		if (kube_client_new_from_file(JOIN_KUBELET_KUBECONFIG, &c) >= 0) {
+			kube_client_free(c);
+			return 0;
+		}
+		error_clear();
+		if (now_ns() - start + 1000000000LL >= timeout)
+			return error_set(-ETIMEDOUT, "context deadline exceeded");
+		sleep_ms(1000);
+	}
+}
 
 int phase_join_kubelet_wait_bootstrap(struct run_ctx *ctx)
 {
-	return error_set(-ENOSYS, "phase \"kubelet-wait-bootstrap\" is not implemented in this build");
+	struct join_data *d = join_data(ctx);
+	if (d->dry_run) {
+		printf("[kubelet-wait] Would wait for the kubelet to be bootstrapped\n");
+		fflush(stdout);
+		return 0;
+	}
+	struct init_config *ic = NULL;
+	int r = join_data_init_cfg(d, &ic);
+	if (r < 0)
+		return r;
+	_cleanup_free_ char *bootstrap =
+		xasprintf("%s/bootstrap-kubelet.conf", join_data_kubeconfig_dir(d));
+	/* kubeadm's in-memory patches of the kubelet config are not applied to the healthz
+	 * address/port here (see the join report) */
+	const char *addr = json_string_value(json_object_get(ic->kubelet, "healthzBindAddress"));
+	json_t *p = json_object_get(ic->kubelet, "healthzPort");
+	int64_t port = json_is_integer(p) ? json_integer_value(p) : 10248;
+	const struct cfg_timeouts *t = d->cfg->join.timeouts;
+	r = wait_for_kubelet(addr && *addr ? addr : "127.0.0.1", port,
+			     timeout_ns(t, true, 4LL * 60 * 1000000000LL));
+	if (r < 0) {
+		fputs(kubelet_fail_msg, stdout);
+		fflush(stdout);
+		r = error_wrap(r, "failed while waiting for the kubelet to start");
+	} else {
+		r = wait_for_tls_bootstrap(timeout_ns(t, false, 5LL * 60 * 1000000000LL));
+		if (r < 0) {
+			fputs(kubelet_fail_msg, stdout);
+			fflush(stdout);
+			r = error_wrap(r, "failed while waiting for TLS bootstrap");
+		}
+	}
+	(void)unlink(bootstrap);
+	return r;
 }

@@ -1,0 +1,303 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * kubeadm join (cmd/kubeadm/app/cmd/join.go): flags and JoinConfiguration into the join run
+ * data (newJoinData), the join workflow, and the closing message.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cmd/commands.h"
+#include "config/config.h"
+#include "phases/join.h"
+#include "phases/join/join-data.h"
+#include "util/error.h"
+#include "util/fs.h"
+#include "util/json.h"
+#include "util/log.h"
+#include "util/macro.h"
+#include "util/strv.h"
+#include "util/xalloc.h"
+
+const struct workflow join_workflow = { .name = "join", .phases = phases_join };
+
+static const char join_worker_done_msg[] =
+	"\n"
+	"This node has joined the cluster:\n"
+	"* Certificate signing request was sent to apiserver and a response was received.\n"
+	"* The Kubelet was informed of the new secure connection details.\n"
+	"\n"
+	"Run 'kubectl get nodes' on the control-plane to see this node join the cluster.\n"
+	"\n";
+
+/* validation.ValidateMixedArguments */
+static int validate_mixed_arguments(const struct flagset *fs)
+{
+	static const char *const allowed[] = {
+		"config", "ignore-preflight-errors", "dry-run", "kubeconfig", "node-name",
+		"kubeconfig-dir", "upload-certs", "print-manifest", "allow-missing-template-keys",
+		"output", "show-managed-fields", "print-join-command", "rootfs", "v", "log-file",
+		"yes", NULL,
+	};
+	if (!flagset_lookup(fs, "config") || !flagset_changed(fs, "config"))
+		return 0;
+	_cleanup_strv_free_ char **bad = NULL;
+	for (size_t i = 0; i < fs->n; i++) {
+		const char *n = fs->v[i].flag->name;
+		if (!fs->v[i].changed || strv_contains((char *const *)allowed, n) ||
+		    strneq(n, "skip-", 5))
+			continue;
+		strv_push(&bad, n);
+	}
+	if (!bad)
+		return 0;
+	strv_sort(bad);
+	_cleanup_free_ char *j = strv_join(bad, " ");
+	return error_set(-EINVAL, "can not mix '--config' with arguments [%s]", j);
+}
+
+static const char *fstr(const struct flagset *fs, const char *name)
+{
+	return flagset_lookup(fs, name) ? flagset_get_string(fs, name) : "";
+}
+
+static bool fbool(const struct flagset *fs, const char *name)
+{
+	return flagset_lookup(fs, name) ? flagset_get_bool(fs, name) : false;
+}
+
+/* kubeadmconstants.GetDryRunDir(KUBEADM_JOIN_DRYRUN_DIR, "kubeadm-join-dryrun", klog.Warningf) */
+static int dry_run_dir(char **ret)
+{
+	const char *env = getenv("KUBEADM_JOIN_DRYRUN_DIR");
+	if (env && *env) {
+		*ret = xstrdup(env);
+		return 0;
+	}
+	int r = fs_mkdir_p(AT_FDCWD, "/etc/kubernetes/tmp", 0700);
+	if (r < 0)
+		return error_set(r, "failed to create directory \"/etc/kubernetes/tmp\": mkdir /etc/kubernetes/tmp: %s",
+				 go_strerror(-r));
+	char tmpl[] = "/etc/kubernetes/tmp/kubeadm-join-dryrunXXXXXX";
+	if (!mkdtemp(tmpl)) {
+		int e = errno;
+		return error_set(-e, "could not create a temporary directory in \"/etc/kubernetes/tmp\": mkdirtemp /etc/kubernetes/tmp: %s",
+				 go_strerror(e));
+	}
+	log_warning("Using dry-run directory %s. To override it, set the environment variable KUBEADM_JOIN_DRYRUN_DIR",
+		    tmpl);
+	*ret = xstrdup(tmpl);
+	return 0;
+}
+
+/*
+ * The public JoinConfiguration the flags describe (newJoinOptions + newJoinData's flag
+ * handling), as overrides for config_load_join. Only used without --config.
+ */
+static json_t *flag_overrides(struct cmd_ctx *ctx, bool discovery_flags)
+{
+	const struct flagset *fs = &ctx->flags;
+	json_t *jc = json_object();
+	const char *token = fstr(fs, "token");
+	const char *tls_token = fstr(fs, "tls-bootstrap-token");
+	const char *disc_token = fstr(fs, "discovery-token");
+	if (*token) {
+		if (!*tls_token)
+			tls_token = token;
+		if (!*disc_token)
+			disc_token = token;
+	}
+	json_t *disc = json_object();
+	if (*tls_token)
+		json_object_set_new(disc, "tlsBootstrapToken", json_string(tls_token));
+	const char *file = fstr(fs, "discovery-file");
+	if (discovery_flags && *file)
+		json_object_set_new(disc, "file", json_pack("{s:s}", "kubeConfigPath", file));
+	if (discovery_flags && ctx->args && ctx->args[0]) {
+		json_t *bt = json_object();
+		if (*disc_token)
+			json_object_set_new(bt, "token", json_string(disc_token));
+		json_object_set_new(bt, "apiServerEndpoint", json_string(ctx->args[0]));
+		char *const *hashes = flagset_lookup(fs, "discovery-token-ca-cert-hash")
+					      ? flagset_get_strv(fs, "discovery-token-ca-cert-hash")
+					      : NULL;
+		if (hashes && hashes[0]) {
+			json_t *a = json_array();
+			STRV_FOREACH(h, hashes)
+				json_array_append_new(a, json_string(*h));
+			json_object_set_new(bt, "caCertHashes", a);
+		}
+		if (fbool(fs, "discovery-token-unsafe-skip-ca-verification"))
+			json_object_set_new(bt, "unsafeSkipCAVerification", json_true());
+		json_object_set_new(disc, "bootstrapToken", bt);
+	}
+	json_object_set_new(jc, "discovery", disc);
+	json_t *nr = json_object();
+	if (*fstr(fs, "node-name"))
+		json_object_set_new(nr, "name", json_string(fstr(fs, "node-name")));
+	if (*fstr(fs, "cri-socket"))
+		json_object_set_new(nr, "criSocket", json_string(fstr(fs, "cri-socket")));
+	json_object_set_new(jc, "nodeRegistration", nr);
+	if (fbool(fs, "control-plane")) {
+		json_t *cp = json_object();
+		if (*fstr(fs, "certificate-key"))
+			json_object_set_new(cp, "certificateKey", json_string(fstr(fs, "certificate-key")));
+		json_t *ep = json_object();
+		if (*fstr(fs, "apiserver-advertise-address"))
+			json_object_set_new(ep, "advertiseAddress",
+					    json_string(fstr(fs, "apiserver-advertise-address")));
+		if (flagset_lookup(fs, "apiserver-bind-port"))
+			json_object_set_new(ep, "bindPort",
+					    json_integer(flagset_get_int(fs, "apiserver-bind-port")));
+		json_object_set_new(cp, "localAPIEndpoint", ep);
+		json_object_set_new(jc, "controlPlane", cp);
+	}
+	return json_pack("{s:o}", "JoinConfiguration", jc);
+}
+
+void join_workflow_free(struct run_ctx *data)
+{
+	join_data_free(join_data(data));
+}
+
+/* newJoinData + the runner's data initializer in newCmdJoin. */
+int join_workflow_init(struct cmd_ctx *ctx, struct workflow_options *opts, struct run_ctx **ret)
+{
+	const struct flagset *fs = &ctx->flags;
+	int r = validate_mixed_arguments(fs);
+	if (r < 0)
+		return r;
+	const char *cfg_path = fstr(fs, "config");
+	size_t nargs = strv_length(ctx->args);
+	if (nargs > 1 && !*cfg_path) {
+		_cleanup_free_ char *j = strv_join(ctx->args, " ");
+		log_warning("[preflight] WARNING: More than one API server endpoint supplied on command line [%s]. Using the first one.",
+			    j);
+	}
+	bool control_plane = fbool(fs, "control-plane");
+	if (!control_plane) {
+		/* other control-plane flags differ from SetDefaults_JoinControlPlane's values */
+		bool other = *fstr(fs, "certificate-key") || *fstr(fs, "apiserver-advertise-address") ||
+			     (flagset_lookup(fs, "apiserver-bind-port") &&
+			      flagset_get_int(fs, "apiserver-bind-port") != 6443);
+		if (other)
+			log_warning("[preflight] WARNING: --control-plane is also required when passing control-plane related flags such as [certificate-key, apiserver-advertise-address, apiserver-bind-port]");
+	}
+	struct stat st;
+	if (control_plane && stat(JOIN_ADMIN_KUBECONFIG, &st) == 0)
+		log_v(1, "[preflight] found %s. Use it for skipping discovery", JOIN_ADMIN_KUBECONFIG);
+	if (!*fstr(fs, "node-name"))
+		log_v(1, "[preflight] found NodeName empty; using OS hostname as NodeName");
+	if (control_plane && !*fstr(fs, "apiserver-advertise-address"))
+		log_v(1, "[preflight] found advertiseAddress empty; using default interface's IP address as advertiseAddress");
+
+	bool discovery_flags = flagset_lookup(fs, "discovery-file") != NULL;
+	_cleanup_(json_decrefp) json_t *ov = flag_overrides(ctx, discovery_flags);
+	if (!discovery_flags) {
+		/* phases without discovery flags use admin.conf as the discovery file */
+		if (stat(JOIN_ADMIN_KUBECONFIG, &st) < 0 && errno == ENOENT)
+			return error_set(-ENOENT, "File %s does not exists. Please use 'kubeadm join phase control-plane-prepare' subcommands to generate it.",
+					 JOIN_ADMIN_KUBECONFIG);
+		log_v(1, "[preflight] found discovery flags missing for this command. using FileDiscovery: %s",
+		      JOIN_ADMIN_KUBECONFIG);
+		json_object_set_new(json_object_get(json_object_get(ov, "JoinConfiguration"), "discovery"),
+				    "file", json_pack("{s:s}", "kubeConfigPath", JOIN_ADMIN_KUBECONFIG));
+	}
+	struct config_load_options lo = { .skip_cri_detect = !flagset_lookup(fs, "cri-socket") };
+	struct join_config *cfg = NULL;
+	r = config_load_join(*cfg_path ? cfg_path : NULL, ov, &lo, &cfg);
+	if (r < 0)
+		return r;
+
+	struct join_data *d = xnew0(struct join_data);
+	d->cfg = cfg;
+	d->flags = fs;
+	d->rootfd = ctx->rootfd;
+	char *const *cli_ignore = flagset_lookup(fs, "ignore-preflight-errors")
+					  ? flagset_get_strv(fs, "ignore-preflight-errors")
+					  : NULL;
+	r = config_ignore_preflight_errors(cli_ignore, cfg->join.node_registration.ignore_preflight_errors,
+					   &d->ignore_preflight_errors);
+	if (r < 0) {
+		join_data_free(d);
+		return r;
+	}
+	strv_free(cfg->join.node_registration.ignore_preflight_errors);
+	cfg->join.node_registration.ignore_preflight_errors = strv_copy(d->ignore_preflight_errors);
+
+	/* --node-name and --cri-socket override the file */
+	if (*fstr(fs, "node-name")) {
+		free(cfg->join.node_registration.name);
+		cfg->join.node_registration.name = xstrdup(fstr(fs, "node-name"));
+	}
+	if (*fstr(fs, "cri-socket")) {
+		free(cfg->join.node_registration.cri_socket);
+		cfg->join.node_registration.cri_socket = xstrdup(fstr(fs, "cri-socket"));
+	}
+	if (cfg->join.control_plane) {
+		r = config_verify_apiserver_bind_address(
+			strempty(cfg->join.control_plane->local_api_endpoint.advertise_address));
+		if (r < 0) {
+			join_data_free(d);
+			return r;
+		}
+	}
+	bool flag_dry = fbool(fs, "dry-run");
+	if (flag_dry || cfg->join.dry_run) {
+		r = dry_run_dir(&d->dry_run_dir);
+		if (r < 0) {
+			join_data_free(d);
+			return error_wrap(r, "could not create a temporary directory on dryrun");
+		}
+	}
+	d->dry_run = flagset_lookup(fs, "dry-run") && flagset_changed(fs, "dry-run") ? flag_dry
+										       : cfg->join.dry_run;
+	const char *patches = fstr(fs, "patches");
+	d->patches_flag = *patches ? xstrdup(patches) : NULL;
+
+	if (!opts->skip || !opts->skip[0]) {
+		strv_free(opts->skip);
+		opts->skip = strv_copy(cfg->join.skip_phases);
+	}
+	*ret = (struct run_ctx *)(void *)d;
+	return 0;
+}
+
+int cmd_join(struct cmd_ctx *ctx)
+{
+	struct workflow_options opts = {
+		.skip = strv_copy(flagset_get_strv(&ctx->flags, "skip-phases")),
+	};
+	struct run_ctx *data = NULL;
+	int r = join_workflow_init(ctx, &opts, &data);
+	if (r >= 0)
+		r = workflow_run(&join_workflow, &opts, NULL, NULL, &data);
+	if (r >= 0) {
+		struct join_data *d = join_data(data);
+		if (d->cfg->join.control_plane) {
+			bool external = d->init_cfg && d->init_cfg->cluster.etcd.external;
+			printf("\nThis node has joined the cluster and a new control plane instance was created:\n\n"
+			       "* Certificate signing request was sent to apiserver and approval was received.\n"
+			       "* The Kubelet was informed of the new secure connection details.\n"
+			       "* Control plane label and taint were applied to the new node.\n"
+			       "* The Kubernetes control plane instances scaled up.\n"
+			       "%s\n\n"
+			       "To start administering your cluster from this node, you need to run the following as a regular user:\n\n"
+			       "\tmkdir -p $HOME/.kube\n"
+			       "\tsudo cp -i %s $HOME/.kube/config\n"
+			       "\tsudo chown $(id -u):$(id -g) $HOME/.kube/config\n\n"
+			       "Run 'kubectl get nodes' to see this node join the cluster.\n\n",
+			       external ? "" : "* A new etcd member was added to the local/stacked etcd cluster.",
+			       JOIN_ADMIN_KUBECONFIG);
+		} else {
+			fputs(join_worker_done_msg, stdout);
+		}
+		fflush(stdout);
+	}
+	join_workflow_free(data);
+	strv_free(opts.skip);
+	return r;
+}

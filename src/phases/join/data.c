@@ -1,0 +1,310 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* joinData's accessors (cmd/kubeadm/app/cmd/join.go): discovery, InitCfg, Client. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "config/schema.h"
+#include "discovery/discovery.h"
+#include "phases/join/join-data.h"
+#include "util/error.h"
+#include "util/json.h"
+#include "util/log.h"
+#include "util/macro.h"
+#include "util/strv.h"
+#include "util/xalloc.h"
+
+static void kube_client_freep(struct kube_client **p)
+{
+	kube_client_free(*p);
+}
+
+void join_data_free(struct join_data *d)
+{
+	if (!d)
+		return;
+	config_join_free(d->cfg);
+	config_init_free(d->init_cfg);
+	json_decref(d->tls_bootstrap_cfg);
+	kube_client_free(d->client);
+	free(d->dry_run_dir);
+	free(d->patches_flag);
+	strv_free(d->ignore_preflight_errors);
+	free(d);
+}
+
+const char *join_data_kubeconfig_dir(const struct join_data *d)
+{
+	return d->dry_run ? d->dry_run_dir : JOIN_KUBERNETES_DIR;
+}
+
+const char *join_data_kubelet_dir(const struct join_data *d)
+{
+	return d->dry_run ? d->dry_run_dir : "/var/lib/kubelet";
+}
+
+const char *join_data_manifest_dir(const struct join_data *d)
+{
+	return d->dry_run ? d->dry_run_dir : "/etc/kubernetes/manifests";
+}
+
+const char *join_data_patches_dir(const struct join_data *d)
+{
+	if (d->patches_flag && *d->patches_flag)
+		return d->patches_flag;
+	if (d->cfg->join.patches && d->cfg->join.patches->directory &&
+	    *d->cfg->join.patches->directory)
+		return d->cfg->join.patches->directory;
+	return NULL;
+}
+
+int join_data_client(struct join_data *d, struct kube_client **ret)
+{
+	if (d->client) {
+		*ret = d->client;
+		return 0;
+	}
+	_cleanup_free_ char *admin = xasprintf("%s/admin.conf", join_data_kubeconfig_dir(d));
+	int r;
+	if (d->dry_run) {
+		unsigned flags = KUBE_DRYRUN_CLUSTER_INFO | KUBE_DRYRUN_KUBEADM_CONFIG |
+				 KUBE_DRYRUN_KUBEADM_CERTS | KUBE_DRYRUN_KUBEPROXY_CONFIG |
+				 KUBE_DRYRUN_KUBELET_CONFIG | KUBE_DRYRUN_GET_NODE |
+				 KUBE_DRYRUN_PATCH_NODE | KUBE_DRYRUN_APPEND;
+		struct stat st;
+		if (stat(admin, &st) == 0) {
+			r = kube_client_new_dry_run_from_file(admin, stdout, flags, &d->client);
+		} else if (d->tls_bootstrap_cfg) {
+			r = kube_client_new_dry_run(d->tls_bootstrap_cfg, stdout, flags, &d->client);
+		} else if (d->cfg->join.discovery.bootstrap_token) {
+			/* token.BuildInsecureBootstrapKubeConfig */
+			const char *ep =
+				strempty(d->cfg->join.discovery.bootstrap_token->api_server_endpoint);
+			_cleanup_free_ char *server = xasprintf("https://%s", ep);
+			_cleanup_json_ json_t *kc = json_pack(
+				"{s:s,s:[{s:s,s:{s:s,s:b}}],s:[{s:s,s:{s:s,s:s}}],s:s,s:s,s:[{s:s,s:{}}]}",
+				"apiVersion", "v1", "clusters", "name", "kubernetes", "cluster", "server",
+				server, "insecure-skip-tls-verify", 1, "contexts", "name",
+				"token-bootstrap-client@kubernetes", "context", "cluster", "kubernetes",
+				"user", "token-bootstrap-client", "current-context",
+				"token-bootstrap-client@kubernetes", "kind", "Config", "users", "name",
+				"token-bootstrap-client", "user");
+			r = kube_client_new_dry_run(kc, stdout, flags, &d->client);
+			if (r < 0)
+				return error_wrap(r, "failed to create API client configuration from kubeconfig");
+		} else {
+			r = kube_client_new_dry_run(NULL, stdout, flags, &d->client);
+		}
+		if (r < 0)
+			return r;
+		*ret = d->client;
+		return 0;
+	}
+	r = kube_client_new_from_file(admin, &d->client);
+	if (r < 0)
+		return error_wrap(r, "[preflight] couldn't create Kubernetes client");
+	*ret = d->client;
+	return 0;
+}
+
+int join_data_tls_bootstrap_cfg(struct join_data *d, json_t **ret)
+{
+	if (d->tls_bootstrap_cfg) {
+		*ret = d->tls_bootstrap_cfg;
+		return 0;
+	}
+	struct kube_client *client = NULL;
+	int r;
+	if (d->dry_run) {
+		r = join_data_client(d, &client);
+		if (r < 0)
+			return error_wrap(r, "could not create a client for TLS bootstrap");
+	}
+	log_v(1, "[preflight] Discovering cluster-info");
+	json_t *cfg = NULL;
+	r = discovery_for(client, &d->cfg->join, &cfg);
+	if (r < 0)
+		return r;
+	d->tls_bootstrap_cfg = cfg;
+	*ret = cfg;
+	return 0;
+}
+
+/* a kube-system ConfigMap's key (GetConfigMapWithShortRetry) */
+static int configmap_key(struct kube_client *c, const char *name, const char *key, char **ret)
+{
+	_cleanup_json_ json_t *cm = NULL;
+	int r = kube_get_configmap_short_retry(c, "kube-system", name, &cm);
+	if (r < 0)
+		return r;
+	const char *v = json_string_value(json_object_get(json_object_get(cm, "data"), key));
+	if (!v)
+		return error_set(-EINVAL, "unexpected error when reading %s ConfigMap: %s key value pair missing",
+				 name, key);
+	*ret = xstrdup(v);
+	return 0;
+}
+
+static void sleep_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
+}
+
+static long api_call_timeout_ms(const struct join_data *d)
+{
+	const struct cfg_timeouts *t = d->cfg->join.timeouts;
+	if (t && t->kubernetes_api_call.set && t->kubernetes_api_call.ns > 0)
+		return (long)(t->kubernetes_api_call.ns / 1000000);
+	return 60000;
+}
+
+/* FetchInitConfigurationFromCluster(client, "preflight", false, false, true, false) */
+static int fetch_init_configuration(struct join_data *d, struct kube_client *c,
+				    struct init_config **ret)
+{
+	printf("[preflight] Reading configuration from the \"kubeadm-config\" ConfigMap in namespace \"kube-system\"...\n");
+	printf("[preflight] Use 'kubeadm init phase upload-config kubeadm --config your-config-file' to re-upload it.\n");
+	fflush(stdout);
+	/* polled every KubernetesAPICallRetryInterval for the API call timeout */
+	long budget = api_call_timeout_ms(d), waited = 0;
+	_cleanup_json_ json_t *cm = NULL;
+	int r;
+	for (;;) {
+		r = kube_get(c, &kube_res_configmaps, "kube-system", "kubeadm-config", &cm);
+		if (r >= 0)
+			break;
+		if (waited + 500 >= budget)
+			return error_wrap(r, "failed to get config map");
+		error_clear();
+		sleep_ms(500);
+		waited += 500;
+	}
+	const char *cc = json_string_value(
+		json_object_get(json_object_get(cm, "data"), "ClusterConfiguration"));
+	if (!cc)
+		return error_set(-EINVAL, "unexpected error when reading kubeadm-config ConfigMap: ClusterConfiguration key value pair missing");
+	_cleanup_free_ char *proxy = NULL, *kubelet = NULL;
+	log_v(1, "attempting to download the KubeProxyConfiguration from ConfigMap \"kube-proxy\"");
+	r = configmap_key(c, "kube-proxy", "config.conf", &proxy);
+	if (r == -ENOENT || r == -EPERM) {
+		log_warning("Warning: No kubeproxy.config.k8s.io/v1alpha1 config is loaded. Continuing without it: %s",
+			    error_message(r));
+		error_clear();
+	} else if (r < 0) {
+		return error_wrap(error_wrap(r, "could not download the kube-proxy configuration from ConfigMap \"kube-proxy\""),
+				  "failed to get component configs");
+	}
+	log_v(1, "attempting to download the KubeletConfiguration from ConfigMap \"kubelet-config\"");
+	r = configmap_key(c, "kubelet-config", "kubelet", &kubelet);
+	if (r < 0)
+		return error_wrap(error_wrap(r, "could not download the kubelet configuration from ConfigMap \"kubelet-config\""),
+				  "failed to get component configs");
+	struct init_config *ic = NULL;
+	r = config_init_from_cluster_data(cc, kubelet, proxy, &ic);
+	if (r < 0)
+		return r;
+	r = config_init_dynamic_defaults(ic, true);
+	if (r < 0) {
+		config_init_free(ic);
+		return r;
+	}
+	*ret = ic;
+	return 0;
+}
+
+/* initConfiguration.NodeRegistration = cfg.NodeRegistration (a deep copy through the types) */
+static int copy_node_registration(const struct join_config *jc, struct init_config *ic)
+{
+	_cleanup_json_ json_t *j = cfg_encode(&cfg_type_join_configuration, &jc->join);
+	json_t *nr = json_object_get(j, "nodeRegistration");
+	_cleanup_json_ json_t *obj = json_pack("{s:O}", "nodeRegistration", nr ? nr : json_null());
+	struct cfg_init_configuration tmp = { 0 };
+	int r = cfg_decode(&cfg_type_init_configuration, obj, &tmp, NULL);
+	if (r < 0) {
+		cfg_release(&cfg_type_init_configuration, &tmp);
+		return r;
+	}
+	struct cfg_node_registration old = ic->init.node_registration;
+	ic->init.node_registration = tmp.node_registration;
+	tmp.node_registration = old;
+	cfg_release(&cfg_type_init_configuration, &tmp);
+	return 0;
+}
+
+int join_data_init_cfg(struct join_data *d, struct init_config **ret)
+{
+	if (d->init_cfg) {
+		*ret = d->init_cfg;
+		return 0;
+	}
+	json_t *tls = NULL;
+	int r = join_data_tls_bootstrap_cfg(d, &tls);
+	if (r < 0)
+		return r;
+	log_v(1, "[preflight] Fetching init configuration");
+	struct kube_client *client = NULL;
+	_cleanup_(kube_client_freep) struct kube_client *own = NULL;
+	if (d->dry_run) {
+		r = join_data_client(d, &client);
+		if (r < 0)
+			return error_wrap(r, "could not get dry-run client for fetching InitConfiguration");
+	}
+	log_v(1, "[preflight] Retrieving KubeConfig objects");
+	if (!client) {
+		r = kube_client_new_from_config(tls, &own);
+		if (r < 0)
+			return error_wrap(r, "unable to access the cluster");
+		client = own;
+	}
+	struct init_config *ic = NULL;
+	r = fetch_init_configuration(d, client, &ic);
+	if (r < 0)
+		return error_wrap(r, "unable to fetch the kubeadm-config ConfigMap");
+
+	/* the TLS bootstrap kubeconfig's cluster takes the cluster's name */
+	const char *cn;
+	json_t *cl;
+	r = discovery_kubeconfig_cluster(tls, &cn, &cl);
+	if (r < 0) {
+		config_init_free(ic);
+		return error_wrap(r, "the TLS bootstrap kubeconfig is malformed");
+	}
+	const char *cluster_name = strempty(ic->cluster.cluster_name);
+	json_t *entry = json_pack("{s:O,s:s}", "cluster", cl, "name", cluster_name);
+	json_object_set_new(tls, "clusters", json_pack("[o]", entry));
+	const char *cur = strempty(json_string_value(json_object_get(tls, "current-context")));
+	json_t *ctx = NULL;
+	size_t i;
+	json_t *e;
+	json_array_foreach(json_object_get(tls, "contexts"), i, e) {
+		const char *n = json_string_value(json_object_get(e, "name"));
+		if (n && streq(n, cur))
+			ctx = json_object_get(e, "context");
+	}
+	if (!ctx) {
+		config_init_free(ic);
+		return error_set(-EINVAL, "the TLS bootstrap kubeconfig is malformed: \"%s\" set as current-context, but not found in context list",
+				 cur);
+	}
+	json_object_set_new(ctx, "cluster", json_string(cluster_name));
+
+	r = copy_node_registration(d->cfg, ic);
+	if (r < 0) {
+		config_init_free(ic);
+		return r;
+	}
+	if (d->cfg->join.control_plane) {
+		const struct cfg_api_endpoint *ep = &d->cfg->join.control_plane->local_api_endpoint;
+		free(ic->init.local_api_endpoint.advertise_address);
+		ic->init.local_api_endpoint.advertise_address =
+			ep->advertise_address ? xstrdup(ep->advertise_address) : NULL;
+		ic->init.local_api_endpoint.bind_port = ep->bind_port;
+	}
+	d->init_cfg = ic;
+	*ret = ic;
+	return 0;
+}

@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The run data of the join workflow (kubeadm's joinData, cmd/kubeadm/app/cmd/join.go), built
+ * once by cmd/join.c (join_workflow_init) and handed to every join phase. The phase engine
+ * passes it as the opaque struct run_ctx; join phases get it back with join_data(). The
+ * discovered TLS bootstrap kubeconfig, the cluster's InitConfiguration and the API client are
+ * fetched lazily, on first use, as kubeadm's TLSBootstrapCfg()/InitCfg()/Client() do.
+ */
+#pragma once
+
+#include <stdbool.h>
+
+#include <jansson.h>
+
+#include "config/config.h"
+#include "kube/client.h"
+#include "phases/workflow.h"
+#include "util/flags.h"
+
+#define JOIN_KUBERNETES_DIR "/etc/kubernetes"
+#define JOIN_ADMIN_KUBECONFIG "/etc/kubernetes/admin.conf"
+#define JOIN_KUBELET_KUBECONFIG "/etc/kubernetes/kubelet.conf"
+
+struct join_data {
+	struct join_config *cfg;         /* owned: the JoinConfiguration (defaulted, validated) */
+	struct init_config *init_cfg;    /* owned: fetched from the cluster, lazily */
+	json_t *tls_bootstrap_cfg;       /* owned: discovered kubeconfig, lazily */
+	struct kube_client *client;      /* owned: admin.conf or dry-run client, lazily */
+	const struct flagset *flags;     /* the running command's flags (borrowed) */
+	int rootfd;                      /* AT_FDCWD once --rootfs has chrooted */
+	bool dry_run;
+	char *dry_run_dir;               /* owned: with dry-run, where files go; else NULL */
+	char *patches_flag;              /* owned: --patches, or NULL */
+	char **ignore_preflight_errors;  /* owned: lower-cased union of flag and config */
+};
+
+/* The join run data behind the engine's opaque pointer. */
+static inline struct join_data *join_data(struct run_ctx *ctx)
+{
+	return (struct join_data *)(void *)ctx;
+}
+
+/* Frees d and everything it owns (NULL is fine). */
+void join_data_free(struct join_data *d);
+
+/* KubeConfigDir()/KubeletDir()/ManifestDir(): the dry-run dir with --dry-run. Borrowed. */
+const char *join_data_kubeconfig_dir(const struct join_data *d);
+const char *join_data_kubelet_dir(const struct join_data *d);
+const char *join_data_manifest_dir(const struct join_data *d);
+/* PatchesDir(): --patches, else the configuration's patches.directory, else NULL. */
+const char *join_data_patches_dir(const struct join_data *d);
+
+/* Client(): the admin.conf client, or kubeadm's dry-run client with join's reactors.
+ * Borrowed (owned by d). */
+int join_data_client(struct join_data *d, struct kube_client **ret);
+/* TLSBootstrapCfg(): runs discovery once (discovery_for). Borrowed. */
+int join_data_tls_bootstrap_cfg(struct join_data *d, json_t **ret);
+/* InitCfg(): the cluster's InitConfiguration through the bootstrap identity, with this
+ * node's registration (fetchInitConfigurationFromJoinConfiguration). Borrowed. */
+int join_data_init_cfg(struct join_data *d, struct init_config **ret);
