@@ -276,6 +276,7 @@ rm "$R/$K/pki/ca.key" "$O/$K/pki/ca.key"
 both "external CA: certs all" init phase certs all --config /cfg.yaml
 both "external CA: kubeconfig all" init phase kubeconfig all --config /cfg.yaml
 both "external CA: certs sa" init phase certs sa --config /cfg.yaml
+both "external CA: upload-certs refused" init phase upload-certs --upload-certs --config /cfg.yaml
 both "external CA: check-expiration" certs check-expiration --config /cfg.yaml
 both "external CA: renew apiserver" certs renew apiserver --config /cfg.yaml
 both "external CA: renew all" certs renew all --config /cfg.yaml
