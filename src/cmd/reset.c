@@ -370,6 +370,7 @@ static void fetch_init_config(struct reset_data *d)
 		return;
 	}
 	d->init_cfg = ic;
+	d->client = TAKE_PTR(c);
 }
 
 void reset_workflow_free(struct run_ctx *ctx)
@@ -379,6 +380,7 @@ void reset_workflow_free(struct run_ctx *ctx)
 		return;
 	config_reset_free(d->cfg);
 	config_init_free(d->init_cfg);
+	kube_client_free(d->client);
 	free(d->cert_dir);
 	free(d->cri_socket);
 	free(d->kubeconfig_path);

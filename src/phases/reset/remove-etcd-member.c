@@ -6,8 +6,10 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "etcd/etcd.h"
+#include "kube/client.h"
 #include "phases/reset.h"
 #include "phases/reset/clean-dir.h"
 #include "phases/reset/reset-data.h"
@@ -45,18 +47,62 @@ static int etcd_data_dir(struct reset_data *d, char **ret)
 	return 0;
 }
 
+static long kube_api_timeout_ms(const struct reset_data *d)
+{
+	const struct cfg_timeouts *t = d->cfg->reset.timeouts;
+	if (t && t->kubernetes_api_call.set && t->kubernetes_api_call.ns > 0)
+		return (long)(t->kubernetes_api_call.ns / 1000000);
+	return 60000;
+}
+
 /*
- * The etcd endpoints of the cluster (etcdutil.getEtcdEndpoints: the annotation of the etcd
- * Pods in kube-system). TODO(integrator): needs the Kubernetes API client (list the pods with
- * component=etcd,tier=control-plane, then etcd_endpoints_from_pods, retried every 500 ms for
- * timeouts.kubernetesAPICall until every pod has the annotation). Reached only when the
- * configuration was fetched from the cluster, which this build cannot do yet.
+ * etcdutil.getEtcdEndpoints: the advertise-client-urls annotations of the etcd Pods in
+ * kube-system, polled every 500 ms for timeouts.kubernetesAPICall until every pod has one.
  */
 static int cluster_etcd_endpoints(struct reset_data *d, char ***ret)
 {
-	(void)d;
-	(void)ret;
-	return error_set(-ENOSYS, "could not retrieve the list of etcd endpoints: no Kubernetes API client in this build");
+	if (!d->client)
+		return error_set(-ENOTCONN, "could not retrieve the list of etcd endpoints: no client");
+	struct timespec t0;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	long timeout = kube_api_timeout_ms(d);
+	int last = 0;
+	for (;;) {
+		json_t *list = NULL;
+		log_v(3, "retrieving etcd endpoints from \"%s\" annotation in etcd Pods",
+		      ETCD_ADVERTISE_CLIENT_URLS_ANNOTATION);
+		int r = kube_list(d->client, &kube_res_pods, "kube-system",
+				  "component=etcd,tier=control-plane", NULL, &list);
+		char **eps = NULL;
+		size_t pods = 0;
+		if (r >= 0)
+			r = etcd_endpoints_from_pods(list, &eps, &pods);
+		json_decref(list);
+		if (r >= 0 && eps[0] && pods == strv_length(eps)) {
+			*ret = eps;
+			return 0;
+		}
+		if (r >= 0) {
+			_cleanup_free_ char *j = strv_join(eps, " ");
+			log_v(4, "found a total of %zu etcd pods and the following endpoints: [%s]; retrying",
+			      pods, j);
+			strv_free(eps);
+			last = 0;
+			error_clear();
+		} else {
+			last = r;
+		}
+		struct timespec now;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		long el = (now.tv_sec - t0.tv_sec) * 1000 + (now.tv_nsec - t0.tv_nsec) / 1000000;
+		if (el + 500 > timeout)
+			break;
+		struct timespec ts = { 0, 500000000L };
+		nanosleep(&ts, NULL);
+	}
+	if (last < 0)
+		return error_wrap(last, "could not retrieve the list of etcd endpoints");
+	return error_set(-ETIMEDOUT, "could not retrieve the list of etcd endpoints: context deadline exceeded");
 }
 
 static long etcd_api_timeout_ms(const struct reset_data *d)
@@ -84,8 +130,10 @@ static int remove_stacked_member(struct reset_data *d)
 	_cleanup_free_ char *key = xasprintf("%s/etcd/healthcheck-client.key", cd);
 	_cleanup_(etcd_client_freep) struct etcd_client *c = NULL;
 	r = etcd_client_new(eps, ca, cert, key, &c);
-	if (r < 0)
-		return error_wrap(r, "error creating etcd client for [%s] endpoints", j);
+	if (r < 0) {
+		_cleanup_free_ char *sp = strv_join(eps, " ");
+		return error_wrap(r, "error creating etcd client for [%s] endpoints", sp);
+	}
 	etcd_client_set_timeouts(c, 0, etcd_api_timeout_ms(d), 0);
 	r = etcd_sync(c);
 	if (r < 0)

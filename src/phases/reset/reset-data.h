@@ -13,9 +13,12 @@
 #include "phases/workflow.h"
 #include "util/flags.h"
 
+struct kube_client;
+
 struct reset_data {
 	struct reset_config *cfg;        /* owned: the ResetConfiguration (defaulted) */
 	struct init_config *init_cfg;    /* owned: fetched from the cluster, or NULL */
+	struct kube_client *client;      /* owned: the API client (or dry-run client), or NULL */
 	const struct flagset *flags;     /* the running command's flags (borrowed) */
 	int rootfd;                      /* AT_FDCWD once --rootfs has chrooted */
 	bool dry_run;

@@ -142,5 +142,163 @@ check_err "server not signed by the given CA: rejected" 4 "(certificate|SSL|veri
 check_err "no client certificate: rejected" 4 "10.250.0.1:2379" -e $E1 -c "$p/etcd/ca.crt" list
 check_err "missing CA file: clear error" 3 "10.250.0.1:2379" -e $E1 -c "$work/nope.crt" -C "$p/etcd/healthcheck-client.crt" -k "$p/etcd/healthcheck-client.key" list
 
+# ---- reset's remove-etcd-member against a real cluster: kube-apiserver on member node1, the
+# node being reset is node2 (10.250.0.2). The reference and ckubeadm each reset an identical
+# --rootfs tree of node2; each run must remove node2 from etcd and clean its data dir.
+apiserver=$peers/kube-apiserver.real kubectl=$peers/kubectl.real
+if [ ! -x "$apiserver" ] || [ ! -x "$kubectl" ] || [ ! -x "$ours" ]; then
+	echo "SKIP reset against a real cluster: kube-apiserver, kubectl or ckubeadm missing"
+	echo "$passed passed, $failed failed"
+	[ "$failed" -eq 0 ]; exit $?
+fi
+"$kubeadm" init phase certs all --config "$work/cfg.yaml" >/dev/null 2>&1 &&
+	"$kubeadm" init phase kubeconfig super-admin --config "$work/cfg.yaml" --kubeconfig-dir "$work/kc" \
+		>/dev/null 2>&1 || { bad "PKI and kubeconfig for kube-apiserver"; }
+"$apiserver" --advertise-address=10.250.0.1 --allow-privileged=true \
+	--authorization-mode=Node,RBAC --client-ca-file="$p/ca.crt" \
+	--etcd-cafile="$p/etcd/ca.crt" --etcd-certfile="$p/apiserver-etcd-client.crt" \
+	--etcd-keyfile="$p/apiserver-etcd-client.key" --etcd-servers=$E1 \
+	--secure-port=6443 --bind-address=10.250.0.1 \
+	--service-account-issuer=https://kubernetes.default.svc.cluster.local \
+	--service-account-key-file="$p/sa.pub" --service-account-signing-key-file="$p/sa.key" \
+	--service-cluster-ip-range=10.96.0.0/12 --tls-cert-file="$p/apiserver.crt" \
+	--tls-private-key-file="$p/apiserver.key" >"$work/apiserver.log" 2>&1 &
+pids+=($!)
+kc() { "$kubectl" --kubeconfig "$work/kc/super-admin.conf" --request-timeout=10s "$@"; }
+up=0
+for _ in $(seq 240); do
+	kc get --raw /readyz >/dev/null 2>&1 && { up=1; break; }
+	kill -0 "${pids[-1]}" 2>/dev/null || break
+	sleep 0.5
+done
+[ $up = 1 ] && ok "kube-apiserver ready on member node1" ||
+	{ bad "kube-apiserver not ready"; tail -n 20 "$work/apiserver.log"; echo "$passed passed, $failed failed"; exit 1; }
+
+node=$(hostname | tr '[:upper:]' '[:lower:]')
+cat >"$work/objects.yaml" <<OBJ
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: kubeadm-config, namespace: kube-system}
+data:
+  ClusterConfiguration: |
+    apiVersion: kubeadm.k8s.io/v1beta4
+    kind: ClusterConfiguration
+    kubernetesVersion: v1.37.2
+    certificatesDir: /etc/kubernetes/pki
+    controlPlaneEndpoint: 10.250.0.1:6443
+    etcd:
+      local:
+        dataDir: /var/lib/etcd
+    networking: {serviceSubnet: 10.96.0.0/12, dnsDomain: cluster.local}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: kubelet-config, namespace: kube-system}
+data:
+  kubelet: |
+    apiVersion: kubelet.config.k8s.io/v1beta1
+    kind: KubeletConfiguration
+    cgroupDriver: systemd
+---
+apiVersion: v1
+kind: Node
+metadata: {name: $node}
+---
+apiVersion: v1
+kind: ServiceAccount
+metadata: {name: default, namespace: kube-system}
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: kube-apiserver-$node
+  namespace: kube-system
+  labels: {component: kube-apiserver, tier: control-plane}
+  annotations: {kubeadm.kubernetes.io/kube-apiserver.advertise-address.endpoint: "10.250.0.2:6443"}
+spec:
+  nodeName: $node
+  automountServiceAccountToken: false
+  containers: [{name: kube-apiserver, image: registry.k8s.io/kube-apiserver:v1.37.2}]
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: etcd-node1
+  namespace: kube-system
+  labels: {component: etcd, tier: control-plane}
+  annotations: {kubeadm.kubernetes.io/etcd.advertise-client-urls: "$E1"}
+spec:
+  nodeName: node1
+  automountServiceAccountToken: false
+  containers: [{name: etcd, image: registry.k8s.io/etcd:3.6.9-0}]
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: etcd-$node
+  namespace: kube-system
+  labels: {component: etcd, tier: control-plane}
+  annotations: {kubeadm.kubernetes.io/etcd.advertise-client-urls: "$E2"}
+spec:
+  nodeName: $node
+  automountServiceAccountToken: false
+  containers: [{name: etcd, image: registry.k8s.io/etcd:3.6.9-0}]
+OBJ
+ok_objs=0
+for _ in $(seq 20); do
+	kc apply -f "$work/objects.yaml" >"$work/apply.log" 2>&1 && { ok_objs=1; break; }
+	sleep 0.5
+done
+[ $ok_objs = 1 ] && ok "cluster objects (kubeadm-config, kubelet-config, Node, control-plane Pods)" ||
+	{ bad "cluster objects"; sed 's/^/     /' "$work/apply.log" | head; }
+
+# node2's tree: PKI, admin.conf, static pod manifests, etcd data
+node_tree() {
+	local r=$1
+	mkdir -p "$r"/etc/kubernetes/manifests "$r"/var/lib/etcd/member "$r"/proc "$r"/var/lib/kubelet
+	cp -r "$p" "$r"/etc/kubernetes/pki
+	cp "$work/kc/super-admin.conf" "$r"/etc/kubernetes/admin.conf
+	echo "kind: Pod" >"$r"/etc/kubernetes/manifests/kube-apiserver.yaml
+	printf 'apiVersion: v1\nkind: Pod\nmetadata: {name: etcd}\nspec:\n  volumes:\n  - name: etcd-data\n    hostPath: {path: /var/lib/etcd}\n' \
+		>"$r"/etc/kubernetes/manifests/etcd.yaml
+	echo db >"$r"/var/lib/etcd/member/db
+	: >"$r"/proc/mounts
+}
+# rejoin node2 as kubeadm join does: learner, fresh data dir, start, promote
+rejoin_node2() {
+	kill "${pids[1]}" 2>/dev/null; wait "${pids[1]}" 2>/dev/null
+	rm -rf "$work/d2"
+	"$probe" -e $E1 "${hc[@]}" add-learner node2 $P2 >/dev/null 2>&1
+	local id; id=$("$probe" -e $E1 "${hc[@]}" member-id $P2 2>/dev/null)
+	start_etcd 2 node1=$P1,node2=$P2 existing
+	pids[1]=${pids[-1]}
+	"$probe" -e $E1 "${hc[@]}" -t 60000 promote "$id" >/dev/null 2>&1
+}
+norm() { sed -E -e 's/^([IWEF])[0-9]{4} [0-9:.]{15} +[0-9]+ [^]]+\] /\1 /' "$1"; }
+for side in ref ours; do
+	bin=$ours; [ $side = ref ] && bin=$kubeadm
+	"$probe" -e $E1 "${hc[@]}" list 2>/dev/null | grep -q "name=node2 .*learner=false" ||
+		{ bad "$side: node2 is a voting member before reset"; continue; }
+	node_tree "$work/root-$side"
+	"$bin" reset --force --rootfs "$work/root-$side" >"$work/$side.out" 2>"$work/$side.err" </dev/null
+	echo $? >"$work/$side.rc"
+	if [ "$(cat "$work/$side.rc")" = 0 ] && ! "$probe" -e $E1 "${hc[@]}" list 2>/dev/null | grep -q "$P2" &&
+		grep -q "Deleted contents of the etcd data directory: /var/lib/etcd" "$work/$side.out" &&
+		[ -z "$(ls -A "$work/root-$side/var/lib/etcd")" ]; then
+		ok "$side reset: node2 removed from etcd, its data dir emptied"
+	else
+		bad "$side reset: node2 not removed (rc $(cat "$work/$side.rc"))"
+		sed 's/^/     /' "$work/$side.err" | head -n 10
+	fi
+	[ $side = ref ] && rejoin_node2
+done
+if cmp -s "$work/ref.out" "$work/ours.out" && cmp -s <(norm "$work/ref.err") <(norm "$work/ours.err"); then
+	ok "reset with etcd removal: same stdout and stderr as the reference"
+else
+	bad "reset with etcd removal: output differs from the reference"
+	diff -u "$work/ref.out" "$work/ours.out" | sed 's/^/     /' | head -n 20
+	diff -u <(norm "$work/ref.err") <(norm "$work/ours.err") | sed 's/^/     /' | head -n 20
+fi
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
