@@ -1,0 +1,145 @@
+#!/usr/bin/env bash
+# End-to-end join: node cp1 is initialised with one kubeadm, then node w1 joins as a worker
+# with another, using the join command cp1 prints; then (E2E_JOIN_CP=1, the default) node cp2
+# joins as a control plane with --certificate-key. Mixed mode (reference init, ckubeadm join)
+# and same-binary mode run the same bed.
+# Usage: tests/e2e/join.sh KUBEADM-FOR-INIT KUBEADM-FOR-JOIN
+# Prints one line per check and "N passed, N failed"; exits non-zero on any failure; always
+# tears the bed down. Logs: $CKUBEADM_E2E_LOGS (default /var/tmp/ckubeadm-e2e-logs/<date>-join).
+set -uo pipefail
+# shellcheck source=lib.sh
+. "$(dirname "$0")/lib.sh"
+
+[ $# -eq 2 ] || e2e_die "usage: join.sh KUBEADM-FOR-INIT KUBEADM-FOR-JOIN"
+init_kubeadm=$(realpath "$1") || e2e_die "no such binary: $1"
+join_kubeadm=$(realpath "$2") || e2e_die "no such binary: $2"
+[ -x "$init_kubeadm" ] && [ -x "$join_kubeadm" ] || e2e_die "not executable: $1 or $2"
+[ "$(id -u)" = 0 ] || e2e_die "the bed needs root (namespaces, mounts, cgroups)"
+join_cp=${E2E_JOIN_CP:-1}
+logs=${CKUBEADM_E2E_LOGS:-/var/tmp/ckubeadm-e2e-logs/$(date -u +%Y%m%dT%H%M%SZ)-join}
+mkdir -p "$logs"
+passed=0 failed=0 created=0
+
+if "$E2E_DIR/node.sh" list | grep -q ' running$'; then
+	e2e_die "a bed is already up ($("$E2E_DIR/node.sh" list | tr '\n' ' ')); run tests/e2e/down.sh first"
+fi
+"$E2E_DIR/node.sh" destroy-all >/dev/null 2>&1 || true
+
+ok() { passed=$((passed + 1)); printf 'ok   %s\n' "$*"; }
+bad() { failed=$((failed + 1)); printf 'FAIL %s\n' "$*"; }
+check() {
+	local name=$1
+	shift
+	printf '\n== %s: %s\n' "$name" "$*" >>"$logs/checks.log"
+	if ("$@") >>"$logs/checks.log" 2>&1; then ok "$name"; else bad "$name (see $logs/checks.log)"; return 1; fi
+}
+inode() { "$E2E_DIR/node.sh" exec cp1 "$@"; }
+kc() { inode kubectl --kubeconfig /etc/kubernetes/admin.conf "$@"; }
+
+collect() {
+	local dir n
+	for dir in "$E2E_STATE/nodes"/*/; do
+		[ -d "$dir" ] || continue
+		n=$(basename "$dir")
+		rm -rf "$logs/node-$n"
+		cp -r "$dir/log" "$logs/node-$n" 2>/dev/null || true
+	done
+	if e2e_node_pid cp1 >/dev/null && inode test -f /etc/kubernetes/admin.conf; then
+		kc get nodes,pods -A -o wide >"$logs/final-state.txt" 2>&1 || true
+	fi
+}
+nothing_left() {
+	local left=0
+	[ ! -e "$E2E_STATE/nodes" ] || { echo "left: $E2E_STATE/nodes"; left=1; }
+	[ ! -e "/run/netns/$E2E_HUB" ] || { echo "left: netns $E2E_HUB"; left=1; }
+	if pgrep -f "$E2E_PEERS/e2e-tools/pause|kubelet-loop.sh|containerd --config /etc/containerd/config.toml"; then
+		echo "left: processes"; left=1
+	fi
+	if grep -F "$E2E_STATE" /proc/self/mountinfo; then echo "left: mounts"; left=1; fi
+	return "$left"
+}
+finish() {
+	[ "$1" = 0 ] || [ "$failed" -gt 0 ] || bad "run aborted (exit status $1)"
+	collect
+	if [ "$created" = 1 ]; then
+		if "$E2E_DIR/node.sh" destroy-all >>"$logs/teardown.log" 2>&1 && nothing_left >>"$logs/teardown.log" 2>&1; then
+			ok "teardown left no process, mount, namespace or state behind"
+		else
+			bad "teardown (see $logs/teardown.log)"
+		fi
+	fi
+	printf '%d passed, %d failed\n' "$passed" "$failed"
+	e2e_log "logs: $logs"
+	[ "$failed" = 0 ] && [ "$passed" -gt 0 ]
+}
+trap 'rc=$?; trap - EXIT; finish "$rc"; exit $?' EXIT
+trap 'exit 130' INT TERM
+
+if e2e_peers "$logs/build.log"; then ok "reference peers and images built ($E2E_PEERS)"; else bad "peers/images build"; exit 1; fi
+
+created=1
+check "node cp1 created" "$E2E_DIR/node.sh" create cp1 1 || exit 1
+dir=$(e2e_node_dir cp1)
+certkey= initflags=()
+if [ "$join_cp" = 1 ]; then
+	certkey=$(inode "$init_kubeadm" certs certificate-key) || e2e_die "kubeadm certs certificate-key failed"
+	initflags+=(--upload-certs)
+fi
+e2e_kubeadm_config cp1 "$dir/kubeadm.yaml" "$certkey"
+# SystemVerification: cgroup v1 on this machine (see run.sh)
+ignore=SystemVerification
+if (inode "$init_kubeadm" init --config "$dir/kubeadm.yaml" "${initflags[@]}" \
+	--ignore-preflight-errors="$ignore") >"$logs/init.log" 2>&1; then
+	ok "cp1 initialised with $init_kubeadm"
+else
+	bad "kubeadm init on cp1 (see $logs/init.log)"
+	exit 1
+fi
+
+node_ready() {
+	local i
+	for i in $(seq 120); do
+		kc get node "$1" -o name >/dev/null 2>&1 && break
+		sleep 1
+	done
+	kc wait --for=condition=Ready "node/$1" --timeout=300s
+}
+check "node cp1 Ready" node_ready cp1
+
+# join_node NODE [EXTRA-FLAG...]: the join command cp1 prints, run on NODE by the joining kubeadm
+join_node() {
+	local n=$1 cmd
+	shift
+	cmd=$(inode "$init_kubeadm" token create --print-join-command) || return 1
+	echo "$cmd $*"
+	# shellcheck disable=SC2086
+	set -- ${cmd#kubeadm } "$@"
+	"$E2E_DIR/node.sh" exec "$n" "$join_kubeadm" "$@" --cri-socket unix:///run/containerd/containerd.sock \
+		--ignore-preflight-errors="$ignore"
+}
+files_of_worker() {
+	"$E2E_DIR/node.sh" exec "$1" sh -c 'ls -l /etc/kubernetes /var/lib/kubelet;
+		test -f /etc/kubernetes/kubelet.conf && test -f /etc/kubernetes/pki/ca.crt &&
+		test ! -e /etc/kubernetes/bootstrap-kubelet.conf && test -f /var/lib/kubelet/config.yaml &&
+		test -f /var/lib/kubelet/kubeadm-flags.env && test -f /var/lib/kubelet/instance-config.yaml'
+}
+
+check "node w1 created" "$E2E_DIR/node.sh" create w1 3 &&
+	check "worker w1 joined with $join_kubeadm (printed join command)" join_node w1 &&
+	check "w1 has kubelet.conf, ca.crt, the kubelet's files; bootstrap-kubelet.conf removed" files_of_worker w1
+check "node w1 Ready" node_ready w1
+
+if [ "$join_cp" = 1 ]; then
+	check "node cp2 created" "$E2E_DIR/node.sh" create cp2 2 &&
+		check "control plane cp2 joined with $join_kubeadm (--control-plane --certificate-key)" \
+			join_node cp2 --control-plane --certificate-key "$certkey" \
+			--apiserver-advertise-address "$(cat "$(e2e_node_dir cp2)/ip")" &&
+		check "node cp2 Ready" node_ready cp2
+fi
+
+if (kc get nodes -o wide) >"$logs/get.txt" 2>&1; then
+	ok "kubectl get nodes"
+	sed 's/^/    /' "$logs/get.txt"
+else
+	bad "kubectl get nodes"
+fi
