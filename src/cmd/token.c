@@ -186,9 +186,10 @@ int cmd_token_generate(struct cmd_ctx *ctx)
 	return 0;
 }
 
-/* duration.ShortHumanDuration */
-static void short_human_duration(int64_t seconds, char *buf, size_t size)
+/* duration.ShortHumanDuration of d nanoseconds (Go truncates each unit toward zero) */
+static void short_human_duration(int64_t d, char *buf, size_t size)
 {
+	int64_t seconds = d / 1000000000LL;
 	if (seconds < -1)
 		snprintf(buf, size, "<invalid>");
 	else if (seconds < 0)
@@ -279,8 +280,13 @@ static void text_row(struct strbuf *sb, const struct cfg_token *t)
 	const char *expires = "<never>";
 	if (t->expires) {
 		time_t e = 0;
-		if (token_parse_rfc3339(t->expires, &e) >= 0)
-			short_human_duration((int64_t)(e - time(NULL)), ttl, sizeof(ttl));
+		if (token_parse_rfc3339(t->expires, &e) >= 0) {
+			/* time.Until: nanoseconds, so a token made this second is "23h", not "1d" */
+			struct timespec now;
+			clock_gettime(CLOCK_REALTIME, &now);
+			int64_t d = ((int64_t)e - (int64_t)now.tv_sec) * 1000000000LL - now.tv_nsec;
+			short_human_duration(d, ttl, sizeof(ttl));
+		}
 		error_clear();
 		expires = t->expires;
 	}

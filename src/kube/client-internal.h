@@ -18,6 +18,7 @@ struct kube_client {
 	CURL *curl;
 	long api_timeout_ms, api_interval_ms, request_timeout_ms;
 	size_t body_cap;
+	bool timeout_param; /* ?timeout=<request timeout> on non-list requests (ToClientSet) */
 	/* dry-run */
 	bool dry_run;
 	FILE *out;

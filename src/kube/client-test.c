@@ -160,13 +160,13 @@ static void test_create_or_update(void **state)
 	kube_client_free(c);
 	/* the server thread is done once it has answered all three */
 	pthread_join(s.thr, NULL);
-	const char *want = "POST /api/v1/namespaces/kube-system/configmaps\n"
+	const char *want = "POST /api/v1/namespaces/kube-system/configmaps?timeout=10s\n"
 			   "{\"metadata\":{\"name\":\"a b\",\"namespace\":\"kube-system\"},"
 			   "\"data\":{\"k\":\"v\"}}\n"
-			   "POST /api/v1/namespaces/kube-system/configmaps\n"
+			   "POST /api/v1/namespaces/kube-system/configmaps?timeout=10s\n"
 			   "{\"metadata\":{\"name\":\"a b\",\"namespace\":\"kube-system\"},"
 			   "\"data\":{\"k\":\"v\"}}\n"
-			   "PUT /api/v1/namespaces/kube-system/configmaps/a%20b\n"
+			   "PUT /api/v1/namespaces/kube-system/configmaps/a%20b?timeout=10s\n"
 			   "{\"metadata\":{\"name\":\"a b\",\"namespace\":\"kube-system\"},"
 			   "\"data\":{\"k\":\"v\"}}\n";
 	assert_string_equal(s.log.buf, want);
@@ -208,7 +208,7 @@ static void test_connect_refused(void **state)
 	json_t *o = NULL;
 	assert_int_equal(kube_get(c, &kube_res_nodes, NULL, "n", &o), -ECONNREFUSED);
 	_cleanup_free_ char *want = xasprintf(
-		"Get \"http://127.0.0.1:%d/api/v1/nodes/n\": dial tcp 127.0.0.1:%d: connect: "
+		"Get \"http://127.0.0.1:%d/api/v1/nodes/n?timeout=10s\": dial tcp 127.0.0.1:%d: connect: "
 		"connection refused",
 		port, port);
 	assert_string_equal(error_message(-ECONNREFUSED), want);

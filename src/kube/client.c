@@ -246,6 +246,9 @@ int kube_client_new_from_config(const json_t *kubeconfig, struct kube_client **r
 	int r = client_load(c, kubeconfig);
 	if (r < 0)
 		return r;
+	/* kubeconfigutil.ToClientSet: ConfigOverrides{Timeout: "10s"} */
+	c->request_timeout_ms = 10000;
+	c->timeout_param = true;
 	*ret = TAKE_PTR(c);
 	return 0;
 }
@@ -607,6 +610,23 @@ static char *res_path(const struct kube_resource *res, const char *ns, const cha
 	return strbuf_detach(&sb, NULL);
 }
 
+/* client-go sends the client's Timeout as ?timeout= on every request but lists (whose
+ * generated code resets it from ListOptions.TimeoutSeconds) */
+static char *timed(const struct kube_client *c, char *path)
+{
+	if (!c->timeout_param)
+		return path;
+	char buf[32];
+	long ms = c->request_timeout_ms;
+	if (ms % 1000)
+		snprintf(buf, sizeof(buf), "%ldms", ms);
+	else
+		snprintf(buf, sizeof(buf), "%lds", ms / 1000);
+	char *t = xasprintf("%s%ctimeout=%s", path, strchr(path, '?') ? '&' : '?', buf);
+	free(path);
+	return t;
+}
+
 static const char *meta_ns(const json_t *obj)
 {
 	return strempty(obj_str(obj, "metadata.namespace"));
@@ -624,7 +644,7 @@ int kube_get(struct kube_client *c, const struct kube_resource *res, const char 
 {
 	if (c->dry_run)
 		return kube_dry_get(c, res, ns, name, ret);
-	_cleanup_free_ char *p = res_path(res, ns, name);
+	_cleanup_free_ char *p = timed(c, res_path(res, ns, name));
 	return api_request(c, "GET", p, NULL, NULL, ret);
 }
 
@@ -664,7 +684,7 @@ int kube_create(struct kube_client *c, const struct kube_resource *res, const js
 {
 	if (c->dry_run)
 		return kube_dry_write(c, "create", res, obj, ret);
-	_cleanup_free_ char *p = res_path(res, meta_ns(obj), NULL);
+	_cleanup_free_ char *p = timed(c, res_path(res, meta_ns(obj), NULL));
 	return api_request(c, "POST", p, "application/json", obj, ret);
 }
 
@@ -673,7 +693,7 @@ int kube_update(struct kube_client *c, const struct kube_resource *res, const js
 {
 	if (c->dry_run)
 		return kube_dry_write(c, "update", res, obj, ret);
-	_cleanup_free_ char *p = res_path(res, meta_ns(obj), meta_name(obj));
+	_cleanup_free_ char *p = timed(c, res_path(res, meta_ns(obj), meta_name(obj)));
 	return api_request(c, "PUT", p, "application/json", obj, ret);
 }
 
@@ -687,7 +707,7 @@ int kube_patch(struct kube_client *c, const struct kube_resource *res, const cha
 		[KUBE_PATCH_MERGE] = "application/merge-patch+json",
 		[KUBE_PATCH_STRATEGIC] = "application/strategic-merge-patch+json",
 	};
-	_cleanup_free_ char *p = res_path(res, ns, name);
+	_cleanup_free_ char *p = timed(c, res_path(res, ns, name));
 	return api_request(c, "PATCH", p, ct[type], patch, ret);
 }
 
@@ -696,7 +716,7 @@ int kube_delete(struct kube_client *c, const struct kube_resource *res, const ch
 {
 	if (c->dry_run)
 		return kube_dry_delete(c, res, ns, name);
-	_cleanup_free_ char *p = res_path(res, ns, name);
+	_cleanup_free_ char *p = timed(c, res_path(res, ns, name));
 	_cleanup_json_ json_t *opts = json_pack("{s:s,s:s}", "kind", "DeleteOptions", "apiVersion",
 						"v1");
 	if (foreground)

@@ -106,7 +106,9 @@ const char *kube_client_server(const struct kube_client *c);
 /* Budget of the retrying helpers below (timeouts.kubernetesAPICall; default 60000 ms) and
  * their retry interval (default 500 ms, constants.KubernetesAPICallRetryInterval). */
 void kube_client_set_api_call_timeout(struct kube_client *c, long timeout_ms, long interval_ms);
-/* Per-request timeout (default 30 s: a hung server becomes -ETIMEDOUT, never a hang). */
+/* Per-request timeout. Clients from a kubeconfig are kubeadm's ToClientSet clients: 10 s,
+ * also sent as "?timeout=10s" on every request but lists, as client-go does; the dry-run
+ * client's real GETs default to 30 s without the parameter. */
 void kube_client_set_request_timeout(struct kube_client *c, long timeout_ms);
 /* Response body cap (default 16 MiB); a larger body is -EBADMSG. */
 void kube_client_set_body_cap(struct kube_client *c, size_t max);

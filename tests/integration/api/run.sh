@@ -1,0 +1,373 @@
+#!/usr/bin/env bash
+# Integration test of the API phases of init and of `token` against a real etcd + kube-apiserver.
+#
+#   tests/integration/api/run.sh <ckubeadm> <reference kubeadm> [build-dir]
+#
+# Everything runs in a network namespace of its own (lo up, 10.250.0.1 on lo, a default route
+# that stays on lo: no traffic leaves it). The reference makes the PKI; one etcd serves two
+# kube-apiservers started one after the other (etcd prefixes /ours and /ref), each with the
+# flags kubeadm's static pod would give it. On the first, ckubeadm runs: the --dry-run outputs of
+# upload-config, bootstrap-token, mark-control-plane and upload-certs, then the phases for real,
+# then `token create/list/delete` and bad inputs; the reference runs the same on the second.
+# Outputs are compared (random tokens, keys and times masked) and the objects the phases
+# created are fetched with kubectl and compared after removing uids, timestamps,
+# resourceVersions, managedFields and token values.
+# One line per check, then "N passed, N failed"; non-zero exit on failure; every process this
+# script started is killed at the end.
+set -uo pipefail
+
+if [ -z "${API_TEST_IN_NS:-}" ]; then
+	exec unshare --net env API_TEST_IN_NS=1 bash "$0" "$@"
+fi
+
+ours=$(readlink -f "${1:?usage: run.sh <ckubeadm> <reference kubeadm> [build-dir]}")
+ref=${2:?usage: run.sh <ckubeadm> <reference kubeadm> [build-dir]}
+# the peers' wrappers run the binary in a namespace of its own: use the real binary here
+[ -x "$ref.real" ] && ref=$ref.real
+ref=$(readlink -f "$ref")
+peers=$(dirname "$ref")
+etcd_bin=$peers/etcd.real
+apiserver_bin=$peers/kube-apiserver.real
+kubectl_bin=$peers/kubectl.real
+for b in "$ours" "$ref" "$etcd_bin" "$apiserver_bin" "$kubectl_bin"; do
+	if [ ! -x "$b" ]; then
+		echo "SKIP: $b is missing (tests/peers/build.sh builds the peers)"
+		echo "0 passed, 0 failed"
+		exit 0
+	fi
+done
+
+ip link set lo up
+ip addr add 10.250.0.1/32 dev lo
+ip route add default dev lo
+
+W=$(mktemp -d /tmp/ckubeadm-api.XXXXXX)
+# pki/ resolves absolute paths against the cwd when no --rootfs is given: run from /
+cd /
+pids=()
+cleanup() {
+	for p in "${pids[@]}"; do
+		kill "$p" 2>/dev/null
+	done
+	for p in "${pids[@]}"; do
+		wait "$p" 2>/dev/null
+	done
+	[ -n "${KEEP_WORKDIR:-}" ] || rm -rf "$W"
+}
+trap cleanup EXIT
+
+pass=0 fail=0
+ok() { echo "ok $1"; pass=$((pass + 1)); }
+bad() {
+	echo "FAIL $1"
+	fail=$((fail + 1))
+	if [ -n "${2:-}" ] && [ -f "$2" ]; then sed 's/^/    /' "$2" | head -40; fi
+}
+# check NAME FILE_A FILE_B: equal files
+check_same() {
+	if diff -u "$2" "$3" >"$W/diff.txt" 2>&1; then ok "$1"; else bad "$1" "$W/diff.txt"; fi
+}
+
+cat >"$W/cfg.yaml" <<EOF
+apiVersion: kubeadm.k8s.io/v1beta4
+kind: InitConfiguration
+localAPIEndpoint:
+  advertiseAddress: 10.250.0.1
+  bindPort: 6443
+nodeRegistration:
+  name: node1
+  criSocket: unix:///nonexistent/containerd.sock
+  taints:
+  - key: node-role.kubernetes.io/control-plane
+    effect: NoSchedule
+  - key: example.com/extra
+    value: "yes"
+    effect: PreferNoSchedule
+bootstrapTokens:
+- token: abcdef.0123456789abcdef
+  description: integration
+  ttl: 2h
+---
+apiVersion: kubeadm.k8s.io/v1beta4
+kind: ClusterConfiguration
+kubernetesVersion: v1.37.2
+certificatesDir: $W/pki
+controlPlaneEndpoint: 10.250.0.1:6443
+networking:
+  podSubnet: 192.168.0.0/16
+EOF
+
+if ! "$ref" init phase certs all --config "$W/cfg.yaml" >"$W/certs.log" 2>&1; then
+	bad "reference makes the PKI" "$W/certs.log"
+	echo "$pass passed, $fail failed"
+	exit 1
+fi
+mkdir -p "$W/kc"
+"$ref" init phase kubeconfig admin --config "$W/cfg.yaml" --kubeconfig-dir "$W/kc" >/dev/null 2>&1
+"$ref" init phase kubeconfig super-admin --config "$W/cfg.yaml" --kubeconfig-dir "$W/kc" >/dev/null 2>&1
+KC=$W/kc/super-admin.conf
+P=$W/pki
+
+"$etcd_bin" --name n1 --data-dir "$W/etcd" \
+	--listen-client-urls https://127.0.0.1:2379 --advertise-client-urls https://127.0.0.1:2379 \
+	--listen-peer-urls http://127.0.0.1:2380 --initial-advertise-peer-urls http://127.0.0.1:2380 \
+	--initial-cluster n1=http://127.0.0.1:2380 --listen-metrics-urls http://127.0.0.1:2381 \
+	--cert-file "$P/etcd/server.crt" --key-file "$P/etcd/server.key" \
+	--trusted-ca-file "$P/etcd/ca.crt" --client-cert-auth >"$W/etcd.log" 2>&1 &
+pids+=($!)
+
+apiserver_pid=
+start_apiserver() { # $1: etcd prefix
+	"$apiserver_bin" --advertise-address=10.250.0.1 --allow-privileged=true \
+		--authorization-mode=Node,RBAC --client-ca-file="$P/ca.crt" \
+		--enable-admission-plugins=NodeRestriction --enable-bootstrap-token-auth=true \
+		--etcd-cafile="$P/etcd/ca.crt" --etcd-certfile="$P/apiserver-etcd-client.crt" \
+		--etcd-keyfile="$P/apiserver-etcd-client.key" --etcd-servers=https://127.0.0.1:2379 \
+		--etcd-prefix="/$1" \
+		--kubelet-client-certificate="$P/apiserver-kubelet-client.crt" \
+		--kubelet-client-key="$P/apiserver-kubelet-client.key" \
+		--kubelet-preferred-address-types=InternalIP,ExternalIP,Hostname \
+		--proxy-client-cert-file="$P/front-proxy-client.crt" \
+		--proxy-client-key-file="$P/front-proxy-client.key" \
+		--requestheader-allowed-names=front-proxy-client \
+		--requestheader-client-ca-file="$P/front-proxy-ca.crt" \
+		--requestheader-extra-headers-prefix=X-Remote-Extra- \
+		--requestheader-group-headers=X-Remote-Group \
+		--requestheader-username-headers=X-Remote-User --secure-port=6443 \
+		--service-account-issuer=https://kubernetes.default.svc.cluster.local \
+		--service-account-key-file="$P/sa.pub" \
+		--service-account-signing-key-file="$P/sa.key" \
+		--service-cluster-ip-range=10.96.0.0/12 --tls-cert-file="$P/apiserver.crt" \
+		--tls-private-key-file="$P/apiserver.key" >"$W/apiserver-$1.log" 2>&1 &
+	apiserver_pid=$!
+	pids+=($apiserver_pid)
+	local i
+	for i in $(seq 1 600); do
+		if "$kubectl_bin" --kubeconfig "$KC" get --raw /readyz >/dev/null 2>&1; then
+			return 0
+		fi
+		kill -0 "$apiserver_pid" 2>/dev/null || return 1
+		sleep 0.1
+	done
+	return 1
+}
+stop_apiserver() {
+	kill "$apiserver_pid" 2>/dev/null
+	wait "$apiserver_pid" 2>/dev/null
+}
+k() { "$kubectl_bin" --kubeconfig "$KC" "$@"; }
+
+# Masks what differs between two runs by construction: random token ids and secrets, the
+# certificate key, base64 token data and expirations, times.
+mask() {
+	sed -E \
+		-e 's/bootstrap-token-[a-z0-9]{6}/bootstrap-token-XXXXXX/g' \
+		-e 's/\b[a-z0-9]{6}\.[a-z0-9]{16}\b/TOKEN/g' \
+		-e 's/\b[0-9a-f]{64}\b/HEX64/g' \
+		-e 's/^(  (token-id|token-secret|expiration|auth-extra-groups|description|usage-bootstrap-[a-z]+): ).*/\1MASKED/' \
+		-e 's/^(  (ca|front-proxy-ca|etcd-ca)\.(crt|key)|  sa\.(key|pub)|  etcd-ca-(crt|key)): .*/\1: MASKED/' \
+		-e 's/[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}Z/TIME/g' \
+		-e 's/^(uid|resourceVersion|creationTimestamp): .*/\1: X/' \
+		-e 's/^(    uid|    resourceVersion|    creationTimestamp): .*/\1: X/'
+}
+
+# Object dump: kubectl JSON without server-made fields, sorted keys, token values masked.
+dump_objects() { # $1: output file
+	local out=$1
+	: >"$out"
+	local spec
+	for spec in \
+		"configmaps kube-system kubeadm-config" "configmaps kube-system kubelet-config" \
+		"configmaps kube-public cluster-info" \
+		"roles kube-system kubeadm:nodes-kubeadm-config" "roles kube-system kubeadm:kubelet-config" \
+		"roles kube-system kubeadm:kubeadm-certs" \
+		"roles kube-public kubeadm:bootstrap-signer-clusterinfo" \
+		"rolebindings kube-system kubeadm:nodes-kubeadm-config" \
+		"rolebindings kube-system kubeadm:kubelet-config" \
+		"rolebindings kube-system kubeadm:kubeadm-certs" \
+		"rolebindings kube-public kubeadm:bootstrap-signer-clusterinfo" \
+		"clusterroles - kubeadm:get-nodes" \
+		"clusterrolebindings - kubeadm:get-nodes" "clusterrolebindings - kubeadm:kubelet-bootstrap" \
+		"clusterrolebindings - kubeadm:node-autoapprove-bootstrap" \
+		"clusterrolebindings - kubeadm:node-autoapprove-certificate-rotation" \
+		"clusterrolebindings - kubeadm:apiserver-kubelet-client" \
+		"clusterrolebindings - kubeadm:cluster-admins" \
+		"secrets kube-system bootstrap-token-abcdef" "secrets kube-system kubeadm-certs" \
+		"nodes - node1"; do
+		set -- $spec
+		local nsflag=()
+		[ "$2" != - ] && nsflag=(-n "$2")
+		echo "== $1 $2 $3" >>"$out"
+		k get "$1" "${nsflag[@]}" "$3" -o json 2>&1 | python3 -c '
+import json, sys
+raw = sys.stdin.read()
+try:
+    o = json.loads(raw)
+except ValueError:
+    print(raw.strip()); sys.exit(0)
+m = o.get("metadata", {})
+for f in ("uid", "resourceVersion", "creationTimestamp", "managedFields", "generation"):
+    m.pop(f, None)
+for r in m.get("ownerReferences", []):
+    r["uid"] = "X"
+    r["name"] = r["name"][:16] + "XXXXXX" if r["name"].startswith("bootstrap-token-") else r["name"]
+if o.get("kind") == "Secret":
+    d = o.get("data", {})
+    for key in d:
+        if o["metadata"]["name"] == "kubeadm-certs" or key in ("expiration",):
+            d[key] = "MASKED"
+if o.get("kind") == "Node":
+    o.pop("status", None)
+print(json.dumps(o, indent=1, sort_keys=True))
+' >>"$out"
+	done
+	# the token Secrets kubeadm made (upload-certs adds one with a random id)
+	echo "== bootstrap token secrets" >>"$out"
+	k get secrets -n kube-system --field-selector type=bootstrap.kubernetes.io/token \
+		-o jsonpath='{range .items[*]}{.data.description}{"\n"}{end}' | sort >>"$out"
+}
+
+# Runs one side ($1: ours|ref, $2: binary) against a fresh API server.
+run_side() {
+	local side=$1 bin=$2
+	local D=$W/$side
+	mkdir -p "$D" "$D/dr"
+	if ! start_apiserver "$side"; then
+		bad "$side: kube-apiserver ready" "$W/apiserver-$side.log"
+		return 1
+	fi
+	ok "$side: kube-apiserver ready"
+	k create -f - >/dev/null <<EOF
+apiVersion: v1
+kind: Node
+metadata:
+  name: node1
+  labels:
+    kubernetes.io/hostname: node1
+EOF
+	# --dry-run: files and admin.conf in the dry-run dir, GETs answered by the live server
+	cp "$KC" "$D/dr/admin.conf"
+	local p
+	for p in "upload-config all" "bootstrap-token" "mark-control-plane" "upload-certs --upload-certs"; do
+		local f=${p%% *}
+		KUBEADM_INIT_DRYRUN_DIR=$D/dr "$bin" init phase $p --dry-run --config "$W/cfg.yaml" \
+			>"$D/dry-$f.out" 2>"$D/dry-$f.err"
+		echo $? >"$D/dry-$f.rc"
+	done
+	# for real
+	local n=0
+	for p in "upload-config all" "upload-certs --upload-certs" "mark-control-plane" "bootstrap-token"; do
+		n=$((n + 1))
+		if [ "$p" = mark-control-plane ]; then
+			# no --kubeconfig flag: /etc/kubernetes/admin.conf under --rootfs, which also
+			# exercises EnsureAdminClusterRoleBinding (admin.conf may not create the
+			# kubeadm:cluster-admins binding: super-admin.conf does)
+			mkdir -p "$D/root/etc/kubernetes"
+			cp "$W/kc/admin.conf" "$W/kc/super-admin.conf" "$D/root/etc/kubernetes/"
+			cp "$W/cfg.yaml" "$D/root/cfg.yaml"
+			"$bin" init phase $p --rootfs "$D/root" --config /cfg.yaml >"$D/real-$n.out" 2>"$D/real-$n.err"
+		else
+			"$bin" init phase $p --config "$W/cfg.yaml" --kubeconfig "$KC" >"$D/real-$n.out" 2>"$D/real-$n.err"
+		fi
+		echo $? >"$D/real-$n.rc"
+	done
+	# a second run converges (CreateOrUpdate / CreateOrMutate on existing objects)
+	"$bin" init phase upload-config all --config "$W/cfg.yaml" --kubeconfig "$KC" >"$D/again.out" 2>&1
+	echo $? >"$D/again.rc"
+	dump_objects "$D/objects.txt"
+	# token commands
+	tok() { # name args...
+		local name=$1
+		shift
+		"$bin" token "$@" >"$D/tok-$name.out" 2>"$D/tok-$name.err"
+		echo $? >"$D/tok-$name.rc"
+	}
+	tok create1 create 123456.0123456789abcdef --kubeconfig "$KC" --description "made by test" --ttl 3h --usages signing --groups system:bootstrappers:extra
+	tok create-dup create 123456.0123456789abcdef --kubeconfig "$KC"
+	tok create-join create --kubeconfig "$KC" --print-join-command
+	tok create-join-cp create --kubeconfig "$KC" --print-join-command --certificate-key 0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef
+	tok create-dry create 654321.0123456789abcdef --kubeconfig "$KC" --dry-run
+	# an expired token and a malformed token Secret
+	k apply -f - >/dev/null <<EOF
+apiVersion: v1
+kind: Secret
+metadata:
+  name: bootstrap-token-expird
+  namespace: kube-system
+type: bootstrap.kubernetes.io/token
+stringData:
+  token-id: expird
+  token-secret: 0123456789abcdef
+  expiration: "2020-01-01T00:00:00Z"
+  usage-bootstrap-authentication: "true"
+---
+apiVersion: v1
+kind: Secret
+metadata:
+  name: bootstrap-token-broken
+  namespace: kube-system
+type: bootstrap.kubernetes.io/token
+stringData:
+  token-id: brokn
+  token-secret: 0123456789abcdef
+EOF
+	tok list list --kubeconfig "$KC"
+	tok list-json list --kubeconfig "$KC" -o json
+	tok list-yaml list --kubeconfig "$KC" -o yaml
+	tok list-forbidden list --kubeconfig "$W/kc/admin.conf"
+	tok delete delete 123456 expird.0123456789abcdef --kubeconfig "$KC"
+	tok delete-missing delete zzzzzz --kubeconfig "$KC"
+	tok delete-dry delete abcdef --kubeconfig "$KC" --dry-run
+	tok list-after list --kubeconfig "$KC"
+	sed 's#https://10.250.0.1:6443#https://10.250.0.1:1#' "$KC" >"$D/refused.conf"
+	tok list-refused list --kubeconfig "$D/refused.conf"
+	tok create-refused create --kubeconfig "$D/refused.conf"
+	stop_apiserver
+	return 0
+}
+
+run_side ours "$ours"
+run_side ref "$ref"
+
+# ---- comparisons ----
+for f in upload-config bootstrap-token mark-control-plane upload-certs; do
+	for s in rc out err; do
+		mask <"$W/ref/dry-$f.$s" >"$W/a"
+		mask <"$W/ours/dry-$f.$s" >"$W/b"
+		check_same "dry-run $f: $s as the reference" "$W/a" "$W/b"
+	done
+done
+for n in 1 2 3 4; do
+	if [ "$(cat "$W/ours/real-$n.rc")" = 0 ]; then ok "phase $n exits 0"; else bad "phase $n exits 0" "$W/ours/real-$n.err"; fi
+	for s in rc out err; do
+		mask <"$W/ref/real-$n.$s" >"$W/a"
+		mask <"$W/ours/real-$n.$s" >"$W/b"
+		check_same "phase $n: $s as the reference" "$W/a" "$W/b"
+	done
+done
+check_same "upload-config re-run: as the reference" "$W/ref/again.out" "$W/ours/again.out"
+check_same "objects as the reference's (kubectl)" "$W/ref/objects.txt" "$W/ours/objects.txt"
+# things the comparison alone would not catch
+if grep -q '"node-role.kubernetes.io/control-plane": ""' "$W/ours/objects.txt" &&
+	grep -q '"example.com/extra"' "$W/ours/objects.txt"; then
+	ok "node labelled and tainted"
+else
+	bad "node labelled and tainted" "$W/ours/objects.txt"
+fi
+if grep -q '"kind": "Secret"' "$W/ours/objects.txt" && grep -q '"controller": true' "$W/ours/objects.txt"; then
+	ok "kubeadm-certs owned by its bootstrap token Secret"
+else
+	bad "kubeadm-certs owned by its bootstrap token Secret" "$W/ours/objects.txt"
+fi
+for t in create1 create-dup create-join create-join-cp create-dry list list-json list-yaml \
+	list-forbidden delete delete-missing delete-dry list-after list-refused create-refused; do
+	for s in rc out err; do
+		# list order depends on the random token ids: compare sorted lines
+		mask <"$W/ref/tok-$t.$s" | sort >"$W/a"
+		mask <"$W/ours/tok-$t.$s" | sort >"$W/b"
+		check_same "token $t: $s as the reference" "$W/a" "$W/b"
+	done
+done
+
+echo "$pass passed, $fail failed"
+[ "$fail" = 0 ]
