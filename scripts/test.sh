@@ -70,7 +70,8 @@ fi
 run lint bash scripts/lint.sh
 
 # Suites under tests/: each takes the ckubeadm binary and the reference kubeadm.
-for suite in tests/cli/run.sh tests/conformance/*/run.sh tests/pki/run.sh tests/cri/run.sh; do
+for suite in tests/cli/run.sh tests/conformance/*/run.sh tests/pki/run.sh tests/cri/run.sh \
+	tests/integration/*/run.sh; do
 	[ -f "$suite" ] || continue
 	name=$(dirname "${suite#tests/}" | tr / -)
 	case $suite in
