@@ -14,17 +14,20 @@
 
 #include "cmd/commands.h"
 #include "config/config.h"
+#include "kube/client.h"
 #include "kubeconfig/kubeconfig.h"
 #include "pki/pki.h"
 #include "util/error.h"
 #include "util/fs.h"
 #include "util/json.h"
+#include "util/log.h"
 #include "util/strbuf.h"
 #include "util/strv.h"
 #include "util/xalloc.h"
 #include "util/yaml.h"
 
 DEFINE_TRIVIAL_CLEANUP_FUNC(struct init_config *, config_init_free)
+DEFINE_TRIVIAL_CLEANUP_FUNC(struct kube_client *, kube_client_free)
 
 /* kubeadmconstants.KubernetesDir: the renewal manager's kubeconfig dir (not a flag). */
 #define KUBERNETES_DIR "/etc/kubernetes"
@@ -80,31 +83,75 @@ static int load_config(const char *cfg_path, const char *cert_dir, struct init_c
 }
 
 /*
- * getInternalCfg: without --config, kubeadm first tries the cluster named by --kubeconfig.
- * This build has no API client here; when the kubeconfig loads, the attempt is reported as
- * failed (what kubeadm prints when the cluster cannot be reached) and the defaults are used.
+ * FetchInitConfigurationFromCluster, the part the certs commands use: the kubeadm-config
+ * ConfigMap's ClusterConfiguration (certificatesDir, etcd, encryptionAlgorithm, validity),
+ * defaulted. Not fetched here, unlike kubeadm: the node registration, the API endpoint and
+ * the component configs, which these commands never read (kubeadm also falls back to the
+ * defaults when one of those reads fails).
+ */
+static int fetch_from_cluster(struct kube_client *c, struct init_config **ret)
+{
+	json_t *cm = NULL;
+	int r = kube_get_configmap_short_retry(c, "kube-system", "kubeadm-config", &cm);
+	if (r < 0)
+		return r;
+	const char *v = json_string_value(
+		json_object_get(json_object_get(cm, "data"), "ClusterConfiguration"));
+	_cleanup_free_ char *cc = v ? xstrdup(v) : NULL;
+	json_decref(cm);
+	if (!cc)
+		return error_set(-EINVAL, "unexpected error when reading kubeadm-config ConfigMap: ClusterConfiguration key value pair missing");
+	_cleanup_(config_init_freep) struct init_config *ic = NULL;
+	r = config_init_from_cluster_data(cc, NULL, NULL, &ic);
+	if (r >= 0)
+		r = config_init_dynamic_defaults(ic, true);
+	if (r < 0)
+		return r;
+	*ret = TAKE_PTR(ic);
+	return 0;
+}
+
+/*
+ * getInternalCfg: without --config, the configuration comes from the cluster named by
+ * --kubeconfig when a client can be made from it; when reading it fails, the defaults.
+ * text: the printer is kubeadm's text printer (json/yaml printers drop these lines).
  */
 static int internal_cfg(struct cmd_ctx *ctx, const char *prefix, bool text,
 			struct init_config **ret)
 {
 	const char *cfg_path = flagset_get_string(&ctx->flags, "config");
 	const char *kubeconfig = flagset_get_string(&ctx->flags, "kubeconfig");
-	if (!*cfg_path && kubeconfig && *kubeconfig) {
-		_cleanup_free_ char *data = NULL;
-		size_t len = 0;
-		_cleanup_(json_decrefp) json_t *kc = NULL;
-		if (fs_read_file(ctx->rootfd, kubeconfig, 1 << 20, &data, &len) >= 0 &&
-		    kubeconfig_parse(data, len, &kc) >= 0 && text) {
+	/* the flag's ClusterConfiguration is defaulted, so certificatesDir is never empty */
+	const char *cert_dir = flagset_get_string(&ctx->flags, "cert-dir");
+	if (!*cert_dir)
+		cert_dir = "/etc/kubernetes/pki";
+	_cleanup_(kube_client_freep) struct kube_client *c = NULL;
+	if (!*cfg_path && kubeconfig && *kubeconfig &&
+	    kube_client_new_from_file(kubeconfig, &c) >= 0) {
+		if (text) {
 			printf("[%s] Reading configuration from the \"kubeadm-config\" ConfigMap in namespace \"kube-system\"...\n"
-			       "[%s] Use 'kubeadm init phase upload-config kubeadm --config your-config-file' to re-upload it.\n"
-			       "[%s] Error reading configuration from the Cluster. Falling back to default configuration\n\n",
-			       prefix, prefix, prefix);
+			       "[%s] Use 'kubeadm init phase upload-config kubeadm --config your-config-file' to re-upload it.\n",
+			       prefix, prefix);
 			fflush(stdout);
 		}
-		error_clear();
+		struct init_config *ic = NULL;
+		if (fetch_from_cluster(c, &ic) >= 0) {
+			if (text)
+				printf("\n");
+			log_v(1, "Overriding the cluster certificate directory with the value from command line flag --cert-dir: %s",
+			      cert_dir);
+			free(ic->cluster.certificates_dir);
+			ic->cluster.certificates_dir = xstrdup(cert_dir);
+			*ret = ic;
+			return 0;
+		}
+		if (text)
+			printf("[%s] Error reading configuration from the Cluster. Falling back to default configuration\n\n",
+			       prefix);
+		fflush(stdout);
 	}
-	const char *cert_dir = flagset_get_string(&ctx->flags, "cert-dir");
-	return load_config(cfg_path, *cert_dir ? cert_dir : "/etc/kubernetes/pki", ret);
+	error_clear();
+	return load_config(cfg_path, cert_dir, ret);
 }
 
 /* ---- certificate-key ---------------------------------------------------------------- */
