@@ -415,7 +415,7 @@ void kube_curl_setup(struct kube_client *c, CURL *h, const char *url, long timeo
 }
 
 /* Maps a transport failure to -errno with Go's error text. */
-static int transport_error(CURLcode rc, const char *method, const char *url, const char *errbuf)
+int kube_transport_error(CURLcode rc, const char *method, const char *url, const char *errbuf)
 {
 	_cleanup_free_ char *hp = url_hostport(url);
 	const char *m = go_method(method);
@@ -544,7 +544,7 @@ int kube_http_do(struct kube_client *c, const char *method, const char *path,
 	}
 	if (rc != CURLE_OK) {
 		strbuf_release(&s.body);
-		return transport_error(rc, method, url, errbuf);
+		return kube_transport_error(rc, method, url, errbuf);
 	}
 	*ret_status = status;
 	*ret_len = s.body.len;
@@ -730,7 +730,9 @@ int kube_get_raw(struct kube_client *c, const char *path, long timeout_ms, long 
 	if (c->dry_run && !c->curl)
 		return error_set(-ENOTSUP, "no API server in dry-run");
 	size_t len;
-	return kube_http_do(c, "GET", path, NULL, NULL, timeout_ms, ret_status, ret_body, &len);
+	/* RESTClient().Get().AbsPath(path): the client's ?timeout= too */
+	_cleanup_free_ char *p = timed(c, xstrdup(path));
+	return kube_http_do(c, "GET", p, NULL, NULL, timeout_ms, ret_status, ret_body, &len);
 }
 
 /* ---- retrying helpers ---- */

@@ -6,7 +6,9 @@
 
 #include <curl/curl.h>
 
+#include "kube/client-internal.h"
 #include "kube/http.h"
+#include "util/error.h"
 #include "util/strbuf.h"
 #include "util/xalloc.h"
 
@@ -88,4 +90,31 @@ int kube_http_get(const char *url, long timeout_ms, size_t max, char **ret_body,
 int kube_version_fetch(const char *url, char **ret_body, char **ret_err)
 {
 	return kube_http_get(url, 10000, 1 << 20, ret_body, ret_err);
+}
+
+int kube_http_probe(const char *url, bool insecure, long timeout_ms, long *ret_status)
+{
+	CURL *c = curl_easy_init();
+	if (!c)
+		return error_set(-EIO, "libcurl could not start");
+	struct sink s = { .body = STRBUF_INIT, .max = 64 << 10 };
+	char errbuf[CURL_ERROR_SIZE] = "";
+	curl_easy_setopt(c, CURLOPT_URL, url);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, timeout_ms);
+	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "https,http");
+	curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, insecure ? 0L : 1L);
+	curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, insecure ? 0L : 2L);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, &s);
+	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
+	CURLcode rc = curl_easy_perform(c);
+	long status = 0;
+	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+	curl_easy_cleanup(c);
+	strbuf_release(&s.body);
+	if (rc != CURLE_OK && !(rc == CURLE_WRITE_ERROR && s.overflow))
+		return kube_transport_error(rc, "GET", url, errbuf);
+	*ret_status = status;
+	return 0;
 }

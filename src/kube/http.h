@@ -2,6 +2,7 @@
 /* Plain HTTPS requests (kube/ is the only user of libcurl): TLS always verified, bodies capped. */
 #pragma once
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /*
@@ -14,3 +15,11 @@ int kube_http_get(const char *url, long timeout_ms, size_t max, char **ret_body,
 
 /* The version-label fetcher for config/version.h: kube_http_get with kubeadm's 10 s and 1 MiB. */
 int kube_version_fetch(const char *url, char **ret_body, char **ret_err);
+
+/*
+ * One GET of url for a health check: *ret_status is the HTTP status. insecure skips TLS
+ * verification (kubeadm's controller-manager and scheduler checks use InsecureSkipVerify).
+ * Transport errors are -errno with Go's text ("Get \"<url>\": dial tcp <host:port>: connect:
+ * connection refused"); the body is read (capped at 64 KiB) and dropped.
+ */
+int kube_http_probe(const char *url, bool insecure, long timeout_ms, long *ret_status);
