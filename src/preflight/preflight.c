@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <netdb.h>
 #include <netinet/in.h>
+#include <jansson.h>
 #include <regex.h>
 #include <sched.h>
 #include <signal.h>
@@ -15,6 +16,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/sysinfo.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -55,6 +57,14 @@ static void add_fmt(char ***v, const char *fmt, ...)
 	strbuf_vaddf(&sb, fmt, ap);
 	va_end(ap);
 	strv_consume(v, strbuf_detach(&sb, NULL));
+}
+
+/* Go's syscall.Errno text: glibc's with a lower-case first letter. */
+static char *go_err(int e)
+{
+	char *t = xstrdup(strerror(e));
+	t[0] = (char)tolower((unsigned char)t[0]);
+	return t;
 }
 
 static char *path_label(const char *prefix, const char *path)
@@ -350,7 +360,8 @@ static void check_dir_available(const struct preflight_check *c, char ***w, char
 		return;
 	int fd = open(c->arg, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
-		add_fmt(e, "unable to check if %s is empty: open %s: %s", c->arg, c->arg, strerror(errno));
+		_cleanup_free_ char *t = go_err(errno);
+		add_fmt(e, "unable to check if %s is empty: open %s: %s", c->arg, c->arg, t);
 		return;
 	}
 	DIR *d = fdopendir(fd);
@@ -939,6 +950,157 @@ static void check_swap(const struct preflight_check *c, char ***w, char ***e)
 		add_fmt(w, "swap is supported for cgroup v2 only. The kubelet must be properly configured to use swap. Please refer to https://kubernetes.io/docs/concepts/architecture/nodes/#swap-memory, or disable swap on the node");
 }
 
+/*
+ * A plain HTTP/1.1 GET of url ("http://host[:port]/path") with a 10 s timeout, as Go's
+ * http.Client for the external etcd version check. *ret_status is the status line's code and
+ * text ("200 OK"), *ret_body the body. On a transport failure returns -errno with *ret_err in
+ * Go's words ("Get \"url\": dial tcp host:port: connect: connection refused").
+ */
+static int http_get(const char *url, int *ret_code, char **ret_status, char **ret_body, char **ret_err)
+{
+	if (strncmp(url, "http://", 7) != 0) {
+		*ret_err = xasprintf("Get \"%s\": only http:// external etcd endpoints can be queried by this build", url);
+		return -EPROTONOSUPPORT;
+	}
+	const char *hp = url + 7;
+	size_t hl = strcspn(hp, "/?#");
+	_cleanup_free_ char *hostport = strndup(hp, hl);
+	const char *path = hp[hl] ? hp + hl : "/";
+	_cleanup_free_ char *host = NULL;
+	const char *port = "80";
+	if (hostport[0] == '[') {
+		char *end = strchr(hostport, ']');
+		host = strndup(hostport + 1, end ? (size_t)(end - hostport - 1) : strlen(hostport + 1));
+		if (end && end[1] == ':')
+			port = end + 2;
+	} else {
+		char *colon = strrchr(hostport, ':');
+		host = colon ? strndup(hostport, (size_t)(colon - hostport)) : xstrdup(hostport);
+		if (colon)
+			port = colon + 1;
+	}
+	_cleanup_free_ char *dialaddr = strchr(host, ':') ? xasprintf("[%s]:%s", host, port) :
+							    xasprintf("%s:%s", host, port);
+	struct addrinfo hints = { .ai_socktype = SOCK_STREAM }, *res = NULL;
+	int g = getaddrinfo(host, port, &hints, &res);
+	if (g != 0) {
+		*ret_err = xasprintf("Get \"%s\": dial tcp: lookup %s: no such host", url, host);
+		return -EHOSTUNREACH;
+	}
+	int fd = socket(res->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0) {
+		int e = errno;
+		freeaddrinfo(res);
+		_cleanup_free_ char *t = go_err(e);
+		*ret_err = xasprintf("Get \"%s\": dial tcp %s: socket: %s", url, dialaddr, t);
+		return -e;
+	}
+	struct timeval tv = { .tv_sec = 10 };
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+	int cr = connect(fd, res->ai_addr, res->ai_addrlen);
+	int ce = errno;
+	freeaddrinfo(res);
+	if (cr < 0) {
+		close(fd);
+		_cleanup_free_ char *t = go_err(ce);
+		*ret_err = xasprintf("Get \"%s\": dial tcp %s: connect: %s", url, dialaddr, t);
+		return -ce;
+	}
+	_cleanup_free_ char *req = xasprintf("GET %s HTTP/1.1\r\nHost: %s\r\nUser-Agent: Go-http-client/1.1\r\n"
+					     "Connection: close\r\n\r\n", path, hostport);
+	if (write(fd, req, strlen(req)) < 0) {
+		int e = errno;
+		close(fd);
+		_cleanup_free_ char *t = go_err(e);
+		*ret_err = xasprintf("Get \"%s\": write tcp %s: %s", url, dialaddr, t);
+		return -e;
+	}
+	_cleanup_strbuf_ struct strbuf in = STRBUF_INIT;
+	char buf[4096];
+	ssize_t n;
+	while ((n = read(fd, buf, sizeof(buf))) > 0 || (n < 0 && errno == EINTR))
+		if (n > 0 && in.len < OUTPUT_MAX)
+			strbuf_add(&in, buf, (size_t)n);
+	int re = errno;
+	close(fd);
+	if (n < 0) {
+		*ret_err = xasprintf("Get \"%s\": context deadline exceeded (Client.Timeout exceeded while awaiting headers)", url);
+		return -re;
+	}
+	char *hdr_end = strstr(in.buf, "\r\n\r\n");
+	int code = 0;
+	char status[128] = "";
+	if (!hdr_end || sscanf(in.buf, "HTTP/%*d.%*d %d %127[^\r\n]", &code, status) < 1) {
+		*ret_err = xasprintf("Get \"%s\": net/http: HTTP/1.x transport connection broken: malformed HTTP response", url);
+		return -EBADMSG;
+	}
+	*hdr_end = '\0';
+	const char *body = hdr_end + 4;
+	_cleanup_strbuf_ struct strbuf b = STRBUF_INIT;
+	if (strcasestr(in.buf, "\r\nTransfer-Encoding: chunked")) {
+		const char *p = body;
+		for (;;) {
+			char *end;
+			unsigned long sz = strtoul(p, &end, 16);
+			const char *data = strstr(p, "\r\n");
+			if (!sz || !data || end == p)
+				break;
+			data += 2;
+			if ((size_t)(in.buf + in.len - data) < sz)
+				break;
+			strbuf_add(&b, data, sz);
+			p = data + sz + 2;
+		}
+	} else {
+		strbuf_add(&b, body, (size_t)(in.buf + in.len - body));
+	}
+	*ret_code = code;
+	*ret_status = status[0] ? xasprintf("%d %s", code, status) : xasprintf("%d", code);
+	*ret_body = strbuf_detach(&b, NULL);
+	return 0;
+}
+
+/* getEtcdVersionResponse: up to externalEtcdRequestRetries (3) more tries, 5 s apart, on
+ * transport errors and 5xx answers. *ret_server: the "etcdserver" field (owned). */
+static int etcd_version_response(const char *url, char **ret_server, char **ret_err)
+{
+	for (int loop = 4; loop > 0;) {
+		if (loop <= 3)
+			sleep(5);
+		int code = 0;
+		_cleanup_free_ char *status = NULL, *body = NULL, *err = NULL;
+		int r = http_get(url, &code, &status, &body, &err);
+		if (r < 0) {
+			loop--;
+			if (loop == 0) {
+				*ret_err = TAKE_PTR(err);
+				return r;
+			}
+			continue;
+		}
+		if (code >= 500 && code <= 599) {
+			loop--;
+			if (loop == 0) {
+				*ret_err = xasprintf("server responded with non-successful status: %s", status);
+				return -EIO;
+			}
+			continue;
+		}
+		json_error_t je;
+		json_t *doc = json_loads(body, JSON_DECODE_ANY, &je);
+		if (!doc) {
+			*ret_err = xasprintf("invalid character in the version response: %s", je.text);
+			return -EBADMSG;
+		}
+		json_t *v = json_is_object(doc) ? json_object_get(doc, "etcdserver") : NULL;
+		*ret_server = xstrdup(json_is_string(v) ? json_string_value(v) : "");
+		json_decref(doc);
+		return 0;
+	}
+	return -EIO;
+}
+
 static void check_external_etcd(const struct preflight_check *c, char ***w, char ***e)
 {
 	(void)w;
@@ -947,21 +1109,52 @@ static void check_external_etcd(const struct preflight_check *c, char ***w, char
 		return;
 	struct stat st;
 	if (c->ca_file && *c->ca_file && stat(c->ca_file, &st) < 0) {
+		_cleanup_free_ char *t = go_err(errno);
 		add_fmt(e, "couldn't load external etcd's server certificate %s: open %s: %s",
-			c->ca_file, c->ca_file, strerror(errno));
+			c->ca_file, c->ca_file, t);
 		return;
 	}
-	if (c->cert_file && *c->cert_file && c->key_file && *c->key_file &&
-	    (stat(c->cert_file, &st) < 0 || stat(c->key_file, &st) < 0)) {
-		const char *bad = stat(c->cert_file, &st) < 0 ? c->cert_file : c->key_file;
-		add_fmt(e, "couldn't load external etcd's certificate and key pair %s, %s: open %s: %s",
-			c->cert_file, c->key_file, bad, strerror(ENOENT));
-		return;
+	if (c->cert_file && *c->cert_file && c->key_file && *c->key_file) {
+		const char *bad = NULL;
+		if (stat(c->cert_file, &st) < 0)
+			bad = c->cert_file;
+		else if (stat(c->key_file, &st) < 0)
+			bad = c->key_file;
+		if (bad) {
+			_cleanup_free_ char *t = go_err(errno);
+			add_fmt(e, "couldn't load external etcd's certificate and key pair %s, %s: open %s: %s",
+				c->cert_file, c->key_file, bad, t);
+			return;
+		}
 	}
-	/* The version request itself needs an mTLS HTTP client this layer does not have yet. */
-	STRV_FOREACH(ep, c->list)
-		add_fmt(e, "%s/version: querying an external etcd version is not implemented in this build",
-			*ep);
+	STRV_FOREACH(ep, c->list) {
+		/* normalizeURLString: "//" in the path becomes "/" */
+		_cleanup_free_ char *url = xasprintf("%s/version", *ep);
+		char *slashes = strstr(url, "://");
+		char *p = slashes ? strchr(slashes + 3, '/') : NULL;
+		if (p) {
+			char *dst = p;
+			for (const char *src = p; *src; src++)
+				if (!(src[0] == '/' && src[1] == '/'))
+					*dst++ = *src;
+			*dst = '\0';
+		}
+		_cleanup_free_ char *server = NULL, *err = NULL;
+		if (etcd_version_response(url, &server, &err) < 0) {
+			add_fmt(e, "%s", err);
+			continue;
+		}
+		struct semver v, min;
+		if (semver_parse(server, &v) < 0) {
+			add_fmt(e, "couldn't parse external etcd version \"%s\": %s", server,
+				error_message(-EINVAL));
+			continue;
+		}
+		semver_parse(MIN_EXTERNAL_ETCD_VERSION, &min);
+		if (semver_cmp(&v, &min) < 0)
+			add_fmt(e, "this version of kubeadm only supports external etcd version >= %s. Current version: %s",
+				MIN_EXTERNAL_ETCD_VERSION, server);
+	}
 }
 
 static void check_image_pull(const struct preflight_check *c, char ***w, char ***e)

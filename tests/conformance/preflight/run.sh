@@ -7,6 +7,7 @@
 # namespace, a prepared --rootfs (files present, fake CRI sockets), a PATH without a tool or
 # with the reference kubelet, a private containerd (tests/lib/containerd.sh), a non-root user.
 # Usage: tests/conformance/preflight/run.sh <ckubeadm> <reference kubeadm> [<build-dir>]
+# Each case runs in new network and PID namespaces: whatever a case starts ends with it.
 # Prints one line per case and "N passed, N failed"; non-zero on failure. Needs root.
 set -u
 
@@ -97,14 +98,11 @@ pf_case() {
 		chmod 777 "$dir/root/dryrun"
 		local run=("$bin")
 		[ -n "$user" ] && run=(setpriv --reuid=65534 --regid=65534 --clear-groups "$bin")
-		(cd "$dir/root" && KUBEADM_INIT_DRYRUN_DIR=$dry unshare --net -- sh -c '
+		(cd "$dir/root" && KUBEADM_INIT_DRYRUN_DIR=$dry unshare --net --pid --fork --kill-child -- sh -c '
 			ip link set lo up
 			eval "$1"; shift
 			PATH=$1; shift
-			"$@"
-			rc=$?
-			for j in $(jobs -p); do kill $j 2>/dev/null; done
-			exit $rc' sh "$script" "$path" "${run[@]}" "${args[@]}" \
+			exec "$@"' sh "$script" "$path" "${run[@]}" "${args[@]}" \
 			>"$dir/out" 2>"$dir/err" </dev/null)
 		echo $? >"$dir/rc"
 		conf_normalise <"$dir/out" >"$dir/out.n"
@@ -164,6 +162,49 @@ pf_case "not root, ignored" --user -- init phase preflight --config "$NOCRI" --d
 	--ignore-preflight-errors=IsPrivilegedUser,all
 pf_case "node name not in /etc/hosts, no route to DNS" -- init phase preflight \
 	--config "$T/in/unresolvable.yaml" --dry-run
+
+# ---- external etcd (a fake /version server inside the namespace) ----
+cat >"$T/in/etcdsrv.py" <<'EOF'
+import http.server, sys
+ver = sys.argv[2]
+class H(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        if ver == "500":
+            self.send_response(500); self.end_headers(); return
+        b = ('{"etcdserver":"%s","etcdcluster":"3.5.0"}' % ver).encode()
+        self.send_response(200); self.send_header("Content-Length", str(len(b))); self.end_headers()
+        self.wfile.write(b)
+    def log_message(self, *a): pass
+s = http.server.HTTPServer(("127.0.0.1", int(sys.argv[1])), H)
+open(sys.argv[3], "w").close()
+s.serve_forever()
+EOF
+ext_cfg() { # ext_cfg <file> <extra external lines...>
+	local f=$1; shift
+	cp "$NOCRI" "$f"
+	{
+		printf 'etcd:\n  external:\n    endpoints:\n    - http://127.0.0.1:23790\n'
+		local l
+		for l in "$@"; do printf '    %s\n' "$l"; done
+	} >>"$f"
+}
+ext_cfg "$T/in/ext.yaml"
+ext_cfg "$T/in/ext-files.yaml" "caFile: /nonexistent/ca.crt" "certFile: /nonexistent/etcd.crt" \
+	"keyFile: /nonexistent/etcd.key"
+etcd_srv() { # the --sh script serving version $1
+	echo "python3 $T/in/etcdsrv.py 23790 $1 {dir}/etcd-ready &
+for i in \$(seq 100); do [ -e {dir}/etcd-ready ] && break; sleep 0.05; done"
+}
+pf_case "external etcd too old" --sh "$(etcd_srv 3.5.0)" -- \
+	init phase preflight --config "$T/in/ext.yaml" --dry-run
+pf_case "external etcd new enough" --sh "$(etcd_srv 3.6.1)" -- \
+	init phase preflight --config "$T/in/ext.yaml" --dry-run
+pf_case "external etcd unparsable version" --sh "$(etcd_srv bogus)" -- \
+	init phase preflight --config "$T/in/ext.yaml" --dry-run
+pf_case "external etcd client files missing" --sh "$(etcd_srv 3.6.1)" -- \
+	init phase preflight --config "$T/in/ext-files.yaml" --dry-run
+pf_case "external etcd refused (4 tries, 15 s)" -- \
+	init phase preflight --config "$T/in/ext.yaml" --dry-run
 
 # ---- prepared roots ----
 root_files() {
