@@ -85,6 +85,44 @@ static void test_init_order(void **state)
 	config_init_free(c);
 }
 
+static void test_join_order(void **state)
+{
+	(void)state;
+	char path[] = "/tmp/pf-join.XXXXXX";
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	static const char yaml[] =
+		"apiVersion: kubeadm.k8s.io/v1beta4\n"
+		"kind: JoinConfiguration\n"
+		"nodeRegistration:\n  name: node2\n  criSocket: unix:///run/x.sock\n"
+		"discovery:\n  bootstrapToken:\n    apiServerEndpoint: \"[fd00::1]:6443\"\n"
+		"    token: abcdef.0123456789abcdef\n    unsafeSkipCAVerification: true\n";
+	assert_int_equal(write(fd, yaml, sizeof(yaml) - 1), (ssize_t)(sizeof(yaml) - 1));
+	close(fd);
+	struct join_config *c = NULL;
+	struct config_load_options lo = { .skip_cri_detect = true };
+	int r = config_load_join(path, NULL, &lo, &c);
+	if (r < 0)
+		fprintf(stderr, "%s\n", error_message(r));
+	assert_int_equal(r, 0);
+	unlink(path);
+	struct preflight_list l = { 0 };
+	assert_int_equal(preflight_join_node_checks(c, &l), 0);
+	char *n = names_of(&l);
+	/* a worker: no conntrack (no Kubernetes version), the CA file, IPv6 forwarding */
+	assert_string_equal(n,
+		"FileAvailable--etc-kubernetes-kubelet.conf,"
+		"FileAvailable--etc-kubernetes-bootstrap-kubelet.conf,"
+		"CRI,ContainerRuntimeVersion,Swap,FileExisting-losetup,FileExisting-mount,FileExisting-cp,"
+		"SystemVerification,Hostname,KubeletVersion,Service-kubelet,Port-10250,"
+		"FileAvailable--etc-kubernetes-pki-ca.crt,HTTPProxy,"
+		"FileContent--proc-sys-net-ipv6-conf-default-forwarding");
+	free(n);
+	assert_string_equal(l.v[l.n - 2].arg, "fd00::1");
+	preflight_list_clear(&l);
+	config_join_free(c);
+}
+
 static void test_ignore(void **state)
 {
 	(void)state;
@@ -236,6 +274,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_init_order),
+		cmocka_unit_test(test_join_order),
 		cmocka_unit_test(test_ignore),
 		cmocka_unit_test(test_run_format),
 		cmocka_unit_test(test_in_path),

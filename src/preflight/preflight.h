@@ -47,10 +47,12 @@ enum preflight_kind {
 /* One check; which members matter depends on kind (all strings owned). */
 struct preflight_check {
 	enum preflight_kind kind;
-	char *label;   /* explicit name (FileExisting "ExternalEtcdClientCertificates"), or NULL */
-	char *arg;     /* path, executable, host, CIDR, service, CRI socket, address, node name,
-			* Kubernetes version (KubernetesVersion/KubeletVersion), pull policy */
-	char *arg2;    /* KubernetesVersion: kubeadm's version; ImagePull: the sandbox image;
+	char *label;   /* explicit name (FileExisting "ExternalEtcdClientCertificates"), or NULL;
+			* ImagePull: the sandbox image kubeadm expects (the name stays "ImagePull") */
+	char *arg;     /* path, executable, host, CIDR, service, CRI socket (CRI,
+			* ContainerRuntimeVersion, ImagePull), listen address (Port), node name,
+			* Kubernetes version (KubernetesVersion/KubeletVersion) */
+	char *arg2;    /* KubernetesVersion: kubeadm's version; ImagePull: the pull policy;
 			* FileContent: the expected content */
 	int num;       /* port, CPU count, MB of memory */
 	bool flag;     /* InPath: mandatory; Service: check if active; SystemVerification: upgrade;
