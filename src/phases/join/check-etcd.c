@@ -1,15 +1,46 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* join phase "check-etcd" (cmd/kubeadm/app/cmd/phases/join/checketcd.go). Worker joins skip it as kubeadm does;
- * the control-plane part is not implemented in this build and says so. */
+/* join phase "check-etcd" (cmd/kubeadm/app/cmd/phases/join/checketcd.go,
+ * etcdphase.CheckLocalEtcdClusterStatus). Worker joins skip it, as kubeadm does. */
 #include <errno.h>
+#include <stdio.h>
 
+#include "etcd/etcd.h"
 #include "phases/join.h"
 #include "phases/join/join-data.h"
 #include "util/error.h"
+#include "util/log.h"
 
 int phase_join_check_etcd(struct run_ctx *ctx)
 {
-	if (!join_data(ctx)->cfg->join.control_plane)
+	struct join_data *d = join_data(ctx);
+	if (!d->cfg->join.control_plane)
 		return 0;
-	return error_set(-ENOSYS, "joining a control-plane node is not implemented in this build (phase check-etcd)");
+	struct init_config *ic = NULL;
+	int r = join_data_init_cfg(d, &ic);
+	if (r < 0)
+		return r;
+	if (ic->cluster.etcd.external) {
+		printf("[check-etcd] Skipping etcd check in external mode\n");
+		fflush(stdout);
+		return 0;
+	}
+	if (d->dry_run) {
+		printf("[dryrun] Would check that the etcd cluster is healthy\n");
+		fflush(stdout);
+		return 0;
+	}
+	printf("[check-etcd] Checking that the etcd cluster is healthy\n");
+	fflush(stdout);
+	struct kube_client *kc = NULL;
+	r = join_data_client(d, &kc);
+	if (r < 0)
+		return r;
+	log_v(1, "[etcd] Checking etcd cluster health");
+	struct etcd_client *ec = NULL;
+	r = join_etcd_from_cluster(kc, ic->cluster.certificates_dir, &ec);
+	if (r < 0)
+		return r;
+	r = etcd_check_cluster_health(ec);
+	etcd_client_free(ec);
+	return r;
 }

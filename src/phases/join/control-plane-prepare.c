@@ -1,37 +1,251 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* join phase "control-plane-prepare" (cmd/kubeadm/app/cmd/phases/join/controlplaneprepare.go). Worker joins skip it as kubeadm does;
- * the control-plane part is not implemented in this build and says so. */
+/* join phase "control-plane-prepare" (cmd/kubeadm/app/cmd/phases/join/controlplaneprepare.go,
+ * phases/copycerts DownloadCerts). Worker joins skip every sub-phase, as kubeadm does. */
 #include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
 
+#include "kubeconfig/kubeconfig.h"
+#include "manifests/manifests.h"
 #include "phases/join.h"
 #include "phases/join/join-data.h"
+#include "pki/pki.h"
+#include "token/token.h"
 #include "util/error.h"
+#include "util/fs.h"
+#include "util/json.h"
+#include "util/log.h"
+#include "util/macro.h"
+#include "util/xalloc.h"
+
+static void kube_client_freep(struct kube_client **p)
+{
+	kube_client_free(*p);
+}
+
+/* data.CertificateWriteDir(): the dry-run dir, else certificatesDir */
+static const char *cert_write_dir(const struct join_data *d, const struct init_config *ic)
+{
+	return d->dry_run ? d->dry_run_dir : ic->cluster.certificates_dir;
+}
+
+void join_data_pki_params(const struct join_data *d, const struct init_config *ic,
+			  struct pki_params *ret)
+{
+	const struct cfg_init_configuration *i = &ic->init;
+	const struct cfg_cluster_configuration *cc = &ic->cluster;
+	enum pki_algo algo = PKI_RSA2048;
+	if (pki_algo_parse(cc->encryption_algorithm, &algo) < 0)
+		error_clear();
+	*ret = (struct pki_params){
+		.node_name = i->node_registration.name,
+		.advertise_address = i->local_api_endpoint.advertise_address,
+		.bind_port = (int)i->local_api_endpoint.bind_port,
+		.service_subnet = cc->networking.service_subnet,
+		.dns_domain = cc->networking.dns_domain,
+		.cert_sans = cc->api_server.cert_sans,
+		.control_plane_endpoint = cc->control_plane_endpoint,
+		.cert_dir = cert_write_dir(d, ic),
+		.write_dir = NULL,
+		.cluster_name = cc->cluster_name,
+		.algo = algo,
+		.cert_validity = cc->certificate_validity_period.set
+					 ? cc->certificate_validity_period.ns / 1000000000
+					 : 0,
+		.ca_cert_validity = cc->ca_certificate_validity_period.set
+					    ? cc->ca_certificate_validity_period.ns / 1000000000
+					    : 0,
+		.local_etcd = cc->etcd.local != NULL,
+		.etcd_server_sans = cc->etcd.local ? cc->etcd.local->server_cert_sans : NULL,
+		.etcd_peer_sans = cc->etcd.local ? cc->etcd.local->peer_cert_sans : NULL,
+		.dry_run = d->dry_run,
+		.rootfd = d->rootfd,
+		.out = stdout,
+	};
+}
+
+/* bootstrapClient: the dry-run client, or the TLS bootstrap identity. *ret_own owns it. */
+static int bootstrap_client(struct join_data *d, struct kube_client **ret,
+			    struct kube_client **ret_own)
+{
+	*ret_own = NULL;
+	if (d->dry_run)
+		return join_data_client(d, ret);
+	json_t *tls = NULL;
+	int r = join_data_tls_bootstrap_cfg(d, &tls);
+	if (r < 0)
+		return error_wrap(r, "unable to access the cluster");
+	r = kube_client_new_from_config(tls, ret_own);
+	if (r < 0)
+		return error_wrap(r, "unable to access the cluster");
+	*ret = *ret_own;
+	return 0;
+}
+
+/* copycerts.DownloadCerts */
+static int download_certs(struct kube_client *c, const struct init_config *ic, const char *dir,
+			  const char *key_hex)
+{
+	printf("[download-certs] Downloading the certificates in Secret \"kubeadm-certs\" in the \"kube-system\" Namespace\n");
+	fflush(stdout);
+	unsigned char key[32];
+	int r = token_certificate_key_decode(key_hex, key);
+	if (r < 0)
+		return error_wrap(r, "error decoding certificate key");
+	_cleanup_json_ json_t *secret = NULL;
+	r = kube_get(c, &kube_res_secrets, "kube-system", "kubeadm-certs", &secret);
+	if (r == -ENOENT)
+		r = error_set(r, "Secret \"kubeadm-certs\" was not found in the \"kube-system\" Namespace. This Secret might have expired. Please, run `kubeadm init phase upload-certs --upload-certs` on a control plane to generate a new one");
+	if (r < 0)
+		return error_wrap(r, "error downloading the secret");
+	printf("[download-certs] Saving the certificates to the folder: \"%s\"\n", dir);
+	fflush(stdout);
+	static const char *const names[] = { "ca.crt", "ca.key", "front-proxy-ca.crt",
+					     "front-proxy-ca.key", "sa.pub", "sa.key",
+					     "etcd/ca.crt", "etcd/ca.key" };
+	size_t n = ic->cluster.etcd.external ? 6 : 8;
+	if (ic->cluster.etcd.external)
+		return error_set(-ENOSYS, "downloading the external etcd client certificates is not implemented in this build");
+	json_t *data = json_object_get(secret, "data");
+	for (size_t i = 0; i < n; i++) {
+		_cleanup_free_ char *sname = xstrdup(names[i]);
+		for (char *p = sname; *p; p++)
+			if (*p == '/')
+				*p = '-';
+		const char *b64 = json_string_value(json_object_get(data, sname));
+		_cleanup_free_ char *path = xasprintf("%s/%s", dir, names[i]);
+		if (!b64)
+			return error_set(-ENOENT, "the Secret does not include the required certificate or key - name: %s, path: %s",
+					 names[i], path);
+		unsigned char *enc = NULL, *plain = NULL;
+		size_t enc_len = 0, plain_len = 0;
+		r = token_base64_decode(b64, &enc, &enc_len);
+		if (r >= 0 && enc_len > 0)
+			r = token_decrypt(key, enc, enc_len, &plain, &plain_len);
+		free(enc);
+		if (r < 0)
+			return error_wrap(r, "error decoding secret data with provided key");
+		if (plain_len == 0) {
+			log_v(1, "[download-certs] Not saving \"%s\" to disk, since it is empty in the \"kubeadm-certs\" Secret\n",
+			      names[i]);
+			free(plain);
+			continue;
+		}
+		bool private = strstr((char *)plain, "PRIVATE KEY-----") != NULL;
+		r = fs_write_atomic(AT_FDCWD, path, plain, plain_len, private ? 0600 : 0644, 0755);
+		explicit_bzero(plain, plain_len);
+		free(plain);
+		if (r < 0)
+			return error_set(r, "open %s: %s", path, strerror(-r));
+	}
+	explicit_bzero(key, sizeof(key));
+	return 0;
+}
 
 int phase_join_control_plane_prepare_download_certs(struct run_ctx *ctx)
 {
-	const struct cfg_join_control_plane *cp = join_data(ctx)->cfg->join.control_plane;
-	if (!cp || !cp->certificate_key || !*cp->certificate_key)
+	struct join_data *d = join_data(ctx);
+	const struct cfg_join_control_plane *cp = d->cfg->join.control_plane;
+	if (!cp || !cp->certificate_key || !*cp->certificate_key) {
+		log_v(1, "[download-certs] Skipping certs download");
 		return 0;
-	return error_set(-ENOSYS, "joining a control-plane node is not implemented in this build (phase control-plane-prepare/download-certs)");
+	}
+	struct init_config *ic = NULL;
+	int r = join_data_init_cfg(d, &ic);
+	if (r < 0)
+		return r;
+	struct kube_client *c = NULL;
+	_cleanup_(kube_client_freep) struct kube_client *own = NULL;
+	r = bootstrap_client(d, &c, &own);
+	if (r < 0)
+		return r;
+	r = download_certs(c, ic, cert_write_dir(d, ic), cp->certificate_key);
+	if (r < 0)
+		return error_wrap(r, "error downloading certs");
+	return 0;
 }
 
 int phase_join_control_plane_prepare_certs(struct run_ctx *ctx)
 {
-	if (!join_data(ctx)->cfg->join.control_plane)
+	struct join_data *d = join_data(ctx);
+	if (!d->cfg->join.control_plane)
 		return 0;
-	return error_set(-ENOSYS, "joining a control-plane node is not implemented in this build (phase control-plane-prepare/certs)");
+	struct init_config *ic = NULL;
+	int r = join_data_init_cfg(d, &ic);
+	if (r < 0)
+		return r;
+	printf("[certs] Using certificateDir folder \"%s\"\n", ic->cluster.certificates_dir);
+	fflush(stdout);
+	struct pki_params p;
+	join_data_pki_params(d, ic, &p);
+	r = pki_create_pki_assets(&p);
+	fflush(stdout);
+	return r;
 }
 
 int phase_join_control_plane_prepare_kubeconfig(struct run_ctx *ctx)
 {
-	if (!join_data(ctx)->cfg->join.control_plane)
+	struct join_data *d = join_data(ctx);
+	if (!d->cfg->join.control_plane)
 		return 0;
-	return error_set(-ENOSYS, "joining a control-plane node is not implemented in this build (phase control-plane-prepare/kubeconfig)");
+	struct init_config *ic = NULL;
+	int r = join_data_init_cfg(d, &ic);
+	if (r < 0)
+		return r;
+	printf("[kubeconfig] Generating kubeconfig files\n");
+	printf("[kubeconfig] Using kubeconfig folder \"%s\"\n", join_data_kubeconfig_dir(d));
+	fflush(stdout);
+	struct pki_params p;
+	join_data_pki_params(d, ic, &p);
+	r = kubeconfig_create_join_control_plane_files(&p, join_data_kubeconfig_dir(d));
+	fflush(stdout);
+	if (r < 0)
+		return error_wrap(r, "error generating kubeconfig files");
+	return 0;
 }
 
 int phase_join_control_plane_prepare_control_plane(struct run_ctx *ctx)
 {
-	if (!join_data(ctx)->cfg->join.control_plane)
+	struct join_data *d = join_data(ctx);
+	if (!d->cfg->join.control_plane)
 		return 0;
-	return error_set(-ENOSYS, "joining a control-plane node is not implemented in this build (phase control-plane-prepare/control-plane)");
+	struct init_config *ic = NULL;
+	int r = join_data_init_cfg(d, &ic);
+	if (r < 0)
+		return r;
+	const char *dir = join_data_manifest_dir(d);
+	printf("[control-plane] Using manifest folder \"%s\"\n", dir);
+	fflush(stdout);
+	if (d->dry_run) {
+		free(ic->cluster.certificates_dir);
+		ic->cluster.certificates_dir = xstrdup("/etc/kubernetes/pki");
+	}
+	static const char *const comps[] = { MANIFESTS_APISERVER, MANIFESTS_CONTROLLER_MANAGER,
+					     MANIFESTS_SCHEDULER };
+	for (size_t i = 0; i < 3; i++) {
+		printf("[control-plane] Creating static Pod manifest for \"%s\"\n", comps[i]);
+		fflush(stdout);
+		json_t *pod = NULL;
+		struct manifests_options o = { .rootfd = d->rootfd };
+		r = manifests_pod_build(ic, comps[i], &o, &pod);
+		if (r < 0)
+			return r;
+		const char *patches = join_data_patches_dir(d);
+		if (patches) {
+			r = manifests_pod_patch(&pod, patches, stdout);
+			fflush(stdout);
+			if (r < 0) {
+				json_decref(pod);
+				return error_wrap(r, "failed to patch static Pod manifest file for \"%s\"",
+						  comps[i]);
+			}
+		}
+		r = manifests_pod_write(d->rootfd, dir, comps[i], pod);
+		json_decref(pod);
+		if (r < 0)
+			return error_wrap(r, "failed to create static pod manifest file for \"%s\"",
+					  comps[i]);
+	}
+	return 0;
 }

@@ -1,15 +1,159 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* join phase "etcd-join" (cmd/kubeadm/app/cmd/phases/join/controlplanejoin.go). Worker joins skip it as kubeadm does;
- * the control-plane part is not implemented in this build and says so. */
+/* join phase "etcd-join" (cmd/kubeadm/app/cmd/phases/join/controlplanejoin.go runEtcdPhase,
+ * phases/etcd CreateStackedEtcdStaticPodManifestFile, util/etcd NewFromCluster). */
 #include <errno.h>
+#include <stdio.h>
+#include <string.h>
 
+#include "etcd/etcd.h"
+#include "manifests/manifests.h"
 #include "phases/join.h"
 #include "phases/join/join-data.h"
 #include "util/error.h"
+#include "util/fs.h"
+#include "util/json.h"
+#include "util/log.h"
+#include "util/macro.h"
+#include "util/strv.h"
+#include "util/xalloc.h"
+
+/* etcdutil.NewFromCluster: endpoints from the etcd pods' annotations, then Sync */
+int join_etcd_from_cluster(struct kube_client *kc, const char *cert_dir, struct etcd_client **ret)
+{
+	_cleanup_json_ json_t *pods = NULL;
+	int r = kube_list(kc, &kube_res_pods, "kube-system", "component=etcd,tier=control-plane",
+			  NULL, &pods);
+	if (r < 0)
+		return error_wrap(r, "could not list etcd pods");
+	_cleanup_strv_free_ char **eps = NULL;
+	size_t npods = 0;
+	r = etcd_endpoints_from_pods(pods, &eps, &npods);
+	if (r < 0)
+		return r;
+	if (!eps || !eps[0])
+		return error_set(-ENOENT, "etcd endpoints not found in pod annotations");
+	_cleanup_free_ char *j = strv_join(eps, ",");
+	log_v(1, "etcd endpoints read from pods: %s", j);
+	_cleanup_free_ char *ca = xasprintf("%s/etcd/ca.crt", cert_dir);
+	_cleanup_free_ char *cert = xasprintf("%s/etcd/healthcheck-client.crt", cert_dir);
+	_cleanup_free_ char *key = xasprintf("%s/etcd/healthcheck-client.key", cert_dir);
+	struct etcd_client *c = NULL;
+	r = etcd_client_new(eps, ca, cert, key, &c);
+	if (r < 0)
+		return error_wrap(r, "error creating etcd client for [%s] endpoints", j);
+	r = etcd_sync(c);
+	if (r < 0) {
+		etcd_client_free(c);
+		return error_wrap(r, "error syncing endpoints with etcd");
+	}
+	*ret = c;
+	return 0;
+}
+
+static int write_manifest(struct join_data *d, struct init_config *ic, char **initial_cluster)
+{
+	printf("[etcd] Creating static Pod manifest for \"etcd\"\n");
+	fflush(stdout);
+	json_t *pod = NULL;
+	struct manifests_options o = { .rootfd = d->rootfd, .initial_cluster = initial_cluster };
+	int r = manifests_pod_build(ic, MANIFESTS_ETCD, &o, &pod);
+	if (r < 0)
+		return r;
+	const char *patches = join_data_patches_dir(d);
+	if (patches) {
+		r = manifests_pod_patch(&pod, patches, stdout);
+		fflush(stdout);
+		if (r < 0) {
+			json_decref(pod);
+			return error_wrap(r, "failed to patch static Pod manifest file for \"etcd\"");
+		}
+	}
+	r = manifests_pod_write(d->rootfd, join_data_manifest_dir(d), MANIFESTS_ETCD, pod);
+	if (r < 0) {
+		json_decref(pod);
+		return error_wrap(r, "failed to create static pod manifest file for \"etcd\"");
+	}
+	if (d->dry_run) {
+		_cleanup_free_ char *yaml = manifests_pod_yaml(pod);
+		printf("[dryrun] Would write file \"/etc/kubernetes/manifests/etcd.yaml\" with content:\n%s",
+		       yaml);
+		fflush(stdout);
+	}
+	json_decref(pod);
+	return 0;
+}
 
 int phase_join_etcd_join(struct run_ctx *ctx)
 {
-	if (!join_data(ctx)->cfg->join.control_plane)
+	struct join_data *d = join_data(ctx);
+	if (!d->cfg->join.control_plane)
 		return 0;
-	return error_set(-ENOSYS, "joining a control-plane node is not implemented in this build (phase etcd-join)");
+	struct kube_client *kc = NULL;
+	int r = join_data_client(d, &kc);
+	if (r < 0)
+		return error_wrap(r, "couldn't create Kubernetes client");
+	struct init_config *ic = NULL;
+	r = join_data_init_cfg(d, &ic);
+	if (r < 0)
+		return r;
+	if (ic->cluster.etcd.external) {
+		printf("[control-plane-join] Using external etcd - no local stacked instance added\n");
+		fflush(stdout);
+		return 0;
+	}
+	const char *data_dir = ic->cluster.etcd.local && ic->cluster.etcd.local->data_dir
+				       ? ic->cluster.etcd.local->data_dir
+				       : "/var/lib/etcd";
+	if (!d->dry_run) {
+		r = fs_mkdir_p(d->rootfd, data_dir, 0700);
+		if (r < 0)
+			return error_set(r, "failed to create etcd directory \"%s\": %s", data_dir,
+					 strerror(-r));
+	} else {
+		printf("[control-plane-join] Would ensure that \"%s\" directory is present\n", data_dir);
+	}
+	_cleanup_free_ char *peer = etcd_peer_url(strempty(ic->init.local_api_endpoint.advertise_address));
+	const char *name = strempty(ic->init.node_registration.name);
+	if (d->dry_run) {
+		printf("[etcd] Would add etcd member: %s\n", peer);
+		fflush(stdout);
+		r = write_manifest(d, ic, NULL);
+		if (r < 0)
+			return error_wrap(r, "error creating local etcd static pod manifest file");
+		printf("[etcd] Would wait for the new etcd member to join the cluster\n");
+		fflush(stdout);
+		return 0;
+	}
+	const char *cert_dir = ic->cluster.certificates_dir;
+	_cleanup_(etcd_client_freep) struct etcd_client *ec = NULL;
+	r = join_etcd_from_cluster(kc, cert_dir, &ec);
+	if (r < 0)
+		return error_wrap(r, "error creating local etcd static pod manifest file");
+	log_v(1, "[etcd] Adding etcd member: %s", peer);
+	struct etcd_member_brief *members = NULL;
+	size_t n = 0;
+	r = etcd_add_member(ec, name, peer, true, &members, &n);
+	if (r < 0)
+		return error_wrap(r, "error creating local etcd static pod manifest file");
+	printf("[etcd] Announced new etcd member joining to the existing etcd cluster\n");
+	fflush(stdout);
+	_cleanup_strv_free_ char **initial = NULL;
+	for (size_t i = 0; i < n; i++)
+		strv_consume(&initial, xasprintf("%s=%s", members[i].name, members[i].peer_url));
+	etcd_member_briefs_free(members, n);
+	r = write_manifest(d, ic, initial);
+	if (r < 0)
+		return error_wrap(r, "error creating local etcd static pod manifest file");
+	uint64_t id = 0;
+	r = etcd_get_member_id(ec, peer, &id);
+	if (r >= 0)
+		r = etcd_member_promote(ec, id);
+	if (r >= 0) {
+		printf("[etcd] Waiting for the new etcd member to join the cluster. This can take up to 40s\n");
+		fflush(stdout);
+		r = etcd_wait_for_cluster_available(ec, 8, 5000);
+	}
+	if (r < 0)
+		return error_wrap(r, "error creating local etcd static pod manifest file");
+	return 0;
 }

@@ -15,6 +15,7 @@
 #include "config/config.h"
 #include "kube/client.h"
 #include "phases/workflow.h"
+#include "pki/pki.h"
 #include "util/flags.h"
 
 #define JOIN_KUBERNETES_DIR "/etc/kubernetes"
@@ -58,3 +59,13 @@ int join_data_tls_bootstrap_cfg(struct join_data *d, json_t **ret);
 /* InitCfg(): the cluster's InitConfiguration through the bootstrap identity, with this
  * node's registration (fetchInitConfigurationFromJoinConfiguration). Borrowed. */
 int join_data_init_cfg(struct join_data *d, struct init_config **ret);
+
+/* The PKI parameters of the fetched InitConfiguration for this node (certificates read and
+ * written in CertificateWriteDir()). Strings borrowed from ic. */
+void join_data_pki_params(const struct join_data *d, const struct init_config *ic,
+			  struct pki_params *ret);
+
+struct etcd_client;
+/* etcdutil.NewFromCluster: an etcd client for the endpoints annotated on the cluster's etcd
+ * pods, with the healthcheck-client certificate of cert_dir, synced. *ret owned. */
+int join_etcd_from_cluster(struct kube_client *kc, const char *cert_dir, struct etcd_client **ret);

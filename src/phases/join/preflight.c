@@ -8,6 +8,23 @@
 #include "preflight/preflight.h"
 #include "util/error.h"
 #include "util/log.h"
+#include "util/macro.h"
+#include "util/xalloc.h"
+
+/* checkIfReadyForAdditionalControlPlane */
+static int check_ready(const struct join_data *d, const struct init_config *ic, bool has_key)
+{
+	if (!ic->cluster.control_plane_endpoint || !*ic->cluster.control_plane_endpoint)
+		return error_set(-EINVAL, "unable to add a new control plane instance to a cluster that doesn't have a stable controlPlaneEndpoint address");
+	if (!has_key) {
+		struct pki_params p;
+		join_data_pki_params(d, ic, &p);
+		int r = pki_shared_certificates_exist(&p);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
 
 int phase_join_preflight(struct run_ctx *ctx)
 {
@@ -26,7 +43,29 @@ int phase_join_preflight(struct run_ctx *ctx)
 	if (r < 0)
 		return r;
 	log_v(1, "[preflight] Running configuration dependant checks");
-	if (d->cfg->join.control_plane)
-		return error_set(-ENOSYS, "joining a control-plane node is not implemented in this build (phase preflight: checkIfReadyForAdditionalControlPlane, RunInitNodeChecks, image pull)");
-	return 0;
+	const struct cfg_join_control_plane *cp = d->cfg->join.control_plane;
+	if (!cp)
+		return 0;
+	bool has_key = cp->certificate_key && *cp->certificate_key;
+	r = check_ready(d, ic, has_key);
+	if (r < 0) {
+		_cleanup_free_ char *msg = xstrdup(error_message(r));
+		return error_set(r, "\nOne or more conditions for hosting a new control plane instance is not satisfied.\n\n%s\n\nPlease ensure that:\n* The cluster has a stable controlPlaneEndpoint address.\n* The certificates that must be shared among control plane instances are provided.\n\n",
+				 msg);
+	}
+	printf("[preflight] Running pre-flight checks before initializing the new control plane instance\n");
+	fflush(stdout);
+	r = preflight_run_init_checks(ic, d->ignore_preflight_errors, true, has_key);
+	if (r < 0)
+		return r;
+	if (d->dry_run) {
+		printf("[preflight] Would pull the required images (like 'kubeadm config images pull')\n");
+		fflush(stdout);
+		return 0;
+	}
+	printf("[preflight] Pulling images required for setting up a Kubernetes cluster\n");
+	printf("[preflight] This might take a minute or two, depending on the speed of your internet connection\n");
+	printf("[preflight] You can also perform this action beforehand using 'kubeadm config images pull'\n");
+	fflush(stdout);
+	return preflight_run_pull_images(ic, d->ignore_preflight_errors);
 }
