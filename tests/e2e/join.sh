@@ -105,6 +105,24 @@ node_ready() {
 	kc wait --for=condition=Ready "node/$1" --timeout=300s
 }
 check "node cp1 Ready" node_ready cp1
+# pod_ready NAMESPACE NAME: waits for the (mirror) pod to exist, then to be Ready
+pod_ready() {
+	local ns=$1 i
+	shift
+	for i in $(seq 120); do
+		[ -n "$(kc -n "$ns" get pod "$@" -o name 2>/dev/null)" ] && break
+		sleep 1
+	done
+	kc -n "$ns" wait --for=condition=Ready pod "$@" --timeout=180s && kc -n "$ns" get pod "$@" -o wide
+}
+cp_marked() {
+	local labels taints
+	labels=$(kc get node "$1" -o 'jsonpath={.metadata.labels}')
+	taints=$(kc get node "$1" -o 'jsonpath={.spec.taints}')
+	echo "labels: $labels"; echo "taints: $taints"
+	echo "$labels" | grep -q '"node-role.kubernetes.io/control-plane":""' &&
+		echo "$taints" | grep -q '"key":"node-role.kubernetes.io/control-plane"'
+}
 
 # join_node NODE [EXTRA-FLAG...]: the join command cp1 prints, run on NODE by the joining kubeadm
 join_node() {
@@ -134,7 +152,11 @@ if [ "$join_cp" = 1 ]; then
 		check "control plane cp2 joined with $join_kubeadm (--control-plane --certificate-key)" \
 			join_node cp2 --control-plane --certificate-key "$certkey" \
 			--apiserver-advertise-address "$(cat "$(e2e_node_dir cp2)/ip")" &&
-		check "node cp2 Ready" node_ready cp2
+		check "node cp2 Ready" node_ready cp2 &&
+		for c in etcd kube-apiserver kube-controller-manager kube-scheduler; do
+			check "static pod $c-cp2 Ready" pod_ready kube-system "$c-cp2"
+		done
+	check "cp2 labelled and tainted as a control plane" cp_marked cp2
 fi
 
 if (kc get nodes -o wide) >"$logs/get.txt" 2>&1; then
