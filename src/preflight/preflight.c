@@ -11,6 +11,7 @@
 #include <regex.h>
 #include <sched.h>
 #include <signal.h>
+#include <spawn.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -23,6 +24,7 @@
 #include "config/version.h"
 #include "cri/cri.h"
 #include "kubelet/initsystem.h"
+#include "preflight/exec.h"
 #include "preflight/preflight.h"
 #include "preflight/sysverify.h"
 #include "util/error.h"
@@ -76,8 +78,7 @@ static char *path_label(const char *prefix, const char *path)
 	return s;
 }
 
-/* exec.LookPath: the first executable regular file named name in $PATH. Owned or NULL. */
-static char *look_path(const char *name)
+char *preflight_look_path(const char *name)
 {
 	if (strchr(name, '/')) {
 		struct stat st;
@@ -99,49 +100,43 @@ static char *look_path(const char *name)
 	return NULL;
 }
 
-/*
- * Runs argv as k8s.io/utils/exec's Output()/CombinedOutput(): stdin on /dev/null, stdout
- * (and stderr when combined) captured into out. Returns the exit status (>= 0) with err set
- * for a non-zero one, or -errno with Go's text in err.
- */
-static int run(char *const argv[], bool combined, struct strbuf *out, struct strbuf *err)
+int preflight_run(char *const argv[], bool combined, struct strbuf *out, struct strbuf *err)
 {
-	_cleanup_free_ char *exe = look_path(argv[0]);
+	_cleanup_free_ char *exe = preflight_look_path(argv[0]);
 	if (!exe) {
 		strbuf_addstr(err, "executable file not found in $PATH");
 		return -ENOENT;
 	}
 	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
 	if (null < 0) {
-		int e = errno;
-		strbuf_addf(err, "open /dev/null: %s", strerror(e));
-		return -e;
+		_cleanup_free_ char *t = go_err(errno);
+		strbuf_addf(err, "open /dev/null: %s", t);
+		return -EIO;
 	}
 	int pipefd[2];
 	if (pipe2(pipefd, O_CLOEXEC) < 0) {
-		int e = errno;
+		_cleanup_free_ char *t = go_err(errno);
 		close(null);
-		strbuf_addf(err, "pipe2: %s", strerror(e));
-		return -e;
+		strbuf_addf(err, "pipe2: %s", t);
+		return -EIO;
 	}
-	pid_t pid = fork();
-	if (pid < 0) {
-		int e = errno;
-		close(null);
-		close(pipefd[0]);
-		close(pipefd[1]);
-		strbuf_addf(err, "fork/exec %s: %s", exe, strerror(e));
-		return -e;
-	}
-	if (pid == 0) {
-		dup2(null, 0);
-		dup2(pipefd[1], 1);
-		dup2(combined ? pipefd[1] : null, 2);
-		execv(exe, argv);
-		_exit(127);
-	}
+	posix_spawn_file_actions_t fa;
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_adddup2(&fa, null, 0);
+	posix_spawn_file_actions_adddup2(&fa, pipefd[1], 1);
+	posix_spawn_file_actions_adddup2(&fa, combined ? pipefd[1] : null, 2);
+	pid_t pid;
+	/* glibc's posix_spawn reports a failed exec as its result, as Go's fork/exec does */
+	int se = posix_spawn(&pid, exe, &fa, NULL, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
 	close(null);
 	close(pipefd[1]);
+	if (se != 0) {
+		_cleanup_free_ char *t = go_err(se);
+		close(pipefd[0]);
+		strbuf_addf(err, "fork/exec %s: %s", exe, t);
+		return -EIO;
+	}
 	char buf[4096];
 	ssize_t n;
 	while ((n = read(pipefd[0], buf, sizeof(buf))) > 0 || (n < 0 && errno == EINTR))
@@ -151,9 +146,9 @@ static int run(char *const argv[], bool combined, struct strbuf *out, struct str
 	int status;
 	while (waitpid(pid, &status, 0) < 0)
 		if (errno != EINTR) {
-			int e = errno;
-			strbuf_addf(err, "wait: %s", strerror(e));
-			return -e;
+			_cleanup_free_ char *t = go_err(errno);
+			strbuf_addf(err, "wait: %s", t);
+			return -EIO;
 		}
 	if (WIFEXITED(status)) {
 		if (WEXITSTATUS(status))
@@ -178,9 +173,12 @@ int preflight_kubelet_version(char **ret)
 {
 	_cleanup_strbuf_ struct strbuf out = STRBUF_INIT, err = STRBUF_INIT;
 	char *argv[] = { (char *)"kubelet", (char *)"--version", NULL };
-	int r = run(argv, false, &out, &err);
+	int r = preflight_run(argv, false, &out, &err);
+	if (r < 0) /* k8s.io/utils/exec: a start failure (fs.PathError) is ErrExecutableNotFound */
+		return error_set(-ENOENT,
+				 "cannot execute 'kubelet --version': executable file not found in $PATH");
 	if (r != 0)
-		return error_set(r < 0 ? r : -EIO, "cannot execute 'kubelet --version': %s", err.buf);
+		return error_set(-EIO, "cannot execute 'kubelet --version': %s", err.buf);
 	/* ^\s*Kubernetes v((0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)([-\w.+]*)?)\s*$ on the
 	 * trimmed output */
 	const char *s = out.buf;
@@ -423,7 +421,7 @@ static void check_file_content(const struct preflight_check *c, char ***w, char 
 static void check_in_path(const struct preflight_check *c, char ***w, char ***e)
 {
 	log_v(1, "validating the presence of executable %s", c->arg);
-	_cleanup_free_ char *p = look_path(c->arg);
+	_cleanup_free_ char *p = preflight_look_path(c->arg);
 	if (p)
 		return;
 	if (c->flag)
@@ -800,10 +798,10 @@ static bool service_enabled(enum initsystem_kind k, const char *service)
 	_cleanup_strbuf_ struct strbuf out = STRBUF_INIT, err = STRBUF_INIT;
 	if (k == INITSYSTEM_SYSTEMD) {
 		char *argv[] = { (char *)"systemctl", (char *)"is-enabled", (char *)service, NULL };
-		return run(argv, false, &out, &err) == 0;
+		return preflight_run(argv, false, &out, &err) == 0;
 	}
 	char *argv[] = { (char *)"rc-update", (char *)"show", (char *)"default", NULL };
-	run(argv, false, &out, &err);
+	preflight_run(argv, false, &out, &err);
 	return strstr(out.buf, service) != NULL;
 }
 

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* k8s.io/system-validators@v1.12.1 validators (kernel, os, cgroups) for SystemVerification. */
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <regex.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -13,12 +15,22 @@
 #include <zlib.h>
 
 #include "config/version.h"
+#include "preflight/exec.h"
 #include "preflight/sysverify.h"
+#include "util/flags.h"
 #include "util/fs.h"
 #include "util/strv.h"
 #include "util/xalloc.h"
 
 enum result { GOOD, BAD, WARN };
+
+/* Go's syscall.Errno text (glibc's, lower-cased first letter) in buf. */
+static const char *errtext(int e, char buf[128])
+{
+	snprintf(buf, 128, "%s", strerror(e));
+	buf[0] = (char)tolower((unsigned char)buf[0]);
+	return buf;
+}
 
 static void report(struct strbuf *out, const char *key, const char *value, enum result r)
 {
@@ -160,7 +172,8 @@ static int cgroup_mode(char **ret_mountpoint, bool *ret_v2, char **ret_err)
 	size_t len;
 	int r = fs_read_file(AT_FDCWD, "/proc/mounts", 16u << 20, &mounts, &len);
 	if (r < 0) {
-		*ret_err = xasprintf("open /proc/mounts: %s", strerror(-r));
+		char b[128];
+		*ret_err = xasprintf("open /proc/mounts: %s", errtext(-r, b));
 		return r;
 	}
 	struct stat st;
@@ -196,8 +209,24 @@ static char *gunzip(const char *data, size_t len)
 }
 
 /* getKernelConfigReader + read: the kernel config text (owned), or NULL with *err. */
+static char *kernel_config_once(const char *release, char **err, bool *ret_unload);
+
+/* getKernelConfigReader + read; the configs module loaded on the way is unloaded after. */
 static char *kernel_config(const char *release, char **err)
 {
+	bool unload = false;
+	char *text = kernel_config_once(release, err, &unload);
+	if (unload) {
+		_cleanup_strbuf_ struct strbuf out = STRBUF_INIT, e = STRBUF_INIT;
+		char *argv[] = { (char *)"modprobe", (char *)"-r", (char *)"configs", NULL };
+		preflight_run(argv, false, &out, &e);
+	}
+	return text;
+}
+
+static char *kernel_config_once(const char *release, char **errp, bool *ret_unload)
+{
+	bool unload = false;
 	_cleanup_strv_free_ char **paths = NULL;
 	strv_push(&paths, "/proc/config.gz");
 	strv_consume(&paths, xasprintf("/boot/config-%s", release));
@@ -217,7 +246,8 @@ static char *kernel_config(const char *release, char **err)
 			size_t len = 0;
 			int r = fs_read_file(AT_FDCWD, *p, 64u << 20, &data, &len);
 			if (r < 0) {
-				*err = xasprintf("read %s: %s", *p, strerror(-r));
+				char b[128];
+				*errp = xasprintf("read %s: %s", *p, errtext(-r, b));
 				return NULL;
 			}
 			size_t pl = strlen(*p);
@@ -225,29 +255,35 @@ static char *kernel_config(const char *release, char **err)
 				char *text = gunzip(data, len);
 				free(data);
 				if (!text)
-					*err = xstrdup("gzip: invalid header");
+					*errp = xstrdup("gzip: invalid header");
+				*ret_unload = unload;
 				return text;
 			}
+			*ret_unload = unload;
 			return data;
 		}
 		if (attempt == 1)
 			break;
 		/* modprobe configs, then look again (and unload it after) */
-		pid_t pid = fork();
-		if (pid == 0) {
-			execlp("modprobe", "modprobe", "configs", (char *)NULL);
-			_exit(127);
-		}
-		int status = 0;
-		if (pid < 0 || waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) ||
-		    WEXITSTATUS(status) != 0) {
-			*err = xasprintf("unable to load kernel module: \"configs\", output: \"\", err: exit status %d",
-					 WIFEXITED(status) ? WEXITSTATUS(status) : 1);
+		_cleanup_strbuf_ struct strbuf out = STRBUF_INIT, err = STRBUF_INIT;
+		char *argv[] = { (char *)"modprobe", (char *)"configs", NULL };
+		int r = preflight_run(argv, true, &out, &err);
+		if (r != 0) {
+			_cleanup_strbuf_ struct strbuf q = STRBUF_INIT;
+			go_quote(out.buf, &q);
+			if (r == -ENOENT)
+				*errp = xasprintf("unable to load kernel module: \"configs\", output: %s, err: exec: \"modprobe\": %s",
+						  q.buf, err.buf);
+			else
+				*errp = xasprintf("unable to load kernel module: \"configs\", output: %s, err: %s",
+						  q.buf, err.buf);
 			return NULL;
 		}
+		unload = true;
 	}
+	*ret_unload = unload;
 	_cleanup_free_ char *list = strv_join(paths, " ");
-	*err = xasprintf("no config path in [%s] is available", list);
+	*errp = xasprintf("no config path in [%s] is available", list);
 	return NULL;
 }
 
@@ -381,7 +417,8 @@ static void cgroups_validator(const char *kubelet_version, struct strbuf *rep, c
 			if (stat(ff, &st) == 0 || errno != ENOENT)
 				strv_push(&subsystems, "freezer");
 			if (rmdir(tmpl) < 0)
-				add_fmt(&warns, "error removing directory \"%s\": %s", tmpl, strerror(errno));
+				add_fmt(&warns, "error removing directory \"%s\": %s", tmpl,
+					errtext(errno, (char[128]){ 0 }));
 		}
 		_cleanup_free_ char *path = xasprintf("%s/cgroup.controllers", mp);
 		_cleanup_free_ char *data = NULL;
@@ -389,7 +426,8 @@ static void cgroups_validator(const char *kubelet_version, struct strbuf *rep, c
 		int r = fs_read_file(AT_FDCWD, path, 1u << 20, &data, &len);
 		if (r < 0) {
 			strv_free(warns);
-			add_fmt(e, "failed to get cgroups v2 subsystems: open %s: %s", path, strerror(-r));
+			char b[128];
+			add_fmt(e, "failed to get cgroups v2 subsystems: open %s: %s", path, errtext(-r, b));
 			return;
 		}
 		_cleanup_strv_free_ char **f = strv_split(data, ' ', true);
@@ -424,7 +462,9 @@ static void cgroups_validator(const char *kubelet_version, struct strbuf *rep, c
 		if (r < 0) {
 			strv_free(errs);
 			strv_free(warns);
-			add_fmt(e, "failed to get cgroups v1 subsystems: open /proc/cgroups: %s", strerror(-r));
+			char b[128];
+			add_fmt(e, "failed to get cgroups v1 subsystems: open /proc/cgroups: %s",
+				errtext(-r, b));
 			return;
 		}
 		_cleanup_strv_free_ char **lines = strv_split(data, '\n', true);

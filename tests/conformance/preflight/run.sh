@@ -230,6 +230,42 @@ TWO_SOCKS='for s in {dir}/var/run/containerd/containerd.sock {dir}/var/run/crio/
 import socket, sys, time
 s = socket.socket(socket.AF_UNIX); s.bind(sys.argv[1]); s.listen(); time.sleep(120)" $s & done
 for i in 1 2 3 4 5 6 7 8 9 10; do [ -S {dir}/var/run/crio/crio.sock ] && [ -S {dir}/var/run/containerd/containerd.sock ] && break; sleep 0.1; done'
+# the reference kubelet inside a root (a static binary): SystemVerification reads the root
+root_kubelet() {
+	mkroot "$1"
+	mkdir -p "$1/usr/bin"
+	ln "$PEERS/kubelet.real" "$1/usr/bin/kubelet" 2>/dev/null || cp "$PEERS/kubelet.real" "$1/usr/bin/kubelet"
+}
+root_sysv2() { # kernel config, cgroup v2 without the freezer, swap on
+	root_kubelet "$1"
+	mkdir -p "$1/proc" "$1/sys/fs/cgroup"
+	cp /proc/config.gz "$1/proc/config.gz"
+	printf 'cgroup2 /sys/fs/cgroup cgroup2 rw,nosuid 0 0\n' >"$1/proc/mounts"
+	printf 'cpuset cpu memory pids\n' >"$1/sys/fs/cgroup/cgroup.controllers"
+	printf 'Filename\tType\tSize\tUsed\tPriority\n/swap file 1024 0 -2\n' >"$1/proc/swaps"
+}
+root_sysv1() { # cgroup v1 with the hierarchies listed in /proc/cgroups
+	root_kubelet "$1"
+	mkdir -p "$1/proc" "$1/sys/fs/cgroup/memory"
+	printf 'CONFIG_NAMESPACES=y\nCONFIG_NET_NS=y\nCONFIG_IP_NF_TARGET_REDIRECT=m\nCONFIG_MEMCG=n\n' \
+		>"$1/proc/config.gz.txt"
+	gzip -c "$1/proc/config.gz.txt" >"$1/proc/config.gz"
+	printf 'tmpfs /sys/fs/cgroup tmpfs rw 0 0\ncgroup /sys/fs/cgroup/memory cgroup rw,memory 0 0\n' \
+		>"$1/proc/mounts"
+	printf '#subsys_name\thierarchy\tnum_cgroups\tenabled\ncpu\t1\t1\t1\ncpuacct\t1\t1\t1\nmemory\t2\t1\t1\nblkio\t3\t1\t0\n' \
+		>"$1/proc/cgroups"
+}
+if command -v gzip >/dev/null && [ -r /proc/config.gz ]; then
+	pf_case "rootfs: kubelet, no kernel config, no modprobe" --root root_kubelet -- \
+		init phase preflight --rootfs "{dir}" --config /nocri.yaml --dry-run
+	pf_case "rootfs: cgroup v2 without freezer, swap on" --root root_sysv2 -- \
+		init phase preflight --rootfs "{dir}" --config /nocri.yaml --dry-run
+	pf_case "rootfs: cgroup v1, kernel config gaps" --root root_sysv1 -- \
+		init phase preflight --rootfs "{dir}" --config /nocri.yaml --dry-run
+	pf_case "rootfs: cgroup v1, ignored" --root root_sysv1 -- \
+		init phase preflight --rootfs "{dir}" --config /nocri.yaml --dry-run \
+		--ignore-preflight-errors=SystemVerification
+fi
 pf_case "rootfs: manifests and etcd data present" --root root_files -- \
 	init phase preflight --rootfs "{dir}" --config /nocri.yaml --dry-run
 pf_case "rootfs: empty etcd dir, ip_forward 0" --root root_empty_etcd -- \
