@@ -68,16 +68,17 @@ mkroot() { # mkroot <dir>
 
 # ---- the runner ----
 # pf_case <name> [--root <setup-fn>] [--sh <shell run in the namespace first>] [--path <PATH>]
-#         [--user] -- <args...>     ("{dir}" in args and --sh is the case's root dir)
+#         [--user] [--env NAME=VALUE]... -- <args...>     ("{dir}" in args and --sh is the case's root dir)
 pf_case() {
 	local name=$1; shift
-	local rootfn="" pre="" path="$PATH" user=""
+	local rootfn="" pre="" path="$PATH" user="" envs=()
 	while [ $# -gt 0 ] && [ "$1" != -- ]; do
 		case $1 in
 		--root) rootfn=$2; shift 2 ;;
 		--sh) pre=$2; shift 2 ;;
 		--path) path=$2; shift 2 ;;
 		--user) user=1; shift ;;
+		--env) envs+=("$2"); shift 2 ;;
 		*) echo "bad option $1"; return 1 ;;
 		esac
 	done
@@ -98,7 +99,7 @@ pf_case() {
 		chmod 777 "$dir/root/dryrun"
 		local run=("$bin")
 		[ -n "$user" ] && run=(setpriv --reuid=65534 --regid=65534 --clear-groups "$bin")
-		(cd "$dir/root" && KUBEADM_INIT_DRYRUN_DIR=$dry unshare --net --pid --fork --kill-child -- sh -c '
+		(cd "$dir/root" && env ${envs[@]+"${envs[@]}"} KUBEADM_INIT_DRYRUN_DIR=$dry unshare --net --pid --fork --kill-child -- sh -c '
 			ip link set lo up
 			eval "$1"; shift
 			PATH=$1; shift
@@ -160,6 +161,12 @@ pf_case "pull policy Never, not dry-run" -- init phase preflight --config "$T/in
 pf_case "not root" --user -- init phase preflight --config "$NOCRI" --dry-run
 pf_case "not root, ignored" --user -- init phase preflight --config "$NOCRI" --dry-run \
 	--ignore-preflight-errors=IsPrivilegedUser,all
+pf_case "HTTPS_PROXY without scheme" --env HTTPS_PROXY=proxy.example:3128 -- \
+	init phase preflight --config "$NOCRI" --dry-run
+pf_case "https_proxy with NO_PROXY entries" --env https_proxy=http://proxy.example:3128/ \
+	--env NO_PROXY=10.0.0.1,10.96.0.0/12,.example -- init phase preflight --config "$NOCRI" --dry-run
+pf_case "proxy, NO_PROXY=*" --env HTTPS_PROXY=http://proxy.example:3128 --env no_proxy='*' -- \
+	init phase preflight --config "$NOCRI" --dry-run
 pf_case "node name not in /etc/hosts, no route to DNS" -- init phase preflight \
 	--config "$T/in/unresolvable.yaml" --dry-run
 
