@@ -130,6 +130,26 @@ char *etcd_peer_url(const char *ip);
  */
 int etcd_endpoints_from_pods(const json_t *pod_list, char ***ret, size_t *ret_pods);
 
+struct kube_client;
+
+/*
+ * etcdutil.getEtcdEndpoints: lists the kube-system Pods labelled component=etcd,tier=control-plane
+ * through kc every 500 ms for up to api_timeout_ms (timeouts.kubernetesAPICall; <= 0: 1 min)
+ * until there is at least one and every one has the advertise-client-urls annotation. *ret is
+ * an owned strv. Errors: "could not retrieve the list of etcd endpoints: <last error>".
+ */
+int etcd_cluster_endpoints(struct kube_client *kc, long api_timeout_ms, char ***ret);
+
+/*
+ * etcdutil.NewFromCluster(client, certificatesDir): a client on the endpoints above with
+ * <cert_dir>/etcd/ca.crt and etcd/healthcheck-client.{crt,key}, its retry budget set to
+ * etcd_api_timeout_ms (timeouts.etcdAPICall; <= 0 keeps 2 min), then synced to the members'
+ * client URLs ("error syncing endpoints with etcd: ..."). *ret owned (etcd_client_free).
+ */
+int etcd_client_new_from_cluster(struct kube_client *kc, const char *cert_dir,
+				 long kube_api_timeout_ms, long etcd_api_timeout_ms,
+				 struct etcd_client **ret);
+
 /*
  * The etcd static pod manifest at path (read under rootfd, capped): its client URL annotation
  * (*ret_endpoint, owned, NULL when absent) and the host path of its "etcd-data" volume

@@ -6,7 +6,6 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 
 #include "etcd/etcd.h"
 #include "kube/client.h"
@@ -55,56 +54,6 @@ static long kube_api_timeout_ms(const struct reset_data *d)
 	return 60000;
 }
 
-/*
- * etcdutil.getEtcdEndpoints: the advertise-client-urls annotations of the etcd Pods in
- * kube-system, polled every 500 ms for timeouts.kubernetesAPICall until every pod has one.
- */
-static int cluster_etcd_endpoints(struct reset_data *d, char ***ret)
-{
-	if (!d->client)
-		return error_set(-ENOTCONN, "could not retrieve the list of etcd endpoints: no client");
-	struct timespec t0;
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	long timeout = kube_api_timeout_ms(d);
-	int last = 0;
-	for (;;) {
-		json_t *list = NULL;
-		log_v(3, "retrieving etcd endpoints from \"%s\" annotation in etcd Pods",
-		      ETCD_ADVERTISE_CLIENT_URLS_ANNOTATION);
-		int r = kube_list(d->client, &kube_res_pods, "kube-system",
-				  "component=etcd,tier=control-plane", NULL, &list);
-		char **eps = NULL;
-		size_t pods = 0;
-		if (r >= 0)
-			r = etcd_endpoints_from_pods(list, &eps, &pods);
-		json_decref(list);
-		if (r >= 0 && eps[0] && pods == strv_length(eps)) {
-			*ret = eps;
-			return 0;
-		}
-		if (r >= 0) {
-			_cleanup_free_ char *j = strv_join(eps, " ");
-			log_v(4, "found a total of %zu etcd pods and the following endpoints: [%s]; retrying",
-			      pods, j);
-			strv_free(eps);
-			last = 0;
-			error_clear();
-		} else {
-			last = r;
-		}
-		struct timespec now;
-		clock_gettime(CLOCK_MONOTONIC, &now);
-		long el = (now.tv_sec - t0.tv_sec) * 1000 + (now.tv_nsec - t0.tv_nsec) / 1000000;
-		if (el + 500 > timeout)
-			break;
-		struct timespec ts = { 0, 500000000L };
-		nanosleep(&ts, NULL);
-	}
-	if (last < 0)
-		return error_wrap(last, "could not retrieve the list of etcd endpoints");
-	return error_set(-ETIMEDOUT, "could not retrieve the list of etcd endpoints: context deadline exceeded");
-}
-
 static long etcd_api_timeout_ms(const struct reset_data *d)
 {
 	const struct cfg_timeouts *t = d->cfg->reset.timeouts;
@@ -118,26 +67,13 @@ static int remove_stacked_member(struct reset_data *d)
 {
 	const struct init_config *cfg = d->init_cfg;
 	log_v(1, "[etcd] creating etcd client that connects to etcd pods");
-	_cleanup_strv_free_ char **eps = NULL;
-	int r = cluster_etcd_endpoints(d, &eps);
+	if (!d->client)
+		return error_set(-ENOTCONN, "could not retrieve the list of etcd endpoints: no client");
+	_cleanup_(etcd_client_freep) struct etcd_client *c = NULL;
+	int r = etcd_client_new_from_cluster(d->client, strempty(cfg->cluster.certificates_dir),
+					     kube_api_timeout_ms(d), etcd_api_timeout_ms(d), &c);
 	if (r < 0)
 		return r;
-	_cleanup_free_ char *j = strv_join(eps, ",");
-	log_v(1, "etcd endpoints read from pods: %s", j);
-	const char *cd = strempty(cfg->cluster.certificates_dir);
-	_cleanup_free_ char *ca = xasprintf("%s/etcd/ca.crt", cd);
-	_cleanup_free_ char *cert = xasprintf("%s/etcd/healthcheck-client.crt", cd);
-	_cleanup_free_ char *key = xasprintf("%s/etcd/healthcheck-client.key", cd);
-	_cleanup_(etcd_client_freep) struct etcd_client *c = NULL;
-	r = etcd_client_new(eps, ca, cert, key, &c);
-	if (r < 0) {
-		_cleanup_free_ char *sp = strv_join(eps, " ");
-		return error_wrap(r, "error creating etcd client for [%s] endpoints", sp);
-	}
-	etcd_client_set_timeouts(c, 0, etcd_api_timeout_ms(d), 0);
-	r = etcd_sync(c);
-	if (r < 0)
-		return error_wrap(r, "error syncing endpoints with etcd");
 
 	struct etcd_member_brief *members = NULL;
 	size_t n = 0;
