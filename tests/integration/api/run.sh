@@ -105,6 +105,16 @@ fi
 mkdir -p "$W/kc"
 "$ref" init phase kubeconfig admin --config "$W/cfg.yaml" --kubeconfig-dir "$W/kc" >/dev/null 2>&1
 "$ref" init phase kubeconfig super-admin --config "$W/cfg.yaml" --kubeconfig-dir "$W/kc" >/dev/null 2>&1
+"$ref" init phase kubeconfig controller-manager --config "$W/cfg.yaml" --kubeconfig-dir "$W/kc" >/dev/null 2>&1
+"$ref" init phase kubeconfig scheduler --config "$W/cfg.yaml" --kubeconfig-dir "$W/kc" >/dev/null 2>&1
+# the static Pod manifests wait-control-plane reads the components' addresses from
+mkdir -p "$W/dr0"
+KUBEADM_INIT_DRYRUN_DIR=$W/dr0 "$ref" init phase control-plane all --dry-run --config "$W/cfg.yaml" >/dev/null 2>&1
+# the same configuration with a kubelet that never answers and short waits
+sed -e 's/^  ttl: 2h$/  ttl: 2h\ntimeouts:\n  kubeletHealthCheck: 1s/' "$W/cfg.yaml" >"$W/cfg-nokubelet.yaml"
+printf -- '---\napiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\nhealthzPort: 10249\n' >>"$W/cfg-nokubelet.yaml"
+# wait-control-plane has no --config flag: init runs it alone with every other phase skipped
+only_wait=preflight,certs,kubeconfig,etcd,control-plane,kubelet-start,upload-config,upload-certs,mark-control-plane,bootstrap-token,kubelet-finalize,addon,show-join-command
 KC=$W/kc/super-admin.conf
 P=$W/pki
 
@@ -322,6 +332,33 @@ EOF
 	sed 's#https://10.250.0.1:6443#https://10.250.0.1:1#' "$KC" >"$D/refused.conf"
 	tok list-refused list --kubeconfig "$D/refused.conf"
 	tok create-refused create --kubeconfig "$D/refused.conf"
+	# wait-control-plane: a kubelet /healthz (a file server), the real controller-manager and
+	# scheduler, the live API server; then a kubelet that never answers
+	mkdir -p "$D/kubelet" "$D/root/etc/kubernetes/manifests"
+	echo ok >"$D/kubelet/healthz"
+	cp "$W"/dr0/kube-*.yaml "$D/root/etc/kubernetes/manifests/"
+	cp "$W/cfg-nokubelet.yaml" "$D/root/cfg-nokubelet.yaml"
+	local extra=()
+	python3 -m http.server 10248 --bind 127.0.0.1 --directory "$D/kubelet" >/dev/null 2>&1 &
+	extra+=($!)
+	"$peers/kube-controller-manager.real" --kubeconfig="$W/kc/controller-manager.conf" \
+		--authentication-kubeconfig="$W/kc/controller-manager.conf" \
+		--authorization-kubeconfig="$W/kc/controller-manager.conf" --bind-address=127.0.0.1 \
+		--controllers='*,-bootstrapsigner,-tokencleaner' --leader-elect=false \
+		--use-service-account-credentials=true >"$D/kcm.log" 2>&1 &
+	extra+=($!)
+	"$peers/kube-scheduler.real" --kubeconfig="$W/kc/scheduler.conf" \
+		--authentication-kubeconfig="$W/kc/scheduler.conf" \
+		--authorization-kubeconfig="$W/kc/scheduler.conf" --bind-address=127.0.0.1 \
+		--leader-elect=false >"$D/sched.log" 2>&1 &
+	extra+=($!)
+	pids+=("${extra[@]}")
+	"$bin" init --skip-phases "$only_wait" --rootfs "$D/root" --config /cfg.yaml >"$D/wait.out" 2>"$D/wait.err"
+	echo $? >"$D/wait.rc"
+	"$bin" init --skip-phases "$only_wait" --rootfs "$D/root" --config /cfg-nokubelet.yaml >"$D/wait-fail.out" 2>"$D/wait-fail.err"
+	echo $? >"$D/wait-fail.rc"
+	kill "${extra[@]}" 2>/dev/null
+	wait "${extra[@]}" 2>/dev/null
 	stop_apiserver
 	return 0
 }
@@ -346,6 +383,19 @@ for n in 1 2 3 4; do
 	done
 done
 check_same "upload-config re-run: as the reference" "$W/ref/again.out" "$W/ours/again.out"
+# durations and the order in which the components turn healthy vary
+mask_wait() {
+	sed -E -e 's/ after [0-9.]+(ns|µs|ms|s|m[0-9.]*s|h[0-9m.]*s)$/ after D/' \
+		-e 's/^([IWE])[0-9]{4} [0-9:.]+ +[0-9]+ [^]]*\] /\1 klog] /' "$1" | sort
+}
+if [ "$(cat "$W/ours/wait.rc")" = 0 ]; then ok "wait-control-plane: healthy"; else bad "wait-control-plane: healthy" "$W/ours/wait.out"; fi
+for t in wait wait-fail; do
+	for s in rc out err; do
+		mask_wait "$W/ref/$t.$s" >"$W/a"
+		mask_wait "$W/ours/$t.$s" >"$W/b"
+		check_same "$t: $s as the reference" "$W/a" "$W/b"
+	done
+done
 check_same "objects as the reference's (kubectl)" "$W/ref/objects.txt" "$W/ours/objects.txt"
 # things the comparison alone would not catch
 if grep -q '"node-role.kubernetes.io/control-plane": ""' "$W/ours/objects.txt" &&
