@@ -282,6 +282,39 @@ pf_case "rootfs: two CRI sockets" --root root_two_cri --sh "$TWO_SOCKS" -- \
 pf_case "rootfs: no CRI socket, detection" --root mkroot -- \
 	init phase preflight --rootfs "{dir}" --config /cfg.yaml --dry-run
 
+# ---- join and reset preflight ----
+cat >"$T/in/join.yaml" <<'EOF'
+apiVersion: kubeadm.k8s.io/v1beta4
+kind: JoinConfiguration
+nodeRegistration:
+  name: localhost
+  criSocket: unix:///nonexistent/cri.sock
+discovery:
+  bootstrapToken:
+    apiServerEndpoint: 127.0.0.1:6443
+    token: abcdef.0123456789abcdef
+    unsafeSkipCAVerification: true
+timeouts:
+  discovery: 2s
+EOF
+root_join() { # a node that already joined once
+	mkroot "$1"
+	cp "$T/in/join.yaml" "$1/join.yaml"
+	mkdir -p "$1/etc/kubernetes/pki"
+	echo x >"$1/etc/kubernetes/kubelet.conf"
+	echo x >"$1/etc/kubernetes/pki/ca.crt"
+}
+pf_case "join preflight, worker" -- join phase preflight --config "$T/in/join.yaml"
+pf_case "join preflight, everything ignored (then discovery fails)" -- \
+	join phase preflight --config "$T/in/join.yaml" --ignore-preflight-errors=all
+pf_case "join preflight, rootfs with kubelet.conf and ca.crt" --root root_join -- \
+	join phase preflight --rootfs "{dir}" --config /join.yaml
+pf_case "join preflight, not root" --user -- join phase preflight --config "$T/in/join.yaml"
+pf_case "reset preflight" -- reset phase preflight --force
+pf_case "reset preflight, not root" --user -- reset phase preflight --force
+pf_case "reset preflight, not root, ignored" --user -- reset phase preflight --force \
+	--ignore-preflight-errors=isprivilegeduser
+
 # ---- config images pull without a runtime ----
 pf_case "config images pull, no runtime" -- config images pull --kubernetes-version v1.37.2 \
 	--cri-socket unix:///nonexistent/cri.sock
