@@ -581,7 +581,16 @@ int discovery_file_validate(json_t *cfg, long timeout_ms, json_t **ret)
 		log_v(1, "[discovery] Discovery file does not contains authentication credentials, using unauthenticated request for validating TLS connection");
 	}
 	_cleanup_(kube_client_freep_) struct kube_client *c = NULL;
-	r = kube_client_new_from_config(cfg, &c);
+	/* clientcmd's DirectClientConfig: without a current context, the unnamed cluster (and
+	 * user) of the file; the client is given that selection explicitly */
+	json_t *u = current_user(cfg);
+	_cleanup_json_ json_t *empty_user = json_object();
+	_cleanup_json_ json_t *sel = json_pack(
+		"{s:s,s:[{s:s,s:O}],s:[{s:s,s:O}],s:[{s:s,s:{s:s,s:s}}],s:s}", "kind", "Config",
+		"clusters", "name", "c", "cluster", cur, "users", "name", "u", "user",
+		u ? u : empty_user, "contexts", "name", "x", "context", "cluster", "c", "user", "u",
+		"current-context", "x");
+	r = kube_client_new_from_config(sel, &c);
 	if (r < 0)
 		return r;
 	const char *server = strempty(json_string_value(json_object_get(cur, "server")));

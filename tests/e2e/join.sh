@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # End-to-end join: node cp1 is initialised with one kubeadm, then node w1 joins as a worker
-# with another, using the join command cp1 prints; then (E2E_JOIN_CP=1, the default) node cp2
-# joins as a control plane with --certificate-key. Mixed mode (reference init, ckubeadm join)
-# and same-binary mode run the same bed.
+# with another, using the join command cp1 prints, node w2 with file discovery (cluster-info's
+# kubeconfig and --tls-bootstrap-token); then (E2E_JOIN_CP=1, the default) node cp2 joins as a
+# control plane with --certificate-key. Mixed mode (reference init, ckubeadm join) and
+# same-binary mode run the same bed.
 # Usage: tests/e2e/join.sh KUBEADM-FOR-INIT KUBEADM-FOR-JOIN
 # Prints one line per check and "N passed, N failed"; exits non-zero on any failure; always
 # tears the bed down. Logs: $CKUBEADM_E2E_LOGS (default /var/tmp/ckubeadm-e2e-logs/<date>-join).
@@ -146,6 +147,21 @@ check "node w1 created" "$E2E_DIR/node.sh" create w1 3 &&
 	check "worker w1 joined with $join_kubeadm (printed join command)" join_node w1 &&
 	check "w1 has kubelet.conf, ca.crt, the kubelet's files; bootstrap-kubelet.conf removed" files_of_worker w1
 check "node w1 Ready" node_ready w1
+
+# file discovery: w2 joins with cluster-info's kubeconfig as --discovery-file (a file the
+# test writes under the node's state directory, which the node sees at the same path)
+join_by_file() {
+	local n=$1 tok file
+	file=$(e2e_node_dir "$n")/discovery.conf
+	kc -n kube-public get configmap cluster-info -o 'jsonpath={.data.kubeconfig}' >"$file" || return 1
+	tok=$(inode "$init_kubeadm" token create) || return 1
+	cat "$file"
+	"$E2E_DIR/node.sh" exec "$n" "$join_kubeadm" join --discovery-file "$file" --tls-bootstrap-token "$tok" \
+		--cri-socket unix:///run/containerd/containerd.sock --ignore-preflight-errors="$ignore"
+}
+check "node w2 created" "$E2E_DIR/node.sh" create w2 4 &&
+	check "worker w2 joined with $join_kubeadm (--discovery-file, --tls-bootstrap-token)" join_by_file w2 &&
+	check "node w2 Ready" node_ready w2
 
 if [ "$join_cp" = 1 ]; then
 	check "node cp2 created" "$E2E_DIR/node.sh" create cp2 2 &&
