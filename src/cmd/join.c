@@ -12,6 +12,7 @@
 
 #include "cmd/commands.h"
 #include "config/config.h"
+#include "kubeconfig/kubeconfig.h"
 #include "phases/join.h"
 #include "phases/join/join-data.h"
 #include "util/error.h"
@@ -187,8 +188,18 @@ int join_workflow_init(struct cmd_ctx *ctx, struct workflow_options *opts, struc
 			log_warning("[preflight] WARNING: --control-plane is also required when passing control-plane related flags such as [certificate-key, apiserver-advertise-address, apiserver-bind-port]");
 	}
 	struct stat st;
-	if (control_plane && stat(JOIN_ADMIN_KUBECONFIG, &st) == 0)
+	_cleanup_(json_decrefp) json_t *admin_cfg = NULL;
+	if (control_plane && stat(JOIN_ADMIN_KUBECONFIG, &st) == 0) {
+		/* admin.conf stands in for the discovered kubeconfig (phases run one by one) */
 		log_v(1, "[preflight] found %s. Use it for skipping discovery", JOIN_ADMIN_KUBECONFIG);
+		_cleanup_free_ char *text = NULL;
+		size_t len = 0;
+		r = fs_read_file(AT_FDCWD, JOIN_ADMIN_KUBECONFIG, 16 << 20, &text, &len);
+		if (r >= 0)
+			r = kubeconfig_parse(text, len, &admin_cfg);
+		if (r < 0)
+			return error_wrap(r, "Error loading %s", JOIN_ADMIN_KUBECONFIG);
+	}
 	if (!*fstr(fs, "node-name"))
 		log_v(1, "[preflight] found NodeName empty; using OS hostname as NodeName");
 	if (control_plane && !*fstr(fs, "apiserver-advertise-address"))
@@ -216,6 +227,7 @@ int join_workflow_init(struct cmd_ctx *ctx, struct workflow_options *opts, struc
 	d->cfg = cfg;
 	d->flags = fs;
 	d->rootfd = ctx->rootfd;
+	d->tls_bootstrap_cfg = TAKE_PTR(admin_cfg);
 	char *const *cli_ignore = flagset_lookup(fs, "ignore-preflight-errors")
 					  ? flagset_get_strv(fs, "ignore-preflight-errors")
 					  : NULL;
