@@ -869,22 +869,28 @@ int etcd_check_cluster_health(struct etcd_client *c)
 
 int etcd_wait_for_cluster_available(struct etcd_client *c, int retries, long interval_ms)
 {
-	int r = 0;
 	for (int i = 0; i < retries; i++) {
 		if (i > 0) {
-			log_v(1, "[etcd] Waiting %ldms until next retry", interval_ms);
+			/* Go prints the time.Duration ("5s", "500ms") */
+			if (interval_ms % 1000 == 0)
+				log_v(1, "[etcd] Waiting %lds until next retry", interval_ms / 1000);
+			else
+				log_v(1, "[etcd] Waiting %ldms until next retry", interval_ms);
 			sleep_ms(interval_ms);
 		}
-		bool ok = false, all = false;
-		r = cluster_status(c, &ok, &all);
-		if (r < 0) {
+		_cleanup_free_ char *eps = strv_join(c->endpoints, " ");
+		log_v(2, "[etcd] attempting to see if all cluster endpoints ([%s]) are available %d/%d",
+		      eps, i + 1, retries);
+		bool ok = false;
+		int r = cluster_status(c, &ok, NULL);
+		if (r < 0)
 			log_v(1, "[etcd] cluster has quorum: %s; some members are not healthy: %s",
 			      ok ? "true" : "false", error_message(r));
-			continue;
-		}
-		return 1;
+		error_clear();
+		if (ok)
+			return 1;
 	}
-	return r < 0 ? r : error_set(-ETIMEDOUT, "timeout waiting for etcd cluster to be available");
+	return error_set(-ETIMEDOUT, "timeout waiting for etcd cluster to be available");
 }
 
 static char *url_with_port(const char *ip, int port)

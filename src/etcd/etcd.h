@@ -103,8 +103,9 @@ int etcd_endpoint_health(struct etcd_client *c, const char *endpoint);
  *    (already promoted is success).
  *  - etcd_check_cluster_health: CheckClusterHealth(): status of every endpoint; fails unless a
  *    quorum is healthy, with the aggregated member errors.
- *  - etcd_wait_for_cluster_available: WaitForClusterAvailable(retries, interval): 1 when every
- *    endpoint answered, else the last error.
+ *  - etcd_wait_for_cluster_available: WaitForClusterAvailable(retries, interval): 1 as soon as
+ *    a quorum of the endpoints is healthy, else -ETIMEDOUT "timeout waiting for etcd cluster to
+ *    be available" after the last retry.
  * Lists are owned by the caller (etcd_member_briefs_free).
  */
 int etcd_sync(struct etcd_client *c);

@@ -126,6 +126,9 @@ check "wait for cluster available" '^available$' -e $E1,$E2,$E3 "${hc[@]}" wait 
 
 kill "${pids[2]}" 2>/dev/null; wait "${pids[2]}" 2>/dev/null
 check "health with one of three down: quorum holds" '^healthy$' -e $E1,$E2,$E3 "${hc[@]}" -t 1500 health
+check "wait with one of three down: available once a quorum answers" '^available$' -e $E1,$E2,$E3 "${hc[@]}" -t 1500 wait 2
+check_err "wait with two of three endpoints dead: kubeadm's timeout error" 8 \
+	"timeout waiting for etcd cluster to be available" -e $E3,https://10.250.0.3:2999,$E1 "${hc[@]}" -t 1000 wait 2
 out=$("$probe" -e $E1,$E2 "${hc[@]}" remove "$id3" 2>&1)
 if [ $? -eq 0 ] && ! grep -q "$P3" <<<"$out" && grep -qx "node1 $P1" <<<"$out"; then ok "remove node3"; else bad "remove node3"; echo "$out" | sed 's/^/     /'; fi
 check "remove node3 again: already removed tolerated" "^node1 $P1$" -e $E1 "${hc[@]}" remove "$id3"
