@@ -266,5 +266,45 @@ case_ "phase cleanup-node rejects --force" t_base -- reset phase cleanup-node --
 case_ "-v=1 logs" t_base -- reset --force -v=1
 case_ "-v=5 logs with mounts" t_mounts -- reset --force -v=5
 
+# ---- a live CRI: a private containerd (tests/lib/containerd.sh) whose socket is hard-linked
+# at the tree's /var/run/containerd/containerd.sock (found by CRI detection inside the chroot);
+# each side gets two fresh pod sandboxes, which reset must stop and remove.
+crictl=$(dirname "$ref")/crictl.real
+pause=$(dirname "$ref")/images/registry.k8s.io_pause_3.10.2.tar
+here=$(cd "$(dirname "$0")/../.." && pwd)
+if command -v containerd >/dev/null && command -v ctr >/dev/null && [ -x "$crictl" ] && [ -f "$pause" ]; then
+	. "$here/lib/containerd.sh"
+	if ctrd_start "$work/ctrd" registry.k8s.io/pause:3.10.2 &&
+		ctr --address "$CTRD_SOCK" -n k8s.io images import "$pause" >/dev/null 2>&1; then
+		trap 'ctrd_stop; rm -rf "$work"' EXIT
+		cri() { "$crictl" --runtime-endpoint "unix://$CTRD_SOCK" "$@" 2>/dev/null; }
+		t_containerd() {
+			tree_base "$1"
+			mkdir -p "$1"/var/run/containerd
+			ln "$CTRD_SOCK" "$1"/var/run/containerd/containerd.sock
+			local i
+			for i in 1 2; do
+				printf '{"metadata":{"name":"p%s","namespace":"kube-system","uid":"u%s-%s","attempt":0},"linux":{"security_context":{"namespace_options":{"network":2}}},"log_directory":"/tmp"}' \
+					$i $i "${1##*/}" >"$work/pod.json"
+				cri runp "$work/pod.json" >/dev/null || echo "runp failed" >&2
+			done
+		}
+		pods_left() { cri pods -q | wc -l; }
+		case_ "containerd: pod sandboxes removed (socket detected)" t_containerd -- reset --force
+		[ "$(pods_left)" = 0 ] && { echo "ok   containerd: no sandbox left"; passed=$((passed + 1)); } ||
+			{ echo "FAIL containerd: $(pods_left) sandboxes left"; failed=$((failed + 1)); }
+		case_ "containerd: dry-run keeps the sandboxes" t_containerd -- reset --dry-run -v=1
+		[ "$(pods_left)" = 4 ] && { echo "ok   containerd: dry-run removed nothing"; passed=$((passed + 1)); } ||
+			{ echo "FAIL containerd: $(pods_left) sandboxes after dry-runs (want 4)"; failed=$((failed + 1)); }
+		cri pods -q | while read -r id; do cri stopp "$id" >/dev/null; cri rmp "$id" >/dev/null; done
+		case_ "containerd: explicit --cri-socket" t_containerd -- reset --force --cri-socket unix:///var/run/containerd/containerd.sock -v=1
+		[ "$(pods_left)" = 0 ] && { echo "ok   containerd: no sandbox left (explicit socket)"; passed=$((passed + 1)); } ||
+			{ echo "FAIL containerd: $(pods_left) sandboxes left (explicit socket)"; failed=$((failed + 1)); }
+	else
+		echo "SKIP containerd cases: private containerd did not start"
+	fi
+	ctrd_stop
+fi
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
