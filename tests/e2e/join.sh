@@ -143,7 +143,25 @@ files_of_worker() {
 		test -f /var/lib/kubelet/kubeadm-flags.env && test -f /var/lib/kubelet/instance-config.yaml'
 }
 
+# wrong_pin NODE: the printed join command with another CA pin is refused before anything is
+# written (discovery fails in preflight)
+wrong_pin() {
+	local n=$1 cmd out
+	cmd=$(inode "$init_kubeadm" token create --print-join-command) || return 1
+	cmd=$(echo "$cmd" | sed -E 's/sha256:[0-9a-f]{64}/sha256:0000000000000000000000000000000000000000000000000000000000000000/')
+	echo "$cmd"
+	# shellcheck disable=SC2086
+	set -- ${cmd#kubeadm }
+	if out=$("$E2E_DIR/node.sh" exec "$n" "$join_kubeadm" "$@" --cri-socket unix:///run/containerd/containerd.sock \
+		--ignore-preflight-errors="$ignore" 2>&1); then
+		echo "$out"; return 1
+	fi
+	echo "$out"
+	echo "$out" | grep -q 'error execution phase preflight: couldn.t validate the identity of the API Server: cluster CA found in cluster-info ConfigMap is invalid: none of the public keys "sha256:[0-9a-f]*" are pinned' &&
+		[ -z "$("$E2E_DIR/node.sh" exec "$n" sh -c 'ls /etc/kubernetes/*.conf /var/lib/kubelet/config.yaml 2>/dev/null')" ]
+}
 check "node w1 created" "$E2E_DIR/node.sh" create w1 3 &&
+	check "w1: a join with a wrong CA pin is refused, nothing written" wrong_pin w1 &&
 	check "worker w1 joined with $join_kubeadm (printed join command)" join_node w1 &&
 	check "w1 has kubelet.conf, ca.crt, the kubelet's files; bootstrap-kubelet.conf removed" files_of_worker w1
 check "node w1 Ready" node_ready w1
