@@ -121,6 +121,14 @@ static int call(struct cri_client *c, const char *method, const struct strbuf *r
 	return grpc_conn_unary(c->conn, method, req->buf, req->len, timeout_ms, ret, ret_len);
 }
 
+/* cri-client logs every failed call (logger.Error(err, msg, key, value)); kubeadm shows them. */
+static int logged(int r, const char *msg, const char *key, const char *value)
+{
+	if (r < 0)
+		log_error_kv(msg, error_message(r), key, value, NULL);
+	return r;
+}
+
 int cri_client_connect(struct cri_client *c)
 {
 	_cleanup_(cri_version_freep) struct cri_version *v = NULL;
@@ -143,7 +151,7 @@ int cri_version(struct cri_client *c, struct cri_version **ret)
 	size_t n;
 	int r = call(c, RUNTIME_SERVICE "Version", &req, c->timeout_ms, &resp, &n);
 	if (r < 0)
-		return r;
+		return r; /* only connect calls Version: cri-client validates without logging */
 	_cleanup_(cri_version_freep) struct cri_version *v = NULL;
 	r = cri_decode_version(resp, n, &v);
 	if (r < 0)
@@ -173,7 +181,7 @@ int cri_status(struct cri_client *c, bool verbose, struct cri_status **ret)
 	size_t n;
 	int r = call(c, RUNTIME_SERVICE "Status", &req, c->timeout_ms, &resp, &n);
 	if (r < 0)
-		return r;
+		return logged(r, "Status from runtime service failed", NULL, NULL);
 	_cleanup_(cri_status_freep) struct cri_status *s = NULL;
 	bool has_status;
 	r = cri_decode_status(resp, n, &s, &has_status);
@@ -192,7 +200,7 @@ int cri_runtime_config(struct cri_client *c, struct cri_runtime_config *ret)
 	size_t n;
 	int r = call(c, RUNTIME_SERVICE "RuntimeConfig", &req, c->timeout_ms, &resp, &n);
 	if (r < 0)
-		return r;
+		return logged(r, "RuntimeConfig from runtime service failed", NULL, NULL);
 	return cri_decode_runtime_config(resp, n, ret);
 }
 
@@ -204,7 +212,7 @@ int cri_image_status(struct cri_client *c, const char *image, struct cri_image *
 	size_t n;
 	int r = call(c, IMAGE_SERVICE "ImageStatus", &req, c->timeout_ms, &resp, &n);
 	if (r < 0)
-		return r;
+		return logged(r, "Get ImageStatus from image service failed", "image", image);
 	_cleanup_(cri_image_freep) struct cri_image *img = NULL;
 	r = cri_decode_image_status(resp, n, &img);
 	if (r < 0)
@@ -223,6 +231,7 @@ int cri_pull_image(struct cri_client *c, const char *image, int timeout_ms, char
 	size_t n;
 	int r = call(c, IMAGE_SERVICE "PullImage", &req, timeout_ms, &resp, &n);
 	if (r < 0) {
+		logged(r, "PullImage from image service failed", "image", image);
 		_cleanup_free_ char *m = xstrdup(pull_error_text(error_message(r)));
 		return error_set(r, "%s", m);
 	}
@@ -273,12 +282,14 @@ static int sandbox_call(struct cri_client *c, const char *method, const char *id
 
 int cri_stop_sandbox(struct cri_client *c, const char *id)
 {
-	return sandbox_call(c, RUNTIME_SERVICE "StopPodSandbox", id);
+	return logged(sandbox_call(c, RUNTIME_SERVICE "StopPodSandbox", id),
+		      "StopPodSandbox from runtime service failed", "podSandboxID", id);
 }
 
 int cri_remove_sandbox(struct cri_client *c, const char *id)
 {
-	return sandbox_call(c, RUNTIME_SERVICE "RemovePodSandbox", id);
+	return logged(sandbox_call(c, RUNTIME_SERVICE "RemovePodSandbox", id),
+		      "RemovePodSandbox from runtime service failed", "podSandboxID", id);
 }
 
 int cri_list_containers(struct cri_client *c, const struct cri_container_filter *filter,
@@ -469,6 +480,8 @@ int cri_pull_images(struct cri_client *c, char *const *images, bool if_not_prese
 		for (size_t i = 0; i < n; i++) {
 			_cleanup_(cri_image_freep) struct cri_image *img = NULL;
 			if (calls[i].ret < 0) {
+				log_error_kv("Get ImageStatus from image service failed", calls[i].error,
+					     "image", images[i], NULL);
 				log_warning("Failed to get image status, image: \"%s\", error: %s",
 					    images[i], calls[i].error);
 			} else if (cri_decode_image_status(calls[i].resp, calls[i].resp_len, &img) >= 0 &&
@@ -504,6 +517,8 @@ int cri_pull_images(struct cri_client *c, char *const *images, bool if_not_prese
 			free(last[i]);
 			last[i] = NULL;
 			if (calls[j].ret < 0) {
+				log_error_kv("PullImage from image service failed", calls[j].error,
+					     "image", images[i], NULL);
 				last[i] = xstrdup(pull_error_text(calls[j].error));
 				code = calls[j].ret;
 			} else if (cri_decode_pull_image(calls[j].resp, calls[j].resp_len, &ref) < 0 || !*ref) {

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "util/log.h"
+#include "util/flags.h"
 #include "util/strbuf.h"
 
 int log_level;
@@ -36,10 +37,38 @@ void log_v(int level, const char *fmt, ...)
 	va_end(ap);
 }
 
+static _printf_(2, 3) void emit_fmt(char sev, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	emit(sev, fmt, ap);
+	va_end(ap);
+}
+
 void log_warning(const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
 	emit('W', fmt, ap);
 	va_end(ap);
+}
+
+void log_error_kv(const char *msg, const char *err, ...)
+{
+	struct strbuf sb = STRBUF_INIT;
+	go_quote(msg, &sb);
+	if (err) {
+		strbuf_addstr(&sb, " err=");
+		go_quote(err, &sb);
+	}
+	va_list ap;
+	va_start(ap, err);
+	for (const char *k; (k = va_arg(ap, const char *));) {
+		const char *v = va_arg(ap, const char *);
+		strbuf_addf(&sb, " %s=", k);
+		go_quote(v ? v : "", &sb);
+	}
+	va_end(ap);
+	emit_fmt('E', "%s", sb.buf);
+	strbuf_release(&sb);
 }

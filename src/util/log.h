@@ -11,3 +11,9 @@ extern int log_level;
 void log_v(int level, const char *fmt, ...) _printf_(2, 3);
 /* Prints a warning line as klog does: "W... msg". Always shown. */
 void log_warning(const char *fmt, ...) _printf_(1, 2);
+/*
+ * Prints a structured error line as klog's logger.Error(err, msg, key, value...) does:
+ * `E... "msg" err="..." key="value"` (strings quoted as Go's %q). The key/value list ends
+ * with NULL; err may be NULL.
+ */
+void log_error_kv(const char *msg, const char *err, ...);
