@@ -86,6 +86,8 @@ done
 # CKUBEADM_SKIP_E2E=1 leaves them out (a developer's quick run; CI runs everything).
 if [ -z "${CKUBEADM_SKIP_E2E:-}" ]; then
 	run e2e-reference bash tests/e2e/run.sh "${CKUBEADM_REFERENCE%/kubeadm}/kubeadm.real"
+	run e2e-ckubeadm bash tests/e2e/run.sh "$bin"
+	[ -f tests/e2e/join.sh ] && run e2e-join bash tests/e2e/join.sh "$bin" "$bin"
 fi
 
 echo
