@@ -37,7 +37,7 @@ int phase_join_check_etcd(struct run_ctx *ctx)
 		return r;
 	log_v(1, "[etcd] Checking etcd cluster health");
 	struct etcd_client *ec = NULL;
-	r = join_etcd_from_cluster(kc, ic->cluster.certificates_dir, &ec);
+	r = join_etcd_from_cluster(kc, d, ic->cluster.certificates_dir, &ec);
 	if (r < 0)
 		return r;
 	r = etcd_check_cluster_health(ec);

@@ -17,37 +17,14 @@
 #include "util/strv.h"
 #include "util/xalloc.h"
 
-/* etcdutil.NewFromCluster: endpoints from the etcd pods' annotations, then Sync */
-int join_etcd_from_cluster(struct kube_client *kc, const char *cert_dir, struct etcd_client **ret)
+/* etcdutil.NewFromCluster with the configuration's API call budgets */
+int join_etcd_from_cluster(struct kube_client *kc, const struct join_data *d, const char *cert_dir,
+			   struct etcd_client **ret)
 {
-	_cleanup_json_ json_t *pods = NULL;
-	int r = kube_list(kc, &kube_res_pods, "kube-system", "component=etcd,tier=control-plane",
-			  NULL, &pods);
-	if (r < 0)
-		return error_wrap(r, "could not list etcd pods");
-	_cleanup_strv_free_ char **eps = NULL;
-	size_t npods = 0;
-	r = etcd_endpoints_from_pods(pods, &eps, &npods);
-	if (r < 0)
-		return r;
-	if (!eps || !eps[0])
-		return error_set(-ENOENT, "etcd endpoints not found in pod annotations");
-	_cleanup_free_ char *j = strv_join(eps, ",");
-	log_v(1, "etcd endpoints read from pods: %s", j);
-	_cleanup_free_ char *ca = xasprintf("%s/etcd/ca.crt", cert_dir);
-	_cleanup_free_ char *cert = xasprintf("%s/etcd/healthcheck-client.crt", cert_dir);
-	_cleanup_free_ char *key = xasprintf("%s/etcd/healthcheck-client.key", cert_dir);
-	struct etcd_client *c = NULL;
-	r = etcd_client_new(eps, ca, cert, key, &c);
-	if (r < 0)
-		return error_wrap(r, "error creating etcd client for [%s] endpoints", j);
-	r = etcd_sync(c);
-	if (r < 0) {
-		etcd_client_free(c);
-		return error_wrap(r, "error syncing endpoints with etcd");
-	}
-	*ret = c;
-	return 0;
+	const struct cfg_timeouts *t = d->cfg->join.timeouts;
+	long kube_ms = t && t->kubernetes_api_call.set ? (long)(t->kubernetes_api_call.ns / 1000000) : 0;
+	long etcd_ms = t && t->etcd_api_call.set ? (long)(t->etcd_api_call.ns / 1000000) : 0;
+	return etcd_client_new_from_cluster(kc, cert_dir, kube_ms, etcd_ms, ret);
 }
 
 static int write_manifest(struct join_data *d, struct init_config *ic, char **initial_cluster)
@@ -126,7 +103,7 @@ int phase_join_etcd_join(struct run_ctx *ctx)
 	}
 	const char *cert_dir = ic->cluster.certificates_dir;
 	_cleanup_(etcd_client_freep) struct etcd_client *ec = NULL;
-	r = join_etcd_from_cluster(kc, cert_dir, &ec);
+	r = join_etcd_from_cluster(kc, d, cert_dir, &ec);
 	if (r < 0)
 		return error_wrap(r, "error creating local etcd static pod manifest file");
 	log_v(1, "[etcd] Adding etcd member: %s", peer);

@@ -66,6 +66,7 @@ void join_data_pki_params(const struct join_data *d, const struct init_config *i
 			  struct pki_params *ret);
 
 struct etcd_client;
-/* etcdutil.NewFromCluster: an etcd client for the endpoints annotated on the cluster's etcd
- * pods, with the healthcheck-client certificate of cert_dir, synced. *ret owned. */
-int join_etcd_from_cluster(struct kube_client *kc, const char *cert_dir, struct etcd_client **ret);
+/* etcdutil.NewFromCluster (etcd_client_new_from_cluster) with the join configuration's
+ * kubernetesAPICall and etcdAPICall timeouts. *ret owned. */
+int join_etcd_from_cluster(struct kube_client *kc, const struct join_data *d, const char *cert_dir,
+			   struct etcd_client **ret);
