@@ -14,6 +14,9 @@
 #include "config/config.h"
 #include "cri/cri.h"
 #include "kube/client.h"
+#include "kubeconfig/kubeconfig.h"
+#include "pki/pki.h"
+#include "token/token.h"
 #include "phases/reset.h"
 #include "phases/reset/reset-data.h"
 #include "util/error.h"
@@ -132,16 +135,84 @@ static const struct kube_resource res_selfsubjectreviews = {
 	.kind = "SelfSubjectReview", .namespaced = false, .go_type = "*v1.SelfSubjectReview",
 };
 
+/* A named entry of a kubeconfig list ("contexts", "users"): its inner object, or NULL. */
+static const json_t *kubeconfig_named(const json_t *kc, const char *list, const char *inner,
+				      const char *name)
+{
+	size_t i;
+	const json_t *e;
+	json_array_foreach(json_object_get(kc, list), i, e) {
+		const char *n = json_string_value(json_object_get(e, "name"));
+		if (n && name && streq(n, name))
+			return json_object_get(e, inner);
+	}
+	return NULL;
+}
+
+/* getNodeNameFromKubeletConfig: the CN of kubelet.conf's client certificate without the
+ * "system:node:" prefix. */
+static int node_name_from_kubelet_conf(const char *path, char **ret)
+{
+	_cleanup_free_ char *data = NULL;
+	size_t len = 0;
+	int r = fs_read_file(AT_FDCWD, path, 16u << 20, &data, &len);
+	if (r < 0)
+		return r;
+	json_t *kc = NULL;
+	r = kubeconfig_parse(data, len, &kc);
+	if (r < 0)
+		return r;
+	const char *cur = json_string_value(json_object_get(kc, "current-context"));
+	const json_t *ctx = kubeconfig_named(kc, "contexts", "context", cur);
+	const json_t *user = ctx ? kubeconfig_named(kc, "users", "user",
+						    json_string_value(json_object_get(ctx, "user")))
+				 : NULL;
+	const char *cdata = json_string_value(json_object_get(user, "client-certificate-data"));
+	const char *cfile = json_string_value(json_object_get(user, "client-certificate"));
+	_cleanup_free_ unsigned char *pem = NULL;
+	_cleanup_free_ char *fpem = NULL;
+	size_t plen = 0;
+	if (!ctx)
+		r = error_set(-EINVAL, "invalid kubeconfig file %s: missing context %s", path, strempty(cur));
+	else if (!user)
+		r = error_set(-EINVAL, "invalid kubeconfig file %s: missing AuthInfo", path);
+	else if (cdata && *cdata)
+		r = token_base64_decode(cdata, &pem, &plen);
+	else if (cfile && *cfile)
+		r = fs_read_file(AT_FDCWD, cfile, 1u << 20, &fpem, &plen);
+	else
+		r = error_set(-EINVAL, "invalid kubeconfig file %s. x509 certificate expected", path);
+	json_decref(kc);
+	if (r < 0)
+		return r;
+	struct pki_cert **certs = NULL;
+	r = pki_certs_from_pem(pem ? (const char *)pem : fpem, plen, &certs);
+	if (r < 0)
+		return r;
+	if (!certs || !certs[0]) {
+		pki_certs_free(certs);
+		return error_set(-EINVAL, "data does not contain any valid RSA or ECDSA certificates");
+	}
+	char *cn = pki_cert_common_name(certs[0]);
+	pki_certs_free(certs);
+	const char *n = cn ? cn : "";
+	if (strneq(n, "system:node:", 12))
+		n += 12;
+	*ret = xstrdup(n);
+	free(cn);
+	return 0;
+}
+
 /*
  * GetNodeName(/etc/kubernetes/kubelet.conf): the node user of a SelfSubjectReview made with
- * the kubelet's credentials, else the host name. (kubeadm also tries the CN of kubelet.conf's
- * client certificate before the host name; the SelfSubjectReview gives the same name whenever
- * the API server answers, which the fetch needs anyway.)
+ * the kubelet's credentials, else the CN of kubelet.conf's client certificate, else the host
+ * name (lower-cased, as nodeutil.GetHostname).
  */
 static int node_name(char **ret)
 {
+	static const char kubelet_conf[] = "/etc/kubernetes/kubelet.conf";
 	_cleanup_(kube_client_freep) struct kube_client *kc = NULL;
-	if (kube_client_new_from_file("/etc/kubernetes/kubelet.conf", &kc) >= 0) {
+	if (kube_client_new_from_file(kubelet_conf, &kc) >= 0) {
 		json_t *in = json_pack("{s:s,s:s}", "apiVersion", "authentication.k8s.io/v1", "kind",
 				       "SelfSubjectReview");
 		json_t *out = NULL;
@@ -158,6 +229,9 @@ static int node_name(char **ret)
 		}
 		json_decref(out);
 	}
+	error_clear();
+	if (node_name_from_kubelet_conf(kubelet_conf, ret) >= 0)
+		return 0;
 	error_clear();
 	char host[256];
 	if (gethostname(host, sizeof(host)) < 0)

@@ -24,8 +24,9 @@ for i in 1 2 3; do ip addr add 10.250.0.$i/32 dev lo || exit 77; done
 work=$(mktemp -d /tmp/ckubeadm-etcd-it.XXXXXX)
 pids=()
 finish() {
+	# throwaway processes: KILL (kube-apiserver's graceful stop hangs once etcd is gone)
 	local p
-	for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
+	for p in "${pids[@]}"; do kill -KILL "$p" 2>/dev/null; done
 	wait 2>/dev/null
 	rm -rf "$work"
 }
@@ -177,7 +178,8 @@ done
 [ $up = 1 ] && ok "kube-apiserver ready on member node1" ||
 	{ bad "kube-apiserver not ready"; tail -n 20 "$work/apiserver.log"; echo "$passed passed, $failed failed"; exit 1; }
 
-node=$(hostname | tr '[:upper:]' '[:lower:]')
+# not the host name: kubeadm finds it through kubelet.conf (see below)
+node=cn-node2
 cat >"$work/objects.yaml" <<OBJ
 apiVersion: v1
 kind: ConfigMap
@@ -255,12 +257,20 @@ done
 [ $ok_objs = 1 ] && ok "cluster objects (kubeadm-config, kubelet-config, Node, control-plane Pods)" ||
 	{ bad "cluster objects"; sed 's/^/     /' "$work/apply.log" | head; }
 
-# node2's tree: PKI, admin.conf, static pod manifests, etcd data
+# kubelet.conf of the node, aimed at a dead API endpoint: the SelfSubjectReview fails and the
+# node name comes from its client certificate's CN (system:node:<node>), as kubeadm's fallback
+sed -e "s/name: node1/name: $node/" "$work/cfg.yaml" >"$work/cfg-kubelet.yaml"
+printf '\ncontrolPlaneEndpoint: 10.250.0.3:9\n' >>"$work/cfg-kubelet.yaml"
+"$kubeadm" init phase kubeconfig kubelet --config "$work/cfg-kubelet.yaml" --kubeconfig-dir "$work/kc-kubelet" \
+	>/dev/null 2>&1 || bad "kubelet.conf for the node"
+
+# node2's tree: PKI, admin.conf, kubelet.conf, static pod manifests, etcd data
 node_tree() {
 	local r=$1
 	mkdir -p "$r"/etc/kubernetes/manifests "$r"/var/lib/etcd/member "$r"/proc "$r"/var/lib/kubelet
 	cp -r "$p" "$r"/etc/kubernetes/pki
 	cp "$work/kc/super-admin.conf" "$r"/etc/kubernetes/admin.conf
+	cp "$work/kc-kubelet/kubelet.conf" "$r"/etc/kubernetes/kubelet.conf
 	echo "kind: Pod" >"$r"/etc/kubernetes/manifests/kube-apiserver.yaml
 	printf 'apiVersion: v1\nkind: Pod\nmetadata: {name: etcd}\nspec:\n  volumes:\n  - name: etcd-data\n    hostPath: {path: /var/lib/etcd}\n' \
 		>"$r"/etc/kubernetes/manifests/etcd.yaml
