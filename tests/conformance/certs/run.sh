@@ -349,4 +349,15 @@ run1 "$CONF_OURS" "$O" key certs certificate-key
 grep -qxE '[0-9a-f]{64}' "$O.key.out" && [ "$(cat "$O.key.rc")" = 0 ] &&
 	result "certificate-key: 64 hex characters" "" || result "certificate-key: 64 hex characters" " $(cat "$O.key.out")"
 
+# ---- a real cluster: the commands read the kubeadm-config ConfigMap (cluster.sh) -----------
+
+bash "$here/cluster.sh" "$CONF_OURS" "$CONF_REF" >"$CONF_TMP/cluster.log" 2>&1
+case $? in
+77) echo "skip cluster: $(tail -n 1 "$CONF_TMP/cluster.log")" ;;
+*)	grep -v ' passed, [0-9]* failed$' "$CONF_TMP/cluster.log"
+	read -r p _ f _ < <(tail -n 1 "$CONF_TMP/cluster.log")
+	CONF_PASSED=$((CONF_PASSED + ${p:-0}))
+	CONF_FAILED=$((CONF_FAILED + ${f:-1})) ;;
+esac
+
 conf_done

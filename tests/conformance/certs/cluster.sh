@@ -1,0 +1,154 @@
+#!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
+# `certs check-expiration` and `certs renew` without --config read the kubeadm-config ConfigMap
+# of the cluster named by --kubeconfig: this runs a real etcd and kube-apiserver (the reference
+# peers) inside a network namespace of its own, on 10.0.0.5 (added to its loopback) and
+# 127.0.0.1, and compares the reference and ckubeadm against it:
+#   tests/conformance/certs/cluster.sh <ckubeadm> <reference-kubeadm>
+# Skipped (exit 77) when the etcd or kube-apiserver peer is missing. Both servers are killed
+# on exit, even on failure.
+set -u
+if [ -z "${CERTS_IN_NETNS:-}" ]; then
+	exec unshare --net env CERTS_IN_NETNS=1 bash "$0" "$@"
+fi
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../../.." && pwd)
+. "$top/tests/lib/compare.sh"
+[ $# -ge 2 ] || { echo "usage: $0 <ckubeadm> <reference-kubeadm>" >&2; exit 2; }
+conf_init "$(realpath "$1")" "$(realpath "$2")"
+peers=$(dirname "$CONF_REF")
+for p in etcd.real kube-apiserver.real kubectl.real; do
+	[ -x "$peers/$p" ] || { echo "SKIP: no $peers/$p"; exit 77; }
+done
+ip link set lo up
+ip addr add 10.0.0.5/32 dev lo
+
+T=$CONF_TMP/cluster
+mkdir -p "$T/root"
+cat >"$T/root/cfg.yaml" <<'EOF'
+apiVersion: kubeadm.k8s.io/v1beta4
+kind: InitConfiguration
+localAPIEndpoint:
+  advertiseAddress: 10.0.0.5
+  bindPort: 26443
+nodeRegistration:
+  name: node-a
+  criSocket: unix:///nonexistent/containerd.sock
+---
+apiVersion: kubeadm.k8s.io/v1beta4
+kind: ClusterConfiguration
+kubernetesVersion: v1.37.2
+encryptionAlgorithm: ECDSA-P256
+etcd:
+  local:
+    dataDir: /var/lib/etcd
+EOF
+"$CONF_REF" init phase certs all --config /cfg.yaml --rootfs "$T/root" >/dev/null &&
+	"$CONF_REF" init phase kubeconfig all --config /cfg.yaml --rootfs "$T/root" >/dev/null ||
+	{ echo "FAIL: reference tree"; exit 1; }
+K=$T/root/etc/kubernetes/pki
+"$peers/etcd.real" --name node-a --data-dir "$T/etcd" \
+	--listen-client-urls https://127.0.0.1:22379 --advertise-client-urls https://127.0.0.1:22379 \
+	--cert-file "$K/etcd/server.crt" --key-file "$K/etcd/server.key" --client-cert-auth \
+	--trusted-ca-file "$K/etcd/ca.crt" --listen-peer-urls https://127.0.0.1:22380 \
+	--initial-advertise-peer-urls https://127.0.0.1:22380 \
+	--initial-cluster node-a=https://127.0.0.1:22380 --peer-cert-file "$K/etcd/peer.crt" \
+	--peer-key-file "$K/etcd/peer.key" --peer-client-cert-auth \
+	--peer-trusted-ca-file "$K/etcd/ca.crt" >"$T/etcd.log" 2>&1 &
+etcd_pid=$!
+# the flags of kubeadm's kube-apiserver manifest for this configuration
+"$peers/kube-apiserver.real" --advertise-address=10.0.0.5 --secure-port=26443 \
+	--bind-address=10.0.0.5 --allow-privileged=true --authorization-mode=Node,RBAC \
+	--client-ca-file="$K/ca.crt" --enable-admission-plugins=NodeRestriction \
+	--enable-bootstrap-token-auth=true --etcd-cafile="$K/etcd/ca.crt" \
+	--etcd-certfile="$K/apiserver-etcd-client.crt" --etcd-keyfile="$K/apiserver-etcd-client.key" \
+	--etcd-servers=https://127.0.0.1:22379 \
+	--kubelet-client-certificate="$K/apiserver-kubelet-client.crt" \
+	--kubelet-client-key="$K/apiserver-kubelet-client.key" \
+	--proxy-client-cert-file="$K/front-proxy-client.crt" \
+	--proxy-client-key-file="$K/front-proxy-client.key" \
+	--requestheader-allowed-names=front-proxy-client \
+	--requestheader-client-ca-file="$K/front-proxy-ca.crt" \
+	--requestheader-extra-headers-prefix=X-Remote-Extra- \
+	--requestheader-group-headers=X-Remote-Group --requestheader-username-headers=X-Remote-User \
+	--service-account-issuer=https://kubernetes.default.svc.cluster.local \
+	--service-account-key-file="$K/sa.pub" --service-account-signing-key-file="$K/sa.key" \
+	--service-cluster-ip-range=10.96.0.0/12 --tls-cert-file="$K/apiserver.crt" \
+	--tls-private-key-file="$K/apiserver.key" >"$T/apiserver.log" 2>&1 &
+api_pid=$!
+trap 'kill -KILL $api_pid $etcd_pid 2>/dev/null; wait $api_pid $etcd_pid 2>/dev/null; rm -rf "$CONF_TMP"' EXIT
+KC=("$peers/kubectl.real" --kubeconfig "$T/root/etc/kubernetes/super-admin.conf")
+for _ in $(seq 1 240); do
+	"${KC[@]}" get --raw /readyz >/dev/null 2>&1 && break
+	sleep 0.25
+done
+"${KC[@]}" get --raw /readyz >/dev/null 2>&1 || { echo "FAIL: kube-apiserver not ready"; tail "$T/apiserver.log"; exit 1; }
+
+# what `kubeadm init` uploads: the ClusterConfiguration (here with another certificatesDir,
+# which the commands' --cert-dir default overrides as in kubeadm), the kubelet's config and
+# the Node object kubeadm's getNodeRegistration reads
+cat >"$T/cc.yaml" <<'EOF'
+apiVersion: kubeadm.k8s.io/v1beta4
+kind: ClusterConfiguration
+kubernetesVersion: v1.37.2
+encryptionAlgorithm: ECDSA-P256
+certificatesDir: /elsewhere/pki
+etcd:
+  external:
+    endpoints: ["https://127.0.0.1:22379"]
+    caFile: /etc/kubernetes/pki/etcd/ca.crt
+    certFile: /etc/kubernetes/pki/apiserver-etcd-client.crt
+    keyFile: /etc/kubernetes/pki/apiserver-etcd-client.key
+EOF
+printf 'apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\n' >"$T/kubelet.yaml"
+"${KC[@]}" create configmap kubeadm-config -n kube-system --from-file=ClusterConfiguration="$T/cc.yaml" >/dev/null &&
+	"${KC[@]}" create configmap kubelet-config -n kube-system --from-file=kubelet="$T/kubelet.yaml" >/dev/null &&
+	echo '{"apiVersion":"v1","kind":"Node","metadata":{"name":"node-a"}}' | "${KC[@]}" create -f - >/dev/null ||
+	{ echo "FAIL: cluster objects"; exit 1; }
+
+# Accepted difference on stderr: kubeadm also fetches the kube-proxy ConfigMap and the node's
+# kubelet instance config and warns when they are absent; ckubeadm reads only the
+# ClusterConfiguration these commands use, so those two warnings are dropped.
+warn='/kubeproxy.config.k8s.io\/v1alpha1 config is loaded/d; /lacks a kubelet instance config file/d'
+n=0
+cmp_case() { # <name> <args...>: both binaries on copies of the same root
+	local name=$1 why="" s
+	shift
+	n=$((n + 1))
+	for s in ref ours; do
+		rm -rf "$T/$s"
+		cp -a "$T/root" "$T/$s"
+		local bin=$CONF_OURS
+		[ $s = ref ] && bin=$CONF_REF
+		"$bin" "$@" --rootfs "$T/$s" --kubeconfig /etc/kubernetes/super-admin.conf \
+			>"$T/$s.out" 2>"$T/$s.err" </dev/null
+		echo $? >"$T/$s.rc"
+		conf_normalise <"$T/$s.out" | sed -e "${MASK:-}" >"$T/$s.out.n"
+		conf_normalise <"$T/$s.err" | sed -e "$warn" >"$T/$s.err.n"
+	done
+	cmp -s "$T/ref.rc" "$T/ours.rc" || why+=" exit($(cat "$T/ref.rc") vs $(cat "$T/ours.rc"))"
+	cmp -s "$T/ref.out.n" "$T/ours.out.n" || why+=" stdout"
+	cmp -s "$T/ref.err.n" "$T/ours.err.n" || why+=" stderr"
+	if [ -z "$why" ]; then
+		echo "ok   cluster: $name"
+		CONF_PASSED=$((CONF_PASSED + 1))
+	else
+		echo "FAIL cluster: $name:$why"
+		diff -u "$T/ref.out.n" "$T/ours.out.n" | head -20 | sed 's/^/     /'
+		diff -u "$T/ref.err.n" "$T/ours.err.n" | head -20 | sed 's/^/     /'
+		CONF_FAILED=$((CONF_FAILED + 1))
+	fi
+}
+# the etcd rows disappear: the cluster's configuration has an external etcd
+cmp_case "check-expiration" certs check-expiration
+# residual seconds are read at two different instants
+MASK='s/"residualTime": [0-9]*/"residualTime": N/; s/residualTime: [0-9]*/residualTime: N/' \
+	cmp_case "check-expiration -o json" certs check-expiration -o json
+MASK='s/"residualTime": [0-9]*/"residualTime": N/; s/residualTime: [0-9]*/residualTime: N/' \
+	cmp_case "check-expiration -o yaml" certs check-expiration -o yaml
+cmp_case "renew all" certs renew all
+cmp_case "renew etcd-server (external in the cluster)" certs renew etcd-server
+cmp_case "check-expiration --cert-dir" certs check-expiration --cert-dir /nonexistent
+"${KC[@]}" delete configmap kubeadm-config -n kube-system >/dev/null
+cmp_case "no kubeadm-config: fallback" certs renew apiserver
+conf_done
