@@ -59,6 +59,20 @@ static void *serve(void *p)
 			strbuf_add(&s->log, buf + hdr, clen);
 			strbuf_addch(&s->log, '\n');
 			const char *resp = s->responses[s->next++];
+			if (streq(resp, "!hang")) {
+				/* never answer: the client's timeout has to end the request */
+				char tmp[16];
+				while (read(c, tmp, sizeof(tmp)) > 0)
+					;
+				break;
+			}
+			if (streq(resp, "!truncated")) {
+				static const char t[] = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+							"Content-Length: 100\r\n\r\n{\"kind\":";
+				if (write(c, t, sizeof(t) - 1) < 0)
+					break;
+				break;
+			}
 			int status = (int)strtol(resp, NULL, 10);
 			const char *body = strchr(resp, '|') + 1;
 			char head[256];
@@ -215,6 +229,50 @@ static void test_connect_refused(void **state)
 	kube_client_free(c);
 }
 
+static void test_transport_errors(void **state)
+{
+	(void)state;
+	static const char *const resp[] = { "!truncated", "!hang" };
+	struct script s;
+	script_start(&s, resp, ARRAY_SIZE(resp));
+	struct kube_client *c = client_for(s.port);
+	json_t *o = NULL;
+	/* a body cut short: an error, never a half-parsed object */
+	int r = kube_get(c, &kube_res_configmaps, "kube-system", "x", &o);
+	assert_int_equal(r, -EIO);
+	assert_non_null(strstr(error_message(r), "Get \"http://127.0.0.1:"));
+	/* a server that never answers: the request timeout ends it */
+	kube_client_set_request_timeout(c, 300);
+	r = kube_get(c, &kube_res_configmaps, "kube-system", "x", &o);
+	assert_int_equal(r, -ETIMEDOUT);
+	kube_client_free(c);
+	script_stop(&s);
+}
+
+static void test_body_cap(void **state)
+{
+	(void)state;
+	static const char *const resp[] = {
+		"200|{\"kind\":\"ConfigMap\",\"data\":{\"k\":\"0123456789012345678901234567890123456789\"}}",
+		"200|{\"kind\":\"ConfigMap\"}",
+	};
+	struct script s;
+	script_start(&s, resp, ARRAY_SIZE(resp));
+	struct kube_client *c = client_for(s.port);
+	kube_client_set_body_cap(c, 32);
+	json_t *o = NULL;
+	int r = kube_get(c, &kube_res_configmaps, "kube-system", "x", &o);
+	assert_int_equal(r, -EBADMSG);
+	assert_non_null(strstr(error_message(r), "larger than 32 bytes"));
+	r = kube_get(c, &kube_res_configmaps, "kube-system", "y", &o);
+	assert_int_equal(r, 0);
+	json_decref(o);
+	kube_client_free(c);
+	pthread_join(s.thr, NULL);
+	close(s.fd);
+	strbuf_release(&s.log);
+}
+
 static char *dry_run_capture(void (*fn)(struct kube_client *))
 {
 	char *buf = NULL;
@@ -332,6 +390,8 @@ int main(void)
 		cmocka_unit_test(test_create_or_update),
 		cmocka_unit_test(test_retry_exhausted),
 		cmocka_unit_test(test_connect_refused),
+		cmocka_unit_test(test_transport_errors),
+		cmocka_unit_test(test_body_cap),
 		cmocka_unit_test(test_dry_run),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
