@@ -77,11 +77,13 @@ static void *serve(void *p)
 			const char *body = strchr(resp, '|') + 1;
 			char head[256];
 			int hl = snprintf(head, sizeof(head),
-					  "HTTP/1.1 %d X\r\nContent-Type: application/json\r\n"
+					  "HTTP/1.1 %d X\r\nContent-Type: application/json\r\nConnection: close\r\n"
 					  "Content-Length: %zu\r\n\r\n",
 					  status, strlen(body));
 			if (write(c, head, (size_t)hl) < 0 || write(c, body, strlen(body)) < 0)
 				break;
+			/* one request per connection: concurrent clients never wait on each other */
+			break;
 		}
 		close(c);
 	}
@@ -273,6 +275,40 @@ static void test_body_cap(void **state)
 	strbuf_release(&s.log);
 }
 
+static void test_apply_all(void **state)
+{
+	(void)state;
+	static const char *const resp[] = { "201|{}", "201|{}", "403|{\"kind\":\"Status\",\"message\":\"no\"}",
+					    "403|{\"kind\":\"Status\",\"message\":\"no\"}" };
+	struct script s;
+	script_start(&s, resp, ARRAY_SIZE(resp));
+	struct kube_client *c = client_for(s.port);
+	kube_client_set_api_call_timeout(c, 100, 60);
+	json_t *a = json_pack("{s:{s:s,s:s}}", "metadata", "name", "a", "namespace", "ns");
+	json_t *b = json_pack("{s:{s:s}}", "metadata", "name", "b");
+	json_t *d = json_pack("{s:{s:s}}", "metadata", "name", "d");
+	struct kube_op ops[] = {
+		{ KUBE_OP_CREATE_OR_UPDATE, &kube_res_configmaps, a, 1 },
+		{ KUBE_OP_CREATE_OR_UPDATE, &kube_res_clusterroles, b, 1 },
+		{ KUBE_OP_CREATE_OR_UPDATE, &kube_res_clusterrolebindings, d, 1 },
+	};
+	int r = kube_apply_all(c, ops, ARRAY_SIZE(ops));
+	/* three requests were under way at once; the two 201s went to two of them */
+	size_t fails = 0;
+	for (size_t i = 0; i < ARRAY_SIZE(ops); i++)
+		fails += ops[i].result < 0;
+	assert_int_equal(fails, 1);
+	assert_int_equal(r, -EPERM);
+	assert_non_null(strstr(error_message(r), "unable to create *v1."));
+	kube_client_free(c);
+	pthread_join(s.thr, NULL);
+	close(s.fd);
+	strbuf_release(&s.log);
+	json_decref(a);
+	json_decref(b);
+	json_decref(d);
+}
+
 static char *dry_run_capture(void (*fn)(struct kube_client *))
 {
 	char *buf = NULL;
@@ -392,6 +428,7 @@ int main(void)
 		cmocka_unit_test(test_connect_refused),
 		cmocka_unit_test(test_transport_errors),
 		cmocka_unit_test(test_body_cap),
+		cmocka_unit_test(test_apply_all),
 		cmocka_unit_test(test_dry_run),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

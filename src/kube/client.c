@@ -2,6 +2,7 @@
 /* The Kubernetes REST client and kubeadm's dry-run client (see client.h). */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <string.h>
@@ -962,16 +963,88 @@ int kube_get_configmap_short_retry(struct kube_client *c, const char *ns, const 
 	return 0;
 }
 
+static void *xmemdup(const void *p, size_t n)
+{
+	if (!p)
+		return NULL;
+	void *d = xmalloc(n + 1);
+	memcpy(d, p, n);
+	((char *)d)[n] = 0;
+	return d;
+}
+
+/* A client of its own for another thread: same server, credentials and settings. */
+static struct kube_client *client_clone(const struct kube_client *c)
+{
+	struct kube_client *n = xcalloc(1, sizeof(*n));
+	*n = *c;
+	n->server = xstrdup(c->server);
+	n->ca_pem = xmemdup(c->ca_pem, c->ca_len);
+	n->cert_pem = xmemdup(c->cert_pem, c->cert_len);
+	n->key_pem = xmemdup(c->key_pem, c->key_len);
+	n->token = c->token ? xstrdup(c->token) : NULL;
+	n->tracker = NULL;
+	n->curl = curl_easy_init();
+	return n;
+}
+
+struct apply_job {
+	struct kube_client *c;
+	struct kube_op *op;
+	char *error; /* the worker's message, carried to the caller's thread */
+	pthread_t thr;
+};
+
+static void *apply_one(void *p)
+{
+	struct apply_job *j = p;
+	int r = j->op->kind == KUBE_OP_CREATE_OR_RETAIN
+			? kube_create_or_retain(j->c, j->op->res, j->op->obj)
+			: kube_create_or_update(j->c, j->op->res, j->op->obj);
+	j->op->result = r;
+	if (r < 0)
+		j->error = xstrdup(error_message(r));
+	return NULL;
+}
+
 int kube_apply_all(struct kube_client *c, struct kube_op *ops, size_t n)
 {
 	int first = 0;
-	for (size_t i = 0; i < n; i++) {
-		int r = ops[i].kind == KUBE_OP_CREATE_OR_RETAIN
-				? kube_create_or_retain(c, ops[i].res, ops[i].obj)
-				: kube_create_or_update(c, ops[i].res, ops[i].obj);
-		ops[i].result = r;
-		if (r < 0 && !first)
-			first = r;
+	if (c->dry_run || n < 2 || !c->curl) {
+		/* the dry-run printout is kubeadm's sequence */
+		for (size_t i = 0; i < n; i++) {
+			int r = ops[i].kind == KUBE_OP_CREATE_OR_RETAIN
+					? kube_create_or_retain(c, ops[i].res, ops[i].obj)
+					: kube_create_or_update(c, ops[i].res, ops[i].obj);
+			ops[i].result = r;
+			if (r < 0 && !first)
+				first = r;
+		}
+		return first;
 	}
+	struct apply_job *jobs = xcalloc(n, sizeof(*jobs));
+	for (size_t i = 0; i < n; i++) {
+		jobs[i].c = i ? client_clone(c) : c;
+		jobs[i].op = &ops[i];
+		if (pthread_create(&jobs[i].thr, NULL, apply_one, &jobs[i]) != 0)
+			apply_one(&jobs[i]), jobs[i].thr = 0;
+	}
+	const char *msg = NULL;
+	for (size_t i = 0; i < n; i++) {
+		if (jobs[i].thr)
+			pthread_join(jobs[i].thr, NULL);
+		if (ops[i].result < 0 && !first) {
+			first = ops[i].result;
+			msg = jobs[i].error;
+		}
+	}
+	if (first < 0)
+		error_set(first, "%s", msg ? msg : "");
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			kube_client_free(jobs[i].c);
+		free(jobs[i].error);
+	}
+	free(jobs);
 	return first;
 }
