@@ -568,15 +568,24 @@ static bool is_global_unicast(const struct cfg_ip *ip)
 	return true;
 }
 
+/*
+ * The first global unicast address, IPv4 first, of interface ifname, or with ifname NULL of any
+ * interface that is up and neither loopback nor point-to-point (chooseIPFromHostInterfaces).
+ */
 static int global_ip_of_interface(const char *ifname, char **ret)
 {
 	struct ifaddrs *ifa = NULL;
 	if (getifaddrs(&ifa) < 0)
 		return error_set(-errno, "unable to list network interfaces: %m");
+	if (!ifa && !ifname)
+		return error_set(-ENODEV, "no interfaces found on host.");
 	char *found = NULL;
 	for (int fam = 0; fam < 2 && !found; fam++)
 		for (struct ifaddrs *p = ifa; p && !found; p = p->ifa_next) {
-			if (!p->ifa_addr || !streq(p->ifa_name, ifname) || !(p->ifa_flags & IFF_UP))
+			if (!p->ifa_addr || !(p->ifa_flags & IFF_UP))
+				continue;
+			if (ifname ? !streq(p->ifa_name, ifname)
+				   : (p->ifa_flags & (IFF_LOOPBACK | IFF_POINTOPOINT)) != 0)
 				continue;
 			struct cfg_ip ip = { 0 };
 			if (fam == 0 && p->ifa_addr->sa_family == AF_INET) {
@@ -594,6 +603,9 @@ static int global_ip_of_interface(const char *ifname, char **ret)
 			found = xstrdup(net_ip_string(&ip, buf, sizeof(buf)));
 		}
 	freeifaddrs(ifa);
+	if (!found && !ifname)
+		return error_set(-EADDRNOTAVAIL,
+				 "no acceptable interface with global unicast address found on host");
 	if (!found)
 		return error_set(-EINVAL, "unable to select an IP from %s network interface", ifname);
 	*ret = found;
@@ -605,6 +617,9 @@ static int choose_bind_address(char **ret)
 {
 	char ifname[64];
 	bool v6 = false;
+	/* ChooseHostInterface: without a routing table (a chroot without /proc), any interface */
+	if (access("/proc/net/route", F_OK) < 0 && errno == ENOENT)
+		return global_ip_of_interface(NULL, ret);
 	if (!default_route_iface(ifname, sizeof(ifname), &v6)) {
 		log_warning("WARNING: could not obtain a bind address for the API Server: no default "
 			    "routes found in \"/proc/net/route\" or \"/proc/net/ipv6_route\"; using: "

@@ -151,8 +151,8 @@ ignore=()
 ignore+=(SystemVerification)
 start=$(date +%s)
 start_ns=$(date +%s%N)
-# /usr/bin/time records init's peak RSS for bench/init.sh (timing.txt)
-if (inode /usr/bin/time -f %M -o "$dir/init.rss" "$kubeadm" init --config "$dir/kubeadm.yaml" \
+# peak-rss.sh records init's own peak RSS for bench/init.sh (timing.txt)
+if (inode "$E2E_DIR/peak-rss.sh" "$dir/init.rss" "$kubeadm" init --config "$dir/kubeadm.yaml" \
 	"${initflags[@]}" --ignore-preflight-errors="$(IFS=,; echo "${ignore[*]}")") \
 	>"$logs/init.log" 2>&1; then
 	printf 'init-ms %d\ninit-peak-rss-kib %s\n' "$((($(date +%s%N) - start_ns) / 1000000))" \
