@@ -1004,6 +1004,7 @@ static void *apply_one(void *p)
 	j->op->result = r;
 	if (r < 0)
 		j->error = xstrdup(error_message(r));
+	error_clear(); /* the thread-local message dies with the thread */
 	return NULL;
 }
 

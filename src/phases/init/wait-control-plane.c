@@ -269,6 +269,7 @@ static void *check_component(void *p)
 		c->error = xasprintf("%s check failed at %s: context deadline exceeded", c->name,
 				     c->url);
 	}
+	error_clear(); /* the thread-local message dies with the thread */
 	return NULL;
 }
 
