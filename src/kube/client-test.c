@@ -132,8 +132,8 @@ static void test_status_errors(void **state)
 {
 	(void)state;
 	static const char *const resp[] = {
-		"404|{\"kind\":\"Status\",\"message\":\"configmaps \\\"x\\\" not found\","
-		"\"reason\":\"NotFound\",\"code\":404}",
+		("404|{\"kind\":\"Status\",\"message\":\"configmaps \\\"x\\\" not found\","
+		 "\"reason\":\"NotFound\",\"code\":404}"),
 		"403|{\"kind\":\"Status\",\"message\":\"forbidden: nope\",\"code\":403}",
 		"500|oops",
 		"200|{\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"x\"}}",
@@ -163,8 +163,8 @@ static void test_create_or_update(void **state)
 	(void)state;
 	static const char *const resp[] = {
 		"500|{\"kind\":\"Status\",\"message\":\"etcd down\",\"code\":500}",
-		"409|{\"kind\":\"Status\",\"message\":\"exists\",\"reason\":\"AlreadyExists\","
-		"\"code\":409}",
+		("409|{\"kind\":\"Status\",\"message\":\"exists\",\"reason\":\"AlreadyExists\","
+		 "\"code\":409}"),
 		"200|{}",
 	};
 	struct script s;
