@@ -896,7 +896,6 @@ static const struct command cmd_root_init = {
 	.workflow = &init_workflow,
 	.workflow_init = init_workflow_init,
 	.workflow_free = init_workflow_free,
-	.unlisted = true,
 };
 
 static const struct flag flags_root_join[] = {

@@ -62,7 +62,7 @@ WORKFLOW = {"kubeadm init": ("init_workflow", "init_workflow_init", "init_workfl
             "kubeadm upgrade node": ("upgrade_node_workflow", None, None)}
 ARGS_MAX = {"kubeadm join": 1}
 # Built, reachable, but not listed in the root help until they do their job in this build.
-UNLISTED = {"kubeadm init"}
+UNLISTED = set()
 ROOT_ORDER = ["certs", "completion", "config", "init", "join", "reset", "version", "token",
               "upgrade", "alpha", "kubeconfig"]
 
