@@ -17,7 +17,9 @@
 set -uo pipefail
 
 if [ -z "${API_TEST_IN_NS:-}" ]; then
-	exec unshare --net env API_TEST_IN_NS=1 bash "$0" "$@"
+	# a PID namespace too: when this script ends, however it ends, the kernel kills every
+	# process it started
+	exec unshare --net --pid --fork env API_TEST_IN_NS=1 bash "$0" "$@"
 fi
 
 ours=$(readlink -f "${1:?usage: run.sh <ckubeadm> <reference kubeadm> [build-dir]}")
@@ -55,6 +57,7 @@ cleanup() {
 	[ -n "${KEEP_WORKDIR:-}" ] || rm -rf "$W"
 }
 trap cleanup EXIT
+trap 'exit 1' INT TERM HUP
 
 pass=0 fail=0
 ok() { echo "ok $1"; pass=$((pass + 1)); }
