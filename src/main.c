@@ -4,6 +4,7 @@
  * children, generated from kubeadm's own cobra tree); this file runs it and prints the error as
  * kubeadm's errors.HandleError does.
  */
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -16,6 +17,11 @@
 
 int main(int argc, char **argv)
 {
+	/*
+	 * A peer that hangs up (API server, etcd, CRI) must give an error, not kill the process:
+	 * Go ignores SIGPIPE on sockets too. libcurl with CURLOPT_NOSIGNAL leaves it to us.
+	 */
+	signal(SIGPIPE, SIG_IGN);
 	/* version labels (stable-1, latest-1.37, ...) are resolved over HTTPS, as kubeadm does */
 	kube_version_set_fetcher(kube_version_fetch);
 	int r = cmd_execute(&cmd_root, argv + 1, (size_t)(argc > 0 ? argc - 1 : 0));
