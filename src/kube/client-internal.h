@@ -31,7 +31,8 @@ void kube_curl_setup(struct kube_client *c, CURL *h, const char *url, long timeo
 int kube_http_do(struct kube_client *c, const char *method, const char *path,
 		 const char *content_type, const char *body, long timeout_ms, long *ret_status,
 		 char **ret_body, size_t *ret_len);
-int kube_transport_error(CURLcode rc, const char *method, const char *url, const char *errbuf);
+int kube_transport_error(CURLcode rc, long os_errno, const char *method, const char *url,
+			 const char *errbuf);
 int kube_status_error(long status, const char *body, size_t len, const char *method,
 		      const char *url);
 int kube_poll(long interval_ms, long timeout_ms, int (*attempt)(void *), void *userdata);

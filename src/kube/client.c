@@ -415,13 +415,25 @@ void kube_curl_setup(struct kube_client *c, CURL *h, const char *url, long timeo
 	}
 }
 
-/* Maps a transport failure to -errno with Go's error text. */
-int kube_transport_error(CURLcode rc, const char *method, const char *url, const char *errbuf)
+/*
+ * Maps a transport failure to -errno with Go's error text; os_errno is the connect(2) error
+ * (CURLINFO_OS_ERRNO), so an unreachable network is not reported as a refused connection.
+ */
+int kube_transport_error(CURLcode rc, long os_errno, const char *method, const char *url,
+			 const char *errbuf)
 {
 	_cleanup_free_ char *hp = url_hostport(url);
 	const char *m = go_method(method);
 	switch (rc) {
 	case CURLE_COULDNT_CONNECT:
+		if (os_errno == ENETUNREACH)
+			return error_set(-ENETUNREACH,
+					 "%s \"%s\": dial tcp %s: connect: network is unreachable", m,
+					 url, hp);
+		if (os_errno == EHOSTUNREACH)
+			return error_set(-EHOSTUNREACH,
+					 "%s \"%s\": dial tcp %s: connect: no route to host", m, url,
+					 hp);
 		return error_set(-ECONNREFUSED, "%s \"%s\": dial tcp %s: connect: connection refused",
 				 m, url, hp);
 	case CURLE_OPERATION_TIMEDOUT:
@@ -533,6 +545,8 @@ int kube_http_do(struct kube_client *c, const char *method, const char *path,
 	curl_easy_setopt(h, CURLOPT_WRITEDATA, &s);
 	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
 	CURLcode rc = curl_easy_perform(h);
+	long os_errno = 0;
+	curl_easy_getinfo(h, CURLINFO_OS_ERRNO, &os_errno);
 	long status = 0;
 	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
 	curl_easy_setopt(h, CURLOPT_HTTPHEADER, NULL);
@@ -545,7 +559,7 @@ int kube_http_do(struct kube_client *c, const char *method, const char *path,
 	}
 	if (rc != CURLE_OK) {
 		strbuf_release(&s.body);
-		return kube_transport_error(rc, method, url, errbuf);
+		return kube_transport_error(rc, os_errno, method, url, errbuf);
 	}
 	*ret_status = status;
 	*ret_len = s.body.len;

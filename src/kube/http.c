@@ -109,12 +109,13 @@ int kube_http_probe(const char *url, bool insecure, long timeout_ms, long *ret_s
 	curl_easy_setopt(c, CURLOPT_WRITEDATA, &s);
 	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
 	CURLcode rc = curl_easy_perform(c);
-	long status = 0;
+	long status = 0, os_errno = 0;
 	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+	curl_easy_getinfo(c, CURLINFO_OS_ERRNO, &os_errno);
 	curl_easy_cleanup(c);
 	strbuf_release(&s.body);
 	if (rc != CURLE_OK && !(rc == CURLE_WRITE_ERROR && s.overflow))
-		return kube_transport_error(rc, "GET", url, errbuf);
+		return kube_transport_error(rc, os_errno, "GET", url, errbuf);
 	*ret_status = status;
 	return 0;
 }
