@@ -422,7 +422,9 @@ static void fetch_init_config(struct reset_data *d)
 			r = kube_client_new_dry_run_from_file(path, stdout,
 							      KUBE_DRYRUN_KUBEADM_CONFIG |
 								      KUBE_DRYRUN_KUBELET_CONFIG |
-								      KUBE_DRYRUN_KUBEPROXY_CONFIG,
+								      KUBE_DRYRUN_KUBEPROXY_CONFIG |
+								      /* reset.go AppendReactor()s them */
+								      KUBE_DRYRUN_APPEND,
 							      &c);
 	} else {
 		r = kube_client_new_from_file(path, &c);
