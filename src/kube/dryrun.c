@@ -276,7 +276,19 @@ int kube_dry_list(struct kube_client *c, const struct kube_resource *res, const 
 		c->dry_run = true;
 		if (r >= 0) {
 			_cleanup_free_ char *kind = xasprintf("%sList", res->kind);
-			log_object(c, res, real, kind);
+			/* kubeadm prints the typed list: each item carries its apiVersion and kind */
+			_cleanup_free_ char *api_version =
+				*res->group ? xasprintf("%s/%s", res->group, res->version)
+					    : xstrdup(res->version);
+			json_t *printed = json_deep_copy(real);
+			size_t i;
+			json_t *item;
+			json_array_foreach(json_object_get(printed, "items"), i, item) {
+				json_object_set_new(item, "apiVersion", json_string(api_version));
+				json_object_set_new(item, "kind", json_string(res->kind));
+			}
+			log_object(c, res, printed, kind);
+			json_decref(printed);
 			*ret = real;
 			return 0;
 		}

@@ -152,13 +152,16 @@ fi
 ok "containerd started with a private socket $SOCK"
 
 # elapsed_ms CMD...: runs CMD, output in $OUT, status in $RC, duration in $MS
+# run CMD...: OUT is what CMD printed except klog lines, which go to LOG; RC, MS as measured.
 run() {
-	local s e
+	local s e all
 	s=$(date +%s%N)
-	OUT=$("$@" 2>&1)
+	all=$("$@" 2>&1)
 	RC=$?
 	e=$(date +%s%N)
 	MS=$(((e - s) / 1000000))
+	OUT=$(grep -v '^[IWEF][0-9]\{4\} ' <<<"$all")
+	LOG=$(grep '^[IWEF][0-9]\{4\} ' <<<"$all")
 }
 contains() { case "$1" in *"$2"*) return 0 ;; *) return 1 ;; esac; }
 
@@ -210,6 +213,9 @@ run "$PROBE" "$EP" pull "127.0.0.1:$PORT/ckubeadm/none:1" 20000
 check "pull from an unreachable registry fails" [ "$RC" != 0 ]
 check "pull error is clear ($OUT)" contains "$OUT" "connection refused"
 check "pull error comes quickly (${MS}ms)" [ "$MS" -lt 10000 ]
+# cri-client logs each failed call: E... "PullImage from image service failed" err="..." image="..."
+check "failed pull logged as cri-client does" contains "$LOG" \
+	"\"PullImage from image service failed\" err=\"rpc error: code = "
 echo "    $OUT"
 run "$PROBE" "$EP" pull-images "127.0.0.1:$PORT/ckubeadm/a:1" "127.0.0.1:$PORT/ckubeadm/b:1"
 check "parallel pull aggregates both failures" \
