@@ -6,6 +6,7 @@
 #include "config/duration.h"
 #include "config/net.h"
 #include "util/error.h"
+#include "util/path.h"
 #include "util/log.h"
 #include "util/strbuf.h"
 #include "util/strv.h"
@@ -461,7 +462,8 @@ void cc_kubelet_default(json_t *kc, const struct cfg_cluster_configuration *clus
 	else if (*domain && !streq(s, domain))
 		warn_default(kind, "clusterDomain", domain, s);
 
-	_cleanup_free_ char *ca = xasprintf("%s/ca.crt", cluster->certificates_dir ?: "");
+	/* filepath.Join(certificatesDir, "ca.crt") */
+	_cleanup_free_ char *ca = path_join(cluster->certificates_dir ?: "", "ca.crt");
 	json_t *x509 = path_obj(kc, "authentication", "x509");
 	s = str_or_empty(x509, "clientCAFile");
 	if (!*s)

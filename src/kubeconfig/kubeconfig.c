@@ -6,6 +6,7 @@
 #include "kubeconfig/kubeconfig.h"
 #include "util/error.h"
 #include "util/fs.h"
+#include "util/path.h"
 #include "util/log.h"
 #include "util/strbuf.h"
 #include "util/strv.h"
@@ -57,10 +58,7 @@ static const char *cert_write_dir(const struct pki_params *p)
 
 static char *join_path(const char *dir, const char *file)
 {
-	size_t n = strlen(dir);
-	while (n > 1 && dir[n - 1] == '/')
-		n--;
-	return xasprintf("%.*s/%s", (int)n, dir, file);
+	return path_join(dir, file); /* filepath.Join */
 }
 
 /* ---- base64 (encoding/base64.StdEncoding) ----------------------------------------------- */

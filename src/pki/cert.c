@@ -22,6 +22,7 @@
 #include "pki/pki-internal.h"
 #include "util/error.h"
 #include "util/fs.h"
+#include "util/path.h"
 #include "util/strbuf.h"
 #include "util/strv.h"
 #include "util/xalloc.h"
@@ -851,12 +852,9 @@ int pki_cert_validate_period(const struct pki_cert *c, int64_t offset)
 
 char *pki_path(const char *dir, const char *base, const char *ext)
 {
-	size_t n = strlen(dir);
-	while (n > 1 && dir[n - 1] == '/')
-		n--;
-	if (n == 0)
-		return xasprintf("%s%s", base, ext);
-	return xasprintf("%.*s/%s%s", (int)n, dir, base, ext);
+	/* pkiutil's filepath.Join(pkiPath, name + ext) */
+	_cleanup_free_ char *file = xasprintf("%s%s", base, ext);
+	return path_join(dir, file);
 }
 
 int pki_read_file(int rootfd, const char *path, char **ret, size_t *ret_len)
