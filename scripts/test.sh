@@ -87,7 +87,11 @@ done
 if [ -z "${CKUBEADM_SKIP_E2E:-}" ]; then
 	run e2e-reference bash tests/e2e/run.sh "${CKUBEADM_REFERENCE%/kubeadm}/kubeadm.real"
 	run e2e-ckubeadm bash tests/e2e/run.sh "$bin"
-	[ -f tests/e2e/join.sh ] && run e2e-join bash tests/e2e/join.sh "$bin" "$bin"
+	ref_real=${CKUBEADM_REFERENCE%/kubeadm}/kubeadm.real
+	run e2e-join bash tests/e2e/join.sh "$bin" "$bin"
+	# mixed clusters: the reference joins ckubeadm's cluster, ckubeadm joins the reference's
+	run e2e-join-ref-onto-ckubeadm bash tests/e2e/join.sh "$bin" "$ref_real"
+	run e2e-join-ckubeadm-onto-ref bash tests/e2e/join.sh "$ref_real" "$bin"
 fi
 
 echo
