@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cmd/cmdutil.h"
 #include "cmd/commands.h"
 #include "cmd/feature-gates.h"
 #include "config/config.h"
@@ -55,32 +56,6 @@ static bool token_valid(const char *t)
 		if (i != 6 && !((t[i] >= 'a' && t[i] <= 'z') || (t[i] >= '0' && t[i] <= '9')))
 			return false;
 	return true;
-}
-
-/* validation.ValidateMixedArguments: with --config only some flags may be set. */
-static int validate_mixed_arguments(const struct flagset *fs)
-{
-	static const char *const allowed[] = {
-		"config", "ignore-preflight-errors", "dry-run", "kubeconfig", "node-name",
-		"kubeconfig-dir", "upload-certs", "print-manifest", "allow-missing-template-keys",
-		"output", "show-managed-fields", "print-join-command", "rootfs", "v", "log-file",
-		"yes", NULL,
-	};
-	if (!flagset_changed(fs, "config"))
-		return 0;
-	_cleanup_strv_free_ char **bad = NULL;
-	for (size_t i = 0; i < fs->n; i++) {
-		const char *n = fs->v[i].flag->name;
-		if (!fs->v[i].changed || strv_contains((char *const *)allowed, n) ||
-		    strneq(n, "skip-", 5))
-			continue;
-		strv_push(&bad, n);
-	}
-	if (!bad)
-		return 0;
-	strv_sort(bad);
-	_cleanup_free_ char *j = strv_join(bad, " ");
-	return error_set(-EINVAL, "can not mix '--config' with arguments [%s]", j);
 }
 
 /* bto.ApplyTo: --token / --token-ttl become the one bootstrap token of InitConfiguration. */
@@ -165,30 +140,6 @@ static int merge_ignore_preflight_errors(char *const *from_flags, struct init_co
 	return 0;
 }
 
-/* kubeadmconstants.GetDryRunDir(KUBEADM_INIT_DRYRUN_DIR, "kubeadm-init-dryrun", klog.Warningf) */
-static int dry_run_dir(char **ret)
-{
-	const char *env = getenv("KUBEADM_INIT_DRYRUN_DIR");
-	if (env && *env) {
-		*ret = xstrdup(env);
-		return 0;
-	}
-	int r = fs_mkdir_p(AT_FDCWD, "/etc/kubernetes/tmp", 0700);
-	if (r < 0)
-		return error_set(r, "failed to create directory \"/etc/kubernetes/tmp\": mkdir /etc/kubernetes/tmp: %s",
-				 go_strerror(-r));
-	char tmpl[] = "/etc/kubernetes/tmp/kubeadm-init-dryrunXXXXXX";
-	if (!mkdtemp(tmpl)) {
-		int e = errno;
-		return error_set(-e, "could not create a temporary directory in \"/etc/kubernetes/tmp\": mkdirtemp /etc/kubernetes/tmp: %s",
-				 go_strerror(e));
-	}
-	log_warning("Using dry-run directory %s. To override it, set the environment variable KUBEADM_INIT_DRYRUN_DIR",
-		    tmpl);
-	*ret = xstrdup(tmpl);
-	return 0;
-}
-
 void init_workflow_free(struct run_ctx *d)
 {
 	if (!d)
@@ -241,7 +192,7 @@ int init_workflow_init(struct cmd_ctx *ctx, struct workflow_options *opts, struc
 	if (r >= 0)
 		r = cmd_feature_gates_override(fs, ov);
 	if (r >= 0)
-		r = validate_mixed_arguments(fs);
+		r = cmd_validate_mixed_arguments(fs);
 	if (r >= 0)
 		r = token_override(fs, ov);
 	if (r < 0) {
@@ -278,19 +229,14 @@ int init_workflow_init(struct cmd_ctx *ctx, struct workflow_options *opts, struc
 	d->cfg = cfg;
 	d->flags = fs;
 	d->rootfd = ctx->rootfd;
-	d->dry_run = flagset_changed(fs, "dry-run") ? flagset_get_bool(fs, "dry-run")
-						   : cfg->init.dry_run;
+	d->dry_run = cmd_flag_bool_or_config(fs, "dry-run", cfg->init.dry_run);
 	d->skip_token_print = flagset_get_bool(fs, "skip-token-print");
 	d->upload_certs = flagset_get_bool(fs, "upload-certs");
 	d->skip_certificate_key_print = flagset_get_bool(fs, "skip-certificate-key-print");
-	d->kubeconfig_dir = xstrdup(flagset_lookup(fs, "kubeconfig-dir")
-					    ? flagset_get_string(fs, "kubeconfig-dir")
-					    : "/etc/kubernetes");
-	d->kubeconfig_path = xstrdup(flagset_lookup(fs, "kubeconfig")
-					     ? flagset_get_string(fs, "kubeconfig")
-					     : "/etc/kubernetes/admin.conf");
+	d->kubeconfig_dir = xstrdup(cmd_flag_string_or(fs, "kubeconfig-dir", "/etc/kubernetes"));
+	d->kubeconfig_path = xstrdup(cmd_flag_string_or(fs, "kubeconfig", "/etc/kubernetes/admin.conf"));
 	if (d->dry_run) {
-		r = dry_run_dir(&d->dry_run_dir);
+		r = cmd_dry_run_dir("KUBEADM_INIT_DRYRUN_DIR", "kubeadm-init-dryrun", &d->dry_run_dir);
 		if (r < 0) {
 			init_workflow_free(d);
 			return error_wrap(r, "could not create a temporary directory on dryrun");

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "cmd/cmdutil.h"
 #include "cmd/commands.h"
 #include "config/config.h"
 #include "kubeconfig/kubeconfig.h"
@@ -34,66 +35,6 @@ static const char join_worker_done_msg[] =
 	"Run 'kubectl get nodes' on the control-plane to see this node join the cluster.\n"
 	"\n";
 
-/* validation.ValidateMixedArguments */
-static int validate_mixed_arguments(const struct flagset *fs)
-{
-	static const char *const allowed[] = {
-		"config", "ignore-preflight-errors", "dry-run", "kubeconfig", "node-name",
-		"kubeconfig-dir", "upload-certs", "print-manifest", "allow-missing-template-keys",
-		"output", "show-managed-fields", "print-join-command", "rootfs", "v", "log-file",
-		"yes", NULL,
-	};
-	if (!flagset_lookup(fs, "config") || !flagset_changed(fs, "config"))
-		return 0;
-	_cleanup_strv_free_ char **bad = NULL;
-	for (size_t i = 0; i < fs->n; i++) {
-		const char *n = fs->v[i].flag->name;
-		if (!fs->v[i].changed || strv_contains((char *const *)allowed, n) ||
-		    strneq(n, "skip-", 5))
-			continue;
-		strv_push(&bad, n);
-	}
-	if (!bad)
-		return 0;
-	strv_sort(bad);
-	_cleanup_free_ char *j = strv_join(bad, " ");
-	return error_set(-EINVAL, "can not mix '--config' with arguments [%s]", j);
-}
-
-static const char *fstr(const struct flagset *fs, const char *name)
-{
-	return flagset_lookup(fs, name) ? flagset_get_string(fs, name) : "";
-}
-
-static bool fbool(const struct flagset *fs, const char *name)
-{
-	return flagset_lookup(fs, name) ? flagset_get_bool(fs, name) : false;
-}
-
-/* kubeadmconstants.GetDryRunDir(KUBEADM_JOIN_DRYRUN_DIR, "kubeadm-join-dryrun", klog.Warningf) */
-static int dry_run_dir(char **ret)
-{
-	const char *env = getenv("KUBEADM_JOIN_DRYRUN_DIR");
-	if (env && *env) {
-		*ret = xstrdup(env);
-		return 0;
-	}
-	int r = fs_mkdir_p(AT_FDCWD, "/etc/kubernetes/tmp", 0700);
-	if (r < 0)
-		return error_set(r, "failed to create directory \"/etc/kubernetes/tmp\": mkdir /etc/kubernetes/tmp: %s",
-				 go_strerror(-r));
-	char tmpl[] = "/etc/kubernetes/tmp/kubeadm-join-dryrunXXXXXX";
-	if (!mkdtemp(tmpl)) {
-		int e = errno;
-		return error_set(-e, "could not create a temporary directory in \"/etc/kubernetes/tmp\": mkdirtemp /etc/kubernetes/tmp: %s",
-				 go_strerror(e));
-	}
-	log_warning("Using dry-run directory %s. To override it, set the environment variable KUBEADM_JOIN_DRYRUN_DIR",
-		    tmpl);
-	*ret = xstrdup(tmpl);
-	return 0;
-}
-
 /*
  * The public JoinConfiguration the flags describe (newJoinOptions + newJoinData's flag
  * handling), as overrides for config_load_join. Only used without --config.
@@ -102,9 +43,9 @@ static json_t *flag_overrides(struct cmd_ctx *ctx, bool discovery_flags)
 {
 	const struct flagset *fs = &ctx->flags;
 	json_t *jc = json_object();
-	const char *token = fstr(fs, "token");
-	const char *tls_token = fstr(fs, "tls-bootstrap-token");
-	const char *disc_token = fstr(fs, "discovery-token");
+	const char *token = flagset_get_string(fs, "token");
+	const char *tls_token = flagset_get_string(fs, "tls-bootstrap-token");
+	const char *disc_token = flagset_get_string(fs, "discovery-token");
 	if (*token) {
 		if (!*tls_token)
 			tls_token = token;
@@ -114,7 +55,7 @@ static json_t *flag_overrides(struct cmd_ctx *ctx, bool discovery_flags)
 	json_t *disc = json_object();
 	if (*tls_token)
 		json_object_set_new(disc, "tlsBootstrapToken", json_string(tls_token));
-	const char *file = fstr(fs, "discovery-file");
+	const char *file = flagset_get_string(fs, "discovery-file");
 	if (discovery_flags && *file)
 		json_object_set_new(disc, "file", json_pack("{s:s}", "kubeConfigPath", file));
 	if (discovery_flags && ctx->args && ctx->args[0]) {
@@ -131,25 +72,25 @@ static json_t *flag_overrides(struct cmd_ctx *ctx, bool discovery_flags)
 				json_array_append_new(a, json_string(*h));
 			json_object_set_new(bt, "caCertHashes", a);
 		}
-		if (fbool(fs, "discovery-token-unsafe-skip-ca-verification"))
+		if (flagset_get_bool(fs, "discovery-token-unsafe-skip-ca-verification"))
 			json_object_set_new(bt, "unsafeSkipCAVerification", json_true());
 		json_object_set_new(disc, "bootstrapToken", bt);
 	}
 	json_object_set_new(jc, "discovery", disc);
 	json_t *nr = json_object();
-	if (*fstr(fs, "node-name"))
-		json_object_set_new(nr, "name", json_string(fstr(fs, "node-name")));
-	if (*fstr(fs, "cri-socket"))
-		json_object_set_new(nr, "criSocket", json_string(fstr(fs, "cri-socket")));
+	if (*flagset_get_string(fs, "node-name"))
+		json_object_set_new(nr, "name", json_string(flagset_get_string(fs, "node-name")));
+	if (*flagset_get_string(fs, "cri-socket"))
+		json_object_set_new(nr, "criSocket", json_string(flagset_get_string(fs, "cri-socket")));
 	json_object_set_new(jc, "nodeRegistration", nr);
-	if (fbool(fs, "control-plane")) {
+	if (flagset_get_bool(fs, "control-plane")) {
 		json_t *cp = json_object();
-		if (*fstr(fs, "certificate-key"))
-			json_object_set_new(cp, "certificateKey", json_string(fstr(fs, "certificate-key")));
+		if (*flagset_get_string(fs, "certificate-key"))
+			json_object_set_new(cp, "certificateKey", json_string(flagset_get_string(fs, "certificate-key")));
 		json_t *ep = json_object();
-		if (*fstr(fs, "apiserver-advertise-address"))
+		if (*flagset_get_string(fs, "apiserver-advertise-address"))
 			json_object_set_new(ep, "advertiseAddress",
-					    json_string(fstr(fs, "apiserver-advertise-address")));
+					    json_string(flagset_get_string(fs, "apiserver-advertise-address")));
 		if (flagset_lookup(fs, "apiserver-bind-port"))
 			json_object_set_new(ep, "bindPort",
 					    json_integer(flagset_get_int(fs, "apiserver-bind-port")));
@@ -168,20 +109,20 @@ void join_workflow_free(struct run_ctx *data)
 int join_workflow_init(struct cmd_ctx *ctx, struct workflow_options *opts, struct run_ctx **ret)
 {
 	const struct flagset *fs = &ctx->flags;
-	int r = validate_mixed_arguments(fs);
+	int r = cmd_validate_mixed_arguments(fs);
 	if (r < 0)
 		return r;
-	const char *cfg_path = fstr(fs, "config");
+	const char *cfg_path = flagset_get_string(fs, "config");
 	size_t nargs = strv_length(ctx->args);
 	if (nargs > 1 && !*cfg_path) {
 		_cleanup_free_ char *j = strv_join(ctx->args, " ");
 		log_warning("[preflight] WARNING: More than one API server endpoint supplied on command line [%s]. Using the first one.",
 			    j);
 	}
-	bool control_plane = fbool(fs, "control-plane");
+	bool control_plane = flagset_get_bool(fs, "control-plane");
 	if (!control_plane) {
 		/* other control-plane flags differ from SetDefaults_JoinControlPlane's values */
-		bool other = *fstr(fs, "certificate-key") || *fstr(fs, "apiserver-advertise-address") ||
+		bool other = *flagset_get_string(fs, "certificate-key") || *flagset_get_string(fs, "apiserver-advertise-address") ||
 			     (flagset_lookup(fs, "apiserver-bind-port") &&
 			      flagset_get_int(fs, "apiserver-bind-port") != 6443);
 		if (other)
@@ -200,9 +141,9 @@ int join_workflow_init(struct cmd_ctx *ctx, struct workflow_options *opts, struc
 		if (r < 0)
 			return error_wrap(r, "Error loading %s", JOIN_ADMIN_KUBECONFIG);
 	}
-	if (!*fstr(fs, "node-name"))
+	if (!*flagset_get_string(fs, "node-name"))
 		log_v(1, "[preflight] found NodeName empty; using OS hostname as NodeName");
-	if (control_plane && !*fstr(fs, "apiserver-advertise-address"))
+	if (control_plane && !*flagset_get_string(fs, "apiserver-advertise-address"))
 		log_v(1, "[preflight] found advertiseAddress empty; using default interface's IP address as advertiseAddress");
 
 	bool discovery_flags = flagset_lookup(fs, "discovery-file") != NULL;
@@ -241,13 +182,13 @@ int join_workflow_init(struct cmd_ctx *ctx, struct workflow_options *opts, struc
 	cfg->join.node_registration.ignore_preflight_errors = strv_copy(d->ignore_preflight_errors);
 
 	/* --node-name and --cri-socket override the file */
-	if (*fstr(fs, "node-name")) {
+	if (*flagset_get_string(fs, "node-name")) {
 		free(cfg->join.node_registration.name);
-		cfg->join.node_registration.name = xstrdup(fstr(fs, "node-name"));
+		cfg->join.node_registration.name = xstrdup(flagset_get_string(fs, "node-name"));
 	}
-	if (*fstr(fs, "cri-socket")) {
+	if (*flagset_get_string(fs, "cri-socket")) {
 		free(cfg->join.node_registration.cri_socket);
-		cfg->join.node_registration.cri_socket = xstrdup(fstr(fs, "cri-socket"));
+		cfg->join.node_registration.cri_socket = xstrdup(flagset_get_string(fs, "cri-socket"));
 	}
 	if (cfg->join.control_plane) {
 		r = config_verify_apiserver_bind_address(
@@ -257,17 +198,16 @@ int join_workflow_init(struct cmd_ctx *ctx, struct workflow_options *opts, struc
 			return r;
 		}
 	}
-	bool flag_dry = fbool(fs, "dry-run");
+	bool flag_dry = flagset_get_bool(fs, "dry-run");
 	if (flag_dry || cfg->join.dry_run) {
-		r = dry_run_dir(&d->dry_run_dir);
+		r = cmd_dry_run_dir("KUBEADM_JOIN_DRYRUN_DIR", "kubeadm-join-dryrun", &d->dry_run_dir);
 		if (r < 0) {
 			join_data_free(d);
 			return error_wrap(r, "could not create a temporary directory on dryrun");
 		}
 	}
-	d->dry_run = flagset_lookup(fs, "dry-run") && flagset_changed(fs, "dry-run") ? flag_dry
-										       : cfg->join.dry_run;
-	const char *patches = fstr(fs, "patches");
+	d->dry_run = cmd_flag_bool_or_config(fs, "dry-run", cfg->join.dry_run);
+	const char *patches = flagset_get_string(fs, "patches");
 	d->patches_flag = *patches ? xstrdup(patches) : NULL;
 
 	if (!opts->skip || !opts->skip[0]) {

@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cmd/cmdutil.h"
 #include "cmd/commands.h"
 #include "config/config.h"
 #include "cri/cri.h"
@@ -50,46 +51,6 @@ static const char manual_cleanup_instructions[] =
 	"For information on how to perform this cleanup manually, please see:\n"
 	"    https://k8s.io/docs/reference/setup-tools/kubeadm/kubeadm-reset/\n"
 	"\n";
-
-/* validation.ValidateMixedArguments: with --config only some flags may be set (sorted, as
- * pflag's Visit). */
-static int validate_mixed_arguments(const struct flagset *fs)
-{
-	static const char *const allowed[] = {
-		"config", "ignore-preflight-errors", "dry-run", "kubeconfig", "node-name",
-		"kubeconfig-dir", "upload-certs", "print-manifest", "allow-missing-template-keys",
-		"output", "show-managed-fields", "print-join-command", "rootfs", "v", "log-file",
-		"yes", NULL,
-	};
-	if (!flagset_lookup(fs, "config") || !flagset_changed(fs, "config"))
-		return 0;
-	_cleanup_strv_free_ char **bad = NULL;
-	for (size_t i = 0; i < fs->n; i++) {
-		const char *n = fs->v[i].flag->name;
-		if (!fs->v[i].changed || strv_contains((char *const *)allowed, n) ||
-		    strneq(n, "skip-", 5))
-			continue;
-		strv_push(&bad, n);
-	}
-	if (!bad)
-		return 0;
-	strv_sort(bad);
-	_cleanup_free_ char *j = strv_join(bad, " ");
-	return error_set(-EINVAL, "can not mix '--config' with arguments [%s]", j);
-}
-
-static const char *flag_string_or(const struct flagset *fs, const char *name, const char *def)
-{
-	return flagset_lookup(fs, name) ? flagset_get_string(fs, name) : def;
-}
-
-/* cmdutil.ValueFromFlagsOrConfig for a bool. */
-static bool flag_or_config(const struct flagset *fs, const char *name, bool cfg_value)
-{
-	if (flagset_lookup(fs, name) && flagset_changed(fs, name))
-		return flagset_get_bool(fs, name);
-	return cfg_value;
-}
 
 /* A kube-system ConfigMap's data[key] (owned), through GetConfigMapWithShortRetry. */
 static int configmap_key(struct kube_client *c, const char *name, const char *key, char **ret)
@@ -468,11 +429,11 @@ void reset_workflow_free(struct run_ctx *ctx)
 int reset_workflow_init(struct cmd_ctx *ctx, struct workflow_options *opts, struct run_ctx **ret)
 {
 	const struct flagset *fs = &ctx->flags;
-	int r = validate_mixed_arguments(fs);
+	int r = cmd_validate_mixed_arguments(fs);
 	if (r < 0)
 		return r;
 
-	const char *cfg_path = flag_string_or(fs, "config", "");
+	const char *cfg_path = cmd_flag_string_or(fs, "config", "");
 	_cleanup_(json_decrefp) json_t *ov = NULL;
 	r = flagset_overrides(fs, &ov);
 	if (r < 0)
@@ -490,8 +451,8 @@ int reset_workflow_init(struct cmd_ctx *ctx, struct workflow_options *opts, stru
 	d->flags = fs;
 	d->rootfd = ctx->rootfd;
 	d->in = stdin;
-	d->kubeconfig_path = xstrdup(flag_string_or(fs, "kubeconfig", DEFAULT_KUBECONFIG));
-	d->dry_run = flag_or_config(fs, "dry-run", cfg->reset.dry_run);
+	d->kubeconfig_path = xstrdup(cmd_flag_string_or(fs, "kubeconfig", DEFAULT_KUBECONFIG));
+	d->dry_run = cmd_flag_bool_or_config(fs, "dry-run", cfg->reset.dry_run);
 
 	fetch_init_config(d);
 
@@ -510,7 +471,7 @@ int reset_workflow_init(struct cmd_ctx *ctx, struct workflow_options *opts, stru
 			strv_copy(d->ignore_preflight_errors);
 	}
 
-	const char *sock = flag_string_or(fs, "cri-socket", "");
+	const char *sock = cmd_flag_string_or(fs, "cri-socket", "");
 	if (*sock) {
 		d->cri_socket = xstrdup(sock);
 	} else {
@@ -529,7 +490,7 @@ int reset_workflow_init(struct cmd_ctx *ctx, struct workflow_options *opts, stru
 		log_v(1, "[reset] Using specified CRI socket: %s", d->cri_socket);
 	}
 
-	if (flagset_lookup(fs, "cert-dir") && flagset_changed(fs, "cert-dir"))
+	if (flagset_changed(fs, "cert-dir"))
 		d->cert_dir = xstrdup(flagset_get_string(fs, "cert-dir"));
 	else if (cfg->reset.certificates_dir && *cfg->reset.certificates_dir)
 		d->cert_dir = xstrdup(cfg->reset.certificates_dir);
@@ -539,8 +500,8 @@ int reset_workflow_init(struct cmd_ctx *ctx, struct workflow_options *opts, stru
 	else
 		d->cert_dir = xstrdup(DEFAULT_CERT_DIR);
 
-	d->force = flag_or_config(fs, "force", cfg->reset.force);
-	d->cleanup_tmp_dir = flag_or_config(fs, "cleanup-tmp-dir", cfg->reset.cleanup_tmp_dir);
+	d->force = cmd_flag_bool_or_config(fs, "force", cfg->reset.force);
+	d->cleanup_tmp_dir = cmd_flag_bool_or_config(fs, "cleanup-tmp-dir", cfg->reset.cleanup_tmp_dir);
 
 	/* an empty --skip-phases takes the configuration's skipPhases */
 	if (!opts->skip || !opts->skip[0]) {

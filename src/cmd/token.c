@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "build-config.h"
+#include "cmd/cmdutil.h"
 #include "cmd/commands.h"
 #include "config/config.h"
 #include "config/duration.h"
@@ -41,32 +42,6 @@ static int token_client(struct cmd_ctx *ctx, const char *path, struct kube_clien
 	}
 	*ret = c;
 	return 0;
-}
-
-/* validation.ValidateMixedArguments */
-static int validate_mixed_arguments(const struct flagset *fs)
-{
-	static const char *const allowed[] = {
-		"config", "ignore-preflight-errors", "dry-run", "kubeconfig", "node-name",
-		"kubeconfig-dir", "upload-certs", "print-manifest", "allow-missing-template-keys",
-		"output", "show-managed-fields", "print-join-command", "rootfs", "v", "log-file",
-		"yes", NULL,
-	};
-	if (!flagset_changed(fs, "config"))
-		return 0;
-	_cleanup_strv_free_ char **bad = NULL;
-	for (size_t i = 0; i < fs->n; i++) {
-		const char *n = fs->v[i].flag->name;
-		if (!fs->v[i].changed || strv_contains((char *const *)allowed, n) ||
-		    strneq(n, "skip-", 5))
-			continue;
-		strv_push(&bad, n);
-	}
-	if (!bad)
-		return 0;
-	strv_sort(bad);
-	_cleanup_free_ char *j = strv_join(bad, " ");
-	return error_set(-EINVAL, "can not mix '--config' with arguments [%s]", j);
 }
 
 static json_t *strv_json(char *const *v)
@@ -133,7 +108,7 @@ static void print_one_line(const char *cmd)
 int cmd_token_create(struct cmd_ctx *ctx)
 {
 	const struct flagset *fs = &ctx->flags;
-	int r = validate_mixed_arguments(fs);
+	int r = cmd_validate_mixed_arguments(fs);
 	if (r < 0)
 		return r;
 	_cleanup_json_ json_t *ov = NULL;

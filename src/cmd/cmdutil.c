@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Flag plumbing shared by the kubeadm commands (see cmdutil.h). */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd/cmdutil.h"
+#include "cmd/command.h"
+#include "util/error.h"
+#include "util/fs.h"
+#include "util/log.h"
+#include "util/macro.h"
+#include "util/strbuf.h"
+#include "util/strv.h"
+#include "util/xalloc.h"
+
+int cmd_validate_mixed_arguments(const struct flagset *fs)
+{
+	/* validation.isAllowedFlag */
+	static const char *const allowed[] = {
+		"config", "ignore-preflight-errors", "dry-run", "kubeconfig", "node-name",
+		"kubeconfig-dir", "upload-certs", "print-manifest", "allow-missing-template-keys",
+		"output", "show-managed-fields", "print-join-command", "rootfs", "v", "log-file",
+		"yes", NULL,
+	};
+	if (!flagset_changed(fs, "config"))
+		return 0;
+	_cleanup_strv_free_ char **bad = NULL;
+	for (size_t i = 0; i < fs->n; i++) {
+		const char *n = fs->v[i].flag->name;
+		if (!fs->v[i].changed || strv_contains((char *const *)allowed, n) ||
+		    strneq(n, "skip-", 5))
+			continue;
+		strv_push(&bad, n);
+	}
+	if (!bad)
+		return 0;
+	strv_sort(bad);
+	_cleanup_free_ char *j = strv_join(bad, " ");
+	return error_set(-EINVAL, "can not mix '--config' with arguments [%s]", j);
+}
+
+int cmd_dry_run_dir(const char *env_var, const char *dir_name, char **ret)
+{
+	const char *env = getenv(env_var);
+	if (env && *env) {
+		*ret = xstrdup(env);
+		return 0;
+	}
+	int r = fs_mkdir_p(AT_FDCWD, "/etc/kubernetes/tmp", 0700);
+	if (r < 0)
+		return error_set(r, "failed to create directory \"/etc/kubernetes/tmp\": mkdir /etc/kubernetes/tmp: %s",
+				 go_strerror(-r));
+	_cleanup_free_ char *tmpl = xasprintf("/etc/kubernetes/tmp/%sXXXXXX", dir_name);
+	if (!mkdtemp(tmpl)) {
+		int e = errno;
+		return error_set(-e, "could not create a temporary directory in \"/etc/kubernetes/tmp\": mkdirtemp /etc/kubernetes/tmp: %s",
+				 go_strerror(e));
+	}
+	log_warning("Using dry-run directory %s. To override it, set the environment variable %s",
+		    tmpl, env_var);
+	*ret = TAKE_PTR(tmpl);
+	return 0;
+}
+
+const char *cmd_flag_string_or(const struct flagset *fs, const char *name, const char *def)
+{
+	return flagset_lookup(fs, name) ? flagset_get_string(fs, name) : def;
+}
+
+bool cmd_flag_bool_or_config(const struct flagset *fs, const char *name, bool cfg_value)
+{
+	return flagset_changed(fs, name) ? flagset_get_bool(fs, name) : cfg_value;
+}
