@@ -1239,25 +1239,13 @@ static int single_kind_doc(const struct docs *docs, const char *kind, bool allow
 	return 0;
 }
 
-static int docs_to_join(const struct docs *docs, json_t *overrides, bool allow_experimental,
-			bool strict, bool skip_cri_detect, struct cfg_join_configuration *j)
+/* The defaulting, dynamic defaulting and validation that follow decoding, per kind. */
+static int finish_join(void *obj, bool skip_cri_detect)
 {
-	const struct doc *d = NULL;
-	int r = 0;
-	if (docs) {
-		r = single_kind_doc(docs, "JoinConfiguration", allow_experimental, strict, &d);
-		if (r < 0)
-			return r;
-		r = decode_into(d, &cfg_type_join_configuration, j);
-		if (r < 0)
-			return r;
-	}
-	r = apply_override(&cfg_type_join_configuration, j, overrides, "JoinConfiguration");
-	if (r < 0)
-		return r;
+	struct cfg_join_configuration *j = obj;
 	cfg_default_join(j);
-	r = node_registration_dynamic(&j->node_registration, j->control_plane != NULL,
-				      skip_cri_detect);
+	int r = node_registration_dynamic(&j->node_registration, j->control_plane != NULL,
+					  skip_cri_detect);
 	if (r < 0)
 		return r;
 	if (j->control_plane) {
@@ -1268,22 +1256,10 @@ static int docs_to_join(const struct docs *docs, json_t *overrides, bool allow_e
 	return cfg_validate_join(j);
 }
 
-static int docs_to_reset(const struct docs *docs, json_t *overrides, bool allow_experimental,
-			 bool strict, bool skip_cri_detect, struct cfg_reset_configuration *rc)
+static int finish_reset(void *obj, bool skip_cri_detect)
 {
-	const struct doc *d = NULL;
-	int r = 0;
-	if (docs) {
-		r = single_kind_doc(docs, "ResetConfiguration", allow_experimental, strict, &d);
-		if (r < 0)
-			return r;
-		r = decode_into(d, &cfg_type_reset_configuration, rc);
-		if (r < 0)
-			return r;
-	}
-	r = apply_override(&cfg_type_reset_configuration, rc, overrides, "ResetConfiguration");
-	if (r < 0)
-		return r;
+	struct cfg_reset_configuration *rc = obj;
+	int r;
 	cfg_default_reset(rc);
 	/* SetResetDynamicDefaults: detect the CRI socket when none is given. */
 	if (!rc->cri_socket || !*rc->cri_socket) {
@@ -1307,24 +1283,50 @@ static int docs_to_reset(const struct docs *docs, json_t *overrides, bool allow_
 	return cfg_validate_reset(rc);
 }
 
-static int docs_to_upgrade(const struct docs *docs, json_t *overrides, bool allow_experimental,
-			   bool strict, struct cfg_upgrade_configuration *u)
+static int finish_upgrade(void *obj, bool skip_cri_detect)
+{
+	(void)skip_cri_detect;
+	cfg_default_upgrade(obj);
+	return cfg_validate_upgrade(obj);
+}
+
+/* The configuration kinds read alone from a file (Join/Reset/UpgradeConfiguration). */
+struct single_kind {
+	const char *kind;
+	const struct cfg_type *type;
+	int (*finish)(void *obj, bool skip_cri_detect);
+	bool upgrade; /* LoadUpgradeConfigurationFromFile: its own read error, no "loading" line */
+};
+
+static const struct single_kind kind_join = { "JoinConfiguration", &cfg_type_join_configuration,
+					      finish_join, false };
+static const struct single_kind kind_reset = { "ResetConfiguration",
+					       &cfg_type_reset_configuration, finish_reset, false };
+static const struct single_kind kind_upgrade = { "UpgradeConfiguration",
+						 &cfg_type_upgrade_configuration, finish_upgrade,
+						 true };
+
+/*
+ * documentMapToJoin/Reset/UpgradeConfiguration, then the public overrides (only without a
+ * file), defaulting and validation, into the zeroed struct obj of type k->type.
+ */
+static int docs_to_kind(const struct single_kind *k, const struct docs *docs, json_t *overrides,
+			bool allow_experimental, bool strict, bool skip_cri_detect, void *obj)
 {
 	const struct doc *d = NULL;
 	int r = 0;
 	if (docs) {
-		r = single_kind_doc(docs, "UpgradeConfiguration", allow_experimental, strict, &d);
+		r = single_kind_doc(docs, k->kind, allow_experimental, strict, &d);
 		if (r < 0)
 			return r;
-		r = decode_into(d, &cfg_type_upgrade_configuration, u);
+		r = decode_into(d, k->type, obj);
 		if (r < 0)
 			return r;
 	}
-	r = apply_override(&cfg_type_upgrade_configuration, u, overrides, "UpgradeConfiguration");
+	r = apply_override(k->type, obj, overrides, k->kind);
 	if (r < 0)
 		return r;
-	cfg_default_upgrade(u);
-	return cfg_validate_upgrade(u);
+	return k->finish(obj, skip_cri_detect);
 }
 
 static int load_docs(const char *path, struct docs *ret)
@@ -1374,35 +1376,19 @@ static int config_check_or_migrate(const char *path, bool allow_experimental, bo
 			r = config_init_marshal(c, &sb);
 		config_init_free(c);
 	}
-	if (r >= 0 && has_kind(&docs, "JoinConfiguration")) {
-		struct cfg_join_configuration j = { 0 };
-		r = docs_to_join(&docs, NULL, allow_experimental, true, skip_cri, &j);
+	static const struct single_kind *const kinds[] = { &kind_join, &kind_reset, &kind_upgrade };
+	for (size_t i = 0; i < ARRAY_SIZE(kinds) && r >= 0; i++) {
+		const struct single_kind *k = kinds[i];
+		if (!has_kind(&docs, k->kind))
+			continue;
+		_cleanup_free_ void *obj = xcalloc(1, k->type->size);
+		r = docs_to_kind(k, &docs, NULL, allow_experimental, true, skip_cri, obj);
 		if (r >= 0 && migrate) {
 			if (sb.len)
 				strbuf_addstr(&sb, "---\n");
-			r = marshal_doc(&cfg_type_join_configuration, &j, "JoinConfiguration", &sb);
+			r = marshal_doc(k->type, obj, k->kind, &sb);
 		}
-		cfg_release(&cfg_type_join_configuration, &j);
-	}
-	if (r >= 0 && has_kind(&docs, "ResetConfiguration")) {
-		struct cfg_reset_configuration rc = { 0 };
-		r = docs_to_reset(&docs, NULL, allow_experimental, true, skip_cri, &rc);
-		if (r >= 0 && migrate) {
-			if (sb.len)
-				strbuf_addstr(&sb, "---\n");
-			r = marshal_doc(&cfg_type_reset_configuration, &rc, "ResetConfiguration", &sb);
-		}
-		cfg_release(&cfg_type_reset_configuration, &rc);
-	}
-	if (r >= 0 && has_kind(&docs, "UpgradeConfiguration")) {
-		struct cfg_upgrade_configuration u = { 0 };
-		r = docs_to_upgrade(&docs, NULL, allow_experimental, true, &u);
-		if (r >= 0 && migrate) {
-			if (sb.len)
-				strbuf_addstr(&sb, "---\n");
-			r = marshal_doc(&cfg_type_upgrade_configuration, &u, "UpgradeConfiguration", &sb);
-		}
-		cfg_release(&cfg_type_upgrade_configuration, &u);
+		cfg_release(k->type, obj);
 	}
 	docs_release(&docs);
 	if (r >= 0) {
@@ -1454,20 +1440,28 @@ struct upgrade_config *config_upgrade_free(struct upgrade_config *c)
 	return NULL;
 }
 
-int config_load_join(const char *path, json_t *overrides, const struct config_load_options *opts,
-		     struct join_config **ret)
+/* LoadJoin/Reset/UpgradeConfigurationFromFile (path set) or the overrides (path NULL or ""). */
+static int load_single_kind(const struct single_kind *k, const char *path, json_t *overrides,
+			    const struct config_load_options *opts, void *obj)
 {
 	struct docs docs = { 0 };
 	bool file = path && *path;
 	if (file) {
-		int r = load_docs_for(path, false, &docs);
+		int r = load_docs_for(path, k->upgrade, &docs);
 		if (r < 0)
 			return r;
 	}
-	struct join_config *c = xnew0(struct join_config);
-	int r = docs_to_join(file ? &docs : NULL, file ? NULL : overrides, false, false,
-			     opts ? opts->skip_cri_detect : false, &c->join);
+	int r = docs_to_kind(k, file ? &docs : NULL, file ? NULL : overrides, false, false,
+			     opts ? opts->skip_cri_detect : false, obj);
 	docs_release(&docs);
+	return r;
+}
+
+int config_load_join(const char *path, json_t *overrides, const struct config_load_options *opts,
+		     struct join_config **ret)
+{
+	struct join_config *c = xnew0(struct join_config);
+	int r = load_single_kind(&kind_join, path, overrides, opts, &c->join);
 	if (r < 0) {
 		config_join_free(c);
 		return r;
@@ -1479,17 +1473,8 @@ int config_load_join(const char *path, json_t *overrides, const struct config_lo
 int config_load_reset(const char *path, json_t *overrides, const struct config_load_options *opts,
 		      struct reset_config **ret)
 {
-	struct docs docs = { 0 };
-	bool file = path && *path;
-	if (file) {
-		int r = load_docs_for(path, false, &docs);
-		if (r < 0)
-			return r;
-	}
 	struct reset_config *c = xnew0(struct reset_config);
-	int r = docs_to_reset(file ? &docs : NULL, file ? NULL : overrides, false, false,
-			      opts ? opts->skip_cri_detect : false, &c->reset);
-	docs_release(&docs);
+	int r = load_single_kind(&kind_reset, path, overrides, opts, &c->reset);
 	if (r < 0) {
 		config_reset_free(c);
 		return r;
@@ -1501,17 +1486,8 @@ int config_load_reset(const char *path, json_t *overrides, const struct config_l
 int config_load_upgrade(const char *path, json_t *overrides,
 			const struct config_load_options *opts, struct upgrade_config **ret)
 {
-	struct docs docs = { 0 };
-	bool file = path && *path;
-	if (file) {
-		int r = load_docs_for(path, true, &docs);
-		if (r < 0)
-			return r;
-	}
 	struct upgrade_config *c = xnew0(struct upgrade_config);
-	int r = docs_to_upgrade(file ? &docs : NULL, file ? NULL : overrides, false, false,
-				&c->upgrade);
-	docs_release(&docs);
+	int r = load_single_kind(&kind_upgrade, path, overrides, opts, &c->upgrade);
 	if (r < 0) {
 		config_upgrade_free(c);
 		return r;
