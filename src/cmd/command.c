@@ -585,15 +585,6 @@ static int persistent_pre_run(struct cmd_ctx *ctx)
 	return 0;
 }
 
-const char *go_strerror(int e)
-{
-	/* Go's syscall.Errno strings are glibc's with a lower-case first letter */
-	static _Thread_local char buf[128];
-	snprintf(buf, sizeof(buf), "%s", strerror(e));
-	buf[0] = (char)tolower((unsigned char)buf[0]);
-	return buf;
-}
-
 static int help_cmd_run(struct cmd_ctx *ctx)
 {
 	const struct command *root = ctx->path[0];

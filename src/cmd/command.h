@@ -25,6 +25,7 @@
 #include <stdio.h>
 
 #include "phases/workflow.h"
+#include "util/error.h" /* go_strerror, used by the commands */
 #include "util/flags.h"
 
 struct cmd_ctx;
@@ -114,6 +115,3 @@ void cmd_gen_bash_completion(const struct command *root, const struct command *e
 
 /* The name of a command: the first word of its use line. Owned. */
 char *cmd_name(const struct command *c);
-
-/* Go's syscall.Errno text for errno e ("no such file or directory"). Borrowed. */
-const char *go_strerror(int e);

@@ -17,6 +17,12 @@ int error_wrap(int code, const char *fmt, ...) _printf_(2, 3);
 const char *error_message(int code);
 void error_clear(void);
 
+/*
+ * Go's syscall.Errno text for errno e: glibc's message with a lower-case first letter
+ * ("no such file or directory"). Borrowed, thread-local, valid until the next call.
+ */
+const char *go_strerror(int e);
+
 /* Exit codes, as kubeadm: 1 for every error. */
 enum {
 	EXIT_GENERAL = 1,

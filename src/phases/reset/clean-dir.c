@@ -13,16 +13,6 @@
 #include "util/strv.h"
 #include "util/xalloc.h"
 
-/* Go's syscall.Errno text: glibc's message with a lower-case first letter. */
-static const char *go_strerror(int e)
-{
-	static __thread char buf[128];
-	snprintf(buf, sizeof(buf), "%s", strerror(e));
-	if (buf[0] >= 'A' && buf[0] <= 'Z')
-		buf[0] = (char)(buf[0] - 'A' + 'a');
-	return buf;
-}
-
 /* Removes the entry name under dirfd, recursing into directories without following links. */
 static int remove_at(int at, const char *name, const char *path, int depth)
 {
