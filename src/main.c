@@ -12,6 +12,7 @@
 #include "config/version.h"
 #include "kube/http.h"
 #include "util/error.h"
+#include "util/fs.h"
 #include "util/log.h"
 #include "util/xalloc.h"
 
@@ -26,6 +27,10 @@ int main(int argc, char **argv)
 	kube_version_set_fetcher(kube_version_fetch);
 	int r = cmd_execute(&cmd_root, argv + 1, (size_t)(argc > 0 ? argc - 1 : 0));
 	fflush(stdout);
+	/* every file written by the command reaches the disk before we report (util/fs.h) */
+	int s = fs_sync_all();
+	if (s < 0)
+		log_warning("could not flush the files written to disk: %s", strerror(-s));
 	if (r >= 0)
 		return 0;
 	_cleanup_free_ char *msg = xstrdup(error_message(r));

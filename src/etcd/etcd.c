@@ -7,9 +7,8 @@
 #include <string.h>
 #include <time.h>
 
-#include <curl/curl.h>
-
 #include "etcd/etcd.h"
+#include "kube/transport.h"
 #include "util/error.h"
 #include "util/fs.h"
 #include "util/log.h"
@@ -109,41 +108,15 @@ static void add_endpoint(struct etcd_client *c, const char *ep)
 
 /* ---- transport ---- */
 
-struct sink {
-	struct strbuf body;
-	bool overflow;
-};
-
-static size_t on_data(char *p, size_t size, size_t n, void *userdata)
+/* A transport failure as the errno the endpoint loop understands (see transport_error). */
+static int transport_errno(int r)
 {
-	struct sink *s = userdata;
-	size_t len = size * n;
-	if (s->body.len + len > ETCD_MAX_RESPONSE) {
-		s->overflow = true;
-		return 0;
-	}
-	strbuf_add(&s->body, p, len);
-	return len;
-}
-
-static int curl_errno(CURLcode rc)
-{
-	switch (rc) {
-	case CURLE_OPERATION_TIMEDOUT:
-		return -ETIMEDOUT;
-	case CURLE_SSL_CONNECT_ERROR:
-	case CURLE_PEER_FAILED_VERIFICATION:
-	case CURLE_SSL_CERTPROBLEM:
-	case CURLE_SSL_CACERT_BADFILE:
-	case CURLE_SSL_CIPHER:
-	case CURLE_SSL_ISSUER_ERROR:
-	case CURLE_SSL_CRL_BADFILE:
-		return -EACCES;
-	case CURLE_COULDNT_RESOLVE_HOST:
-		return -EHOSTUNREACH;
-	case CURLE_URL_MALFORMAT:
-	case CURLE_UNSUPPORTED_PROTOCOL:
-		return -EINVAL;
+	switch (r) {
+	case -ETIMEDOUT:
+	case -EACCES:
+	case -EHOSTUNREACH:
+	case -EINVAL:
+		return r;
 	default:
 		return -ECONNREFUSED;
 	}
@@ -181,57 +154,30 @@ static int request(struct etcd_client *c, const char *endpoint, const char *path
 	while (el && endpoint[el - 1] == '/')
 		el--;
 	url = xasprintf("%.*s%s", (int)el, endpoint, path);
-	CURL *h = curl_easy_init();
-	if (!h)
-		return error_set(-EIO, "etcd: libcurl could not start");
 	_cleanup_free_ char *data = body ? json_dumps(body, JSON_COMPACT) : NULL;
-	struct sink s = { .body = STRBUF_INIT };
-	char errbuf[CURL_ERROR_SIZE] = "";
-	struct curl_slist *hdr = curl_slist_append(NULL, "Content-Type: application/json");
-	curl_easy_setopt(h, CURLOPT_URL, url);
-	curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, c->call_ms);
-	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, c->call_ms);
-	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "https,http");
-	curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L);
-	curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L);
-	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(h, CURLOPT_NOPROXY, "*");
-	if (c->ca)
-		curl_easy_setopt(h, CURLOPT_CAINFO, c->ca);
-	if (c->cert)
-		curl_easy_setopt(h, CURLOPT_SSLCERT, c->cert);
-	if (c->key)
-		curl_easy_setopt(h, CURLOPT_SSLKEY, c->key);
-	if (data) {
-		curl_easy_setopt(h, CURLOPT_POSTFIELDS, data);
-		curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdr);
-	}
-	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_data);
-	curl_easy_setopt(h, CURLOPT_WRITEDATA, &s);
-	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
-	CURLcode rc = curl_easy_perform(h);
-	long status = 0;
-	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
-	curl_easy_cleanup(h);
-	curl_slist_free_all(hdr);
-
-	if (s.overflow) {
-		strbuf_release(&s.body);
+	static const char *const json_header[] = { "Content-Type: application/json", NULL };
+	const struct http_tls tls = { .ca_file = c->ca, .cert_file = c->cert, .key_file = c->key };
+	const struct http_request req = {
+		.method = data ? "POST" : "GET", .url = url, .headers = data ? json_header : NULL,
+		.body = data, .body_len = data ? strlen(data) : 0, .timeout_ms = c->call_ms,
+		.max_body = ETCD_MAX_RESPONSE, .tls = &tls, /* never through a proxy, as clientv3 */
+	};
+	struct http_response resp;
+	int pr = http_perform(NULL, &req, &resp);
+	long status = resp.status;
+	if (pr == -EFBIG)
 		return error_set(-EFBIG, "etcd endpoint %s: answer to %s larger than %u bytes",
 				 endpoint, path, ETCD_MAX_RESPONSE);
-	}
-	if (rc != CURLE_OK) {
-		strbuf_release(&s.body);
-		int r = curl_errno(rc);
+	if (pr < 0) {
+		int r = transport_errno(pr);
 		if (r == -ETIMEDOUT)
 			return error_set(r, "etcd endpoint %s: context deadline exceeded (%s)", endpoint,
-					 *errbuf ? errbuf : curl_easy_strerror(rc));
-		return error_set(r, "etcd endpoint %s: %s", endpoint,
-				 *errbuf ? errbuf : curl_easy_strerror(rc));
+					 resp.error);
+		return error_set(r, "etcd endpoint %s: %s", endpoint, resp.error);
 	}
 	json_error_t jerr;
-	json_t *v = json_loadb(s.body.buf ? s.body.buf : "", s.body.len, 0, &jerr);
-	strbuf_release(&s.body);
+	json_t *v = json_loadb(resp.body, resp.len, 0, &jerr);
+	http_response_release(&resp);
 	if (status < 200 || status > 299) {
 		const char *msg = json_string_value(json_object_get(v, "message"));
 		if (!msg)

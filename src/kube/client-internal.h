@@ -5,17 +5,19 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#include <curl/curl.h>
 #include <jansson.h>
 
 #include "kube/client.h"
+#include "kube/transport.h"
 
 struct kube_client {
 	char *server;
 	char *ca_pem, *cert_pem, *key_pem, *token;
 	size_t ca_len, cert_len, key_len;
 	bool insecure; /* the cluster's insecure-skip-tls-verify (kubeadm's discovery) */
-	CURL *curl;
+	bool live;             /* loaded from a kubeconfig: requests go to server */
+	struct http_conn *conn; /* kept alive between requests */
+	struct http_tls tls;    /* the credentials conn was made with */
 	long api_timeout_ms, api_interval_ms, request_timeout_ms;
 	size_t body_cap;
 	bool timeout_param; /* ?timeout=<request timeout> on non-list requests (ToClientSet) */
@@ -27,12 +29,12 @@ struct kube_client {
 };
 
 int kube_base64_decode(const char *s, char **ret, size_t *ret_len);
-void kube_curl_setup(struct kube_client *c, CURL *h, const char *url, long timeout_ms);
 int kube_http_do(struct kube_client *c, const char *method, const char *path,
 		 const char *content_type, const char *body, long timeout_ms, long *ret_status,
 		 char **ret_body, size_t *ret_len);
-int kube_transport_error(CURLcode rc, long os_errno, const char *method, const char *url,
-			 const char *errbuf);
+/* A transport failure (http_perform's r and resp) as Go's url.Error, set as the message. */
+int kube_transport_error(int r, const struct http_response *resp, const char *method,
+			 const char *url);
 int kube_status_error(long status, const char *body, size_t len, const char *method,
 		      const char *url);
 int kube_poll(long interval_ms, long timeout_ms, int (*attempt)(void *), void *userdata);

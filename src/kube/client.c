@@ -8,8 +8,6 @@
 #include <string.h>
 #include <time.h>
 
-#include <curl/curl.h>
-
 #include "kube/client.h"
 #include "kube/client-internal.h"
 #include "util/error.h"
@@ -161,8 +159,7 @@ struct kube_client *kube_client_free(struct kube_client *c)
 	if (!c)
 		return NULL;
 	client_release_creds(c);
-	if (c->curl)
-		curl_easy_cleanup(c->curl);
+	http_conn_close(c->conn);
 	json_decref(c->tracker);
 	free(c);
 	return NULL;
@@ -235,9 +232,7 @@ static int client_load(struct kube_client *c, const json_t *cfg)
 	if (!!c->cert_pem != !!c->key_pem)
 		return error_set(-EINVAL, "invalid configuration: client-cert-data and "
 					  "client-key-data must be specified together");
-	c->curl = curl_easy_init();
-	if (!c->curl)
-		return error_set(-EIO, "libcurl could not start");
+	c->live = true;
 	return 0;
 }
 
@@ -340,24 +335,6 @@ void kube_client_set_body_cap(struct kube_client *c, size_t max)
 
 /* ---- HTTP ---- */
 
-struct sink {
-	struct strbuf body;
-	size_t max;
-	bool overflow;
-};
-
-static size_t on_data(char *p, size_t size, size_t n, void *userdata)
-{
-	struct sink *s = userdata;
-	size_t len = size * n;
-	if (s->body.len + len > s->max) {
-		s->overflow = true;
-		return 0;
-	}
-	strbuf_add(&s->body, p, len);
-	return len;
-}
-
 static const char *go_method(const char *m)
 {
 	if (streq(m, "GET"))
@@ -373,86 +350,16 @@ static const char *go_method(const char *m)
 	return m;
 }
 
-/* host:port of a URL, as Go's dial error names it */
-static char *url_hostport(const char *url)
+int kube_transport_error(int r, const struct http_response *resp, const char *method,
+			 const char *url)
 {
-	const char *p = strstr(url, "://");
-	p = p ? p + 3 : url;
-	size_t n = strcspn(p, "/?");
-	char *hp = xstrndup(p, n);
-	if (!strchr(hp[0] == '[' ? strchr(hp, ']') ? strchr(hp, ']') : hp : hp, ':')) {
-		char *t = xasprintf("%s:%s", hp, strneq(url, "http://", 7) ? "80" : "443");
-		free(hp);
-		hp = t;
-	}
-	return hp;
-}
-
-void kube_curl_setup(struct kube_client *c, CURL *h, const char *url, long timeout_ms)
-{
-	curl_easy_setopt(h, CURLOPT_URL, url);
-	curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, timeout_ms > 0 ? timeout_ms : c->request_timeout_ms);
-	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, 30000L);
-	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "https,http");
-	curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, c->insecure ? 0L : 1L);
-	curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, c->insecure ? 0L : 2L);
-	curl_easy_setopt(h, CURLOPT_USERAGENT, "kubeadm/v1.37.2 (linux/amd64) kubernetes/ckubeadm");
-	if (c->ca_pem) {
-		struct curl_blob b = { .data = c->ca_pem, .len = c->ca_len,
-				       .flags = CURL_BLOB_NOCOPY };
-		curl_easy_setopt(h, CURLOPT_CAINFO_BLOB, &b);
-	}
-	if (c->cert_pem) {
-		struct curl_blob cb = { .data = c->cert_pem, .len = c->cert_len,
-					.flags = CURL_BLOB_NOCOPY };
-		struct curl_blob kb = { .data = c->key_pem, .len = c->key_len,
-					.flags = CURL_BLOB_NOCOPY };
-		curl_easy_setopt(h, CURLOPT_SSLCERTTYPE, "PEM");
-		curl_easy_setopt(h, CURLOPT_SSLCERT_BLOB, &cb);
-		curl_easy_setopt(h, CURLOPT_SSLKEYTYPE, "PEM");
-		curl_easy_setopt(h, CURLOPT_SSLKEY_BLOB, &kb);
-	}
-}
-
-/*
- * Maps a transport failure to -errno with Go's error text; os_errno is the connect(2) error
- * (CURLINFO_OS_ERRNO), so an unreachable network is not reported as a refused connection.
- */
-int kube_transport_error(CURLcode rc, long os_errno, const char *method, const char *url,
-			 const char *errbuf)
-{
-	_cleanup_free_ char *hp = url_hostport(url);
 	const char *m = go_method(method);
-	switch (rc) {
-	case CURLE_COULDNT_CONNECT:
-		if (os_errno == ENETUNREACH)
-			return error_set(-ENETUNREACH,
-					 "%s \"%s\": dial tcp %s: connect: network is unreachable", m,
-					 url, hp);
-		if (os_errno == EHOSTUNREACH)
-			return error_set(-EHOSTUNREACH,
-					 "%s \"%s\": dial tcp %s: connect: no route to host", m, url,
-					 hp);
-		return error_set(-ECONNREFUSED, "%s \"%s\": dial tcp %s: connect: connection refused",
-				 m, url, hp);
-	case CURLE_OPERATION_TIMEDOUT:
-		return error_set(-ETIMEDOUT, "%s \"%s\": context deadline exceeded (%s)", m, url,
-				 errbuf);
-	case CURLE_COULDNT_RESOLVE_HOST:
-		return error_set(-EHOSTUNREACH, "%s \"%s\": dial tcp: lookup %s: no such host", m,
-				 url, hp);
-	case CURLE_PEER_FAILED_VERIFICATION:
-	case CURLE_SSL_CACERT_BADFILE:
-		return error_set(-EACCES, "%s \"%s\": tls: failed to verify certificate: %s", m, url,
-				 errbuf);
-	case CURLE_GOT_NOTHING:
-	case CURLE_RECV_ERROR:
-	case CURLE_PARTIAL_FILE:
-		return error_set(-EIO, "%s \"%s\": %s", m, url, *errbuf ? errbuf : "EOF");
+	switch (resp->failure) {
+	case HTTP_F_TLS_VERIFY:
+		return error_set(r, "%s \"%s\": tls: failed to verify certificate: %s", m, url,
+				 resp->error);
 	default:
-		return error_set(-EIO, "%s \"%s\": %s", m, url,
-				 *errbuf ? errbuf : curl_easy_strerror(rc));
+		return error_set(r, "%s \"%s\": %s", m, url, resp->error);
 	}
 }
 
@@ -514,56 +421,48 @@ int kube_http_do(struct kube_client *c, const char *method, const char *path,
 		 const char *content_type, const char *body, long timeout_ms, long *ret_status,
 		 char **ret_body, size_t *ret_len)
 {
-	if (!c->curl)
+	if (!c->live)
 		return error_set(-ENOTSUP, "no API server configured");
 	_cleanup_free_ char *url = xasprintf("%s%s", c->server, path);
-	CURL *h = c->curl;
-	curl_easy_reset(h);
-	kube_curl_setup(c, h, url, timeout_ms);
-	struct curl_slist *hdrs = NULL;
-	hdrs = curl_slist_append(hdrs, "Accept: application/json, */*");
-	if (content_type) {
-		_cleanup_free_ char *ct = xasprintf("Content-Type: %s", content_type);
-		hdrs = curl_slist_append(hdrs, ct);
-	}
-	if (c->token && !c->cert_pem) {
-		_cleanup_free_ char *auth = xasprintf("Authorization: Bearer %s", c->token);
-		hdrs = curl_slist_append(hdrs, auth);
+	_cleanup_free_ char *ct = content_type ? xasprintf("Content-Type: %s", content_type) : NULL;
+	_cleanup_free_ char *auth = c->token && !c->cert_pem
+					    ? xasprintf("Authorization: Bearer %s", c->token)
+					    : NULL;
+	const char *headers[5];
+	size_t nh = 0;
+	headers[nh++] = "Accept: application/json, */*";
+	headers[nh++] = "User-Agent: kubeadm/v1.37.2 (linux/amd64) kubernetes/ckubeadm";
+	if (ct)
+		headers[nh++] = ct;
+	if (auth)
+		headers[nh++] = auth;
+	headers[nh] = NULL;
+	const struct http_tls tls = { .ca_pem = c->ca_pem, .ca_len = c->ca_len,
+				      .cert_pem = c->cert_pem, .cert_len = c->cert_len,
+				      .key_pem = c->key_pem, .key_len = c->key_len,
+				      .insecure = c->insecure };
+	/* the connection is reused only with the same credentials: it keeps a pointer to them */
+	c->tls = tls;
+	const struct http_request req = {
+		.method = method, .url = url, .headers = headers, .body = body,
+		.body_len = body ? strlen(body) : 0,
+		.timeout_ms = timeout_ms > 0 ? timeout_ms : c->request_timeout_ms,
+		.connect_timeout_ms = 30000, .max_body = c->body_cap, .use_proxy = true,
+		.tls = &c->tls,
+	};
+	struct http_response resp;
+	int r = http_perform(&c->conn, &req, &resp);
+	if (auth)
 		explicit_bzero(auth, strlen(auth));
-	}
-	curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdrs);
-	curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method);
-	if (body) {
-		curl_easy_setopt(h, CURLOPT_POSTFIELDS, body);
-		curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE, (long)strlen(body));
-	} else if (streq(method, "GET")) {
-		curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
-	}
-	struct sink s = { .body = STRBUF_INIT, .max = c->body_cap };
-	char errbuf[CURL_ERROR_SIZE] = "";
-	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_data);
-	curl_easy_setopt(h, CURLOPT_WRITEDATA, &s);
-	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
-	CURLcode rc = curl_easy_perform(h);
-	long os_errno = 0;
-	curl_easy_getinfo(h, CURLINFO_OS_ERRNO, &os_errno);
-	long status = 0;
-	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
-	curl_easy_setopt(h, CURLOPT_HTTPHEADER, NULL);
-	curl_slist_free_all(hdrs);
-	log_v(8, "%s %s %ld", method, url, status);
-	if (s.overflow) {
-		strbuf_release(&s.body);
+	log_v(8, "%s %s %ld", method, url, resp.status);
+	if (r == -EFBIG)
 		return error_set(-EBADMSG, "%s \"%s\": response body larger than %zu bytes",
 				 go_method(method), url, c->body_cap);
-	}
-	if (rc != CURLE_OK) {
-		strbuf_release(&s.body);
-		return kube_transport_error(rc, os_errno, method, url, errbuf);
-	}
-	*ret_status = status;
-	*ret_len = s.body.len;
-	*ret_body = strbuf_detach(&s.body, NULL);
+	if (r < 0)
+		return kube_transport_error(r, &resp, method, url);
+	*ret_status = resp.status;
+	*ret_len = resp.len;
+	*ret_body = resp.body;
 	return 0;
 }
 
@@ -742,7 +641,7 @@ int kube_delete(struct kube_client *c, const struct kube_resource *res, const ch
 int kube_get_raw(struct kube_client *c, const char *path, long timeout_ms, long *ret_status,
 		 char **ret_body)
 {
-	if (c->dry_run && !c->curl)
+	if (c->dry_run && !c->live)
 		return error_set(-ENOTSUP, "no API server in dry-run");
 	size_t len;
 	/* RESTClient().Get().AbsPath(path): the client's ?timeout= too */
@@ -998,7 +897,7 @@ static struct kube_client *client_clone(const struct kube_client *c)
 	n->key_pem = xmemdup(c->key_pem, c->key_len);
 	n->token = c->token ? xstrdup(c->token) : NULL;
 	n->tracker = NULL;
-	n->curl = curl_easy_init();
+	n->conn = NULL;
 	return n;
 }
 
@@ -1025,7 +924,7 @@ static void *apply_one(void *p)
 int kube_apply_all(struct kube_client *c, struct kube_op *ops, size_t n)
 {
 	int first = 0;
-	if (c->dry_run || n < 2 || !c->curl) {
+	if (c->dry_run || n < 2 || !c->live) {
 		/* the dry-run printout is kubeadm's sequence */
 		for (size_t i = 0; i < n; i++) {
 			int r = ops[i].kind == KUBE_OP_CREATE_OR_RETAIN

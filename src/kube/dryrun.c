@@ -234,7 +234,7 @@ int kube_dry_get(struct kube_client *c, const struct kube_resource *res, const c
 		return 0;
 	}
 	/* handleGetAction: the real server of the kubeconfig, if there is one */
-	if (c->curl) {
+	if (c->live) {
 		json_t *real = NULL;
 		c->dry_run = false;
 		int r = kube_get(c, res, ns, name, &real);
@@ -269,7 +269,7 @@ int kube_dry_list(struct kube_client *c, const struct kube_resource *res, const 
 		  const char *label_selector, const char *field_selector, json_t **ret)
 {
 	log_action(c, "list", res, false, ns, NULL, NULL);
-	if (c->curl) {
+	if (c->live) {
 		json_t *real = NULL;
 		c->dry_run = false;
 		int r = kube_list(c, res, ns, label_selector, field_selector, &real);
