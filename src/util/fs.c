@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <pthread.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -43,6 +44,55 @@ int fs_mkdir_p(int rootfd, const char *dir, mode_t mode)
 	return 0;
 }
 
+/*
+ * The filesystems written to since the last fs_sync_all: one open fd on each (syncfs(2) takes
+ * any fd of the filesystem). Guarded: API workers may write while the main thread does.
+ */
+static struct {
+	dev_t dev;
+	int fd;
+} pending[8];
+static size_t n_pending;
+static pthread_mutex_t pending_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void note_written(int fd)
+{
+	struct stat st;
+	if (fstat(fd, &st) < 0)
+		return;
+	pthread_mutex_lock(&pending_lock);
+	size_t i = 0;
+	while (i < n_pending && pending[i].dev != st.st_dev)
+		i++;
+	if (i == n_pending) {
+		int d = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+		if (i < ARRAY_SIZE(pending) && d >= 0) {
+			pending[i].dev = st.st_dev;
+			pending[i].fd = d;
+			n_pending++;
+		} else if (d >= 0) {
+			/* more filesystems than slots: this one is made durable now */
+			(void)syncfs(d);
+			close(d);
+		}
+	}
+	pthread_mutex_unlock(&pending_lock);
+}
+
+int fs_sync_all(void)
+{
+	int first = 0;
+	pthread_mutex_lock(&pending_lock);
+	for (size_t i = 0; i < n_pending; i++) {
+		if (syncfs(pending[i].fd) < 0 && !first)
+			first = -errno;
+		close(pending[i].fd);
+	}
+	n_pending = 0;
+	pthread_mutex_unlock(&pending_lock);
+	return first;
+}
+
 int fs_write_atomic(int rootfd, const char *path, const void *data, size_t len, mode_t mode,
 		    mode_t dir_mode)
 {
@@ -74,11 +124,12 @@ int fs_write_atomic(int rootfd, const char *path, const void *data, size_t len, 
 		p += n;
 		left -= (size_t)n;
 	}
-	if (fchmod(fd, mode) < 0 || fsync(fd) < 0 || renameat(rootfd, tmp, rootfd, r) < 0) {
+	if (fchmod(fd, mode) < 0 || renameat(rootfd, tmp, rootfd, r) < 0) {
 		int e = -errno;
 		unlinkat(rootfd, tmp, 0);
 		return error_set(e, "failed to write %s: %s", path, strerror(-e));
 	}
+	note_written(fd);
 	return 0;
 }
 

@@ -2,7 +2,10 @@
 /*
  * Files under a root: every path is resolved relative to a directory fd (the --rootfs root,
  * or AT_FDCWD), never following a symlink we did not create; writes are atomic
- * (temp file in the same directory, fsync, rename) with the requested mode.
+ * (temp file in the same directory, rename) with the requested mode. Durability is batched:
+ * instead of an fsync per file (22 files for `init phase certs all` + `kubeconfig all`, each
+ * a journal commit), fs_sync_all() makes every filesystem written to durable with one
+ * syncfs(2) each; main() calls it before exiting.
  */
 #pragma once
 
@@ -16,6 +19,11 @@ int fs_mkdir_p(int rootfd, const char *dir, mode_t mode);
 /* Writes data to path atomically with mode, creating parent directories with dir_mode. */
 int fs_write_atomic(int rootfd, const char *path, const void *data, size_t len, mode_t mode,
 		    mode_t dir_mode);
+/*
+ * syncfs(2) on every filesystem fs_write_atomic wrote to since the last call. Returns 0 or the
+ * first -errno (the writes themselves already succeeded; the caller warns).
+ */
+int fs_sync_all(void);
 /* Reads a whole file, at most max bytes (-EFBIG beyond). *ret_data is owned and NUL-terminated. */
 int fs_read_file(int rootfd, const char *path, size_t max, char **ret_data, size_t *ret_len);
 bool fs_exists(int rootfd, const char *path);
