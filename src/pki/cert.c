@@ -7,6 +7,7 @@
  * DNS names then IPs), random serial in [1, MaxInt64), SHA-256 (SHA-384 for P-384 issuers).
  */
 #include <errno.h>
+#include <pthread.h>
 #include <string.h>
 #include <time.h>
 
@@ -473,8 +474,72 @@ int pki_cert_to_pem(const struct pki_cert *c, char **ret, size_t *ret_len)
 	return 0;
 }
 
+/*
+ * Parsed certificates by PEM text: OpenSSL 3.0 decodes every certificate's public key through
+ * its provider decoders (OSSL_DECODER_CTX_new_for_pkey), ~0.1 ms each and 2 ms the first time,
+ * and a phase loads the same CA again for every file it writes. Entries live as long as the
+ * process; the X509s are shared read-only (X509_up_ref): loaded certificates are never modified.
+ */
+struct pem_cache_entry {
+	char *pem;
+	size_t len;
+	X509 **certs; /* NULL-terminated */
+};
+static struct pem_cache_entry pem_cache[32];
+static size_t pem_cache_n;
+static pthread_mutex_t pem_cache_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static struct pki_cert **pem_cache_get(const char *data, size_t len)
+{
+	struct pki_cert **v = NULL;
+	pthread_mutex_lock(&pem_cache_lock);
+	for (size_t i = 0; i < pem_cache_n && !v; i++) {
+		const struct pem_cache_entry *e = &pem_cache[i];
+		if (e->len != len || memcmp(e->pem, data, len) != 0)
+			continue;
+		size_t n = 0;
+		while (e->certs[n])
+			n++;
+		v = xcalloc(n + 1, sizeof(*v));
+		for (size_t j = 0; j < n; j++) {
+			X509_up_ref(e->certs[j]);
+			v[j] = pki_cert_wrap(e->certs[j]);
+		}
+	}
+	pthread_mutex_unlock(&pem_cache_lock);
+	return v;
+}
+
+static void pem_cache_put(const char *data, size_t len, struct pki_cert *const *v)
+{
+	pthread_mutex_lock(&pem_cache_lock);
+	bool have = false;
+	for (size_t i = 0; i < pem_cache_n && !have; i++)
+		have = pem_cache[i].len == len && memcmp(pem_cache[i].pem, data, len) == 0;
+	if (!have && pem_cache_n < ARRAY_SIZE(pem_cache)) {
+		size_t n = 0;
+		while (v[n])
+			n++;
+		struct pem_cache_entry *e = &pem_cache[pem_cache_n++];
+		e->pem = xmalloc(len ? len : 1);
+		memcpy(e->pem, data, len);
+		e->len = len;
+		e->certs = xcalloc(n + 1, sizeof(*e->certs));
+		for (size_t j = 0; j < n; j++) {
+			X509_up_ref(v[j]->x509);
+			e->certs[j] = v[j]->x509;
+		}
+	}
+	pthread_mutex_unlock(&pem_cache_lock);
+}
+
 int pki_certs_from_pem(const char *data, size_t len, struct pki_cert ***ret)
 {
+	struct pki_cert **cached = pem_cache_get(data, len);
+	if (cached) {
+		*ret = cached;
+		return 0;
+	}
 	if (len > INT32_MAX)
 		return error_set(-EBADMSG, "data does not contain any valid RSA or ECDSA certificates");
 	_cleanup_(BIO_freep) BIO *b = BIO_new_mem_buf(data, (int)len);
@@ -517,6 +582,7 @@ int pki_certs_from_pem(const char *data, size_t len, struct pki_cert ***ret)
 		free(v);
 		return error_set(-EBADMSG, "data does not contain any valid RSA or ECDSA certificates");
 	}
+	pem_cache_put(data, len, v);
 	*ret = v;
 	return 0;
 }
@@ -882,6 +948,9 @@ int pki_write_cert(int rootfd, const char *dir, const char *base, const struct p
 	int r = fs_write_atomic(rootfd, path, pem, len, 0644, 0755);
 	if (r < 0)
 		return error_wrap(r, "unable to write certificate to file %s", path);
+	/* a later load of this file (a CA for the next certificate) needs no parsing */
+	struct pki_cert *one[] = { (struct pki_cert *)c, NULL };
+	pem_cache_put(pem, len, one);
 	return 0;
 }
 
@@ -894,6 +963,8 @@ int pki_write_key(int rootfd, const char *dir, const char *base, const struct pk
 	if (r < 0)
 		return r;
 	r = fs_write_atomic(rootfd, path, pem, len, 0600, 0755);
+	if (r >= 0)
+		pki_key_cache_put(pem, len, k->pkey);
 	pki_secret_free(pem, len);
 	if (r < 0)
 		return error_wrap(r, "unable to write private key to file %s", path);

@@ -11,6 +11,7 @@
 #include <openssl/crypto.h>
 #include <openssl/err.h>
 #include <openssl/pem.h>
+#include <openssl/sha.h>
 #include <openssl/x509.h>
 
 #include "pki/pki-internal.h"
@@ -344,8 +345,60 @@ static EVP_PKEY *parse_key_block(const char *name, const unsigned char *der, lon
 	return NULL;
 }
 
+/*
+ * Parsed keys by the SHA-256 of their PEM text (as cert.c's certificate cache: OpenSSL 3.0's
+ * decoders make each parse slow and phases load the same CA key for every file). No copy of
+ * the PEM is kept; the EVP_PKEYs are shared read-only (EVP_PKEY_up_ref).
+ */
+static struct {
+	unsigned char digest[SHA256_DIGEST_LENGTH];
+	EVP_PKEY *pkey;
+} key_cache[8];
+static size_t key_cache_n;
+static pthread_mutex_t key_cache_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static EVP_PKEY *key_cache_get(const unsigned char *digest)
+{
+	EVP_PKEY *k = NULL;
+	pthread_mutex_lock(&key_cache_lock);
+	for (size_t i = 0; i < key_cache_n && !k; i++)
+		if (CRYPTO_memcmp(key_cache[i].digest, digest, SHA256_DIGEST_LENGTH) == 0 &&
+		    EVP_PKEY_up_ref(key_cache[i].pkey) == 1)
+			k = key_cache[i].pkey;
+	pthread_mutex_unlock(&key_cache_lock);
+	return k;
+}
+
+static void key_cache_put(const unsigned char *digest, EVP_PKEY *k)
+{
+	pthread_mutex_lock(&key_cache_lock);
+	if (key_cache_n < ARRAY_SIZE(key_cache) && EVP_PKEY_up_ref(k) == 1) {
+		memcpy(key_cache[key_cache_n].digest, digest, SHA256_DIGEST_LENGTH);
+		key_cache[key_cache_n++].pkey = k;
+	}
+	pthread_mutex_unlock(&key_cache_lock);
+}
+
+void pki_key_cache_put(const char *pem, size_t len, EVP_PKEY *k)
+{
+	unsigned char digest[SHA256_DIGEST_LENGTH];
+	SHA256((const unsigned char *)pem, len, digest);
+	EVP_PKEY *have = key_cache_get(digest);
+	if (have)
+		EVP_PKEY_free(have);
+	else
+		key_cache_put(digest, k);
+}
+
 int pki_key_from_pem(const char *data, size_t len, struct pki_key **ret)
 {
+	unsigned char digest[SHA256_DIGEST_LENGTH];
+	SHA256((const unsigned char *)data, len, digest);
+	EVP_PKEY *cached = key_cache_get(digest);
+	if (cached) {
+		*ret = pki_key_wrap(cached);
+		return 0;
+	}
 	if (len > INT32_MAX)
 		return error_set(-EBADMSG, "data does not contain a valid RSA or ECDSA private key");
 	_cleanup_(BIO_freep) BIO *b = BIO_new_mem_buf(data, (int)len);
@@ -364,6 +417,7 @@ int pki_key_from_pem(const char *data, size_t len, struct pki_key **ret)
 		OPENSSL_free(header);
 		if (k) {
 			ERR_clear_error();
+			key_cache_put(digest, k);
 			*ret = pki_key_wrap(k);
 			return 0;
 		}

@@ -18,6 +18,8 @@ struct pki_cert {
 /* Wraps an owned EVP_PKEY / X509. */
 struct pki_key *pki_key_wrap(EVP_PKEY *pkey);
 struct pki_cert *pki_cert_wrap(X509 *x);
+/* Remembers k as the parse of pem (a key file just written), for pki_key_from_pem. */
+void pki_key_cache_put(const char *pem, size_t len, EVP_PKEY *k);
 /* Drains OpenSSL's error queue into debug lines; returns code. */
 int pki_openssl_error(int code, const char *what);
 /* Reads a file under root with kubeadm's size cap; -ENOENT when absent. */
