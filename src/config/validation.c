@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include <errno.h>
-#include <regex.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -9,6 +8,7 @@
 #include "config/net.h"
 #include "config/validation.h"
 #include "util/error.h"
+#include "util/match.h"
 #include "util/log.h"
 #include "util/strbuf.h"
 #include "util/strv.h"
@@ -116,15 +116,6 @@ static int aggregate(struct errlist *l)
 
 /* ---- primitive checks ---- */
 
-static bool match_re(const char *pattern, const char *s)
-{
-	regex_t re;
-	if (regcomp(&re, pattern, REG_EXTENDED | REG_NOSUB) != 0)
-		return false;
-	bool ok = regexec(&re, s, 0, NULL, 0) == 0;
-	regfree(&re);
-	return ok;
-}
 
 #define DNS1123_LABEL "[a-z0-9]([-a-z0-9]*[a-z0-9])?"
 #define DNS1123_SUBDOMAIN DNS1123_LABEL "(\\." DNS1123_LABEL ")*"
@@ -134,7 +125,7 @@ char **cfg_dns1123_subdomain_errors(const char *value)
 	char **errs = NULL;
 	if (strlen(value) > 253)
 		strv_push(&errs, "must be no more than 253 characters");
-	if (!match_re("^" DNS1123_SUBDOMAIN "$", value))
+	if (!regex_matches("^" DNS1123_SUBDOMAIN "$", value))
 		strv_push(&errs, "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric "
 				 "characters, '-' or '.', and must start and end with an alphanumeric "
 				 "character (e.g. 'example.com', regex used for validation is "
@@ -147,7 +138,7 @@ static char **wildcard_dns1123_errors(const char *value)
 	char **errs = NULL;
 	if (strlen(value) > 253)
 		strv_push(&errs, "must be no more than 253 characters");
-	if (!match_re("^\\*\\." DNS1123_SUBDOMAIN "$", value))
+	if (!regex_matches("^\\*\\." DNS1123_SUBDOMAIN "$", value))
 		strv_push(&errs,
 			  "a wildcard DNS-1123 subdomain must start with '*.', followed by a valid DNS "
 			  "subdomain, which must consist of lower case alphanumeric characters, '-' or "
@@ -290,7 +281,7 @@ static void validate_image_repository(struct errlist *l, const char *repo, const
 #define DIGEST "[A-Za-z][A-Za-z0-9]*([-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}"
 	static const char ref[] = "^(" DOMAIN "/)?" COMP "(/" COMP ")*(:" TAG ")?(@" DIGEST ")?$";
 	_cleanup_free_ char *image = xasprintf("%s/name:tag", repo ? repo : "");
-	if (!match_re(ref, image))
+	if (!regex_matches(ref, image))
 		invalid_str(l, field, repo, "invalid image repository format");
 }
 
@@ -428,7 +419,7 @@ static void validate_bootstrap_tokens(struct errlist *l, const struct cfg_list *
 				    "\"authentication\"");
 		}
 		STRV_FOREACH(g, t->groups) {
-			if (match_re("^system:bootstrappers:[a-z0-9:-]{0,255}[a-z0-9]$", *g))
+			if (regex_matches("^system:bootstrappers:[a-z0-9:-]{0,255}[a-z0-9]$", *g))
 				continue;
 			_cleanup_free_ char *r = json_repr_strv(t->groups);
 			_cleanup_free_ char *d = xasprintf(

@@ -28,6 +28,7 @@
 #include "preflight/preflight.h"
 #include "preflight/sysverify.h"
 #include "util/error.h"
+#include "util/match.h"
 #include "util/log.h"
 #include "util/parse.h"
 #include "util/strbuf.h"
@@ -612,15 +613,6 @@ static void check_http_proxy_cidr(const struct preflight_check *c, char ***w, ch
 
 /* ---- hostname ---- */
 
-static bool match(const char *pattern, const char *s)
-{
-	regex_t re;
-	if (regcomp(&re, pattern, REG_EXTENDED | REG_NOSUB) != 0)
-		return false;
-	bool ok = regexec(&re, s, 0, NULL, 0) == 0;
-	regfree(&re);
-	return ok;
-}
 
 #define LABEL_KEY_FMT "([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]"
 #define LABEL_KEY_ERR                                                                              \
@@ -645,7 +637,7 @@ static void qualified_name_errors(const char *value, char ***errs)
 		} else {
 			if (strlen(prefix) > 253)
 				strv_push(errs, "prefix part must be no more than 253 characters");
-			if (!match("^" DNS1123_SUB_FMT "$", prefix))
+			if (!regex_matches("^" DNS1123_SUB_FMT "$", prefix))
 				strv_push(errs,
 					  "prefix part a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '" DNS1123_SUB_FMT "')");
 		}
@@ -658,7 +650,7 @@ static void qualified_name_errors(const char *value, char ***errs)
 		strv_push(errs, "name part must be non-empty");
 	else if (strlen(name) > 63)
 		strv_push(errs, "name part must be no more than 63 characters");
-	if (!match("^" LABEL_KEY_FMT "$", name))
+	if (!regex_matches("^" LABEL_KEY_FMT "$", name))
 		strv_push(errs, "name part " LABEL_KEY_ERR);
 }
 

@@ -3,7 +3,6 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <regex.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +16,7 @@
 #include "config/version.h"
 #include "preflight/exec.h"
 #include "preflight/sysverify.h"
+#include "util/match.h"
 #include "util/flags.h"
 #include "util/fs.h"
 #include "util/strv.h"
@@ -96,15 +96,6 @@ static const char *const cgroups_v1_optional[] = { "hugetlb", "blkio", NULL };
 static const char *const cgroups_v2[] = { "cpu", "cpuset", "devices", "freezer", "memory", "pids", NULL };
 static const char *const cgroups_v2_optional[] = { "hugetlb", "io", NULL };
 
-static bool match(const char *pattern, const char *s)
-{
-	regex_t re;
-	if (regcomp(&re, pattern, REG_EXTENDED | REG_NOSUB) != 0)
-		return false;
-	bool ok = regexec(&re, s, 0, NULL, 0) == 0;
-	regfree(&re);
-	return ok;
-}
 
 /* The last value of a CONFIG_ line matching ^CONFIG_[A-Z0-9_]+=[myn] (later lines win). */
 char sysverify_kconfig_lookup(const char *config, const char *name)
@@ -328,7 +319,7 @@ static void kernel_validator(struct strbuf *rep, char ***w, char ***e)
 	const char *release = u.release;
 	bool ok = false;
 	for (size_t i = 0; i < sizeof(kernel_versions) / sizeof(*kernel_versions) && !ok; i++)
-		ok = match(kernel_versions[i], release);
+		ok = regex_matches(kernel_versions[i], release);
 	report(rep, "KERNEL_VERSION", release, ok ? GOOD : BAD);
 	if (!ok)
 		add_fmt(w, "kernel release %s is unsupported. %s", release, KERNEL_VERSIONS_NOTE);
