@@ -20,7 +20,7 @@ int main(int argc, char **argv)
 {
 	/*
 	 * A peer that hangs up (API server, etcd, CRI) must give an error, not kill the process:
-	 * Go ignores SIGPIPE on sockets too. libcurl with CURLOPT_NOSIGNAL leaves it to us.
+	 * Go ignores SIGPIPE on sockets too (kube/transport writes TLS records with write(2)).
 	 */
 	signal(SIGPIPE, SIG_IGN);
 	/* version labels (stable-1, latest-1.37, ...) are resolved over HTTPS, as kubeadm does */

@@ -2,7 +2,7 @@
 /*
  * An etcd v3 client for what kubeadm does with etcd (cmd/kubeadm/app/util/etcd): member
  * list/add (as learner)/promote/remove, endpoint status and cluster health. It talks to etcd's
- * gRPC-gateway JSON API (POST https://<endpoint>/v3/...) over mutual TLS with libcurl; the
+ * gRPC-gateway JSON API (POST https://<endpoint>/v3/...) over mutual TLS (kube/transport.h); the
  * server is always verified against the etcd CA, the client authenticates with a client
  * certificate (etcd/healthcheck-client or apiserver-etcd-client).
  *
@@ -71,7 +71,7 @@ struct etcd_client;
 /*
  * A client for endpoints ("https://10.0.0.1:2379", copied) with the etcd CA, client certificate
  * and key files (kubeadm's etcdutil.New; NULL or "" for plain http endpoints). Files are read
- * by libcurl at each call. *ret owned (etcd_client_free). -EINVAL when endpoints is empty.
+ * by the transport at each call. *ret owned (etcd_client_free). -EINVAL when endpoints is empty.
  */
 int etcd_client_new(char *const *endpoints, const char *ca, const char *cert, const char *key,
 		    struct etcd_client **ret);

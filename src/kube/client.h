@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * A Kubernetes REST client (client-go's clientset as kubeadm uses it) on libcurl, built from a
+ * A Kubernetes REST client (client-go's clientset as kubeadm uses it) on kube/transport.h, built from a
  * kubeconfig: TLS always verified against the kubeconfig's CA, client certificates (embedded
  * data or file paths) or bearer tokens. Objects are jansson trees in and out.
  *
@@ -179,8 +179,8 @@ int kube_get_configmap_short_retry(struct kube_client *c, const char *ns, const 
 				   json_t **ret);
 
 /*
- * Several independent CreateOrUpdate/CreateOrRetain calls at once (libcurl multi on a real
- * client; in order, one by one, on a dry-run client so the printout is kubeadm's). Each op's
+ * Several independent CreateOrUpdate/CreateOrRetain calls at once (a thread and a connection each on
+ * a real client; in order, one by one, on a dry-run client so the printout is kubeadm's). Each op's
  * result is set; returns the first failing op's result (its message set) or 0.
  */
 enum kube_op_kind { KUBE_OP_CREATE_OR_UPDATE, KUBE_OP_CREATE_OR_RETAIN };

@@ -18,8 +18,8 @@ conf_init() {
 
 # klog lines carry a timestamp, a pid and a Go source location: keep severity and message.
 # Accepted difference: when a version label (stable-1) cannot be fetched, the transport error
-# after 'unable to get URL "<url>": ' is Go's net/http text for the reference and libcurl's for
-# ckubeadm; the URL, the wording around it and the fallback are compared.
+# after 'unable to get URL "<url>": ' is Go's net/http text for the reference and kube/transport's
+# for ckubeadm (its resolver's failure in a namespace without DNS reads differently); the URL, the wording around it and the fallback are compared.
 conf_normalise() {
 	sed -E -e 's/^([IWEF])[0-9]{4} [0-9:.]{15} +[0-9]+ [^]]+\] /\1 /' \
 		-e 's/(unable to get URL "[^"]*": ).*/\1<transport error>/' \
