@@ -171,7 +171,7 @@ static struct kube_client *client_alloc(void)
 {
 	struct kube_client *c = xcalloc(1, sizeof(*c));
 	c->api_timeout_ms = 60000;
-	c->api_interval_ms = 500;
+	c->api_interval_ms = KUBE_RETRY_INTERVAL_MS;
 	c->request_timeout_ms = 30000;
 	c->body_cap = DEFAULT_BODY_CAP;
 	return c;

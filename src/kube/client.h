@@ -103,8 +103,15 @@ struct kube_client *kube_client_free(struct kube_client *c);
 bool kube_client_is_dry_run(const struct kube_client *c);
 /* The server URL ("https://127.0.0.1:6443"), borrowed; "" for a dry-run client without one. */
 const char *kube_client_server(const struct kube_client *c);
+/*
+ * The retry interval of the retrying helpers below: kubeadm's is 500 ms
+ * (constants.KubernetesAPICallRetryInterval); ckubeadm retries every 100 ms, so waiting for
+ * something that appears (the Node a kubelet registers, RBAC after the API server starts)
+ * ends sooner. A retry costs one request on a kept-alive connection.
+ */
+#define KUBE_RETRY_INTERVAL_MS 100
 /* Budget of the retrying helpers below (timeouts.kubernetesAPICall; default 60000 ms) and
- * their retry interval (default 500 ms, constants.KubernetesAPICallRetryInterval). */
+ * their retry interval (default KUBE_RETRY_INTERVAL_MS; <= 0 keeps it). */
 void kube_client_set_api_call_timeout(struct kube_client *c, long timeout_ms, long interval_ms);
 /* Per-request timeout. Clients from a kubeconfig are kubeadm's ToClientSet clients: 10 s,
  * also sent as "?timeout=10s" on every request but lists, as client-go does; the dry-run

@@ -52,7 +52,7 @@ static void set_timeout(const struct run_ctx *ctx, struct kube_client *c)
 {
 	const struct cfg_timeouts *t = ctx->cfg->init.timeouts;
 	if (t && t->kubernetes_api_call.set)
-		kube_client_set_api_call_timeout(c, (long)(t->kubernetes_api_call.ns / 1000000), 500);
+		kube_client_set_api_call_timeout(c, (long)(t->kubernetes_api_call.ns / 1000000), -1);
 }
 
 /* PointKubeConfigToLocalAPIEndpoint */
@@ -148,7 +148,7 @@ static int ensure_admin_crb(struct run_ctx *ctx, struct kube_client **ret)
 		"kubeadm:cluster-admins", NULL, "ClusterRole", "cluster-admin",
 		(const char *const[]){ "Group:kubeadm:cluster-admins", NULL });
 	struct crb_try a = { .c = admin, .crb = crb };
-	r = poll(500, api_timeout_ms(ctx), crb_admin_attempt, &a);
+	r = poll(KUBE_RETRY_INTERVAL_MS, api_timeout_ms(ctx), crb_admin_attempt, &a);
 	if (r < 0)
 		return r;
 	if (!a.exists) {
@@ -167,7 +167,7 @@ static int ensure_admin_crb(struct run_ctx *ctx, struct kube_client **ret)
 		if (r < 0)
 			return r;
 		struct crb_try s = { .c = super, .crb = crb };
-		r = poll(500, api_timeout_ms(ctx), crb_super_attempt, &s);
+		r = poll(KUBE_RETRY_INTERVAL_MS, api_timeout_ms(ctx), crb_super_attempt, &s);
 		if (r < 0)
 			return error_wrap(r, "unable to create the kubeadm:cluster-admins "
 					     "ClusterRoleBinding by using super-admin.conf");

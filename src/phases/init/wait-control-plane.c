@@ -3,8 +3,10 @@
  * init phase "wait-control-plane" (cmd/phases/init/waitcontrolplane.go, util/apiclient/wait.go):
  * the kubelet's /healthz, then the API server's /livez (through the API client), the
  * controller-manager's /healthz and the scheduler's /livez at the addresses of their static Pod
- * manifests, polled every 500 ms (constants.KubernetesAPICallRetryInterval) within the
- * configured timeouts. With --dry-run the files kubeadm would write are printed instead.
+ * manifests, within the configured timeouts. kubeadm polls every 500 ms
+ * (constants.KubernetesAPICallRetryInterval); ckubeadm every 100 ms, so that a component is
+ * seen healthy 50 ms after it is on average instead of 250 ms (a probe on loopback costs a
+ * refused connect or one request on a kept-alive connection). With --dry-run the files kubeadm would write are printed instead.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -27,7 +29,7 @@
 
 DEFINE_TRIVIAL_CLEANUP_FUNC(struct kube_client *, kube_client_free);
 
-#define RETRY_MS 500
+#define RETRY_MS 100
 
 static const char *const components[] = { "kube-apiserver", "kube-controller-manager",
 					  "kube-scheduler" };
