@@ -87,16 +87,87 @@ static int write_file(int rootfd, const char *dir, const char *path, const char 
 	return 0;
 }
 
-int kubelet_write_env_file(int rootfd, const char *dir, const struct cfg_node_registration *nr)
+/* v1.Taint.ToString: key[=value]:effect, "key" alone when both value and effect are empty */
+static char *taint_to_string(const struct cfg_taint *t)
 {
-	/* buildKubeletArgsCommon (registerTaintsUsingFlags is false for init) */
+	const char *k = strempty(t->key), *v = strempty(t->value), *e = strempty(t->effect);
+	if (!*e)
+		return *v ? xasprintf("%s=%s:", k, v) : xstrdup(k);
+	return *v ? xasprintf("%s=%s:%s", k, v, e) : xasprintf("%s:%s", k, e);
+}
+
+struct kv {
+	const char *name;
+	char *value;
+};
+
+/* kubeadmutil.ArgumentsToCommand(base, overrides): base sorted by name then value; a base
+ * arg named by an override is dropped (replace) or merged (append/prepend, the last override
+ * of that name decides); the overrides without a merge method follow in their order */
+static char **arguments_to_command(struct kv *base, size_t nbase, const struct cfg_list *ov)
+{
+	for (size_t i = 1; i < nbase; i++)
+		for (size_t j = i; j > 0; j--) {
+			int c = strcmp(base[j - 1].name, base[j].name);
+			if (c < 0 || (c == 0 && strcmp(base[j - 1].value, base[j].value) <= 0))
+				break;
+			struct kv t = base[j - 1];
+			base[j - 1] = base[j];
+			base[j] = t;
+		}
+	char **argv = NULL;
+	for (size_t i = 0; i < nbase; i++) {
+		const struct cfg_arg *last = NULL;
+		for (size_t j = 0; j < ov->n; j++) {
+			const struct cfg_arg *a = CFG_LIST_AT(ov, struct cfg_arg, j);
+			if (streq(strempty(a->name), base[i].name))
+				last = a;
+		}
+		const char *mm = last ? strempty(last->merge_method) : "";
+		if (last && !*mm)
+			continue;
+		if (!last)
+			strv_consume(&argv, xasprintf("--%s=%s", base[i].name, base[i].value));
+		else if (streq(mm, "append"))
+			strv_consume(&argv, xasprintf("--%s=%s%s", base[i].name, base[i].value,
+						      strempty(last->value)));
+		else if (streq(mm, "prepend"))
+			strv_consume(&argv, xasprintf("--%s=%s%s", base[i].name,
+						      strempty(last->value), base[i].value));
+		else
+			strv_consume(&argv, xasprintf("--%s=%s", base[i].name, strempty(last->value)));
+	}
+	for (size_t j = 0; j < ov->n; j++) {
+		const struct cfg_arg *a = CFG_LIST_AT(ov, struct cfg_arg, j);
+		if (!a->merge_method || !*a->merge_method)
+			strv_consume(&argv, xasprintf("--%s=%s", strempty(a->name), strempty(a->value)));
+	}
+	return argv;
+}
+
+int kubelet_write_dynamic_env_file(int rootfd, const char *dir,
+				   const struct cfg_node_registration *nr, bool register_taints)
+{
+	/* buildKubeletArgsCommon */
+	struct kv base[2];
+	size_t nbase = 0;
+	/* a nil and an empty taints list both register nothing */
+	if (register_taints && nr->taints.n > 0) {
+		struct strbuf sb = STRBUF_INIT;
+		for (size_t i = 0; i < nr->taints.n; i++) {
+			_cleanup_free_ char *t =
+				taint_to_string(CFG_LIST_AT(&nr->taints, struct cfg_taint, i));
+			strbuf_addf(&sb, "%s%s", i ? "," : "", t);
+		}
+		base[nbase++] = (struct kv){ "register-with-taints", strbuf_detach(&sb, NULL) };
+	}
 	_cleanup_free_ char *hostname = NULL;
 	int r = get_hostname(&hostname);
 	if (r < 0) {
 		log_warning("%s", error_message(r));
 		hostname = xstrdup("");
 	}
-	const char *node = *hostname ? hostname : "";
+	const char *node = hostname;
 	if (nr->name && *nr->name)
 		node = nr->name;
 	for (size_t i = nr->kubelet_extra_args.n; i-- > 0;) {
@@ -106,23 +177,13 @@ int kubelet_write_env_file(int rootfd, const char *dir, const struct cfg_node_re
 			break;
 		}
 	}
-	char **argv = NULL;
-	bool override = !streq(node, hostname);
-	if (override) {
+	if (!streq(node, hostname)) {
 		log_v(1, "setting kubelet hostname-override to \"%s\"", node);
-		/* ArgumentsToCommand: a base arg named by an override is dropped */
-		bool replaced = false;
-		for (size_t i = 0; i < nr->kubelet_extra_args.n; i++)
-			if (streq(strempty(CFG_LIST_AT(&nr->kubelet_extra_args, struct cfg_arg, i)->name),
-				  "hostname-override"))
-				replaced = true;
-		if (!replaced)
-			strv_consume(&argv, xasprintf("--hostname-override=%s", node));
+		base[nbase++] = (struct kv){ "hostname-override", xstrdup(node) };
 	}
-	for (size_t i = 0; i < nr->kubelet_extra_args.n; i++) {
-		const struct cfg_arg *a = CFG_LIST_AT(&nr->kubelet_extra_args, struct cfg_arg, i);
-		strv_consume(&argv, xasprintf("--%s=%s", strempty(a->name), strempty(a->value)));
-	}
+	char **argv = arguments_to_command(base, nbase, &nr->kubelet_extra_args);
+	for (size_t i = 0; i < nbase; i++)
+		free(base[i].value);
 	_cleanup_free_ char *joined = argv ? strv_join(argv, " ") : xstrdup("");
 	strv_free(argv);
 	_cleanup_free_ char *q = cfg_go_quote(joined);
@@ -132,6 +193,11 @@ int kubelet_write_env_file(int rootfd, const char *dir, const struct cfg_node_re
 	fflush(stdout);
 	return write_file(rootfd, dir, path, content, strlen(content),
 			  "failed to write kubelet configuration to the file");
+}
+
+int kubelet_write_env_file(int rootfd, const char *dir, const struct cfg_node_registration *nr)
+{
+	return kubelet_write_dynamic_env_file(rootfd, dir, nr, false);
 }
 
 static int write_config_bytes(int rootfd, const char *dir, const char *file, const char *data)
@@ -212,6 +278,33 @@ int kubelet_write_config(int rootfd, const char *dir, const struct init_config *
 	_cleanup_free_ char *yaml = yaml_from_json(kc);
 	json_decref(kc);
 	return write_config_bytes(rootfd, dir, CONFIG_FILE, yaml);
+}
+
+int kubelet_apply_patches_to_config(const struct init_config *cfg, const char *patches_dir,
+				    json_t **ret)
+{
+	if (!cfg->kubelet)
+		return error_set(-EINVAL, "no kubelet component config found");
+	json_t *kc = NULL;
+	int r = schema_normalize(schema_root("kubelet"), cfg->kubelet, &kc);
+	if (r < 0)
+		return r;
+	mutate(kc);
+	if (patches_dir && *patches_dir) {
+		/* io.Discard, unless the cached manager was made with an output (kubeadm quirk: a
+		 * full join prints the "[patches] Applied ..." line again here) */
+		struct patch_manager *pm;
+		r = patch_manager_for_path(patches_dir, NULL, &pm);
+		if (r >= 0)
+			r = patch_manager_apply(pm, "kubeletconfiguration", schema_root("kubelet"), &kc,
+						patch_manager_output(pm));
+		if (r < 0) {
+			json_decref(kc);
+			return error_wrap(r, "could not apply patches to the KubeletConfiguration");
+		}
+	}
+	*ret = kc;
+	return 0;
 }
 
 void kubelet_try_stop(void)

@@ -42,6 +42,7 @@ struct patch_set {
 
 struct patch_manager {
 	char *path;
+	FILE *out; /* the output given when the manager was made (PatchManager.output) */
 	struct patch_set *sets;
 	size_t n;
 	struct patch_manager *next;
@@ -285,6 +286,7 @@ int patch_manager_for_path(const char *dir, FILE *out, struct patch_manager **re
 	}
 	struct walk w = { .pm = xnew0(struct patch_manager), .out = out };
 	w.pm->path = xstrdup(dir);
+	w.pm->out = out;
 	r = walk_dir(dir, &w);
 	if (r < 0) {
 		patch_manager_free(w.pm);
@@ -310,6 +312,11 @@ int patch_manager_for_path(const char *dir, FILE *out, struct patch_manager **re
 	pthread_mutex_unlock(&cache_lock);
 	*ret = w.pm;
 	return 0;
+}
+
+FILE *patch_manager_output(const struct patch_manager *pm)
+{
+	return pm->out;
 }
 
 int patch_manager_from_data(const char *target, const char *data, size_t len,

@@ -40,6 +40,12 @@ struct patch_manager;
 int patch_manager_for_path(const char *dir, FILE *out, struct patch_manager **ret);
 
 /*
+ * The output the manager was made with (NULL: none): kubeadm's cached PatchManager keeps the
+ * writer of its first GetPatchManagerForPath call for its "[patches] Applied ..." lines.
+ */
+FILE *patch_manager_output(const struct patch_manager *pm);
+
+/*
  * ApplyPatchesToTarget: applies the manager's patches for target (a known target name) to
  * *doc (JSON), in order, printing "[patches] Applied patch of type ..." lines to out.
  * desc is the schema descriptor of the target's Go type for strategic merge patches.

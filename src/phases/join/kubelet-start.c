@@ -18,6 +18,7 @@
 #include "util/json.h"
 #include "util/log.h"
 #include "util/macro.h"
+#include "util/strv.h"
 #include "util/xalloc.h"
 
 static void kube_client_freep(struct kube_client **p)
@@ -55,22 +56,38 @@ static char *local_endpoint(const struct cfg_api_endpoint *ep)
 	return xasprintf("https://%s:%lld", a, (long long)ep->bind_port);
 }
 
-static int print_file(const char *real, const char *shown)
+/* Go's syscall.Errno texts for what os.ReadFile meets here */
+static const char *go_errno(int e)
+{
+	switch (e) {
+	case ENOENT: return "no such file or directory";
+	case EACCES: return "permission denied";
+	case EISDIR: return "is a directory";
+	case ENOTDIR: return "not a directory";
+	default: return strerror(e);
+	}
+}
+
+/* one file of PrintDryRunFiles; a read error is added to errs (the aggregate's messages) */
+static void print_file(const char *real, const char *shown, char ***errs)
 {
 	_cleanup_free_ char *data = NULL;
 	size_t len = 0;
 	int r = fs_read_file(AT_FDCWD, real, 16 << 20, &data, &len);
-	if (r < 0)
-		return error_set(r, "open %s: %s", real, strerror(-r));
+	if (r < 0) {
+		error_clear();
+		strv_consume(errs, xasprintf("open %s: %s", real, go_errno(-r)));
+		return;
+	}
 	printf("[dryrun] Would write file \"%s\" with content:\n", shown);
 	fwrite(data, 1, len, stdout);
-	return 0;
 }
 
-/* dryrunutil.PrintFilesIfDryRunning(needPrintManifest, manifestDir) */
+/* dryrunutil.PrintFilesIfDryRunning(needPrintManifest, manifestDir): the read errors as
+ * utilerrors.NewAggregate prints them (one: itself; more: "[a, b]") */
 static int print_files_if_dry_running(bool manifests, const char *dir)
 {
-	int r = 0;
+	_cleanup_strv_free_ char **errs = NULL;
 	if (manifests) {
 		static const char *const comps[] = { "kube-apiserver", "kube-controller-manager",
 						     "kube-scheduler" };
@@ -83,9 +100,7 @@ static int print_files_if_dry_running(bool manifests, const char *dir)
 			_cleanup_free_ char *real = xasprintf("%s/%s.yaml", dir, comps[i]);
 			_cleanup_free_ char *shown =
 				xasprintf("/etc/kubernetes/manifests/%s.yaml", comps[i]);
-			int k = print_file(real, shown);
-			if (k < 0 && r >= 0)
-				r = k;
+			print_file(real, shown, &errs);
 		}
 	} else {
 		printf("[dryrun] Wrote certificates and kubeconfig files to the \"%s\" directory\n", dir);
@@ -97,12 +112,16 @@ static int print_files_if_dry_running(bool manifests, const char *dir)
 	for (size_t i = 0; i < 2; i++) {
 		_cleanup_free_ char *real = xasprintf("%s/%s", dir, files[i]);
 		_cleanup_free_ char *shown = xasprintf("/var/lib/kubelet/%s", files[i]);
-		int k = print_file(real, shown);
-		if (k < 0 && r >= 0)
-			r = k;
+		print_file(real, shown, &errs);
 	}
 	fflush(stdout);
-	return r;
+	size_t n = strv_length(errs);
+	if (n == 0)
+		return 0;
+	if (n == 1)
+		return error_set(-ENOENT, "%s", errs[0]);
+	_cleanup_free_ char *joined = strv_join(errs, ", ");
+	return error_set(-ENOENT, "[%s]", joined);
 }
 
 static bool node_is_ready(const json_t *node)
@@ -210,12 +229,10 @@ int phase_join_kubelet_start(struct run_ctx *ctx)
 	fflush(stdout);
 	if (r < 0)
 		return r;
-	/* kubeadm registers a worker's taints through --register-with-taints; the kubelet layer's
-	 * env file writer has no such switch yet (see the join report): worker taints are
-	 * rejected rather than silently dropped */
-	if (!cfg->control_plane && ic->init.node_registration.taints.n > 0)
-		return error_set(-ENOSYS, "registering a worker's taints (--register-with-taints) is not implemented in this build");
-	r = kubelet_write_env_file(d->rootfd, kubelet_dir, &ic->init.node_registration);
+	/* a worker registers its taints through --register-with-taints; a control plane's are set
+	 * by mark-control-plane */
+	r = kubelet_write_dynamic_env_file(d->rootfd, kubelet_dir, &ic->init.node_registration,
+					   cfg->control_plane == NULL);
 	if (r < 0)
 		return r;
 	if (d->dry_run) {

@@ -9,10 +9,12 @@
 
 #include "kube/client.h"
 #include "kube/http.h"
+#include "kubelet/kubelet.h"
 #include "phases/join.h"
 #include "phases/join/join-data.h"
 #include "util/error.h"
 #include "util/flags.h"
+#include "util/json.h"
 #include "util/log.h"
 #include "util/macro.h"
 #include "util/strbuf.h"
@@ -133,10 +135,18 @@ int phase_join_kubelet_wait_bootstrap(struct run_ctx *ctx)
 		return r;
 	_cleanup_free_ char *bootstrap =
 		xasprintf("%s/bootstrap-kubelet.conf", join_data_kubeconfig_dir(d));
-	/* kubeadm's in-memory patches of the kubelet config are not applied to the healthz
-	 * address/port here (see the join report) */
-	const char *addr = json_string_value(json_object_get(ic->kubelet, "healthzBindAddress"));
-	json_t *p = json_object_get(ic->kubelet, "healthzPort");
+	/* the healthz address and port as the patches leave them (ApplyPatchesToConfig); the
+	 * bootstrap kubeconfig goes whatever happens from here (kubeadm's defer) */
+	_cleanup_json_ json_t *kc = NULL;
+	r = kubelet_apply_patches_to_config(ic, join_data_patches_dir(d), &kc);
+	fflush(stdout);
+	if (r < 0) {
+		r = error_wrap(r, "could not apply patches to the in-memory kubelet configuration");
+		(void)unlink(bootstrap);
+		return r;
+	}
+	const char *addr = json_string_value(json_object_get(kc, "healthzBindAddress"));
+	json_t *p = json_object_get(kc, "healthzPort");
 	int64_t port = json_is_integer(p) ? json_integer_value(p) : 10248;
 	const struct cfg_timeouts *t = d->cfg->join.timeouts;
 	r = wait_for_kubelet(addr && *addr ? addr : "127.0.0.1", port,

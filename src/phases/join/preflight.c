@@ -19,6 +19,8 @@ static int check_ready(const struct join_data *d, const struct init_config *ic, 
 	if (!has_key) {
 		struct pki_params p;
 		join_data_pki_params(d, ic, &p);
+		/* SharedCertificateExists reads certificatesDir, the dry-run dir too */
+		p.cert_dir = ic->cluster.certificates_dir;
 		int r = pki_shared_certificates_exist(&p);
 		if (r < 0)
 			return r;

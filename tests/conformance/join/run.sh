@@ -39,6 +39,58 @@ conf_case dry-run-phase-preflight -- join phase preflight 10.0.0.1:6443 --token 
 conf_case dry-run-phase-kubelet-wait-bootstrap -- join phase kubelet-wait-bootstrap --dry-run \
 	--cri-socket unix:///nonexistent.sock
 
+# a worker's taints go to kubeadm-flags.env as --register-with-taints (every v1.Taint.ToString
+# form), a kubeletconfiguration patch to config.yaml; an empty list registers nothing; a control
+# plane's taints are never flags (the phase alone: it fails printing the manifests it did not
+# write, after the files)
+mkdir -p "$CONF_TMP/patches"
+printf 'healthzPort: 10252\nmaxPods: 42\n' >"$CONF_TMP/patches/kubeletconfiguration+strategic.yaml"
+printf '[{"op": "add", "path": "/evictionHard", "value": {"memory.available": "5%%"}}]\n' \
+	>"$CONF_TMP/patches/kubeletconfiguration1+json.json"
+join_cfg() { # $1: file, $2: nodeRegistration extra lines, $3: extra top-level lines
+	cat >"$1" <<Y
+apiVersion: kubeadm.k8s.io/v1beta4
+kind: JoinConfiguration
+discovery:
+  bootstrapToken:
+    apiServerEndpoint: 10.0.0.1:6443
+    token: abcdef.abcdef0123456789
+    unsafeSkipCAVerification: true
+nodeRegistration:
+  name: worker-3
+  criSocket: unix:///nonexistent.sock
+  ignorePreflightErrors:
+  - all
+$2
+$3
+Y
+}
+taints='  taints:
+  - key: example.com/a
+    value: "1"
+    effect: NoSchedule
+  - key: example.com/b
+    effect: PreferNoSchedule
+  - key: example.com/c
+    value: x
+  - key: example.com/d
+  kubeletExtraArgs:
+  - name: v
+    value: "4"'
+join_cfg "$CONF_TMP/taints.yaml" "$taints" "patches:
+  directory: $CONF_TMP/patches"
+join_cfg "$CONF_TMP/no-taints.yaml" "  taints: []" ""
+join_cfg "$CONF_TMP/cp-taints.yaml" "$taints" "controlPlane:
+  localAPIEndpoint:
+    advertiseAddress: 10.0.0.5"
+conf_case dry-run-worker-taints-patches --files dr -- join --config "$CONF_TMP/taints.yaml" --dry-run
+conf_case dry-run-worker-empty-taints --files dr -- join --config "$CONF_TMP/no-taints.yaml" --dry-run
+conf_case dry-run-phase-kubelet-start-worker-taints --files dr -- join phase kubelet-start \
+	--config "$CONF_TMP/taints.yaml" --dry-run
+conf_case dry-run-phase-kubelet-start-control-plane-taints --files dr -- join phase kubelet-start \
+	--config "$CONF_TMP/cp-taints.yaml" --dry-run
+conf_case dry-run-control-plane-no-shared-certs -- join --config "$CONF_TMP/cp-taints.yaml" --dry-run
+
 # error cases
 conf_case wrong-ca-pin -- join 10.0.0.1:6443 --token abcdef.abcdef0123456789 \
 	--discovery-token-ca-cert-hash "$zero" --dry-run "${common[@]}"
