@@ -82,16 +82,37 @@ done
 [ -f fuzz/run.sh ] && run fuzz bash fuzz/run.sh "$out/fuzz"
 
 # End-to-end: real clusters in namespaces made by the bed (tests/e2e/README.md). The bed is
-# first proven with the reference kubeadm, then driven by ckubeadm.
+# first proven with the reference kubeadm, then driven by ckubeadm. The bed is one resource of
+# this machine: each run holds its lock (/tmp/ckubeadm-bed.lock), waiting for another user.
 # CKUBEADM_SKIP_E2E=1 leaves them out (a developer's quick run; CI runs everything).
 if [ -z "${CKUBEADM_SKIP_E2E:-}" ]; then
-	run e2e-reference bash tests/e2e/run.sh "${CKUBEADM_REFERENCE%/kubeadm}/kubeadm.real"
-	run e2e-ckubeadm bash tests/e2e/run.sh "$bin"
 	ref_real=${CKUBEADM_REFERENCE%/kubeadm}/kubeadm.real
-	run e2e-join bash tests/e2e/join.sh "$bin" "$bin"
-	# mixed clusters: the reference joins ckubeadm's cluster, ckubeadm joins the reference's
-	run e2e-join-ref-onto-ckubeadm bash tests/e2e/join.sh "$bin" "$ref_real"
-	run e2e-join-ckubeadm-onto-ref bash tests/e2e/join.sh "$ref_real" "$bin"
+	e2e_logs=$out/e2e-logs
+	# e2e NAME SCRIPT ARG...: a bed run; its logs, with its objects.txt, in $e2e_logs/NAME
+	e2e() {
+		local name=$1
+		shift
+		rm -rf "${e2e_logs:?}/$name"
+		mkdir -p "$e2e_logs/$name"
+		run "$name" env CKUBEADM_E2E_LOGS="$e2e_logs/$name" flock /tmp/ckubeadm-bed.lock bash "$@"
+	}
+	e2e e2e-reference tests/e2e/run.sh "$ref_real"
+	e2e e2e-ckubeadm tests/e2e/run.sh "$bin"
+	# the multi-node sequence (init, workers, a control plane, its reset and new join): the
+	# reference alone, ckubeadm alone, then mixed clusters (the reference joins ckubeadm's
+	# cluster, ckubeadm joins the reference's)
+	e2e e2e-join-reference tests/e2e/join.sh "$ref_real" "$ref_real"
+	e2e e2e-join tests/e2e/join.sh "$bin" "$bin"
+	e2e e2e-join-ref-onto-ckubeadm tests/e2e/join.sh "$bin" "$ref_real"
+	e2e e2e-join-ckubeadm-onto-ref tests/e2e/join.sh "$ref_real" "$bin"
+	# The API objects of each cluster (tests/e2e/objects.py, run-dependent fields removed)
+	# against those of the reference's cluster made by the same steps: one case per object.
+	run e2e-objects-init python3 tests/e2e/objects.py compare \
+		"$e2e_logs/e2e-reference/objects.txt" "$e2e_logs/e2e-ckubeadm/objects.txt"
+	for name in e2e-join e2e-join-ref-onto-ckubeadm e2e-join-ckubeadm-onto-ref; do
+		run "${name/e2e-join/e2e-objects-join}" python3 tests/e2e/objects.py compare \
+			"$e2e_logs/e2e-join-reference/objects.txt" "$e2e_logs/$name/objects.txt"
+	done
 fi
 
 echo

@@ -1,12 +1,19 @@
 #!/usr/bin/env bash
-# End-to-end join: node cp1 is initialised with one kubeadm, then node w1 joins as a worker
-# with another, using the join command cp1 prints, node w2 with file discovery (cluster-info's
-# kubeconfig and --tls-bootstrap-token); then (E2E_JOIN_CP=1, the default) node cp2 joins as a
-# control plane with --certificate-key. Mixed mode (reference init, ckubeadm join) and
-# same-binary mode run the same bed.
+# End-to-end join: node cp1 is initialised with one kubeadm (controlPlaneEndpoint cp1:6443,
+# --upload-certs), then node w1 joins as a worker with another, using the join command cp1
+# prints, node w2 with file discovery (cluster-info's kubeconfig and --tls-bootstrap-token);
+# then (E2E_JOIN_CP=1, the default) node cp2 joins as a control plane with --certificate-key:
+# etcd has two voting, healthy members; a pod on every node resolves through CoreDNS. Then
+# `kubeadm reset -f` (the joining kubeadm) on cp2: one etcd member left, the cluster healthy;
+# the test deletes the Node cp2 as a user would; cp2 joins again as a control plane and etcd
+# has two voting members again. Mixed mode (reference init, ckubeadm join) and same-binary
+# mode run the same bed.
 # Usage: tests/e2e/join.sh KUBEADM-FOR-INIT KUBEADM-FOR-JOIN
 # Prints one line per check and "N passed, N failed"; exits non-zero on any failure; always
-# tears the bed down. Logs: $CKUBEADM_E2E_LOGS (default /var/tmp/ckubeadm-e2e-logs/<date>-join).
+# tears the bed down. Logs: $CKUBEADM_E2E_LOGS (default /var/tmp/ckubeadm-e2e-logs/<date>-join),
+# with objects.txt (the cluster's API objects at the end, tests/e2e/objects.py) and timing.txt
+# (w1's and cp2's join: command time, join start to node Ready, the join's peak RSS; for
+# bench/join.sh).
 set -uo pipefail
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -125,16 +132,35 @@ cp_marked() {
 		echo "$taints" | grep -q '"key":"node-role.kubernetes.io/control-plane"'
 }
 
-# join_node NODE [EXTRA-FLAG...]: the join command cp1 prints, run on NODE by the joining kubeadm
+# join_node NODE [EXTRA-FLAG...]: the join command cp1 prints, run on NODE by the joining
+# kubeadm. The join's wall time and peak RSS (peak-rss.sh: the command's own process) go to
+# timing.txt as NODE-join-ms and NODE-join-peak-rss-kib; its start, for ready_timed, to
+# NODE's state directory.
 join_node() {
-	local n=$1 cmd
+	local n=$1 cmd dir t0 rc tag=${JOIN_TAG:-$1}
 	shift
 	cmd=$(inode "$init_kubeadm" token create --print-join-command) || return 1
 	echo "$cmd $*"
 	# shellcheck disable=SC2086
 	set -- ${cmd#kubeadm } "$@"
-	"$E2E_DIR/node.sh" exec "$n" "$join_kubeadm" "$@" --cri-socket unix:///run/containerd/containerd.sock \
-		--ignore-preflight-errors="$ignore"
+	dir=$(e2e_node_dir "$n")
+	t0=$(date +%s%N)
+	echo "$t0" >"$dir/join.start"
+	"$E2E_DIR/node.sh" exec "$n" "$E2E_DIR/peak-rss.sh" "$dir/join.rss" "$join_kubeadm" "$@" \
+		--cri-socket unix:///run/containerd/containerd.sock --ignore-preflight-errors="$ignore"
+	rc=$?
+	[ "$rc" = 0 ] || return "$rc"
+	printf '%s-join-ms %d\n%s-join-peak-rss-kib %s\n' "$tag" "$((($(date +%s%N) - t0) / 1000000))" \
+		"$tag" "$(tail -n 1 "$dir/join.rss")" >>"$logs/timing.txt"
+}
+# ready_timed NODE: node_ready, then the time from join_node's start to Ready in timing.txt
+# (JOIN_TAG, as for join_node, names the figures; default NODE)
+ready_timed() {
+	local dir
+	dir=$(e2e_node_dir "$1")
+	node_ready "$1" || return 1
+	printf '%s-join-to-ready-ms %d\n' "${JOIN_TAG:-$1}" \
+		"$((($(date +%s%N) - $(cat "$dir/join.start")) / 1000000))" >>"$logs/timing.txt"
 }
 files_of_worker() {
 	"$E2E_DIR/node.sh" exec "$1" sh -c 'ls -l /etc/kubernetes /var/lib/kubelet;
@@ -164,7 +190,7 @@ check "node w1 created" "$E2E_DIR/node.sh" create w1 3 &&
 	check "w1: a join with a wrong CA pin is refused, nothing written" wrong_pin w1 &&
 	check "worker w1 joined with $join_kubeadm (printed join command)" join_node w1 &&
 	check "w1 has kubelet.conf, ca.crt, the kubelet's files; bootstrap-kubelet.conf removed" files_of_worker w1
-check "node w1 Ready" node_ready w1
+check "node w1 Ready" ready_timed w1
 
 # file discovery: w2 joins with cluster-info's kubeconfig as --discovery-file (a file the
 # test writes under the node's state directory, which the node sees at the same path)
@@ -186,12 +212,76 @@ if [ "$join_cp" = 1 ]; then
 		check "control plane cp2 joined with $join_kubeadm (--control-plane --certificate-key)" \
 			join_node cp2 --control-plane --certificate-key "$certkey" \
 			--apiserver-advertise-address "$(cat "$(e2e_node_dir cp2)/ip")" &&
-		check "node cp2 Ready" node_ready cp2 &&
+		check "node cp2 Ready" ready_timed cp2 &&
 		for c in etcd kube-apiserver kube-controller-manager kube-scheduler; do
 			check "static pod $c-cp2 Ready" pod_ready kube-system "$c-cp2"
 		done
 	check "cp2 labelled and tainted as a control plane" cp_marked cp2
+	check "etcd: exactly two members (cp1, cp2), started, voting, healthy" e2e_etcd_members cp1 cp1 cp2
 fi
+
+# CoreDNS serves pods on every node: a pod pinned to each node resolves kubernetes.default
+for n in cp1 w1 w2 cp2; do
+	e2e_node_pid "$n" >/dev/null || continue
+	check "pod on $n resolves kubernetes.default.svc.cluster.local through CoreDNS" \
+		e2e_dns_probe "dnsprobe-$n" "$n" "$logs"
+done
+
+# reset_cp2: `kubeadm reset -f` of the joining kubeadm on cp2; afterwards the kubelet is
+# stopped, no container runs, and kubeadm's files and etcd's data are gone (as run.sh's
+# reset_node).
+reset_cp2() {
+	local left
+	"$E2E_DIR/node.sh" exec cp2 "$join_kubeadm" reset -f || return 1
+	"$E2E_DIR/node.sh" exec cp2 systemctl is-active kubelet && return 1
+	left=$("$E2E_DIR/node.sh" exec cp2 crictl ps -a -q)
+	echo "containers left: ${left:-none}"
+	[ -z "$left" ] || return 1
+	left=$("$E2E_DIR/node.sh" exec cp2 sh -c 'ls -A /etc/kubernetes/manifests /var/lib/etcd /var/lib/kubelet;
+		ls /etc/kubernetes/*.conf /etc/kubernetes/pki 2>/dev/null' | grep -v ':$' | grep -v '^$')
+	echo "files left: ${left:-none}"
+	[ -z "$left" ]
+}
+# healthy NODE...: the API answers (readyz), etcd reports healthy through it, NODE... are Ready
+healthy() {
+	kc get --raw '/readyz?verbose' | tail -n 3 || return 1
+	kc get --raw /readyz/etcd || return 1
+	echo
+	kc get nodes -o wide
+	kc wait --for=condition=Ready "${@/#/node/}" --timeout=60s
+}
+# node_left_by_reset: kubeadm reset does not delete the Node object (reset.go has no such
+# step; its phases are preflight, remove-etcd-member, cleanup-node); a user deletes it with
+# kubectl. The pods bound to cp2 (its mirror pods, kube-proxy) would be deleted by the pod
+# garbage collector 40 s later (its quarantine of a deleted node); the test deletes them
+# now, as `kubectl delete pods --force` would, so the pods checked after the new join are new.
+node_left_by_reset() {
+	kc get node cp2 || return 1
+	kc delete node cp2 || return 1
+	kc -n kube-system delete pods --field-selector spec.nodeName=cp2 --force --grace-period=0 || return 1
+	! kc get node cp2 2>/dev/null
+}
+if [ "$join_cp" = 1 ] && e2e_node_pid cp2 >/dev/null; then
+	check "cp2 reset with $join_kubeadm (reset -f): kubelet stopped, no container, no file left" reset_cp2
+	check "after cp2's reset: etcd has one member (cp1), started, voting, healthy" e2e_etcd_members cp1 cp1
+	check "after cp2's reset: the API answers, etcd healthy, cp1, w1, w2 Ready" healthy cp1 w1 w2
+	check "kubeadm reset left the Node cp2; kubectl delete node cp2 removes it" node_left_by_reset
+	# the same certificate key: kubeadm-certs lives 2 hours (its owner token's TTL)
+	JOIN_TAG=cp2-again check "cp2 joined again as a control plane with $join_kubeadm (the same certificate key)" \
+		join_node cp2 --control-plane --certificate-key "$certkey" \
+		--apiserver-advertise-address "$(cat "$(e2e_node_dir cp2)/ip")" &&
+		JOIN_TAG=cp2-again check "node cp2 Ready again" ready_timed cp2 &&
+		for c in etcd kube-apiserver kube-controller-manager kube-scheduler; do
+			check "static pod $c-cp2 Ready again" pod_ready kube-system "$c-cp2"
+		done
+	check "cp2 labelled and tainted as a control plane again" cp_marked cp2
+	check "etcd: two members again (cp1, cp2), started, voting, healthy" e2e_etcd_members cp1 cp1 cp2
+	check "after cp2's new join: the API answers, etcd healthy, every node Ready" healthy cp1 w1 w2 cp2
+fi
+
+# The cluster's API objects, normalised, for comparing this cluster with one the reference
+# kubeadm made (objects.py compare, run by scripts/test.sh)
+check "API objects dumped to $logs/objects.txt" e2e_dump_objects cp1 "$logs/objects.txt"
 
 if (kc get nodes -o wide) >"$logs/get.txt" 2>&1; then
 	ok "kubectl get nodes"

@@ -133,3 +133,102 @@ conntrack:
   maxPerCore: 0
 CFG
 }
+
+# e2e_probe_manifest POD NODE: the DNS probe pod, pinned to NODE (tolerates the control-plane
+# taint); it resolves the API server's service name and CoreDNS's own, then exits.
+e2e_probe_manifest() {
+	cat <<PROBE
+apiVersion: v1
+kind: Pod
+metadata:
+  name: $1
+  namespace: default
+spec:
+  nodeName: $2
+  restartPolicy: Never
+  tolerations:
+  - key: node-role.kubernetes.io/control-plane
+    operator: Exists
+    effect: NoSchedule
+  containers:
+  - name: probe
+    image: $E2E_PROBE_IMAGE
+    imagePullPolicy: Never
+    args: ["kubernetes.default.svc.cluster.local", "kube-dns.kube-system.svc.cluster.local"]
+PROBE
+}
+
+# e2e_dns_probe POD NODE LOGDIR: runs the probe on NODE through the caller's `kc` (kubectl in
+# the first control plane); succeeds when the pod ends Succeeded having resolved
+# kubernetes.default.svc.cluster.local to the kubernetes service's cluster IP. Output in
+# LOGDIR/POD.log.
+e2e_dns_probe() {
+	local pod=$1 phase i svc
+	e2e_probe_manifest "$pod" "$2" | kc apply -f - || return 1
+	for i in $(seq 90); do
+		phase=$(kc get pod "$pod" -o 'jsonpath={.status.phase}')
+		case $phase in Succeeded|Failed) break ;; esac
+		sleep 1
+	done
+	kc logs "$pod" | tee "$3/$pod.log"
+	svc=$(kc get svc kubernetes -o 'jsonpath={.spec.clusterIP}')
+	echo "phase=$phase kubernetes.default clusterIP=$svc"
+	[ "$phase" = Succeeded ] && grep -qx "kubernetes.default.svc.cluster.local $svc" "$3/$pod.log"
+}
+
+# e2e_etcd NODE PATH [URL]: a request to etcd's JSON gateway from inside NODE with the API
+# server's etcd client certificate (POST '{}' for /v3/... calls, GET for /health); URL
+# defaults to the node's local member https://127.0.0.1:2379.
+e2e_etcd() {
+	local n=$1 path=$2 url=${3:-https://127.0.0.1:2379} data=()
+	case $path in /v3/*) data=(-X POST -d '{}') ;; esac
+	"$E2E_DIR/node.sh" exec "$n" curl -sS --fail --max-time 10 --cacert /etc/kubernetes/pki/etcd/ca.crt \
+		--cert /etc/kubernetes/pki/apiserver-etcd-client.crt \
+		--key /etc/kubernetes/pki/apiserver-etcd-client.key "${data[@]}" "$url$path"
+}
+
+# e2e_etcd_members NODE NAME...: etcd, as NODE's member reports it, has exactly the members
+# NAME... (any order), each started (a name and client URLs; an added member that has not
+# started yet has neither), voting (not a learner) and healthy (its own /health, asked at its
+# client URL).
+e2e_etcd_members() {
+	local n=$1 list names want url h
+	shift
+	list=$(e2e_etcd "$n" /v3/cluster/member/list) || return 1
+	echo "$list" | jq -c '.members[]' || return 1
+	names=$(echo "$list" | jq -r '.members[] | .name // ""' | sort | tr '\n' ' ')
+	want=$(printf '%s\n' "$@" | sort | tr '\n' ' ')
+	echo "members: $names (want: $want)"
+	[ "$names" = "$want" ] || return 1
+	echo "$list" | jq -e '[.members[] | select(((.clientURLs // []) | length) == 0 or .isLearner == true)]
+		| length == 0' >/dev/null || { echo "a member is a learner or not started"; return 1; }
+	for url in $(echo "$list" | jq -r '.members[].clientURLs[0]'); do
+		h=$(e2e_etcd "$n" /health "$url") || return 1
+		echo "$url/health: $h"
+		echo "$h" | jq -e '.health == "true"' >/dev/null || return 1
+	done
+}
+
+# The kinds whose objects kubeadm creates, or that result from what it creates (controllers'
+# ServiceAccounts, ReplicaSets and pods, the kubelets' Nodes and CSRs).
+E2E_OBJECT_KINDS=namespaces,configmaps,secrets,serviceaccounts,roles,rolebindings,clusterroles,clusterrolebindings,deployments,replicasets,daemonsets,services,nodes,pods,certificatesigningrequests
+
+# e2e_dump_objects NODE FILE.txt: the cluster's objects of those kinds, as kubectl in NODE sees
+# them, normalised by objects.py (run-dependent fields removed) into FILE.txt, one sorted line
+# per field; the list as kubectl printed it in FILE.json.
+# Compare two dumps: python3 tests/e2e/objects.py compare REFERENCE-DUMP OTHER-DUMP.
+e2e_dump_objects() {
+	local json i
+	# the node controller removes the not-ready taint of a node some seconds after it is Ready:
+	# wait for that (up to 60 s), so that the dump does not catch a node in between
+	for i in $(seq 60); do
+		"$E2E_DIR/node.sh" exec "$1" kubectl --kubeconfig /etc/kubernetes/admin.conf get nodes \
+			-o 'jsonpath={.items[*].spec.taints[*].key}' | grep -q 'node.kubernetes.io/' || break
+		sleep 1
+	done
+	json=$("$E2E_DIR/node.sh" exec "$1" kubectl --kubeconfig /etc/kubernetes/admin.conf \
+		get "$E2E_OBJECT_KINDS" -A -o json) || return 1
+	printf '%s\n' "$json" >"${2%.txt}.json"   # as listed, to look at what the dump normalised
+	printf '%s\n' "$json" | python3 "$E2E_DIR/objects.py" dump >"$2.tmp" && mv "$2.tmp" "$2" &&
+		echo "$(wc -l <"$2") lines in $2"
+}

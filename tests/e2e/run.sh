@@ -199,43 +199,9 @@ done
 check "kube-proxy pod Running and Ready" pod_ready kube-system -l k8s-app=kube-proxy
 check "CoreDNS pods Running and Ready" pod_ready kube-system -l k8s-app=kube-dns
 
-# 5. A pod resolves the API server's service name through CoreDNS.
-# probe_manifest POD NODE: the DNS probe, pinned to NODE.
-probe_manifest() {
-	cat <<EOF
-apiVersion: v1
-kind: Pod
-metadata:
-  name: $1
-  namespace: default
-spec:
-  nodeName: $2
-  restartPolicy: Never
-  tolerations:
-  - key: node-role.kubernetes.io/control-plane
-    operator: Exists
-    effect: NoSchedule
-  containers:
-  - name: probe
-    image: $E2E_PROBE_IMAGE
-    imagePullPolicy: Never
-    args: ["kubernetes.default.svc.cluster.local", "kube-dns.kube-system.svc.cluster.local"]
-EOF
-}
+# 5. A pod resolves the API server's service name through CoreDNS (lib.sh's probe).
 # dns_probe POD NODE
-dns_probe() {
-	local pod=$1 phase i svc
-	probe_manifest "$pod" "$2" | kc apply -f - || return 1
-	for i in $(seq 90); do
-		phase=$(kc get pod "$pod" -o 'jsonpath={.status.phase}')
-		case $phase in Succeeded|Failed) break ;; esac
-		sleep 2
-	done
-	kc logs "$pod" | tee "$logs/$pod.log"
-	svc=$(kc get svc kubernetes -o 'jsonpath={.spec.clusterIP}')
-	echo "phase=$phase kubernetes.default clusterIP=$svc"
-	[ "$phase" = Succeeded ] && grep -qx "kubernetes.default.svc.cluster.local $svc" "$logs/$pod.log"
-}
+dns_probe() { e2e_dns_probe "$1" "$2" "$logs"; }
 check "pod resolves kubernetes.default.svc.cluster.local through CoreDNS" dns_probe dnsprobe "$node"
 
 # 5b. More control planes (E2E_CONTROL_PLANES=N, default 0; cp2..cp(N+1)), then workers
@@ -271,7 +237,11 @@ for i in $(seq "$workers"); do
 	check "pod on $w resolves kubernetes.default.svc.cluster.local through CoreDNS" dns_probe "dnsprobe-$w" "$w"
 done
 
-# 6. The cluster as kubectl shows it.
+# 6. The cluster's API objects, normalised (objects.py), for comparing the cluster ckubeadm
+#    made with the reference's (objects.py compare, run by scripts/test.sh); then the cluster
+#    as kubectl shows it.
+check "API objects dumped to $logs/objects.txt" e2e_dump_objects "$node" "$logs/objects.txt"
+
 if (kc get nodes,pods -A -o wide) >"$logs/get.txt" 2>&1; then
 	ok "kubectl --kubeconfig admin.conf get nodes,pods -A"
 	sed 's/^/    /' "$logs/get.txt"
