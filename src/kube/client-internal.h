@@ -17,7 +17,6 @@ struct kube_client {
 	bool insecure; /* the cluster's insecure-skip-tls-verify (kubeadm's discovery) */
 	bool live;             /* loaded from a kubeconfig: requests go to server */
 	struct http_conn *conn; /* kept alive between requests */
-	struct http_tls tls;    /* the credentials conn was made with */
 	long api_timeout_ms, api_interval_ms, request_timeout_ms;
 	size_t body_cap;
 	bool timeout_param; /* ?timeout=<request timeout> on non-list requests (ToClientSet) */

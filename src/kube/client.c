@@ -441,14 +441,12 @@ int kube_http_do(struct kube_client *c, const char *method, const char *path,
 				      .cert_pem = c->cert_pem, .cert_len = c->cert_len,
 				      .key_pem = c->key_pem, .key_len = c->key_len,
 				      .insecure = c->insecure };
-	/* the connection is reused only with the same credentials: it keeps a pointer to them */
-	c->tls = tls;
 	const struct http_request req = {
 		.method = method, .url = url, .headers = headers, .body = body,
 		.body_len = body ? strlen(body) : 0,
 		.timeout_ms = timeout_ms > 0 ? timeout_ms : c->request_timeout_ms,
 		.connect_timeout_ms = 30000, .max_body = c->body_cap, .use_proxy = true,
-		.tls = &c->tls,
+		.tls = &tls,
 	};
 	struct http_response resp;
 	int r = http_perform(&c->conn, &req, &resp);

@@ -52,13 +52,14 @@ int kube_version_fetch(const char *url, char **ret_body, char **ret_err)
 	return kube_http_get(url, 10000, 1 << 20, ret_body, ret_err);
 }
 
-int kube_http_probe(const char *url, bool insecure, long timeout_ms, long *ret_status)
+int kube_http_probe(struct http_conn **conn, const char *url, bool insecure, long timeout_ms,
+		    long *ret_status)
 {
 	const struct http_tls tls = { .insecure = insecure };
 	const struct http_request req = { .method = "GET", .url = url, .timeout_ms = timeout_ms,
 					  .max_body = 64 << 10, .tls = &tls };
 	struct http_response resp;
-	int r = http_perform(NULL, &req, &resp);
+	int r = http_perform(conn, &req, &resp);
 	http_response_release(&resp);
 	if (r < 0 && r != -EFBIG)
 		return kube_transport_error(r, &resp, "GET", url);

@@ -17,9 +17,12 @@ int kube_http_get(const char *url, long timeout_ms, size_t max, char **ret_body,
 int kube_version_fetch(const char *url, char **ret_body, char **ret_err);
 
 /*
- * One GET of url for a health check: *ret_status is the HTTP status. insecure skips TLS
+ * One GET of url for a health check: *ret_status is the HTTP status. conn (NULL: none) keeps
+ * the connection between probes (http_conn_close when done). insecure skips TLS
  * verification (kubeadm's controller-manager and scheduler checks use InsecureSkipVerify).
  * Transport errors are -errno with Go's text ("Get \"<url>\": dial tcp <host:port>: connect:
  * connection refused"); the body is read (capped at 64 KiB) and dropped.
  */
-int kube_http_probe(const char *url, bool insecure, long timeout_ms, long *ret_status);
+struct http_conn;
+int kube_http_probe(struct http_conn **conn, const char *url, bool insecure, long timeout_ms,
+		    long *ret_status);

@@ -21,6 +21,7 @@
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
+#include <openssl/sha.h>
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
 
@@ -46,7 +47,7 @@ struct http_conn {
 	SSL_CTX *ctx;
 	SSL *ssl;
 	char *key; /* "https://host:port" it is connected to */
-	const struct http_tls *tls; /* the credentials it was made with */
+	unsigned char tls_id[SHA256_DIGEST_LENGTH]; /* tls_fingerprint of its credentials */
 	bool reused;
 	char buf[16384];
 	size_t pos, len;
@@ -652,6 +653,29 @@ static int tls_handshake(struct http_conn *c, const struct url *u, const struct 
 
 /* ---- requests ---- */
 
+/* What a connection's TLS was made with: a connection is reused only with the same. */
+static void tls_fingerprint(const struct http_tls *t, unsigned char out[SHA256_DIGEST_LENGTH])
+{
+	EVP_MD_CTX *m = EVP_MD_CTX_new();
+	if (!m || !EVP_DigestInit_ex(m, EVP_sha256(), NULL))
+		abort();
+	unsigned char flag = !t ? 2 : t->insecure;
+	EVP_DigestUpdate(m, &flag, 1);
+	const char *parts[] = { t ? t->ca_pem : NULL, t ? t->ca_file : NULL,
+				t ? t->cert_pem : NULL, t ? t->key_pem : NULL,
+				t ? t->cert_file : NULL, t ? t->key_file : NULL };
+	const size_t lens[] = { t ? t->ca_len : 0, 0, t ? t->cert_len : 0, t ? t->key_len : 0, 0, 0 };
+	for (size_t i = 0; i < ARRAY_SIZE(parts); i++) {
+		size_t n = parts[i] ? (lens[i] ? lens[i] : strlen(parts[i])) : 0;
+		uint64_t len = parts[i] ? n : UINT64_MAX;
+		EVP_DigestUpdate(m, &len, sizeof(len));
+		if (parts[i])
+			EVP_DigestUpdate(m, parts[i], n);
+	}
+	EVP_DigestFinal_ex(m, out, NULL);
+	EVP_MD_CTX_free(m);
+}
+
 static bool conn_alive(struct http_conn *c)
 {
 	if (c->pos != c->len)
@@ -729,7 +753,7 @@ static int conn_open(struct http_conn **ret, const struct url *u, const struct h
 		return fd;
 	struct http_conn *c = xcalloc(1, sizeof(*c));
 	c->fd = fd;
-	c->tls = req->tls;
+	tls_fingerprint(req->tls, c->tls_id);
 	c->key = xasprintf("%s://%s:%s", u->tls ? "https" : "http", u->host, u->port);
 	int r = 0;
 	if (proxy && u->tls)
@@ -951,7 +975,11 @@ static int perform_once(struct http_conn **conn, const char *url, const struct h
 	_cleanup_free_ char *key = xasprintf("%s://%s:%s", u.tls ? "https" : "http", u.host, u.port);
 	struct http_conn *c = conn ? *conn : NULL;
 	const char *proxy = req->use_proxy && !u.tls ? proxy_for(&u) : NULL;
-	if (c && (!streq(c->key, key) || c->tls != req->tls || !conn_alive(c) || proxy)) {
+	unsigned char tls_id[SHA256_DIGEST_LENGTH];
+	if (c)
+		tls_fingerprint(req->tls, tls_id);
+	if (c && (!streq(c->key, key) || memcmp(c->tls_id, tls_id, sizeof(tls_id)) != 0 ||
+		  !conn_alive(c) || proxy)) {
 		http_conn_close(c);
 		c = NULL;
 	}
@@ -991,17 +1019,20 @@ int http_perform(struct http_conn **conn, const struct http_request *req,
 {
 	memset(resp, 0, sizeof(*resp));
 	int64_t deadline = now_ms() + (req->timeout_ms > 0 ? req->timeout_ms : DEFAULT_TIMEOUT_MS);
+	/* without a caller's connection, one for this call (and its redirects) only */
+	struct http_conn *local = NULL, **cp = conn ? conn : &local;
 	_cleanup_free_ char *url = xstrdup(req->url);
+	int r;
 	for (int hop = 0;; hop++) {
 		_cleanup_free_ char *location = NULL;
-		int r = perform_once(hop == 0 ? conn : NULL, url, req, deadline, &location, resp);
+		r = perform_once(cp, url, req, deadline, &location, resp);
 		if (r < 0)
-			return r;
+			break;
 		bool redirect = resp->status == 301 || resp->status == 302 || resp->status == 303 ||
 				resp->status == 307 || resp->status == 308;
 		if (!redirect || !location || !streq(req->method, "GET") ||
 		    hop >= req->max_redirects)
-			return 0;
+			break;
 		char *next;
 		if (strstr(location, "://")) {
 			next = xstrdup(location);
@@ -1010,10 +1041,12 @@ int http_perform(struct http_conn **conn, const struct http_request *req,
 			next = xasprintf("%.*s%s", (int)(a - url + (long)strcspn(a, "/?#")), url,
 					 location);
 		} else {
-			return 0; /* relative references other than absolute paths: not followed */
+			break; /* relative references other than absolute paths: not followed */
 		}
 		http_response_release(resp);
 		free(url);
 		url = next;
 	}
+	http_conn_close(local);
+	return r;
 }

@@ -2,13 +2,16 @@
 #include <pthread.h>
 #include <regex.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "util/macro.h"
 #include "util/match.h"
 
 /*
  * Compiled patterns by address. Validation checks the same few patterns for every name and
- * SAN; compiling one is ~40 us (glibc builds its DFA), more than all the matching.
+ * SAN; compiling one is ~40 us (glibc builds its DFA), more than all the matching. Patterns
+ * with a bounded repetition ("{0,127}") are not kept: glibc expands them into automata of
+ * hundreds of KiB (the image reference's is 660 KiB), which would stay in the heap.
  */
 static struct {
 	const char *pattern;
@@ -29,7 +32,7 @@ bool regex_matches(const char *pattern, const char *s)
 	if (cached) {
 		re = &compiled[i].re;
 		ok = compiled[i].ok;
-	} else if (n_compiled < ARRAY_SIZE(compiled)) {
+	} else if (n_compiled < ARRAY_SIZE(compiled) && !strchr(pattern, '{')) {
 		compiled[i].pattern = pattern;
 		re = &compiled[i].re;
 		ok = compiled[i].ok = regcomp(re, pattern, REG_EXTENDED | REG_NOSUB) == 0;

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* POSIX extended regular expressions, compiled once per pattern and process. */
+/* POSIX extended regular expressions, compiled once per pattern and process (see match.c). */
 #pragma once
 
 #include <stdbool.h>

@@ -17,6 +17,7 @@
 
 #include "config/duration.h"
 #include "kube/http.h"
+#include "kube/transport.h"
 #include "phases/init.h"
 #include "phases/init/api-client.h"
 #include "util/error.h"
@@ -28,6 +29,7 @@
 #include "util/yaml.h"
 
 DEFINE_TRIVIAL_CLEANUP_FUNC(struct kube_client *, kube_client_free);
+DEFINE_TRIVIAL_CLEANUP_FUNC(struct http_conn *, http_conn_close);
 
 #define RETRY_MS 100
 
@@ -177,10 +179,11 @@ static int wait_for_kubelet(const char *addr, int64_t port, int64_t timeout_ns)
 	fflush(stdout);
 	int64_t start = mono_ns(), deadline = start + timeout_ns;
 	_cleanup_free_ char *last = NULL;
+	_cleanup_(http_conn_closep) struct http_conn *conn = NULL;
 	for (;;) {
 		int64_t left_ms = (deadline - mono_ns()) / 1000000;
 		long status = 0;
-		int r = kube_http_probe(url, false, left_ms > 1 ? (long)left_ms : 1, &status);
+		int r = kube_http_probe(&conn, url, false, left_ms > 1 ? (long)left_ms : 1, &status);
 		free(last);
 		last = NULL;
 		if (r < 0) {
@@ -226,6 +229,7 @@ static void *check_component(void *p)
 	struct component *c = p;
 	int64_t start = mono_ns(), deadline = start + c->timeout_ns;
 	bool healthy = false;
+	_cleanup_(http_conn_closep) struct http_conn *conn = NULL;
 	for (;;) {
 		int64_t left_ms = (deadline - mono_ns()) / 1000000;
 		long tmo = left_ms > 1 ? (long)left_ms : 1;
@@ -236,7 +240,7 @@ static void *check_component(void *p)
 			_cleanup_free_ char *path = xasprintf("/%s", c->endpoint);
 			r = kube_get_raw(c->client, path, tmo, &status, &body);
 		} else {
-			r = kube_http_probe(c->url, true, tmo, &status);
+			r = kube_http_probe(&conn, c->url, true, tmo, &status);
 		}
 		free(c->error);
 		c->error = NULL;
