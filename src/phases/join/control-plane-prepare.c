@@ -17,6 +17,7 @@
 #include "util/json.h"
 #include "util/log.h"
 #include "util/macro.h"
+#include "util/path.h"
 #include "util/xalloc.h"
 
 static void kube_client_freep(struct kube_client **p)
@@ -83,6 +84,45 @@ static int bootstrap_client(struct join_data *d, struct kube_client **ret,
 	return 0;
 }
 
+/* one entry of the Secret (its name with "/" as "-"), decrypted and written to path; a
+ * present but empty entry (a file missing at upload, e.g. an insecure external etcd) is
+ * skipped */
+static int save_one(const json_t *data, const unsigned char key[32], const char *name,
+		    const char *path)
+{
+	_cleanup_free_ char *sname = xstrdup(name);
+	for (char *p = sname; *p; p++)
+		if (*p == '/')
+			*p = '-';
+	json_t *v = json_object_get(data, sname);
+	if (!v)
+		return error_set(-ENOENT, "the Secret does not include the required certificate or key - name: %s, path: %s",
+				 name, path);
+	const char *b64 = json_string_value(v);
+	unsigned char *enc = NULL, *plain = NULL;
+	size_t enc_len = 0, plain_len = 0;
+	int r = token_base64_decode(b64 ? b64 : "", &enc, &enc_len);
+	if (r >= 0 && enc_len > 0)
+		r = token_decrypt(key, enc, enc_len, &plain, &plain_len);
+	free(enc);
+	if (r < 0)
+		return error_wrap(r, "error decoding secret data with provided key");
+	if (plain_len == 0) {
+		log_v(1, "[download-certs] Not saving \"%s\" to disk, since it is empty in the \"kubeadm-certs\" Secret\n",
+		      name);
+		free(plain);
+		return 0;
+	}
+	/* keyutil.WriteKey (0600) for a private key, certutil.WriteCert (0644) otherwise */
+	bool private = memmem(plain, plain_len, "PRIVATE KEY-----", 16) != NULL;
+	r = fs_write_atomic(AT_FDCWD, path, plain, plain_len, private ? 0600 : 0644, 0755);
+	explicit_bzero(plain, plain_len);
+	free(plain);
+	if (r < 0)
+		return error_set(r, "open %s: %s", path, strerror(-r));
+	return 0;
+}
+
 /* copycerts.DownloadCerts */
 static int download_certs(struct kube_client *c, const struct init_config *ic, const char *dir,
 			  const char *key_hex)
@@ -101,46 +141,42 @@ static int download_certs(struct kube_client *c, const struct init_config *ic, c
 		return error_wrap(r, "error downloading the secret");
 	printf("[download-certs] Saving the certificates to the folder: \"%s\"\n", dir);
 	fflush(stdout);
-	static const char *const names[] = { "ca.crt", "ca.key", "front-proxy-ca.crt",
-					     "front-proxy-ca.key", "sa.pub", "sa.key",
-					     "etcd/ca.crt", "etcd/ca.key" };
-	size_t n = ic->cluster.etcd.external ? 6 : 8;
-	if (ic->cluster.etcd.external)
-		return error_set(-ENOSYS, "downloading the external etcd client certificates is not implemented in this build");
+	/* certsToTransfer: with an external etcd its client files go to the paths the cluster
+	 * configuration names, absolute, in a dry run too (as kubeadm) */
+	static const char *const base[] = { "ca.crt", "ca.key", "front-proxy-ca.crt",
+					    "front-proxy-ca.key", "sa.pub", "sa.key" };
+	const struct cfg_external_etcd *ext = ic->cluster.etcd.external;
+	struct {
+		const char *name;
+		char *path;
+	} tr[9];
+	size_t n = 0;
+	for (size_t i = 0; i < ARRAY_SIZE(base); i++, n++) {
+		tr[n].name = base[i];
+		tr[n].path = path_join(dir, base[i]);
+	}
+	if (!ext) {
+		tr[n].name = "etcd/ca.crt";
+		tr[n++].path = path_join(dir, "etcd/ca.crt");
+		tr[n].name = "etcd/ca.key";
+		tr[n++].path = path_join(dir, "etcd/ca.key");
+	} else {
+		tr[n].name = "external-etcd-ca.crt";
+		tr[n++].path = xstrdup(strempty(ext->ca_file));
+		tr[n].name = "external-etcd.crt";
+		tr[n++].path = xstrdup(strempty(ext->cert_file));
+		tr[n].name = "external-etcd.key";
+		tr[n++].path = xstrdup(strempty(ext->key_file));
+	}
 	json_t *data = json_object_get(secret, "data");
+	r = 0;
 	for (size_t i = 0; i < n; i++) {
-		_cleanup_free_ char *sname = xstrdup(names[i]);
-		for (char *p = sname; *p; p++)
-			if (*p == '/')
-				*p = '-';
-		const char *b64 = json_string_value(json_object_get(data, sname));
-		_cleanup_free_ char *path = xasprintf("%s/%s", dir, names[i]);
-		if (!b64)
-			return error_set(-ENOENT, "the Secret does not include the required certificate or key - name: %s, path: %s",
-					 names[i], path);
-		unsigned char *enc = NULL, *plain = NULL;
-		size_t enc_len = 0, plain_len = 0;
-		r = token_base64_decode(b64, &enc, &enc_len);
-		if (r >= 0 && enc_len > 0)
-			r = token_decrypt(key, enc, enc_len, &plain, &plain_len);
-		free(enc);
-		if (r < 0)
-			return error_wrap(r, "error decoding secret data with provided key");
-		if (plain_len == 0) {
-			log_v(1, "[download-certs] Not saving \"%s\" to disk, since it is empty in the \"kubeadm-certs\" Secret\n",
-			      names[i]);
-			free(plain);
-			continue;
-		}
-		bool private = strstr((char *)plain, "PRIVATE KEY-----") != NULL;
-		r = fs_write_atomic(AT_FDCWD, path, plain, plain_len, private ? 0600 : 0644, 0755);
-		explicit_bzero(plain, plain_len);
-		free(plain);
-		if (r < 0)
-			return error_set(r, "open %s: %s", path, strerror(-r));
+		if (r >= 0)
+			r = save_one(data, key, tr[i].name, tr[i].path);
+		free(tr[i].path);
 	}
 	explicit_bzero(key, sizeof(key));
-	return 0;
+	return r < 0 ? r : 0;
 }
 
 int phase_join_control_plane_prepare_download_certs(struct run_ctx *ctx)

@@ -116,6 +116,25 @@ KUBEADM_INIT_DRYRUN_DIR=$W/dr0 "$ref" init phase control-plane all --dry-run --c
 # the same configuration with a kubelet that never answers and short waits
 sed -e 's/^  ttl: 2h$/  ttl: 2h\ntimeouts:\n  kubeletHealthCheck: 1s/' "$W/cfg.yaml" >"$W/cfg-nokubelet.yaml"
 printf -- '---\napiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\nhealthzPort: 10249\n' >>"$W/cfg-nokubelet.yaml"
+# an external etcd's client files (never dialled: upload-certs/download-certs only move them)
+mkdir -p "$W/ext"
+openssl req -x509 -newkey rsa:2048 -nodes -keyout "$W/ext/ca.key" -out "$W/ext/ca.crt" \
+	-subj /CN=ext-etcd-ca -days 1 >/dev/null 2>&1
+openssl req -newkey rsa:2048 -nodes -keyout "$W/ext/client.key" -out "$W/ext/client.csr" \
+	-subj /CN=ext-etcd-client >/dev/null 2>&1
+openssl x509 -req -in "$W/ext/client.csr" -CA "$W/ext/ca.crt" -CAkey "$W/ext/ca.key" \
+	-CAcreateserial -out "$W/ext/client.crt" -days 1 >/dev/null 2>&1
+ext_key=0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef
+sed "/^kind: InitConfiguration\$/a certificateKey: $ext_key" "$W/cfg.yaml" >"$W/cfg-ext.yaml"
+cat >>"$W/cfg-ext.yaml" <<EOF
+etcd:
+  external:
+    endpoints:
+    - https://127.0.0.1:2379
+    caFile: $W/ext/ca.crt
+    certFile: $W/ext/client.crt
+    keyFile: $W/ext/client.key
+EOF
 # wait-control-plane has no --config flag: init runs it alone with every other phase skipped
 only_wait=preflight,certs,kubeconfig,etcd,control-plane,kubelet-start,upload-config,upload-certs,mark-control-plane,bootstrap-token,kubelet-finalize,addon,show-join-command
 KC=$W/kc/super-admin.conf
@@ -395,6 +414,74 @@ EOF
 	"$ref" join phase control-plane-prepare download-certs --rootfs "$D/joinroot" \
 		--config /join.yaml >"$D/download.out" 2>&1
 	echo $? >"$D/download.rc"
+	# a worker joins for real under --rootfs with taints and a kubeletconfiguration patch:
+	# kubeadm-flags.env gets --register-with-taints, config.yaml the patch, and
+	# kubelet-wait-bootstrap probes the patched healthz port (a file server); the TLS bootstrap
+	# never happens (no kubelet): both fail after timeouts.tlsBootstrap
+	mkdir -p "$D/wbroot/patches" "$D/kubelet2"
+	echo ok >"$D/kubelet2/healthz"
+	python3 -m http.server 10252 --bind 127.0.0.1 --directory "$D/kubelet2" >/dev/null 2>&1 &
+	extra+=($!)
+	pids+=($!)
+	for i in $(seq 1 50); do
+		(exec 3<>/dev/tcp/127.0.0.1/10252) 2>/dev/null && break
+		sleep 0.1
+	done
+	printf 'healthzPort: 10252\nmaxPods: 42\n' >"$D/wbroot/patches/kubeletconfiguration+strategic.yaml"
+	cat >"$D/wbroot/join-worker.yaml" <<EOF
+apiVersion: kubeadm.k8s.io/v1beta4
+kind: JoinConfiguration
+discovery:
+  bootstrapToken:
+    apiServerEndpoint: 10.250.0.1:6443
+    token: abcdef.0123456789abcdef
+    caCertHashes: [$pin]
+nodeRegistration:
+  name: node3
+  criSocket: unix:///nonexistent/containerd.sock
+  taints:
+  - key: example.com/gpu
+    value: "true"
+    effect: NoSchedule
+  - key: example.com/spot
+    effect: PreferNoSchedule
+  kubeletExtraArgs:
+  - name: node-labels
+    value: a=b
+patches:
+  directory: /patches
+timeouts:
+  discovery: 20s
+  kubeletHealthCheck: 10s
+  tlsBootstrap: 3s
+EOF
+	"$bin" join --rootfs "$D/wbroot" --config /join-worker.yaml --skip-phases preflight \
+		>"$D/wjoin.out" 2>"$D/wjoin.err"
+	echo $? >"$D/wjoin.rc"
+	# the phase alone (it has no discovery flags: kubeadm wants an admin.conf to exist, the
+	# discovery still comes from the configuration): the patch manager is made without an
+	# output, no "[patches]" line
+	cp "$W/kc/admin.conf" "$D/wbroot/etc/kubernetes/admin.conf"
+	"$bin" join phase kubelet-wait-bootstrap --rootfs "$D/wbroot" --config /join-worker.yaml \
+		>"$D/wwait.out" 2>"$D/wwait.err"
+	echo $? >"$D/wwait.rc"
+	# external etcd: this side's binary uploads the client files with the external-etcd
+	# cluster configuration, the other side's downloads them (kubeadm-config names the paths)
+	local other=$ref
+	[ "$side" = ref ] && other=$ours
+	"$bin" init phase upload-config kubeadm --config "$W/cfg-ext.yaml" --kubeconfig "$KC" \
+		>"$D/ext-config.out" 2>&1
+	echo $? >"$D/ext-config.rc"
+	"$bin" init phase upload-certs --upload-certs --config "$W/cfg-ext.yaml" --kubeconfig "$KC" \
+		>"$D/ext-upload.out" 2>"$D/ext-upload.err"
+	echo $? >"$D/ext-upload.rc"
+	k get secret -n kube-system kubeadm-certs \
+		-o go-template='{{range $k, $v := .data}}{{$k}}{{"\n"}}{{end}}' >"$D/ext-keys.txt" 2>&1
+	mkdir -p "$D/extroot"
+	sed "s/certificateKey: .*/certificateKey: $ext_key/" "$D/joinroot/join.yaml" >"$D/extroot/join.yaml"
+	"$other" join phase control-plane-prepare download-certs --rootfs "$D/extroot" \
+		--config /join.yaml >"$D/ext-download.out" 2>"$D/ext-download.err"
+	echo $? >"$D/ext-download.rc"
 	kill "${extra[@]}" 2>/dev/null
 	wait "${extra[@]}" 2>/dev/null
 	stop_apiserver
@@ -464,6 +551,75 @@ for t in create1 create-dup create-join create-join-cp create-dry list list-json
 		mask <"$W/ours/tok-$t.$s" | sort >"$W/b"
 		check_same "token $t: $s as the reference" "$W/a" "$W/b"
 	done
+done
+
+# a worker's join under --rootfs (taints, kubeletconfiguration patch, wait-bootstrap)
+for t in wjoin wwait; do
+	for s in rc out err; do
+		mask_wait "$W/ref/$t.$s" >"$W/a"
+		mask_wait "$W/ours/$t.$s" >"$W/b"
+		check_same "worker join $t: $s as the reference" "$W/a" "$W/b"
+	done
+done
+for f in var/lib/kubelet/kubeadm-flags.env var/lib/kubelet/config.yaml \
+	var/lib/kubelet/instance-config.yaml etc/kubernetes/pki/ca.crt; do
+	if [ -f "$W/ref/wbroot/$f" ] && cmp -s "$W/ref/wbroot/$f" "$W/ours/wbroot/$f" &&
+		[ "$(stat -c %a "$W/ref/wbroot/$f")" = "$(stat -c %a "$W/ours/wbroot/$f")" ]; then
+		ok "worker join: $f and its mode as the reference's"
+	else
+		diff -u "$W/ref/wbroot/$f" "$W/ours/wbroot/$f" >"$W/diff.txt" 2>&1
+		bad "worker join: $f and its mode as the reference's" "$W/diff.txt"
+	fi
+done
+if grep -qx 'KUBELET_KUBEADM_ARGS="--hostname-override=node3 --register-with-taints=example.com/gpu=true:NoSchedule,example.com/spot:PreferNoSchedule --node-labels=a=b"' \
+	"$W/ours/wbroot/var/lib/kubelet/kubeadm-flags.env" &&
+	grep -qx 'healthzPort: 10252' "$W/ours/wbroot/var/lib/kubelet/config.yaml" &&
+	grep -qx 'maxPods: 42' "$W/ours/wbroot/var/lib/kubelet/config.yaml" &&
+	grep -q 'http://127.0.0.1:10252/healthz' "$W/ours/wjoin.out" &&
+	grep -q 'The kubelet is healthy' "$W/ours/wjoin.out" &&
+	grep -q 'http://127.0.0.1:10252/healthz' "$W/ours/wwait.out" &&
+	! grep -q '^\[patches\]' "$W/ours/wwait.out" &&
+	[ -d "$W/ours/wbroot/etc/kubernetes" ] &&
+	[ ! -e "$W/ours/wbroot/etc/kubernetes/bootstrap-kubelet.conf" ]; then
+	ok "worker join: taints registered by flag, patch in config.yaml and in the healthz probe, bootstrap kubeconfig removed"
+else
+	bad "worker join: taints registered by flag, patch in config.yaml and in the healthz probe, bootstrap kubeconfig removed" "$W/ours/wjoin.out"
+fi
+# external etcd: ours/ holds the reference's download of ckubeadm's upload, ref/ ckubeadm's
+# download of the reference's
+for t in ext-config ext-upload ext-download; do
+	for s in rc out err; do
+		[ -f "$W/ref/$t.$s" ] || continue
+		mask <"$W/ref/$t.$s" | sed -E 's/^([IWEF])[0-9]{4} [0-9:.]+ +[0-9]+ [^]]*\] /\1 klog] /' >"$W/a"
+		mask <"$W/ours/$t.$s" | sed -E 's/^([IWEF])[0-9]{4} [0-9:.]+ +[0-9]+ [^]]*\] /\1 klog] /' >"$W/b"
+		check_same "external etcd $t: $s as the reference" "$W/a" "$W/b"
+	done
+done
+check_same "external etcd: kubeadm-certs keys as the reference's" "$W/ref/ext-keys.txt" "$W/ours/ext-keys.txt"
+if grep -qx external-etcd-ca.crt "$W/ours/ext-keys.txt" && grep -qx external-etcd.crt "$W/ours/ext-keys.txt" &&
+	grep -qx external-etcd.key "$W/ours/ext-keys.txt" && ! grep -q '^etcd-ca' "$W/ours/ext-keys.txt"; then
+	ok "external etcd: kubeadm-certs holds external-etcd-ca.crt/.crt/.key and no etcd CA"
+else
+	bad "external etcd: kubeadm-certs holds external-etcd-ca.crt/.crt/.key and no etcd CA" "$W/ours/ext-keys.txt"
+fi
+for side in ours ref; do
+	who="the reference downloads ckubeadm's upload"
+	[ "$side" = ref ] && who="ckubeadm downloads the reference's upload"
+	for f in "$P/ca.crt:644" "$P/sa.key:600" "$W/ext/ca.crt:644" "$W/ext/client.crt:644" \
+		"$W/ext/client.key:600"; do
+		src=${f%:*} mode=${f##*:}
+		got=$W/$side/extroot$src
+		if cmp -s "$src" "$got" && [ "$(stat -c %a "$got")" = "$mode" ]; then
+			ok "external etcd ($who): ${src#"$W"/} is the original, mode $mode"
+		else
+			bad "external etcd ($who): ${src#"$W"/} is the original, mode $mode" "$W/$side/ext-download.out"
+		fi
+	done
+	if [ -f "$W/$side/extroot$P/ca.key" ] && [ ! -e "$W/$side/extroot$P/etcd/ca.crt" ]; then
+		ok "external etcd ($who): no etcd CA written"
+	else
+		bad "external etcd ($who): no etcd CA written"
+	fi
 done
 
 echo "$pass passed, $fail failed"
