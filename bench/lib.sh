@@ -10,17 +10,22 @@ bench_isolate() {
 	[ -n "${BENCH_IN_NETNS:-}" ] || exec unshare --net env BENCH_IN_NETNS=1 bash "$0" "$@"
 }
 
-# measure <runs> <cmd...>: prints "<median wall ms> <median peak RSS KiB>" of runs of cmd.
+# measure <runs> <cmd...>: prints "<median wall us> <median peak RSS KiB>" of runs of cmd. The
+# wall time is bash's $EPOCHREALTIME around the command alone (no fork of date or time in the
+# measurement); the peak RSS comes from a second run of each under /usr/bin/time. If
+# BENCH_PREPARE is set, it is eval'd before every run, outside the measurement.
 measure() {
 	local runs=$1; shift
-	local walls=() rsss=() i t0 t1 rss
+	local walls=() rsss=() i t0 t1
 	for ((i = 0; i < runs; i++)); do
-		t0=$(date +%s%N)
+		[ -z "${BENCH_PREPARE:-}" ] || eval "$BENCH_PREPARE"
+		t0=$EPOCHREALTIME
+		"$@" >/dev/null 2>&1
+		t1=$EPOCHREALTIME
+		walls+=($(( ${t1/./} - ${t0/./} )))
+		[ -z "${BENCH_PREPARE:-}" ] || eval "$BENCH_PREPARE"
 		/usr/bin/time -o "$BENCH_TMP/rss" -f '%M' "$@" >/dev/null 2>&1
-		rss=$(tail -n 1 "$BENCH_TMP/rss")
-		t1=$(date +%s%N)
-		walls+=($(( (t1 - t0) / 1000 )))
-		rsss+=("$rss")
+		rsss+=("$(tail -n 1 "$BENCH_TMP/rss")")
 	done
 	local mw mr
 	mw=$(printf '%s\n' "${walls[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
