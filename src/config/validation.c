@@ -387,6 +387,28 @@ static void validate_node_registration(struct errlist *l, const struct cfg_node_
 	validate_image_pull_policy(l, nr->image_pull_policy, ipp);
 }
 
+/*
+ * bootstrapapi.BootstrapGroupPattern, \Asystem:bootstrappers:[a-z0-9:-]{0,255}[a-z0-9]\z, by
+ * hand: glibc compiles the bounded repetition into a 600 KiB automaton, in 0.6 ms.
+ */
+static bool bootstrap_group_valid(const char *g)
+{
+	static const char prefix[] = "system:bootstrappers:";
+	if (strncmp(g, prefix, sizeof(prefix) - 1) != 0)
+		return false;
+	const char *rest = g + sizeof(prefix) - 1;
+	size_t n = strlen(rest);
+	if (n < 1 || n > 256)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		char c = rest[i];
+		bool alnum = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+		if (!alnum && (i == n - 1 || (c != ':' && c != '-')))
+			return false;
+	}
+	return true;
+}
+
 static void validate_bootstrap_tokens(struct errlist *l, const struct cfg_list *tokens)
 {
 	for (size_t i = 0; i < tokens->n; i++) {
@@ -419,7 +441,7 @@ static void validate_bootstrap_tokens(struct errlist *l, const struct cfg_list *
 				    "\"authentication\"");
 		}
 		STRV_FOREACH(g, t->groups) {
-			if (regex_matches("^system:bootstrappers:[a-z0-9:-]{0,255}[a-z0-9]$", *g))
+			if (bootstrap_group_valid(*g))
 				continue;
 			_cleanup_free_ char *r = json_repr_strv(t->groups);
 			_cleanup_free_ char *d = xasprintf(
