@@ -108,8 +108,8 @@ static void test_framing_and_keep_alive(void **state)
 	(void)state;
 	static const char *const raw[] = {
 		"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello",
-		"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 201 Created\r\nTransfer-Encoding: chunked\r\n\r\n"
-		"3\r\nabc\r\n4;ext=1\r\ndefg\r\n0\r\nTrailer: x\r\n\r\n",
+		("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 201 Created\r\nTransfer-Encoding: chunked\r\n\r\n"
+		 "3\r\nabc\r\n4;ext=1\r\ndefg\r\n0\r\nTrailer: x\r\n\r\n"),
 		"HTTP/1.1 204 No Content\r\n\r\n",
 		"HTTP/1.0 200 OK\r\n\r\nto the end",
 	};
