@@ -2,22 +2,8 @@
 #include "util/testing.h"
 
 #include <fcntl.h>
-#include <ftw.h>
 #include <stdio.h>
 
-static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
-/* rm -rf without a shell */
-static int rm_rf(const char *dir)
-{
-	return nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
-}
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -59,7 +45,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct env *e = *state;
-	assert_int_equal(rm_rf(e->dir), 0);
+	assert_int_equal(testing_rm_rf(e->dir), 0);
 	fclose(e->out);
 	free(e->outbuf);
 	close(e->rootfd);
