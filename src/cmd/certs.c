@@ -16,6 +16,7 @@
 #include "config/config.h"
 #include "kube/client.h"
 #include "kubeconfig/kubeconfig.h"
+#include "phases/cluster-config.h"
 #include "pki/pki.h"
 #include "util/error.h"
 #include "util/fs.h"
@@ -83,35 +84,6 @@ static int load_config(const char *cfg_path, const char *cert_dir, struct init_c
 }
 
 /*
- * FetchInitConfigurationFromCluster, the part the certs commands use: the kubeadm-config
- * ConfigMap's ClusterConfiguration (certificatesDir, etcd, encryptionAlgorithm, validity),
- * defaulted. Not fetched here, unlike kubeadm: the node registration, the API endpoint and
- * the component configs, which these commands never read (kubeadm also falls back to the
- * defaults when one of those reads fails).
- */
-static int fetch_from_cluster(struct kube_client *c, struct init_config **ret)
-{
-	json_t *cm = NULL;
-	int r = kube_get_configmap_short_retry(c, "kube-system", "kubeadm-config", &cm);
-	if (r < 0)
-		return r;
-	const char *v = json_string_value(
-		json_object_get(json_object_get(cm, "data"), "ClusterConfiguration"));
-	_cleanup_free_ char *cc = v ? xstrdup(v) : NULL;
-	json_decref(cm);
-	if (!cc)
-		return error_set(-EINVAL, "unexpected error when reading kubeadm-config ConfigMap: ClusterConfiguration key value pair missing");
-	_cleanup_(config_init_freep) struct init_config *ic = NULL;
-	r = config_init_from_cluster_data(cc, NULL, NULL, &ic);
-	if (r >= 0)
-		r = config_init_dynamic_defaults(ic, true);
-	if (r < 0)
-		return r;
-	*ret = TAKE_PTR(ic);
-	return 0;
-}
-
-/*
  * getInternalCfg: without --config, the configuration comes from the cluster named by
  * --kubeconfig when a client can be made from it; when reading it fails, the defaults.
  * text: the printer is kubeadm's text printer (json/yaml printers drop these lines).
@@ -128,14 +100,14 @@ static int internal_cfg(struct cmd_ctx *ctx, const char *prefix, bool text,
 	_cleanup_(kube_client_freep) struct kube_client *c = NULL;
 	if (!*cfg_path && kubeconfig && *kubeconfig &&
 	    kube_client_new_from_file(kubeconfig, &c) >= 0) {
-		if (text) {
-			printf("[%s] Reading configuration from the \"kubeadm-config\" ConfigMap in namespace \"kube-system\"...\n"
-			       "[%s] Use 'kubeadm init phase upload-config kubeadm --config your-config-file' to re-upload it.\n",
-			       prefix, prefix);
-			fflush(stdout);
-		}
+		/*
+		 * Unlike kubeadm, the node registration, the API endpoint and the component
+		 * configs are not fetched: these commands never read them (and kubeadm falls back
+		 * to the defaults when one of those reads fails).
+		 */
+		const struct phases_fetch_options fo = { .log_prefix = text ? prefix : NULL };
 		struct init_config *ic = NULL;
-		if (fetch_from_cluster(c, &ic) >= 0) {
+		if (phases_fetch_init_config(c, &fo, &ic) >= 0) {
 			if (text)
 				printf("\n");
 			log_v(1, "Overriding the cluster certificate directory with the value from command line flag --cert-dir: %s",

@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Reading the InitConfiguration back from a running cluster (kubeadm's
+ * util/config/cluster.go FetchInitConfigurationFromCluster), shared by the commands and
+ * phases that need it (reset, certs).
+ */
+#pragma once
+
+#include <stdbool.h>
+
+#include "config/config.h"
+#include "kube/client.h"
+
+struct phases_fetch_options {
+	const char *log_prefix; /* "reset": prints kubeadm's two "[reset] Reading configuration ..."
+				 * lines; NULL prints nothing (a json/yaml printer) */
+	bool node_registration; /* GetNodeRegistration: name and CRI socket of this node */
+	bool api_endpoint;      /* GetAPIEndpoint (kubeadm passes IsControlPlaneNode()) */
+	bool component_configs; /* componentconfigs.FetchFromCluster: kubelet and kube-proxy */
+	long api_timeout_ms;    /* how long GetAPIEndpoint polls the API server pod */
+	int rootfd;             /* root of /var/lib/kubelet/instance-config.yaml */
+};
+
+/*
+ * FetchInitConfigurationFromCluster(client, printer, log_prefix, node_registration,
+ * api_endpoint, component_configs, shortConfigMapGet=true): the kubeadm-config ConfigMap's
+ * ClusterConfiguration, the parts o asks for, then SetInitDynamicDefaults (CRI detection
+ * skipped; LocalAPIEndpoint defaulting skipped without api_endpoint). *ret is owned by the
+ * caller (config_init_free) and written only on success; errors are -errno with kubeadm's
+ * wrapped message ("failed to get config map: ...", "failed to get node registration: ...").
+ */
+int phases_fetch_init_config(struct kube_client *c, const struct phases_fetch_options *o,
+			     struct init_config **ret);
