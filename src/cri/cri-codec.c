@@ -138,6 +138,54 @@ static void fill(char **s)
 		*s = xstrdup("");
 }
 
+/*
+ * The element type of a List*Response: its repeated field 1 holds messages that decode
+ * into an array of C structs of one size.
+ */
+struct list_type {
+	size_t size;
+	/* decodes the message in f into the zeroed elem; members are set even on error so that
+	 * release can free them */
+	int (*decode)(const struct pb_field *f, void *elem);
+	void (*release)(void *elem);
+};
+
+static void list_free(const struct list_type *t, void *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		t->release((char *)v + i * t->size);
+	free(v);
+}
+
+/* Every field 1 of the response, in order, into *ret (owned, list_free), *ret_n elements. */
+static int decode_list(const struct list_type *t, const uint8_t *d, size_t n, void **ret,
+		       size_t *ret_n)
+{
+	char *v = NULL;
+	size_t cnt = 0;
+	struct pb_reader rd;
+	struct pb_field f;
+	int r;
+	pb_reader_init(&rd, d, n);
+	while ((r = pb_next(&rd, &f)) > 0) {
+		if (f.number != 1)
+			continue;
+		v = xrealloc(v, (cnt + 1) * t->size);
+		void *elem = v + cnt++ * t->size;
+		memset(elem, 0, t->size);
+		r = t->decode(&f, elem);
+		if (r < 0)
+			break;
+	}
+	if (r < 0) {
+		list_free(t, v, cnt);
+		return r;
+	}
+	*ret = v;
+	*ret_n = cnt;
+	return 0;
+}
+
 /* ---- Version ---- */
 
 struct cri_version *cri_version_free(struct cri_version *v)
@@ -284,8 +332,9 @@ int cri_decode_runtime_config(const uint8_t *d, size_t n, struct cri_runtime_con
 
 /* ---- Image ---- */
 
-static void image_release(struct cri_image *i)
+static void image_release(void *p)
 {
+	struct cri_image *i = p;
 	free(i->id);
 	strv_free(i->repo_tags);
 	strv_free(i->repo_digests);
@@ -301,17 +350,19 @@ struct cri_image *cri_image_free(struct cri_image *i)
 	return NULL;
 }
 
+static int decode_image(const struct pb_field *outer, void *p);
+static const struct list_type image_list = { sizeof(struct cri_image), decode_image, image_release };
+
 void cri_images_free(struct cri_image *v, size_t n)
 {
-	for (size_t i = 0; i < n; i++)
-		image_release(&v[i]);
-	free(v);
+	list_free(&image_list, v, n);
 }
 
 /* Image message into *img (zeroed by the caller; members are filled even on error so that
  * image_release can free them). */
-static int decode_image(const struct pb_field *outer, struct cri_image *img)
+static int decode_image(const struct pb_field *outer, void *p)
 {
+	struct cri_image *img = p;
 	struct pb_reader rd;
 	struct pb_field f;
 	int r = pb_get_message(outer, &rd);
@@ -382,37 +433,20 @@ int cri_decode_pull_image(const uint8_t *d, size_t n, char **ret_ref)
 	return 0;
 }
 
-/* Grows a list by one zeroed element. */
-#define LIST_ADD(v, n) (*(v) = xrealloc(*(v), (*(n) + 1) * sizeof(**(v))), memset(&(*(v))[*(n)], 0, sizeof(**(v))), &(*(v))[(*(n))++])
-
 int cri_decode_list_images(const uint8_t *d, size_t n, struct cri_image **ret, size_t *ret_n)
 {
-	struct cri_image *v = NULL;
-	size_t cnt = 0;
-	struct pb_reader rd;
-	struct pb_field f;
-	int r;
-	pb_reader_init(&rd, d, n);
-	while ((r = pb_next(&rd, &f)) > 0) {
-		if (f.number != 1) /* ListImagesResponse.images */
-			continue;
-		r = decode_image(&f, LIST_ADD(&v, &cnt));
-		if (r < 0)
-			break;
-	}
-	if (r < 0) {
-		cri_images_free(v, cnt);
-		return r;
-	}
-	*ret = v;
-	*ret_n = cnt;
-	return 0;
+	void *v = NULL;
+	int r = decode_list(&image_list, d, n, &v, ret_n); /* ListImagesResponse.images */
+	if (r >= 0)
+		*ret = v;
+	return r;
 }
 
 /* ---- PodSandbox ---- */
 
-static void sandbox_release(struct cri_sandbox *s)
+static void sandbox_release(void *p)
 {
+	struct cri_sandbox *s = p;
 	free(s->id);
 	free(s->name);
 	free(s->uid);
@@ -422,15 +456,18 @@ static void sandbox_release(struct cri_sandbox *s)
 	free(s->runtime_handler);
 }
 
+static int decode_sandbox(const struct pb_field *outer, void *p);
+static const struct list_type sandbox_list = { sizeof(struct cri_sandbox), decode_sandbox,
+					       sandbox_release };
+
 void cri_sandboxes_free(struct cri_sandbox *v, size_t n)
 {
-	for (size_t i = 0; i < n; i++)
-		sandbox_release(&v[i]);
-	free(v);
+	list_free(&sandbox_list, v, n);
 }
 
-static int decode_sandbox(const struct pb_field *outer, struct cri_sandbox *s)
+static int decode_sandbox(const struct pb_field *outer, void *p)
 {
+	struct cri_sandbox *s = p;
 	struct pb_reader rd;
 	struct pb_field f;
 	int r = pb_get_message(outer, &rd);
@@ -470,32 +507,18 @@ static int decode_sandbox(const struct pb_field *outer, struct cri_sandbox *s)
 
 int cri_decode_list_sandboxes(const uint8_t *d, size_t n, struct cri_sandbox **ret, size_t *ret_n)
 {
-	struct cri_sandbox *v = NULL;
-	size_t cnt = 0;
-	struct pb_reader rd;
-	struct pb_field f;
-	int r;
-	pb_reader_init(&rd, d, n);
-	while ((r = pb_next(&rd, &f)) > 0) {
-		if (f.number != 1) /* ListPodSandboxResponse.items */
-			continue;
-		r = decode_sandbox(&f, LIST_ADD(&v, &cnt));
-		if (r < 0)
-			break;
-	}
-	if (r < 0) {
-		cri_sandboxes_free(v, cnt);
-		return r;
-	}
-	*ret = v;
-	*ret_n = cnt;
-	return 0;
+	void *v = NULL;
+	int r = decode_list(&sandbox_list, d, n, &v, ret_n); /* ListPodSandboxResponse.items */
+	if (r >= 0)
+		*ret = v;
+	return r;
 }
 
 /* ---- Container ---- */
 
-static void container_release(struct cri_container *c)
+static void container_release(void *p)
 {
+	struct cri_container *c = p;
 	free(c->id);
 	free(c->pod_sandbox_id);
 	free(c->name);
@@ -506,15 +529,18 @@ static void container_release(struct cri_container *c)
 	free(c->image_id);
 }
 
+static int decode_container(const struct pb_field *outer, void *p);
+static const struct list_type container_list = { sizeof(struct cri_container), decode_container,
+						 container_release };
+
 void cri_containers_free(struct cri_container *v, size_t n)
 {
-	for (size_t i = 0; i < n; i++)
-		container_release(&v[i]);
-	free(v);
+	list_free(&container_list, v, n);
 }
 
-static int decode_container(const struct pb_field *outer, struct cri_container *c)
+static int decode_container(const struct pb_field *outer, void *p)
 {
+	struct cri_container *c = p;
 	struct pb_reader rd;
 	struct pb_field f;
 	int r = pb_get_message(outer, &rd);
@@ -564,24 +590,9 @@ static int decode_container(const struct pb_field *outer, struct cri_container *
 int cri_decode_list_containers(const uint8_t *d, size_t n, struct cri_container **ret,
 			       size_t *ret_n)
 {
-	struct cri_container *v = NULL;
-	size_t cnt = 0;
-	struct pb_reader rd;
-	struct pb_field f;
-	int r;
-	pb_reader_init(&rd, d, n);
-	while ((r = pb_next(&rd, &f)) > 0) {
-		if (f.number != 1) /* ListContainersResponse.containers */
-			continue;
-		r = decode_container(&f, LIST_ADD(&v, &cnt));
-		if (r < 0)
-			break;
-	}
-	if (r < 0) {
-		cri_containers_free(v, cnt);
-		return r;
-	}
-	*ret = v;
-	*ret_n = cnt;
-	return 0;
+	void *v = NULL;
+	int r = decode_list(&container_list, d, n, &v, ret_n); /* ListContainersResponse.containers */
+	if (r >= 0)
+		*ret = v;
+	return r;
 }
