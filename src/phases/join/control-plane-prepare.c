@@ -262,6 +262,17 @@ int phase_join_control_plane_prepare_control_plane(struct run_ctx *ctx)
 	for (size_t i = 0; i < 3; i++) {
 		printf("[control-plane] Creating static Pod manifest for \"%s\"\n", comps[i]);
 		fflush(stdout);
+		/* RootlessControlPlane: the dry run's lines as kubeadm's; a real run needs
+		 * users.AddUsersAndGroups, which this build does not have (as init) */
+		if (json_is_true(json_object_get(ic->cluster.feature_gates, "RootlessControlPlane"))) {
+			if (!d->dry_run)
+				return error_set(-ENOTSUP, "%s", "failed to create users and groups: the RootlessControlPlane feature gate is not supported by this build");
+			printf("[control-plane] Would create users and groups for [%s] to run as non-root\n",
+			       comps[i]);
+			printf("[control-plane] Would update static pod manifest for \"%s\" to run run as non-root\n",
+			       comps[i]);
+			fflush(stdout);
+		}
 		json_t *pod = NULL;
 		struct manifests_options o = { .rootfd = d->rootfd };
 		r = manifests_pod_build(ic, comps[i], &o, &pod);

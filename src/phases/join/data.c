@@ -29,6 +29,8 @@ void join_data_free(struct join_data *d)
 	config_init_free(d->init_cfg);
 	json_decref(d->tls_bootstrap_cfg);
 	kube_client_free(d->client);
+	for (size_t i = 0; i < d->n_stale; i++)
+		kube_client_free(d->stale[i]);
 	free(d->dry_run_dir);
 	free(d->patches_flag);
 	strv_free(d->ignore_preflight_errors);
@@ -60,21 +62,38 @@ const char *join_data_patches_dir(const struct join_data *d)
 	return NULL;
 }
 
+/* where a dry-run client's real GETs go, in kubeadm's order of preference */
+enum { SRC_ADMIN = 1, SRC_TLS_BOOTSTRAP, SRC_INSECURE_TOKEN, SRC_NONE };
+
 int join_data_client(struct join_data *d, struct kube_client **ret)
 {
-	if (d->client) {
+	_cleanup_free_ char *admin = xasprintf("%s/admin.conf", join_data_kubeconfig_dir(d));
+	struct stat st;
+	int src = SRC_NONE;
+	if (stat(admin, &st) == 0)
+		src = SRC_ADMIN;
+	else if (d->tls_bootstrap_cfg)
+		src = SRC_TLS_BOOTSTRAP;
+	else if (d->cfg->join.discovery.bootstrap_token)
+		src = SRC_INSECURE_TOKEN;
+	/* kubeadm makes a new dry-run client on each call: after discovery the real GETs use the
+	 * discovered identity (kubeadm-config is not readable anonymously). A client made from
+	 * the same source is reused; a replaced one stays alive, callers may still hold it. */
+	if (d->client &&
+	    (!d->dry_run || src == d->client_src || d->n_stale == ARRAY_SIZE(d->stale))) {
 		*ret = d->client;
 		return 0;
 	}
-	_cleanup_free_ char *admin = xasprintf("%s/admin.conf", join_data_kubeconfig_dir(d));
+	if (d->client)
+		d->stale[d->n_stale++] = TAKE_PTR(d->client);
+	d->client_src = src;
 	int r;
 	if (d->dry_run) {
 		unsigned flags = KUBE_DRYRUN_CLUSTER_INFO | KUBE_DRYRUN_KUBEADM_CONFIG |
 				 KUBE_DRYRUN_KUBEADM_CERTS | KUBE_DRYRUN_KUBEPROXY_CONFIG |
 				 KUBE_DRYRUN_KUBELET_CONFIG | KUBE_DRYRUN_GET_NODE |
 				 KUBE_DRYRUN_PATCH_NODE | KUBE_DRYRUN_APPEND;
-		struct stat st;
-		if (stat(admin, &st) == 0) {
+		if (src == SRC_ADMIN) {
 			r = kube_client_new_dry_run_from_file(admin, stdout, flags, &d->client);
 		} else if (d->tls_bootstrap_cfg) {
 			r = kube_client_new_dry_run(d->tls_bootstrap_cfg, stdout, flags, &d->client);

@@ -31,6 +31,14 @@ static int write_manifest(struct join_data *d, struct init_config *ic, char **in
 {
 	printf("[etcd] Creating static Pod manifest for \"etcd\"\n");
 	fflush(stdout);
+	/* RootlessControlPlane: as the control-plane manifests (control-plane-prepare.c) */
+	if (json_is_true(json_object_get(ic->cluster.feature_gates, "RootlessControlPlane"))) {
+		if (!d->dry_run)
+			return error_set(-ENOTSUP, "%s", "failed to create users and groups: the RootlessControlPlane feature gate is not supported by this build");
+		printf("[etcd] Would create users and groups for \"etcd\" to run as non-root\n");
+		printf("[etcd] Would update static pod manifest for \"etcd\" to run run as non-root\n");
+		fflush(stdout);
+	}
 	json_t *pod = NULL;
 	struct manifests_options o = { .rootfd = d->rootfd, .initial_cluster = initial_cluster };
 	int r = manifests_pod_build(ic, MANIFESTS_ETCD, &o, &pod);

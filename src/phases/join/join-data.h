@@ -27,6 +27,9 @@ struct join_data {
 	struct init_config *init_cfg;    /* owned: fetched from the cluster, lazily */
 	json_t *tls_bootstrap_cfg;       /* owned: discovered kubeconfig, lazily */
 	struct kube_client *client;      /* owned: admin.conf or dry-run client, lazily */
+	int client_src;                  /* what d->client was made from (data.c) */
+	struct kube_client *stale[4];    /* owned: dry-run clients replaced (still borrowed) */
+	size_t n_stale;
 	const struct flagset *flags;     /* the running command's flags (borrowed) */
 	int rootfd;                      /* AT_FDCWD once --rootfs has chrooted */
 	bool dry_run;

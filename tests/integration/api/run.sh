@@ -135,6 +135,9 @@ etcd:
     certFile: $W/ext/client.crt
     keyFile: $W/ext/client.key
 EOF
+# the RootlessControlPlane feature gate in the cluster configuration
+cp "$W/cfg.yaml" "$W/cfg-rootless.yaml"
+printf 'featureGates:\n  RootlessControlPlane: true\n' >>"$W/cfg-rootless.yaml"
 # wait-control-plane has no --config flag: init runs it alone with every other phase skipped
 only_wait=preflight,certs,kubeconfig,etcd,control-plane,kubelet-start,upload-config,upload-certs,mark-control-plane,bootstrap-token,kubelet-finalize,addon,show-join-command
 KC=$W/kc/super-admin.conf
@@ -482,6 +485,21 @@ EOF
 	"$other" join phase control-plane-prepare download-certs --rootfs "$D/extroot" \
 		--config /join.yaml >"$D/ext-download.out" 2>"$D/ext-download.err"
 	echo $? >"$D/ext-download.rc"
+	# RootlessControlPlane in kubeadm-config: a control plane's dry-run join (admin.conf
+	# present: no discovery; the dry-run client reads the live kubeadm-config) prints the users
+	# and groups it would create for each static Pod
+	"$bin" init phase upload-config kubeadm --config "$W/cfg-rootless.yaml" --kubeconfig "$KC" \
+		>"$D/rl-config.out" 2>&1
+	echo $? >"$D/rl-config.rc"
+	mkdir -p "$D/rlroot/etc/kubernetes" "$D/rlroot/dr"
+	cp "$W/kc/admin.conf" "$D/rlroot/etc/kubernetes/admin.conf"
+	cp "$D/joinroot/join.yaml" "$D/rlroot/join.yaml"
+	for p in "control-plane-prepare control-plane" etcd-join; do
+		f=${p##* }
+		KUBEADM_JOIN_DRYRUN_DIR=/dr "$bin" join phase $p --dry-run --rootfs "$D/rlroot" \
+			--config /join.yaml >"$D/rl-$f.out" 2>"$D/rl-$f.err"
+		echo $? >"$D/rl-$f.rc"
+	done
 	kill "${extra[@]}" 2>/dev/null
 	wait "${extra[@]}" 2>/dev/null
 	stop_apiserver
@@ -621,6 +639,36 @@ for side in ours ref; do
 		bad "external etcd ($who): no etcd CA written"
 	fi
 done
+
+# RootlessControlPlane: a control plane's dry-run join. The dry-run client prints the live
+# objects: the random token ids of cluster-info's signatures, server-made fields and the
+# field manager (the binary's name) differ by construction.
+mask_dry() {
+	sed -E -e '/jws-kubeconfig-[a-z0-9]{6}/{/jws-kubeconfig-abcdef/!d}' \
+		-e 's/^( *manager: )kubeadm(\.real)?$/\1kubeadm/' \
+		-e 's/^( *)(uid|resourceVersion|creationTimestamp): .*/\1\2: X/' \
+		-e 's/[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}Z/TIME/g' \
+		-e 's/^([IWEF])[0-9]{4} [0-9:.]+ +[0-9]+ [^]]*\] /\1 klog] /' "$1"
+}
+for t in rl-config rl-control-plane rl-etcd-join; do
+	for s in rc out err; do
+		[ -f "$W/ref/$t.$s" ] || continue
+		mask_dry "$W/ref/$t.$s" >"$W/a"
+		mask_dry "$W/ours/$t.$s" >"$W/b"
+		check_same "rootless control plane $t: $s as the reference" "$W/a" "$W/b"
+	done
+done
+if diff -r "$W/ref/rlroot/dr" "$W/ours/rlroot/dr" >"$W/diff.txt" 2>&1; then
+	ok "rootless control plane: dry-run files as the reference's"
+else
+	bad "rootless control plane: dry-run files as the reference's" "$W/diff.txt"
+fi
+if [ "$(grep -c 'to run as non-root$' "$W/ours/rl-control-plane.out")" = 3 ] &&
+	grep -q 'users and groups for "etcd" to run as non-root' "$W/ours/rl-etcd-join.out"; then
+	ok "rootless control plane: the users and groups for each static Pod announced"
+else
+	bad "rootless control plane: the users and groups for each static Pod announced" "$W/ours/rl-control-plane.out"
+fi
 
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]
