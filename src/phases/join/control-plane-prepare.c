@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "kubeconfig/kubeconfig.h"
 #include "manifests/manifests.h"
@@ -113,13 +114,18 @@ static int save_one(const json_t *data, const unsigned char key[32], const char 
 		free(plain);
 		return 0;
 	}
-	/* keyutil.WriteKey (0600) for a private key, certutil.WriteCert (0644) otherwise */
+	/* keyutil.WriteKey (0600) for a private key, certutil.WriteCert (0644) otherwise;
+	 * os.WriteFile keeps the mode of a file that exists */
 	bool private = memmem(plain, plain_len, "PRIVATE KEY-----", 16) != NULL;
-	r = fs_write_atomic(AT_FDCWD, path, plain, plain_len, private ? 0600 : 0644, 0755);
+	mode_t mode = private ? 0600 : 0644;
+	struct stat st;
+	if (stat(path, &st) == 0 && S_ISREG(st.st_mode))
+		mode = st.st_mode & 07777;
+	r = fs_write_atomic(AT_FDCWD, path, plain, plain_len, mode, 0755);
 	explicit_bzero(plain, plain_len);
 	free(plain);
 	if (r < 0)
-		return error_set(r, "open %s: %s", path, strerror(-r));
+		return error_set(r, "open %s: %s", path, join_go_errno(-r));
 	return 0;
 }
 

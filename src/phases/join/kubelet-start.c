@@ -56,18 +56,6 @@ static char *local_endpoint(const struct cfg_api_endpoint *ep)
 	return xasprintf("https://%s:%lld", a, (long long)ep->bind_port);
 }
 
-/* Go's syscall.Errno texts for what os.ReadFile meets here */
-static const char *go_errno(int e)
-{
-	switch (e) {
-	case ENOENT: return "no such file or directory";
-	case EACCES: return "permission denied";
-	case EISDIR: return "is a directory";
-	case ENOTDIR: return "not a directory";
-	default: return strerror(e);
-	}
-}
-
 /* one file of PrintDryRunFiles; a read error is added to errs (the aggregate's messages) */
 static void print_file(const char *real, const char *shown, char ***errs)
 {
@@ -76,7 +64,7 @@ static void print_file(const char *real, const char *shown, char ***errs)
 	int r = fs_read_file(AT_FDCWD, real, 16 << 20, &data, &len);
 	if (r < 0) {
 		error_clear();
-		strv_consume(errs, xasprintf("open %s: %s", real, go_errno(-r)));
+		strv_consume(errs, xasprintf("open %s: %s", real, join_go_errno(-r)));
 		return;
 	}
 	printf("[dryrun] Would write file \"%s\" with content:\n", shown);
