@@ -226,6 +226,7 @@ e2e_dump_objects() {
 			-o 'jsonpath={.items[*].spec.taints[*].key}' | grep -q 'node.kubernetes.io/' || break
 		sleep 1
 	done
+	echo "waited $((i - 1)) s for the nodes' node.kubernetes.io/ taints to go"
 	json=$("$E2E_DIR/node.sh" exec "$1" kubectl --kubeconfig /etc/kubernetes/admin.conf \
 		get "$E2E_OBJECT_KINDS" -A -o json) || return 1
 	printf '%s\n' "$json" >"${2%.txt}.json"   # as listed, to look at what the dump normalised
