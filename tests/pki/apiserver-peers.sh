@@ -16,11 +16,10 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 build=${1:-$root/build}
 driver=$build/src/kubeconfig/pki-driver
-peers=${PEERS_DIR:-/var/cache/ckubeadm/peers/k8s-v1.37.2}
-etcd=$peers/etcd.real apiserver=$peers/kube-apiserver.real kubectl=$peers/kubectl.real
-for b in "$etcd" "$apiserver" "$kubectl"; do
-	[ -x "$b" ] || { echo "SKIP: $b not found"; exit 77; }
-done
+. "$root/tests/lib/apiserver.sh"
+apiserver_peers "${PEERS_DIR:-/var/cache/ckubeadm/peers/k8s-v1.37.2}" ||
+	{ echo "SKIP: $APISERVER_MISSING not found"; exit 77; }
+kubectl=$KUBECTL_BIN
 [ -x "$driver" ] || { echo "FAIL: $driver not built"; exit 1; }
 
 if [ "${IN_NETNS:-}" != 1 ]; then
@@ -50,49 +49,16 @@ finish() { echo "$passed passed, $failed failed"; [ "$failed" -eq 0 ]; exit $?; 
 	--advertise-address "$addr" --node-name node-a all || { bad "pki-driver"; finish; }
 p=$work/pki
 
-"$etcd" --name node-a --data-dir "$work/etcd" \
-	--cert-file "$p/etcd/server.crt" --key-file "$p/etcd/server.key" --client-cert-auth=true \
-	--trusted-ca-file "$p/etcd/ca.crt" --peer-cert-file "$p/etcd/peer.crt" \
-	--peer-key-file "$p/etcd/peer.key" --peer-client-cert-auth=true \
-	--peer-trusted-ca-file "$p/etcd/ca.crt" \
-	--listen-client-urls https://127.0.0.1:2379 --advertise-client-urls https://127.0.0.1:2379 \
-	--listen-peer-urls https://127.0.0.1:2380 --initial-advertise-peer-urls https://127.0.0.1:2380 \
-	--initial-cluster node-a=https://127.0.0.1:2380 --listen-metrics-urls http://127.0.0.1:2381 \
-	>"$work/etcd.log" 2>&1 &
-pids+=($!)
-
-"$apiserver" --advertise-address="$addr" --allow-privileged=true \
-	--authorization-mode=Node,RBAC --client-ca-file="$p/ca.crt" \
-	--enable-admission-plugins=NodeRestriction --enable-bootstrap-token-auth=true \
-	--etcd-cafile="$p/etcd/ca.crt" --etcd-certfile="$p/apiserver-etcd-client.crt" \
-	--etcd-keyfile="$p/apiserver-etcd-client.key" --etcd-servers=https://127.0.0.1:2379 \
-	--kubelet-client-certificate="$p/apiserver-kubelet-client.crt" \
-	--kubelet-client-key="$p/apiserver-kubelet-client.key" \
-	--kubelet-preferred-address-types=InternalIP,ExternalIP,Hostname \
-	--proxy-client-cert-file="$p/front-proxy-client.crt" \
-	--proxy-client-key-file="$p/front-proxy-client.key" \
-	--requestheader-allowed-names=front-proxy-client \
-	--requestheader-client-ca-file="$p/front-proxy-ca.crt" \
-	--requestheader-extra-headers-prefix=X-Remote-Extra- \
-	--requestheader-group-headers=X-Remote-Group \
-	--requestheader-username-headers=X-Remote-User --secure-port=6443 \
-	--service-account-issuer=https://kubernetes.default.svc.cluster.local \
-	--service-account-key-file="$p/sa.pub" --service-account-signing-key-file="$p/sa.key" \
-	--service-cluster-ip-range=10.96.0.0/12 --tls-cert-file="$p/apiserver.crt" \
-	--tls-private-key-file="$p/apiserver.key" >"$work/apiserver.log" 2>&1 &
-pids+=($!)
+etcd_start "$p" node-a 127.0.0.1 2379 2380 "$work"
+pids+=($ETCD_PID)
+apiserver_start "$p" "$addr" https://127.0.0.1:2379 "$work/apiserver.log"
+pids+=($APISERVER_PID)
 
 kc() { "$kubectl" --kubeconfig "$work/kc/$1" --request-timeout=5s "${@:2}"; }
-up=0
-for _ in $(seq 300); do
-	if kc super-admin.conf get --raw /readyz >/dev/null 2>&1; then up=1; break; fi
-	kill -0 "${pids[-1]}" 2>/dev/null || break
-	sleep 0.5
-done
-if [ $up = 1 ]; then
+if apiserver_wait_ready "$work/kc/super-admin.conf" 150; then
 	ok "kube-apiserver ready after ${SECONDS}s (serving cert verified by kubectl with super-admin.conf's CA)"
 else
-	bad "kube-apiserver not ready"; tail -n 20 "$work/apiserver.log" "$work/etcd.log"; finish
+	bad "kube-apiserver not ready"; tail -n 20 "$work/apiserver.log" "$work/node-a.log"; finish
 fi
 
 kc super-admin.conf get namespaces -o name 2>&1 | grep -q '^namespace/kube-system$' &&

@@ -16,6 +16,7 @@ root=$(cd "$here/../.." && pwd)
 build=${1:-$root/build}
 driver=$build/src/kubeconfig/pki-driver
 etcd=${ETCD_BIN:-/var/cache/ckubeadm/peers/k8s-v1.37.2/etcd.real}
+. "$root/tests/lib/apiserver.sh"
 [ -x "$etcd" ] || { echo "SKIP: etcd not found at $etcd"; exit 77; }
 [ -x "$driver" ] || { echo "FAIL: $driver not built"; exit 1; }
 
@@ -41,18 +42,10 @@ bad() { echo "FAIL $*"; failed=$((failed + 1)); }
 	--node-name node-a certs || { bad "pki-driver"; echo "$passed passed, $failed failed"; exit 1; }
 p=$work/pki
 
-start_member() { # name client-port peer-port
-	"$etcd" --name "$1" --data-dir "$work/$1" \
-		--cert-file "$p/etcd/server.crt" --key-file "$p/etcd/server.key" \
-		--client-cert-auth=true --trusted-ca-file "$p/etcd/ca.crt" \
-		--peer-cert-file "$p/etcd/peer.crt" --peer-key-file "$p/etcd/peer.key" \
-		--peer-client-cert-auth=true --peer-trusted-ca-file "$p/etcd/ca.crt" \
-		--listen-client-urls "https://127.0.0.1:$2" --advertise-client-urls "https://127.0.0.1:$2" \
-		--listen-peer-urls "https://127.0.0.1:$3" --initial-advertise-peer-urls "https://127.0.0.1:$3" \
-		--listen-metrics-urls "http://127.0.0.1:$(($2 + 2))" \
-		--initial-cluster "m1=https://127.0.0.1:23801,m2=https://127.0.0.1:23811" \
-		--initial-cluster-state new --snapshot-count 10000 >"$work/$1.log" 2>&1 &
-	pids+=($!)
+start_member() { # name client-port peer-port (snapshot-count: etcd's default, 10000)
+	ETCD_BIN=$etcd etcd_start "$p" "$1" 127.0.0.1 "$2" "$3" "$work" \
+		"m1=https://127.0.0.1:23801,m2=https://127.0.0.1:23811"
+	pids+=($ETCD_PID)
 }
 start_member m1 23791 23801
 start_member m2 23792 23811

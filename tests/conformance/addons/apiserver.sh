@@ -13,11 +13,10 @@ set -u
 [ $# -ge 2 ] || { echo "usage: $0 <ckubeadm> <reference-kubeadm> [build-dir]" >&2; exit 2; }
 ours=$(realpath "$1")
 ref=$(realpath "$2"); [ -x "${ref%/kubeadm}/kubeadm.real" ] && ref=${ref%/kubeadm}/kubeadm.real
-peers=${PEERS_DIR:-/var/cache/ckubeadm/peers/k8s-v1.37.2}
-etcd=$peers/etcd.real apiserver=$peers/kube-apiserver.real kubectl=$peers/kubectl.real
-for b in "$etcd" "$apiserver" "$kubectl"; do
-	[ -x "$b" ] || { echo "SKIP: $b not found"; exit 77; }
-done
+. "$(dirname "$0")/../../lib/apiserver.sh"
+apiserver_peers "${PEERS_DIR:-/var/cache/ckubeadm/peers/k8s-v1.37.2}" ||
+	{ echo "SKIP: $APISERVER_MISSING not found"; exit 77; }
+kubectl=$KUBECTL_BIN
 
 if [ "${IN_NETNS:-}" != 1 ]; then
 	exec unshare --net -- env IN_NETNS=1 bash "$0" "$@"
@@ -63,46 +62,14 @@ p=$work/pki
 	"$ref" init phase kubeconfig super-admin --kubeconfig-dir "$work/kc" --config "$work/k.yaml" \
 		>>"$work/certs.log" 2>&1 || { bad "reference PKI"; cat "$work/certs.log"; finish; }
 
-"$etcd" --name node-a --data-dir "$work/etcd" \
-	--cert-file "$p/etcd/server.crt" --key-file "$p/etcd/server.key" --client-cert-auth=true \
-	--trusted-ca-file "$p/etcd/ca.crt" --peer-cert-file "$p/etcd/peer.crt" \
-	--peer-key-file "$p/etcd/peer.key" --peer-client-cert-auth=true \
-	--peer-trusted-ca-file "$p/etcd/ca.crt" \
-	--listen-client-urls https://127.0.0.1:2379 --advertise-client-urls https://127.0.0.1:2379 \
-	--listen-peer-urls https://127.0.0.1:2380 --initial-advertise-peer-urls https://127.0.0.1:2380 \
-	--initial-cluster node-a=https://127.0.0.1:2380 --listen-metrics-urls http://127.0.0.1:2381 \
-	>"$work/etcd.log" 2>&1 &
-pids+=($!)
-"$apiserver" --advertise-address="$addr" --allow-privileged=true \
-	--authorization-mode=Node,RBAC --client-ca-file="$p/ca.crt" \
-	--enable-admission-plugins=NodeRestriction --enable-bootstrap-token-auth=true \
-	--etcd-cafile="$p/etcd/ca.crt" --etcd-certfile="$p/apiserver-etcd-client.crt" \
-	--etcd-keyfile="$p/apiserver-etcd-client.key" --etcd-servers=https://127.0.0.1:2379 \
-	--kubelet-client-certificate="$p/apiserver-kubelet-client.crt" \
-	--kubelet-client-key="$p/apiserver-kubelet-client.key" \
-	--kubelet-preferred-address-types=InternalIP,ExternalIP,Hostname \
-	--proxy-client-cert-file="$p/front-proxy-client.crt" \
-	--proxy-client-key-file="$p/front-proxy-client.key" \
-	--requestheader-allowed-names=front-proxy-client \
-	--requestheader-client-ca-file="$p/front-proxy-ca.crt" \
-	--requestheader-extra-headers-prefix=X-Remote-Extra- \
-	--requestheader-group-headers=X-Remote-Group \
-	--requestheader-username-headers=X-Remote-User --secure-port=6443 \
-	--service-account-issuer=https://kubernetes.default.svc.cluster.local \
-	--service-account-key-file="$p/sa.pub" --service-account-signing-key-file="$p/sa.key" \
-	--service-cluster-ip-range=10.96.0.0/12 --tls-cert-file="$p/apiserver.crt" \
-	--tls-private-key-file="$p/apiserver.key" >"$work/apiserver.log" 2>&1 &
-pids+=($!)
+etcd_start "$p" node-a 127.0.0.1 2379 2380 "$work"
+pids+=($ETCD_PID)
+apiserver_start "$p" "$addr" https://127.0.0.1:2379 "$work/apiserver.log"
+pids+=($APISERVER_PID)
 
 kc() { "$kubectl" --kubeconfig "$work/kc/super-admin.conf" --request-timeout=10s "$@"; }
-up=0
-for _ in $(seq 300); do
-	if kc get --raw /readyz >/dev/null 2>&1; then up=1; break; fi
-	kill -0 "${pids[-1]}" 2>/dev/null || break
-	sleep 0.5
-done
-[ $up = 1 ] && ok "kube-apiserver ready" ||
-	{ bad "kube-apiserver not ready"; tail -n 20 "$work/apiserver.log" "$work/etcd.log"; finish; }
+apiserver_wait_ready "$work/kc/super-admin.conf" 150 && ok "kube-apiserver ready" ||
+	{ bad "kube-apiserver not ready"; tail -n 20 "$work/apiserver.log" "$work/node-a.log"; finish; }
 # kube-system exists once the bootstrap controllers ran
 for _ in $(seq 60); do kc get namespace kube-system >/dev/null 2>&1 && break; sleep 0.5; done
 

@@ -14,12 +14,10 @@ fi
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../../.." && pwd)
 . "$top/tests/lib/compare.sh"
+. "$top/tests/lib/apiserver.sh"
 [ $# -ge 2 ] || { echo "usage: $0 <ckubeadm> <reference-kubeadm>" >&2; exit 2; }
 conf_init "$(realpath "$1")" "$(realpath "$2")"
-peers=$(dirname "$CONF_REF")
-for p in etcd.real kube-apiserver.real kubectl.real; do
-	[ -x "$peers/$p" ] || { echo "SKIP: no $peers/$p"; exit 77; }
-done
+apiserver_peers "$(dirname "$CONF_REF")" || { echo "SKIP: no $APISERVER_MISSING"; exit 77; }
 ip link set lo up
 ip addr add 10.0.0.5/32 dev lo
 
@@ -47,42 +45,16 @@ EOF
 	"$CONF_REF" init phase kubeconfig all --config /cfg.yaml --rootfs "$T/root" >/dev/null ||
 	{ echo "FAIL: reference tree"; exit 1; }
 K=$T/root/etc/kubernetes/pki
-"$peers/etcd.real" --name node-a --data-dir "$T/etcd" \
-	--listen-client-urls https://127.0.0.1:22379 --advertise-client-urls https://127.0.0.1:22379 \
-	--cert-file "$K/etcd/server.crt" --key-file "$K/etcd/server.key" --client-cert-auth \
-	--trusted-ca-file "$K/etcd/ca.crt" --listen-peer-urls https://127.0.0.1:22380 \
-	--initial-advertise-peer-urls https://127.0.0.1:22380 \
-	--initial-cluster node-a=https://127.0.0.1:22380 --peer-cert-file "$K/etcd/peer.crt" \
-	--peer-key-file "$K/etcd/peer.key" --peer-client-cert-auth \
-	--peer-trusted-ca-file "$K/etcd/ca.crt" >"$T/etcd.log" 2>&1 &
-etcd_pid=$!
+etcd_start "$K" node-a 127.0.0.1 22379 22380 "$T"
+etcd_pid=$ETCD_PID
 # the flags of kubeadm's kube-apiserver manifest for this configuration
-"$peers/kube-apiserver.real" --advertise-address=10.0.0.5 --secure-port=26443 \
-	--bind-address=10.0.0.5 --allow-privileged=true --authorization-mode=Node,RBAC \
-	--client-ca-file="$K/ca.crt" --enable-admission-plugins=NodeRestriction \
-	--enable-bootstrap-token-auth=true --etcd-cafile="$K/etcd/ca.crt" \
-	--etcd-certfile="$K/apiserver-etcd-client.crt" --etcd-keyfile="$K/apiserver-etcd-client.key" \
-	--etcd-servers=https://127.0.0.1:22379 \
-	--kubelet-client-certificate="$K/apiserver-kubelet-client.crt" \
-	--kubelet-client-key="$K/apiserver-kubelet-client.key" \
-	--proxy-client-cert-file="$K/front-proxy-client.crt" \
-	--proxy-client-key-file="$K/front-proxy-client.key" \
-	--requestheader-allowed-names=front-proxy-client \
-	--requestheader-client-ca-file="$K/front-proxy-ca.crt" \
-	--requestheader-extra-headers-prefix=X-Remote-Extra- \
-	--requestheader-group-headers=X-Remote-Group --requestheader-username-headers=X-Remote-User \
-	--service-account-issuer=https://kubernetes.default.svc.cluster.local \
-	--service-account-key-file="$K/sa.pub" --service-account-signing-key-file="$K/sa.key" \
-	--service-cluster-ip-range=10.96.0.0/12 --tls-cert-file="$K/apiserver.crt" \
-	--tls-private-key-file="$K/apiserver.key" >"$T/apiserver.log" 2>&1 &
-api_pid=$!
+apiserver_start "$K" 10.0.0.5 https://127.0.0.1:22379 "$T/apiserver.log" --secure-port=26443 \
+	--bind-address=10.0.0.5
+api_pid=$APISERVER_PID
 trap 'kill -KILL $api_pid $etcd_pid 2>/dev/null; wait $api_pid $etcd_pid 2>/dev/null; rm -rf "$CONF_TMP"' EXIT
-KC=("$peers/kubectl.real" --kubeconfig "$T/root/etc/kubernetes/super-admin.conf")
-for _ in $(seq 1 240); do
-	"${KC[@]}" get --raw /readyz >/dev/null 2>&1 && break
-	sleep 0.25
-done
-"${KC[@]}" get --raw /readyz >/dev/null 2>&1 || { echo "FAIL: kube-apiserver not ready"; tail "$T/apiserver.log"; exit 1; }
+KC=("$KUBECTL_BIN" --kubeconfig "$T/root/etc/kubernetes/super-admin.conf")
+apiserver_wait_ready "$T/root/etc/kubernetes/super-admin.conf" 60 ||
+	{ echo "FAIL: kube-apiserver not ready"; tail "$T/apiserver.log"; exit 1; }
 
 # what `kubeadm init` uploads: the ClusterConfiguration (here with another certificatesDir,
 # which the commands' --cert-dir default overrides as in kubeadm), the kubelet's config and

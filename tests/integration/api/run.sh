@@ -28,9 +28,9 @@ ref=${2:?usage: run.sh <ckubeadm> <reference kubeadm> [build-dir]}
 [ -x "$ref.real" ] && ref=$ref.real
 ref=$(readlink -f "$ref")
 peers=$(dirname "$ref")
-etcd_bin=$peers/etcd.real
-apiserver_bin=$peers/kube-apiserver.real
-kubectl_bin=$peers/kubectl.real
+. "$(cd "$(dirname "$0")/../../lib" && pwd)/apiserver.sh"
+apiserver_peers "$peers"
+etcd_bin=$ETCD_BIN apiserver_bin=$APISERVER_BIN kubectl_bin=$KUBECTL_BIN
 for b in "$ours" "$ref" "$etcd_bin" "$apiserver_bin" "$kubectl_bin"; do
 	if [ ! -x "$b" ]; then
 		echo "SKIP: $b is missing (tests/peers/build.sh builds the peers)"
@@ -143,48 +143,16 @@ only_wait=preflight,certs,kubeconfig,etcd,control-plane,kubelet-start,upload-con
 KC=$W/kc/super-admin.conf
 P=$W/pki
 
-"$etcd_bin" --name n1 --data-dir "$W/etcd" \
-	--listen-client-urls https://127.0.0.1:2379 --advertise-client-urls https://127.0.0.1:2379 \
-	--listen-peer-urls http://127.0.0.1:2380 --initial-advertise-peer-urls http://127.0.0.1:2380 \
-	--initial-cluster n1=http://127.0.0.1:2380 --listen-metrics-urls http://127.0.0.1:2381 \
-	--cert-file "$P/etcd/server.crt" --key-file "$P/etcd/server.key" \
-	--trusted-ca-file "$P/etcd/ca.crt" --client-cert-auth >"$W/etcd.log" 2>&1 &
-pids+=($!)
+etcd_start "$P" n1 127.0.0.1 2379 2380 "$W"
+pids+=($ETCD_PID)
 
 apiserver_pid=
 start_apiserver() { # $1: etcd prefix
-	"$apiserver_bin" --advertise-address=10.250.0.1 --allow-privileged=true \
-		--authorization-mode=Node,RBAC --client-ca-file="$P/ca.crt" \
-		--enable-admission-plugins=NodeRestriction --enable-bootstrap-token-auth=true \
-		--etcd-cafile="$P/etcd/ca.crt" --etcd-certfile="$P/apiserver-etcd-client.crt" \
-		--etcd-keyfile="$P/apiserver-etcd-client.key" --etcd-servers=https://127.0.0.1:2379 \
-		--etcd-prefix="/$1" \
-		--kubelet-client-certificate="$P/apiserver-kubelet-client.crt" \
-		--kubelet-client-key="$P/apiserver-kubelet-client.key" \
-		--kubelet-preferred-address-types=InternalIP,ExternalIP,Hostname \
-		--proxy-client-cert-file="$P/front-proxy-client.crt" \
-		--proxy-client-key-file="$P/front-proxy-client.key" \
-		--requestheader-allowed-names=front-proxy-client \
-		--requestheader-client-ca-file="$P/front-proxy-ca.crt" \
-		--requestheader-extra-headers-prefix=X-Remote-Extra- \
-		--requestheader-group-headers=X-Remote-Group \
-		--requestheader-username-headers=X-Remote-User --secure-port=6443 \
-		--service-account-issuer=https://kubernetes.default.svc.cluster.local \
-		--service-account-key-file="$P/sa.pub" \
-		--service-account-signing-key-file="$P/sa.key" \
-		--service-cluster-ip-range=10.96.0.0/12 --tls-cert-file="$P/apiserver.crt" \
-		--tls-private-key-file="$P/apiserver.key" >"$W/apiserver-$1.log" 2>&1 &
-	apiserver_pid=$!
+	apiserver_start "$P" 10.250.0.1 https://127.0.0.1:2379 "$W/apiserver-$1.log" \
+		--etcd-prefix="/$1"
+	apiserver_pid=$APISERVER_PID
 	pids+=($apiserver_pid)
-	local i
-	for i in $(seq 1 600); do
-		if "$kubectl_bin" --kubeconfig "$KC" get --raw /readyz >/dev/null 2>&1; then
-			return 0
-		fi
-		kill -0 "$apiserver_pid" 2>/dev/null || return 1
-		sleep 0.1
-	done
-	return 1
+	apiserver_wait_ready "$KC" 60
 }
 stop_apiserver() {
 	kill "$apiserver_pid" 2>/dev/null

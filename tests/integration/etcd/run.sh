@@ -8,6 +8,7 @@ set -u
 ours=$1 ref=$2 build=$3
 peers=$(dirname "$ref")
 kubeadm=$peers/kubeadm.real etcd=$peers/etcd.real
+. "$(cd "$(dirname "$0")/../../lib" && pwd)/apiserver.sh"
 [ -x "$kubeadm" ] || kubeadm=$ref
 probe=$(cd "$build" && pwd)/src/etcd/etcd-probe
 for b in "$kubeadm" "$etcd" "$probe"; do
@@ -60,17 +61,8 @@ ac=(-c "$p/etcd/ca.crt" -C "$p/apiserver-etcd-client.crt" -k "$p/apiserver-etcd-
 
 # start_etcd <n> <initial-cluster> <state>
 start_etcd() {
-	local n=$1 a=10.250.0.$1
-	"$etcd" --name node$n --data-dir "$work/d$n" \
-		--cert-file "$p/etcd/server.crt" --key-file "$p/etcd/server.key" --client-cert-auth=true \
-		--trusted-ca-file "$p/etcd/ca.crt" --peer-cert-file "$p/etcd/peer.crt" \
-		--peer-key-file "$p/etcd/peer.key" --peer-client-cert-auth=true \
-		--peer-trusted-ca-file "$p/etcd/ca.crt" \
-		--listen-client-urls https://$a:2379 --advertise-client-urls https://$a:2379 \
-		--listen-peer-urls https://$a:2380 --initial-advertise-peer-urls https://$a:2380 \
-		--listen-metrics-urls http://$a:2381 \
-		--initial-cluster "$2" --initial-cluster-state "$3" >"$work/etcd$n.log" 2>&1 &
-	pids+=($!)
+	ETCD_BIN=$etcd etcd_start "$p" node$1 10.250.0.$1 2379 2380 "$work" "$2" "$3"
+	pids+=($ETCD_PID)
 }
 E1=https://10.250.0.1:2379 E2=https://10.250.0.2:2379 E3=https://10.250.0.3:2379
 P1=https://10.250.0.1:2380 P2=https://10.250.0.2:2380 P3=https://10.250.0.3:2380
@@ -149,8 +141,7 @@ check_err "missing CA file: clear error" 3 "10.250.0.1:2379" -e $E1 -c "$work/no
 # ---- reset's remove-etcd-member against a real cluster: kube-apiserver on member node1, the
 # node being reset is node2 (10.250.0.2). The reference and ckubeadm each reset an identical
 # --rootfs tree of node2; each run must remove node2 from etcd and clean its data dir.
-apiserver=$peers/kube-apiserver.real kubectl=$peers/kubectl.real
-if [ ! -x "$apiserver" ] || [ ! -x "$kubectl" ] || [ ! -x "$ours" ]; then
+if ! apiserver_peers "$peers" || [ ! -x "$ours" ]; then
 	echo "SKIP reset against a real cluster: kube-apiserver, kubectl or ckubeadm missing"
 	echo "$passed passed, $failed failed"
 	[ "$failed" -eq 0 ]; exit $?
@@ -158,24 +149,10 @@ fi
 "$kubeadm" init phase certs all --config "$work/cfg.yaml" >/dev/null 2>&1 &&
 	"$kubeadm" init phase kubeconfig super-admin --config "$work/cfg.yaml" --kubeconfig-dir "$work/kc" \
 		>/dev/null 2>&1 || { bad "PKI and kubeconfig for kube-apiserver"; }
-"$apiserver" --advertise-address=10.250.0.1 --allow-privileged=true \
-	--authorization-mode=Node,RBAC --client-ca-file="$p/ca.crt" \
-	--etcd-cafile="$p/etcd/ca.crt" --etcd-certfile="$p/apiserver-etcd-client.crt" \
-	--etcd-keyfile="$p/apiserver-etcd-client.key" --etcd-servers=$E1 \
-	--secure-port=6443 --bind-address=10.250.0.1 \
-	--service-account-issuer=https://kubernetes.default.svc.cluster.local \
-	--service-account-key-file="$p/sa.pub" --service-account-signing-key-file="$p/sa.key" \
-	--service-cluster-ip-range=10.96.0.0/12 --tls-cert-file="$p/apiserver.crt" \
-	--tls-private-key-file="$p/apiserver.key" >"$work/apiserver.log" 2>&1 &
-pids+=($!)
-kc() { "$kubectl" --kubeconfig "$work/kc/super-admin.conf" --request-timeout=10s "$@"; }
-up=0
-for _ in $(seq 240); do
-	kc get --raw /readyz >/dev/null 2>&1 && { up=1; break; }
-	kill -0 "${pids[-1]}" 2>/dev/null || break
-	sleep 0.5
-done
-[ $up = 1 ] && ok "kube-apiserver ready on member node1" ||
+apiserver_start "$p" 10.250.0.1 "$E1" "$work/apiserver.log" --bind-address=10.250.0.1
+pids+=($APISERVER_PID)
+kc() { "$KUBECTL_BIN" --kubeconfig "$work/kc/super-admin.conf" --request-timeout=10s "$@"; }
+apiserver_wait_ready "$work/kc/super-admin.conf" 120 && ok "kube-apiserver ready on member node1" ||
 	{ bad "kube-apiserver not ready"; tail -n 20 "$work/apiserver.log"; echo "$passed passed, $failed failed"; exit 1; }
 
 # not the host name: kubeadm finds it through kubelet.conf (see below)
@@ -280,7 +257,7 @@ node_tree() {
 # rejoin node2 as kubeadm join does: learner, fresh data dir, start, promote
 rejoin_node2() {
 	kill "${pids[1]}" 2>/dev/null; wait "${pids[1]}" 2>/dev/null
-	rm -rf "$work/d2"
+	rm -rf "$work/node2"
 	"$probe" -e $E1 "${hc[@]}" add-learner node2 $P2 >/dev/null 2>&1
 	local id; id=$("$probe" -e $E1 "${hc[@]}" member-id $P2 2>/dev/null)
 	start_etcd 2 node1=$P1,node2=$P2 existing
