@@ -1,8 +1,9 @@
 #!/bin/bash
-# Integration test of the cri layer against a real containerd (Debian's), started here with a
-# private config, root, state and socket under a temp dir, inside its own mount and PID
-# namespaces (a private tmpfs on /run, so the shims and runc never touch the host's
-# /run/containerd; when containerd ends, every process it started ends with it).
+# Integration test of the cri layer against a real containerd (Debian's), started by
+# tests/lib/containerd.sh with a private config, root, state and socket under a temp dir,
+# inside its own network, mount and PID namespaces (a private tmpfs on /run, so the shims and
+# runc never touch the host's /run/containerd; when containerd ends, every process it started
+# ends with it).
 # Usage: tests/cri/run.sh <build-dir>
 # Needs root, containerd, ctr, runc, python3, gcc with a static libc. crictl (built by
 # tests/cri/build-crictl.sh) enables the sandbox checks. Network: unix sockets and loopback only.
@@ -12,6 +13,7 @@ BUILD=${1:?usage: run.sh <build-dir>}
 BUILD=$(cd "$BUILD" && pwd)
 PROBE=$BUILD/src/cri/cri-probe
 HERE=$(cd "$(dirname "$0")" && pwd)
+. "$HERE/../lib/containerd.sh"
 PASS=0
 FAIL=0
 SKIP=0
@@ -42,12 +44,7 @@ cleanup() {
 		timeout 20 "$CRICTL" -r "$EP" -i "$EP" rmp -fa >/dev/null 2>&1
 	fi
 	for p in "${HELPER_PIDS[@]}"; do kill "$p" 2>/dev/null; done
-	if [ -n "$CTRD_PID" ]; then
-		kill -TERM "$CTRD_PID" 2>/dev/null
-		for _ in $(seq 50); do kill -0 "$CTRD_PID" 2>/dev/null || break; sleep 0.1; done
-		kill -KILL "$CTRD_PID" 2>/dev/null
-		wait "$CTRD_PID" 2>/dev/null
-	fi
+	ctrd_stop
 	for p in "${HELPER_PIDS[@]}"; do wait "$p" 2>/dev/null; done
 	rm -rf "$T"
 }
@@ -113,37 +110,8 @@ with tarfile.open(f"{d}/images.tar", "w") as t:
         t.add(f"{d}/oci/{n}", n)
 EOF
 
-# ---- containerd with a private everything ----
-mkdir -p "$T/root" "$T/state" "$T/run" "$T/cni-conf"
-cat >"$T/config.toml" <<EOF
-version = 2
-root = "$T/root"
-state = "$T/state"
-disabled_plugins = ["io.containerd.snapshotter.v1.aufs", "io.containerd.snapshotter.v1.btrfs", "io.containerd.snapshotter.v1.zfs", "io.containerd.snapshotter.v1.devmapper", "io.containerd.tracing.processor.v1.otlp"]
-[grpc]
-  address = "$SOCK"
-[ttrpc]
-  address = "$SOCK.ttrpc"
-[debug]
-  address = ""
-[metrics]
-  address = ""
-[plugins."io.containerd.internal.v1.opt"]
-  path = "$T/opt"
-[plugins."io.containerd.grpc.v1.cri"]
-  sandbox_image = "ckubeadm.test/pause:1"
-  # Sandboxes get oom_score_adj -998, which needs CAP_SYS_RESOURCE; CI sandboxes may lack it.
-  restrict_oom_score_adj = true
-  [plugins."io.containerd.grpc.v1.cri".cni]
-    bin_dir = "/usr/lib/cni"
-    conf_dir = "$T/cni-conf"
-EOF
-unshare --mount --propagation private --pid --fork --mount-proc --kill-child=SIGTERM \
-	sh -c 'mount -t tmpfs tmpfs /run && exec containerd --config "$1"' sh "$T/config.toml" \
-	>"$T/containerd.log" 2>&1 &
-CTRD_PID=$!
-for _ in $(seq 100); do [ -S "$SOCK" ] && break; sleep 0.1; done
-if [ ! -S "$SOCK" ]; then
+# ---- containerd with a private everything (tests/lib/containerd.sh) ----
+if ! ctrd_start "$T" ckubeadm.test/pause:1; then
 	nok "containerd started (no socket after 10s)"
 	tail -20 "$T/containerd.log"
 	echo "$PASS passed, $FAIL failed"
