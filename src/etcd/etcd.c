@@ -378,19 +378,26 @@ static void sleep_ms(long ms)
 
 /* wait.PollUntilContextTimeout(interval, timeout, immediate=true): step returns 1 done,
  * 0 retry (its error kept as the last one), < 0 stop. When time runs out the last error is
- * returned (kubeadm returns lastError), or -ETIMEDOUT if there was none. */
+ * returned (kubeadm returns lastError), or -ETIMEDOUT if there was none. The poll is not
+ * sliding, as Go's: the interval runs from the start of an attempt, so an attempt that took
+ * longer than the interval (a 2 s call timeout against a member still starting) is followed
+ * by the next one at once. */
 static int poll(struct etcd_client *c, int (*step)(struct etcd_client *c, void *ud, int *last),
 		void *ud)
 {
 	long deadline = now_ms() + c->api_ms;
 	int last = 0;
 	for (;;) {
+		long next = now_ms() + c->interval_ms;
 		int r = step(c, ud, &last);
 		if (r != 0)
 			return r < 0 ? r : 0;
-		if (now_ms() + c->interval_ms > deadline)
+		long now = now_ms();
+		if (next < now)
+			next = now;
+		if (next > deadline)
 			break;
-		sleep_ms(c->interval_ms);
+		sleep_ms(next - now);
 	}
 	if (last < 0)
 		return last; /* the message of the last error is still set */
