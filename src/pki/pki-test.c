@@ -944,6 +944,67 @@ static void test_small_things(void **state)
 			    "data does not contain any valid RSA or ECDSA certificates");
 }
 
+/* The parse caches (cert.c, key.c) answer by content: the same text gives the same
+ * certificate or key, other text is parsed anew, a chain keeps its order. */
+static void test_parse_caches(void **state)
+{
+	(void)state;
+	struct pki_key *ka = NULL, *kb = NULL;
+	assert_int_equal(pki_key_generate(PKI_ECDSA_P256, &ka), 0);
+	assert_int_equal(pki_key_generate(PKI_ECDSA_P256, &kb), 0);
+	struct pki_cert_config cfg = { .common_name = xstrdup("a"), .not_before = START,
+				       .not_after = START + 3600 };
+	struct pki_cert *ca = NULL, *cb = NULL;
+	assert_int_equal(pki_cert_new_ca(&cfg, ka, &ca), 0);
+	free(cfg.common_name);
+	cfg.common_name = xstrdup("b");
+	assert_int_equal(pki_cert_new_ca(&cfg, kb, &cb), 0);
+	free(cfg.common_name);
+	char *pa = NULL, *pb = NULL;
+	size_t la, lb;
+	pki_cert_to_pem(ca, &pa, &la);
+	pki_cert_to_pem(cb, &pb, &lb);
+	char *chain = xasprintf("%s%s", pa, pb);
+	for (int round = 0; round < 2; round++) { /* the second round answers from the cache */
+		struct pki_cert **v = NULL;
+		assert_int_equal(pki_certs_from_pem(pa, la, &v), 0);
+		assert_true(pki_cert_equal(v[0], ca));
+		assert_null(v[1]);
+		pki_certs_free(v);
+		assert_int_equal(pki_certs_from_pem(pb, lb, &v), 0);
+		assert_true(pki_cert_equal(v[0], cb));
+		assert_false(pki_cert_equal(v[0], ca));
+		pki_certs_free(v);
+		assert_int_equal(pki_certs_from_pem(chain, strlen(chain), &v), 0);
+		assert_true(pki_cert_equal(v[0], ca) && pki_cert_equal(v[1], cb) && !v[2]);
+		pki_certs_free(v);
+	}
+	char *xa = NULL, *xb = NULL;
+	size_t xla, xlb;
+	assert_int_equal(pki_key_to_pem(ka, &xa, &xla), 0);
+	assert_int_equal(pki_key_to_pem(kb, &xb, &xlb), 0);
+	for (int round = 0; round < 2; round++) {
+		struct pki_key *k = NULL;
+		assert_int_equal(pki_key_from_pem(xa, xla, &k), 0);
+		assert_true(pki_key_public_equal(k, ka));
+		assert_true(pki_cert_matches_key(ca, k));
+		pki_key_free(k);
+		assert_int_equal(pki_key_from_pem(xb, xlb, &k), 0);
+		assert_true(pki_key_public_equal(k, kb));
+		assert_false(pki_key_public_equal(k, ka));
+		pki_key_free(k);
+	}
+	pki_secret_free(xa, xla);
+	pki_secret_free(xb, xlb);
+	free(chain);
+	free(pa);
+	free(pb);
+	pki_cert_free(ca);
+	pki_cert_free(cb);
+	pki_key_free(ka);
+	pki_key_free(kb);
+}
+
 int main(void)
 {
 	START = time(NULL) - 3600;
@@ -966,6 +1027,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_failed_write_rolls_back, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_csr_and_renew, setup, teardown),
 		cmocka_unit_test(test_small_things),
+		cmocka_unit_test(test_parse_caches),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
