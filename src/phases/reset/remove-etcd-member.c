@@ -14,6 +14,7 @@
 #include "phases/reset/reset-data.h"
 #include "util/error.h"
 #include "util/log.h"
+#include "util/strbuf.h"
 #include "util/strv.h"
 #include "util/xalloc.h"
 
@@ -105,6 +106,12 @@ static int remove_stacked_member(struct reset_data *d)
 	r = etcd_remove_member(c, id, &members, &n);
 	if (r < 0)
 		return r;
+	/* klog.V(1).Infof("[etcd] Updated etcd member list: %v", members): Go's %v of
+	 * []Member{Name, PeerURL} */
+	_cleanup_strbuf_ struct strbuf sb = STRBUF_INIT;
+	for (size_t i = 0; i < n; i++)
+		strbuf_addf(&sb, "%s{%s %s}", i ? " " : "", members[i].name, members[i].peer_url);
+	log_v(1, "[etcd] Updated etcd member list: [%s]", sb.buf);
 	etcd_member_briefs_free(members, n);
 	return 0;
 }
