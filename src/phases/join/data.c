@@ -202,7 +202,7 @@ static int fetch_init_configuration(struct join_data *d, struct kube_client *c,
 	printf("[preflight] Reading configuration from the \"kubeadm-config\" ConfigMap in namespace \"kube-system\"...\n");
 	printf("[preflight] Use 'kubeadm init phase upload-config kubeadm --config your-config-file' to re-upload it.\n");
 	fflush(stdout);
-	/* polled every KubernetesAPICallRetryInterval for the API call timeout */
+	/* polled every KUBE_RETRY_INTERVAL_MS (kubeadm: 500 ms) for the API call timeout */
 	long budget = api_call_timeout_ms(d), waited = 0;
 	_cleanup_json_ json_t *cm = NULL;
 	int r;
@@ -210,11 +210,11 @@ static int fetch_init_configuration(struct join_data *d, struct kube_client *c,
 		r = kube_get(c, &kube_res_configmaps, "kube-system", "kubeadm-config", &cm);
 		if (r >= 0)
 			break;
-		if (waited + 500 >= budget)
+		if (waited + KUBE_RETRY_INTERVAL_MS >= budget)
 			return error_wrap(r, "failed to get config map");
 		error_clear();
-		sleep_ms(500);
-		waited += 500;
+		sleep_ms(KUBE_RETRY_INTERVAL_MS);
+		waited += KUBE_RETRY_INTERVAL_MS;
 	}
 	const char *cc = json_string_value(
 		json_object_get(json_object_get(cm, "data"), "ClusterConfiguration"));
