@@ -825,6 +825,34 @@ struct init_config *config_init_free(struct init_config *c)
 
 DEFINE_TRIVIAL_CLEANUP_FUNC(struct init_config *, config_init_free)
 
+/*
+ * The end of documentMapToInitConfiguration and of DefaultedInitConfiguration: the overrides
+ * on the versioned objects before defaulting (as kubeadm's flags), static defaults, the
+ * component configs of the file (docs; NULL: none read), dynamic defaults, validation.
+ */
+static int finish_init(struct init_config *c, json_t *overrides, const struct docs *docs,
+		       bool skip_cri_detect)
+{
+	int r = apply_override(&cfg_type_init_configuration, &c->init, overrides, "InitConfiguration");
+	if (r < 0)
+		return r;
+	r = apply_override(&cfg_type_cluster_configuration, &c->cluster, overrides,
+			   "ClusterConfiguration");
+	if (r < 0)
+		return r;
+	cfg_default_init(&c->init);
+	cfg_default_cluster(&c->cluster);
+	if (docs) {
+		r = fetch_from_document_map(c, docs);
+		if (r < 0)
+			return r;
+	}
+	r = init_dynamic_defaults(c, skip_cri_detect);
+	if (r < 0)
+		return r;
+	return cfg_validate_init(&c->init, &c->cluster);
+}
+
 /* documentMapToInitConfiguration. */
 static int docs_to_init(const struct docs *docs, json_t *overrides, bool allow_experimental,
 			bool strict, bool skip_cri_detect, struct init_config **ret)
@@ -889,25 +917,7 @@ static int docs_to_init(const struct docs *docs, json_t *overrides, bool allow_e
 		return error_set(-EINVAL, "no InitConfiguration or ClusterConfiguration kind was found "
 					  "in the configuration file");
 
-	/* Overrides ride on the versioned objects before defaulting, as kubeadm's flags do. */
-	int r = apply_override(&cfg_type_init_configuration, &c->init, overrides, "InitConfiguration");
-	if (r < 0)
-		return r;
-	r = apply_override(&cfg_type_cluster_configuration, &c->cluster, overrides,
-			   "ClusterConfiguration");
-	if (r < 0)
-		return r;
-	cfg_default_init(&c->init);
-	cfg_default_cluster(&c->cluster);
-
-	r = fetch_from_document_map(c, docs);
-	if (r < 0)
-		return r;
-
-	r = init_dynamic_defaults(c, skip_cri_detect);
-	if (r < 0)
-		return r;
-	r = cfg_validate_init(&c->init, &c->cluster);
+	int r = finish_init(c, overrides, docs, skip_cri_detect);
 	if (r < 0)
 		return r;
 	*ret = TAKE_PTR(c);
@@ -918,19 +928,7 @@ static int docs_to_init(const struct docs *docs, json_t *overrides, bool allow_e
 static int defaulted_init(json_t *overrides, bool skip_cri_detect, struct init_config **ret)
 {
 	_cleanup_(config_init_freep) struct init_config *c = xnew0(struct init_config);
-	int r = apply_override(&cfg_type_init_configuration, &c->init, overrides, "InitConfiguration");
-	if (r < 0)
-		return r;
-	r = apply_override(&cfg_type_cluster_configuration, &c->cluster, overrides,
-			   "ClusterConfiguration");
-	if (r < 0)
-		return r;
-	cfg_default_init(&c->init);
-	cfg_default_cluster(&c->cluster);
-	r = init_dynamic_defaults(c, skip_cri_detect);
-	if (r < 0)
-		return r;
-	r = cfg_validate_init(&c->init, &c->cluster);
+	int r = finish_init(c, overrides, NULL, skip_cri_detect);
 	if (r < 0)
 		return r;
 	*ret = TAKE_PTR(c);
