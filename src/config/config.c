@@ -398,26 +398,6 @@ static int apply_override(const struct cfg_type *t, void *obj, json_t *overrides
 /* ---- dynamic defaults ---- */
 
 /* Go's text for the errno values a file read can give (syscall.Errno.Error). */
-static const char *go_errno(int e)
-{
-	switch (e) {
-	case ENOENT:
-		return "no such file or directory";
-	case EACCES:
-		return "permission denied";
-	case EISDIR:
-		return "is a directory";
-	case ENOTDIR:
-		return "not a directory";
-	case ELOOP:
-		return "too many levels of symbolic links";
-	case EFBIG:
-		return "file too large";
-	default:
-		return strerror(e);
-	}
-}
-
 static int generate_token(char **ret)
 {
 	static const char alphabet[] = "0123456789abcdefghijklmnopqrstuvwxyz";
@@ -962,7 +942,7 @@ int config_load_init_opts(const char *path, json_t *overrides,
 	int r = fs_read_file(AT_FDCWD, path, MAX_CONFIG_SIZE, &data, &len);
 	if (r < 0)
 		return error_set(r, "unable to read config from \"%s\" : %s %s: %s", path,
-				 r == -EISDIR ? "read" : "open", path, go_errno(-r));
+				 r == -EISDIR ? "read" : "open", path, go_strerror(-r));
 	return config_init_from_bytes(data, len, overrides, opts, ret);
 }
 
@@ -1333,7 +1313,7 @@ static int load_docs(const char *path, struct docs *ret)
 	size_t len;
 	int r = fs_read_file(AT_FDCWD, path, MAX_CONFIG_SIZE, &data, &len);
 	if (r < 0)
-		return error_set(r, "%s %s: %s", r == -EISDIR ? "read" : "open", path, go_errno(-r));
+		return error_set(r, "%s %s: %s", r == -EISDIR ? "read" : "open", path, go_strerror(-r));
 	return split_config_documents(data, len, ret);
 }
 
@@ -1349,9 +1329,9 @@ static int load_docs_for(const char *path, bool upgrade, struct docs *ret)
 		const char *op = r == -EISDIR ? "read" : "open";
 		if (upgrade)
 			return error_set(r, "unable to load config from file \"%s\": %s %s: %s", path,
-					 op, path, go_errno(-r));
+					 op, path, go_strerror(-r));
 		return error_set(r, "unable to read config from \"%s\" : %s %s: %s", path, op, path,
-				 go_errno(-r));
+				 go_strerror(-r));
 	}
 	return split_config_documents(data, len, ret);
 }

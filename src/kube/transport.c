@@ -321,38 +321,56 @@ static int tcp_connect(const char *host, const char *port, int64_t deadline,
 
 /* ---- connection I/O (plain or TLS), with the request's deadline ---- */
 
+/*
+ * One read or write of at most n bytes, plain or TLS, waiting for the socket within the
+ * deadline: > 0 bytes moved, 0 at the end of the stream (reads), -errno.
+ */
+static ssize_t conn_io(struct http_conn *c, bool writing, void *p, size_t n, int64_t deadline)
+{
+	for (;;) {
+		ssize_t k;
+		short ev = writing ? POLLOUT : POLLIN;
+		if (c->ssl) {
+			size_t done = 0;
+			ERR_clear_error();
+			int r = writing ? SSL_write_ex(c->ssl, p, n, &done)
+					: SSL_read_ex(c->ssl, p, n, &done);
+			if (r > 0)
+				return (ssize_t)done;
+			int e = SSL_get_error(c->ssl, r);
+			if (e == SSL_ERROR_WANT_READ)
+				ev = POLLIN;
+			else if (e == SSL_ERROR_WANT_WRITE)
+				ev = POLLOUT;
+			else if (!writing &&
+				 (e == SSL_ERROR_ZERO_RETURN || (e == SSL_ERROR_SYSCALL && !errno)))
+				return 0; /* close_notify, or EOF without it: as Go, the end */
+			else if (e == SSL_ERROR_SYSCALL && errno)
+				return -errno;
+			else
+				return writing ? -EPIPE : -EPROTO;
+			k = -1, errno = EAGAIN;
+		} else {
+			k = writing ? send(c->fd, p, n, MSG_NOSIGNAL) : recv(c->fd, p, n, 0);
+		}
+		if (k >= 0)
+			return k;
+		if (errno == EINTR)
+			continue;
+		if (errno != EAGAIN)
+			return -errno;
+		int r = wait_fd(c->fd, ev, deadline);
+		if (r < 0)
+			return r;
+	}
+}
+
 static int conn_write(struct http_conn *c, const char *p, size_t n, int64_t deadline)
 {
 	while (n) {
-		ssize_t k;
-		short ev = POLLOUT;
-		if (c->ssl) {
-			size_t w = 0;
-			ERR_clear_error();
-			int r = SSL_write_ex(c->ssl, p, n, &w);
-			if (r > 0) {
-				k = (ssize_t)w;
-			} else {
-				int e = SSL_get_error(c->ssl, r);
-				if (e == SSL_ERROR_WANT_READ)
-					ev = POLLIN;
-				else if (e != SSL_ERROR_WANT_WRITE)
-					return e == SSL_ERROR_SYSCALL && errno ? -errno : -EPIPE;
-				k = -1, errno = EAGAIN;
-			}
-		} else {
-			k = send(c->fd, p, n, MSG_NOSIGNAL);
-		}
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k < 0 && errno == EAGAIN) {
-			int r = wait_fd(c->fd, ev, deadline);
-			if (r < 0)
-				return r;
-			continue;
-		}
+		ssize_t k = conn_io(c, true, (void *)p, n, deadline);
 		if (k < 0)
-			return -errno;
+			return (int)k;
 		p += k;
 		n -= (size_t)k;
 	}
@@ -369,43 +387,10 @@ static int conn_fill(struct http_conn *c, int64_t deadline)
 		c->len -= c->pos;
 		c->pos = 0;
 	}
-	for (;;) {
-		ssize_t k;
-		short ev = POLLIN;
-		if (c->ssl) {
-			size_t got = 0;
-			ERR_clear_error();
-			int r = SSL_read_ex(c->ssl, c->buf + c->len, sizeof(c->buf) - c->len, &got);
-			if (r > 0) {
-				k = (ssize_t)got;
-			} else {
-				int e = SSL_get_error(c->ssl, r);
-				if (e == SSL_ERROR_ZERO_RETURN)
-					return 0;
-				if (e == SSL_ERROR_WANT_WRITE)
-					ev = POLLOUT;
-				else if (e == SSL_ERROR_SYSCALL && !errno)
-					return 0; /* EOF without close_notify: as Go, the end */
-				else if (e != SSL_ERROR_WANT_READ)
-					return e == SSL_ERROR_SYSCALL ? -errno : -EPROTO;
-				k = -1, errno = EAGAIN;
-			}
-		} else {
-			k = recv(c->fd, c->buf + c->len, sizeof(c->buf) - c->len, 0);
-		}
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k < 0 && errno == EAGAIN) {
-			int r = wait_fd(c->fd, ev, deadline);
-			if (r < 0)
-				return r;
-			continue;
-		}
-		if (k < 0)
-			return -errno;
+	ssize_t k = conn_io(c, false, c->buf + c->len, sizeof(c->buf) - c->len, deadline);
+	if (k > 0)
 		c->len += (size_t)k;
-		return (int)k;
-	}
+	return (int)k;
 }
 
 /* One line (CRLF or LF ended) into *line (owned, without the end). */

@@ -38,16 +38,6 @@ static char *look_path(const char *name)
 }
 
 /* Go's syscall.Errno texts for what starting a command can hit. */
-static const char *go_errno(int e)
-{
-	switch (e) {
-	case ENOENT: return "no such file or directory";
-	case EACCES: return "permission denied";
-	case ENOEXEC: return "exec format error";
-	default: return strerror(e);
-	}
-}
-
 /*
  * Runs argv as Go's exec.Cmd does: stdin and every stream not captured come from /dev/null,
  * opened by the parent (so a root without /dev/null fails the call before it starts, as
@@ -65,13 +55,13 @@ static int run(char *const argv[], bool combined, struct strbuf *out, struct str
 	_cleanup_close_ int null = open("/dev/null", O_RDWR | O_CLOEXEC);
 	if (null < 0) {
 		int e = errno;
-		strbuf_addf(err, "open /dev/null: %s", go_errno(e));
+		strbuf_addf(err, "open /dev/null: %s", go_strerror(e));
 		return -e;
 	}
 	int pipefd[2] = { -1, -1 };
 	if (out && pipe2(pipefd, O_CLOEXEC) < 0) {
 		int e = errno;
-		strbuf_addf(err, "pipe2: %s", go_errno(e));
+		strbuf_addf(err, "pipe2: %s", go_strerror(e));
 		return -e;
 	}
 	pid_t pid = fork();
@@ -81,7 +71,7 @@ static int run(char *const argv[], bool combined, struct strbuf *out, struct str
 			close(pipefd[0]);
 			close(pipefd[1]);
 		}
-		strbuf_addf(err, "fork/exec %s: %s", exe, go_errno(e));
+		strbuf_addf(err, "fork/exec %s: %s", exe, go_strerror(e));
 		return -e;
 	}
 	if (pid == 0) {
@@ -104,7 +94,7 @@ static int run(char *const argv[], bool combined, struct strbuf *out, struct str
 	while (waitpid(pid, &status, 0) < 0)
 		if (errno != EINTR) {
 			int e = errno;
-			strbuf_addf(err, "wait: %s", go_errno(e));
+			strbuf_addf(err, "wait: %s", go_strerror(e));
 			return -e;
 		}
 	if (WIFEXITED(status)) {

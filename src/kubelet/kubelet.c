@@ -28,18 +28,6 @@
 #define RESOLVED_CONF "/run/systemd/resolve/resolv.conf"
 #define INSTANCE_MAX (1u << 20)
 
-static const char *go_errno(int e)
-{
-	switch (e) {
-	case ENOENT: return "no such file or directory";
-	case EACCES: return "permission denied";
-	case EISDIR: return "is a directory";
-	case ENOTDIR: return "not a directory";
-	case EROFS: return "read-only file system";
-	default: return strerror(e);
-	}
-}
-
 static char *dir_join(const char *dir, const char *file)
 {
 	size_t n = strlen(dir);
@@ -53,7 +41,7 @@ static int get_hostname(char **ret)
 {
 	char buf[256] = { 0 };
 	if (gethostname(buf, sizeof(buf) - 1) < 0)
-		return error_set(-errno, "couldn't determine hostname: %s", go_errno(errno));
+		return error_set(-errno, "couldn't determine hostname: %s", go_strerror(errno));
 	char *s = buf;
 	while (*s == ' ' || *s == '\t' || *s == '\n')
 		s++;
@@ -74,7 +62,7 @@ static int write_file(int rootfd, const char *dir, const char *path, const char 
 {
 	int r = fs_mkdir_p(rootfd, dir, 0700);
 	if (r < 0)
-		return error_set(r, "failed to create directory \"%s\": mkdir %s: %s", dir, dir, go_errno(-r));
+		return error_set(r, "failed to create directory \"%s\": mkdir %s: %s", dir, dir, go_strerror(-r));
 	/* os.WriteFile truncates an existing file: its mode stays what it was */
 	mode_t mode = 0644;
 	struct stat st;
@@ -83,7 +71,7 @@ static int write_file(int rootfd, const char *dir, const char *path, const char 
 		mode = st.st_mode & 07777;
 	r = fs_write_atomic(rootfd, path, data, len, mode, 0700);
 	if (r < 0)
-		return error_set(r, "%s \"%s\": open %s: %s", what, path, path, go_errno(-r));
+		return error_set(r, "%s \"%s\": open %s: %s", what, path, path, go_strerror(-r));
 	return 0;
 }
 
@@ -264,7 +252,7 @@ int kubelet_write_config(int rootfd, const char *dir, const struct init_config *
 	if (r < 0) {
 		json_decref(kc);
 		return error_set(r, "could not apply kubelet instance configuration as a patch from \"%s\": could not read patch file \"%s\": open %s: %s",
-				 ipath, ipath, ipath, go_errno(-r));
+				 ipath, ipath, ipath, go_strerror(-r));
 	}
 	struct patch_manager *ipm = NULL;
 	r = patch_manager_from_data("kubeletconfiguration", idata, ilen, &ipm);

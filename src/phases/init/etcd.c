@@ -12,17 +12,6 @@
 #include "util/log.h"
 
 /* Go's syscall errno texts for mkdir. */
-static const char *go_errno(int e)
-{
-	switch (e) {
-	case EACCES: return "permission denied";
-	case ENOTDIR: return "not a directory";
-	case EEXIST: return "file exists";
-	case EROFS: return "read-only file system";
-	default: return strerror(e);
-	}
-}
-
 /* prepareAndWriteEtcdStaticPod for an empty initial cluster. */
 static int write_etcd_manifest(struct run_ctx *ctx, int rootfd, const char *dir)
 {
@@ -80,7 +69,7 @@ int phase_init_etcd_local(struct run_ctx *ctx)
 		int r = fs_mkdir_p(rootfd, data_dir, 0700);
 		if (r < 0)
 			return error_set(r, "failed to create the etcd data directory: %s: mkdir %s: %s",
-					 qdata, data_dir, go_errno(-r));
+					 qdata, data_dir, go_strerror(-r));
 	} else {
 		printf("[etcd] Would ensure that %s directory is present\n", qdata);
 	}

@@ -125,7 +125,7 @@ static int save_one(const json_t *data, const unsigned char key[32], const char 
 	explicit_bzero(plain, plain_len);
 	free(plain);
 	if (r < 0)
-		return error_set(r, "open %s: %s", path, join_go_errno(-r));
+		return error_set(r, "open %s: %s", path, go_strerror(-r));
 	return 0;
 }
 

@@ -52,20 +52,6 @@ const char *join_data_manifest_dir(const struct join_data *d)
 	return d->dry_run ? d->dry_run_dir : "/etc/kubernetes/manifests";
 }
 
-const char *join_go_errno(int e)
-{
-	switch (e) {
-	case ENOENT: return "no such file or directory";
-	case EACCES: return "permission denied";
-	case EISDIR: return "is a directory";
-	case ENOTDIR: return "not a directory";
-	case EROFS: return "read-only file system";
-	case ENOSPC: return "no space left on device";
-	case EEXIST: return "file exists";
-	default: return strerror(e);
-	}
-}
-
 const char *join_data_patches_dir(const struct join_data *d)
 {
 	if (d->patches_flag && *d->patches_flag)

@@ -51,8 +51,6 @@ void join_data_free(struct join_data *d);
 const char *join_data_kubeconfig_dir(const struct join_data *d);
 const char *join_data_kubelet_dir(const struct join_data *d);
 const char *join_data_manifest_dir(const struct join_data *d);
-/* Go's syscall.Errno text for an errno (os errors print it lower-case). Static string. */
-const char *join_go_errno(int e);
 
 /* PatchesDir(): --patches, else the configuration's patches.directory, else NULL. */
 const char *join_data_patches_dir(const struct join_data *d);

@@ -64,7 +64,7 @@ static void print_file(const char *real, const char *shown, char ***errs)
 	int r = fs_read_file(AT_FDCWD, real, 16 << 20, &data, &len);
 	if (r < 0) {
 		error_clear();
-		strv_consume(errs, xasprintf("open %s: %s", real, join_go_errno(-r)));
+		strv_consume(errs, xasprintf("open %s: %s", real, go_strerror(-r)));
 		return;
 	}
 	printf("[dryrun] Would write file \"%s\" with content:\n", shown);

@@ -29,15 +29,6 @@
 #define UMOUNT_NOFOLLOW 8
 #endif
 
-static const char *go_errno_text(int e)
-{
-	static __thread char buf[128];
-	snprintf(buf, sizeof(buf), "%s", strerror(e));
-	if (buf[0] >= 'A' && buf[0] <= 'Z')
-		buf[0] = (char)(buf[0] - 'A' + 'a');
-	return buf;
-}
-
 /* fmt's %v of a []string: "[a b c]". */
 static char *go_list(char *const *v)
 {
@@ -65,12 +56,12 @@ static int eval_symlinks(const char *path, char **ret)
 		*p = '\0';
 		struct stat st;
 		if (lstat(prefix, &st) < 0)
-			return error_set(-errno, "lstat %s: %s", prefix, go_errno_text(errno));
+			return error_set(-errno, "lstat %s: %s", prefix, go_strerror(errno));
 		*p = c;
 		if (!c)
 			break;
 	}
-	return error_set(-e, "lstat %s: %s", path, go_errno_text(e));
+	return error_set(-e, "lstat %s: %s", path, go_strerror(e));
 }
 
 /* /proc/mounts escapes space, tab, newline and backslash as \ooo; kubeadm keeps the escaped
@@ -138,7 +129,7 @@ static int unmount_kubelet_directory(const char *dir, char *const *flag_names)
 				continue;
 			}
 			strv_consume(&errs, xasprintf("failed to unmount \"%s\": %s", mp,
-						      go_errno_text(e)));
+						      go_strerror(e)));
 			if (!first)
 				first = -e;
 		}
