@@ -36,33 +36,8 @@ DEFINE_TRIVIAL_CLEANUP_FUNC(struct kube_client *, kube_client_free)
 /* The PKI parameters of a loaded configuration (certs commands never dry-run). */
 static void params_from(const struct init_config *c, int rootfd, struct pki_params *p)
 {
-	const struct cfg_cluster_configuration *cc = &c->cluster;
-	enum pki_algo algo = PKI_RSA2048;
-	if (pki_algo_parse(cc->encryption_algorithm, &algo) < 0)
-		error_clear();
-	*p = (struct pki_params){
-		.node_name = c->init.node_registration.name,
-		.advertise_address = c->init.local_api_endpoint.advertise_address,
-		.bind_port = (int)c->init.local_api_endpoint.bind_port,
-		.service_subnet = cc->networking.service_subnet,
-		.dns_domain = cc->networking.dns_domain,
-		.cert_sans = cc->api_server.cert_sans,
-		.control_plane_endpoint = cc->control_plane_endpoint,
-		.cert_dir = cc->certificates_dir,
-		.cluster_name = cc->cluster_name,
-		.algo = algo,
-		.cert_validity = cc->certificate_validity_period.set
-					 ? cc->certificate_validity_period.ns / 1000000000
-					 : 0,
-		.ca_cert_validity = cc->ca_certificate_validity_period.set
-					    ? cc->ca_certificate_validity_period.ns / 1000000000
-					    : 0,
-		.local_etcd = cc->etcd.local != NULL,
-		.etcd_server_sans = cc->etcd.local ? cc->etcd.local->server_cert_sans : NULL,
-		.etcd_peer_sans = cc->etcd.local ? cc->etcd.local->peer_cert_sans : NULL,
-		.rootfd = rootfd,
-		.out = stdout,
-	};
+	phases_pki_params(c, p);
+	p->rootfd = rootfd;
 }
 
 /*

@@ -330,3 +330,35 @@ int phases_fetch_init_config(struct kube_client *c, const struct phases_fetch_op
 	*ret = TAKE_PTR(ic);
 	return 0;
 }
+
+void phases_pki_params(const struct init_config *c, struct pki_params *ret)
+{
+	const struct cfg_init_configuration *ic = &c->init;
+	const struct cfg_cluster_configuration *cc = &c->cluster;
+	enum pki_algo algo = PKI_RSA2048;
+	if (pki_algo_parse(cc->encryption_algorithm, &algo) < 0)
+		error_clear();
+	*ret = (struct pki_params){
+		.node_name = ic->node_registration.name,
+		.advertise_address = ic->local_api_endpoint.advertise_address,
+		.bind_port = (int)ic->local_api_endpoint.bind_port,
+		.service_subnet = cc->networking.service_subnet,
+		.dns_domain = cc->networking.dns_domain,
+		.cert_sans = cc->api_server.cert_sans,
+		.control_plane_endpoint = cc->control_plane_endpoint,
+		.cert_dir = cc->certificates_dir,
+		.cluster_name = cc->cluster_name,
+		.algo = algo,
+		.cert_validity = cc->certificate_validity_period.set
+					 ? cc->certificate_validity_period.ns / 1000000000
+					 : 0,
+		.ca_cert_validity = cc->ca_certificate_validity_period.set
+					    ? cc->ca_certificate_validity_period.ns / 1000000000
+					    : 0,
+		.local_etcd = cc->etcd.local != NULL,
+		.etcd_server_sans = cc->etcd.local ? cc->etcd.local->server_cert_sans : NULL,
+		.etcd_peer_sans = cc->etcd.local ? cc->etcd.local->peer_cert_sans : NULL,
+		.rootfd = AT_FDCWD,
+		.out = stdout,
+	};
+}

@@ -10,6 +10,7 @@
 
 #include "config/config.h"
 #include "kube/client.h"
+#include "pki/pki.h"
 
 struct phases_fetch_options {
 	const char *log_prefix; /* "reset": prints kubeadm's two "[reset] Reading configuration ..."
@@ -31,3 +32,12 @@ struct phases_fetch_options {
  */
 int phases_fetch_init_config(struct kube_client *c, const struct phases_fetch_options *o,
 			     struct init_config **ret);
+
+/*
+ * The PKI parameters of a configuration (kubeadm reads them from InitConfiguration and
+ * ClusterConfiguration alike in init, join and the certs commands): node, endpoint, service
+ * subnet, SANs, algorithm (RSA-2048 if the validated name is unknown), validity periods,
+ * local etcd SANs; cert_dir is certificatesDir, rootfd is AT_FDCWD, output goes to stdout.
+ * The caller sets the rest (write_dir, dry_run, rootfd, pool). Borrows from c.
+ */
+void phases_pki_params(const struct init_config *c, struct pki_params *ret);

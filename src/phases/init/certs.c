@@ -12,6 +12,7 @@
 #include "phases/init.h"
 #include "phases/run-ctx.h"
 #include "pki/pki.h"
+#include "phases/cluster-config.h"
 #include "util/error.h"
 #include "util/fs.h"
 #include "util/strv.h"
@@ -19,38 +20,11 @@
 
 void run_ctx_pki_params(const struct run_ctx *ctx, struct pki_params *ret)
 {
-	const struct cfg_init_configuration *ic = &ctx->cfg->init;
-	const struct cfg_cluster_configuration *cc = &ctx->cfg->cluster;
-	enum pki_algo algo = PKI_RSA2048;
-	/* the configuration was validated: the algorithm is one kubeadm knows */
-	if (pki_algo_parse(cc->encryption_algorithm, &algo) < 0)
-		error_clear();
-	*ret = (struct pki_params){
-		.node_name = ic->node_registration.name,
-		.advertise_address = ic->local_api_endpoint.advertise_address,
-		.bind_port = (int)ic->local_api_endpoint.bind_port,
-		.service_subnet = cc->networking.service_subnet,
-		.dns_domain = cc->networking.dns_domain,
-		.cert_sans = cc->api_server.cert_sans,
-		.control_plane_endpoint = cc->control_plane_endpoint,
-		.cert_dir = cc->certificates_dir,
-		.write_dir = ctx->dry_run ? ctx->dry_run_dir : NULL,
-		.cluster_name = cc->cluster_name,
-		.algo = algo,
-		.cert_validity = cc->certificate_validity_period.set
-					 ? cc->certificate_validity_period.ns / 1000000000
-					 : 0,
-		.ca_cert_validity = cc->ca_certificate_validity_period.set
-					    ? cc->ca_certificate_validity_period.ns / 1000000000
-					    : 0,
-		.local_etcd = cc->etcd.local != NULL,
-		.etcd_server_sans = cc->etcd.local ? cc->etcd.local->server_cert_sans : NULL,
-		.etcd_peer_sans = cc->etcd.local ? cc->etcd.local->peer_cert_sans : NULL,
-		.dry_run = ctx->dry_run,
-		.rootfd = ctx->rootfd,
-		.out = stdout,
-		.pool = ctx->key_pool,
-	};
+	phases_pki_params(ctx->cfg, ret);
+	ret->write_dir = ctx->dry_run ? ctx->dry_run_dir : NULL;
+	ret->dry_run = ctx->dry_run;
+	ret->rootfd = ctx->rootfd;
+	ret->pool = ctx->key_pool;
 }
 
 /* runCerts */

@@ -13,6 +13,7 @@
 #include "phases/join/join-data.h"
 #include "pki/pki.h"
 #include "token/token.h"
+#include "phases/cluster-config.h"
 #include "util/error.h"
 #include "util/fs.h"
 #include "util/json.h"
@@ -35,36 +36,10 @@ static const char *cert_write_dir(const struct join_data *d, const struct init_c
 void join_data_pki_params(const struct join_data *d, const struct init_config *ic,
 			  struct pki_params *ret)
 {
-	const struct cfg_init_configuration *i = &ic->init;
-	const struct cfg_cluster_configuration *cc = &ic->cluster;
-	enum pki_algo algo = PKI_RSA2048;
-	if (pki_algo_parse(cc->encryption_algorithm, &algo) < 0)
-		error_clear();
-	*ret = (struct pki_params){
-		.node_name = i->node_registration.name,
-		.advertise_address = i->local_api_endpoint.advertise_address,
-		.bind_port = (int)i->local_api_endpoint.bind_port,
-		.service_subnet = cc->networking.service_subnet,
-		.dns_domain = cc->networking.dns_domain,
-		.cert_sans = cc->api_server.cert_sans,
-		.control_plane_endpoint = cc->control_plane_endpoint,
-		.cert_dir = cert_write_dir(d, ic),
-		.write_dir = NULL,
-		.cluster_name = cc->cluster_name,
-		.algo = algo,
-		.cert_validity = cc->certificate_validity_period.set
-					 ? cc->certificate_validity_period.ns / 1000000000
-					 : 0,
-		.ca_cert_validity = cc->ca_certificate_validity_period.set
-					    ? cc->ca_certificate_validity_period.ns / 1000000000
-					    : 0,
-		.local_etcd = cc->etcd.local != NULL,
-		.etcd_server_sans = cc->etcd.local ? cc->etcd.local->server_cert_sans : NULL,
-		.etcd_peer_sans = cc->etcd.local ? cc->etcd.local->peer_cert_sans : NULL,
-		.dry_run = d->dry_run,
-		.rootfd = d->rootfd,
-		.out = stdout,
-	};
+	phases_pki_params(ic, ret);
+	ret->cert_dir = cert_write_dir(d, ic);
+	ret->dry_run = d->dry_run;
+	ret->rootfd = d->rootfd;
 }
 
 /* bootstrapClient: the dry-run client, or the TLS bootstrap identity. *ret_own owns it. */
