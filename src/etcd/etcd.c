@@ -757,12 +757,28 @@ int etcd_member_promote(struct etcd_client *c, uint64_t learner_id)
 struct status_state {
 	const char *ep;
 	struct etcd_status status;
+	long call_ms; /* this endpoint's current call timeout */
 };
+
+/*
+ * A member that is starting (a joining control plane's) accepts connections but answers only
+ * once it is ready: kubeadm waits its full 2 s call timeout each time, and sees the member
+ * ready up to 2 s late. ckubeadm starts with 250 ms and doubles the timeout after each one that
+ * passes, up to the client's: a ready member is seen soon, a slow one still gets kubeadm's 2 s.
+ */
+#define STATUS_FIRST_CALL_MS 250
 
 static int status_step(struct etcd_client *c, void *ud, int *last)
 {
 	struct status_state *st = ud;
+	long full = c->call_ms;
+	if (!st->call_ms)
+		st->call_ms = full < STATUS_FIRST_CALL_MS ? full : STATUS_FIRST_CALL_MS;
+	c->call_ms = st->call_ms;
 	int r = etcd_endpoint_status(c, st->ep, &st->status);
+	c->call_ms = full;
+	if (r == -ETIMEDOUT)
+		st->call_ms = st->call_ms * 2 < full ? st->call_ms * 2 : full;
 	if (r >= 0)
 		return 1;
 	log_v(5, "Failed to get etcd status for %s: %s", st->ep, error_message(r));
