@@ -166,11 +166,18 @@ static int configmap_key(struct kube_client *c, const char *name, const char *ke
 	return 0;
 }
 
-static void sleep_ms(long ms)
+void join_sleep_ms(long ms)
 {
 	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
 	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
 		;
+}
+
+int64_t join_now_ns(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (int64_t)t.tv_sec * 1000000000LL + t.tv_nsec;
 }
 
 static long api_call_timeout_ms(const struct join_data *d)
@@ -199,7 +206,7 @@ static int fetch_init_configuration(struct join_data *d, struct kube_client *c,
 		if (waited + KUBE_RETRY_INTERVAL_MS >= budget)
 			return error_wrap(r, "failed to get config map");
 		error_clear();
-		sleep_ms(KUBE_RETRY_INTERVAL_MS);
+		join_sleep_ms(KUBE_RETRY_INTERVAL_MS);
 		waited += KUBE_RETRY_INTERVAL_MS;
 	}
 	const char *cc = json_string_value(

@@ -8,6 +8,8 @@
  */
 #pragma once
 
+#include <stdint.h>
+
 #include <stdbool.h>
 
 #include <jansson.h>
@@ -51,6 +53,16 @@ void join_data_free(struct join_data *d);
 const char *join_data_kubeconfig_dir(const struct join_data *d);
 const char *join_data_kubelet_dir(const struct join_data *d);
 const char *join_data_manifest_dir(const struct join_data *d);
+
+/*
+ * kubeadm polls the kubelet's healthz every 500 ms, kubelet.conf every second and the API
+ * server every 500 ms; ckubeadm every 100 ms (a loopback probe or a stat), so a join sees each
+ * step done 50 ms after it is on average instead of 250-500 ms.
+ */
+#define JOIN_POLL_MS 100
+/* Monotonic now in ns, and a sleep that survives signals: the join phases' waits. */
+int64_t join_now_ns(void);
+void join_sleep_ms(long ms);
 
 /* PatchesDir(): --patches, else the configuration's patches.directory, else NULL. */
 const char *join_data_patches_dir(const struct join_data *d);

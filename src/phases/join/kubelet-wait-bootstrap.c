@@ -31,27 +31,6 @@ static const char kubelet_fail_msg[] =
 	"\t- 'journalctl -xeu kubelet'\n"
 	"\n";
 
-static int64_t now_ns(void)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (int64_t)t.tv_sec * 1000000000LL + t.tv_nsec;
-}
-
-/*
- * kubeadm polls the kubelet's healthz every 500 ms, kubelet.conf every second and the API
- * server every 500 ms; ckubeadm every 100 ms (a loopback probe or a stat), so a join sees each
- * step done 50 ms after it is on average instead of 250-500 ms.
- */
-#define POLL_MS 100
-
-static void sleep_ms(long ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
-		;
-}
-
 static int64_t timeout_ns(const struct cfg_timeouts *t, bool kubelet, int64_t def)
 {
 	if (!t)
@@ -77,17 +56,17 @@ static int wait_for_kubelet(const char *addr, int64_t port, int64_t timeout)
 	       d.buf);
 	fflush(stdout);
 	strbuf_release(&d);
-	int64_t start = now_ns();
+	int64_t start = join_now_ns();
 	_cleanup_free_ char *last = NULL;
 	for (;;) {
-		int64_t left = timeout - (now_ns() - start);
+		int64_t left = timeout - (join_now_ns() - start);
 		char *body = NULL, *err = NULL;
 		int r = kube_http_get(url, left / 1000000 > 0 ? left / 1000000 : 1, 1 << 20, &body, &err);
 		free(body);
 		if (r >= 0) {
 			free(err);
 			struct strbuf e = STRBUF_INIT;
-			go_format_duration(now_ns() - start, &e);
+			go_format_duration(join_now_ns() - start, &e);
 			printf("[kubelet-check] The kubelet is healthy after %s\n", e.buf);
 			fflush(stdout);
 			strbuf_release(&e);
@@ -97,12 +76,12 @@ static int wait_for_kubelet(const char *addr, int64_t port, int64_t timeout)
 		last = xasprintf("The HTTP call equal to 'curl -sSL %s' returned error: %s\n", url,
 				 err ? err : "request failed");
 		free(err);
-		if (now_ns() - start + POLL_MS * 1000000LL >= timeout)
+		if (join_now_ns() - start + JOIN_POLL_MS * 1000000LL >= timeout)
 			break;
-		sleep_ms(POLL_MS);
+		join_sleep_ms(JOIN_POLL_MS);
 	}
 	struct strbuf e = STRBUF_INIT;
-	go_format_duration(now_ns() - start, &e);
+	go_format_duration(join_now_ns() - start, &e);
 	printf("[kubelet-check] The kubelet is not healthy after %s\n", e.buf);
 	fflush(stdout);
 	strbuf_release(&e);
@@ -114,7 +93,7 @@ static int wait_for_tls_bootstrap(int64_t timeout)
 {
 	printf("[kubelet-start] Waiting for the kubelet to perform the TLS Bootstrap\n");
 	fflush(stdout);
-	int64_t start = now_ns();
+	int64_t start = join_now_ns();
 	for (;;) {
 		struct kube_client *c = NULL;
 		if (kube_client_new_from_file(JOIN_KUBELET_KUBECONFIG, &c) >= 0) {
@@ -122,9 +101,9 @@ static int wait_for_tls_bootstrap(int64_t timeout)
 			return 0;
 		}
 		error_clear();
-		if (now_ns() - start + POLL_MS * 1000000LL >= timeout)
+		if (join_now_ns() - start + JOIN_POLL_MS * 1000000LL >= timeout)
 			return error_set(-ETIMEDOUT, "context deadline exceeded");
-		sleep_ms(POLL_MS);
+		join_sleep_ms(JOIN_POLL_MS);
 	}
 }
 

@@ -28,27 +28,6 @@ static const char control_plane_fail_msg[] =
 	"\t- The kubelet is unhealthy due to a misconfiguration of the node in some way (required cgroups disabled)\n"
 	"\n";
 
-static int64_t now_ns(void)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (int64_t)t.tv_sec * 1000000000LL + t.tv_nsec;
-}
-
-/*
- * kubeadm polls the kubelet's healthz every 500 ms, kubelet.conf every second and the API
- * server every 500 ms; ckubeadm every 100 ms (a loopback probe or a stat), so a join sees each
- * step done 50 ms after it is on average instead of 250-500 ms.
- */
-#define POLL_MS 100
-
-static void sleep_ms(long ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
-		;
-}
-
 static void print_duration(bool healthy, const char *name, int64_t ns)
 {
 	struct strbuf d = STRBUF_INIT;
@@ -63,7 +42,7 @@ static void print_duration(bool healthy, const char *name, int64_t ns)
 static int wait_ok(struct kube_client *c, const char *name, const char *url, const char *path,
 		   int64_t timeout)
 {
-	int64_t start = now_ns();
+	int64_t start = join_now_ns();
 	_cleanup_free_ char *last = NULL;
 	for (;;) {
 		long status = 0;
@@ -72,7 +51,7 @@ static int wait_ok(struct kube_client *c, const char *name, const char *url, con
 		free(body);
 		if (r >= 0 && status == 200) {
 			print_duration(true, name,
-				       now_ns() - start);
+				       join_now_ns() - start);
 			return 0;
 		}
 		free(last);
@@ -81,11 +60,11 @@ static int wait_ok(struct kube_client *c, const char *name, const char *url, con
 		else
 			last = xasprintf("%s check failed at %s with status: %ld", name, url, status);
 		error_clear();
-		if (now_ns() - start + POLL_MS * 1000000LL >= timeout)
+		if (join_now_ns() - start + JOIN_POLL_MS * 1000000LL >= timeout)
 			break;
-		sleep_ms(POLL_MS);
+		join_sleep_ms(JOIN_POLL_MS);
 	}
-	print_duration(false, name, now_ns() - start);
+	print_duration(false, name, join_now_ns() - start);
 	return error_set(-ETIMEDOUT, "%s", last);
 }
 
