@@ -12,8 +12,9 @@ bench_isolate() {
 
 # measure <runs> <cmd...>: prints "<median wall us> <median peak RSS KiB>" of runs of cmd. The
 # wall time is bash's $EPOCHREALTIME around the command alone (no fork of date or time in the
-# measurement); the peak RSS comes from a second run of each under /usr/bin/time. If
-# BENCH_PREPARE is set, it is eval'd before every run, outside the measurement.
+# measurement); the peak RSS comes from a second run of each under /usr/bin/time. cmd may be a
+# shell function (its variables exported). If BENCH_PREPARE is set, it is eval'd before every
+# run, outside the measurement.
 measure() {
 	local runs=$1; shift
 	local walls=() rsss=() i t0 t1
@@ -24,7 +25,13 @@ measure() {
 		t1=$EPOCHREALTIME
 		walls+=($(( ${t1/./} - ${t0/./} )))
 		[ -z "${BENCH_PREPARE:-}" ] || eval "$BENCH_PREPARE"
-		/usr/bin/time -o "$BENCH_TMP/rss" -f '%M' "$@" >/dev/null 2>&1
+		if declare -F "$1" >/dev/null; then
+			# /usr/bin/time runs programs: a shell function runs in a bash of its own
+			# (the peak RSS is then the larger of bash's and its children's)
+			/usr/bin/time -o "$BENCH_TMP/rss" -f '%M' bash -c "$(declare -f "$1"); \"\$@\"" _ "$@" >/dev/null 2>&1
+		else
+			/usr/bin/time -o "$BENCH_TMP/rss" -f '%M' "$@" >/dev/null 2>&1
+		fi
 		rsss+=("$(tail -n 1 "$BENCH_TMP/rss")")
 	done
 	local mw mr
