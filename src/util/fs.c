@@ -97,17 +97,18 @@ int fs_write_atomic(int rootfd, const char *path, const void *data, size_t len, 
 		    mode_t dir_mode)
 {
 	const char *r = rel(rootfd, path);
-	_cleanup_free_ char *dir = xstrdup(r);
-	char *slash = strrchr(dir, '/');
-	if (slash) {
-		*slash = '\0';
+	_cleanup_free_ char *tmp = xasprintf("%s.tmp-%d", r, (int)getpid());
+	const int flags = O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW;
+	_cleanup_close_ int fd = openat(rootfd, tmp, flags, mode);
+	/* the parent directories are made only when missing (not a mkdir per level per file) */
+	const char *slash = strrchr(r, '/');
+	if (fd < 0 && errno == ENOENT && slash) {
+		_cleanup_free_ char *dir = xstrndup(r, (size_t)(slash - r));
 		int e = fs_mkdir_p(rootfd, dir, dir_mode);
 		if (e < 0)
 			return e;
+		fd = openat(rootfd, tmp, flags, mode);
 	}
-	_cleanup_free_ char *tmp = xasprintf("%s.tmp-%d", r, (int)getpid());
-	_cleanup_close_ int fd =
-		openat(rootfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode);
 	if (fd < 0)
 		return error_set(-errno, "failed to write %s: %s", path, strerror(errno));
 	const char *p = data;
