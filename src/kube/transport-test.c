@@ -245,6 +245,56 @@ static void test_timeout(void **state)
 	close(fd);
 }
 
+/* Proxies from the environment (Go's ProxyFromEnvironment): a plain request goes to the proxy
+ * with the whole URL, an https one asks for a CONNECT tunnel, a NO_PROXY entry for another host
+ * does not apply, loopback never goes through a proxy. No name is ever resolved here: every
+ * connection is to the test's server on 127.0.0.1. */
+static void test_proxy(void **state)
+{
+	(void)state;
+	static const char *const raw[] = {
+		"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok",
+		"HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+		"HTTP/1.1 200 OK\r\nContent-Length: 6\r\nConnection: close\r\n\r\ndirect",
+	};
+	struct raw_server s;
+	raw_start(&s, raw, ARRAY_SIZE(raw));
+	_cleanup_free_ char *proxy = xasprintf("http://user:pw@127.0.0.1:%d", s.port);
+	setenv("HTTP_PROXY", proxy, 1);
+	setenv("HTTPS_PROXY", proxy, 1);
+	setenv("NO_PROXY", "other.example,.elsewhere,10.0.0.0/8", 1);
+	struct http_response resp;
+	const struct http_request plain = { .method = "GET", .url = "http://api.example:8080/x?y=1",
+					    .timeout_ms = 2000, .use_proxy = true };
+	assert_int_equal(http_perform(NULL, &plain, &resp), 0);
+	assert_string_equal(resp.body, "ok");
+	http_response_release(&resp);
+	const struct http_request tls = { .method = "GET", .url = "https://api.example/",
+					  .timeout_ms = 2000, .use_proxy = true };
+	assert_int_equal(http_perform(NULL, &tls, &resp), -EIO);
+	assert_int_equal(resp.failure, HTTP_F_PROXY);
+	assert_string_equal(resp.error, "proxyconnect tcp: 403 Forbidden");
+	/* loopback: straight to the server, whatever the environment says */
+	_cleanup_free_ char *url = xasprintf("http://127.0.0.1:%d/direct", s.port);
+	const struct http_request local = { .method = "GET", .url = url, .timeout_ms = 2000,
+					    .use_proxy = true };
+	assert_int_equal(http_perform(NULL, &local, &resp), 0);
+	assert_string_equal(resp.body, "direct");
+	http_response_release(&resp);
+	pthread_join(s.thr, NULL);
+	const char *log = s.requests.buf;
+	assert_non_null(strstr(log, "GET http://api.example:8080/x?y=1 HTTP/1.1\r\nHost: api.example:8080\r\n"
+				    "Proxy-Authorization: Basic dXNlcjpwdw==\r\n"));
+	assert_non_null(strstr(log, "CONNECT api.example:443 HTTP/1.1\r\nHost: api.example:443\r\n"
+				    "Proxy-Authorization: Basic dXNlcjpwdw==\r\n"));
+	assert_non_null(strstr(log, "GET /direct HTTP/1.1\r\n"));
+	unsetenv("HTTP_PROXY");
+	unsetenv("HTTPS_PROXY");
+	unsetenv("NO_PROXY");
+	close(s.fd);
+	strbuf_release(&s.requests);
+}
+
 int main(void)
 {
 	signal(SIGPIPE, SIG_IGN);
@@ -254,6 +304,7 @@ int main(void)
 		cmocka_unit_test(test_redirect_and_stale_connection),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_timeout),
+		cmocka_unit_test(test_proxy),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -670,6 +670,23 @@ static bool conn_alive(struct http_conn *c)
 	return poll(&p, 1, 0) == 0;
 }
 
+/* "Proxy-Authorization: Basic ..." for a proxy URL with user:password@, as Go sends it. */
+static void proxy_auth_header(struct strbuf *sb, const char *proxy)
+{
+	const char *at = strstr(proxy, "://");
+	at = at ? at + 3 : proxy;
+	const char *end = at + strcspn(at, "/");
+	const char *userinfo_end = memchr(at, '@', (size_t)(end - at));
+	if (!userinfo_end)
+		return;
+	unsigned char enc[1024];
+	size_t ulen = (size_t)(userinfo_end - at);
+	if (ulen < 700) {
+		EVP_EncodeBlock(enc, (const unsigned char *)at, (int)ulen);
+		strbuf_addf(sb, "Proxy-Authorization: Basic %s\r\n", enc);
+	}
+}
+
 /* An HTTP CONNECT tunnel through the proxy on c to u (status line and headers consumed). */
 static int proxy_tunnel(struct http_conn *c, const char *proxy, const struct url *u,
 			int64_t deadline, struct http_response *resp)
@@ -678,18 +695,7 @@ static int proxy_tunnel(struct http_conn *c, const char *proxy, const struct url
 	bool v6 = strchr(u->host, ':') != NULL;
 	strbuf_addf(&rq, "CONNECT %s%s%s:%s HTTP/1.1\r\nHost: %s%s%s:%s\r\n", v6 ? "[" : "", u->host,
 		    v6 ? "]" : "", u->port, v6 ? "[" : "", u->host, v6 ? "]" : "", u->port);
-	const char *at = strstr(proxy, "://");
-	at = at ? at + 3 : proxy;
-	const char *end = at + strcspn(at, "/");
-	const char *userinfo_end = memchr(at, '@', (size_t)(end - at));
-	if (userinfo_end) {
-		unsigned char enc[1024];
-		size_t ulen = (size_t)(userinfo_end - at);
-		if (ulen < 700) {
-			EVP_EncodeBlock(enc, (const unsigned char *)at, (int)ulen);
-			strbuf_addf(&rq, "Proxy-Authorization: Basic %s\r\n", enc);
-		}
-	}
+	proxy_auth_header(&rq, proxy);
 	strbuf_addstr(&rq, "\r\n");
 	int r = conn_write(c, rq.buf, rq.len, deadline);
 	strbuf_release(&rq);
@@ -822,6 +828,8 @@ static int exchange(struct http_conn *c, const struct url *u, const char *proxy,
 	else
 		strbuf_addf(&rq, "%s %s HTTP/1.1\r\n", req->method, u->path ? u->path : "/");
 	strbuf_addf(&rq, "Host: %s\r\n", u->hostport);
+	if (proxy)
+		proxy_auth_header(&rq, proxy);
 	for (const char *const *h = req->headers; h && *h; h++)
 		strbuf_addf(&rq, "%s\r\n", *h);
 	bool has_body = req->body || streq(req->method, "POST") || streq(req->method, "PUT") ||
