@@ -223,28 +223,44 @@ static void mutate(json_t *kc)
 			    RESOLVED_CONF, cur);
 }
 
-int kubelet_write_config(int rootfd, const char *dir, const struct init_config *cfg,
-			 const char *patches_dir, FILE *out)
+/*
+ * The KubeletConfiguration as the Go struct encodes it (omitempty fields such as an empty
+ * featureGates vanish), with kubeadm's mutations and the "kubeletconfiguration" patches of
+ * patches_dir (NULL or "": none) applied. out: where the patch manager prints; NULL: the
+ * cached manager's own output. Marshal -> YAML -> JSON is the identity on the tree.
+ */
+static int patched_config(const struct init_config *cfg, const char *patches_dir, FILE *out,
+			  json_t **ret)
 {
 	if (!cfg->kubelet)
-		return error_wrap(-EINVAL, "no kubelet component config found");
-	/* the Go struct's encoding: omitempty fields such as an empty featureGates vanish */
+		return error_set(-EINVAL, "no kubelet component config found");
 	json_t *kc = NULL;
 	int r = schema_normalize(schema_root("kubelet"), cfg->kubelet, &kc);
 	if (r < 0)
 		return r;
 	mutate(kc);
-	/* Marshal -> YAML -> JSON is the identity on the tree */
 	if (patches_dir && *patches_dir) {
 		struct patch_manager *pm;
 		r = patch_manager_for_path(patches_dir, out, &pm);
 		if (r >= 0)
-			r = patch_manager_apply(pm, "kubeletconfiguration", schema_root("kubelet"), &kc, out);
+			r = patch_manager_apply(pm, "kubeletconfiguration", schema_root("kubelet"), &kc,
+						out ? out : patch_manager_output(pm));
 		if (r < 0) {
 			json_decref(kc);
 			return error_wrap(r, "could not apply patches to the KubeletConfiguration");
 		}
 	}
+	*ret = kc;
+	return 0;
+}
+
+int kubelet_write_config(int rootfd, const char *dir, const struct init_config *cfg,
+			 const char *patches_dir, FILE *out)
+{
+	json_t *kc = NULL;
+	int r = patched_config(cfg, patches_dir, out, &kc);
+	if (r < 0)
+		return r;
 	_cleanup_free_ char *ipath = dir_join(dir, INSTANCE_FILE);
 	_cleanup_free_ char *idata = NULL;
 	size_t ilen = 0;
@@ -271,28 +287,9 @@ int kubelet_write_config(int rootfd, const char *dir, const struct init_config *
 int kubelet_apply_patches_to_config(const struct init_config *cfg, const char *patches_dir,
 				    json_t **ret)
 {
-	if (!cfg->kubelet)
-		return error_set(-EINVAL, "no kubelet component config found");
-	json_t *kc = NULL;
-	int r = schema_normalize(schema_root("kubelet"), cfg->kubelet, &kc);
-	if (r < 0)
-		return r;
-	mutate(kc);
-	if (patches_dir && *patches_dir) {
-		/* io.Discard, unless the cached manager was made with an output (kubeadm quirk: a
-		 * full join prints the "[patches] Applied ..." line again here) */
-		struct patch_manager *pm;
-		r = patch_manager_for_path(patches_dir, NULL, &pm);
-		if (r >= 0)
-			r = patch_manager_apply(pm, "kubeletconfiguration", schema_root("kubelet"), &kc,
-						patch_manager_output(pm));
-		if (r < 0) {
-			json_decref(kc);
-			return error_wrap(r, "could not apply patches to the KubeletConfiguration");
-		}
-	}
-	*ret = kc;
-	return 0;
+	/* io.Discard, unless the cached manager was made with an output (kubeadm quirk: a full
+	 * join prints the "[patches] Applied ..." line again here) */
+	return patched_config(cfg, patches_dir, NULL, ret);
 }
 
 void kubelet_try_stop(void)
