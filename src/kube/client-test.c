@@ -3,117 +3,55 @@
 
 #include <signal.h>
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include "kube/client.h"
+#include "kube/test-server.h"
 #include "util/error.h"
 #include "util/json.h"
 #include "util/strbuf.h"
 #include "util/xalloc.h"
 
-/* A scripted plain-HTTP server: answers each connection's requests with the next canned
- * response and records the request lines. */
-struct script {
-	int fd;
-	int port;
-	const char *const *responses; /* "status|body" */
-	size_t n, next;
-	struct strbuf log;            /* "METHOD PATH\nbody\n" per request */
-	pthread_t thr;
-};
-
-static void *serve(void *p)
+/* The scripted answers: "status|body" is a whole response on a connection of its own;
+ * "!hang" never answers (the client's timeout has to end the request); "!truncated" sends a
+ * head announcing 100 bytes and a few of them. Records "METHOD PATH\nbody\n" per request in
+ * s->log. */
+static bool answer(struct test_server *s, int c, const char *req, size_t head_len,
+		   size_t body_len, const char *resp)
 {
-	struct script *s = p;
-	while (s->next < s->n) {
-		int c = accept(s->fd, NULL, NULL);
-		if (c < 0)
-			return NULL;
-		while (s->next < s->n) {
-			char buf[65536];
-			size_t len = 0;
-			ssize_t k;
-			char *end = NULL;
-			while (!(end = memmem(buf, len, "\r\n\r\n", 4)) &&
-			       (k = read(c, buf + len, sizeof(buf) - len - 1)) > 0)
-				len += (size_t)k;
-			if (!end)
-				break;
-			buf[len] = 0;
-			size_t hdr = (size_t)(end - buf) + 4;
-			size_t clen = 0;
-			char *cl = strcasestr(buf, "Content-Length:");
-			if (cl && cl < end)
-				clen = strtoul(cl + 15, NULL, 10);
-			while (len < hdr + clen && (k = read(c, buf + len, sizeof(buf) - len - 1)) > 0)
-				len += (size_t)k;
-			buf[len] = 0;
-			char *sp = strchr(buf, ' ');
-			char *sp2 = sp ? strchr(sp + 1, ' ') : NULL;
-			if (sp2)
-				strbuf_add(&s->log, buf, (size_t)(sp2 - buf));
-			strbuf_addch(&s->log, '\n');
-			strbuf_add(&s->log, buf + hdr, clen);
-			strbuf_addch(&s->log, '\n');
-			const char *resp = s->responses[s->next++];
-			if (streq(resp, "!hang")) {
-				/* never answer: the client's timeout has to end the request */
-				char tmp[16];
-				while (read(c, tmp, sizeof(tmp)) > 0)
-					;
-				break;
-			}
-			if (streq(resp, "!truncated")) {
-				static const char t[] = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
-							"Content-Length: 100\r\n\r\n{\"kind\":";
-				if (write(c, t, sizeof(t) - 1) < 0)
-					break;
-				break;
-			}
-			int status = (int)strtol(resp, NULL, 10);
-			const char *body = strchr(resp, '|') + 1;
-			char head[256];
-			int hl = snprintf(head, sizeof(head),
-					  "HTTP/1.1 %d X\r\nContent-Type: application/json\r\nConnection: close\r\n"
-					  "Content-Length: %zu\r\n\r\n",
-					  status, strlen(body));
-			if (write(c, head, (size_t)hl) < 0 || write(c, body, strlen(body)) < 0)
-				break;
-			/* one request per connection: concurrent clients never wait on each other */
-			break;
-		}
-		close(c);
+	const char *sp = memchr(req, ' ', head_len);
+	const char *sp2 = sp ? memchr(sp + 1, ' ', head_len - (size_t)(sp + 1 - req)) : NULL;
+	if (sp2)
+		strbuf_add(&s->log, req, (size_t)(sp2 - req));
+	strbuf_addch(&s->log, '\n');
+	strbuf_add(&s->log, req + head_len, body_len);
+	strbuf_addch(&s->log, '\n');
+	if (streq(resp, "!hang")) {
+		char tmp[16];
+		while (read(c, tmp, sizeof(tmp)) > 0)
+			;
+		return false;
 	}
-	return NULL;
-}
-
-static void script_start(struct script *s, const char *const *responses, size_t n)
-{
-	memset(s, 0, sizeof(*s));
-	strbuf_init(&s->log, 0);
-	s->responses = responses;
-	s->n = n;
-	s->fd = socket(AF_INET, SOCK_STREAM, 0);
-	struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-	assert_int_equal(bind(s->fd, (struct sockaddr *)&a, sizeof(a)), 0);
-	socklen_t al = sizeof(a);
-	getsockname(s->fd, (struct sockaddr *)&a, &al);
-	s->port = ntohs(a.sin_port);
-	assert_int_equal(listen(s->fd, 8), 0);
-	pthread_create(&s->thr, NULL, serve, s);
-}
-
-static void script_stop(struct script *s)
-{
-	shutdown(s->fd, SHUT_RDWR);
-	close(s->fd);
-	pthread_join(s->thr, NULL);
-	strbuf_release(&s->log);
+	if (streq(resp, "!truncated")) {
+		static const char t[] = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+					"Content-Length: 100\r\n\r\n{\"kind\":";
+		if (write(c, t, sizeof(t) - 1) < 0)
+			return false;
+		return false;
+	}
+	int status = (int)strtol(resp, NULL, 10);
+	const char *body = strchr(resp, '|') + 1;
+	char head[256];
+	int hl = snprintf(head, sizeof(head),
+			  "HTTP/1.1 %d X\r\nContent-Type: application/json\r\nConnection: close\r\n"
+			  "Content-Length: %zu\r\n\r\n",
+			  status, strlen(body));
+	if (write(c, head, (size_t)hl) < 0 || write(c, body, strlen(body)) < 0)
+		return false;
+	/* one request per connection: concurrent clients never wait on each other */
+	return false;
 }
 
 static struct kube_client *client_for(int port)
@@ -141,8 +79,8 @@ static void test_status_errors(void **state)
 		"200|{\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"x\"}}",
 		"200|{\"kind\":\"Conf",
 	};
-	struct script s;
-	script_start(&s, resp, ARRAY_SIZE(resp));
+	struct test_server s;
+	test_server_start(&s, resp, ARRAY_SIZE(resp), answer);
 	struct kube_client *c = client_for(s.port);
 	json_t *o = NULL;
 	assert_int_equal(kube_get(c, &kube_res_configmaps, "kube-system", "x", &o), -ENOENT);
@@ -156,8 +94,17 @@ static void test_status_errors(void **state)
 	json_decref(o);
 	assert_int_equal(kube_get(c, &kube_res_nodes, NULL, "n", &o), -EBADMSG);
 	kube_client_free(c);
-	script_stop(&s);
-	assert_string_equal(s.log.buf ? "" : "", "");
+	/* one request for each call, none retried: the server has used all five answers */
+	test_server_wait(&s);
+	assert_string_equal(s.log.buf,
+			    "GET /api/v1/namespaces/kube-system/configmaps/x?timeout=10s\n\n"
+			    "GET /api/v1/namespaces/kube-system/configmaps/x?timeout=10s\n\n"
+			    "GET /apis/rbac.authorization.k8s.io/v1/namespaces/kube-system/roles/x"
+			    "?timeout=10s\n\n"
+			    "GET /apis/rbac.authorization.k8s.io/v1/clusterroles/x?timeout=10s\n\n"
+			    "GET /api/v1/nodes/n?timeout=10s\n\n");
+	assert_int_equal(s.accepts, 5);
+	test_server_release(&s);
 }
 
 static void test_create_or_update(void **state)
@@ -169,15 +116,15 @@ static void test_create_or_update(void **state)
 		 "\"code\":409}"),
 		"200|{}",
 	};
-	struct script s;
-	script_start(&s, resp, ARRAY_SIZE(resp));
+	struct test_server s;
+	test_server_start(&s, resp, ARRAY_SIZE(resp), answer);
 	struct kube_client *c = client_for(s.port);
 	json_t *cm = json_pack("{s:{s:s,s:s},s:{s:s}}", "metadata", "name", "a b", "namespace",
 			       "kube-system", "data", "k", "v");
 	assert_int_equal(kube_create_or_update(c, &kube_res_configmaps, cm), 0);
 	kube_client_free(c);
 	/* the server thread is done once it has answered all three */
-	pthread_join(s.thr, NULL);
+	test_server_wait(&s);
 	const char *want = "POST /api/v1/namespaces/kube-system/configmaps?timeout=10s\n"
 			   "{\"metadata\":{\"name\":\"a b\",\"namespace\":\"kube-system\"},"
 			   "\"data\":{\"k\":\"v\"}}\n"
@@ -188,8 +135,7 @@ static void test_create_or_update(void **state)
 			   "{\"metadata\":{\"name\":\"a b\",\"namespace\":\"kube-system\"},"
 			   "\"data\":{\"k\":\"v\"}}\n";
 	assert_string_equal(s.log.buf, want);
-	close(s.fd);
-	strbuf_release(&s.log);
+	test_server_release(&s);
 	json_decref(cm);
 }
 
@@ -202,8 +148,8 @@ static void test_retry_exhausted(void **state)
 		"403|{\"kind\":\"Status\",\"message\":\"no\",\"code\":403}",
 		"403|{\"kind\":\"Status\",\"message\":\"no\",\"code\":403}",
 	};
-	struct script s;
-	script_start(&s, resp, ARRAY_SIZE(resp));
+	struct test_server s;
+	test_server_start(&s, resp, ARRAY_SIZE(resp), answer);
 	struct kube_client *c = client_for(s.port);
 	kube_client_set_api_call_timeout(c, 25, 10);
 	json_t *cm = json_pack("{s:{s:s,s:s}}", "metadata", "name", "a", "namespace", "ns");
@@ -211,17 +157,16 @@ static void test_retry_exhausted(void **state)
 	assert_int_equal(r, -EPERM);
 	assert_string_equal(error_message(r), "unable to create *v1.Secret: no");
 	kube_client_free(c);
-	script_stop(&s);
+	test_server_stop(&s);
 	json_decref(cm);
 }
 
 static void test_connect_refused(void **state)
 {
 	(void)state;
-	struct script s;
-	script_start(&s, NULL, 0);
-	int port = s.port;
-	script_stop(&s);
+	/* a port nobody listens on any more */
+	int port;
+	close(test_listen_loopback(&port));
 	struct kube_client *c = client_for(port);
 	json_t *o = NULL;
 	assert_int_equal(kube_get(c, &kube_res_nodes, NULL, "n", &o), -ECONNREFUSED);
@@ -237,8 +182,8 @@ static void test_transport_errors(void **state)
 {
 	(void)state;
 	static const char *const resp[] = { "!truncated", "!hang" };
-	struct script s;
-	script_start(&s, resp, ARRAY_SIZE(resp));
+	struct test_server s;
+	test_server_start(&s, resp, ARRAY_SIZE(resp), answer);
 	struct kube_client *c = client_for(s.port);
 	json_t *o = NULL;
 	/* a body cut short: an error, never a half-parsed object */
@@ -250,7 +195,7 @@ static void test_transport_errors(void **state)
 	r = kube_get(c, &kube_res_configmaps, "kube-system", "x", &o);
 	assert_int_equal(r, -ETIMEDOUT);
 	kube_client_free(c);
-	script_stop(&s);
+	test_server_stop(&s);
 }
 
 static void test_body_cap(void **state)
@@ -260,8 +205,8 @@ static void test_body_cap(void **state)
 		"200|{\"kind\":\"ConfigMap\",\"data\":{\"k\":\"0123456789012345678901234567890123456789\"}}",
 		"200|{\"kind\":\"ConfigMap\"}",
 	};
-	struct script s;
-	script_start(&s, resp, ARRAY_SIZE(resp));
+	struct test_server s;
+	test_server_start(&s, resp, ARRAY_SIZE(resp), answer);
 	struct kube_client *c = client_for(s.port);
 	kube_client_set_body_cap(c, 32);
 	json_t *o = NULL;
@@ -272,9 +217,8 @@ static void test_body_cap(void **state)
 	assert_int_equal(r, 0);
 	json_decref(o);
 	kube_client_free(c);
-	pthread_join(s.thr, NULL);
-	close(s.fd);
-	strbuf_release(&s.log);
+	test_server_wait(&s);
+	test_server_release(&s);
 }
 
 static void test_apply_all(void **state)
@@ -282,8 +226,8 @@ static void test_apply_all(void **state)
 	(void)state;
 	static const char *const resp[] = { "201|{}", "201|{}", "403|{\"kind\":\"Status\",\"message\":\"no\"}",
 					    "403|{\"kind\":\"Status\",\"message\":\"no\"}" };
-	struct script s;
-	script_start(&s, resp, ARRAY_SIZE(resp));
+	struct test_server s;
+	test_server_start(&s, resp, ARRAY_SIZE(resp), answer);
 	struct kube_client *c = client_for(s.port);
 	kube_client_set_api_call_timeout(c, 100, 60);
 	json_t *a = json_pack("{s:{s:s,s:s}}", "metadata", "name", "a", "namespace", "ns");
@@ -303,9 +247,8 @@ static void test_apply_all(void **state)
 	assert_int_equal(r, -EPERM);
 	assert_non_null(strstr(error_message(r), "unable to create *v1."));
 	kube_client_free(c);
-	pthread_join(s.thr, NULL);
-	close(s.fd);
-	strbuf_release(&s.log);
+	test_server_wait(&s);
+	test_server_release(&s);
 	json_decref(a);
 	json_decref(b);
 	json_decref(d);
