@@ -40,22 +40,6 @@ const struct kubeconfig_spec *kubeconfig_spec_find(const char *name)
 	return NULL;
 }
 
-static _printf_(2, 3) void out(const struct pki_params *p, const char *fmt, ...)
-{
-	if (!p->out)
-		return;
-	va_list ap;
-	va_start(ap, fmt);
-	vfprintf(p->out, fmt, ap);
-	va_end(ap);
-	fflush(p->out);
-}
-
-static const char *cert_write_dir(const struct pki_params *p)
-{
-	return p->write_dir && *p->write_dir ? p->write_dir : p->cert_dir;
-}
-
 static char *join_path(const char *dir, const char *file)
 {
 	return path_join(dir, file); /* filepath.Join */
@@ -325,7 +309,7 @@ static void ca_pair_release(struct ca_pair *c)
 /* getKubeConfigSpecs' CA load. */
 static int load_ca(const struct pki_params *p, struct ca_pair *ret)
 {
-	const char *dir = cert_write_dir(p);
+	const char *dir = pki_params_write_dir(p);
 	int r = pki_load_cert_and_key(p->rootfd, dir, "ca", &ret->cert, &ret->key);
 	/*
 	 * kubeadm's "the CA files do not exist, please run `kubeadm init phase certs ca`" branch
@@ -418,7 +402,7 @@ int kubeconfig_create_file(const struct pki_params *p, const char *dir, const ch
 	r = validate_kubeconfig(p, dir, s->file_name, server, expected);
 	_cleanup_free_ char *path = join_path(dir, s->file_name);
 	if (r >= 0) {
-		out(p, "[kubeconfig] Using existing kubeconfig file: \"%s\"\n", path);
+		pki_params_printf(p, "[kubeconfig] Using existing kubeconfig file: \"%s\"\n", path);
 		return 0;
 	}
 	if (r != -ENOENT)
@@ -431,7 +415,7 @@ int kubeconfig_create_file(const struct pki_params *p, const char *dir, const ch
 			    client_not_after(p, p->cert_validity), &cfg);
 	if (r < 0)
 		return r;
-	out(p, "[kubeconfig] Writing \"%s\" kubeconfig file\n", s->file_name);
+	pki_params_printf(p, "[kubeconfig] Writing \"%s\" kubeconfig file\n", s->file_name);
 	r = kubeconfig_write(p->rootfd, dir, s->file_name, cfg);
 	json_decref(cfg);
 	if (r < 0)
@@ -441,7 +425,7 @@ int kubeconfig_create_file(const struct pki_params *p, const char *dir, const ch
 
 void kubeconfig_print_dir(const struct pki_params *p, const char *dir)
 {
-	out(p, "[kubeconfig] Using kubeconfig folder \"%s\"\n", dir);
+	pki_params_printf(p, "[kubeconfig] Using kubeconfig folder \"%s\"\n", dir);
 }
 
 int kubeconfig_phase(const struct pki_params *p, const char *dir, const char *file,
@@ -451,7 +435,8 @@ int kubeconfig_phase(const struct pki_params *p, const char *dir, const char *fi
 	if (!s)
 		return error_set(-EINVAL, "couldn't retrieve KubeConfigSpec for %s", file);
 	if (external_ca) {
-		out(p, "[kubeconfig] External CA mode: Using user provided %s\n", s->file_name);
+		pki_params_printf(p, "[kubeconfig] External CA mode: Using user provided %s\n",
+				  s->file_name);
 		if (p->dry_run) {
 			_cleanup_free_ char *from = join_path("/etc/kubernetes", s->file_name);
 			_cleanup_free_ char *data = NULL;
@@ -489,11 +474,13 @@ int kubeconfig_create_join_control_plane_files(const struct pki_params *p, const
 {
 	static const char *const files[] = { "admin.conf", "controller-manager.conf",
 					     "scheduler.conf" };
-	_cleanup_free_ char *cakey = join_path(cert_write_dir(p), "ca.key");
+	_cleanup_free_ char *cakey = join_path(pki_params_write_dir(p), "ca.key");
 	bool external = !fs_exists(p->rootfd, cakey);
 	for (size_t i = 0; i < ARRAY_SIZE(files); i++) {
 		if (external) {
-			out(p, "[kubeconfig] External CA mode: Using user provided %s\n", files[i]);
+			pki_params_printf(p,
+					  "[kubeconfig] External CA mode: Using user provided %s\n",
+					  files[i]);
 			continue;
 		}
 		int r = kubeconfig_create_file(p, dir, files[i]);
@@ -730,12 +717,8 @@ int kubeconfig_expiration_list(const struct pki_params *p, const char *dir,
 			e->not_after = pki_cert_not_after(c);
 	}
 	if (r < 0) {
-		for (size_t i = 0; i < nc; i++)
-			pki_expiration_release(&certs[i]);
-		for (size_t i = 0; i < na; i++)
-			pki_expiration_release(&cas[i]);
-		free(certs);
-		free(cas);
+		pki_expirations_free(certs, nc);
+		pki_expirations_free(cas, na);
 		return r;
 	}
 	/* sort by name (the renewal manager's Certificates()) */

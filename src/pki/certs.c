@@ -75,12 +75,12 @@ static const char *read_dir(const struct pki_params *p)
 	return p->cert_dir;
 }
 
-static const char *write_dir(const struct pki_params *p)
+const char *pki_params_write_dir(const struct pki_params *p)
 {
 	return p->write_dir && *p->write_dir ? p->write_dir : p->cert_dir;
 }
 
-static _printf_(2, 3) void out(const struct pki_params *p, const char *fmt, ...)
+void pki_params_printf(const struct pki_params *p, const char *fmt, ...)
 {
 	if (!p->out)
 		return;
@@ -444,8 +444,8 @@ static void print_serving(const struct pki_params *p, const char *base, const st
 	_cleanup_strv_free_ char **ips = pki_cert_ips(c);
 	_cleanup_free_ char *d = strv_join(dns, " ");
 	_cleanup_free_ char *i = strv_join(ips, " ");
-	out(p, "[certs] %s serving cert is signed for DNS names [%s] and IPs [%s]\n", base,
-	    strempty(d), strempty(i));
+	pki_params_printf(p, "[certs] %s serving cert is signed for DNS names [%s] and IPs [%s]\n",
+			  base, strempty(d), strempty(i));
 }
 
 /* writeCertificateAuthorityFilesIfNotExist; the key is generated only when needed. */
@@ -463,7 +463,8 @@ static int write_ca_if_not_exist(const struct pki_params *p, const char *dir,
 		check_period(base, c);
 		if (!pki_cert_is_ca(c))
 			return error_set(-EINVAL, "certificate %s is not a CA", base);
-		out(p, "[certs] Using the existing \"%s\" certificate and key\n", base);
+		pki_params_printf(p, "[certs] Using the existing \"%s\" certificate and key\n",
+				  base);
 		if (ret_cert)
 			*ret_cert = TAKE_PTR(c);
 		if (ret_key)
@@ -478,7 +479,7 @@ static int write_ca_if_not_exist(const struct pki_params *p, const char *dir,
 	r = pki_cert_new_ca(cfg, k, &c);
 	if (r < 0)
 		return r;
-	out(p, "[certs] Generating \"%s\" certificate and key\n", base);
+	pki_params_printf(p, "[certs] Generating \"%s\" certificate and key\n", base);
 	r = pki_write_cert_and_key(p->rootfd, dir, base, c, k);
 	if (r < 0)
 		return error_wrap(r, "failure while saving %s certificate and key", base);
@@ -538,7 +539,8 @@ static int create_from_ca(const struct pki_params *p, const char *dir,
 		pki_cert_config_release(&cfg);
 		if (r < 0)
 			return error_wrap(r, "failed to write or validate certificate \"%s\"", s->name);
-		out(p, "[certs] Using the existing \"%s\" certificate and key\n", s->base_name);
+		pki_params_printf(p, "[certs] Using the existing \"%s\" certificate and key\n",
+				  s->base_name);
 		return 0;
 	}
 	if (!cfg.usages) {
@@ -556,7 +558,7 @@ static int create_from_ca(const struct pki_params *p, const char *dir,
 	pki_cert_config_release(&cfg);
 	if (r < 0)
 		return r;
-	out(p, "[certs] Generating \"%s\" certificate and key\n", s->base_name);
+	pki_params_printf(p, "[certs] Generating \"%s\" certificate and key\n", s->base_name);
 	r = pki_write_cert_and_key(p->rootfd, dir, s->base_name, c, k);
 	if (r < 0) {
 		error_wrap(r, "failure while saving %s certificate and key", s->base_name);
@@ -569,7 +571,7 @@ static int create_from_ca(const struct pki_params *p, const char *dir,
 int pki_load_ca(const struct pki_params *p, const char *base, struct pki_cert **ret_cert,
 		struct pki_key **ret_key)
 {
-	const char *dir = write_dir(p);
+	const char *dir = pki_params_write_dir(p);
 	if (!pki_cert_or_key_exists(p->rootfd, dir, base))
 		return error_set(-ENOENT, "couldn't load %s certificate authority from %s", base, dir);
 	_cleanup_(pki_cert_freep) struct pki_cert *c = NULL;
@@ -595,7 +597,7 @@ int pki_create_ca_files(const struct pki_params *p, const struct pki_cert_spec *
 	int r = pki_cert_config_for(ca, p, &cfg);
 	if (r < 0)
 		return r;
-	r = write_ca_if_not_exist(p, write_dir(p), ca, &cfg, NULL, NULL);
+	r = write_ca_if_not_exist(p, pki_params_write_dir(p), ca, &cfg, NULL, NULL);
 	pki_cert_config_release(&cfg);
 	return r;
 }
@@ -610,7 +612,7 @@ int pki_create_cert_files_with_ca(const struct pki_params *p, const struct pki_c
 	int r = pki_load_ca(p, ca->base_name, &cac, &cak);
 	if (r < 0)
 		return error_wrap(r, "couldn't load CA certificate %s", ca->name);
-	return create_from_ca(p, write_dir(p), leaf, cac, cak);
+	return create_from_ca(p, pki_params_write_dir(p), leaf, cac, cak);
 }
 
 static int copy_file(int rootfd, const char *from, const char *to, mode_t mode)
@@ -628,8 +630,9 @@ static int copy_file(int rootfd, const char *from, const char *to, mode_t mode)
 int pki_phase_ca(const struct pki_params *p, const struct pki_cert_spec *ca)
 {
 	if (!p->local_etcd && streq(ca->name, "etcd-ca")) {
-		out(p, "[certs] External etcd mode: Skipping %s certificate authority generation\n",
-		    ca->base_name);
+		pki_params_printf(p,
+				  "[certs] External etcd mode: Skipping %s certificate authority generation\n",
+				  ca->base_name);
 		return 0;
 	}
 	_cleanup_(pki_cert_freep) struct pki_cert *c = NULL;
@@ -637,22 +640,26 @@ int pki_phase_ca(const struct pki_params *p, const struct pki_cert_spec *ca)
 		check_period(ca->base_name, c);
 		_cleanup_free_ char *src_crt = pki_path(read_dir(p), ca->base_name, ".crt");
 		_cleanup_free_ char *src_key = pki_path(read_dir(p), ca->base_name, ".key");
-		_cleanup_free_ char *dst_crt = pki_path(write_dir(p), ca->base_name, ".crt");
-		_cleanup_free_ char *dst_key = pki_path(write_dir(p), ca->base_name, ".key");
+		_cleanup_free_ char *dst_crt = pki_path(pki_params_write_dir(p), ca->base_name,
+							".crt");
+		_cleanup_free_ char *dst_key = pki_path(pki_params_write_dir(p), ca->base_name,
+							".key");
 		if (p->dry_run && copy_file(p->rootfd, src_crt, dst_crt, 0644) < 0)
 			return error_wrap(-EIO, "could not copy %s.crt to dry run directory %s",
-					  ca->base_name, write_dir(p));
+					  ca->base_name, pki_params_write_dir(p));
 		_cleanup_(pki_key_freep) struct pki_key *k = NULL;
 		if (pki_load_key(p->rootfd, read_dir(p), ca->base_name, &k) >= 0) {
 			if (p->dry_run && copy_file(p->rootfd, src_key, dst_key, 0600) < 0)
 				return error_wrap(-EIO,
 						  "could not copy %s.key to dry run directory %s",
-						  ca->base_name, write_dir(p));
-			out(p, "[certs] Using existing %s certificate authority\n", ca->base_name);
+						  ca->base_name, pki_params_write_dir(p));
+			pki_params_printf(p, "[certs] Using existing %s certificate authority\n",
+					  ca->base_name);
 			error_clear();
 			return 0;
 		}
-		out(p, "[certs] Using existing %s keyless certificate authority\n", ca->base_name);
+		pki_params_printf(p, "[certs] Using existing %s keyless certificate authority\n",
+				  ca->base_name);
 		error_clear();
 		return 0;
 	}
@@ -666,8 +673,9 @@ int pki_phase_cert(const struct pki_params *p, const struct pki_cert_spec *leaf)
 	if (!ca)
 		return pki_phase_ca(p, leaf);
 	if (!p->local_etcd && streq(leaf->ca_name, "etcd-ca")) {
-		out(p, "[certs] External etcd mode: Skipping %s certificate generation\n",
-		    leaf->base_name);
+		pki_params_printf(p,
+				  "[certs] External etcd mode: Skipping %s certificate generation\n",
+				  leaf->base_name);
 		return 0;
 	}
 	struct pki_cert **chain = NULL;
@@ -683,7 +691,8 @@ int pki_phase_cert(const struct pki_params *p, const struct pki_cert_spec *leaf)
 		if (r < 0)
 			return error_wrap(r, "[certs] certificate %s not signed by CA certificate %s",
 					  leaf->base_name, ca->base_name);
-		out(p, "[certs] Using existing %s certificate and key on disk\n", leaf->base_name);
+		pki_params_printf(p, "[certs] Using existing %s certificate and key on disk\n",
+				  leaf->base_name);
 		return 0;
 	}
 	error_clear();
@@ -692,7 +701,7 @@ int pki_phase_cert(const struct pki_params *p, const struct pki_cert_spec *leaf)
 
 int pki_create_sa_files(const struct pki_params *p)
 {
-	const char *dir = write_dir(p);
+	const char *dir = pki_params_write_dir(p);
 	_cleanup_free_ char *path = pki_path(dir, "sa", ".key");
 	char *data = NULL;
 	size_t len = 0;
@@ -703,7 +712,7 @@ int pki_create_sa_files(const struct pki_params *p)
 		pki_secret_free(data, len);
 		if (r >= 0) {
 			pki_key_free(k);
-			out(p, "[certs] Using the existing \"sa\" key\n");
+			pki_params_printf(p, "[certs] Using the existing \"sa\" key\n");
 			return 0;
 		}
 		error_wrap(r, "error reading private key file %s", path);
@@ -717,7 +726,7 @@ int pki_create_sa_files(const struct pki_params *p)
 	r = take_key(p, &k);
 	if (r < 0)
 		return r;
-	out(p, "[certs] Generating \"sa\" key and public key\n");
+	pki_params_printf(p, "[certs] Generating \"sa\" key and public key\n");
 	r = pki_write_key(p->rootfd, dir, "sa", k);
 	if (r < 0)
 		return r;
@@ -727,7 +736,7 @@ int pki_create_sa_files(const struct pki_params *p)
 int pki_phase_sa(const struct pki_params *p, bool external_ca)
 {
 	if (external_ca) {
-		out(p, "[certs] Using existing sa keys\n");
+		pki_params_printf(p, "[certs] Using existing sa keys\n");
 		return 0;
 	}
 	return pki_create_sa_files(p);
@@ -735,7 +744,8 @@ int pki_phase_sa(const struct pki_params *p, bool external_ca)
 
 void pki_print_cert_dir(const struct pki_params *p)
 {
-	out(p, "[certs] Using certificateDir folder \"%s\"\n", write_dir(p));
+	pki_params_printf(p, "[certs] Using certificateDir folder \"%s\"\n",
+			  pki_params_write_dir(p));
 }
 
 int pki_phase_all(const struct pki_params *p, bool external_ca)
@@ -937,7 +947,7 @@ int pki_shared_certificates_exist(const struct pki_params *p)
 
 static int create_tree_for_ca(const struct pki_params *p, const struct pki_cert_spec *ca)
 {
-	const char *dir = write_dir(p);
+	const char *dir = pki_params_write_dir(p);
 	struct pki_cert_config cfg;
 	int r = pki_cert_config_for(ca, p, &cfg);
 	if (r < 0)
@@ -1003,7 +1013,8 @@ int pki_create_pki_assets(const struct pki_params *p)
 		if (r < 0)
 			return error_wrap(r, "error creating PKI assets");
 	}
-	out(p, "[certs] Valid certificates and keys now exist in \"%s\"\n", write_dir(p));
+	pki_params_printf(p, "[certs] Valid certificates and keys now exist in \"%s\"\n",
+			  pki_params_write_dir(p));
 	return pki_create_sa_files(p);
 }
 
@@ -1076,6 +1087,13 @@ void pki_expiration_release(struct pki_expiration *e)
 	free(e->name);
 	free(e->ca_name);
 	memset(e, 0, sizeof(*e));
+}
+
+void pki_expirations_free(struct pki_expiration *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		pki_expiration_release(&v[i]);
+	free(v);
 }
 
 char *pki_residual_time(time_t not_after, time_t now)
@@ -1177,12 +1195,8 @@ int pki_expiration_list(const struct pki_params *p, const char *kubeconfig_dir,
 		e->not_after = pki_cert_not_after(c);
 	}
 	if (r < 0) {
-		for (size_t i = 0; i < nc; i++)
-			pki_expiration_release(&certs[i]);
-		for (size_t i = 0; i < na; i++)
-			pki_expiration_release(&cas[i]);
-		free(certs);
-		free(cas);
+		pki_expirations_free(certs, nc);
+		pki_expirations_free(cas, na);
 		return r;
 	}
 	qsort(certs, nc, sizeof(*certs), name_cmp);

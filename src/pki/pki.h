@@ -265,6 +265,10 @@ int pki_cert_config_for(const struct pki_cert_spec *s, const struct pki_params *
 char *pki_cert_san_description(const struct pki_cert_spec *s);
 /* The start time params stand for (p->start_time or the first call's now). */
 time_t pki_params_start(const struct pki_params *p);
+/* Where new files go: p->write_dir when set (the dry-run dir), else p->cert_dir. Borrowed. */
+const char *pki_params_write_dir(const struct pki_params *p);
+/* Prints one of kubeadm's console lines to p->out and flushes it; nothing when p->out is NULL. */
+void pki_params_printf(const struct pki_params *p, const char *fmt, ...) _printf_(2, 3);
 
 /* ---- kubeadm's certs phases ------------------------------------------------------------ */
 
@@ -315,6 +319,9 @@ struct pki_expiration {
 	time_t not_after;
 };
 void pki_expiration_release(struct pki_expiration *e);
+/* Releases the n rows of an array from pki_expiration_list() or kubeconfig_expiration_list()
+ * and frees the array (NULL with n 0 is fine). */
+void pki_expirations_free(struct pki_expiration *v, size_t n);
 
 /*
  * The renewal manager's rows: certificates (sorted by name, kubeconfig files included) and
