@@ -18,11 +18,7 @@
 static time_t START;
 
 struct env {
-	char dir[64];
-	int rootfd;
-	char *outbuf;
-	size_t outlen;
-	FILE *out;
+	struct testing_env t;
 	char *pki, *kc;
 	struct pki_params p;
 };
@@ -30,12 +26,9 @@ struct env {
 static int setup(void **state)
 {
 	struct env *e = xnew0(struct env);
-	snprintf(e->dir, sizeof(e->dir), "/tmp/kubeconfig-test.XXXXXX");
-	assert_non_null(mkdtemp(e->dir));
-	e->rootfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
-	e->out = open_memstream(&e->outbuf, &e->outlen);
-	e->pki = xasprintf("%s/pki", e->dir);
-	e->kc = xasprintf("%s/kc", e->dir);
+	testing_env_init(&e->t, "kubeconfig-test");
+	e->pki = xasprintf("%s/pki", e->t.dir);
+	e->kc = xasprintf("%s/kc", e->t.dir);
 	e->p = (struct pki_params){
 		.node_name = "node-a",
 		.advertise_address = "192.168.10.5",
@@ -49,11 +42,11 @@ static int setup(void **state)
 		.ca_cert_validity = 87600LL * 3600,
 		.local_etcd = true,
 		.start_time = START,
-		.rootfd = e->rootfd,
+		.rootfd = e->t.rootfd,
 		.out = NULL,
 	};
 	assert_int_equal(pki_phase_ca(&e->p, pki_cert_spec_find("ca")), 0);
-	e->p.out = e->out;
+	e->p.out = e->t.out;
 	*state = e;
 	return 0;
 }
@@ -61,30 +54,18 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct env *e = *state;
-	assert_int_equal(testing_rm_rf(e->dir), 0);
-	fclose(e->out);
-	free(e->outbuf);
+	testing_env_release(&e->t);
 	free(e->pki);
 	free(e->kc);
-	close(e->rootfd);
 	free(e);
 	return 0;
-}
-
-static char *out_text(struct env *e)
-{
-	fflush(e->out);
-	char *s = xstrndup(e->outbuf, e->outlen);
-	rewind(e->out);
-	e->outlen = 0;
-	return s;
 }
 
 static json_t *load(struct env *e, const char *file)
 {
 	char *path = xasprintf("%s/%s", e->kc, file), *data = NULL;
 	size_t len;
-	assert_int_equal(fs_read_file(e->rootfd, path, 1 << 20, &data, &len), 0);
+	assert_int_equal(fs_read_file(e->t.rootfd, path, 1 << 20, &data, &len), 0);
 	json_t *j = NULL;
 	assert_int_equal(kubeconfig_parse(data, len, &j), 0);
 	free(data);
@@ -173,7 +154,7 @@ static void test_phase_all(void **state)
 	struct env *e = *state;
 	e->p.control_plane_endpoint = "lb.example.com";
 	assert_int_equal(kubeconfig_phase_all(&e->p, e->kc, false), 0);
-	char *got = out_text(e);
+	char *got = testing_env_out(&e->t);
 	char *want = xasprintf("[kubeconfig] Using kubeconfig folder \"%s\"\n"
 			       "[kubeconfig] Writing \"admin.conf\" kubeconfig file\n"
 			       "[kubeconfig] Writing \"super-admin.conf\" kubeconfig file\n"
@@ -200,7 +181,7 @@ static void test_phase_all(void **state)
 		  "system:kube-scheduler@kubernetes" },
 	};
 	struct pki_cert *ca = NULL;
-	assert_int_equal(pki_load_cert(e->rootfd, e->pki, "ca", &ca), 0);
+	assert_int_equal(pki_load_cert(e->t.rootfd, e->pki, "ca", &ca), 0);
 	for (size_t i = 0; i < ARRAY_SIZE(rows); i++) {
 		char *path = xasprintf("%s/%s", e->kc, rows[i].file);
 		struct stat st;
@@ -232,7 +213,7 @@ static void test_phase_all(void **state)
 
 	/* a second run reuses every file */
 	assert_int_equal(kubeconfig_phase_all(&e->p, e->kc, false), 0);
-	got = out_text(e);
+	got = testing_env_out(&e->t);
 	assert_non_null(strstr(got, "[kubeconfig] Using existing kubeconfig file: \""));
 	assert_null(strstr(got, "Writing"));
 	free(got);
@@ -245,16 +226,16 @@ static void test_mismatch(void **state)
 	assert_int_equal(kubeconfig_phase_all(&e->p, e->kc, false), 0);
 	/* another server URL: only a warning, the file is kept */
 	e->p.advertise_address = "192.168.10.6";
-	e->p.out = e->out;
+	e->p.out = e->t.out;
 	assert_int_equal(kubeconfig_phase(&e->p, e->kc, "scheduler.conf", false), 0);
-	char *got = out_text(e);
+	char *got = testing_env_out(&e->t);
 	char *want = xasprintf("[kubeconfig] Using existing kubeconfig file: \"%s/scheduler.conf\"\n",
 			       e->kc);
 	assert_string_equal(got, want);
 	free(got);
 	free(want);
 	/* another CA: kubeadm's error, nothing rewritten */
-	char *pki2 = xasprintf("%s/pki2", e->dir);
+	char *pki2 = xasprintf("%s/pki2", e->t.dir);
 	struct pki_params q = e->p;
 	q.cert_dir = pki2;
 	q.out = NULL;
@@ -273,7 +254,7 @@ static void test_mismatch(void **state)
 	json_decref(after);
 	/* external CA mode: the files are the user's */
 	assert_int_equal(kubeconfig_phase(&e->p, e->kc, "admin.conf", true), 0);
-	got = out_text(e);
+	got = testing_env_out(&e->t);
 	assert_string_equal(got, "[kubeconfig] External CA mode: Using user provided admin.conf\n");
 	free(got);
 	/* validation for external CA against the other CA fails on the first file */
@@ -298,8 +279,8 @@ static void test_user(void **state)
 {
 	struct env *e = *state;
 	char *orgs[] = { "team-b", "team-a", NULL };
-	assert_int_equal(kubeconfig_user(&e->p, "alice", orgs, NULL, 3600, e->out), 0);
-	char *got = out_text(e);
+	assert_int_equal(kubeconfig_user(&e->p, "alice", orgs, NULL, 3600, e->t.out), 0);
+	char *got = testing_env_out(&e->t);
 	size_t n = strlen(got);
 	assert_true(n > 2 && got[n - 1] == '\n' && got[n - 2] == '\n'); /* fmt.Fprintln */
 	json_t *cfg = NULL;
@@ -316,9 +297,9 @@ static void test_user(void **state)
 	pki_cert_free(c);
 	json_decref(cfg);
 	free(got);
-	assert_int_equal(kubeconfig_user(&e->p, "bot", NULL, "abcdef.0123456789abcdef", 0, e->out),
+	assert_int_equal(kubeconfig_user(&e->p, "bot", NULL, "abcdef.0123456789abcdef", 0, e->t.out),
 			 0);
-	got = out_text(e);
+	got = testing_env_out(&e->t);
 	assert_non_null(strstr(got, "- name: bot\n  user:\n    token: abcdef.0123456789abcdef\n"));
 	assert_null(strstr(got, "client-certificate-data"));
 	free(got);
@@ -327,11 +308,11 @@ static void test_user(void **state)
 static void test_csr_expiration_renew(void **state)
 {
 	struct env *e = *state;
-	char *csrdir = xasprintf("%s/csr", e->dir);
+	char *csrdir = xasprintf("%s/csr", e->t.dir);
 	struct pki_params q = e->p;
 	q.cert_dir = csrdir;
-	assert_int_equal(kubeconfig_create_default_csrs(&q, csrdir, e->out), 0);
-	char *got = out_text(e);
+	assert_int_equal(kubeconfig_create_default_csrs(&q, csrdir, e->t.out), 0);
+	char *got = testing_env_out(&e->t);
 	char *want = xasprintf("generating keys and CSRs in %s\n  admin.conf\n  super-admin.conf\n"
 			       "  kubelet.conf\n  controller-manager.conf\n  scheduler.conf\n",
 			       csrdir);
@@ -339,7 +320,7 @@ static void test_csr_expiration_renew(void **state)
 	free(got);
 	free(want);
 	char *csr = xasprintf("%s/kubelet.conf.csr", csrdir);
-	assert_true(fs_exists(e->rootfd, csr));
+	assert_true(fs_exists(e->t.rootfd, csr));
 	free(csr);
 	assert_int_equal(kubeconfig_create_default_csrs(&q, csrdir, NULL), -EEXIST);
 	free(csrdir);
@@ -366,12 +347,8 @@ static void test_csr_expiration_renew(void **state)
 	assert_string_equal(c[0].ca_name, "ca");
 	assert_int_equal(c[0].not_after, START + 8760LL * 3600);
 	assert_int_equal(na, 3);
-	for (size_t i = 0; i < nc; i++)
-		pki_expiration_release(&c[i]);
-	for (size_t i = 0; i < na; i++)
-		pki_expiration_release(&ca[i]);
-	free(c);
-	free(ca);
+	pki_expirations_free(c, nc);
+	pki_expirations_free(ca, na);
 
 	json_t *before = load(e, "admin.conf");
 	struct pki_cert *old = client_cert(before);

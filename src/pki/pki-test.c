@@ -23,46 +23,22 @@
 
 static time_t START; /* fixed kubeadm start time, an hour ago */
 
-struct env {
-	char dir[64];
-	int rootfd;
-	char *outbuf;
-	size_t outlen;
-	FILE *out;
-};
-
 static int setup(void **state)
 {
-	struct env *e = xnew0(struct env);
-	snprintf(e->dir, sizeof(e->dir), "/tmp/pki-test.XXXXXX");
-	assert_non_null(mkdtemp(e->dir));
-	e->rootfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
-	e->out = open_memstream(&e->outbuf, &e->outlen);
+	struct testing_env *e = xnew0(struct testing_env);
+	testing_env_init(e, "pki-test");
 	*state = e;
 	return 0;
 }
 
 static int teardown(void **state)
 {
-	struct env *e = *state;
-	assert_int_equal(testing_rm_rf(e->dir), 0);
-	fclose(e->out);
-	free(e->outbuf);
-	close(e->rootfd);
-	free(e);
+	testing_env_release(*state);
+	free(*state);
 	return 0;
 }
 
-static char *out_text(struct env *e)
-{
-	fflush(e->out);
-	char *s = xstrndup(e->outbuf, e->outlen);
-	rewind(e->out);
-	e->outlen = 0;
-	return s;
-}
-
-static struct pki_params base_params(struct env *e, const char *sub)
+static struct pki_params base_params(struct testing_env *e, const char *sub)
 {
 	struct pki_params p = {
 		.node_name = "node-a",
@@ -174,7 +150,7 @@ static void check_fixed_rows(const struct pki_params *p)
 
 static void test_table_defaults(void **state)
 {
-	struct env *e = *state;
+	struct testing_env *e = *state;
 	struct pki_params p = base_params(e, "x");
 	check_fixed_rows(&p);
 	check_row(&p, "apiserver", "kube-apiserver", "",
@@ -190,7 +166,7 @@ static void test_table_defaults(void **state)
 
 static void test_table_ha_endpoint(void **state)
 {
-	struct env *e = *state;
+	struct testing_env *e = *state;
 	struct pki_params p = base_params(e, "x");
 	p.control_plane_endpoint = "lb.example.com:6443";
 	p.cert_validity = 7200;
@@ -215,7 +191,7 @@ static void test_table_ha_endpoint(void **state)
 
 static void test_table_ipv6_dual_stack(void **state)
 {
-	struct env *e = *state;
+	struct testing_env *e = *state;
 	struct pki_params p = base_params(e, "x");
 	p.advertise_address = "fd00:10:0:0::5";
 	p.service_subnet = "fd00:96::/108";
@@ -240,7 +216,7 @@ static void test_table_ipv6_dual_stack(void **state)
 
 static void test_table_custom_sans(void **state)
 {
-	struct env *e = *state;
+	struct testing_env *e = *state;
 	struct pki_params p = base_params(e, "x");
 	char *sans[] = { "extra.example.com", "10.1.2.3",     "*.wild.example.com", "fd00::7",
 			 "node-a",            "192.168.10.5", "Bad_Name",          NULL };
@@ -266,7 +242,7 @@ static void test_table_custom_sans(void **state)
 
 static void test_config_errors(void **state)
 {
-	struct env *e = *state;
+	struct testing_env *e = *state;
 	struct pki_params p = base_params(e, "x");
 	struct pki_cert_config cfg;
 	const struct pki_cert_spec *api = pki_cert_spec_find("apiserver");
@@ -459,7 +435,7 @@ static void test_hostname(void **state)
 	pki_cert_config_release(&cacfg);
 }
 
-static char *slurp(struct env *e, const char *dir, const char *file)
+static char *slurp(struct testing_env *e, const char *dir, const char *file)
 {
 	char *path = xasprintf("%s/%s", dir, file), *data = NULL;
 	size_t len;
@@ -528,12 +504,12 @@ static char *with_dir(const char *tmpl, const char *dir)
 
 static void test_phase_all_and_reuse(void **state)
 {
-	struct env *e = *state;
+	struct testing_env *e = *state;
 	struct pki_params p = base_params(e, "pki");
 	struct pki_keypool *pool = pki_keypool_new(p.algo, 2, 11);
 	p.pool = pool;
 	assert_int_equal(pki_phase_all(&p, false), 0);
-	char *got = out_text(e), *want = with_dir(phase_all_fresh, p.cert_dir);
+	char *got = testing_env_out(e), *want = with_dir(phase_all_fresh, p.cert_dir);
 	assert_string_equal(got, want);
 	free(got);
 	free(want);
@@ -558,7 +534,7 @@ static void test_phase_all_and_reuse(void **state)
 	/* the second run reuses everything and writes nothing */
 	char *before = slurp(e, p.cert_dir, "apiserver.crt");
 	assert_int_equal(pki_phase_all(&p, false), 0);
-	got = out_text(e);
+	got = testing_env_out(e);
 	want = with_dir(phase_all_rerun, p.cert_dir);
 	assert_string_equal(got, want);
 	free(got);
@@ -569,7 +545,7 @@ static void test_phase_all_and_reuse(void **state)
 
 	/* join's CreatePKIAssets over the same tree: reuse with SAN validation */
 	assert_int_equal(pki_create_pki_assets(&p), 0);
-	got = out_text(e);
+	got = testing_env_out(e);
 	assert_non_null(strstr(got, "[certs] Using the existing \"apiserver\" certificate and key\n"));
 	free(got);
 	/* ... and a SAN the existing certificate lacks is kubeadm's error, nothing rewritten */
@@ -585,19 +561,19 @@ static void test_phase_all_and_reuse(void **state)
 	assert_string_equal(before, after);
 	free(after);
 	free(before);
-	free(out_text(e));
+	free(testing_env_out(e));
 	pki_keypool_free(pool);
 	free((char *)p.cert_dir);
 }
 
 static void test_mismatch_errors(void **state)
 {
-	struct env *e = *state;
+	struct testing_env *e = *state;
 	struct pki_params p = base_params(e, "pki"), o = base_params(e, "other");
 	o.out = NULL;
 	assert_int_equal(pki_phase_all(&p, false), 0);
 	assert_int_equal(pki_phase_all(&o, false), 0);
-	free(out_text(e));
+	free(testing_env_out(e));
 	/* a CA from another tree: the leaves on disk are not signed by it */
 	static const char *const cafiles[] = { "ca.crt", "ca.key" };
 	for (size_t i = 0; i < ARRAY_SIZE(cafiles); i++) {
@@ -641,14 +617,14 @@ static void test_mismatch_errors(void **state)
 	free(want);
 	free(sa);
 	assert_int_equal(pki_phase_sa(&p, true), 0);
-	free(out_text(e));
+	free(testing_env_out(e));
 	free((char *)p.cert_dir);
 	free((char *)o.cert_dir);
 }
 
 static void test_external_ca(void **state)
 {
-	struct env *e = *state;
+	struct testing_env *e = *state;
 	struct pki_params p = base_params(e, "pki");
 	p.out = NULL;
 	assert_int_equal(pki_phase_all(&p, false), 0);
@@ -662,7 +638,7 @@ static void test_external_ca(void **state)
 	assert_true(ext);
 	p.out = e->out;
 	assert_int_equal(pki_phase_ca(&p, pki_cert_spec_find("ca")), 0);
-	char *got = out_text(e);
+	char *got = testing_env_out(e);
 	assert_string_equal(got, "[certs] Using existing ca keyless certificate authority\n");
 	free(got);
 	/* expiration rows say "externally managed" for the ca's leaves */
@@ -685,12 +661,8 @@ static void test_external_ca(void **state)
 	assert_string_equal(ca[0].name, "ca");
 	assert_string_equal(ca[2].name, "front-proxy-ca");
 	assert_int_equal(ca[1].not_after, START + 87600LL * 3600);
-	for (size_t i = 0; i < nc; i++)
-		pki_expiration_release(&c[i]);
-	for (size_t i = 0; i < na; i++)
-		pki_expiration_release(&ca[i]);
-	free(c);
-	free(ca);
+	pki_expirations_free(c, nc);
+	pki_expirations_free(ca, na);
 	char *akey = xasprintf("%s/apiserver.key", p.cert_dir);
 	assert_int_equal(unlink(akey), 0);
 	assert_int_equal(pki_using_external_ca(&p, &ext), -ENOENT);
@@ -706,11 +678,11 @@ static void test_external_ca(void **state)
 
 static void test_external_etcd_and_missing(void **state)
 {
-	struct env *e = *state;
+	struct testing_env *e = *state;
 	struct pki_params p = base_params(e, "pki");
 	p.local_etcd = false;
 	assert_int_equal(pki_phase_all(&p, false), 0);
-	char *got = out_text(e);
+	char *got = testing_env_out(e);
 	assert_non_null(strstr(got, "[certs] External etcd mode: Skipping etcd/ca certificate "
 				    "authority generation\n"));
 	assert_non_null(strstr(got, "[certs] External etcd mode: Skipping etcd/peer certificate "
@@ -729,19 +701,15 @@ static void test_external_etcd_and_missing(void **state)
 	assert_int_equal(na, 2);
 	assert_true(c[2].missing);
 	assert_false(c[0].missing);
-	for (size_t i = 0; i < nc; i++)
-		pki_expiration_release(&c[i]);
-	for (size_t i = 0; i < na; i++)
-		pki_expiration_release(&ca[i]);
-	free(c);
-	free(ca);
+	pki_expirations_free(c, nc);
+	pki_expirations_free(ca, na);
 	free((char *)p.cert_dir);
 }
 
 /* a failed certificate write leaves no key behind, and a re-run converges */
 static void test_failed_write_rolls_back(void **state)
 {
-	struct env *e = *state;
+	struct testing_env *e = *state;
 	struct pki_params p = base_params(e, "pki");
 	p.out = NULL;
 	assert_int_equal(pki_phase_ca(&p, pki_cert_spec_find("ca")), 0);
@@ -773,7 +741,7 @@ static void test_failed_write_rolls_back(void **state)
 /* dry-run: existing CAs are copied to the write dir, new files land only there */
 static void test_dry_run_write_dir(void **state)
 {
-	struct env *e = *state;
+	struct testing_env *e = *state;
 	struct pki_params p = base_params(e, "pki");
 	p.out = NULL;
 	assert_int_equal(pki_phase_ca(&p, pki_cert_spec_find("ca")), 0);
@@ -783,7 +751,7 @@ static void test_dry_run_write_dir(void **state)
 	p.dry_run = true;
 	p.out = e->out;
 	assert_int_equal(pki_phase_all(&p, false), 0);
-	char *got = out_text(e);
+	char *got = testing_env_out(e);
 	char *want = xasprintf("[certs] Using certificateDir folder \"%s\"\n"
 			       "[certs] Using existing ca certificate authority\n"
 			       "[certs] Using existing apiserver certificate and key on disk\n"
@@ -821,11 +789,11 @@ static void test_dry_run_write_dir(void **state)
 
 static void test_csr_and_renew(void **state)
 {
-	struct env *e = *state;
+	struct testing_env *e = *state;
 	struct pki_params p = base_params(e, "pki");
 	p.out = NULL;
 	assert_int_equal(pki_create_default_keys_and_csrs(&p, e->out), 0);
-	char *got = out_text(e);
+	char *got = testing_env_out(e);
 	char *want = xasprintf("generating keys and CSRs in %s\n  apiserver\n  apiserver-kubelet-client\n"
 			       "  front-proxy-client\n  etcd/server\n  etcd/peer\n"
 			       "  etcd/healthcheck-client\n  apiserver-etcd-client\n",
