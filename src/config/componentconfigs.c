@@ -6,8 +6,10 @@
 #include "config/duration.h"
 #include "config/net.h"
 #include "util/error.h"
-#include "util/path.h"
+#include "util/json.h"
 #include "util/log.h"
+#include "util/parse.h"
+#include "util/path.h"
 #include "util/strbuf.h"
 #include "util/strv.h"
 #include "util/xalloc.h"
@@ -51,10 +53,13 @@ static void type_error(struct ccctx *c, const json_t *v, const char *sname, cons
 		c->saved = xasprintf("json: cannot unmarshal number %" JSON_INTEGER_FORMAT
 				     " into Go struct field %s.%s of type %s",
 				     json_integer_value(v), sname, gopath, t);
-	else if (literal && json_is_real(v))
-		c->saved = xasprintf("json: cannot unmarshal number %.17g into Go struct field %s.%s "
+	else if (literal && json_is_real(v)) {
+		_cleanup_strbuf_ struct strbuf lit = STRBUF_INIT;
+		json_format_go_json_float(&lit, json_real_value(v));
+		c->saved = xasprintf("json: cannot unmarshal number %s into Go struct field %s.%s "
 				     "of type %s",
-				     json_real_value(v), sname, gopath, t);
+				     lit.buf, sname, gopath, t);
+	}
 	else
 		c->saved = xasprintf("json: cannot unmarshal %s into Go struct field %s.%s of type %s",
 				     jkind(v), sname, gopath, t);
@@ -219,8 +224,9 @@ static int dec(const json_t *s, const json_t *v, json_t **slot, bool ptr, const 
 	} else if (streq(kind, "int") || streq(kind, "uint")) {
 		int bits = (int)json_integer_value(json_object_get(s, "b"));
 		bool u = streq(kind, "uint");
-		if (json_is_real(v) && json_real_value(v) == (double)(json_int_t)json_real_value(v))
-			out = json_integer((json_int_t)json_real_value(v));
+		int64_t whole;
+		if (json_is_real(v) && double_to_int64(json_real_value(v), &whole))
+			out = json_integer(whole);
 		else if (json_is_integer(v))
 			out = json_integer(json_integer_value(v));
 		if (out) {

@@ -56,6 +56,38 @@ static void test_decode_type_errors(void **state)
 	json_decref(j);
 	cfg_release(&cfg_type_init_configuration, &c);
 
+	/* numbers no int64 holds, fractions, NaN-free extremes: refused with the float's JSON
+	 * text, never converted (a C cast of an out-of-range double is undefined behaviour) */
+	static const struct {
+		const char *json, *literal;
+	} reals[] = {
+		{ "6.4433e109", "6.4433e+109" },
+		{ "-1e300", "-1e+300" },
+		{ "9223372036854775808.0", "9223372036854776000" }, /* 2^63, as Go prints it */
+		{ "1.5", "1.5" },
+		{ "0.000001", "0.000001" },
+		{ "1e-7", "1e-7" },
+	};
+	for (size_t i = 0; i < sizeof(reals) / sizeof(reals[0]); i++) {
+		_cleanup_free_ char *doc =
+			xasprintf("{\"localAPIEndpoint\":{\"bindPort\":%s}}", reals[i].json);
+		_cleanup_free_ char *want = xasprintf(
+			"json: cannot unmarshal number %s into Go struct field "
+			"APIEndpoint.localAPIEndpoint.bindPort of type int32",
+			reals[i].literal);
+		j = load(doc);
+		assert_int_equal(cfg_decode(&cfg_type_init_configuration, j, &c, NULL), -EINVAL);
+		assert_string_equal(error_message(-EINVAL), want);
+		json_decref(j);
+		cfg_release(&cfg_type_init_configuration, &c);
+	}
+	/* a whole float is an integer (YAML's 6443.0) */
+	j = load("{\"localAPIEndpoint\":{\"bindPort\":6443.0}}");
+	assert_int_equal(cfg_decode(&cfg_type_init_configuration, j, &c, NULL), 0);
+	assert_int_equal(c.local_api_endpoint.bind_port, 6443);
+	json_decref(j);
+	cfg_release(&cfg_type_init_configuration, &c);
+
 	struct cfg_cluster_configuration cc = { 0 };
 	j = load("{\"networking\":{\"serviceSubnet\":1}}");
 	assert_int_equal(cfg_decode(&cfg_type_cluster_configuration, j, &cc, NULL), -EINVAL);

@@ -8,6 +8,9 @@
 #include "config/duration.h"
 #include "config/schema.h"
 #include "util/error.h"
+#include "util/json.h"
+#include "util/parse.h"
+#include "util/strbuf.h"
 #include "util/strv.h"
 #include "util/xalloc.h"
 
@@ -42,10 +45,14 @@ static int type_error(const json_t *v, const char *goname, const char *path, con
 				 "json: cannot unmarshal number %" JSON_INTEGER_FORMAT
 				 " into Go struct field %s.%s of type %s",
 				 json_integer_value(v), goname, path, gotype);
-	if (with_literal && json_is_real(v))
+	if (with_literal && json_is_real(v)) {
+		/* the literal as sigs.k8s.io/yaml wrote it into the JSON: encoding/json's float */
+		_cleanup_strbuf_ struct strbuf lit = STRBUF_INIT;
+		json_format_go_json_float(&lit, json_real_value(v));
 		return error_set(-EINVAL,
-				 "json: cannot unmarshal number %.17g into Go struct field %s.%s of type %s",
-				 json_real_value(v), goname, path, gotype);
+				 "json: cannot unmarshal number %s into Go struct field %s.%s of type %s",
+				 lit.buf, goname, path, gotype);
+	}
 	if (!goname)
 		return error_set(-EINVAL, "json: cannot unmarshal %s into Go value of type %s",
 				 json_kind(v), gotype);
@@ -194,10 +201,10 @@ static int decode_field(const struct cfg_type *t, const struct cfg_field *f, con
 	case CFG_INT: {
 		const char *gt = f->kind == CFG_INT32 ? "int32" : "int";
 		if (json_is_real(v)) {
-			double d = json_real_value(v);
-			if (d != (double)(int64_t)d)
+			int64_t whole;
+			if (!double_to_int64(json_real_value(v), &whole))
 				return save(ctx, type_error(v, t->goname, gopath, gt, true));
-			json_t *iv = json_integer((json_int_t)d);
+			json_t *iv = json_integer(whole);
 			int r = decode_field(t, f, iv, p, path, gopath, ctx);
 			json_decref(iv);
 			return r;

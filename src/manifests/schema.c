@@ -10,6 +10,7 @@
 #include "util/error.h"
 #include "util/json.h"
 #include "util/macro.h"
+#include "util/parse.h"
 #include "util/strbuf.h"
 #include "util/xalloc.h"
 
@@ -157,6 +158,20 @@ static int type_error(struct ctx *c, const char *desc, const json_t *v)
 			 t.buf);
 }
 
+/* A number an integer field cannot hold: encoding/json names it by its JSON text (the float
+ * formatting json.Marshal gave it when the patched object was encoded). */
+static int number_error(struct ctx *c, const char *desc, const json_t *v)
+{
+	_cleanup_strbuf_ struct strbuf t = STRBUF_INIT, lit = STRBUF_INIT;
+	go_type(desc, &t);
+	if (json_is_integer(v))
+		strbuf_addf(&lit, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+	else
+		json_format_go_json_float(&lit, json_real_value(v));
+	return error_set(-EINVAL, "json: cannot unmarshal number %s into Go struct field %s.%s of type %s",
+			 lit.buf, c->root_type, c->path.buf, t.buf);
+}
+
 /* Is the encoded value empty for omitempty (Go's isEmptyValue on the decoded value)? */
 static bool is_empty(const char *desc, const json_t *enc)
 {
@@ -260,11 +275,20 @@ static int normalize(struct ctx *c, const char *desc, const json_t *v, json_t **
 			return type_error(c, desc, v);
 		*ret = json_deep_copy(v);
 		return 0;
-	case 'i': case 'u':
-		if (!json_is_integer(v) && !(json_is_real(v) && json_real_value(v) == (double)(long long)json_real_value(v)))
+	case 'i': case 'u': {
+		if (!json_is_number(v))
 			return type_error(c, desc, v);
-		*ret = json_is_integer(v) ? json_deep_copy(v) : json_integer((json_int_t)json_real_value(v));
+		int64_t whole;
+		if (json_is_integer(v))
+			whole = json_integer_value(v);
+		else if (!double_to_int64(json_real_value(v), &whole))
+			return number_error(c, desc, v);
+		/* int32 and uint32, the only integer kinds go_type names */
+		if (desc[0] == 'i' ? whole < INT32_MIN || whole > INT32_MAX : whole < 0 || whole > UINT32_MAX)
+			return number_error(c, desc, v);
+		*ret = json_integer(whole);
 		return 0;
+	}
 	case 'f':
 		if (!json_is_number(v))
 			return type_error(c, desc, v);

@@ -52,3 +52,15 @@ int parse_bool(const char *s, bool *ret)
 	}
 	return -EINVAL;
 }
+
+bool double_to_int64(double d, int64_t *ret)
+{
+	/* -0x1p63 and 0x1p63 are exact doubles; the comparisons are false for NaN */
+	if (!(d >= -0x1p63 && d < 0x1p63))
+		return false;
+	int64_t i = (int64_t)d;
+	if ((double)i != d)
+		return false;
+	*ret = i;
+	return true;
+}

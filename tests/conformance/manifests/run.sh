@@ -94,6 +94,9 @@ done
 mf_case "patches-jsonfail" 16-patches-config.yaml patches-jsonfail - -- init phase control-plane apiserver --rootfs {dir} --config /k.yaml
 mf_case "patches-removekind" 16-patches-config.yaml patches-removekind - -- init phase control-plane scheduler --rootfs {dir} --config /k.yaml
 mf_case "patches-typeerr" 16-patches-config.yaml patches-typeerr - -- init phase control-plane scheduler --rootfs {dir} --config /k.yaml
+for p in patches-bignumber patches-fraction patches-int32; do
+	mf_case "$p" 16-patches-config.yaml "$p" - -- init phase control-plane scheduler --rootfs {dir} --config /k.yaml
+done
 mf_case "patches missing dir" 16-patches-config.yaml - - -- init phase control-plane scheduler --rootfs {dir} --config /k.yaml
 mf_case "patches not a dir" 16-patches-config.yaml - "echo x > patches" -- init phase control-plane scheduler --rootfs {dir} --config /k.yaml
 
