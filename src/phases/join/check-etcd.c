@@ -13,11 +13,9 @@
 int phase_join_check_etcd(struct run_ctx *ctx)
 {
 	struct join_data *d = join_data(ctx);
-	if (!d->cfg->join.control_plane)
-		return 0;
 	struct init_config *ic = NULL;
-	int r = join_data_init_cfg(d, &ic);
-	if (r < 0)
+	int r = join_data_control_plane_init_cfg(d, &ic);
+	if (r <= 0)
 		return r;
 	if (ic->cluster.etcd.external) {
 		printf("[check-etcd] Skipping etcd check in external mode\n");

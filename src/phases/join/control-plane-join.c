@@ -17,15 +17,10 @@
 int phase_join_control_plane_join_mark_control_plane(struct run_ctx *ctx)
 {
 	struct join_data *d = join_data(ctx);
-	if (!d->cfg->join.control_plane)
-		return 0;
 	struct kube_client *c = NULL;
-	int r = join_data_client(d, &c);
-	if (r < 0)
-		return error_wrap(r, "couldn't create Kubernetes client");
 	struct init_config *ic = NULL;
-	r = join_data_init_cfg(d, &ic);
-	if (r < 0)
+	int r = join_data_control_plane_client(d, &c, &ic);
+	if (r <= 0)
 		return r;
 	const struct cfg_node_registration *nr = &ic->init.node_registration;
 	const char *name = strempty(nr->name);

@@ -42,6 +42,29 @@ void join_data_pki_params(const struct join_data *d, const struct init_config *i
 	ret->rootfd = d->rootfd;
 }
 
+int join_manifest_write(struct join_data *d, const struct init_config *ic, const char *component,
+			const struct manifests_options *o, json_t **ret_pod)
+{
+	_cleanup_json_ json_t *pod = NULL;
+	int r = manifests_pod_build(ic, component, o, &pod);
+	if (r < 0)
+		return r;
+	const char *patches = join_data_patches_dir(d);
+	if (patches) {
+		r = manifests_pod_patch(&pod, patches, stdout);
+		fflush(stdout);
+		if (r < 0)
+			return error_wrap(r, "failed to patch static Pod manifest file for \"%s\"",
+					  component);
+	}
+	r = manifests_pod_write(d->rootfd, join_data_manifest_dir(d), component, pod);
+	if (r < 0)
+		return error_wrap(r, "failed to create static pod manifest file for \"%s\"", component);
+	if (ret_pod)
+		*ret_pod = TAKE_PTR(pod);
+	return 0;
+}
+
 /* bootstrapClient: the dry-run client, or the TLS bootstrap identity. *ret_own owns it. */
 static int bootstrap_client(struct join_data *d, struct kube_client **ret,
 			    struct kube_client **ret_own)
@@ -186,11 +209,9 @@ int phase_join_control_plane_prepare_download_certs(struct run_ctx *ctx)
 int phase_join_control_plane_prepare_certs(struct run_ctx *ctx)
 {
 	struct join_data *d = join_data(ctx);
-	if (!d->cfg->join.control_plane)
-		return 0;
 	struct init_config *ic = NULL;
-	int r = join_data_init_cfg(d, &ic);
-	if (r < 0)
+	int r = join_data_control_plane_init_cfg(d, &ic);
+	if (r <= 0)
 		return r;
 	printf("[certs] Using certificateDir folder \"%s\"\n", ic->cluster.certificates_dir);
 	fflush(stdout);
@@ -204,11 +225,9 @@ int phase_join_control_plane_prepare_certs(struct run_ctx *ctx)
 int phase_join_control_plane_prepare_kubeconfig(struct run_ctx *ctx)
 {
 	struct join_data *d = join_data(ctx);
-	if (!d->cfg->join.control_plane)
-		return 0;
 	struct init_config *ic = NULL;
-	int r = join_data_init_cfg(d, &ic);
-	if (r < 0)
+	int r = join_data_control_plane_init_cfg(d, &ic);
+	if (r <= 0)
 		return r;
 	printf("[kubeconfig] Generating kubeconfig files\n");
 	printf("[kubeconfig] Using kubeconfig folder \"%s\"\n", join_data_kubeconfig_dir(d));
@@ -225,11 +244,9 @@ int phase_join_control_plane_prepare_kubeconfig(struct run_ctx *ctx)
 int phase_join_control_plane_prepare_control_plane(struct run_ctx *ctx)
 {
 	struct join_data *d = join_data(ctx);
-	if (!d->cfg->join.control_plane)
-		return 0;
 	struct init_config *ic = NULL;
-	int r = join_data_init_cfg(d, &ic);
-	if (r < 0)
+	int r = join_data_control_plane_init_cfg(d, &ic);
+	if (r <= 0)
 		return r;
 	const char *dir = join_data_manifest_dir(d);
 	printf("[control-plane] Using manifest folder \"%s\"\n", dir);
@@ -254,26 +271,10 @@ int phase_join_control_plane_prepare_control_plane(struct run_ctx *ctx)
 			       comps[i]);
 			fflush(stdout);
 		}
-		json_t *pod = NULL;
 		struct manifests_options o = { .rootfd = d->rootfd };
-		r = manifests_pod_build(ic, comps[i], &o, &pod);
+		r = join_manifest_write(d, ic, comps[i], &o, NULL);
 		if (r < 0)
 			return r;
-		const char *patches = join_data_patches_dir(d);
-		if (patches) {
-			r = manifests_pod_patch(&pod, patches, stdout);
-			fflush(stdout);
-			if (r < 0) {
-				json_decref(pod);
-				return error_wrap(r, "failed to patch static Pod manifest file for \"%s\"",
-						  comps[i]);
-			}
-		}
-		r = manifests_pod_write(d->rootfd, dir, comps[i], pod);
-		json_decref(pod);
-		if (r < 0)
-			return error_wrap(r, "failed to create static pod manifest file for \"%s\"",
-					  comps[i]);
 	}
 	return 0;
 }

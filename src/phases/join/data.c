@@ -334,3 +334,36 @@ int join_data_init_cfg(struct join_data *d, struct init_config **ret)
 	*ret = ic;
 	return 0;
 }
+
+int join_data_control_plane_init_cfg(struct join_data *d, struct init_config **ret)
+{
+	if (!d->cfg->join.control_plane)
+		return 0;
+	int r = join_data_init_cfg(d, ret);
+	return r < 0 ? r : 1;
+}
+
+int join_data_control_plane_client(struct join_data *d, struct kube_client **ret_client,
+				   struct init_config **ret_init_cfg)
+{
+	if (!d->cfg->join.control_plane)
+		return 0;
+	/* kubeadm gets the client before InitCfg(): its error comes first */
+	struct kube_client *c = NULL;
+	int r = join_data_client(d, &c);
+	if (r < 0)
+		return error_wrap(r, "couldn't create Kubernetes client");
+	r = join_data_init_cfg(d, ret_init_cfg);
+	if (r < 0)
+		return r;
+	*ret_client = c;
+	return 1;
+}
+
+char *join_local_api_url(const struct cfg_api_endpoint *ep)
+{
+	const char *a = strempty(ep->advertise_address);
+	if (strchr(a, ':'))
+		return xasprintf("https://[%s]:%lld", a, (long long)ep->bind_port);
+	return xasprintf("https://%s:%lld", a, (long long)ep->bind_port);
+}

@@ -39,47 +39,27 @@ static int write_manifest(struct join_data *d, struct init_config *ic, char **in
 		printf("[etcd] Would update static pod manifest for \"etcd\" to run run as non-root\n");
 		fflush(stdout);
 	}
-	json_t *pod = NULL;
+	_cleanup_json_ json_t *pod = NULL;
 	struct manifests_options o = { .rootfd = d->rootfd, .initial_cluster = initial_cluster };
-	int r = manifests_pod_build(ic, MANIFESTS_ETCD, &o, &pod);
+	int r = join_manifest_write(d, ic, MANIFESTS_ETCD, &o, &pod);
 	if (r < 0)
 		return r;
-	const char *patches = join_data_patches_dir(d);
-	if (patches) {
-		r = manifests_pod_patch(&pod, patches, stdout);
-		fflush(stdout);
-		if (r < 0) {
-			json_decref(pod);
-			return error_wrap(r, "failed to patch static Pod manifest file for \"etcd\"");
-		}
-	}
-	r = manifests_pod_write(d->rootfd, join_data_manifest_dir(d), MANIFESTS_ETCD, pod);
-	if (r < 0) {
-		json_decref(pod);
-		return error_wrap(r, "failed to create static pod manifest file for \"etcd\"");
-	}
 	if (d->dry_run) {
 		_cleanup_free_ char *yaml = manifests_pod_yaml(pod);
 		printf("[dryrun] Would write file \"/etc/kubernetes/manifests/etcd.yaml\" with content:\n%s",
 		       yaml);
 		fflush(stdout);
 	}
-	json_decref(pod);
 	return 0;
 }
 
 int phase_join_etcd_join(struct run_ctx *ctx)
 {
 	struct join_data *d = join_data(ctx);
-	if (!d->cfg->join.control_plane)
-		return 0;
 	struct kube_client *kc = NULL;
-	int r = join_data_client(d, &kc);
-	if (r < 0)
-		return error_wrap(r, "couldn't create Kubernetes client");
 	struct init_config *ic = NULL;
-	r = join_data_init_cfg(d, &ic);
-	if (r < 0)
+	int r = join_data_control_plane_client(d, &kc, &ic);
+	if (r <= 0)
 		return r;
 	if (ic->cluster.etcd.external) {
 		printf("[control-plane-join] Using external etcd - no local stacked instance added\n");

@@ -76,10 +76,39 @@ int join_data_tls_bootstrap_cfg(struct join_data *d, json_t **ret);
  * node's registration (fetchInitConfigurationFromJoinConfiguration). Borrowed. */
 int join_data_init_cfg(struct join_data *d, struct init_config **ret);
 
+/*
+ * The start of a phase that only a control plane's join runs ("if data.Cfg().ControlPlane ==
+ * nil { return nil }", then InitCfg()): 0 for a worker join (the phase has nothing to do), 1
+ * with the InitConfiguration in *ret (borrowed), or InitCfg()'s error.
+ */
+int join_data_control_plane_init_cfg(struct join_data *d, struct init_config **ret);
+/*
+ * The same start for the control-plane-join phases, which get Client() first (its error
+ * wrapped "couldn't create Kubernetes client"), then InitCfg(): 0 for a worker join, 1 with
+ * both in *ret_client and *ret_init_cfg (borrowed), or the error.
+ */
+int join_data_control_plane_client(struct join_data *d, struct kube_client **ret_client,
+				   struct init_config **ret_init_cfg);
+
+/* The URL of this control plane's own API server: https://<advertiseAddress>:<bindPort>,
+ * an IPv6 address in brackets. Owned by the caller. */
+char *join_local_api_url(const struct cfg_api_endpoint *ep);
+
 /* The PKI parameters of the fetched InitConfiguration for this node (certificates read and
  * written in CertificateWriteDir()). Strings borrowed from ic. */
 void join_data_pki_params(const struct join_data *d, const struct init_config *ic,
 			  struct pki_params *ret);
+
+struct manifests_options;
+/*
+ * One static Pod manifest of a joining control plane (staticpodutil.PatchStaticPod and
+ * WriteStaticPodToDisk): component's Pod built from ic with o, patched from PatchesDir(),
+ * written to ManifestDir(). Errors wrapped as kubeadm's ("failed to patch static Pod manifest
+ * file for \"<component>\"", "failed to create static pod manifest file for ..."). With
+ * ret_pod, *ret_pod is the Pod written (owned by the caller).
+ */
+int join_manifest_write(struct join_data *d, const struct init_config *ic, const char *component,
+			const struct manifests_options *o, json_t **ret_pod);
 
 struct etcd_client;
 /* etcdutil.NewFromCluster (etcd_client_new_from_cluster) with the join configuration's

@@ -47,15 +47,6 @@ static char *node_name(const struct cfg_node_registration *nr)
 	return xstrdup(name);
 }
 
-/* GetLocalAPIEndpoint: https://<advertiseAddress>:<bindPort> */
-static char *local_endpoint(const struct cfg_api_endpoint *ep)
-{
-	const char *a = strempty(ep->advertise_address);
-	if (strchr(a, ':'))
-		return xasprintf("https://[%s]:%lld", a, (long long)ep->bind_port);
-	return xasprintf("https://%s:%lld", a, (long long)ep->bind_port);
-}
-
 /* one file of PrintDryRunFiles; a read error is added to errs (the aggregate's messages) */
 static void print_file(const char *real, const char *shown, char ***errs)
 {
@@ -155,7 +146,8 @@ int phase_join_kubelet_start(struct run_ctx *ctx)
 
 	/* a joining control plane's kubelet talks to its own API server */
 	if (cfg->control_plane) {
-		_cleanup_free_ char *server = local_endpoint(&cfg->control_plane->local_api_endpoint);
+		/* GetLocalAPIEndpoint */
+		_cleanup_free_ char *server = join_local_api_url(&cfg->control_plane->local_api_endpoint);
 		size_t i;
 		json_t *e;
 		json_array_foreach(json_object_get(tls, "clusters"), i, e)

@@ -39,6 +39,16 @@ static int64_t timeout_ns(const struct cfg_timeouts *t, bool kubelet, int64_t de
 	return d->set ? d->ns : def;
 }
 
+/* "The kubelet is [not ]healthy after <time since start>" */
+static void print_kubelet_health(bool healthy, int64_t start)
+{
+	struct strbuf e = STRBUF_INIT;
+	go_format_duration(join_now_ns() - start, &e);
+	printf("[kubelet-check] The kubelet is %shealthy after %s\n", healthy ? "" : "not ", e.buf);
+	fflush(stdout);
+	strbuf_release(&e);
+}
+
 /* WaitForKubelet(healthzBindAddress, healthzPort) */
 static int wait_for_kubelet(const char *addr, int64_t port, int64_t timeout)
 {
@@ -65,11 +75,7 @@ static int wait_for_kubelet(const char *addr, int64_t port, int64_t timeout)
 		free(body);
 		if (r >= 0) {
 			free(err);
-			struct strbuf e = STRBUF_INIT;
-			go_format_duration(join_now_ns() - start, &e);
-			printf("[kubelet-check] The kubelet is healthy after %s\n", e.buf);
-			fflush(stdout);
-			strbuf_release(&e);
+			print_kubelet_health(true, start);
 			return 0;
 		}
 		free(last);
@@ -80,11 +86,7 @@ static int wait_for_kubelet(const char *addr, int64_t port, int64_t timeout)
 			break;
 		join_sleep_ms(JOIN_POLL_MS);
 	}
-	struct strbuf e = STRBUF_INIT;
-	go_format_duration(join_now_ns() - start, &e);
-	printf("[kubelet-check] The kubelet is not healthy after %s\n", e.buf);
-	fflush(stdout);
-	strbuf_release(&e);
+	print_kubelet_health(false, start);
 	return error_set(-ETIMEDOUT, "%s", last);
 }
 

@@ -86,10 +86,7 @@ int phase_join_wait_control_plane(struct run_ctx *ctx)
 		/* newControlPlaneWaiter's dry-run waiter prints nothing for this wait */
 		return 0;
 	}
-	const char *addr = strempty(cp->local_api_endpoint.advertise_address);
-	_cleanup_free_ char *api = strchr(addr, ':')
-					   ? xasprintf("https://[%s]:%lld", addr, (long long)cp->local_api_endpoint.bind_port)
-					   : xasprintf("https://%s:%lld", addr, (long long)cp->local_api_endpoint.bind_port);
+	_cleanup_free_ char *api = join_local_api_url(&cp->local_api_endpoint);
 	/* WaitControlPlaneClient: admin.conf pointed at the local API server */
 	_cleanup_free_ char *admin_path = xasprintf("%s/admin.conf", join_data_kubeconfig_dir(d));
 	_cleanup_free_ char *text = NULL;
