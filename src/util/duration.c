@@ -6,19 +6,43 @@
 
 #include "util/duration.h"
 #include "util/error.h"
-#include "util/flags.h"
+#include "util/json.h"
 #include "util/strbuf.h"
 
-/* Go's error texts quote the input as strconv.Quote does. */
+/* The time package's own quote(): '"' and '\\' escaped, every byte of a control character or
+ * of a non-ASCII rune (an invalid byte alone) as \xNN, everything else as is. */
+static void time_quote(struct strbuf *sb, const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	strbuf_addch(sb, '"');
+	for (size_t i = 0; i < n;) {
+		uint32_t r;
+		size_t w = json_utf8_decode(p + i, n - i, &r);
+		if (w == 0)
+			w = 1;
+		if (p[i] >= 0x80 || p[i] < ' ') {
+			for (size_t j = 0; j < w; j++)
+				strbuf_addf(sb, "\\x%02x", p[i + j]);
+		} else {
+			if (p[i] == '"' || p[i] == '\\')
+				strbuf_addch(sb, '\\');
+			strbuf_addch(sb, (char)p[i]);
+		}
+		i += w;
+	}
+	strbuf_addch(sb, '"');
+}
+
 static int invalid_text(int kind, const char *unit, int unit_len, const char *orig)
 {
-	_cleanup_strbuf_ struct strbuf q = STRBUF_INIT;
-	go_quote(orig, &q);
+	_cleanup_strbuf_ struct strbuf q = STRBUF_INIT, u = STRBUF_INIT;
+	time_quote(&q, orig, strlen(orig));
 	if (kind == 1)
 		return error_set(-EINVAL, "time: missing unit in duration %s", q.buf);
-	if (kind == 2)
-		return error_set(-EINVAL, "time: unknown unit \"%.*s\" in duration %s", unit_len,
-				 unit, q.buf);
+	if (kind == 2) {
+		time_quote(&u, unit, (size_t)unit_len);
+		return error_set(-EINVAL, "time: unknown unit %s in duration %s", u.buf, q.buf);
+	}
 	return error_set(-EINVAL, "time: invalid duration %s", q.buf);
 }
 

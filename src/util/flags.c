@@ -6,68 +6,16 @@
 #include "util/duration.h"
 #include "util/error.h"
 #include "util/flags.h"
+#include "util/json.h"
 #include "util/parse.h"
 #include "util/strv.h"
 #include "util/xalloc.h"
 
 /* ---- Go helpers ---------------------------------------------------------------------------- */
 
-static size_t utf8_len(const unsigned char *s)
-{
-	unsigned c = s[0];
-	size_t n;
-	if (c < 0x80)
-		return 1;
-	else if ((c & 0xe0) == 0xc0 && c >= 0xc2)
-		n = 2;
-	else if ((c & 0xf0) == 0xe0)
-		n = 3;
-	else if ((c & 0xf8) == 0xf0 && c <= 0xf4)
-		n = 4;
-	else
-		return 0;
-	for (size_t i = 1; i < n; i++)
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-	return n;
-}
-
 void go_quote(const char *s, struct strbuf *out)
 {
-	const unsigned char *p = (const unsigned char *)s;
-	strbuf_addch(out, '"');
-	while (*p) {
-		unsigned c = *p;
-		if (c >= 0x80) {
-			size_t n = utf8_len(p);
-			if (n == 0) {
-				strbuf_addf(out, "\\x%02x", c);
-				p++;
-			} else {
-				strbuf_add(out, p, n);
-				p += n;
-			}
-			continue;
-		}
-		switch (c) {
-		case '"': strbuf_addstr(out, "\\\""); break;
-		case '\\': strbuf_addstr(out, "\\\\"); break;
-		case '\a': strbuf_addstr(out, "\\a"); break;
-		case '\b': strbuf_addstr(out, "\\b"); break;
-		case '\f': strbuf_addstr(out, "\\f"); break;
-		case '\n': strbuf_addstr(out, "\\n"); break;
-		case '\r': strbuf_addstr(out, "\\r"); break;
-		case '\t': strbuf_addstr(out, "\\t"); break;
-		case '\v': strbuf_addstr(out, "\\v"); break;
-		default:
-			if (c < 0x20 || c == 0x7f)
-				strbuf_addf(out, "\\x%02x", c);
-			else
-				strbuf_addch(out, (char)c);
-		}
-		p++;
-	}
-	strbuf_addch(out, '"');
+	go_quote_n(out, s, strlen(s));
 }
 
 static int num_error(const char *fn, const char *s, const char *what)

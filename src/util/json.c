@@ -837,3 +837,57 @@ int json_patch_apply(json_t **doc, const json_t *patch)
 	*doc = work;
 	return 0;
 }
+
+void go_quote_n(struct strbuf *sb, const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	strbuf_addch(sb, '"');
+	size_t i = 0;
+	while (i < n) {
+		uint32_t r;
+		size_t l = json_utf8_decode(p + i, n - i, &r);
+		if (l == 0) {
+			strbuf_addf(sb, "\\x%02x", p[i]);
+			i++;
+			continue;
+		}
+		switch (r) {
+		case '"':
+			strbuf_addstr(sb, "\\\"");
+			break;
+		case '\\':
+			strbuf_addstr(sb, "\\\\");
+			break;
+		case '\a':
+			strbuf_addstr(sb, "\\a");
+			break;
+		case '\b':
+			strbuf_addstr(sb, "\\b");
+			break;
+		case '\f':
+			strbuf_addstr(sb, "\\f");
+			break;
+		case '\n':
+			strbuf_addstr(sb, "\\n");
+			break;
+		case '\r':
+			strbuf_addstr(sb, "\\r");
+			break;
+		case '\t':
+			strbuf_addstr(sb, "\\t");
+			break;
+		case '\v':
+			strbuf_addstr(sb, "\\v");
+			break;
+		default:
+			if (r < 0x20 || r == 0x7f)
+				strbuf_addf(sb, "\\x%02x", (unsigned)r);
+			else if ((r >= 0x80 && r < 0xa0) || r == 0xad || r == 0xfeff || r == 0x2028 || r == 0x2029)
+				strbuf_addf(sb, "\\u%04x", (unsigned)r);
+			else
+				strbuf_add(sb, p + i, l);
+		}
+		i += l;
+	}
+	strbuf_addch(sb, '"');
+}

@@ -44,6 +44,10 @@ void json_format_go_json_float(struct strbuf *sb, double f);
  * the caller skips one byte). Surrogates and overlong forms are invalid.
  */
 size_t json_utf8_decode(const unsigned char *s, size_t n, uint32_t *ret_rune);
+/* Appends s (n bytes) as Go's strconv.Quote writes it (%q, %#v): "\"" and "\\" escaped, \a \b
+ * \f \n \r \t \v, other controls and invalid bytes as \xNN, C1 controls, U+00AD, U+FEFF,
+ * U+2028/9 as \uNNNN. */
+void go_quote_n(struct strbuf *sb, const char *s, size_t n);
 /* Appends s with every invalid UTF-8 byte replaced by U+FFFD (what Go's JSON encoder does). */
 void json_utf8_sanitize(struct strbuf *sb, const char *s, size_t n);
 

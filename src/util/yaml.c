@@ -430,60 +430,6 @@ static enum rtag resolve_core(bool tag_str, bool tag_empty_or_ts, const char *in
 /* ------------------------------------------------------------------------------------------ */
 /* Go's fmt %#v, for the decoder's error messages. */
 
-static void go_quote(struct strbuf *sb, const char *s, size_t n)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	strbuf_addch(sb, '"');
-	size_t i = 0;
-	while (i < n) {
-		uint32_t r;
-		size_t l = json_utf8_decode(p + i, n - i, &r);
-		if (l == 0) {
-			strbuf_addf(sb, "\\x%02x", p[i]);
-			i++;
-			continue;
-		}
-		switch (r) {
-		case '"':
-			strbuf_addstr(sb, "\\\"");
-			break;
-		case '\\':
-			strbuf_addstr(sb, "\\\\");
-			break;
-		case '\a':
-			strbuf_addstr(sb, "\\a");
-			break;
-		case '\b':
-			strbuf_addstr(sb, "\\b");
-			break;
-		case '\f':
-			strbuf_addstr(sb, "\\f");
-			break;
-		case '\n':
-			strbuf_addstr(sb, "\\n");
-			break;
-		case '\r':
-			strbuf_addstr(sb, "\\r");
-			break;
-		case '\t':
-			strbuf_addstr(sb, "\\t");
-			break;
-		case '\v':
-			strbuf_addstr(sb, "\\v");
-			break;
-		default:
-			if (r < 0x20 || r == 0x7f)
-				strbuf_addf(sb, "\\x%02x", (unsigned)r);
-			else if ((r >= 0x80 && r < 0xa0) || r == 0xad || r == 0xfeff || r == 0x2028 || r == 0x2029)
-				strbuf_addf(sb, "\\u%04x", (unsigned)r);
-			else
-				strbuf_add(sb, p + i, l);
-		}
-		i += l;
-	}
-	strbuf_addch(sb, '"');
-}
-
 static void sharp_v_json(struct strbuf *sb, const json_t *j, bool in_container);
 
 static void sharp_v_yv(struct strbuf *sb, const struct yv *v)
@@ -505,7 +451,7 @@ static void sharp_v_yv(struct strbuf *sb, const struct yv *v)
 		json_format_go_float(sb, v->f, 'g', 64);
 		break;
 	case V_STR:
-		go_quote(sb, v->s, v->len);
+		go_quote_n(sb, v->s, v->len);
 		break;
 	case V_SEQ:
 	case V_MAP:
@@ -538,7 +484,7 @@ static void sharp_v_json(struct strbuf *sb, const json_t *j, bool in_container)
 		json_format_go_float(sb, json_real_value(j), 'g', 64);
 		break;
 	case JSON_STRING:
-		go_quote(sb, json_string_value(j), json_string_length(j));
+		go_quote_n(sb, json_string_value(j), json_string_length(j));
 		break;
 	case JSON_ARRAY: {
 		strbuf_addstr(sb, "[]interface {}{");
@@ -562,7 +508,7 @@ static void sharp_v_json(struct strbuf *sb, const json_t *j, bool in_container)
 		for (size_t i = 0; i < k; i++) {
 			if (i > 0)
 				strbuf_addstr(sb, ", ");
-			go_quote(sb, keys[i], strlen(keys[i]));
+			go_quote_n(sb, keys[i], strlen(keys[i]));
 			strbuf_addch(sb, ':');
 			sharp_v_json(sb, json_object_get(j, keys[i]), true);
 		}
