@@ -5,7 +5,10 @@
 # measure joins: w1 as a worker (the printed join command), cp2 as a control plane
 # (--certificate-key), and cp2 again after `reset -f`. Prints the medians of the join
 # command's wall time, of join start to node Ready, and of the join command's own peak RSS
-# (tests/e2e/peak-rss.sh), with ckubeadm/reference ratios.
+# (tests/e2e/peak-rss.sh), with ckubeadm/reference ratios. The join's wall time is also split
+# at its "[kubelet-start] Starting the kubelet" line: until then the tool works alone (discovery,
+# preflight, certificates, manifests, kubelet files); after it, it mostly waits for the kubelet,
+# the TLS bootstrap and, on a control plane, etcd and the API server.
 # The bed is shared: run it under the bed's lock, `flock /tmp/ckubeadm-bed.lock bench/join.sh ...`.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -30,7 +33,8 @@ field() {
 }
 echo "runs: $runs each (median); init by the reference kubeadm; $(nproc) cores; logs in $out"
 for n in w1 cp2 cp2-again; do
-	for k in join-ms join-to-ready-ms join-peak-rss-kib; do
+	for k in join-ms join-until-kubelet-start-ms join-from-kubelet-start-ms join-to-ready-ms \
+		join-peak-rss-kib; do
 		read -r r rn < <(field ref "$n-$k")
 		read -r o on < <(field ours "$n-$k")
 		awk -v k="$n-$k" -v r="$r" -v o="$o" -v rn="$rn" -v on="$on" 'BEGIN {

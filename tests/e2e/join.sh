@@ -137,7 +137,7 @@ cp_marked() {
 # timing.txt as NODE-join-ms and NODE-join-peak-rss-kib; its start, for ready_timed, to
 # NODE's state directory.
 join_node() {
-	local n=$1 cmd dir t0 rc tag=${JOIN_TAG:-$1}
+	local n=$1 cmd dir t0 t1 rc ks tag=${JOIN_TAG:-$1}
 	shift
 	cmd=$(inode "$init_kubeadm" token create --print-join-command) || return 1
 	echo "$cmd $*"
@@ -146,12 +146,21 @@ join_node() {
 	dir=$(e2e_node_dir "$n")
 	t0=$(date +%s%N)
 	echo "$t0" >"$dir/join.start"
+	# every output line stamped with the time it was written (both tools write each line at
+	# once): the join's own work up to "[kubelet-start] Starting the kubelet" is timed apart
+	# from what follows (the kubelet, its TLS bootstrap, etcd and the control plane starting)
 	"$E2E_DIR/node.sh" exec "$n" "$E2E_DIR/peak-rss.sh" "$dir/join.rss" "$join_kubeadm" "$@" \
-		--cri-socket unix:///run/containerd/containerd.sock --ignore-preflight-errors="$ignore"
-	rc=$?
+		--cri-socket unix:///run/containerd/containerd.sock --ignore-preflight-errors="$ignore" 2>&1 |
+		perl -MTime::HiRes=time -ne 'BEGIN { $| = 1 } printf "%d %s", time * 1000, $_' >"$dir/join.out"
+	rc=${PIPESTATUS[0]}
+	t1=$(date +%s%N)
+	cut -d' ' -f2- "$dir/join.out"
 	[ "$rc" = 0 ] || return "$rc"
-	printf '%s-join-ms %d\n%s-join-peak-rss-kib %s\n' "$tag" "$((($(date +%s%N) - t0) / 1000000))" \
+	printf '%s-join-ms %d\n%s-join-peak-rss-kib %s\n' "$tag" "$(((t1 - t0) / 1000000))" \
 		"$tag" "$(tail -n 1 "$dir/join.rss")" >>"$logs/timing.txt"
+	ks=$(awk '$2 == "[kubelet-start]" && $3 == "Starting" { print $1; exit }' "$dir/join.out")
+	[ -z "$ks" ] || printf '%s-join-until-kubelet-start-ms %d\n%s-join-from-kubelet-start-ms %d\n' \
+		"$tag" "$((ks - t0 / 1000000))" "$tag" "$((t1 / 1000000 - ks))" >>"$logs/timing.txt"
 }
 # ready_timed NODE: node_ready, then the time from join_node's start to Ready in timing.txt
 # (JOIN_TAG, as for join_node, names the figures; default NODE)
