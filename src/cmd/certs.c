@@ -13,6 +13,7 @@
 #include <jansson.h>
 
 #include "cmd/commands.h"
+#include "cmd/printer.h"
 #include "config/config.h"
 #include "kube/client.h"
 #include "kubeconfig/kubeconfig.h"
@@ -25,7 +26,6 @@
 #include "util/strbuf.h"
 #include "util/strv.h"
 #include "util/xalloc.h"
-#include "util/yaml.h"
 
 DEFINE_TRIVIAL_CLEANUP_FUNC(struct init_config *, config_init_free)
 DEFINE_TRIVIAL_CLEANUP_FUNC(struct kube_client *, kube_client_free)
@@ -321,12 +321,12 @@ static void expiration_text_row(const struct pki_expiration *e, const struct tim
 }
 
 static int print_expiration(const struct pki_expiration *certs, size_t nc,
-			    const struct pki_expiration *cas, size_t na, const char *format)
+			    const struct pki_expiration *cas, size_t na, struct printer *printer)
 {
 	struct timespec now;
 	clock_gettime(CLOCK_REALTIME, &now);
 	_cleanup_strbuf_ struct strbuf out = STRBUF_INIT;
-	if (streq(format, "text")) {
+	if (printer_is_text(printer)) {
 		size_t n = nc + na + 3;
 		struct tw_line *lines = xcalloc(n, sizeof(*lines));
 		size_t k = 0;
@@ -360,11 +360,9 @@ static int print_expiration(const struct pki_expiration *certs, size_t nc,
 			json_array_append_new(a, expiration_json(&cas[i], &now, false));
 		json_object_set_new(o, "certificateAuthorities",
 				    na ? a : (json_decref(a), json_null()));
-		_cleanup_free_ char *s = streq(format, "json") ? json_dump_go(o, "", "    ")
-							       : yaml_from_json(o);
-		strbuf_addstr(&out, s);
-		if (streq(format, "json"))
-			strbuf_addch(&out, '\n');
+		int r = printer_print(printer, o, &out);
+		if (r < 0)
+			return r;
 	}
 	fwrite(out.buf, 1, out.len, stdout);
 	fflush(stdout);
@@ -373,21 +371,12 @@ static int print_expiration(const struct pki_expiration *certs, size_t nc,
 
 int cmd_certs_check_expiration(struct cmd_ctx *ctx)
 {
-	const char *format = flagset_get_string(&ctx->flags, "output");
-	if (!streq(format, "text") && !streq(format, "json") && !streq(format, "yaml")) {
-		static const char *const known[] = {
-			"go-template", "go-template-file", "jsonpath", "jsonpath-as-json",
-			"jsonpath-file", "kyaml", "template", "templatefile", NULL,
-		};
-		if (strv_contains((char *const *)known, format))
-			return error_set(-ENOTSUP, "output format \"%s\" is not supported by this build",
-					 format);
-		return error_set(-EINVAL,
-				 "could not construct output printer: unable to match a printer suitable for the output format \"%s\", allowed formats are: go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,kyaml,template,templatefile,text,yaml",
-				 format);
-	}
+	_cleanup_(printer_freep) struct printer *printer = NULL;
+	int r = printer_new(&ctx->flags, &printer);
+	if (r < 0)
+		return r;
 	_cleanup_(config_init_freep) struct init_config *cfg = NULL;
-	int r = internal_cfg(ctx, "check-expiration", streq(format, "text"), &cfg);
+	r = internal_cfg(ctx, "check-expiration", printer_is_text(printer), &cfg);
 	if (r < 0)
 		return r;
 	struct pki_params p;
@@ -396,7 +385,7 @@ int cmd_certs_check_expiration(struct cmd_ctx *ctx)
 	size_t nc = 0, na = 0;
 	r = kubeconfig_expiration_list(&p, KUBERNETES_DIR, &certs, &nc, &cas, &na);
 	if (r >= 0)
-		r = print_expiration(certs, nc, cas, na, format);
+		r = print_expiration(certs, nc, cas, na, printer);
 	for (size_t i = 0; i < nc; i++)
 		pki_expiration_release(&certs[i]);
 	for (size_t i = 0; i < na; i++)

@@ -6,10 +6,12 @@
 
 #include "cmd/commands.h"
 #include "cmd/feature-gates.h"
+#include "cmd/printer.h"
 #include "config/config.h"
 #include "preflight/preflight.h"
 #include "util/error.h"
 #include "util/fs.h"
+#include "util/json.h"
 #include "util/strbuf.h"
 #include "util/strv.h"
 
@@ -66,19 +68,6 @@ int cmd_config_migrate(struct cmd_ctx *ctx)
 	return 0;
 }
 
-static void print_json_images(char **imgs)
-{
-	printf("{\n    \"kind\": \"Images\",\n    \"apiVersion\": \"output.kubeadm.k8s.io/v1alpha3\",\n"
-	       "    \"images\": [");
-	size_t n = strv_length(imgs);
-	for (size_t i = 0; i < n; i++) {
-		_cleanup_strbuf_ struct strbuf q = STRBUF_INIT;
-		go_quote(imgs[i], &q);
-		printf("%s\n        %s", i ? "," : "", q.buf);
-	}
-	printf(n ? "\n    ]\n}\n" : "]\n}\n");
-}
-
 int cmd_config_images_list(struct cmd_ctx *ctx)
 {
 	json_t *ov = NULL;
@@ -89,12 +78,11 @@ int cmd_config_images_list(struct cmd_ctx *ctx)
 		json_decref(ov);
 		return r;
 	}
-	const char *of = flagset_get_string(&ctx->flags, "output");
-	if (!streq(of, "text") && !streq(of, "json") && !streq(of, "yaml")) {
+	_cleanup_(printer_freep) struct printer *printer = NULL;
+	r = printer_new(&ctx->flags, &printer);
+	if (r < 0) {
 		json_decref(ov);
-		return error_set(-EINVAL,
-				 "could not construct output printer: unable to match a printer suitable for the output format \"%s\", allowed formats are: go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,kyaml,template,templatefile,text,yaml",
-				 of);
+		return r;
 	}
 	const char *cfg = flagset_get_string(&ctx->flags, "config");
 	if (*cfg) {
@@ -108,21 +96,23 @@ int cmd_config_images_list(struct cmd_ctx *ctx)
 	json_decref(ov);
 	if (r < 0)
 		return error_wrap(r, "could not convert cfg to an internal cfg");
-	_cleanup_strv_free_ char **imgs = config_images(c);
-	config_init_free(c);
-	if (streq(of, "text")) {
+	if (printer_is_text(printer)) {
+		/* fmt.Fprintln(strings.Join(images, "\n")) */
+		_cleanup_strv_free_ char **imgs = config_images(c);
+		config_init_free(c);
 		STRV_FOREACH(i, imgs)
 			printf("%s\n", *i);
 		if (!imgs || !imgs[0])
 			printf("\n");
-	} else if (streq(of, "json")) {
-		print_json_images(imgs);
-	} else {
-		printf("apiVersion: output.kubeadm.k8s.io/v1alpha3\nimages:\n");
-		STRV_FOREACH(i, imgs)
-			printf("- %s\n", *i);
-		printf("kind: Images\n");
+		return 0;
 	}
+	_cleanup_json_ json_t *o = config_images_object(c);
+	config_init_free(c);
+	_cleanup_strbuf_ struct strbuf out = STRBUF_INIT;
+	r = printer_print(printer, o, &out);
+	fwrite(out.buf, 1, out.len, stdout);
+	if (r < 0)
+		return error_wrap(r, "unable to print images");
 	return 0;
 }
 

@@ -8,6 +8,7 @@
 #include "build-config.h"
 #include "cmd/cmdutil.h"
 #include "cmd/commands.h"
+#include "cmd/printer.h"
 #include "config/config.h"
 #include "config/duration.h"
 #include "kube/client.h"
@@ -20,7 +21,6 @@
 #include "util/strbuf.h"
 #include "util/strv.h"
 #include "util/xalloc.h"
-#include "util/yaml.h"
 
 DEFINE_TRIVIAL_CLEANUP_FUNC(struct kube_client *, kube_client_free);
 DEFINE_TRIVIAL_CLEANUP_FUNC(struct init_config *, config_init_free);
@@ -280,14 +280,10 @@ int cmd_token_list(struct cmd_ctx *ctx)
 	int r = token_client(ctx, kubeconfig, &c);
 	if (r < 0)
 		return r;
-	const char *format = flagset_get_string(fs, "output");
-	if (!streq(format, "text") && !streq(format, "json") && !streq(format, "yaml"))
-		return error_set(-EINVAL,
-				 "could not construct output printer: unable to match a printer "
-				 "suitable for the output format \"%s\", allowed formats are: "
-				 "go-template,go-template-file,json,jsonpath,jsonpath-as-json,"
-				 "jsonpath-file,kyaml,template,templatefile,text,yaml",
-				 format);
+	_cleanup_(printer_freep) struct printer *printer = NULL;
+	r = printer_new(fs, &printer);
+	if (r < 0)
+		return r;
 	_cleanup_json_ json_t *list = NULL;
 	r = kube_list(c, &kube_res_secrets, "kube-system", NULL, "type=bootstrap.kubernetes.io/token",
 		      &list);
@@ -296,7 +292,6 @@ int cmd_token_list(struct cmd_ctx *ctx)
 	size_t i;
 	json_t *s;
 	bool header = false;
-	size_t printed = 0;
 	json_array_foreach(json_object_get(list, "items"), i, s) {
 		struct cfg_token t = { 0 };
 		r = token_from_secret(s, &t);
@@ -305,7 +300,7 @@ int cmd_token_list(struct cmd_ctx *ctx)
 			error_clear();
 			continue;
 		}
-		if (streq(format, "text")) {
+		if (printer_is_text(printer)) {
 			struct strbuf row = STRBUF_INIT;
 			text_row(&row, &t);
 			char *lines[3] = { NULL };
@@ -319,17 +314,17 @@ int cmd_token_list(struct cmd_ctx *ctx)
 			strbuf_release(&row);
 		} else {
 			_cleanup_json_ json_t *o = output_token(&t);
-			if (streq(format, "json")) {
-				_cleanup_free_ char *j = json_dump_go(o, "", "    ");
-				printf("%s\n", j);
-			} else {
-				_cleanup_free_ char *y = yaml_from_json(o);
-				if (printed)
-					fputs("---\n", stdout);
-				fputs(y ? y : "", stdout);
+			_cleanup_(strbuf_releasep) struct strbuf out = STRBUF_INIT;
+			r = printer_print(printer, o, &out);
+			fwrite(out.buf, 1, out.len, stdout);
+			if (r < 0) {
+				/* errors.Wrapf(err, "unable to print token %s", token.Token) */
+				r = error_wrap(r, "unable to print token %s", strempty(t.token));
+				token_cfg_release(&t);
+				fflush(stdout);
+				return r;
 			}
 		}
-		printed++;
 		token_cfg_release(&t);
 	}
 	fflush(stdout);

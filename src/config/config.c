@@ -1151,28 +1151,17 @@ char **config_images(const struct init_config *c)
 	return v;
 }
 
-int config_images_print(const struct init_config *c, const char *format, struct strbuf *out)
+json_t *config_images_object(const struct init_config *c)
 {
 	_cleanup_strv_free_ char **images = config_images(c);
-	if (!format || streq(format, "text")) {
-		_cleanup_free_ char *j = strv_join(images, "\n");
-		strbuf_addf(out, "%s\n", j);
-		return 0;
-	}
-	_cleanup_(json_decrefp) json_t *o = json_object();
+	json_t *o = json_object();
 	json_object_set_new(o, "kind", json_string("Images"));
 	json_object_set_new(o, "apiVersion", json_string("output.kubeadm.k8s.io/v1alpha3"));
 	json_t *a = json_array();
 	STRV_FOREACH(i, images)
 		json_array_append_new(a, json_string(*i));
 	json_object_set_new(o, "images", a);
-	if (streq(format, "json"))
-		return yg_json_indent(o, out);
-	if (streq(format, "yaml"))
-		return yg_from_json(o, out);
-	return error_set(-EINVAL, "unable to match a printer suitable for the output format \"%s\", "
-				  "allowed formats are: json,yaml,text",
-			 format);
+	return o;
 }
 
 /* ---- validate / migrate ---- */

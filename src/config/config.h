@@ -116,11 +116,10 @@ int config_load_upgrade(const char *path, json_t *overrides,
 struct upgrade_config *config_upgrade_free(struct upgrade_config *c);
 
 /*
- * `config images list -o json|yaml`: the images as kubeadm's output API object
- * (output.kubeadm.k8s.io/v1alpha3 Images), appended to out in kubeadm's format.
- * format: "text", "json" or "yaml".
+ * `config images list -o json|yaml|jsonpath...`: the images as kubeadm's output API object
+ * (output.kubeadm.k8s.io/v1alpha3 Images: kind, apiVersion, images), a new reference.
  */
-int config_images_print(const struct init_config *c, const char *format, struct strbuf *out);
+json_t *config_images_object(const struct init_config *c);
 
 /* The v1beta4 documents of an init configuration (InitConfiguration---ClusterConfiguration). */
 int config_init_marshal(const struct init_config *c, struct strbuf *out);

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* k8s.io/client-go/util/jsonpath: parser.go, node.go and jsonpath.go over jansson trees. */
+#include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <math.h>
@@ -532,17 +533,6 @@ static void append_rune(struct strbuf *sb, uint32_t c)
 	}
 }
 
-static int hex_value(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* strconv.UnquoteChar at s[*i] for the given quote; appends the bytes, false on bad syntax. */
 static bool unquote_char(const char *s, size_t n, size_t *i, char quote, struct strbuf *sb)
 {
@@ -588,10 +578,11 @@ static bool unquote_char(const char *s, size_t n, size_t *i, char quote, struct 
 			return false;
 		uint32_t v = 0;
 		for (size_t j = 0; j < k; j++) {
-			int h = hex_value(s[*i + j]);
-			if (h < 0)
+			static const char digits[] = "0123456789abcdef";
+			const char *h = s[*i + j] ? strchr(digits, tolower((unsigned char)s[*i + j])) : NULL;
+			if (!h)
 				return false;
-			v = v << 4 | (uint32_t)h;
+			v = v << 4 | (uint32_t)(h - digits);
 		}
 		*i += k;
 		if (e == 'x') {

@@ -221,6 +221,22 @@ for maker in ref ours; do
 		both "tree by $maker: check-expiration -o json" certs check-expiration --config /cfg.yaml -o json
 	MASK='s/"residualTime": [0-9]*/"residualTime": N/; s/residualTime: [0-9]*/residualTime: N/' \
 		both "tree by $maker: check-expiration -o yaml" certs check-expiration --config /cfg.yaml -o yaml
+	# jsonpath printers over the CertificateExpirationInfo object (numbers are float64 there:
+	# the residual seconds print as 3.1535999e+07, masked like the JSON ones)
+	for o in 'jsonpath={.certificates[*].name}' \
+		'jsonpath={range .certificates[*]}{.name}{"\t"}{.expirationDate}{"\t"}{.caName}{"\t"}{.externallyManaged}{"\t"}{.missing}{"\n"}{end}' \
+		'jsonpath={.certificateAuthorities[?(@.name=="ca")].expirationDate}' \
+		'jsonpath={.certificates[?(@.externallyManaged==false)].name}' \
+		'jsonpath={.certificates[?(@.residualTime>1000.0)].name}' \
+		'jsonpath={.certificates[?(@.residualTime>1000)].name}' \
+		'jsonpath={.certificates[0].residualTime}' 'jsonpath={.certificates[0]}' \
+		'jsonpath-as-json={.certificateAuthorities[*].name}' 'jsonpath={.nope}'; do
+		MASK='s/[0-9]\.[0-9]*e+[0-9]*/N/g; s/"residualTime":[0-9]*/"residualTime":N/g' \
+			both "tree by $maker: check-expiration -o $o" certs check-expiration --config /cfg.yaml -o "$o"
+	done
+	MASK='s/[0-9]\.[0-9]*e+[0-9]*/N/g' \
+		both "tree by $maker: check-expiration -o jsonpath, missing key refused" certs check-expiration \
+		--config /cfg.yaml -o 'jsonpath={.certificates[*].nope}' --allow-missing-template-keys=false
 	both "tree by $maker: renew apiserver" certs renew apiserver --config /cfg.yaml
 	both "tree by $maker: renew admin.conf" certs renew admin.conf --config /cfg.yaml
 	both "tree by $maker: renew all" certs renew all --config /cfg.yaml
@@ -256,6 +272,11 @@ rm -r "$R/$K/pki/etcd" "$O/$K/pki/etcd"
 both "missing: check-expiration" certs check-expiration --config /cfg.yaml
 MASK='s/"residualTime": [0-9]*/"residualTime": N/' \
 	both "missing: check-expiration -o json" certs check-expiration --config /cfg.yaml -o json
+MASK='s/[0-9]\.[0-9]*e+[0-9]*/N/g' \
+	both "missing: check-expiration -o jsonpath" certs check-expiration --config /cfg.yaml \
+	-o 'jsonpath={range .certificates[*]}{.name} {.missing} {.expirationDate} {.residualTime}{"\n"}{end}'
+both "missing: check-expiration -o jsonpath-file" certs check-expiration --config /cfg.yaml \
+	-o jsonpath-file=/nonexistent.jsonpath
 both "missing: renew all" certs renew all --config /cfg.yaml
 both "no config: check-expiration" certs check-expiration --kubeconfig /etc/kubernetes/super-admin.conf
 both "no config, no kubeconfig: check-expiration" certs check-expiration --kubeconfig /nonexistent.conf

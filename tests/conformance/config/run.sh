@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Conformance of the configuration API: `config validate`, `config migrate`,
-# `config images list` (text/json/yaml) and `config print *` of ckubeadm against the
+# `config images list` (text/json/yaml/jsonpath) and `config print *` of ckubeadm against the
 # reference kubeadm on the same inputs (valid/*.yaml, invalid/*.yaml). Compares stdout,
 # stderr (klog headers normalised) and exit code; one line per case, then "N passed, N failed".
 #
@@ -39,6 +39,25 @@ done
 conf_case "images list repo" -- config images list --kubernetes-version v1.37.2 --image-repository my.reg:5000/k8s
 conf_case "images list -o json" -- config images list --kubernetes-version v1.36.3 -o json
 conf_case "images list -o yaml" -- config images list --kubernetes-version v1.36.3 -o yaml
+# jsonpath printers (cli-runtime's JSONPathPrinter over the Images object) and the printer
+# selection shared by every -o: case-insensitive json/yaml, refusals, parse and execution errors
+printf '{range .images[*]}{@}{"\\n"}{end}' >"$CONF_TMP/images.jsonpath"
+printf '{.images[' >"$CONF_TMP/bad.jsonpath"
+for o in 'jsonpath={.images[*]}' 'jsonpath={.images[0]}{"\n"}' 'jsonpath={.}' 'jsonpath={..images[-1:]}' \
+	'jsonpath={range .images[*]}[{@}]{end}' 'jsonpath={.images[?(@=="registry.k8s.io/pause:3.10.2")]}' \
+	'jsonpath={.kind}/{.apiVersion}{"\t\u00e9\x41"}' 'jsonpath={.kind.*}' 'jsonpath={.images[1:3]}' \
+	'jsonpath-as-json={.images[*]}' 'jsonpath-as-json={.kind}{.images[0:2]}' 'jsonpath-as-json={.nope}' \
+	"jsonpath-file=$CONF_TMP/images.jsonpath" "jsonpath-file=$CONF_TMP/bad.jsonpath" \
+	jsonpath-file=/nonexistent/t jsonpath-file=/ jsonpath jsonpath= jsonpath-as-json 'jsonpath={.foo' \
+	'jsonpath=x{#}' 'jsonpath={.images[a]}' 'jsonpath={"\q"}' 'jsonpath={.images[9]}' \
+	'jsonpath={.images[2:1]}' 'jsonpath={end}' 'jsonpath={.images[*].x}' 'jsonpath={.foo}' JSON Yaml \
+	Text '' wide kyamll 'go-template-x={{.kind}}'; do
+	conf_case "images list -o $o" -- config images list --kubernetes-version v1.37.2 -o "$o"
+done
+for o in 'jsonpath={.foo}' 'jsonpath={.images[*].x}' 'jsonpath={.images[?(@.x=="y")]}' 'jsonpath-as-json={.foo}'; do
+	conf_case "images list -o $o, missing keys refused" -- config images list --kubernetes-version v1.37.2 -o "$o" --allow-missing-template-keys=false
+done
+conf_case "images list -o jsonpath + --config" -- config images list --config "$here/valid/09-image-repository.yaml" -o 'jsonpath={.images[0]}'
 conf_case "images list feature gate" -- config images list --kubernetes-version v1.37.2 --feature-gates RootlessControlPlane=true
 conf_case "images list bad feature gate" -- config images list --kubernetes-version v1.37.2 --feature-gates Foo=true
 
