@@ -99,6 +99,15 @@ static void test_token_list_formats(void **state)
 			      "- authentication\n- signing\n---\n"
 			      "apiVersion: output.kubeadm.k8s.io/v1alpha3\nkind: BootstrapToken\n"
 			      "token: 123456.0123456789abcdef\nusages:\n- signing\n");
+	expect_tokens("KYAML", "---\n{\n  kind: \"BootstrapToken\",\n  apiVersion: "
+			       "\"output.kubeadm.k8s.io/v1alpha3\",\n  token: \"abcdef.0123456789abcdef\",\n"
+			       "  description: \"<made> & \\\"used\\\"\",\n  expires: "
+			       "\"2026-11-28T09:00:00Z\",\n  usages: [\n    \"authentication\",\n"
+			       "    \"signing\",\n  ],\n  groups: [\n    "
+			       "\"system:bootstrappers:kubeadm:default-node-token\",\n  ],\n}\n"
+			       "---\n{\n  kind: \"BootstrapToken\",\n  apiVersion: "
+			       "\"output.kubeadm.k8s.io/v1alpha3\",\n  token: \"123456.0123456789abcdef\",\n"
+			       "  usages: [\n    \"signing\",\n  ],\n}\n");
 	/* one execution per token: no separator of its own */
 	expect_tokens("jsonpath={.token} {.usages} {.description}{\"\\n\"}",
 		      "abcdef.0123456789abcdef [\"authentication\",\"signing\"] <made> & \"used\"\n"
@@ -201,7 +210,7 @@ static void test_refused(void **state)
 	static const char *const unmatched[][2] = {
 		{ "Text", "\"Text\"" },
 		{ "go-template={{.kind}}", "\"go-template={{.kind}}\"" },
-		{ "kyaml", "\"kyaml\"" },
+		{ "kyamll", "\"kyamll\"" },
 		{ "jsonpath-as-yaml={.a}", "\"jsonpath-as-yaml={.a}\"" },
 		{ "", "\"\"" },
 		{ "a\tb", "\"a\\tb\"" },

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* app/util/output.PrintFlags.ToPrinter and cli-runtime's JSON, YAML and JSONPath printers. */
+/* app/util/output.PrintFlags.ToPrinter and cli-runtime's JSON, YAML, KYAML and JSONPath printers. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -10,11 +10,12 @@
 #include "util/fs.h"
 #include "util/json.h"
 #include "util/jsonpath.h"
+#include "util/kyaml.h"
 #include "util/macro.h"
 #include "util/xalloc.h"
 #include "util/yaml.h"
 
-enum printer_format { PRINTER_TEXT, PRINTER_JSON, PRINTER_YAML, PRINTER_JSONPATH };
+enum printer_format { PRINTER_TEXT, PRINTER_JSON, PRINTER_YAML, PRINTER_KYAML, PRINTER_JSONPATH };
 
 struct printer {
 	enum printer_format format;
@@ -79,6 +80,8 @@ int printer_new(const struct flagset *fs, struct printer **ret)
 		p->format = PRINTER_JSON;
 	} else if (strcasecmp(format, "yaml") == 0) {
 		p->format = PRINTER_YAML;
+	} else if (strcasecmp(format, "kyaml") == 0) {
+		p->format = PRINTER_KYAML;
 	} else {
 		static const char *const names[] = { "jsonpath", "jsonpath-file", "jsonpath-as-json" };
 		const char *eq = strchr(format, '=');
@@ -93,7 +96,7 @@ int printer_new(const struct flagset *fs, struct printer **ret)
 			*ret = TAKE_PTR(p);
 			return 0;
 		}
-		/* kyaml and the Go template printers are not built */
+		/* the Go template printers are not built */
 		return no_compatible_printer(format);
 	}
 	*ret = TAKE_PTR(p);
@@ -132,6 +135,10 @@ int printer_print(struct printer *p, const json_t *obj, struct strbuf *out)
 		strbuf_addstr(out, s ? s : "");
 		return 0;
 	}
+	case PRINTER_KYAML:
+		/* every object is a document of its own, "---" included */
+		kyaml_from_json(obj, out);
+		return 0;
 	case PRINTER_JSONPATH:
 		break;
 	case PRINTER_TEXT:

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * kubeadm's output printers (app/util/output.PrintFlags over cli-runtime's printers), shared by
- * every command with -o/--output: text (the command's own), json, yaml, jsonpath,
- * jsonpath-as-json and jsonpath-file. kyaml and the Go template formats are refused.
+ * every command with -o/--output: text (the command's own), json, yaml, kyaml, jsonpath,
+ * jsonpath-as-json and jsonpath-file. The Go template formats are refused.
  */
 #pragma once
 
@@ -33,7 +33,7 @@ bool printer_is_text(const struct printer *p);
 /*
  * PrintObj of a structured printer: appends obj (the command's output API object, kind and
  * apiVersion set) to out: json.MarshalIndent with 4 spaces and a newline, YAML with "---"
- * between objects, or the jsonpath template's output. A jsonpath execution error is -EINVAL
+ * between objects, KYAML with "---" before each, or the jsonpath template's output. A jsonpath execution error is -EINVAL
  * "error executing jsonpath \"...\": Error executing template: ..." as kubectl prints it.
  */
 int printer_print(struct printer *p, const json_t *obj, struct strbuf *out);

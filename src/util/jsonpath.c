@@ -514,25 +514,6 @@ static int parse_filter(struct parser *p, struct node *cur)
 	return 0;
 }
 
-static void append_rune(struct strbuf *sb, uint32_t c)
-{
-	if (c < 0x80) {
-		strbuf_addch(sb, (char)c);
-	} else if (c < 0x800) {
-		strbuf_addch(sb, (char)(0xC0 | (c >> 6)));
-		strbuf_addch(sb, (char)(0x80 | (c & 0x3F)));
-	} else if (c < 0x10000) {
-		strbuf_addch(sb, (char)(0xE0 | (c >> 12)));
-		strbuf_addch(sb, (char)(0x80 | ((c >> 6) & 0x3F)));
-		strbuf_addch(sb, (char)(0x80 | (c & 0x3F)));
-	} else {
-		strbuf_addch(sb, (char)(0xF0 | (c >> 18)));
-		strbuf_addch(sb, (char)(0x80 | ((c >> 12) & 0x3F)));
-		strbuf_addch(sb, (char)(0x80 | ((c >> 6) & 0x3F)));
-		strbuf_addch(sb, (char)(0x80 | (c & 0x3F)));
-	}
-}
-
 /* strconv.UnquoteChar at s[*i] for the given quote; appends the bytes, false on bad syntax. */
 static bool unquote_char(const char *s, size_t n, size_t *i, char quote, struct strbuf *sb)
 {
@@ -542,7 +523,7 @@ static bool unquote_char(const char *s, size_t n, size_t *i, char quote, struct 
 	if (c >= 0x80) {
 		uint32_t r;
 		size_t w = json_utf8_decode((const unsigned char *)s + *i, n - *i, &r);
-		append_rune(sb, w ? r : 0xFFFD);
+		strbuf_add_rune(sb, w ? r : 0xFFFD);
 		*i += w ? w : 1;
 		return true;
 	}
@@ -591,7 +572,7 @@ static bool unquote_char(const char *s, size_t n, size_t *i, char quote, struct 
 		}
 		if (v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
 			return false;
-		append_rune(sb, v);
+		strbuf_add_rune(sb, v);
 		return true;
 	}
 	default:
@@ -655,7 +636,7 @@ static int unrecognized(int32_t r)
 {
 	if (r >= 0x20 && r != 0x7F && !(r >= 0x80 && r < 0xA0)) {
 		struct strbuf sb = STRBUF_INIT;
-		append_rune(&sb, (uint32_t)r);
+		strbuf_add_rune(&sb, (uint32_t)r);
 		int e = error_set(-EINVAL, "unrecognized character in action: U+%04X '%s'", (unsigned)r,
 				  sb.buf);
 		strbuf_release(&sb);

@@ -26,6 +26,18 @@ static void test_strbuf_grows(void **state)
 	assert_int_equal(sb.len, 0);
 }
 
+/* UTF-8 of one code point of each length */
+static void test_strbuf_add_rune(void **state)
+{
+	_cleanup_strbuf_ struct strbuf sb = STRBUF_INIT;
+	strbuf_add_rune(&sb, 'A');
+	strbuf_add_rune(&sb, 0xE9);
+	strbuf_add_rune(&sb, 0x20AC);
+	strbuf_add_rune(&sb, 0x1F600);
+	strbuf_add_rune(&sb, 0x10FFFF);
+	assert_string_equal(sb.buf, "A\xC3\xA9\xE2\x82\xAC\xF0\x9F\x98\x80\xF4\x8F\xBF\xBF");
+}
+
 static void test_strv_split_join(void **state)
 {
 	_cleanup_strv_free_ char **v = strv_split("a,,b,c", ',', false);
@@ -57,6 +69,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_strbuf_grows),
+		cmocka_unit_test(test_strbuf_add_rune),
 		cmocka_unit_test(test_strv_split_join),
 		cmocka_unit_test(test_parse_numbers),
 	};

@@ -95,6 +95,25 @@ void strbuf_addchars(struct strbuf *sb, char c, size_t n)
 	sb->buf[sb->len] = '\0';
 }
 
+void strbuf_add_rune(struct strbuf *sb, uint32_t r)
+{
+	if (r < 0x80) {
+		strbuf_addch(sb, (char)r);
+	} else if (r < 0x800) {
+		strbuf_addch(sb, (char)(0xC0 | (r >> 6)));
+		strbuf_addch(sb, (char)(0x80 | (r & 0x3F)));
+	} else if (r < 0x10000) {
+		strbuf_addch(sb, (char)(0xE0 | (r >> 12)));
+		strbuf_addch(sb, (char)(0x80 | ((r >> 6) & 0x3F)));
+		strbuf_addch(sb, (char)(0x80 | (r & 0x3F)));
+	} else {
+		strbuf_addch(sb, (char)(0xF0 | (r >> 18)));
+		strbuf_addch(sb, (char)(0x80 | ((r >> 12) & 0x3F)));
+		strbuf_addch(sb, (char)(0x80 | ((r >> 6) & 0x3F)));
+		strbuf_addch(sb, (char)(0x80 | (r & 0x3F)));
+	}
+}
+
 void strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap)
 {
 	/* git's way: format into the free space, grow and format again if it did not fit */

@@ -4,6 +4,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "util/macro.h"
 
@@ -28,6 +29,8 @@ void strbuf_add(struct strbuf *sb, const void *data, size_t len);
 void strbuf_addstr(struct strbuf *sb, const char *s);
 void strbuf_addch(struct strbuf *sb, char c);
 void strbuf_addchars(struct strbuf *sb, char c, size_t n);
+/* Appends the UTF-8 encoding of code point r (at most U+10FFFF; surrogates as Go would not). */
+void strbuf_add_rune(struct strbuf *sb, uint32_t r);
 void strbuf_addf(struct strbuf *sb, const char *fmt, ...) _printf_(2, 3);
 void strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap) _printf_(2, 0);
 /* Removes trailing whitespace. */

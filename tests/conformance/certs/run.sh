@@ -221,6 +221,8 @@ for maker in ref ours; do
 		both "tree by $maker: check-expiration -o json" certs check-expiration --config /cfg.yaml -o json
 	MASK='s/"residualTime": [0-9]*/"residualTime": N/; s/residualTime: [0-9]*/residualTime: N/' \
 		both "tree by $maker: check-expiration -o yaml" certs check-expiration --config /cfg.yaml -o yaml
+	MASK='s/residualTime: [0-9]*/residualTime: N/' \
+		both "tree by $maker: check-expiration -o kyaml" certs check-expiration --config /cfg.yaml -o kyaml
 	# jsonpath printers over the CertificateExpirationInfo object (numbers are float64 there:
 	# the residual seconds print as 3.1535999e+07, masked like the JSON ones)
 	for o in 'jsonpath={.certificates[*].name}' \
@@ -275,6 +277,8 @@ MASK='s/"residualTime": [0-9]*/"residualTime": N/' \
 MASK='s/[0-9]\.[0-9]*e+[0-9]*/N/g' \
 	both "missing: check-expiration -o jsonpath" certs check-expiration --config /cfg.yaml \
 	-o 'jsonpath={range .certificates[*]}{.name} {.missing} {.expirationDate} {.residualTime}{"\n"}{end}'
+MASK='s/residualTime: [0-9]*/residualTime: N/' \
+	both "missing: check-expiration -o kyaml" certs check-expiration --config /cfg.yaml -o kyaml
 both "missing: check-expiration -o jsonpath-file" certs check-expiration --config /cfg.yaml \
 	-o jsonpath-file=/nonexistent.jsonpath
 both "missing: renew all" certs renew all --config /cfg.yaml

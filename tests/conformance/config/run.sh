@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Conformance of the configuration API: `config validate`, `config migrate`,
-# `config images list` (text/json/yaml/jsonpath) and `config print *` of ckubeadm against the
+# `config images list` (text/json/yaml/kyaml/jsonpath) and `config print *` of ckubeadm against the
 # reference kubeadm on the same inputs (valid/*.yaml, invalid/*.yaml). Compares stdout,
 # stderr (klog headers normalised) and exit code; one line per case, then "N passed, N failed".
 #
@@ -51,7 +51,7 @@ for o in 'jsonpath={.images[*]}' 'jsonpath={.images[0]}{"\n"}' 'jsonpath={.}' 'j
 	jsonpath-file=/nonexistent/t jsonpath-file=/ jsonpath jsonpath= jsonpath-as-json 'jsonpath={.foo' \
 	'jsonpath=x{#}' 'jsonpath={.images[a]}' 'jsonpath={"\q"}' 'jsonpath={.images[9]}' \
 	'jsonpath={.images[2:1]}' 'jsonpath={end}' 'jsonpath={.images[*].x}' 'jsonpath={.foo}' JSON Yaml \
-	Text '' wide kyamll 'go-template-x={{.kind}}'; do
+	Text '' wide kyaml KYaml kyamll 'go-template-x={{.kind}}'; do
 	conf_case "images list -o $o" -- config images list --kubernetes-version v1.37.2 -o "$o"
 done
 for o in 'jsonpath={.foo}' 'jsonpath={.images[*].x}' 'jsonpath={.images[?(@.x=="y")]}' 'jsonpath-as-json={.foo}'; do
@@ -72,6 +72,7 @@ conf_case "images --config + --kubernetes-version" -- config images list --confi
 conf_case "images --config + --image-repository" -- config images list --config "$here/valid/01-cluster-minimal.yaml" --image-repository foo.io
 conf_case "images -o json valid/09" -- config images list --config "$here/valid/09-image-repository.yaml" -o json
 conf_case "images -o yaml valid/24" -- config images list --config "$here/valid/24-ci-version.yaml" -o yaml
+conf_case "images -o kyaml valid/09" -- config images list --config "$here/valid/09-image-repository.yaml" -o kyaml
 
 for cfgfile in "$here"/invalid/*.yaml; do
 	n=invalid/$(basename "$cfgfile")

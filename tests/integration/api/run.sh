@@ -319,6 +319,7 @@ EOF
 	tok list list --kubeconfig "$KC"
 	tok list-json list --kubeconfig "$KC" -o json
 	tok list-yaml list --kubeconfig "$KC" -o yaml
+	tok list-kyaml list --kubeconfig "$KC" -o kyaml
 	# jsonpath printers, one call per token; a range leaves the template's parser narrowed, so
 	# kubeadm fails from the second token on ("not in range, nothing to end")
 	tok list-jsonpath list --kubeconfig "$KC" -o 'jsonpath={.token} {.usages} {.description} {.groups} {.expires}{"\n"}'
@@ -537,7 +538,7 @@ if grep -q '"kind": "Secret"' "$W/ours/objects.txt" && grep -q '"controller": tr
 else
 	bad "kubeadm-certs owned by its bootstrap token Secret" "$W/ours/objects.txt"
 fi
-for t in create1 create-dup create-join create-join-cp create-dry list list-json list-yaml \
+for t in create1 create-dup create-join create-join-cp create-dry list list-json list-yaml list-kyaml \
 	list-jsonpath list-jsonpath-json list-jsonpath-range list-jsonpath-bad list-forbidden delete delete-missing delete-dry list-after list-refused create-refused; do
 	for s in rc out err; do
 		# list order depends on the random token ids: compare sorted lines

@@ -1,8 +1,10 @@
-// jsonpathvec prints test vectors for ckubeadm's util/jsonpath: each case runs
-// k8s.io/cli-runtime's JSONPathPrinter (client-go's jsonpath) on a JSON document, as
-// kubeadm's -o jsonpath / jsonpath-as-json does, and records its output or error text.
+// jsonpathvec prints test vectors for ckubeadm's util/jsonpath and util/kyaml: each jsonpath
+// case runs client-go's jsonpath (what cli-runtime's JSONPathPrinter runs for kubeadm's
+// -o jsonpath / jsonpath-as-json) on a JSON document and records its output or error text;
+// with -kyaml, each case is a JSON document and its KYAML (sigs.k8s.io/yaml/kyaml).
 //
 //	go run ./jsonpathvec > ../vectors/jsonpath/vectors.json
+//	go run ./jsonpathvec -kyaml > ../vectors/jsonpath/kyaml.json
 package main
 
 import (
@@ -33,6 +35,14 @@ const token = `{"kind":"BootstrapToken","apiVersion":"output.kubeadm.k8s.io/v1al
 const misc = `{"a":{"b":[1,2.5,-3,1e21,1e-7,0.000123,100000000],"c":null,"d":true,"e":"","f":{},"g":[]},"s":"héllo\u2028<x>","n":[{"k":"x","v":1},{"k":"y","v":2,"w":[1]},{"k":"z"},{"k":"x","v":3}],"z":[null,"q"],"weird key":1,"dot.key":2}`
 
 func main() {
+	if len(os.Args) > 1 && os.Args[1] == "-kyaml" {
+		e := json.NewEncoder(os.Stdout)
+		e.SetIndent("", " ")
+		if err := e.Encode(kyamlVectors()); err != nil {
+			panic(err)
+		}
+		return
+	}
 	type c struct {
 		data, tmpl     string
 		missing, asJSON bool
