@@ -73,12 +73,58 @@ static void test_write_absolute_at_cwd(void **state)
 	assert_int_not_equal(stat(stray, &st), 0);
 }
 
+static size_t open_fds(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	assert_non_null(d);
+	size_t n = 0;
+	while (readdir(d))
+		n++;
+	closedir(d);
+	return n;
+}
+
+/*
+ * fs_sync_all syncs what was written (files and their directories, each once, however many
+ * writes) and then holds no descriptor; more files than its table are synced as they come.
+ */
+static void test_sync_all(void **state)
+{
+	_cleanup_free_ char *t = tmpdir();
+	_cleanup_close_ int root = open(t, O_DIRECTORY | O_CLOEXEC);
+	assert_true(root >= 0);
+	assert_int_equal(fs_sync_all(), 0);
+	size_t before = open_fds();
+	assert_int_equal(fs_write_atomic(root, "/a/b/f", "1", 1, 0600, 0755), 0);
+	assert_int_equal(fs_write_atomic(root, "/a/b/f", "22", 2, 0600, 0755), 0);
+	assert_int_equal(fs_write_atomic(root, "/a/g", "3", 1, 0644, 0755), 0);
+	assert_int_equal(fs_write_atomic(root, "top", "4", 1, 0644, 0755), 0);
+	/* two inodes for a/b/f (each write renames a new one), a/g, top; dirs a/b, a, root */
+	assert_int_equal(open_fds(), before + 7);
+	assert_int_equal(fs_sync_all(), 0);
+	assert_int_equal(open_fds(), before);
+	for (int i = 0; i < 100; i++) {
+		_cleanup_free_ char *name = xasprintf("/many/f%d", i);
+		assert_int_equal(fs_write_atomic(root, name, "x", 1, 0600, 0755), 0);
+	}
+	assert_true(open_fds() <= before + 64);
+	assert_int_equal(fs_sync_all(), 0);
+	assert_int_equal(open_fds(), before);
+	char *data = NULL;
+	size_t len = 0;
+	assert_int_equal(fs_read_file(root, "/a/b/f", 10, &data, &len), 0);
+	assert_string_equal(data, "22");
+	free(data);
+	testing_rm_rf(t);
+}
+
 int main(void)
 {
 	umask(022);
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_write_under_root),
 		cmocka_unit_test(test_write_absolute_at_cwd),
+		cmocka_unit_test(test_sync_all),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

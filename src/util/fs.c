@@ -45,49 +45,77 @@ int fs_mkdir_p(int rootfd, const char *dir, mode_t mode)
 }
 
 /*
- * The filesystems written to since the last fs_sync_all: one open fd on each (syncfs(2) takes
- * any fd of the filesystem). Guarded: API workers may write while the main thread does.
+ * The files written since the last fs_sync_all, each with its directory: a duplicate of the
+ * file's fd (the inode, whatever its name after the rename) and an fd on each distinct parent
+ * directory (the rename lives there). Not syncfs(2): that waits for every dirty page of the
+ * filesystem, the kubelet's and containerd's too (hundreds of ms while a node starts), where
+ * an fdatasync of our few small files takes well under a millisecond each. Guarded: API
+ * workers may write while the main thread does.
  */
 static struct {
-	dev_t dev;
 	int fd;
-} pending[8];
+	bool dir;
+	dev_t dev;
+	ino_t ino;
+} pending[64];
 static size_t n_pending;
 static pthread_mutex_t pending_lock = PTHREAD_MUTEX_INITIALIZER;
 
-static void note_written(int fd)
+static int sync_one(int fd, bool dir)
+{
+	int r = (dir ? fsync(fd) : fdatasync(fd)) < 0 ? -errno : 0;
+	close(fd);
+	/* a directory that cannot be fsync'ed (EINVAL on some filesystems) is not an error */
+	return r == -EINVAL && dir ? 0 : r;
+}
+
+/* Takes ownership of fd: kept until fs_sync_all, or synced now when the table is full. */
+static int note(int fd, bool dir)
 {
 	struct stat st;
-	if (fstat(fd, &st) < 0)
-		return;
+	if (fstat(fd, &st) < 0) {
+		close(fd);
+		return 0;
+	}
 	pthread_mutex_lock(&pending_lock);
-	size_t i = 0;
-	while (i < n_pending && pending[i].dev != st.st_dev)
-		i++;
-	if (i == n_pending) {
-		int d = fcntl(fd, F_DUPFD_CLOEXEC, 3);
-		if (i < ARRAY_SIZE(pending) && d >= 0) {
-			pending[i].dev = st.st_dev;
-			pending[i].fd = d;
-			n_pending++;
-		} else if (d >= 0) {
-			/* more filesystems than slots: this one is made durable now */
-			(void)syncfs(d);
-			close(d);
+	for (size_t i = 0; i < n_pending; i++)
+		if (pending[i].dev == st.st_dev && pending[i].ino == st.st_ino) {
+			pthread_mutex_unlock(&pending_lock);
+			close(fd);
+			return 0;
 		}
+	if (n_pending < ARRAY_SIZE(pending)) {
+		pending[n_pending++] = (typeof(pending[0])){ fd, dir, st.st_dev, st.st_ino };
+		pthread_mutex_unlock(&pending_lock);
+		return 0;
 	}
 	pthread_mutex_unlock(&pending_lock);
+	return sync_one(fd, dir);
+}
+
+static void note_written(int rootfd, const char *relpath, int fd)
+{
+	(void)note(fcntl(fd, F_DUPFD_CLOEXEC, 3), false);
+	const char *slash = strrchr(relpath, '/');
+	_cleanup_free_ char *dir = slash ? xstrndup(relpath, (size_t)(slash - relpath)) : NULL;
+	int d = openat(rootfd, dir ? (*dir ? dir : "/") : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (d >= 0)
+		(void)note(d, true);
 }
 
 int fs_sync_all(void)
 {
 	int first = 0;
 	pthread_mutex_lock(&pending_lock);
-	for (size_t i = 0; i < n_pending; i++) {
-		if (syncfs(pending[i].fd) < 0 && !first)
-			first = -errno;
-		close(pending[i].fd);
-	}
+	/* the files' data first, then the directories that name them */
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t i = 0; i < n_pending; i++) {
+			if (pending[i].dir != (pass == 1))
+				continue;
+			int r = sync_one(pending[i].fd, pending[i].dir);
+			if (r < 0 && !first)
+				first = r;
+		}
 	n_pending = 0;
 	pthread_mutex_unlock(&pending_lock);
 	return first;
@@ -130,7 +158,7 @@ int fs_write_atomic(int rootfd, const char *path, const void *data, size_t len, 
 		unlinkat(rootfd, tmp, 0);
 		return error_set(e, "failed to write %s: %s", path, strerror(-e));
 	}
-	note_written(fd);
+	note_written(rootfd, r, fd);
 	return 0;
 }
 

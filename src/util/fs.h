@@ -3,9 +3,9 @@
  * Files under a root: every path is resolved relative to a directory fd (the --rootfs root,
  * or AT_FDCWD), never following a symlink we did not create; writes are atomic
  * (temp file in the same directory, rename) with the requested mode. Durability is batched:
- * instead of an fsync per file (22 files for `init phase certs all` + `kubeconfig all`, each
- * a journal commit), fs_sync_all() makes every filesystem written to durable with one
- * syncfs(2) each; main() calls it before exiting.
+ * fs_sync_all() fdatasyncs every file written and fsyncs each of their directories once, in
+ * one pass (one journal commit serves them all, where an fsync between each write and rename
+ * costs a commit per file); main() calls it before exiting.
  */
 #pragma once
 
@@ -20,8 +20,9 @@ int fs_mkdir_p(int rootfd, const char *dir, mode_t mode);
 int fs_write_atomic(int rootfd, const char *path, const void *data, size_t len, mode_t mode,
 		    mode_t dir_mode);
 /*
- * syncfs(2) on every filesystem fs_write_atomic wrote to since the last call. Returns 0 or the
- * first -errno (the writes themselves already succeeded; the caller warns).
+ * fdatasync(2) of every file fs_write_atomic wrote since the last call, then fsync(2) of their
+ * directories. Returns 0 or the first -errno (the writes themselves already succeeded; the
+ * caller warns).
  */
 int fs_sync_all(void);
 /* Reads a whole file, at most max bytes (-EFBIG beyond). *ret_data is owned and NUL-terminated. */
