@@ -285,6 +285,23 @@ static int fetch_api_endpoint(struct kube_client *c, const char *node, long time
 	return 0;
 }
 
+/* The kubeadm-config ConfigMap: GetConfigMapWithShortRetry, or with poll_ms a GET polled every
+ * KUBE_RETRY_INTERVAL_MS (kubeadm: 500 ms) for that long, the last error kept. */
+static int get_kubeadm_config(struct kube_client *c, long poll_ms, json_t **ret)
+{
+	if (poll_ms <= 0)
+		return kube_get_configmap_short_retry(c, "kube-system", "kubeadm-config", ret);
+	for (long waited = 0;; waited += KUBE_RETRY_INTERVAL_MS) {
+		int r = kube_get(c, &kube_res_configmaps, "kube-system", "kubeadm-config", ret);
+		if (r >= 0 || waited + KUBE_RETRY_INTERVAL_MS >= poll_ms)
+			return r;
+		error_clear();
+		struct timespec ts = { 0, KUBE_RETRY_INTERVAL_MS * 1000000L };
+		while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+			;
+	}
+}
+
 int phases_fetch_init_config(struct kube_client *c, const struct phases_fetch_options *o,
 			     struct init_config **ret)
 {
@@ -296,7 +313,7 @@ int phases_fetch_init_config(struct kube_client *c, const struct phases_fetch_op
 	}
 	_cleanup_free_ char *cc = NULL, *kubelet = NULL, *proxy = NULL;
 	json_t *cm = NULL;
-	int r = kube_get_configmap_short_retry(c, "kube-system", "kubeadm-config", &cm);
+	int r = get_kubeadm_config(c, o->configmap_poll_ms, &cm);
 	if (r < 0)
 		return error_wrap(r, "failed to get config map");
 	const char *v = json_string_value(

@@ -2,7 +2,7 @@
 /*
  * Reading the InitConfiguration back from a running cluster (kubeadm's
  * util/config/cluster.go FetchInitConfigurationFromCluster), shared by the commands and
- * phases that need it (reset, certs).
+ * phases that need it (reset, certs, join).
  */
 #pragma once
 
@@ -19,12 +19,15 @@ struct phases_fetch_options {
 	bool api_endpoint;      /* GetAPIEndpoint (kubeadm passes IsControlPlaneNode()) */
 	bool component_configs; /* componentconfigs.FetchFromCluster: kubelet and kube-proxy */
 	long api_timeout_ms;    /* how long GetAPIEndpoint polls the API server pod */
+	long configmap_poll_ms; /* 0: kubeadm-config through GetConfigMapWithShortRetry
+				 * (shortConfigMapGet); else polled every KUBE_RETRY_INTERVAL_MS for
+				 * this long (join's shortConfigMapGet=false) */
 	int rootfd;             /* root of /var/lib/kubelet/instance-config.yaml */
 };
 
 /*
  * FetchInitConfigurationFromCluster(client, printer, log_prefix, node_registration,
- * api_endpoint, component_configs, shortConfigMapGet=true): the kubeadm-config ConfigMap's
+ * api_endpoint, component_configs, shortConfigMapGet): the kubeadm-config ConfigMap's
  * ClusterConfiguration, the parts o asks for, then SetInitDynamicDefaults (CRI detection
  * skipped; LocalAPIEndpoint defaulting skipped without api_endpoint). *ret is owned by the
  * caller (config_init_free) and written only on success; errors are -errno with kubeadm's

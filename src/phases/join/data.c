@@ -8,6 +8,7 @@
 
 #include "config/schema.h"
 #include "discovery/discovery.h"
+#include "phases/cluster-config.h"
 #include "phases/join/join-data.h"
 #include "util/error.h"
 #include "util/json.h"
@@ -151,21 +152,6 @@ int join_data_tls_bootstrap_cfg(struct join_data *d, json_t **ret)
 	return 0;
 }
 
-/* a kube-system ConfigMap's key (GetConfigMapWithShortRetry) */
-static int configmap_key(struct kube_client *c, const char *name, const char *key, char **ret)
-{
-	_cleanup_json_ json_t *cm = NULL;
-	int r = kube_get_configmap_short_retry(c, "kube-system", name, &cm);
-	if (r < 0)
-		return r;
-	const char *v = json_string_value(json_object_get(json_object_get(cm, "data"), key));
-	if (!v)
-		return error_set(-EINVAL, "unexpected error when reading %s ConfigMap: %s key value pair missing",
-				 name, key);
-	*ret = xstrdup(v);
-	return 0;
-}
-
 void join_sleep_ms(long ms)
 {
 	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
@@ -186,60 +172,6 @@ static long api_call_timeout_ms(const struct join_data *d)
 	if (t && t->kubernetes_api_call.set && t->kubernetes_api_call.ns > 0)
 		return (long)(t->kubernetes_api_call.ns / 1000000);
 	return 60000;
-}
-
-/* FetchInitConfigurationFromCluster(client, "preflight", false, false, true, false) */
-static int fetch_init_configuration(struct join_data *d, struct kube_client *c,
-				    struct init_config **ret)
-{
-	printf("[preflight] Reading configuration from the \"kubeadm-config\" ConfigMap in namespace \"kube-system\"...\n");
-	printf("[preflight] Use 'kubeadm init phase upload-config kubeadm --config your-config-file' to re-upload it.\n");
-	fflush(stdout);
-	/* polled every KUBE_RETRY_INTERVAL_MS (kubeadm: 500 ms) for the API call timeout */
-	long budget = api_call_timeout_ms(d), waited = 0;
-	_cleanup_json_ json_t *cm = NULL;
-	int r;
-	for (;;) {
-		r = kube_get(c, &kube_res_configmaps, "kube-system", "kubeadm-config", &cm);
-		if (r >= 0)
-			break;
-		if (waited + KUBE_RETRY_INTERVAL_MS >= budget)
-			return error_wrap(r, "failed to get config map");
-		error_clear();
-		join_sleep_ms(KUBE_RETRY_INTERVAL_MS);
-		waited += KUBE_RETRY_INTERVAL_MS;
-	}
-	const char *cc = json_string_value(
-		json_object_get(json_object_get(cm, "data"), "ClusterConfiguration"));
-	if (!cc)
-		return error_set(-EINVAL, "unexpected error when reading kubeadm-config ConfigMap: ClusterConfiguration key value pair missing");
-	_cleanup_free_ char *proxy = NULL, *kubelet = NULL;
-	log_v(1, "attempting to download the KubeProxyConfiguration from ConfigMap \"kube-proxy\"");
-	r = configmap_key(c, "kube-proxy", "config.conf", &proxy);
-	if (r == -ENOENT || r == -EPERM) {
-		log_warning("Warning: No kubeproxy.config.k8s.io/v1alpha1 config is loaded. Continuing without it: %s",
-			    error_message(r));
-		error_clear();
-	} else if (r < 0) {
-		return error_wrap(error_wrap(r, "could not download the kube-proxy configuration from ConfigMap \"kube-proxy\""),
-				  "failed to get component configs");
-	}
-	log_v(1, "attempting to download the KubeletConfiguration from ConfigMap \"kubelet-config\"");
-	r = configmap_key(c, "kubelet-config", "kubelet", &kubelet);
-	if (r < 0)
-		return error_wrap(error_wrap(r, "could not download the kubelet configuration from ConfigMap \"kubelet-config\""),
-				  "failed to get component configs");
-	struct init_config *ic = NULL;
-	r = config_init_from_cluster_data(cc, kubelet, proxy, &ic);
-	if (r < 0)
-		return r;
-	r = config_init_dynamic_defaults(ic, true);
-	if (r < 0) {
-		config_init_free(ic);
-		return r;
-	}
-	*ret = ic;
-	return 0;
 }
 
 /* initConfiguration.NodeRegistration = cfg.NodeRegistration (a deep copy through the types) */
@@ -286,8 +218,15 @@ int join_data_init_cfg(struct join_data *d, struct init_config **ret)
 			return error_wrap(r, "unable to access the cluster");
 		client = own;
 	}
+	/* fetchInitConfiguration: FetchInitConfigurationFromCluster(client, nil, "preflight",
+	 * false, false, true, false) */
+	const struct phases_fetch_options fo = {
+		.log_prefix = "preflight",
+		.component_configs = true,
+		.configmap_poll_ms = api_call_timeout_ms(d),
+	};
 	struct init_config *ic = NULL;
-	r = fetch_init_configuration(d, client, &ic);
+	r = phases_fetch_init_config(client, &fo, &ic);
 	if (r < 0)
 		return error_wrap(r, "unable to fetch the kubeadm-config ConfigMap");
 
