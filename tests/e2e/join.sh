@@ -155,6 +155,7 @@ join_node() {
 	rc=${PIPESTATUS[0]}
 	t1=$(date +%s%N)
 	cut -d' ' -f2- "$dir/join.out"
+	cp "$dir/join.out" "$logs/$tag-join.out"   # the stamped output, kept with the logs
 	[ "$rc" = 0 ] || return "$rc"
 	printf '%s-join-ms %d\n%s-join-peak-rss-kib %s\n' "$tag" "$(((t1 - t0) / 1000000))" \
 		"$tag" "$(tail -n 1 "$dir/join.rss")" >>"$logs/timing.txt"
