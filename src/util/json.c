@@ -196,6 +196,23 @@ void json_format_go_json_float(struct strbuf *sb, double f)
 	}
 }
 
+/* The two-character escape of c shared by JSON and Go quoting (\a and \v in Go's only), or NULL. */
+static const char *c_escape(uint32_t c, bool go)
+{
+	switch (c) {
+	case '"': return "\\\"";
+	case '\\': return "\\\\";
+	case '\b': return "\\b";
+	case '\f': return "\\f";
+	case '\n': return "\\n";
+	case '\r': return "\\r";
+	case '\t': return "\\t";
+	case '\a': return go ? "\\a" : NULL;
+	case '\v': return go ? "\\v" : NULL;
+	default: return NULL;
+	}
+}
+
 static void dump_string(struct strbuf *sb, const char *s, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
@@ -205,35 +222,15 @@ static void dump_string(struct strbuf *sb, const char *s, size_t n)
 	while (i < n) {
 		unsigned char c = p[i];
 		if (c < 0x80) {
-			switch (c) {
-			case '\\':
-			case '"':
-				strbuf_addch(sb, '\\');
+			const char *e = c_escape(c, false);
+			if (e) {
+				strbuf_addstr(sb, e);
+			} else if (c < 0x20 || c == '<' || c == '>' || c == '&') {
+				strbuf_addstr(sb, "\\u00");
+				strbuf_addch(sb, hex[c >> 4]);
+				strbuf_addch(sb, hex[c & 0xF]);
+			} else {
 				strbuf_addch(sb, (char)c);
-				break;
-			case '\b':
-				strbuf_addstr(sb, "\\b");
-				break;
-			case '\f':
-				strbuf_addstr(sb, "\\f");
-				break;
-			case '\n':
-				strbuf_addstr(sb, "\\n");
-				break;
-			case '\r':
-				strbuf_addstr(sb, "\\r");
-				break;
-			case '\t':
-				strbuf_addstr(sb, "\\t");
-				break;
-			default:
-				if (c < 0x20 || c == '<' || c == '>' || c == '&') {
-					strbuf_addstr(sb, "\\u00");
-					strbuf_addch(sb, hex[c >> 4]);
-					strbuf_addch(sb, hex[c & 0xF]);
-				} else {
-					strbuf_addch(sb, (char)c);
-				}
 			}
 			i++;
 			continue;
@@ -851,42 +848,15 @@ void go_quote_n(struct strbuf *sb, const char *s, size_t n)
 			i++;
 			continue;
 		}
-		switch (r) {
-		case '"':
-			strbuf_addstr(sb, "\\\"");
-			break;
-		case '\\':
-			strbuf_addstr(sb, "\\\\");
-			break;
-		case '\a':
-			strbuf_addstr(sb, "\\a");
-			break;
-		case '\b':
-			strbuf_addstr(sb, "\\b");
-			break;
-		case '\f':
-			strbuf_addstr(sb, "\\f");
-			break;
-		case '\n':
-			strbuf_addstr(sb, "\\n");
-			break;
-		case '\r':
-			strbuf_addstr(sb, "\\r");
-			break;
-		case '\t':
-			strbuf_addstr(sb, "\\t");
-			break;
-		case '\v':
-			strbuf_addstr(sb, "\\v");
-			break;
-		default:
-			if (r < 0x20 || r == 0x7f)
-				strbuf_addf(sb, "\\x%02x", (unsigned)r);
-			else if ((r >= 0x80 && r < 0xa0) || r == 0xad || r == 0xfeff || r == 0x2028 || r == 0x2029)
-				strbuf_addf(sb, "\\u%04x", (unsigned)r);
-			else
-				strbuf_add(sb, p + i, l);
-		}
+		const char *e = c_escape(r, true);
+		if (e)
+			strbuf_addstr(sb, e);
+		else if (r < 0x20 || r == 0x7f)
+			strbuf_addf(sb, "\\x%02x", (unsigned)r);
+		else if ((r >= 0x80 && r < 0xa0) || r == 0xad || r == 0xfeff || r == 0x2028 || r == 0x2029)
+			strbuf_addf(sb, "\\u%04x", (unsigned)r);
+		else
+			strbuf_add(sb, p + i, l);
 		i += l;
 	}
 	strbuf_addch(sb, '"');
