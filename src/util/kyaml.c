@@ -208,6 +208,21 @@ static bool type_ambiguous(const char *s, size_t n)
 	return sexagesimal(s, n) || timestamp(s, n);
 }
 
+/* unicode.IsLetter || unicode.IsNumber: exact for Latin-1; beyond it, printable runes outside
+ * the punctuation, symbol and emoji blocks count as letters. */
+static bool is_letter_or_number(uint32_t r)
+{
+	if (r < 0x80)
+		return isalnum((int)r);
+	if (r < 0x100)
+		return r == 0xAA || r == 0xB2 || r == 0xB3 || r == 0xB5 || r == 0xB9 || r == 0xBA ||
+		       (r >= 0xBC && r <= 0xBE) || (r >= 0xC0 && r != 0xD7 && r != 0xF7);
+	return is_print(r) && !(r >= 0x2000 && r <= 0x206F) && !(r >= 0x20A0 && r <= 0x20CF) &&
+	       !(r >= 0x2190 && r <= 0x2BFF) && !(r >= 0x3000 && r <= 0x303F) &&
+	       !(r >= 0xFE30 && r <= 0xFE4F) && !(r >= 0xFF00 && r <= 0xFF0F) &&
+	       !(r >= 0x1F000 && r <= 0x1FAFF);
+}
+
 /* needsQuotes (for keys): letters, numbers and _ anywhere, - . / inside */
 static bool needs_quotes(const char *s, size_t n)
 {
@@ -220,7 +235,7 @@ static bool needs_quotes(const char *s, size_t n)
 			return true;
 		bool inner = i > 0 && i + l < n;
 		i += l;
-		if (isalnum((int)(r < 0x80 ? r : 0)) || r == '_' || (r >= 0x80 && is_print(r) && r > 0xBF))
+		if (is_letter_or_number(r) || r == '_')
 			continue;
 		if (inner && (r == '-' || r == '.' || r == '/'))
 			continue;
@@ -229,11 +244,46 @@ static bool needs_quotes(const char *s, size_t n)
 	return false;
 }
 
+/*
+ * What yaml.v3 reads back from a double-quoted JSON string: json.Marshal leaves U+0085 (NEL)
+ * raw, and YAML folds it as a line break: spaces before it are dropped, one break becomes a
+ * space, n breaks n-1 newlines, spaces after them are dropped.
+ */
+static void fold_nel(const struct strbuf *in, struct strbuf *out)
+{
+	const char *s = in->buf;
+	size_t n = in->len, i = 0;
+	while (i < n) {
+		while (i < n && s[i] != ' ' && !(s[i] == '\xC2' && i + 1 < n && s[i + 1] == '\x85'))
+			strbuf_addch(out, s[i++]);
+		size_t spaces = 0, breaks = 0;
+		while (i < n) {
+			if (s[i] == ' ') {
+				spaces += breaks == 0;
+				i++;
+			} else if (s[i] == '\xC2' && i + 1 < n && s[i + 1] == '\x85') {
+				breaks++;
+				i += 2;
+			} else {
+				break;
+			}
+		}
+		if (breaks == 1)
+			strbuf_addch(out, ' ');
+		else if (breaks > 1)
+			strbuf_addchars(out, '\n', breaks - 1);
+		else
+			strbuf_addchars(out, ' ', spaces);
+	}
+}
+
 /* renderString; keys are lazy and compact, values neither */
 static void render_string(struct strbuf *out, const char *val, size_t len, int indent, bool key)
 {
-	struct strbuf s = STRBUF_INIT;
-	json_utf8_sanitize(&s, val, len); /* what json.Marshal leaves of invalid UTF-8 */
+	struct strbuf raw = STRBUF_INIT, s = STRBUF_INIT;
+	json_utf8_sanitize(&raw, val, len); /* what json.Marshal leaves of invalid UTF-8 */
+	fold_nel(&raw, &s);
+	strbuf_release(&raw);
 	bool multi = memchr(s.buf, '\n', s.len) != NULL;
 	if (key && !multi && !needs_quotes(s.buf, s.len)) {
 		strbuf_add(out, s.buf, s.len);
