@@ -8,6 +8,7 @@
 #include "util/error.h"
 #include "util/json.h"
 #include "util/strbuf.h"
+#include "util/xalloc.h"
 
 static json_t *load(const char *s)
 {
@@ -151,6 +152,41 @@ static void test_merge_patch(void **state)
 	json_decref(p);
 }
 
+/* go_quote_n against Go's strconv.Quote (printed by Go 1.26 for each rune) */
+static void test_go_quote(void **state)
+{
+	static const struct {
+		const char *in, *want;
+	} v[] = {
+		{ "\xc2\xa0", "\\u00a0" },
+		{ "\xe1\x9a\x80", "\\u1680" },
+		{ "\xe2\x80\x80", "\\u2000" },
+		{ "\xe2\x80\x8b", "\\u200b" },
+		{ "\xe2\x80\xa8", "\\u2028" },
+		{ "\xe2\x80\xaf", "\\u202f" },
+		{ "\xe2\x81\x9f", "\\u205f" },
+		{ "\xe3\x80\x80", "\\u3000" },
+		{ "\xee\x80\x80", "\\ue000" },
+		{ "\xef\xbb\xbf", "\\ufeff" },
+		{ "\xef\xbf\xbe", "\\ufffe" },
+		{ "\xf4\x8f\xbf\xbf", "\\U0010ffff" },
+		{ "\xf3\xa0\x80\x81", "\\U000e0001" },
+		{ "\x41", "A" },
+		{ "\xc3\xa9", "\xc3\xa9" },
+		{ "\xe4\xb8\xad", "\xe4\xb8\xad" },
+		{ "\xf0\x9f\x98\x80", "\xf0\x9f\x98\x80" },
+		{ "\xd8\x9c", "\\u061c" },
+		{ "\xe1\xa0\x8e", "\\u180e" },
+		{ "a\"b\\c\a\b\f\n\r\t\v\x01\x7f\xff", "a\\\"b\\\\c\\a\\b\\f\\n\\r\\t\\v\\x01\\x7f\\xff" },
+	};
+	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		_cleanup_strbuf_ struct strbuf sb = STRBUF_INIT;
+		go_quote_n(&sb, v[i].in, strlen(v[i].in));
+		_cleanup_free_ char *want = xasprintf("\"%s\"", v[i].want);
+		assert_string_equal(sb.buf, want);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -159,6 +195,7 @@ int main(void)
 		cmocka_unit_test(test_utf8),
 		cmocka_unit_test(test_get_path),
 		cmocka_unit_test(test_merge_patch),
+		cmocka_unit_test(test_go_quote),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -835,6 +835,28 @@ int json_patch_apply(json_t **doc, const json_t *patch)
 	return 0;
 }
 
+/*
+ * strconv.IsPrint for the runes it most often refuses: C1 controls, the spaces other than
+ * U+0020 (Zs, Zl, Zp), the format characters (Cf), surrogates, private use and the
+ * noncharacters U+FFFE/U+FFFF. Unassigned code points (Cn) are taken as printable.
+ */
+static bool go_printable(uint32_t r)
+{
+	static const uint32_t ranges[][2] = {
+		{ 0x80, 0xa0 }, { 0xad, 0xad }, { 0x600, 0x605 }, { 0x61c, 0x61c }, { 0x6dd, 0x6dd },
+		{ 0x70f, 0x70f }, { 0x890, 0x891 }, { 0x8e2, 0x8e2 }, { 0x1680, 0x1680 },
+		{ 0x180e, 0x180e }, { 0x2000, 0x200f }, { 0x2028, 0x202f }, { 0x205f, 0x2064 },
+		{ 0x2066, 0x206f }, { 0x3000, 0x3000 }, { 0xd800, 0xf8ff }, { 0xfeff, 0xfeff },
+		{ 0xfff9, 0xfffb }, { 0xfffe, 0xffff }, { 0x110bd, 0x110bd }, { 0x110cd, 0x110cd },
+		{ 0x13430, 0x1343f }, { 0x1bca0, 0x1bca3 }, { 0x1d173, 0x1d17a }, { 0xe0001, 0xe0001 },
+		{ 0xe0020, 0xe007f }, { 0xf0000, 0x10ffff },
+	};
+	for (size_t i = 0; i < sizeof(ranges) / sizeof(ranges[0]); i++)
+		if (r >= ranges[i][0] && r <= ranges[i][1])
+			return false;
+	return true;
+}
+
 void go_quote_n(struct strbuf *sb, const char *s, size_t n)
 {
 	const unsigned char *p = (const unsigned char *)s;
@@ -853,8 +875,8 @@ void go_quote_n(struct strbuf *sb, const char *s, size_t n)
 			strbuf_addstr(sb, e);
 		else if (r < 0x20 || r == 0x7f)
 			strbuf_addf(sb, "\\x%02x", (unsigned)r);
-		else if ((r >= 0x80 && r < 0xa0) || r == 0xad || r == 0xfeff || r == 0x2028 || r == 0x2029)
-			strbuf_addf(sb, "\\u%04x", (unsigned)r);
+		else if (!go_printable(r))
+			strbuf_addf(sb, r > 0xffff ? "\\U%08x" : "\\u%04x", (unsigned)r);
 		else
 			strbuf_add(sb, p + i, l);
 		i += l;
