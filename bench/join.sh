@@ -38,7 +38,7 @@ for n in w1 cp2 cp2-again; do
 		read -r r rn < <(field ref "$n-$k")
 		read -r o on < <(field ours "$n-$k")
 		awk -v k="$n-$k" -v r="$r" -v o="$o" -v rn="$rn" -v on="$on" 'BEGIN {
-			printf "%-28s reference %8d (%d runs) | ckubeadm %8d (%d runs) | ratio x%.3f\n",
+			printf "%-38s reference %8d (%d runs) | ckubeadm %8d (%d runs) | ratio x%.3f\n",
 				k, r, rn, o, on, r ? o / r : 0 }'
 	done
 done
