@@ -28,11 +28,13 @@ encryptionAlgorithm: $1
 EOT
 }
 
-# Each run gets a fresh root holding /cfg.yaml, made before the clock starts (BENCH_PREPARE);
-# only the phase commands are timed (bench/lib.sh measure). The peak RSS is the larger of the
-# two processes'.
+# Each run gets a fresh root holding /cfg.yaml, made before the clock starts (BENCH_PREPARE),
+# and starts with nothing dirty in the page cache (sync): the reference never flushes what it
+# writes, ckubeadm makes its files durable before exiting, and neither run should pay for what
+# an earlier one left. Only the phase commands are timed (bench/lib.sh measure). The peak RSS
+# is the larger of the two processes'.
 export ROOT=$BENCH_TMP/root
-export BENCH_PREPARE='rm -rf "$ROOT"; mkdir -p "$ROOT"; cp "$CFG" "$ROOT/cfg.yaml"'
+export BENCH_PREPARE='rm -rf "$ROOT"; mkdir -p "$ROOT"; cp "$CFG" "$ROOT/cfg.yaml"; sync'
 both() { # <kubeadm>
 	"$1" init phase certs all --config /cfg.yaml --rootfs "$ROOT" &&
 		"$1" init phase kubeconfig all --config /cfg.yaml --rootfs "$ROOT"

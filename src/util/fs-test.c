@@ -88,12 +88,23 @@ static size_t open_fds(void)
  * fs_sync_all syncs what was written (files and their directories, each once, however many
  * writes) and then holds no descriptor; more files than its table are synced as they come.
  */
-static void test_sync_all(void **state)
+static void sync_all_case(bool busy)
 {
+	fs_sync_init();
 	_cleanup_free_ char *t = tmpdir();
 	_cleanup_close_ int root = open(t, O_DIRECTORY | O_CLOEXEC);
 	assert_true(root >= 0);
 	assert_int_equal(fs_sync_all(), 0);
+	_cleanup_free_ char *big = xasprintf("%s/big", t);
+	if (busy) {
+		/* 8 MiB left dirty: beyond the limit for syncfs, each file is fdatasync'ed */
+		_cleanup_close_ int b = open(big, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+		assert_true(b >= 0);
+		static char chunk[1 << 20];
+		memset(chunk, 'x', sizeof(chunk));
+		for (int i = 0; i < 8; i++)
+			assert_int_equal(write(b, chunk, sizeof(chunk)), (ssize_t)sizeof(chunk));
+	}
 	size_t before = open_fds();
 	assert_int_equal(fs_write_atomic(root, "/a/b/f", "1", 1, 0600, 0755), 0);
 	assert_int_equal(fs_write_atomic(root, "/a/b/f", "22", 2, 0600, 0755), 0);
@@ -116,6 +127,12 @@ static void test_sync_all(void **state)
 	assert_string_equal(data, "22");
 	free(data);
 	testing_rm_rf(t);
+}
+
+static void test_sync_all(void **state)
+{
+	sync_all_case(false); /* little dirty: one syncfs per filesystem */
+	sync_all_case(true);  /* much dirty: an fdatasync per file, an fsync per directory */
 }
 
 int main(void)

@@ -2,10 +2,10 @@
 /*
  * Files under a root: every path is resolved relative to a directory fd (the --rootfs root,
  * or AT_FDCWD), never following a symlink we did not create; writes are atomic
- * (temp file in the same directory, rename) with the requested mode. Durability is batched:
- * fs_sync_all() fdatasyncs every file written and fsyncs each of their directories once, in
- * one pass (one journal commit serves them all, where an fsync between each write and rename
- * costs a commit per file); main() calls it before exiting.
+ * (temp file in the same directory, rename) with the requested mode. Durability is batched at
+ * exit: fs_sync_all() (main() calls it) makes every file written, and its directory, durable
+ * with one syncfs(2) per filesystem when little is dirty system-wide, else with an fdatasync
+ * of each file and an fsync of each directory (syncfs would wait on everyone's writes).
  */
 #pragma once
 
@@ -20,11 +20,13 @@ int fs_mkdir_p(int rootfd, const char *dir, mode_t mode);
 int fs_write_atomic(int rootfd, const char *path, const void *data, size_t len, mode_t mode,
 		    mode_t dir_mode);
 /*
- * fdatasync(2) of every file fs_write_atomic wrote since the last call, then fsync(2) of their
- * directories. Returns 0 or the first -errno (the writes themselves already succeeded; the
- * caller warns).
+ * Makes every file fs_write_atomic wrote since the last call durable, with its directory
+ * entry (see above for how). Returns 0 or the first -errno (the writes themselves already
+ * succeeded; the caller warns).
  */
 int fs_sync_all(void);
+/* Opens what fs_sync_all reads to choose (/proc/meminfo); main() calls it before any chroot. */
+void fs_sync_init(void);
 /* Reads a whole file, at most max bytes (-EFBIG beyond). *ret_data is owned and NUL-terminated. */
 int fs_read_file(int rootfd, const char *path, size_t max, char **ret_data, size_t *ret_len);
 bool fs_exists(int rootfd, const char *path);
