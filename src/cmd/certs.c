@@ -386,12 +386,8 @@ int cmd_certs_check_expiration(struct cmd_ctx *ctx)
 	r = kubeconfig_expiration_list(&p, KUBERNETES_DIR, &certs, &nc, &cas, &na);
 	if (r >= 0)
 		r = print_expiration(certs, nc, cas, na, printer);
-	for (size_t i = 0; i < nc; i++)
-		pki_expiration_release(&certs[i]);
-	for (size_t i = 0; i < na; i++)
-		pki_expiration_release(&cas[i]);
-	free(certs);
-	free(cas);
+	pki_expirations_free(certs, nc);
+	pki_expirations_free(cas, na);
 	return r;
 }
 
