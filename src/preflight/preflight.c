@@ -172,65 +172,43 @@ static void semver_string(const struct semver *v, struct strbuf *out)
 /* ---- kubelet version ---- */
 
 /*
- * `kubelet --version`, run once per process and $PATH: the SystemVerification and
- * KubeletVersion checks both ask (kubeadm runs it twice), and starting the 50 MiB kubelet
- * costs ~60 ms each time.
+ * `kubelet --version`, run once per process: the SystemVerification and KubeletVersion checks
+ * both ask (kubeadm runs it twice), and starting the 50 MiB kubelet costs ~60 ms each time.
+ * preflight_run_checks starts it in a thread so that it overlaps the checks before them.
  */
+static pthread_once_t kubelet_version_once = PTHREAD_ONCE_INIT;
 static struct {
-	char *path;
 	int r;
 	struct strbuf out, err;
 } kubelet_version_run = { .out = STRBUF_INIT, .err = STRBUF_INIT };
 
-/* A prefetch started by preflight_run_checks, joined by the first check that needs it. */
-static pthread_t kubelet_version_thread;
-static bool kubelet_version_prefetching;
-
-static int run_kubelet_version(const struct strbuf **out, const struct strbuf **err);
-
-static void *prefetch_kubelet_version(void *arg)
+static void kubelet_version_exec(void)
 {
-	const struct strbuf *o, *e;
-	(void)arg;
-	(void)run_kubelet_version(&o, &e);
-	return NULL;
+	char *argv[] = { (char *)"kubelet", (char *)"--version", NULL };
+	kubelet_version_run.r =
+		preflight_run(argv, false, &kubelet_version_run.out, &kubelet_version_run.err);
 }
 
-static int run_kubelet_version(const struct strbuf **out, const struct strbuf **err)
+static void *kubelet_version_prefetch(void *arg)
 {
-	if (kubelet_version_prefetching && !pthread_equal(pthread_self(), kubelet_version_thread)) {
-		pthread_join(kubelet_version_thread, NULL);
-		kubelet_version_prefetching = false;
-	}
-	const char *path = getenv("PATH");
-	path = path ? path : "";
-	if (!kubelet_version_run.path || !streq(kubelet_version_run.path, path)) {
-		free(kubelet_version_run.path);
-		kubelet_version_run.path = xstrdup(path);
-		strbuf_reset(&kubelet_version_run.out);
-		strbuf_reset(&kubelet_version_run.err);
-		char *argv[] = { (char *)"kubelet", (char *)"--version", NULL };
-		kubelet_version_run.r = preflight_run(argv, false, &kubelet_version_run.out,
-						      &kubelet_version_run.err);
-	}
-	*out = &kubelet_version_run.out;
-	*err = &kubelet_version_run.err;
-	return kubelet_version_run.r;
+	(void)arg;
+	pthread_once(&kubelet_version_once, kubelet_version_exec);
+	return NULL;
 }
 
 int preflight_kubelet_version(char **ret)
 {
-	const struct strbuf *outp, *errp;
-	int r = run_kubelet_version(&outp, &errp);
-	const struct strbuf out = *outp, err = *errp;
+	pthread_once(&kubelet_version_once, kubelet_version_exec);
+	int r = kubelet_version_run.r;
 	if (r < 0) /* k8s.io/utils/exec: a start failure (fs.PathError) is ErrExecutableNotFound */
 		return error_set(-ENOENT,
 				 "cannot execute 'kubelet --version': executable file not found in $PATH");
 	if (r != 0)
-		return error_set(-EIO, "cannot execute 'kubelet --version': %s", err.buf);
+		return error_set(-EIO, "cannot execute 'kubelet --version': %s",
+				 kubelet_version_run.err.buf);
 	/* ^\s*Kubernetes v((0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)([-\w.+]*)?)\s*$ on the
 	 * trimmed output */
-	const char *s = out.buf;
+	const char *s = kubelet_version_run.out.buf;
 	while (isspace((unsigned char)*s))
 		s++;
 	size_t len = strlen(s);
@@ -1311,11 +1289,12 @@ int preflight_run_checks(const struct preflight_list *l, char *const *ignore, FI
 	_cleanup_strbuf_ struct strbuf errs = STRBUF_INIT;
 	/* `kubelet --version` (~60 ms) starts now, while the checks before the first one that
 	 * needs it run; the result and the order of everything printed are unchanged */
-	for (size_t i = 0; i < l->n && !kubelet_version_prefetching; i++)
+	pthread_t prefetch;
+	bool prefetching = false;
+	for (size_t i = 0; i < l->n && !prefetching; i++)
 		if (l->v[i].kind == PREFLIGHT_KUBELET_VERSION ||
 		    l->v[i].kind == PREFLIGHT_SYSTEM_VERIFICATION)
-			kubelet_version_prefetching = pthread_create(&kubelet_version_thread, NULL,
-								     prefetch_kubelet_version, NULL) == 0;
+			prefetching = pthread_create(&prefetch, NULL, kubelet_version_prefetch, NULL) == 0;
 	for (size_t i = 0; i < l->n; i++) {
 		const struct preflight_check *c = &l->v[i];
 		_cleanup_free_ char *name = preflight_check_name(c);
@@ -1332,10 +1311,8 @@ int preflight_run_checks(const struct preflight_list *l, char *const *ignore, FI
 		STRV_FOREACH(x, e)
 			strbuf_addf(&errs, "\t[ERROR %s]: %s\n", name, *x);
 	}
-	if (kubelet_version_prefetching) { /* no check asked after all (skipped or ignored) */
-		pthread_join(kubelet_version_thread, NULL);
-		kubelet_version_prefetching = false;
-	}
+	if (prefetching)
+		pthread_join(prefetch, NULL);
 	if (errs.len) {
 		fprintf(ww, "[preflight] Some fatal errors occurred:\n%s%s", errs.buf,
 			"[preflight] If you know what you are doing, you can make a check non-fatal with `--ignore-preflight-errors=...`\n");
