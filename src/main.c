@@ -39,7 +39,6 @@ int main(int argc, char **argv)
 	OPENSSL_init_crypto(OPENSSL_INIT_NO_LOAD_CONFIG | OPENSSL_INIT_NO_ATEXIT, NULL);
 	/* version labels (stable-1, latest-1.37, ...) are resolved over HTTPS, as kubeadm does */
 	kube_version_set_fetcher(kube_version_fetch);
-	fs_sync_init();
 	int r = cmd_execute(&cmd_root, argv + 1, (size_t)(argc > 0 ? argc - 1 : 0));
 	fflush(stdout);
 	/* every file written by the command reaches the disk before we report (util/fs.h) */

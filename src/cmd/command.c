@@ -14,6 +14,7 @@
 #include "cmd/command.h"
 #include "cmd/phase-cmd.h"
 #include "util/error.h"
+#include "util/fs.h"
 #include "util/log.h"
 #include "util/parse.h"
 #include "util/strbuf.h"
@@ -573,6 +574,7 @@ static int persistent_pre_run(struct cmd_ctx *ctx)
 {
 	const char *rootfs = flagset_get_string(&ctx->flags, "rootfs");
 	if (rootfs && *rootfs) {
+		fs_sync_init(); /* /proc/meminfo stays readable inside the new root (util/fs.h) */
 		if (chroot(rootfs) < 0) {
 			int e = errno;
 			return error_set(-e, "unable to chroot to %s: %s", rootfs, go_strerror(e));

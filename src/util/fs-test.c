@@ -90,7 +90,6 @@ static size_t open_fds(void)
  */
 static void sync_all_case(bool busy)
 {
-	fs_sync_init();
 	_cleanup_free_ char *t = tmpdir();
 	_cleanup_close_ int root = open(t, O_DIRECTORY | O_CLOEXEC);
 	assert_true(root >= 0);

@@ -95,23 +95,25 @@ static int note(int fd, bool dir)
 	return sync_one(fd, dir);
 }
 
-static void note_written(int rootfd, const char *relpath, int fd)
-{
-	(void)note(fcntl(fd, F_DUPFD_CLOEXEC, 3), false);
-	const char *slash = strrchr(relpath, '/');
-	_cleanup_free_ char *dir = slash ? xstrndup(relpath, (size_t)(slash - relpath)) : NULL;
-	int d = openat(rootfd, dir ? (*dir ? dir : "/") : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (d >= 0)
-		(void)note(d, true);
-}
-
-/* /proc/meminfo, opened by fs_sync_init before a --rootfs chroot can hide it */
+/* /proc/meminfo for fs_sync_all's choice: opened at the first write, or before a --rootfs
+ * chroot would hide it */
 static int meminfo_fd = -1;
 
 void fs_sync_init(void)
 {
 	if (meminfo_fd < 0)
 		meminfo_fd = open("/proc/meminfo", O_RDONLY | O_CLOEXEC);
+}
+
+static void note_written(int rootfd, const char *relpath, int fd)
+{
+	fs_sync_init();
+	(void)note(fcntl(fd, F_DUPFD_CLOEXEC, 3), false);
+	const char *slash = strrchr(relpath, '/');
+	_cleanup_free_ char *dir = slash ? xstrndup(relpath, (size_t)(slash - relpath)) : NULL;
+	int d = openat(rootfd, dir ? (*dir ? dir : "/") : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (d >= 0)
+		(void)note(d, true);
 }
 
 /* Dirty + Writeback of /proc/meminfo in KiB, or -1 when it cannot be read. */

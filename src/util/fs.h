@@ -25,7 +25,8 @@ int fs_write_atomic(int rootfd, const char *path, const void *data, size_t len, 
  * succeeded; the caller warns).
  */
 int fs_sync_all(void);
-/* Opens what fs_sync_all reads to choose (/proc/meminfo); main() calls it before any chroot. */
+/* Opens what fs_sync_all reads to choose (/proc/meminfo), once; the first write does it, and
+ * --rootfs before its chroot. */
 void fs_sync_init(void);
 /* Reads a whole file, at most max bytes (-EFBIG beyond). *ret_data is owned and NUL-terminated. */
 int fs_read_file(int rootfd, const char *path, size_t max, char **ret_data, size_t *ret_len);
