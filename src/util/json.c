@@ -883,3 +883,64 @@ void go_quote_n(struct strbuf *sb, const char *s, size_t n)
 	}
 	strbuf_addch(sb, '"');
 }
+
+static int cmp_key_strings(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+void json_format_go_sharp_v(struct strbuf *sb, const json_t *j, const char *map_type,
+			    bool in_container)
+{
+	switch (json_typeof(j)) {
+	case JSON_NULL:
+		strbuf_addstr(sb, in_container ? "interface {}(nil)" : "<nil>");
+		break;
+	case JSON_TRUE:
+		strbuf_addstr(sb, "true");
+		break;
+	case JSON_FALSE:
+		strbuf_addstr(sb, "false");
+		break;
+	case JSON_INTEGER:
+		strbuf_addf(sb, "%" JSON_INTEGER_FORMAT, json_integer_value(j));
+		break;
+	case JSON_REAL:
+		json_format_go_float(sb, json_real_value(j), 'g', 64);
+		break;
+	case JSON_STRING:
+		go_quote_n(sb, json_string_value(j), json_string_length(j));
+		break;
+	case JSON_ARRAY: {
+		strbuf_addstr(sb, "[]interface {}{");
+		for (size_t i = 0; i < json_array_size(j); i++) {
+			if (i > 0)
+				strbuf_addstr(sb, ", ");
+			json_format_go_sharp_v(sb, json_array_get(j, i), map_type, true);
+		}
+		strbuf_addch(sb, '}');
+		break;
+	}
+	case JSON_OBJECT: {
+		size_t n = json_object_size(j), k = 0;
+		const char **keys = xcalloc(n + 1, sizeof(*keys));
+		const char *key;
+		json_t *val;
+		json_object_foreach((json_t *)j, key, val)
+			keys[k++] = key;
+		qsort(keys, k, sizeof(*keys), cmp_key_strings);
+		strbuf_addstr(sb, map_type);
+		strbuf_addch(sb, '{');
+		for (size_t i = 0; i < k; i++) {
+			if (i > 0)
+				strbuf_addstr(sb, ", ");
+			go_quote_n(sb, keys[i], strlen(keys[i]));
+			strbuf_addch(sb, ':');
+			json_format_go_sharp_v(sb, json_object_get(j, keys[i]), map_type, true);
+		}
+		strbuf_addch(sb, '}');
+		free(keys);
+		break;
+	}
+	}
+}

@@ -48,6 +48,12 @@ size_t json_utf8_decode(const unsigned char *s, size_t n, uint32_t *ret_rune);
  * \f \n \r \t \v, other controls and invalid bytes as \xNN, C1 controls, U+00AD, U+FEFF,
  * U+2028/9 as \uNNNN. */
 void go_quote_n(struct strbuf *sb, const char *s, size_t n);
+/* Go's fmt %#v of a value json.Unmarshal / yaml.Unmarshal made: map_type is how the decoder
+ * typed objects ("map[string]interface {}", "map[interface {}]interface {}"), members in
+ * sorted order as fmt prints maps; null is "<nil>" alone and "interface {}(nil)" inside a
+ * container (in_container). */
+void json_format_go_sharp_v(struct strbuf *sb, const json_t *j, const char *map_type,
+			    bool in_container);
 /* Appends s with every invalid UTF-8 byte replaced by U+FFFD (what Go's JSON encoder does). */
 void json_utf8_sanitize(struct strbuf *sb, const char *s, size_t n);
 

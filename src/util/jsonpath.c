@@ -8,7 +8,6 @@
 #include <string.h>
 
 #include "util/error.h"
-#include "util/flags.h"
 #include "util/json.h"
 #include "util/jsonpath.h"
 #include "util/macro.h"
@@ -831,44 +830,38 @@ static double number_value(const json_t *j)
 	return json_is_integer(j) ? (double)json_integer_value(j) : json_real_value(j);
 }
 
-/* fmt %v (sharp false) and %#v (sharp true) of a JSON-decoded value */
-static void go_format(struct strbuf *sb, const json_t *j, bool sharp)
+/* fmt %v of a JSON-decoded value (%#v: json_format_go_sharp_v) */
+static void go_format(struct strbuf *sb, const json_t *j)
 {
 	size_t i;
 	const char *key;
 	json_t *m;
 	switch (json_typeof(j)) {
 	case JSON_OBJECT: {
-		strbuf_addstr(sb, sharp ? "map[string]interface {}{" : "map[");
+		strbuf_addstr(sb, "map[");
 		bool first = true;
 		json_object_foreach((json_t *)j, key, m) {
 			if (!first)
-				strbuf_addstr(sb, sharp ? ", " : " ");
+				strbuf_addch(sb, ' ');
 			first = false;
-			if (sharp)
-				go_quote(key, sb);
-			else
-				strbuf_addstr(sb, key);
+			strbuf_addstr(sb, key);
 			strbuf_addch(sb, ':');
-			go_format(sb, m, sharp);
+			go_format(sb, m);
 		}
-		strbuf_addstr(sb, sharp ? "}" : "]");
+		strbuf_addch(sb, ']');
 		break;
 	}
 	case JSON_ARRAY:
-		strbuf_addstr(sb, sharp ? "[]interface {}{" : "[");
+		strbuf_addch(sb, '[');
 		json_array_foreach(j, i, m) {
 			if (i)
-				strbuf_addstr(sb, sharp ? ", " : " ");
-			go_format(sb, m, sharp);
+				strbuf_addch(sb, ' ');
+			go_format(sb, m);
 		}
-		strbuf_addstr(sb, sharp ? "}" : "]");
+		strbuf_addch(sb, ']');
 		break;
 	case JSON_STRING:
-		if (sharp)
-			go_quote(json_string_value(j), sb);
-		else
-			strbuf_add(sb, json_string_value(j), json_string_length(j));
+		strbuf_add(sb, json_string_value(j), json_string_length(j));
 		break;
 	case JSON_INTEGER:
 	case JSON_REAL:
@@ -879,7 +872,7 @@ static void go_format(struct strbuf *sb, const json_t *j, bool sharp)
 		strbuf_addstr(sb, json_is_true(j) ? "true" : "false");
 		break;
 	case JSON_NULL:
-		strbuf_addstr(sb, sharp ? "interface {}(nil)" : "<nil>");
+		strbuf_addstr(sb, "<nil>");
 		break;
 	}
 }
@@ -895,7 +888,7 @@ static void val_format(struct strbuf *sb, const struct val *v)
 		strbuf_addstr(sb, "<invalid reflect.Value>");
 		break;
 	case V_DATA:
-		go_format(sb, v->j, false);
+		go_format(sb, v->j);
 		break;
 	}
 }
@@ -949,7 +942,7 @@ static json_t *go_round_trip(const json_t *v)
 void jsonpath_go_syntax(const json_t *data, struct strbuf *out)
 {
 	_cleanup_json_ json_t *d = go_round_trip(data);
-	go_format(out, d, true);
+	json_format_go_sharp_v(out, d, "map[string]interface {}", false);
 }
 
 /* ---- evaluation (jsonpath.go) ---------------------------------------------------------- */

@@ -428,9 +428,9 @@ static enum rtag resolve_core(bool tag_str, bool tag_empty_or_ts, const char *in
 }
 
 /* ------------------------------------------------------------------------------------------ */
-/* Go's fmt %#v, for the decoder's error messages. */
+/* Go's fmt %#v, for the decoder's error messages (yaml.v2 decodes maps as this type). */
+#define YAML_GO_MAP "map[interface {}]interface {}"
 
-static void sharp_v_json(struct strbuf *sb, const json_t *j, bool in_container);
 
 static void sharp_v_yv(struct strbuf *sb, const struct yv *v)
 {
@@ -455,67 +455,8 @@ static void sharp_v_yv(struct strbuf *sb, const struct yv *v)
 		break;
 	case V_SEQ:
 	case V_MAP:
-		sharp_v_json(sb, v->j, false);
+		json_format_go_sharp_v(sb, v->j, YAML_GO_MAP, false);
 		break;
-	}
-}
-
-static int strcmp_keys(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-static void sharp_v_json(struct strbuf *sb, const json_t *j, bool in_container)
-{
-	switch (json_typeof(j)) {
-	case JSON_NULL:
-		strbuf_addstr(sb, in_container ? "interface {}(nil)" : "<nil>");
-		break;
-	case JSON_TRUE:
-		strbuf_addstr(sb, "true");
-		break;
-	case JSON_FALSE:
-		strbuf_addstr(sb, "false");
-		break;
-	case JSON_INTEGER:
-		strbuf_addf(sb, "%" JSON_INTEGER_FORMAT, json_integer_value(j));
-		break;
-	case JSON_REAL:
-		json_format_go_float(sb, json_real_value(j), 'g', 64);
-		break;
-	case JSON_STRING:
-		go_quote_n(sb, json_string_value(j), json_string_length(j));
-		break;
-	case JSON_ARRAY: {
-		strbuf_addstr(sb, "[]interface {}{");
-		for (size_t i = 0; i < json_array_size(j); i++) {
-			if (i > 0)
-				strbuf_addstr(sb, ", ");
-			sharp_v_json(sb, json_array_get(j, i), true);
-		}
-		strbuf_addch(sb, '}');
-		break;
-	}
-	case JSON_OBJECT: {
-		size_t n = json_object_size(j), k = 0;
-		const char **keys = xcalloc(n + 1, sizeof(*keys));
-		const char *key;
-		json_t *val;
-		json_object_foreach((json_t *)j, key, val)
-			keys[k++] = key;
-		qsort(keys, k, sizeof(*keys), strcmp_keys);
-		strbuf_addstr(sb, "map[interface {}]interface {}{");
-		for (size_t i = 0; i < k; i++) {
-			if (i > 0)
-				strbuf_addstr(sb, ", ");
-			go_quote_n(sb, keys[i], strlen(keys[i]));
-			strbuf_addch(sb, ':');
-			sharp_v_json(sb, json_object_get(j, keys[i]), true);
-		}
-		strbuf_addch(sb, '}');
-		free(keys);
-		break;
-	}
 	}
 }
 
@@ -1188,7 +1129,7 @@ static json_t *ymap_to_json(struct dctx *d, struct ymap *m)
 				strbuf_addf(&sb, "unsupported map key of type: %s, key: ", type);
 				sharp_v_yv(&sb, &e->key);
 				strbuf_addstr(&sb, ", value: ");
-				sharp_v_json(&sb, e->value, false);
+				json_format_go_sharp_v(&sb, e->value, YAML_GO_MAP, false);
 				d->conv_err = strbuf_detach(&sb, NULL);
 			}
 			strbuf_release(&ks);
