@@ -65,11 +65,6 @@ static void type_error(struct ccctx *c, const json_t *v, const char *sname, cons
 				     jkind(v), sname, gopath, t);
 }
 
-static int cmp_key(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
 /* The zero value of a struct as Go marshals it (omitempty fields left out). */
 static json_t *zero_of(const json_t *shape);
 
@@ -117,14 +112,9 @@ static int dec_struct(const json_t *s, const json_t *v, json_t **slot, const cha
 	}
 	const json_t *fields = json_object_get(s, "f");
 	const char *sname = json_string_value(json_object_get(s, "n"));
-	size_t n = json_object_size(v), i = 0;
-	_cleanup_free_ const char **keys = xcalloc(n + 1, sizeof(char *));
-	const char *k;
-	json_t *e;
-	json_object_foreach((json_t *)v, k, e)
-		keys[i++] = k;
-	qsort(keys, n, sizeof(char *), cmp_key);
-	for (i = 0; i < n; i++) {
+	size_t n;
+	_cleanup_free_ const char **keys = json_object_sorted_keys(v, &n);
+	for (size_t i = 0; i < n; i++) {
 		_cleanup_free_ char *p = *path ? xasprintf("%s.%s", path, keys[i]) : xstrdup(keys[i]);
 		const json_t *fld = json_object_get(fields, keys[i]);
 		if (!fld) {

@@ -68,25 +68,7 @@ static const char *qualify(const struct cfg_type *t, char *buf, size_t size)
 	return buf;
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
 /* Object keys in byte order: kubeadm decodes JSON made from YAML whose keys are sorted. */
-static const char **sorted_keys(const json_t *obj, size_t *ret_n)
-{
-	size_t n = json_object_size(obj), i = 0;
-	const char **keys = xcalloc(n + 1, sizeof(char *));
-	const char *k;
-	json_t *v;
-	json_object_foreach((json_t *)obj, k, v)
-		keys[i++] = k;
-	qsort(keys, n, sizeof(char *), cmp_str);
-	*ret_n = n;
-	return keys;
-}
-
 static const struct cfg_field *find_field(const struct cfg_type *t, const char *name)
 {
 	/* sigs.k8s.io/json matches field names case-sensitively. */
@@ -307,7 +289,7 @@ static int decode_struct(const struct cfg_type *t, const json_t *obj, void *p, c
 			 const char *gopath, struct dctx *ctx)
 {
 	size_t n;
-	_cleanup_free_ const char **keys = sorted_keys(obj, &n);
+	_cleanup_free_ const char **keys = json_object_sorted_keys(obj, &n);
 	for (size_t i = 0; i < n; i++) {
 		const json_t *v = json_object_get(obj, keys[i]);
 		_cleanup_free_ char *fpath = *path ? xasprintf("%s.%s", path, keys[i])

@@ -245,22 +245,12 @@ static void set_named(json_t *set, json_t *item)
 }
 
 /* VolumeMapToSlice / VolumeMountMapToSlice: sorted by name. */
-static int name_cmp(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
 static json_t *named_to_sorted(const json_t *set)
 {
-	size_t n = json_object_size(set), i = 0;
-	const char **keys = xcalloc(n + 1, sizeof(*keys));
-	const char *k;
-	json_t *v;
-	json_object_foreach((json_t *)set, k, v)
-		keys[i++] = k;
-	qsort(keys, n, sizeof(*keys), name_cmp);
+	size_t n;
+	const char **keys = json_object_sorted_keys(set, &n);
 	json_t *out = json_array();
-	for (i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++)
 		json_array_append(out, json_object_get(set, keys[i]));
 	free(keys);
 	return out;

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "util/error.h"
+#include "util/strv.h"
 #include "util/xalloc.h"
 
 size_t json_utf8_decode(const unsigned char *s, size_t n, uint32_t *ret_rune)
@@ -884,9 +885,18 @@ void go_quote_n(struct strbuf *sb, const char *s, size_t n)
 	strbuf_addch(sb, '"');
 }
 
-static int cmp_key_strings(const void *a, const void *b)
+const char **json_object_sorted_keys(const json_t *obj, size_t *ret_n)
 {
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
+	size_t n = json_object_size(obj), i = 0;
+	const char **keys = xcalloc(n + 1, sizeof(*keys));
+	const char *k;
+	json_t *v;
+	json_object_foreach((json_t *)obj, k, v)
+		keys[i++] = k;
+	qsort(keys, n, sizeof(*keys), strv_qsort_cmp);
+	if (ret_n)
+		*ret_n = n;
+	return keys;
 }
 
 void json_format_go_sharp_v(struct strbuf *sb, const json_t *j, const char *map_type,
@@ -922,13 +932,8 @@ void json_format_go_sharp_v(struct strbuf *sb, const json_t *j, const char *map_
 		break;
 	}
 	case JSON_OBJECT: {
-		size_t n = json_object_size(j), k = 0;
-		const char **keys = xcalloc(n + 1, sizeof(*keys));
-		const char *key;
-		json_t *val;
-		json_object_foreach((json_t *)j, key, val)
-			keys[k++] = key;
-		qsort(keys, k, sizeof(*keys), cmp_key_strings);
+		size_t k;
+		const char **keys = json_object_sorted_keys(j, &k);
 		strbuf_addstr(sb, map_type);
 		strbuf_addch(sb, '{');
 		for (size_t i = 0; i < k; i++) {

@@ -48,6 +48,9 @@ size_t json_utf8_decode(const unsigned char *s, size_t n, uint32_t *ret_rune);
  * \f \n \r \t \v, other controls and invalid bytes as \xNN, C1 controls, U+00AD, U+FEFF,
  * U+2028/9 as \uNNNN. */
 void go_quote_n(struct strbuf *sb, const char *s, size_t n);
+/* The keys of obj in byte order (Go's sorted map keys): an owned, NULL-terminated array of
+ * borrowed keys (valid while obj is unchanged); *ret_n (may be NULL) gets their number. */
+const char **json_object_sorted_keys(const json_t *obj, size_t *ret_n);
 /* Go's fmt %#v of a value json.Unmarshal / yaml.Unmarshal made: map_type is how the decoder
  * typed objects ("map[string]interface {}", "map[interface {}]interface {}"), members in
  * sorted order as fmt prints maps; null is "<nil>" alone and "interface {}(nil)" inside a

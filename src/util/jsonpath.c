@@ -893,24 +893,14 @@ static void val_format(struct strbuf *sb, const struct val *v)
 	}
 }
 
-static int key_cmp(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
 /* json.Marshal then json.Unmarshal into interface{}: members sorted, numbers float64,
  * invalid UTF-8 replaced. */
 static json_t *go_round_trip(const json_t *v)
 {
 	switch (json_typeof(v)) {
 	case JSON_OBJECT: {
-		size_t n = json_object_size(v), i = 0;
-		_cleanup_free_ const char **keys = xcalloc(n + 1, sizeof(*keys));
-		const char *key;
-		json_t *m;
-		json_object_foreach((json_t *)v, key, m)
-			keys[i++] = key;
-		qsort(keys, n, sizeof(*keys), key_cmp);
+		size_t n, i;
+		_cleanup_free_ const char **keys = json_object_sorted_keys(v, &n);
 		json_t *o = json_object();
 		for (i = 0; i < n; i++)
 			json_object_set_new(o, keys[i], go_round_trip(json_object_get(v, keys[i])));

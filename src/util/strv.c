@@ -78,12 +78,12 @@ char **strv_copy(char *const *v)
 	return c;
 }
 
-static int cmpstr(const void *a, const void *b)
+int strv_qsort_cmp(const void *a, const void *b)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
 void strv_sort(char **v)
 {
-	qsort(v, strv_length(v), sizeof(char *), cmpstr);
+	qsort(v, strv_length(v), sizeof(char *), strv_qsort_cmp);
 }

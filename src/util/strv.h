@@ -21,6 +21,9 @@ char **strv_split(const char *s, char sep, bool skip_empty);
 char *strv_join(char *const *v, const char *sep);
 char **strv_copy(char *const *v);
 void strv_sort(char **v);
+/* The qsort(3) comparator of strv_sort, for any array of C strings (byte order, as Go's
+ * sort.Strings). */
+int strv_qsort_cmp(const void *a, const void *b);
 
 DEFINE_TRIVIAL_CLEANUP_FUNC(char **, strv_free)
 #define _cleanup_strv_free_ _cleanup_(strv_freep)
