@@ -379,3 +379,11 @@ void phases_pki_params(const struct init_config *c, struct pki_params *ret)
 		.out = stdout,
 	};
 }
+
+char *phases_local_api_url(const struct cfg_api_endpoint *ep)
+{
+	const char *a = strempty(ep->advertise_address);
+	if (strchr(a, ':'))
+		return xasprintf("https://[%s]:%lld", a, (long long)ep->bind_port);
+	return xasprintf("https://%s:%lld", a, (long long)ep->bind_port);
+}

@@ -44,3 +44,8 @@ int phases_fetch_init_config(struct kube_client *c, const struct phases_fetch_op
  * The caller sets the rest (write_dir, dry_run, rootfd, pool). Borrows from c.
  */
 void phases_pki_params(const struct init_config *c, struct pki_params *ret);
+
+/* The URL of this node's own API server, https://<advertiseAddress>:<bindPort> as
+ * net.JoinHostPort writes it (an IPv6 address in brackets; no validation): where init's
+ * and a joining control plane's kubeconfigs and checks point. Owned by the caller. */
+char *phases_local_api_url(const struct cfg_api_endpoint *ep);

@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "kubeconfig/kubeconfig.h"
+#include "phases/cluster-config.h"
 #include "phases/init/api-client.h"
 #include "util/error.h"
 #include "util/fs.h"
@@ -58,11 +59,7 @@ static void set_timeout(const struct run_ctx *ctx, struct kube_client *c)
 /* PointKubeConfigToLocalAPIEndpoint */
 static void point_to_local(json_t *kc, const struct run_ctx *ctx)
 {
-	const char *addr = strempty(ctx->cfg->init.local_api_endpoint.advertise_address);
-	int64_t port = ctx->cfg->init.local_api_endpoint.bind_port;
-	_cleanup_free_ char *server = strchr(addr, ':')
-					      ? xasprintf("https://[%s]:%lld", addr, (long long)port)
-					      : xasprintf("https://%s:%lld", addr, (long long)port);
+	_cleanup_free_ char *server = phases_local_api_url(&ctx->cfg->init.local_api_endpoint);
 	size_t i;
 	json_t *cl;
 	json_array_foreach(json_object_get(kc, "clusters"), i, cl) {

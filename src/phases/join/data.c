@@ -298,11 +298,3 @@ int join_data_control_plane_client(struct join_data *d, struct kube_client **ret
 	*ret_client = c;
 	return 1;
 }
-
-char *join_local_api_url(const struct cfg_api_endpoint *ep)
-{
-	const char *a = strempty(ep->advertise_address);
-	if (strchr(a, ':'))
-		return xasprintf("https://[%s]:%lld", a, (long long)ep->bind_port);
-	return xasprintf("https://%s:%lld", a, (long long)ep->bind_port);
-}

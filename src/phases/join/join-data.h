@@ -90,10 +90,6 @@ int join_data_control_plane_init_cfg(struct join_data *d, struct init_config **r
 int join_data_control_plane_client(struct join_data *d, struct kube_client **ret_client,
 				   struct init_config **ret_init_cfg);
 
-/* The URL of this control plane's own API server: https://<advertiseAddress>:<bindPort>,
- * an IPv6 address in brackets. Owned by the caller. */
-char *join_local_api_url(const struct cfg_api_endpoint *ep);
-
 /* The PKI parameters of the fetched InitConfiguration for this node (certificates read and
  * written in CertificateWriteDir()). Strings borrowed from ic. */
 void join_data_pki_params(const struct join_data *d, const struct init_config *ic,

@@ -10,6 +10,7 @@
 #include "discovery/discovery.h"
 #include "kubeconfig/kubeconfig.h"
 #include "kubelet/kubelet.h"
+#include "phases/cluster-config.h"
 #include "phases/join.h"
 #include "phases/join/join-data.h"
 #include "token/token.h"
@@ -147,7 +148,7 @@ int phase_join_kubelet_start(struct run_ctx *ctx)
 	/* a joining control plane's kubelet talks to its own API server */
 	if (cfg->control_plane) {
 		/* GetLocalAPIEndpoint */
-		_cleanup_free_ char *server = join_local_api_url(&cfg->control_plane->local_api_endpoint);
+		_cleanup_free_ char *server = phases_local_api_url(&cfg->control_plane->local_api_endpoint);
 		size_t i;
 		json_t *e;
 		json_array_foreach(json_object_get(tls, "clusters"), i, e)

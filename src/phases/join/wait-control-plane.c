@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "kubeconfig/kubeconfig.h"
+#include "phases/cluster-config.h"
 #include "phases/join.h"
 #include "phases/join/join-data.h"
 #include "util/error.h"
@@ -86,7 +87,7 @@ int phase_join_wait_control_plane(struct run_ctx *ctx)
 		/* newControlPlaneWaiter's dry-run waiter prints nothing for this wait */
 		return 0;
 	}
-	_cleanup_free_ char *api = join_local_api_url(&cp->local_api_endpoint);
+	_cleanup_free_ char *api = phases_local_api_url(&cp->local_api_endpoint);
 	/* WaitControlPlaneClient: admin.conf pointed at the local API server */
 	_cleanup_free_ char *admin_path = xasprintf("%s/admin.conf", join_data_kubeconfig_dir(d));
 	_cleanup_free_ char *text = NULL;
