@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cmd/cmdutil.h"
 #include "cmd/command.h"
@@ -72,4 +73,43 @@ const char *cmd_flag_string_or(const struct flagset *fs, const char *name, const
 bool cmd_flag_bool_or_config(const struct flagset *fs, const char *name, bool cfg_value)
 {
 	return flagset_changed(fs, name) ? flagset_get_bool(fs, name) : cfg_value;
+}
+
+char *cmd_kubeconfig_path(const struct flagset *fs)
+{
+	const char *file = flagset_get_string(fs, "kubeconfig");
+	if (flagset_changed(fs, "kubeconfig") && *file)
+		return xstrdup(file);
+	/*
+	 * clientcmd.NewDefaultClientConfigLoadingRules: the files of $KUBECONFIG (each once), else
+	 * $HOME/.kube/config; kubeadm adds admin.conf. The first that exists, else the first.
+	 */
+	_cleanup_strv_free_ char **chain = NULL;
+	const char *env = getenv("KUBECONFIG");
+	if (env && *env) {
+		_cleanup_strv_free_ char **list = strv_split(env, ':', false);
+		STRV_FOREACH(f, list)
+			if (!strv_contains(chain, *f))
+				strv_push(&chain, *f);
+	} else {
+		/* filepath.Join(homedir.HomeDir(), ".kube", "config") */
+		const char *home = getenv("HOME");
+		if (!home || !*home) {
+			strv_push(&chain, ".kube/config");
+		} else {
+			size_t n = strlen(home);
+			while (n > 0 && home[n - 1] == '/')
+				n--;
+			strv_consume(&chain, xasprintf("%.*s/.kube/config", (int)n, home));
+		}
+	}
+	strv_push(&chain, "/etc/kubernetes/admin.conf");
+	const char *pick = chain[0];
+	STRV_FOREACH(f, chain)
+		if (access(*f, F_OK) == 0) {
+			pick = *f;
+			break;
+		}
+	log_v(1, "Using kubeconfig file: %s", pick);
+	return xstrdup(pick);
 }
