@@ -9,6 +9,9 @@ ref=${1:-/var/cache/ckubeadm/peers/k8s-v1.37.2/kubeadm}
 [ -x "$ref" ] || { echo "regen.sh: no reference binary at $ref" >&2; exit 2; }
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+# every case runs with this environment only (run.sh and regen.sh alike): no ~/.kube/config,
+# no $KUBECONFIG, nothing of the caller's shell
+case_env=(HOME=/nonexistent-home PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin)
 # cases run in a scratch directory holding the input files (relative paths in messages)
 cp "$here"/inputs/* "$work"/
 mkdir -p "$here/golden"
@@ -19,7 +22,7 @@ while IFS='|' read -r name args filter reason; do
 		continue
 	fi
 	eval "set -- $args"
-	(cd "$work" && "$ref" "$@" >"$here/golden/$name.out" 2>"$here/golden/$name.err" </dev/null)
+	(cd "$work" && env -i "${case_env[@]}" "$ref" "$@" >"$here/golden/$name.out" 2>"$here/golden/$name.err" </dev/null)
 	echo $? >"$here/golden/$name.rc"
 	n=$((n + 1))
 done <"$here/cases.txt"

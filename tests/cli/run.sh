@@ -23,6 +23,9 @@ if ! out=$(unshare --net -- "$bin" version -o short 2>&1); then
 	echo "0 passed, 1 failed, 0 skipped"
 	exit 1
 fi
+# every case runs with this environment only (run.sh and regen.sh alike): no ~/.kube/config,
+# no $KUBECONFIG, nothing of the caller's shell
+case_env=(HOME=/nonexistent-home PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin)
 # cases run in a scratch directory holding the input files (relative paths in messages)
 cp "$here"/inputs/* "$work"/
 # klog's header "W1127 03:41:02.981181   6701 file.go:627] ": the level letter stays, the
@@ -41,7 +44,7 @@ while IFS='|' read -r name args filter reason; do
 		continue
 	fi
 	eval "set -- $args"
-	(cd "$work" && unshare --net -- "$bin" "$@" >"$work/out" 2>"$work/err" </dev/null)
+	(cd "$work" && env -i "${case_env[@]}" unshare --net -- "$bin" "$@" >"$work/out" 2>"$work/err" </dev/null)
 	echo $? >"$work/rc"
 	ok=1
 	sed -i -E "$klog_mask" "$work/err"
