@@ -11,6 +11,7 @@
 #include "util/error.h"
 #include "util/fs.h"
 #include "util/log.h"
+#include "util/path.h"
 #include "util/macro.h"
 #include "util/strbuf.h"
 #include "util/strv.h"
@@ -94,14 +95,7 @@ char *cmd_kubeconfig_path(const struct flagset *fs)
 	} else {
 		/* filepath.Join(homedir.HomeDir(), ".kube", "config") */
 		const char *home = getenv("HOME");
-		if (!home || !*home) {
-			strv_push(&chain, ".kube/config");
-		} else {
-			size_t n = strlen(home);
-			while (n > 0 && home[n - 1] == '/')
-				n--;
-			strv_consume(&chain, xasprintf("%.*s/.kube/config", (int)n, home));
-		}
+		strv_consume(&chain, path_join(home ? home : "", ".kube/config"));
 	}
 	strv_push(&chain, "/etc/kubernetes/admin.conf");
 	const char *pick = chain[0];
