@@ -310,41 +310,15 @@ static void check_firewalld(const struct preflight_check *c, char ***w, char ***
 /* net.Listen("tcp", addr) then Close. */
 static int try_listen(const char *address, int port)
 {
-	union {
-		struct sockaddr sa;
-		struct sockaddr_in in4;
-		struct sockaddr_in6 in6;
-	} sa;
-	memset(&sa, 0, sizeof(sa));
+	struct sockaddr_storage ss;
 	socklen_t len;
-	int family;
 	bool wildcard = !address || !*address;
-	if (wildcard) {
-		family = AF_INET6;
-		sa.in6.sin6_family = AF_INET6;
-		sa.in6.sin6_port = htons((uint16_t)port);
-		sa.in6.sin6_addr = in6addr_any;
-		len = sizeof(sa.in6);
-	} else if (inet_pton(AF_INET, address, &sa.in4.sin_addr) == 1) {
-		family = AF_INET;
-		sa.in4.sin_family = AF_INET;
-		sa.in4.sin_port = htons((uint16_t)port);
-		len = sizeof(sa.in4);
-	} else if (inet_pton(AF_INET6, address, &sa.in6.sin6_addr) == 1) {
-		family = AF_INET6;
-		sa.in6.sin6_family = AF_INET6;
-		sa.in6.sin6_port = htons((uint16_t)port);
-		len = sizeof(sa.in6);
-	} else {
-		return -EINVAL;
-	}
+	int family = sockaddr_from_ip(wildcard ? "::" : address, (uint16_t)port, &ss, &len);
+	if (family < 0)
+		return family;
 	int fd = socket(family, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0 && wildcard && errno == EAFNOSUPPORT) {
-		family = AF_INET;
-		memset(&sa, 0, sizeof(sa));
-		sa.in4.sin_family = AF_INET;
-		sa.in4.sin_port = htons((uint16_t)port);
-		len = sizeof(sa.in4);
+		family = sockaddr_from_ip("0.0.0.0", (uint16_t)port, &ss, &len);
 		fd = socket(family, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	}
 	if (fd < 0)
@@ -354,7 +328,7 @@ static int try_listen(const char *address, int port)
 	if (wildcard && family == AF_INET6)
 		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof(zero));
 	int r = 0;
-	if (bind(fd, &sa.sa, len) < 0 || listen(fd, 4096) < 0)
+	if (bind(fd, (struct sockaddr *)&ss, len) < 0 || listen(fd, 4096) < 0)
 		r = -errno;
 	close(fd);
 	return r;

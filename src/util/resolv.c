@@ -37,6 +37,26 @@ char **resolver_servers(const char *resolv_conf)
 	return servers;
 }
 
+int sockaddr_from_ip(const char *ip, uint16_t port, struct sockaddr_storage *ss, socklen_t *len)
+{
+	memset(ss, 0, sizeof(*ss));
+	struct sockaddr_in *in4 = (struct sockaddr_in *)ss;
+	struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)ss;
+	if (inet_pton(AF_INET, ip, &in4->sin_addr) == 1) {
+		in4->sin_family = AF_INET;
+		in4->sin_port = htons(port);
+		*len = sizeof(*in4);
+		return AF_INET;
+	}
+	if (inet_pton(AF_INET6, ip, &in6->sin6_addr) == 1) {
+		in6->sin6_family = AF_INET6;
+		in6->sin6_port = htons(port);
+		*len = sizeof(*in6);
+		return AF_INET6;
+	}
+	return -EINVAL;
+}
+
 /* Go's dial of the resolver's UDP socket to "host:53" (connect only): 0 or -errno. */
 static int dial_udp(const char *hostport)
 {
@@ -49,29 +69,15 @@ static int dial_udp(const char *hostport)
 		h++;
 		h[strcspn(h, "]")] = '\0';
 	}
-	union {
-		struct sockaddr sa;
-		struct sockaddr_in in4;
-		struct sockaddr_in6 in6;
-	} sa;
-	memset(&sa, 0, sizeof(sa));
+	struct sockaddr_storage ss;
 	socklen_t len;
-	int fam;
-	if (inet_pton(AF_INET, h, &sa.in4.sin_addr) == 1) {
-		fam = sa.in4.sin_family = AF_INET;
-		sa.in4.sin_port = htons(53);
-		len = sizeof(sa.in4);
-	} else if (inet_pton(AF_INET6, h, &sa.in6.sin6_addr) == 1) {
-		fam = sa.in6.sin6_family = AF_INET6;
-		sa.in6.sin6_port = htons(53);
-		len = sizeof(sa.in6);
-	} else {
+	int fam = sockaddr_from_ip(h, 53, &ss, &len);
+	if (fam < 0)
 		return 0;
-	}
 	int fd = socket(fam, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return -errno;
-	int r = connect(fd, &sa.sa, len) < 0 ? -errno : 0;
+	int r = connect(fd, (struct sockaddr *)&ss, len) < 0 ? -errno : 0;
 	close(fd);
 	return r;
 }

@@ -7,6 +7,8 @@
 #pragma once
 
 #include <stdbool.h>
+#include <stdint.h>
+#include <sys/socket.h>
 
 /*
  * The nameservers Go reads from resolv_conf as "host:53" ("[v6]:53"): the first three valid
@@ -26,3 +28,9 @@ bool resolver_reachable(void);
  * misbehaving". Owned by the caller.
  */
 char *resolver_lookup_error(const char *name, int gai_err);
+
+/*
+ * The socket address of a literal IPv4 or IPv6 address (no brackets) and port: its family
+ * (AF_INET, AF_INET6), or -EINVAL when ip is neither.
+ */
+int sockaddr_from_ip(const char *ip, uint16_t port, struct sockaddr_storage *ss, socklen_t *len);
