@@ -35,7 +35,8 @@ peers=$(dirname "$ref")
 . "$(cd "$(dirname "$0")/../../lib" && pwd)/apiserver.sh"
 apiserver_peers "$peers"
 etcd_bin=$ETCD_BIN apiserver_bin=$APISERVER_BIN kubectl_bin=$KUBECTL_BIN
-for b in "$ours" "$ref" "$etcd_bin" "$apiserver_bin" "$kubectl_bin"; do
+for b in "$ours" "$ref" "$etcd_bin" "$apiserver_bin" "$kubectl_bin" \
+	"$peers/kube-controller-manager.real" "$peers/kube-scheduler.real"; do
 	if [ ! -x "$b" ]; then
 		echo "SKIP: $b is missing (tests/peers/build.sh builds the peers)"
 		echo "0 passed, 0 failed, 1 skipped"
@@ -188,19 +189,25 @@ mask() {
 	'
 }
 mask_printed_token() { sed -E 's/(unable to print token )[a-z0-9]{6}\.[a-z0-9]{16}/\1TOKEN/'; }
-# sort_runs REGEX: sorts each run of consecutive lines matching REGEX, the rest stays in order.
+# sort_runs RUN SORT: in each run of consecutive lines matching the regex RUN, the lines
+# matching SORT move to the end of the run, sorted; every other line stays in order.
 sort_runs() {
 	python3 -c '
 import re, sys
-pat, run = re.compile(sys.argv[1]), []
+run_re, sort_re = re.compile(sys.argv[1]), re.compile(sys.argv[2])
+run = []
+def flush():
+    keep = [l for l in run if not sort_re.search(l)]
+    sys.stdout.writelines(keep + sorted(l for l in run if sort_re.search(l)))
+    run.clear()
 for line in sys.stdin:
-    if pat.search(line):
+    if run_re.search(line):
         run.append(line)
         continue
-    sys.stdout.writelines(sorted(run) + [line])
-    run = []
-sys.stdout.writelines(sorted(run))
-' "$1"
+    flush()
+    sys.stdout.write(line)
+flush()
+' "$1" "$2"
 }
 # sort_records MODE: sorts the per-token records of a token list output (the list's order is
 # the API server's order of the token names, and three of them are random). MODE: "table" (a
@@ -575,14 +582,17 @@ if [ "$(cat "$W/ours/download.rc")" = 0 ]; then
 else
 	bad "reference join downloads our kubeadm-certs (token discovery, RBAC, AES-GCM)" "$W/ours/download.out"
 fi
-# durations vary; kubeadm checks the control plane components concurrently and each prints
-# "is healthy after" when its check ends: that run of lines is sorted (kubeadm's order is
-# not fixed), every other line stays in order
+# durations vary; kubeadm checks the control plane components concurrently: each check's
+# goroutine prints "is healthy after" when it ends, in no fixed order, and may do so before
+# the loop has printed the next "Checking" line. In that block the "Checking" lines keep
+# their order and the "healthy" lines are compared sorted after them; every other line stays
+# in order.
 mask_wait() {
 	sed -E -e 's/ after [0-9.]+(ns|µs|ms|s|m[0-9.]*s|h[0-9m.]*s)$/ after D/' \
 		-e 's/^([IWE])[0-9]{4} [0-9:.]+ +[0-9]+ [^]]*\] /\1 klog] /' \
 		-e 's/(healthz": )(dial tcp .*|context deadline exceeded)$/\1ERR (the last try may meet the deadline, in kubeadm too)/' "$1" |
-		sort_runs '^\[control-plane-check\] .* is (not )?healthy after D$'
+		sort_runs '^\[control-plane-check\] (Checking .*|.* is (not )?healthy after D)$' \
+			'^\[control-plane-check\] .* is (not )?healthy after D$'
 }
 if [ "$(cat "$W/ours/wait.rc")" = 0 ]; then ok "wait-control-plane: healthy"; else bad "wait-control-plane: healthy" "$W/ours/wait.out"; fi
 for t in wait wait-fail; do
@@ -611,7 +621,7 @@ for t in create1 create-dup create-join create-join-cp create-dry list list-json
 	# sorted; everything else is compared in order
 	for s in rc out err; do
 		case $t:$s in
-		list:out | list-after:out) order="sort_records table" ;;
+		list:out | list-after:out | list-forbidden:out) order="sort_records table" ;;
 		list-jsonpath:out) order="sort_records lines" ;;
 		list-json:out | list-jsonpath-json:out) order="sort_records json" ;;
 		list-yaml:out | list-kyaml:out) order="sort_records yaml" ;;
