@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include <arpa/inet.h>
-#include <ctype.h>
 #include <errno.h>
 #include <netdb.h>
 #include <netinet/in.h>
@@ -10,6 +9,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "util/error.h"
 #include "util/macro.h"
 #include "util/resolv.h"
 #include "util/strv.h"
@@ -106,11 +106,8 @@ char *resolver_lookup_error(const char *name, int gai_err)
 	int dial;
 	_cleanup_free_ char *server = pick_server(&dial);
 	if (dial < 0) {
-		/* syscall.Errno's text: strerror's, lower-case first letter */
-		_cleanup_free_ char *text = xstrdup(strerror(-dial));
-		text[0] = (char)tolower((unsigned char)text[0]);
 		return xasprintf("lookup %s on %s: dial udp %s: connect: %s", name, server, server,
-				 text);
+				 go_strerror(-dial));
 	}
 	return xasprintf("lookup %s on %s: %s", name, server,
 			 gai_err == EAI_NONAME || gai_err == EAI_NODATA ? "no such host"
