@@ -2,8 +2,11 @@
 /* Flag plumbing shared by the kubeadm commands (see cmdutil.h). */
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cmd/cmdutil.h"
@@ -54,10 +57,26 @@ int cmd_dry_run_dir(const char *env_var, const char *dir_name, char **ret)
 	if (r < 0)
 		return error_set(r, "failed to create directory \"/etc/kubernetes/tmp\": mkdir /etc/kubernetes/tmp: %s",
 				 go_strerror(-r));
-	_cleanup_free_ char *tmpl = xasprintf("/etc/kubernetes/tmp/%sXXXXXX", dir_name);
-	if (!mkdtemp(tmpl)) {
+	/*
+	 * os.MkdirTemp: the name plus a random uint32 in decimal, tried again while it exists.
+	 * kubeadm's createTmpDir reassigns its tempDir to "" on failure, which its message shows.
+	 */
+	_cleanup_free_ char *tmpl = NULL;
+	for (int try = 0;; try++) {
+		uint32_t rnd = 0;
+		if (getrandom(&rnd, sizeof(rnd), 0) != (ssize_t)sizeof(rnd))
+			return error_set(-EIO, "could not create a temporary directory in \"\": no randomness");
+		free(tmpl);
+		tmpl = xasprintf("/etc/kubernetes/tmp/%s%" PRIu32, dir_name, rnd);
+		if (mkdir(tmpl, 0700) == 0)
+			break;
 		int e = errno;
-		return error_set(-e, "could not create a temporary directory in \"/etc/kubernetes/tmp\": mkdirtemp /etc/kubernetes/tmp: %s",
+		if (e == EEXIST && try + 1 < 10000)
+			continue;
+		if (e == EEXIST)
+			return error_set(-e, "could not create a temporary directory in \"\": mkdirtemp /etc/kubernetes/tmp/%s*: file already exists",
+					 dir_name);
+		return error_set(-e, "could not create a temporary directory in \"\": mkdir %s: %s", tmpl,
 				 go_strerror(e));
 	}
 	log_warning("Using dry-run directory %s. To override it, set the environment variable %s",
