@@ -26,16 +26,23 @@ if [ -z "${API_TEST_IN_NS:-}" ]; then
 	exec unshare --net --pid --fork env API_TEST_IN_NS=1 bash "$0" "$@"
 fi
 
-ours=$(readlink -f "${1:?usage: run.sh <ckubeadm> <reference kubeadm> [build-dir]}")
+ours=${1:?usage: run.sh <ckubeadm> <reference kubeadm> [build-dir]}
+# a path that does not resolve stays as given (its skip names it)
+r=$(readlink -f "$ours") && ours=$r
 ref=${2:?usage: run.sh <ckubeadm> <reference kubeadm> [build-dir]}
 # the peers' wrappers run the binary in a namespace of its own: use the real binary here
 [ -x "$ref.real" ] && ref=$ref.real
-ref=$(readlink -f "$ref")
+r=$(readlink -f "$ref") && ref=$r
 peers=$(dirname "$ref")
 . "$(cd "$(dirname "$0")/../../lib" && pwd)/apiserver.sh"
 apiserver_peers "$peers"
 etcd_bin=$ETCD_BIN apiserver_bin=$APISERVER_BIN kubectl_bin=$KUBECTL_BIN
-for b in "$ours" "$ref" "$etcd_bin" "$apiserver_bin" "$kubectl_bin" \
+if [ ! -x "$ours" ]; then
+	echo "FAIL ckubeadm: $ours is missing"
+	echo "0 passed, 1 failed, 0 skipped"
+	exit 1
+fi
+for b in "$ref" "$etcd_bin" "$apiserver_bin" "$kubectl_bin" \
 	"$peers/kube-controller-manager.real" "$peers/kube-scheduler.real"; do
 	if [ ! -x "$b" ]; then
 		echo "SKIP: $b is missing (tests/peers/build.sh builds the peers)"
