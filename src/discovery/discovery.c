@@ -91,10 +91,17 @@ static bool pinned(char *const *pins, const char *hash_hex)
 
 int discovery_pins_check(char *const *pins, const char *ca_pem, size_t len)
 {
+	return discovery_pins_split(pins, ca_pem, len, NULL, NULL);
+}
+
+int discovery_pins_split(char *const *pins, const char *ca_pem, size_t len, char **ret_pinned,
+			 char **ret_others)
+{
 	static const char begin[] = "-----BEGIN CERTIFICATE-----";
 	static const char end[] = "-----END CERTIFICATE-----";
 	_cleanup_free_ char *pem = xstrndup(ca_pem, len);
 	_cleanup_strv_free_ char **hashes = NULL;
+	_cleanup_strbuf_ struct strbuf in = STRBUF_INIT, out = STRBUF_INIT;
 	const char *s = pem;
 	size_t ncerts = 0;
 	for (;;) {
@@ -115,14 +122,25 @@ int discovery_pins_check(char *const *pins, const char *ca_pem, size_t len)
 		ncerts++;
 		if (pinned(pins, h + strlen("sha256:"))) {
 			free(h);
-			return 0;
+			strbuf_addstr(&in, one);
+			if (!ret_pinned)
+				return 0;
+			continue;
 		}
+		strbuf_addstr(&out, one);
 		strv_consume(&hashes, h);
 	}
 	if (!ncerts)
 		return error_set(-EINVAL, "data does not contain any valid RSA or ECDSA certificates");
-	_cleanup_free_ char *j = strv_join(hashes, ":");
-	return error_set(-EPERM, "none of the public keys \"%s\" are pinned", j);
+	if (!in.len) {
+		_cleanup_free_ char *j = strv_join(hashes, ":");
+		return error_set(-EPERM, "none of the public keys \"%s\" are pinned", j);
+	}
+	if (ret_pinned)
+		*ret_pinned = strbuf_detach(&in, NULL);
+	if (ret_others)
+		*ret_others = strbuf_detach(&out, NULL);
+	return 0;
 }
 
 int discovery_cluster_info_verify(const json_t *cm, const struct token *t, char **ret)
@@ -411,16 +429,22 @@ int discovery_token_retrieve(struct kube_client *dry_run_client, struct cfg_join
 		r = error_set(-EINVAL, "data does not contain any valid RSA or ECDSA certificates");
 	if (r < 0)
 		return error_wrap(r, "failed to parse cluster CA from the %s ConfigMap", "cluster-info");
-	r = discovery_pins_check(bt->ca_cert_hashes, ca, ca_len);
+	_cleanup_free_ char *pinned_pem = NULL, *other_pem = NULL;
+	r = discovery_pins_split(bt->ca_cert_hashes, ca, ca_len, &pinned_pem, &other_pem);
 	if (r == -EINVAL)
 		return error_wrap(r, "failed to parse cluster CA from the %s ConfigMap", "cluster-info");
 	if (r < 0)
 		return error_wrap(r, "cluster CA found in %s ConfigMap is invalid", "cluster-info");
 
-	/* connect back with the pinned CA */
+	/*
+	 * Connect back trusting the pinned certificates only. Stricter than kubeadm, which trusts
+	 * the whole bundle once one of its certificates is pinned: anyone holding the token could
+	 * add a CA of their own to a cluster-info they sign and answer this fetch. The bundle's
+	 * other certificates may still complete a chain to a pinned one.
+	 */
 	_cleanup_free_ char *server = xasprintf("https://%s", endpoint);
 	_cleanup_json_ json_t *secure_bootstrap = kubeconfig_build(
-		server, cluster_name, DISCOVERY_BOOTSTRAP_USER, ca, NULL, NULL, NULL);
+		server, cluster_name, DISCOVERY_BOOTSTRAP_USER, pinned_pem, NULL, NULL, NULL);
 	log_v(1, "[discovery] Requesting info from \"%s\" again to validate TLS against the pinned public key",
 	      endpoint);
 	if (!dry_run) {
@@ -428,6 +452,7 @@ int discovery_token_retrieve(struct kube_client *dry_run_client, struct cfg_join
 		r = kube_client_new_from_config(secure_bootstrap, &own);
 		if (r < 0)
 			return r;
+		kube_client_set_tls_chain(own, other_pem, strlen(other_pem));
 		client = own;
 	}
 	_cleanup_json_ json_t *secure_info = NULL;
