@@ -2,12 +2,17 @@
 #include "util/testing.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <sys/socket.h>
+#include <unistd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "discovery/discovery.h"
 #include "kube/client.h"
+#include "kube/test-server.h"
 #include "kube/test-tls.h"
 #include "kubeconfig/kubeconfig.h"
 #include "util/error.h"
@@ -331,6 +336,65 @@ static void test_token_discovery_good_chains(void **state)
 	test_cert_release(&root);
 }
 
+/* Issue 12, item 10: a discovery file fetched over https never follows a redirect to http (Go's
+ * client, and so kubeadm, would fetch the kubeconfig in the clear); a non-200 answer is
+ * kubeadm's error. The server's CA is the "system" store through SSL_CERT_FILE. */
+static void test_https_discovery_redirect(void **state)
+{
+	(void)state;
+	struct test_cert ca, leaf;
+	test_cert_make(&ca, "ca", NULL, NULL, true);
+	test_cert_make(&leaf, "discovery", "IP:127.0.0.1", &ca, false);
+	char cafile[] = "/tmp/ckubeadm-ca-XXXXXX";
+	int fd = mkstemp(cafile);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, ca.pem, strlen(ca.pem)), (ssize_t)strlen(ca.pem));
+	close(fd);
+	setenv("SSL_CERT_FILE", cafile, 1);
+	/* a plain listener where the redirect points */
+	int plain_port;
+	int plain_fd = test_listen_loopback(&plain_port);
+	_cleanup_free_ char *reply = xasprintf(
+		"HTTP/1.1 302 Found\r\nLocation: http://127.0.0.1:%d/cluster-info.yaml\r\n"
+		"Content-Length: 0\r\nConnection: close\r\n\r\n", plain_port);
+	struct test_tls_server srv;
+	test_tls_server_start(&srv, leaf.pem, leaf.key_pem, reply);
+	_cleanup_free_ char *url = xasprintf("https://127.0.0.1:%d/cluster-info.yaml", srv.port);
+	json_t *kc = NULL;
+	int r = discovery_https_retrieve(url, 2000, &kc);
+	assert_int_equal(r, -EPERM);
+	_cleanup_free_ char *want = xasprintf(
+		"Get \"%s\": refusing to follow a redirect from https to "
+		"\"http://127.0.0.1:%d/cluster-info.yaml\": it would leave TLS", url, plain_port);
+	assert_string_equal(error_message(r), want);
+	assert_null(kc);
+	/* nobody connected to the plain port: accept() finds no one waiting */
+	struct sockaddr_storage sa;
+	socklen_t sl = sizeof(sa);
+	assert_int_equal(fcntl(plain_fd, F_SETFL, O_NONBLOCK), 0);
+	assert_true(accept(plain_fd, (struct sockaddr *)&sa, &sl) < 0);
+	close(plain_fd);
+	test_tls_server_stop(&srv);
+
+	/* a 404: kubeadm's message */
+	static const char not_found[] = "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n";
+	test_tls_server_start(&srv, leaf.pem, leaf.key_pem, not_found);
+	free(url);
+	url = xasprintf("https://127.0.0.1:%d/cluster-info.yaml", srv.port);
+	r = discovery_https_retrieve(url, 2000, &kc);
+	assert_int_equal(r, -EIO);
+	free(want);
+	want = xasprintf("error trying to fetch discovery kubeconfig over HTTPS from %s, received "
+			 "status 404", url);
+	assert_string_equal(error_message(r), want);
+	test_tls_server_stop(&srv);
+	unsetenv("SSL_CERT_FILE");
+	unlink(cafile);
+	error_clear();
+	test_cert_release(&leaf);
+	test_cert_release(&ca);
+}
+
 int main(void)
 {
 	signal(SIGPIPE, SIG_IGN);
@@ -342,6 +406,7 @@ int main(void)
 		cmocka_unit_test(test_token_discovery_dry_run),
 		cmocka_unit_test(test_token_discovery_pins_only),
 		cmocka_unit_test(test_token_discovery_good_chains),
+		cmocka_unit_test(test_https_discovery_redirect),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -11,6 +11,7 @@
 
 #include "discovery/discovery.h"
 #include "kube/http.h"
+#include "kube/transport.h"
 #include "kubeconfig/kubeconfig.h"
 #include "util/error.h"
 #include "util/fs.h"
@@ -691,15 +692,21 @@ int discovery_file_retrieve(const char *path, long timeout_ms, json_t **ret)
 
 int discovery_https_retrieve(const char *url, long timeout_ms, json_t **ret)
 {
-	_cleanup_free_ char *body = NULL, *err = NULL;
-	/* net/http's default client has no timeout; the discovery timeout bounds it here */
-	int r = kube_http_get(url, timeout_ms, 16 << 20, &body, &err);
-	if (r < 0) {
-		r = error_set(r, "%s", err ? err : "error trying to fetch discovery kubeconfig");
+	/* net/http's default client has no timeout; the discovery timeout bounds it here. A
+	 * redirect to http is not followed (stricter than kubeadm): the file is fetched over TLS
+	 * or not at all. */
+	struct http_response resp;
+	int r = kube_http_fetch(url, NULL, timeout_ms, 16 << 20, &resp);
+	if (r < 0)
 		return r;
+	if (resp.status != 200) {
+		http_response_release(&resp);
+		return error_set(-EIO, "error trying to fetch discovery kubeconfig over HTTPS from %s, received status %ld",
+				 url, resp.status);
 	}
 	_cleanup_json_ json_t *cfg = NULL;
-	r = kubeconfig_parse(body, strlen(body), &cfg);
+	r = kubeconfig_parse(resp.body, resp.len, &cfg);
+	http_response_release(&resp);
 	if (r < 0)
 		return r;
 	return discovery_file_validate(cfg, timeout_ms, ret);
