@@ -10,7 +10,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <pthread.h>
 #include <sys/socket.h>
+#include <time.h>
 
 #include "kube/test-server.h"
 #include "kube/test-tls.h"
@@ -310,6 +312,19 @@ static void test_parser_strict(void **state)
 	test_server_release(&s);
 }
 
+/* writes a never-ending response a byte at a time to the fd at p, until a write fails */
+static void *trickle(void *p)
+{
+	int fd = *(int *)p;
+	static const char head[] = "HTTP/1.1 200 OK\r\nX-Slow: ";
+	for (size_t i = 0;; i++) {
+		char ch = i < sizeof(head) - 1 ? head[i] : 'a';
+		if (send(fd, &ch, 1, MSG_NOSIGNAL) != 1)
+			return NULL;
+		usleep(20000);
+	}
+}
+
 /* http_read_response, the parser alone (the fuzz target's entry) */
 static void test_read_response(void **state)
 {
@@ -326,12 +341,20 @@ static void test_read_response(void **state)
 	http_response_release(&resp);
 	close(sv[0]);
 	close(sv[1]);
-	/* a server that trickles a byte at a time never holds the reader past its deadline */
+	/* a server that trickles a byte every 20 ms never holds the reader past its deadline */
 	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv), 0);
-	assert_int_equal(write(sv[0], "HTTP/1.1 200", 12), 12);
-	assert_int_equal(http_read_response(sv[1], "GET", 0, 200, &resp), -ETIMEDOUT);
+	pthread_t thr;
+	assert_int_equal(pthread_create(&thr, NULL, trickle, &sv[0]), 0);
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	assert_int_equal(http_read_response(sv[1], "GET", 0, 300, &resp), -ETIMEDOUT);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	long ms = (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
+	assert_true(ms >= 290 && ms < 1000);
+	assert_non_null(strstr(resp.error, "Client.Timeout"));
+	close(sv[1]); /* the writer's next write fails: it ends */
+	pthread_join(thr, NULL);
 	close(sv[0]);
-	close(sv[1]);
 }
 
 /* ---- TLS ---- */
