@@ -590,14 +590,16 @@ int discovery_file_validate(json_t *cfg, long timeout_ms, json_t **ret)
 		r = embed(u, "client-certificate");
 		if (r >= 0)
 			r = embed(u, "client-key");
-		if (r >= 0 && has_field(u, "tokenFile")) {
+		/* EnsureAuthenticationInfoAreEmbedded: the file as is (a CR or LF in it is
+		 * refused by the transport, as by Go's net/http), only without a token */
+		if (r >= 0 && !has_field(u, "token") && has_field(u, "tokenFile")) {
 			const char *tf = json_string_value(json_object_get(u, "tokenFile"));
 			_cleanup_free_ char *tok = NULL;
 			size_t tl = 0;
 			r = fs_read_file(AT_FDCWD, tf, 1 << 20, &tok, &tl);
 			if (r < 0)
-				return error_set(r, "failed to read token file \"%s\": open %s: %s", tf,
-						 tf, strerror(-r));
+				return error_set(r, "error while reading token file defined in kubeconfig: open %s: %s",
+						 tf, go_strerror(-r));
 			json_object_set_new(u, "token", json_string(tok));
 			json_object_del(u, "tokenFile");
 		}
