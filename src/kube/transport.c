@@ -1323,9 +1323,10 @@ int http_perform(struct http_conn **conn, const struct http_request *req,
 			free(next);
 			http_response_release(resp);
 			resp->status = 0;
-			return fail(resp, HTTP_F_REDIRECT, 0,
-				    "refusing to follow a redirect from https to %s: it would leave TLS",
-				    q.buf);
+			r = fail(resp, HTTP_F_REDIRECT, 0,
+				 "refusing to follow a redirect from https to %s: it would leave TLS",
+				 q.buf);
+			break;
 		}
 		if (!same_or_subdomain(req->url, next)) {
 			size_t k = 0;
