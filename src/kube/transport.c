@@ -1052,12 +1052,13 @@ static int read_response(struct http_conn *c, const char *method, size_t max, in
 				*location = xstrdup(v);
 			}
 		}
-		if (status >= 200 || status == 101)
-			break;
+		if (status < 100 || status >= 200 || status == 101)
+			break; /* the final answer (Go reads a 0xx as one too) */
 	}
 	resp->status = status;
 	struct strbuf body = STRBUF_INIT;
-	bool no_body = streq(method, "HEAD") || status == 204 || status == 304 || status < 200;
+	bool informational = status >= 100 && status < 200;
+	bool no_body = streq(method, "HEAD") || status == 204 || status == 304 || informational;
 	if (!no_body) {
 		if (chunked) {
 			r = read_chunked(c, &body, max, deadline);
@@ -1076,7 +1077,7 @@ static int read_response(struct http_conn *c, const char *method, size_t max, in
 			return map_read_error(r, true, resp, max);
 		}
 	}
-	*reusable = !close_after && status >= 200;
+	*reusable = !close_after && !informational;
 	resp->len = body.len;
 	resp->body = body.len ? strbuf_detach(&body, NULL) : xstrdup("");
 	strbuf_release(&body);
