@@ -313,6 +313,14 @@ static void test_external_etcd_version(void **state)
 	assert_string_equal(e[0], "unexpected EOF");
 	assert_null(e[1]);
 	strv_free(e);
+	e = NULL;
+	/* a whole chunk, then the end of the stream without its CRLF (the old decoder read past
+	 * its buffer there) */
+	run_etcd_check("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+		       "16\r\n{\"etcdserver\":\"3.6.1\"}", &e);
+	assert_non_null(e);
+	assert_string_equal(e[0], "unexpected EOF");
+	strv_free(e);
 }
 
 int main(void)
