@@ -549,6 +549,16 @@ static void server_status(const struct corefile_release *r, const struct node *s
 				   NULL, NULL);
 }
 
+/* What getStatus and Migrate start with: ValidUpMigration, then corefile.New. */
+static int start_migration(const char *from, const char *to, const char *corefile,
+			   struct corefile *cf)
+{
+	int r = corefile_valid_up_migration(from, to);
+	if (r < 0)
+		return r;
+	return parse_checked(corefile, cf);
+}
+
 /* getStatus: the notices of every release after from, up to and including to. */
 static int get_status(const char *from, const char *to, const char *corefile, bool unsupported,
 		      json_t **ret)
@@ -557,11 +567,8 @@ static int get_status(const char *from, const char *to, const char *corefile, bo
 		*ret = json_array();
 		return 0;
 	}
-	int r = corefile_valid_up_migration(from, to);
-	if (r < 0)
-		return r;
 	struct corefile cf;
-	r = parse_checked(corefile, &cf);
+	int r = start_migration(from, to, corefile, &cf);
 	if (r < 0)
 		return r;
 	json_t *out = json_array();
@@ -806,11 +813,8 @@ int corefile_migrate(const char *from, const char *to, const char *corefile, boo
 		*ret = xstrdup(corefile);
 		return 0;
 	}
-	int r = corefile_valid_up_migration(from, to);
-	if (r < 0)
-		return r;
 	struct corefile cf;
-	r = parse_checked(corefile, &cf);
+	int r = start_migration(from, to, corefile, &cf);
 	if (r < 0)
 		return r;
 	const struct corefile_release *rel = release(from);
