@@ -1294,7 +1294,7 @@ static const struct command cmd_root_upgrade_diff = {
 	.use = "diff [version]",
 	.short_desc = "Show what differences would be applied to existing static pod manifests. See also: kubeadm upgrade apply --dry-run",
 	.flags = flags_root_upgrade_diff,
-	.run = cmd_not_built,
+	.run = cmd_upgrade_diff,
 };
 
 static const struct flag flags_root_upgrade_node[] = {
@@ -1397,7 +1397,6 @@ static const struct command cmd_root_upgrade = {
 	.children = children_root_upgrade,
 	.run = cmd_require_subcommand,
 	.args = CMD_ARGS_NONE,
-	.not_built = true,
 };
 
 static const struct command cmd_root_alpha = {

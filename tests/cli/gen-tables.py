@@ -16,7 +16,7 @@ top = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))
 
 # Commands this build runs (path -> run function). Everything else under a top-level command that
 # is not built gets .not_built at the top level.
-BUILT_TOP = {"completion", "config", "init", "version", "alpha", "certs", "kubeconfig", "reset", "token", "join"}
+BUILT_TOP = {"completion", "config", "init", "version", "alpha", "certs", "kubeconfig", "reset", "token", "join", "upgrade"}
 RUN = {
     "kubeadm version": "cmd_version",
     "kubeadm completion": "cmd_completion",
@@ -31,6 +31,7 @@ RUN = {
     "kubeadm init": "cmd_init",
     "kubeadm reset": "cmd_reset",
     "kubeadm join": "cmd_join",
+    "kubeadm upgrade diff": "cmd_upgrade_diff",
     "kubeadm certs certificate-key": "cmd_certs_certificate_key",
     "kubeadm certs check-expiration": "cmd_certs_check_expiration",
     "kubeadm certs generate-csr": "cmd_certs_generate_csr",
