@@ -1380,7 +1380,7 @@ static const struct command cmd_root_upgrade_plan = {
 	.short_desc = "Check which versions are available to upgrade to and validate whether your current cluster is upgradeable.",
 	.long_desc = "Check which versions are available to upgrade to and validate whether your current cluster is upgradeable. This command can only run on the control plane nodes where the kubeconfig file \"admin.conf\" exists. To skip the internet check, pass in the optional [version] parameter.",
 	.flags = flags_root_upgrade_plan,
-	.run = cmd_not_built,
+	.run = cmd_upgrade_plan,
 };
 
 static const struct command *const children_root_upgrade[] = {
@@ -1397,7 +1397,6 @@ static const struct command cmd_root_upgrade = {
 	.children = children_root_upgrade,
 	.run = cmd_require_subcommand,
 	.args = CMD_ARGS_NONE,
-	.not_built = true,
 };
 
 static const struct command cmd_root_alpha = {
