@@ -400,6 +400,12 @@ static void test_compute(void **state)
 	assert_string_equal(l.v[0].after.kubeadm_version, "v1.37.2");
 	assert_string_equal(l.v[0].after.dns_version, "v1.14.6");
 	assert_string_equal(l.v[0].after.etcd_version, "3.7.0-0");
+	/* the Before maps are the list's own (a copied list once left them dangling) */
+	assert_ptr_equal(l.v[0].before.kubelet, &l.maps[4]);
+	assert_ptr_equal(l.v[0].before.apiserver, &l.maps[0]);
+	json_t *plan = upgrade_plan_object(&l, NULL, true);
+	assert_int_equal(json_array_size(json_get_path(json_array_get(json_object_get(plan, "availableUpgrades"), 0), "components")), 8);
+	json_decref(plan);
 	upgrade_list_release(&l);
 
 	/* same version: nothing to upgrade */

@@ -176,16 +176,18 @@ static int latest_cluster_version(const struct upgrade_version_map *m, char **re
 int upgrade_available_upgrades(const struct upgrade_version_getter *g, bool allow_experimental,
 			       bool allow_rc, FILE *out, struct upgrade_list *ret)
 {
-	struct upgrade_list l = { 0 };
+	/* filled in place: the Before states point at its maps */
+	memset(ret, 0, sizeof(*ret));
+	struct upgrade_list *l = ret;
 	int r;
 	if (out)
 		fprintf(out, "[upgrade] Fetching available versions to upgrade to\n");
-	r = g->component_versions(g->ud, "kube-apiserver", &l.maps[MAP_APISERVER]);
+	r = g->component_versions(g->ud, "kube-apiserver", &l->maps[MAP_APISERVER]);
 	if (r < 0) {
-		upgrade_list_release(&l);
+		upgrade_list_release(l);
 		return r;
 	}
-	const struct upgrade_version_map *api = &l.maps[MAP_APISERVER];
+	const struct upgrade_version_map *api = &l->maps[MAP_APISERVER];
 	if (api->n > 1) {
 		struct strbuf sb = STRBUF_INIT;
 		for (size_t i = 0; i < api->n; i++) {
@@ -201,14 +203,14 @@ int upgrade_available_upgrades(const struct upgrade_version_getter *g, bool allo
 	struct semver cluster, kubeadm, stable;
 	r = latest_cluster_version(api, &cluster_str, &cluster);
 	if (r < 0) {
-		upgrade_list_release(&l);
+		upgrade_list_release(l);
 		return r;
 	}
 	if (out)
 		fprintf(out, "[upgrade/versions] Cluster version: %s\n", cluster_str);
 	r = semver_parse(g->kubeadm_version, &kubeadm);
 	if (r < 0) {
-		upgrade_list_release(&l);
+		upgrade_list_release(l);
 		return error_wrap(r, "Couldn't parse kubeadm version");
 	}
 	if (out)
@@ -229,26 +231,26 @@ int upgrade_available_upgrades(const struct upgrade_version_getter *g, bool allo
 
 	static const char *const components[] = { "kube-controller-manager", "kube-scheduler",
 						  "etcd" };
-	r = g->kubelet_versions(g->ud, &l.maps[MAP_KUBELET]);
+	r = g->kubelet_versions(g->ud, &l->maps[MAP_KUBELET]);
 	for (size_t i = 0; i < ARRAY_SIZE(components) && r >= 0; i++)
-		r = g->component_versions(g->ud, components[i], &l.maps[MAP_KCM + i]);
+		r = g->component_versions(g->ud, components[i], &l->maps[MAP_KCM + i]);
 	_cleanup_free_ char *dns = NULL;
 	if (r >= 0)
 		r = g->dns_version(g->ud, &dns);
 	if (r < 0) {
-		upgrade_list_release(&l);
+		upgrade_list_release(l);
 		return r;
 	}
-	bool external_etcd = l.maps[MAP_ETCD].n == 0;
+	bool external_etcd = l->maps[MAP_ETCD].n == 0;
 	const struct upgrade_cluster_state before = {
 		.kube_version = cluster_str,
 		.dns_version = dns,
 		.kubeadm_version = (char *)g->kubeadm_version,
-		.apiserver = &l.maps[MAP_APISERVER],
-		.controller_manager = &l.maps[MAP_KCM],
-		.scheduler = &l.maps[MAP_SCHEDULER],
-		.etcd = &l.maps[MAP_ETCD],
-		.kubelet = &l.maps[MAP_KUBELET],
+		.apiserver = &l->maps[MAP_APISERVER],
+		.controller_manager = &l->maps[MAP_KCM],
+		.scheduler = &l->maps[MAP_SCHEDULER],
+		.etcd = &l->maps[MAP_ETCD],
+		.kubelet = &l->maps[MAP_KUBELET],
 	};
 
 	bool can_minor = semver_cmp(&cluster, &stable) < 0;
@@ -271,21 +273,21 @@ int upgrade_available_upgrades(const struct upgrade_version_getter *g, bool allo
 				fprintf(out, "[upgrade/versions] Latest %s: %s\n", desc, patch_str);
 			can_minor = semver_cmp(&patch, &stable) < 0;
 			if (semver_cmp(&cluster, &patch) < 0)
-				add_upgrade(&l, desc, &before, patch_str,
+				add_upgrade(l, desc, &before, patch_str,
 					    semver_cmp(&kubeadm, &patch) >= 0 ? g->kubeadm_version
 									       : patch_str,
 					    external_etcd);
 		}
 	}
 	if (can_minor)
-		add_upgrade(&l, "stable version", &before, stable_str, stable_str, external_etcd);
+		add_upgrade(l, "stable version", &before, stable_str, stable_str, external_etcd);
 
 	if (allow_experimental || allow_rc) {
 		_cleanup_free_ char *latest_str = NULL, *prev_str = NULL, *prev_label = NULL;
 		struct semver latest, prev;
 		r = from_label(g, "latest", "experimental version", &latest_str, &latest);
 		if (r < 0) {
-			upgrade_list_release(&l);
+			upgrade_list_release(l);
 			return r;
 		}
 		if (out)
@@ -294,24 +296,23 @@ int upgrade_available_upgrades(const struct upgrade_version_getter *g, bool allo
 		prev_label = xasprintf("latest-1.%llu", (unsigned long long)latest.minor - 1);
 		r = from_label(g, prev_label, "previous version", &prev_str, &prev);
 		if (r < 0) {
-			upgrade_list_release(&l);
+			upgrade_list_release(l);
 			return r;
 		}
 		if (out)
 			fprintf(out, "[upgrade/versions] Latest %s: %s\n", "previous version", prev_str);
 		/* rcUpgradePossible */
 		if (allow_rc && strncmp(prev.pre, "rc", 2) == 0 && semver_cmp(&cluster, &prev) < 0)
-			add_upgrade(&l, "release candidate version", &before, prev_str, prev_str,
+			add_upgrade(l, "release candidate version", &before, prev_str, prev_str,
 				    external_etcd);
 		if (allow_experimental && semver_cmp(&cluster, &latest) < 0) {
 			const char *unstable = streq(latest.pre, "alpha.0") ? prev_str : latest_str;
-			add_upgrade(&l, "experimental version", &before, unstable, unstable,
+			add_upgrade(l, "experimental version", &before, unstable, unstable,
 				    external_etcd);
 		}
 	}
 	if (out)
 		fprintf(out, "\n");
-	*ret = l;
 	return 0;
 }
 

@@ -68,7 +68,8 @@ void upgrade_list_release(struct upgrade_list *l);
  * GetAvailableUpgrades: asks g in kubeadm's order, prints kubeadm's lines ("[upgrade]
  * Fetching available versions to upgrade to", "[upgrade/versions] Cluster version: ...", ...,
  * then an empty line) to out (NULL for a structured printer) and klog warnings to stderr.
- * *ret is filled (possibly with no upgrade) on success; errors are -errno with the message.
+ * *ret is filled in place (its Before states point at its own maps: do not copy it), possibly
+ * with no upgrade; on error it is left empty and -errno is returned with the message.
  */
 int upgrade_available_upgrades(const struct upgrade_version_getter *g, bool allow_experimental,
 			       bool allow_rc, FILE *out, struct upgrade_list *ret);

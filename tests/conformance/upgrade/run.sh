@@ -70,7 +70,7 @@ for _ in $(seq 60); do "${KC[@]}" get namespace kube-system >/dev/null 2>&1 && b
 # the Pods of a control plane at $1 (kube-apiserver, kcm, scheduler) with etcd $2 on node-a
 control_plane_pods() {
 	local c img
-	"${KC[@]}" delete pods -n kube-system -l tier=control-plane --wait=false >/dev/null 2>&1
+	"${KC[@]}" delete pods -n kube-system -l tier=control-plane --grace-period=0 --force >/dev/null 2>&1
 	for _ in $(seq 40); do
 		[ -z "$("${KC[@]}" get pods -n kube-system -l tier=control-plane -o name 2>/dev/null)" ] && break
 		sleep 0.25
@@ -133,6 +133,8 @@ cmp_case() { # <name> <args...>: both binaries on copies of the same root
 	cmp -s "$T/ref.err.n" "$T/ours.err.n" || why+=" stderr"
 	dump >"$T/after"
 	cmp -s "$T/before" "$T/after" || why+=" (the cluster changed)"
+	# UPGRADE_SHOW=1: the reference's output of every case, to read what is compared
+	[ -n "${UPGRADE_SHOW:-}" ] && sed 's/^/     | /' "$T/ref.out.n" "$T/ref.err.n"
 	if [ -z "$why" ]; then
 		echo "ok   upgrade $name (exit $(cat "$T/ref.rc"))"
 		CONF_PASSED=$((CONF_PASSED + 1))
