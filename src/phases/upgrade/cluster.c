@@ -348,8 +348,10 @@ static int coredns_info(struct kube_client *c, char **ret_corefile, char **ret_v
 
 /*
  * migration.Unsupported / migration.Migrate from the deployed CoreDNS version to
- * constants.CoreDNSVersion: nothing to check when they are equal. Other versions need
- * corefile-migration's release tables, which this build does not have yet.
+ * constants.CoreDNSVersion: nothing to check when they are equal; no deployed version (no
+ * ConfigMap or no Deployment) is never a release of corefile-migration's table, so both fail
+ * its validateVersion. Other versions need corefile-migration's release tables, which this
+ * build does not have yet.
  */
 static int coredns_check(struct kube_client *c, const char *wrap)
 {
@@ -362,7 +364,10 @@ static int coredns_check(struct kube_client *c, const char *wrap)
 		v++;
 	if (streq(v, COREDNS_TARGET))
 		return 0;
-	r = error_set(-ENOTSUP, "the CoreDNS migration check from version '%s' is not implemented "
+	if (!*v)
+		r = error_set(-EINVAL, "start version '' not supported");
+	else
+		r = error_set(-ENOTSUP, "the CoreDNS migration check from version '%s' is not implemented "
 			       "in this build",
 		      v);
 	return wrap ? error_wrap(r, "%s", wrap) : r;

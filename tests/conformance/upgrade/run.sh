@@ -199,6 +199,26 @@ mv "$R/etc/kubernetes/manifests/kube-scheduler.yaml" "$T/kube-scheduler.yaml"
 cmp_case "plan without the kube-scheduler manifest" upgrade plan v1.37.2 --ignore-preflight-errors=controlplanenodesready
 mv "$T/kube-scheduler.yaml" "$R/etc/kubernetes/manifests/kube-scheduler.yaml"
 
+"${KC[@]}" patch node node-a --subresource=status --type=json \
+	-p '[{"op":"remove","path":"/status/conditions"}]' >>"$T/setup.log" 2>&1
+dump >"$T/before"
+# without a version plan asks dl.k8s.io for "stable" and "stable-1.37": this namespace has no
+# route out, so both tools fall back to their own version with kubeadm's warnings
+cmp_case "plan without a version (offline)" upgrade plan
+
+# no CoreDNS ConfigMap: no deployed version, which both CoreDNS preflight checks refuse
+"${KC[@]}" get configmap coredns -n kube-system -o yaml >"$T/coredns-cm.yaml" 2>>"$T/setup.log"
+"${KC[@]}" delete configmap coredns -n kube-system >>"$T/setup.log" 2>&1
+dump >"$T/before"
+cmp_case "plan without the CoreDNS ConfigMap" upgrade plan v1.37.2
+cmp_case "plan without the CoreDNS ConfigMap, checks ignored" upgrade plan v1.37.2 \
+	--ignore-preflight-errors=CoreDNSUnsupportedPlugins,CoreDNSMigration
+# nor a CoreDNS Deployment: no CoreDNS row unless the target has one
+"${KC[@]}" delete deployment coredns -n kube-system >>"$T/setup.log" 2>&1
+dump >"$T/before"
+cmp_case "plan without CoreDNS, checks ignored, -o json" upgrade plan v1.37.2 -o json \
+	--ignore-preflight-errors=all
+
 # no kubeadm-config ConfigMap (polled for timeouts.kubernetesAPICall, shortened here)
 "${KC[@]}" delete configmap kubeadm-config -n kube-system >>"$T/setup.log" 2>&1
 cat >"$R/short.yaml" <<'EOF'
