@@ -27,6 +27,8 @@ int cmd_token_create(struct cmd_ctx *ctx);
 int cmd_token_delete(struct cmd_ctx *ctx);
 int cmd_token_generate(struct cmd_ctx *ctx);
 int cmd_token_list(struct cmd_ctx *ctx);
+int cmd_upgrade_apply(struct cmd_ctx *ctx);
+int cmd_upgrade_node(struct cmd_ctx *ctx);
 int cmd_upgrade_plan(struct cmd_ctx *ctx);
 int cmd_version(struct cmd_ctx *ctx);
 void init_workflow_free(struct run_ctx *data);

@@ -228,3 +228,59 @@ int cmd_upgrade_plan(struct cmd_ctx *ctx)
 	fwrite(sb.buf, 1, sb.len, stdout);
 	return r;
 }
+
+/* cmdutil.ValidateExactArgNumber (empty arguments do not count) */
+static int validate_exact_arg_number(char *const *args, const char *supported)
+{
+	size_t valid = 0;
+	STRV_FOREACH(a, args)
+		if (**a && ++valid > 1)
+			return error_set(-EINVAL, "too many arguments. Required arguments: [%s]", supported);
+	if (valid < 1)
+		return error_set(-EINVAL,
+				 "missing one or more required arguments. Required arguments: [%s]",
+				 supported);
+	return 0;
+}
+
+/*
+ * `upgrade apply`: newCmdApply's RunE and newApplyData as far as they read only the command
+ * line and the UpgradeConfiguration (--config mixing, the file, the version argument unless
+ * apply.kubernetesVersion is set, the ignored preflight errors), with kubeadm's errors. The
+ * upgrade itself is not built: past that, "not implemented in this build", nothing changed.
+ */
+int cmd_upgrade_apply(struct cmd_ctx *ctx)
+{
+	int r = cmd_validate_mixed_arguments(&ctx->flags);
+	if (r < 0)
+		return r;
+	_cleanup_(config_upgrade_freep) struct upgrade_config *cfg = NULL;
+	r = config_load_upgrade(flagset_get_string(&ctx->flags, "config"), NULL, NULL, &cfg);
+	if (r < 0)
+		return r;
+	const char *v = cfg->upgrade.apply.kubernetes_version;
+	if (!v || !*v) {
+		r = validate_exact_arg_number(ctx->args, "version");
+		if (r < 0)
+			return r;
+	}
+	_cleanup_strv_free_ char **ignore = NULL;
+	r = config_ignore_preflight_errors(flagset_get_strv(&ctx->flags, "ignore-preflight-errors"),
+					   cfg->upgrade.apply.ignore_preflight_errors, &ignore);
+	if (r < 0)
+		return r;
+	return cmd_not_built(ctx);
+}
+
+/* `upgrade node`: as apply, the command line and the UpgradeConfiguration only. */
+int cmd_upgrade_node(struct cmd_ctx *ctx)
+{
+	int r = cmd_validate_mixed_arguments(&ctx->flags);
+	if (r < 0)
+		return r;
+	_cleanup_(config_upgrade_freep) struct upgrade_config *cfg = NULL;
+	r = config_load_upgrade(flagset_get_string(&ctx->flags, "config"), NULL, NULL, &cfg);
+	if (r < 0)
+		return r;
+	return cmd_not_built(ctx);
+}

@@ -46,10 +46,13 @@ RUN = {
     "kubeadm token generate": "cmd_token_generate",
     "kubeadm token list": "cmd_token_list",
     "kubeadm upgrade plan": "cmd_upgrade_plan",
+    # the command line and the UpgradeConfiguration only; the upgrade is not built yet
+    "kubeadm upgrade apply": "cmd_upgrade_apply",
+    "kubeadm upgrade node": "cmd_upgrade_node",
 }
 REQUIRE_SUB = {"kubeadm config", "kubeadm config print", "kubeadm config images", "kubeadm token"}
 NOARGS = set(RUN) - {"kubeadm completion", "kubeadm reset", "kubeadm join", "kubeadm token create", "kubeadm token delete",
-                     "kubeadm upgrade plan"} | REQUIRE_SUB
+                     "kubeadm upgrade plan", "kubeadm upgrade apply"} | REQUIRE_SUB
 ARGS_FN = {"kubeadm completion": "CMD_ARGS_ANY"}
 DATA = {
     "kubeadm config print init-defaults": "&config_defaults_init",
