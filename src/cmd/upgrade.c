@@ -26,9 +26,7 @@
 #include "util/strv.h"
 #include "util/xalloc.h"
 
-DEFINE_TRIVIAL_CLEANUP_FUNC(struct kube_client *, kube_client_free)
 DEFINE_TRIVIAL_CLEANUP_FUNC(struct upgrade_config *, config_upgrade_free)
-DEFINE_TRIVIAL_CLEANUP_FUNC(struct init_config *, config_init_free)
 
 /* What enforceRequirements hands the commands. */
 struct upgrade_requirements {
