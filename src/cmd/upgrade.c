@@ -242,6 +242,18 @@ static int validate_exact_arg_number(char *const *args, const char *supported)
 }
 
 /*
+ * The start of apply's and node's RunE and data initializer: ValidateMixedArguments, then
+ * LoadOrDefaultUpgradeConfiguration (its errors unwrapped). *ret owned.
+ */
+static int mixed_arguments_and_config(struct cmd_ctx *ctx, struct upgrade_config **ret)
+{
+	int r = cmd_validate_mixed_arguments(&ctx->flags);
+	if (r < 0)
+		return r;
+	return config_load_upgrade(flagset_get_string(&ctx->flags, "config"), NULL, NULL, ret);
+}
+
+/*
  * `upgrade apply`: newCmdApply's RunE and newApplyData as far as they read only the command
  * line and the UpgradeConfiguration (--config mixing, the file, the version argument unless
  * apply.kubernetesVersion is set, the ignored preflight errors), with kubeadm's errors. The
@@ -249,11 +261,8 @@ static int validate_exact_arg_number(char *const *args, const char *supported)
  */
 int cmd_upgrade_apply(struct cmd_ctx *ctx)
 {
-	int r = cmd_validate_mixed_arguments(&ctx->flags);
-	if (r < 0)
-		return r;
 	_cleanup_(config_upgrade_freep) struct upgrade_config *cfg = NULL;
-	r = config_load_upgrade(flagset_get_string(&ctx->flags, "config"), NULL, NULL, &cfg);
+	int r = mixed_arguments_and_config(ctx, &cfg);
 	if (r < 0)
 		return r;
 	const char *v = cfg->upgrade.apply.kubernetes_version;
@@ -273,11 +282,8 @@ int cmd_upgrade_apply(struct cmd_ctx *ctx)
 /* `upgrade node`: as apply, the command line and the UpgradeConfiguration only. */
 int cmd_upgrade_node(struct cmd_ctx *ctx)
 {
-	int r = cmd_validate_mixed_arguments(&ctx->flags);
-	if (r < 0)
-		return r;
 	_cleanup_(config_upgrade_freep) struct upgrade_config *cfg = NULL;
-	r = config_load_upgrade(flagset_get_string(&ctx->flags, "config"), NULL, NULL, &cfg);
+	int r = mixed_arguments_and_config(ctx, &cfg);
 	if (r < 0)
 		return r;
 	return cmd_not_built(ctx);
