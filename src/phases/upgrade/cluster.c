@@ -96,24 +96,6 @@ void upgrade_kube_version_getter(struct kube_client *c, const char *offline_vers
 	};
 }
 
-int upgrade_cluster_version(struct kube_client *c, char **ret)
-{
-	long status = 0;
-	_cleanup_free_ char *body = NULL;
-	int r = kube_get_raw(c, "/version", 10000, &status, &body);
-	if (r >= 0 && status != 200)
-		r = error_set(-EIO, "the server responded with the status code %ld", status);
-	if (r < 0)
-		return error_wrap(r, "Couldn't fetch cluster version from the API Server");
-	_cleanup_json_ json_t *v = json_loads(body, 0, NULL);
-	const char *git = json_string_value(json_object_get(v, "gitVersion"));
-	struct semver sv;
-	if (!git || semver_parse(git, &sv) < 0)
-		return error_wrap(-EINVAL, "Couldn't parse cluster version");
-	*ret = xstrdup(git);
-	return 0;
-}
-
 /* ---- cluster health ---- */
 
 struct health {

@@ -26,12 +26,6 @@ void upgrade_kube_version_getter(struct kube_client *c, const char *offline_vers
 				 struct upgrade_version_getter *ret);
 
 /*
- * KubeVersionGetter.ClusterVersion: the API server's /version gitVersion (*ret owned);
- * -errno "Couldn't fetch cluster version from the API Server: ...".
- */
-int upgrade_cluster_version(struct kube_client *c, char **ret);
-
-/*
  * CheckClusterHealth: prints "[upgrade] Running cluster health checks" to out (NULL: a
  * structured printer, nothing printed) and runs CreateJob, ControlPlaneNodesReady and
  * StaticPodManifest as preflight checks (warnings and errors on stderr, names ignorable
