@@ -93,13 +93,14 @@ static const char *obj_str(const json_t *o, const char *path)
 	return json_is_string(v) ? json_string_value(v) : NULL;
 }
 
-/* Go's os.PathError text ("open <path>: no such file or directory") */
+/* Go's os.PathError text ("open <path>: no such file or directory"; os.ReadFile opens a
+ * directory and fails reading it: "read <path>: is a directory") */
 static int open_error(int r, const char *path)
 {
 	_cleanup_free_ char *msg = xstrdup(strerror(-r));
 	if (*msg >= 'A' && *msg <= 'Z')
 		*msg = (char)(*msg - 'A' + 'a');
-	return error_set(r, "open %s: %s", path, msg);
+	return error_set(r, "%s %s: %s", r == -EISDIR ? "read" : "open", path, msg);
 }
 
 static const json_t *named_entry(const json_t *cfg, const char *list, const char *name,

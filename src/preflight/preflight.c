@@ -1141,8 +1141,19 @@ struct kind_info {
 	void (*run)(const struct preflight_check *c, char ***w, char ***e);
 };
 
+static void check_func(const struct preflight_check *c, char ***w, char ***e)
+{
+	(void)w;
+	int r = c->fn(c->data);
+	if (r < 0) {
+		strv_push(e, error_message(r));
+		error_clear();
+	}
+}
+
 static const struct kind_info kinds[PREFLIGHT_KIND_COUNT] = {
 	[PREFLIGHT_PRIVILEGED_USER] = { "IsPrivilegedUser", NULL, check_privileged },
+	[PREFLIGHT_FUNC] = { NULL, NULL, check_func },
 	[PREFLIGHT_NUM_CPU] = { "NumCPU", NULL, check_num_cpu },
 	[PREFLIGHT_MEM] = { "Mem", NULL, check_mem },
 	[PREFLIGHT_KUBERNETES_VERSION] = { "KubernetesVersion", NULL, check_kubernetes_version },
@@ -1249,6 +1260,15 @@ static struct preflight_check *add(struct preflight_list *l, enum preflight_kind
 static void add_port(struct preflight_list *l, int port, const char *address)
 {
 	add(l, PREFLIGHT_PORT_OPEN, address)->num = port;
+}
+
+void preflight_add_func(struct preflight_list *l, const char *name, int (*fn)(void *data),
+			void *data)
+{
+	struct preflight_check *c = add(l, PREFLIGHT_FUNC, NULL);
+	c->label = xstrdup(name);
+	c->fn = fn;
+	c->data = data;
 }
 
 void preflight_list_clear(struct preflight_list *l)
