@@ -107,23 +107,30 @@ ETCD_CLIENT_RETRY = re.compile(
     r'for connections to become ready"\}$')
 
 
-def sort_cert_entries(lines):
+def unstamped(line):
+    return STAMP.sub("", line, count=1)
+
+
+def arrange_cert_entries(lines, arrange):
+    """each block of certificate entries that CreatePKIAssets' closing line ends, its entries
+    (a "Generating" line with its "signed for" line) rearranged by arrange (a list of entries
+    in, a list out); every other line as it is"""
     out, i = [], 0
     while i < len(lines):
-        if not CERT_ENTRY.match(lines[i]):
+        if not CERT_ENTRY.match(unstamped(lines[i])):
             out.append(lines[i])
             i += 1
             continue
         entries = []
-        while i < len(lines) and CERT_ENTRY.match(lines[i]):
+        while i < len(lines) and CERT_ENTRY.match(unstamped(lines[i])):
             e = [lines[i]]
             i += 1
-            while i < len(lines) and CERT_SANS.match(lines[i]):
+            while i < len(lines) and CERT_SANS.match(unstamped(lines[i])):
                 e.append(lines[i])
                 i += 1
             entries.append(e)
-        if i < len(lines) and CERT_DONE.match(lines[i]):
-            entries.sort()
+        if i < len(lines) and CERT_DONE.match(unstamped(lines[i])):
+            entries = arrange(entries)
         out.extend(l for e in entries for l in e)
     return out
 
@@ -131,9 +138,9 @@ def sort_cert_entries(lines):
 def normalise(text, stamped):
     lines = text.split("\n")
     if stamped:
-        lines = [STAMP.sub("", l, count=1) for l in lines]
+        lines = [unstamped(l) for l in lines]
     lines = [l for l in lines if not ETCD_CLIENT_RETRY.match(l)]
-    text = "\n".join(sort_cert_entries(lines))
+    text = "\n".join(arrange_cert_entries(lines, sorted))
     for rx, rep in MASKS:
         text = rx.sub(rep, text)
     out, block = [], []
@@ -223,27 +230,10 @@ def rerandomise(text, rng):
     # entries: in the reverse order
     lines = text.split("\n")
     for i, l in enumerate(lines):
-        if ETCD_CLIENT_RETRY.match(STAMP.sub("", l, count=1)):
+        if ETCD_CLIENT_RETRY.match(unstamped(l)):
             lines.insert(i, l)
             break
-    out, i = [], 0
-    while i < len(lines):
-        if not CERT_ENTRY.match(STAMP.sub("", lines[i], count=1)):
-            out.append(lines[i])
-            i += 1
-            continue
-        entries = []
-        while i < len(lines) and CERT_ENTRY.match(STAMP.sub("", lines[i], count=1)):
-            e = [lines[i]]
-            i += 1
-            while i < len(lines) and CERT_SANS.match(STAMP.sub("", lines[i], count=1)):
-                e.append(lines[i])
-                i += 1
-            entries.append(e)
-        if i < len(lines) and CERT_DONE.match(STAMP.sub("", lines[i], count=1)):
-            entries.reverse()
-        out.extend(l for e in entries for l in e)
-    text = "\n".join(out)
+    text = "\n".join(arrange_cert_entries(lines, lambda entries: entries[::-1]))
     if re.search(r"^\d{10,} ", text, re.M):
         text = re.sub(r"^\d{10,} ", lambda m: "%d " % rng.randint(10**12, 10**13 - 1), text, flags=re.M)
     return text
@@ -255,7 +245,7 @@ def one_word_changed(text, rng):
     lines = text.split("\n")
     candidates = []
     for i, line in enumerate(lines):
-        body = STAMP.sub("", line, count=1)
+        body = unstamped(line)
         for rx, _ in MASKS:
             body = rx.sub(lambda m: " " * len(m.group(0)), body)
         off = len(line) - len(body)
@@ -300,7 +290,7 @@ def selftest(outputs, ref_dir):
         result(changed is not None and normalise(changed[0], stamped) != base,
                "%s: one fixed word changed (%s), differs" % (name, changed[1] if changed else "no word"))
         lines = text.split("\n")
-        keep = [l for l in lines if l.strip() and not ETCD_CLIENT_RETRY.match(STAMP.sub("", l, count=1))]
+        keep = [l for l in lines if l.strip() and not ETCD_CLIENT_RETRY.match(unstamped(l))]
         if keep:
             gone = rng.choice(keep)
             lines.remove(gone)
