@@ -404,12 +404,18 @@ int pki_key_from_pem(const char *data, size_t len, struct pki_key **ret)
 	_cleanup_(BIO_freep) BIO *b = BIO_new_mem_buf(data, (int)len);
 	if (!b)
 		abort();
+	bool encrypted = false;
 	for (;;) {
 		char *name = NULL, *header = NULL;
 		unsigned char *der = NULL;
 		long n = 0;
 		if (!PEM_read_bio(b, &name, &header, &der, &n))
 			break;
+		/* PEM_read_bio never decrypts (nor asks for a passphrase): an encrypted block is
+		 * only recognised, to say why it does not parse */
+		if (streq(name, "ENCRYPTED PRIVATE KEY") ||
+		    (strstr(name, "PRIVATE KEY") && header && strstr(header, "ENCRYPTED")))
+			encrypted = true;
 		EVP_PKEY *k = parse_key_block(name, der, n);
 		OPENSSL_cleanse(der, (size_t)n);
 		OPENSSL_free(der);
@@ -423,6 +429,9 @@ int pki_key_from_pem(const char *data, size_t len, struct pki_key **ret)
 		}
 	}
 	pki_openssl_error(0, "PEM_read_bio");
+	/* kubeadm says only the first half; we are never asked for a passphrase either */
+	if (encrypted)
+		return error_set(-EBADMSG, "data does not contain a valid RSA or ECDSA private key: the key is encrypted with a passphrase, and only unencrypted keys can be used");
 	return error_set(-EBADMSG, "data does not contain a valid RSA or ECDSA private key");
 }
 
