@@ -20,27 +20,17 @@ static bool ends_with(const char *s, const char *suffix)
 	return a >= b && streq(s + a - b, suffix);
 }
 
+static int push_name(const struct pki_pem_block *b, void *userdata)
+{
+	strv_push(userdata, b->name);
+	return 0;
+}
+
 /* The names of the PEM blocks in data (never decrypted). Owned; NULL when there is none. */
 static char **pem_block_names(const char *data, size_t len)
 {
 	char **v = NULL;
-	if (len > INT32_MAX)
-		return NULL;
-	_cleanup_(BIO_freep) BIO *b = BIO_new_mem_buf(data, (int)len);
-	if (!b)
-		abort();
-	for (;;) {
-		char *name = NULL, *header = NULL;
-		unsigned char *der = NULL;
-		long n = 0;
-		if (!PEM_read_bio(b, &name, &header, &der, &n))
-			break;
-		strv_push(&v, name);
-		OPENSSL_cleanse(der, (size_t)n);
-		OPENSSL_free(der);
-		OPENSSL_free(name);
-		OPENSSL_free(header);
-	}
+	pki_pem_foreach(data, len, push_name, &v);
 	ERR_clear_error();
 	return v;
 }

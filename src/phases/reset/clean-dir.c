@@ -49,7 +49,8 @@ static void clean_release(struct clean *c)
 	strv_free(c->refused);
 }
 
-char *reset_unescape_mount_path(const char *s)
+/* /proc/mounts and mountinfo escape space, tab, newline and backslash as \ooo */
+static char *unescape_mount_path(const char *s)
 {
 	struct strbuf b = STRBUF_INIT;
 	for (; *s; s++) {
@@ -64,31 +65,42 @@ char *reset_unescape_mount_path(const char *s)
 	return strbuf_detach(&b, NULL);
 }
 
-/* The mount points strictly below dir (resolved), relative to it, from /proc/self/mountinfo;
- * NULL when it cannot be read (a --rootfs without /proc: the st_dev/mount id checks remain). */
+int reset_read_mount_points(const char *file, unsigned field, char ***ret)
+{
+	_cleanup_free_ char *raw = NULL;
+	size_t len = 0;
+	int r = fs_read_file(AT_FDCWD, file, 64u << 20, &raw, &len);
+	if (r < 0)
+		return r;
+	char **v = NULL;
+	_cleanup_strv_free_ char **lines = strv_split(raw, '\n', false);
+	STRV_FOREACH(l, lines) {
+		_cleanup_strv_free_ char **f = strv_split(*l, ' ', false);
+		if (strv_length(f) > field)
+			strv_consume(&v, unescape_mount_path(f[field]));
+	}
+	*ret = v;
+	return 0;
+}
+
+/* The mount points strictly below dir (resolved), relative to it, from /proc/self/mountinfo
+ * ("36 35 98:0 /root /mount/point options ..."); NULL when it cannot be read (a --rootfs
+ * without /proc: the st_dev/mount id checks remain). */
 static char **mounts_below(const char *dir)
 {
 	char buf[PATH_MAX];
 	if (!realpath(dir, buf))
 		return NULL;
-	_cleanup_free_ char *raw = NULL;
-	size_t len = 0;
-	if (fs_read_file(AT_FDCWD, "/proc/self/mountinfo", 64u << 20, &raw, &len) < 0) {
+	_cleanup_strv_free_ char **mps = NULL;
+	if (reset_read_mount_points("/proc/self/mountinfo", 4, &mps) < 0) {
 		error_clear();
 		return NULL;
 	}
 	size_t dl = streq(buf, "/") ? 0 : strlen(buf);
 	char **v = NULL;
-	_cleanup_strv_free_ char **lines = strv_split(raw, '\n', false);
-	STRV_FOREACH(l, lines) {
-		/* "36 35 98:0 /root /mount/point options ...": the fifth field */
-		_cleanup_strv_free_ char **f = strv_split(*l, ' ', false);
-		if (strv_length(f) < 5)
-			continue;
-		_cleanup_free_ char *mp = reset_unescape_mount_path(f[4]);
-		if (strncmp(mp, buf, dl) == 0 && mp[dl] == '/' && mp[dl + 1])
-			strv_push(&v, mp + dl + 1);
-	}
+	STRV_FOREACH(mp, mps)
+		if (strncmp(*mp, buf, dl) == 0 && (*mp)[dl] == '/' && (*mp)[dl + 1])
+			strv_push(&v, *mp + dl + 1);
 	return v;
 }
 

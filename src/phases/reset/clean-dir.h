@@ -31,6 +31,6 @@ bool reset_dir_is_system(const char *dir);
 /* -EPERM with "refusing to delete the contents of <what> ..." when reset_dir_is_system(dir). */
 int reset_check_clean_dir(const char *dir, const char *what);
 
-/* /proc/mounts and mountinfo escape space, tab, newline and backslash as \ooo: the path.
- * Owned. */
-char *reset_unescape_mount_path(const char *s);
+/* The mount points of a mounts file (/proc/mounts: field 1; /proc/self/mountinfo: field 4),
+ * unescaped, in order, in *ret (owned strv, NULL when none). -errno from reading it. */
+int reset_read_mount_points(const char *file, unsigned field, char ***ret);

@@ -94,22 +94,8 @@ done
 # 3. an etcd data dir of / (from the etcd manifest): the phase fails before deleting anything
 rm -rf "$work/ours3"; mkdir -p "$work/ours3/etc/kubernetes/manifests" "$work/ours3/proc" "$work/ours3/var/lib/kubelet"
 : >"$work/ours3/proc/mounts"; echo sys >"$work/ours3/etc/hostname-canary"
-cat >"$work/ours3/etc/kubernetes/manifests/etcd.yaml" <<'M'
-apiVersion: v1
-kind: Pod
-metadata:
-  name: etcd
-  namespace: kube-system
-spec:
-  containers:
-  - name: etcd
-    image: registry.k8s.io/etcd:3.6.9-0
-  volumes:
-  - hostPath:
-      path: /
-      type: DirectoryOrCreate
-    name: etcd-data
-M
+printf '%s\n' 'apiVersion: v1' 'kind: Pod' 'spec:' '  volumes:' '  - name: etcd-data' \
+	'    hostPath: {path: /}' >"$work/ours3/etc/kubernetes/manifests/etcd.yaml"
 run ours3 "$ours" reset --force
 if [ "$(cat "$work/ours3.rc")" = 1 ] && [ -f "$work/ours3/etc/hostname-canary" ] &&
 	[ -f "$work/ours3/etc/kubernetes/manifests/etcd.yaml" ] &&
