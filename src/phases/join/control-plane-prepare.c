@@ -90,6 +90,10 @@ struct transfer {
 	char *path;
 	unsigned char *plain;
 	size_t len;
+	bool written;  /* by this download: undone if a later file cannot be written */
+	char *old;     /* the file it replaced (NULL: there was none) */
+	size_t old_len;
+	mode_t old_mode;
 };
 
 static void transfers_release(struct transfer *tr, size_t n)
@@ -99,6 +103,9 @@ static void transfers_release(struct transfer *tr, size_t n)
 		if (tr[i].plain)
 			explicit_bzero(tr[i].plain, tr[i].len);
 		free(tr[i].plain);
+		if (tr[i].old)
+			explicit_bzero(tr[i].old, tr[i].old_len);
+		free(tr[i].old);
 	}
 }
 
@@ -132,7 +139,7 @@ static int decrypt_one(const json_t *data, const unsigned char key[32], struct t
 	return 0;
 }
 
-static int write_one(const struct transfer *t)
+static int write_one(struct transfer *t)
 {
 	if (!t->plain) {
 		log_v(1, "[download-certs] Not saving \"%s\" to disk, since it is empty in the \"kubeadm-certs\" Secret\n",
@@ -144,12 +151,34 @@ static int write_one(const struct transfer *t)
 	bool private = memmem(t->plain, t->len, "PRIVATE KEY-----", 16) != NULL;
 	mode_t mode = private ? 0600 : 0644;
 	struct stat st;
-	if (stat(t->path, &st) == 0 && S_ISREG(st.st_mode))
+	if (stat(t->path, &st) == 0 && S_ISREG(st.st_mode)) {
 		mode = st.st_mode & 07777;
+		/* kept to be put back if a later file fails (a CA file is small) */
+		if (fs_read_file(AT_FDCWD, t->path, 1u << 20, &t->old, &t->old_len) < 0)
+			error_clear();
+		t->old_mode = mode;
+	}
 	int r = fs_write_atomic(AT_FDCWD, t->path, t->plain, t->len, mode, 0755);
 	if (r < 0)
 		return error_set(r, "open %s: %s", t->path, go_strerror(-r));
+	t->written = true;
 	return 0;
+}
+
+/* Puts back what the files written so far replaced (or removes them): a failed download
+ * leaves no mix of two clusters' certificates. Best effort; the error at hand is kept. */
+static void undo_writes(struct transfer *tr, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (!tr[i].written)
+			continue;
+		int r = tr[i].old ? fs_write_atomic(AT_FDCWD, tr[i].path, tr[i].old, tr[i].old_len,
+						    tr[i].old_mode, 0755)
+				  : fs_unlink(AT_FDCWD, tr[i].path);
+		if (r < 0)
+			log_warning("[download-certs] could not put back %s: %s", tr[i].path,
+				    go_strerror(-r));
+	}
 }
 
 int join_certs_save(const json_t *secret, const unsigned char key[32], const char *dir,
@@ -196,6 +225,12 @@ int join_certs_save(const json_t *secret, const unsigned char key[32], const cha
 	}
 	for (size_t i = 0; i < n && r >= 0; i++)
 		r = write_one(&tr[i]);
+	if (r < 0) {
+		/* the error message is the write's; putting back does not replace it */
+		_cleanup_free_ char *msg = xstrdup(error_message(r));
+		undo_writes(tr, n);
+		r = error_set(r, "%s", msg);
+	}
 	transfers_release(tr, n);
 	return r < 0 ? r : 0;
 }

@@ -230,6 +230,34 @@ static void test_existing_files_untouched(void **state)
 	assert_string_equal(ca2, f->ca.crt);
 }
 
+/* A file that cannot be written after others were: those are put back as they were (or
+ * removed), so that no mix of old and new files stays. */
+static void test_failed_write_undone(void **state)
+{
+	struct fixture *f = *state;
+	_cleanup_free_ char *ca = xasprintf("%s/ca.crt", f->dir);
+	FILE *fp = fopen(ca, "w");
+	assert_non_null(fp);
+	fputs("old ca\n", fp);
+	assert_int_equal(fclose(fp), 0);
+	assert_int_equal(chmod(ca, 0640), 0);
+	/* etcd/ca.crt comes after the six others: "etcd" as a file makes its write fail */
+	_cleanup_free_ char *etcd = xasprintf("%s/etcd", f->dir);
+	fp = fopen(etcd, "w");
+	assert_non_null(fp);
+	assert_int_equal(fclose(fp), 0);
+	assert_true(join_certs_save(f->secret, KEY, f->dir, NULL) < 0);
+	assert_non_null(strstr(error_message(-ENOTDIR), "etcd/ca.crt"));
+	error_clear();
+	_cleanup_free_ char *got = slurp(f->dir, "ca.crt");
+	assert_string_equal(got, "old ca\n");
+	assert_int_equal(mode_of(f->dir, "ca.crt"), 0640);
+	for (size_t i = 1; i < ARRAY_SIZE(files); i++) {
+		_cleanup_free_ char *none = slurp(f->dir, files[i]);
+		assert_null(none);
+	}
+}
+
 /* Empty entries are skipped as kubeadm does (an external etcd without client files), and the
  * external etcd's files go to the paths the configuration names. */
 static void test_external_etcd(void **state)
@@ -263,6 +291,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_sound_secret_written, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unsound_secrets_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_existing_files_untouched, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_failed_write_undone, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_external_etcd, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
