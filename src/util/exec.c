@@ -2,7 +2,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
-#include <spawn.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <sys/syscall.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -40,27 +42,75 @@ char *exec_look_path(const char *name)
 	return NULL;
 }
 
-/* posix_spawn with stdin/stdout/stderr as asked and the signal state Go gives its children */
+/* fd as the child's fd `to` (kept across exec when it already is `to`); async-signal-safe */
+static int move_fd(int fd, int to)
+{
+	if (fd == to)
+		return fcntl(to, F_SETFD, 0);
+	return dup2(fd, to);
+}
+
+/*
+ * The forked child: every signal at its default disposition, an empty mask, stdin/stdout/
+ * stderr as asked, then exec. Only async-signal-safe calls. The dispositions are reset with
+ * the raw system call: glibc's sigaction refuses its two internal signals (32, 33), which its
+ * posix_spawn leaves ignored, and an all-zero kernel sigaction is SIG_DFL with no flags and
+ * an empty mask whatever the architecture's layout. A failure is reported as its errno on
+ * errfd.
+ */
+static _Noreturn void child(const char *exe, char *const argv[], int in, int out, int err,
+			    int errfd)
+{
+	static const unsigned long dfl[8];
+	for (int sig = 1; sig <= 64; sig++)
+		if (sig != SIGKILL && sig != SIGSTOP)
+			syscall(SYS_rt_sigaction, sig, dfl, NULL, 8);
+	static const uint64_t none;
+	syscall(SYS_rt_sigprocmask, SIG_SETMASK, &none, NULL, 8);
+	if (move_fd(in, 0) >= 0 && move_fd(out, 1) >= 0 && move_fd(err, 2) >= 0)
+		execve(exe, argv, environ);
+	int e = errno;
+	while (write(errfd, &e, sizeof(e)) < 0 && errno == EINTR)
+		;
+	_exit(127);
+}
+
+/*
+ * Starts exe with stdin/stdout/stderr as asked and the signal state Go gives its children.
+ * Returns 0 or the errno of the fork or exec (as Go's fork/exec, a failed exec is an error of
+ * the start, not an exit status).
+ */
 static int spawn(pid_t *ret_pid, const char *exe, char *const argv[], int in, int out, int err)
 {
-	posix_spawn_file_actions_t fa;
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_adddup2(&fa, in, 0);
-	posix_spawn_file_actions_adddup2(&fa, out, 1);
-	posix_spawn_file_actions_adddup2(&fa, err, 2);
-	posix_spawnattr_t at;
-	posix_spawnattr_init(&at);
-	sigset_t all, none;
+	int errpipe[2];
+	if (pipe2(errpipe, O_CLOEXEC) < 0)
+		return errno;
+	/* no handler of ours may run in the child before it resets them */
+	sigset_t all, old;
 	sigfillset(&all);
-	sigemptyset(&none);
-	posix_spawnattr_setsigdefault(&at, &all);
-	posix_spawnattr_setsigmask(&at, &none);
-	posix_spawnattr_setflags(&at, POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
-	/* glibc's posix_spawn reports a failed exec as its result, as Go's fork/exec does */
-	int se = posix_spawn(ret_pid, exe, &fa, &at, argv, environ);
-	posix_spawnattr_destroy(&at);
-	posix_spawn_file_actions_destroy(&fa);
-	return se;
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	pid_t pid = fork();
+	if (pid == 0)
+		child(exe, argv, in, out, err, errpipe[1]);
+	int fe = errno;
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	close(errpipe[1]);
+	if (pid < 0) {
+		close(errpipe[0]);
+		return fe;
+	}
+	int e = 0;
+	ssize_t n;
+	while ((n = read(errpipe[0], &e, sizeof(e))) < 0 && errno == EINTR)
+		;
+	close(errpipe[0]);
+	if (n == (ssize_t)sizeof(e)) {
+		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+			;
+		return e ? e : EIO;
+	}
+	*ret_pid = pid;
+	return 0;
 }
 
 int exec_run(const char *exe, char *const argv[], bool combined, struct strbuf *out, size_t max,
@@ -78,7 +128,7 @@ int exec_run(const char *exe, char *const argv[], bool combined, struct strbuf *
 		strbuf_addf(err, "pipe2: %s", go_strerror(e));
 		return -e;
 	}
-	pid_t pid;
+	pid_t pid = -1;
 	int se = spawn(&pid, exe, argv, null, out ? pipefd[1] : null,
 		       out && combined ? pipefd[1] : null);
 	if (out)

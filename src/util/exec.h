@@ -18,8 +18,7 @@ char *exec_look_path(const char *name);
  * does: stdin and every stream not captured on /dev/null, stdout (and stderr when combined)
  * captured into *out, at most max bytes kept (out NULL: nothing captured). The child starts
  * with every signal at its default disposition and an empty signal mask, as Go's children
- * do: our own ignored SIGPIPE (main.c) or a mask blocked by a thread is not theirs (glibc's
- * posix_spawn leaves its two internal signals, 32 and 33, ignored).
+ * do: our own ignored SIGPIPE (main.c) or a mask blocked by a thread is not theirs.
  * Returns the exit status (>= 0, with "exit status N" in *err when non-zero), 256 + the signal
  * that killed it ("signal: ..."), or -errno when it could not run, with Go's text in *err
  * ("open /dev/null: ...", "fork/exec <exe>: ...", "wait: ...").
