@@ -390,6 +390,11 @@ void pki_key_cache_put(const char *pem, size_t len, EVP_PKEY *k)
 		key_cache_put(digest, k);
 }
 
+int pki_no_passphrase(char *buf, int size, int rwflag, void *userdata)
+{
+	return -1;
+}
+
 int pki_pem_foreach(const char *data, size_t len,
 		    int (*fn)(const struct pki_pem_block *b, void *userdata), void *userdata)
 {

@@ -31,6 +31,9 @@ struct pki_pem_block {
  * its call; the end of the data leaves an error in OpenSSL's queue for the caller to drain. */
 int pki_pem_foreach(const char *data, size_t len,
 		    int (*fn)(const struct pki_pem_block *b, void *userdata), void *userdata);
+/* A pem_password_cb that fails: OpenSSL's default asks for the passphrase of an encrypted
+ * PEM block on the terminal; we refuse the block instead. */
+int pki_no_passphrase(char *buf, int size, int rwflag, void *userdata);
 /* Drains OpenSSL's error queue into debug lines; returns code. */
 int pki_openssl_error(int code, const char *what);
 /* Reads a file under root with kubeadm's size cap; -ENOENT when absent. */

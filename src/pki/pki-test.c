@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 
 #include <openssl/bn.h>
 #include <openssl/pem.h>
@@ -668,6 +669,49 @@ static void test_encrypted_key(void **state)
 	free((char *)p.cert_dir);
 }
 
+/* sa.pub in a Proc-Type: 4,ENCRYPTED block: refused, never decrypted with a passphrase that
+ * OpenSSL would ask for. The check runs in a child without a controlling terminal whose stdin
+ * holds the passphrase (OpenSSL's prompt reads stdin when /dev/tty cannot be opened): before
+ * the fix the key was decrypted from there and accepted. */
+static void test_encrypted_public_key(void **state)
+{
+	struct testing_env *e = *state;
+	struct pki_params p = base_params(e, "pki");
+	p.out = NULL;
+	assert_int_equal(pki_phase_all(&p, false), 0);
+	struct pki_key *sa = NULL;
+	assert_int_equal(pki_load_key(e->rootfd, p.cert_dir, "sa", &sa), 0);
+	BIO *b = BIO_new(BIO_s_mem());
+	assert_non_null(b);
+	assert_int_equal(PEM_ASN1_write_bio((i2d_of_void *)i2d_PUBKEY, PEM_STRING_PUBLIC, b, sa->pkey,
+					    EVP_aes_256_cbc(), (unsigned char *)"xx", 2, NULL, NULL),
+			 1);
+	char *pem = NULL;
+	long n = BIO_get_mem_data(b, &pem);
+	char *pub = xasprintf("%s/sa.pub", p.cert_dir);
+	assert_int_equal(fs_write_atomic(e->rootfd, pub, pem, (size_t)n, 0600, 0755), 0);
+	BIO_free(b);
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		int fds[2];
+		if (setsid() < 0 || pipe(fds) < 0 || write(fds[1], "xx\n", 3) != 3)
+			_exit(3);
+		close(fds[1]);
+		dup2(fds[0], 0);
+		/* join --control-plane's check of the shared files reads sa.pub */
+		int r = pki_shared_certificates_exist(&p);
+		_exit(r == -EBADMSG && strstr(error_message(r), "sa.pub") ? 0 : 1);
+	}
+	int status;
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+	pki_key_free(sa);
+	free(pub);
+	free((char *)p.cert_dir);
+}
+
 static void test_external_ca(void **state)
 {
 	struct testing_env *e = *state;
@@ -1036,6 +1080,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_phase_all_and_reuse, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_mismatch_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_encrypted_key, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_encrypted_public_key, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_external_ca, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_external_etcd_and_missing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dry_run_write_dir, setup, teardown),

@@ -79,7 +79,7 @@ static int parse_public(const struct pki_transfer_file *f, EVP_PKEY **ret)
 	_cleanup_(BIO_freep) BIO *b = BIO_new_mem_buf(f->data, (int)f->len);
 	if (!b)
 		abort();
-	EVP_PKEY *pk = PEM_read_bio_PUBKEY(b, NULL, NULL, NULL);
+	EVP_PKEY *pk = PEM_read_bio_PUBKEY(b, NULL, pki_no_passphrase, NULL);
 	ERR_clear_error();
 	if (!pk)
 		return error_set(-EBADMSG, "%s is not a public key", f->name);
