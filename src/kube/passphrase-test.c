@@ -7,7 +7,6 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "kube/test-server.h"
@@ -50,42 +49,40 @@ static const char key_traditional_pem[] =
 	"-----END EC PRIVATE KEY-----\n"
 ;
 
+struct load {
+	int port;
+	const char *key;
+};
+
 /*
- * Loads the client credentials for a request to a listener that never answers, in a child
- * without a controlling terminal whose stdin holds the passphrase: OpenSSL's default prompt
- * reads it from there when /dev/tty cannot be opened, so a key that loads means that we
- * asked. Returns the child's exit status: 0 when loading failed as an error of the client's
- * credentials, 1 when the key loaded (the request then timed out), 2 otherwise.
+ * Loads the client credentials for a request to a listener that never answers, with the
+ * passphrase on stdin and no terminal (testing_run_detached): a key that loads means that we
+ * asked. 0 when loading failed as an error of the client's credentials, 1 when the key loaded
+ * (the request then timed out), 2 otherwise.
  */
+static int load(void *arg)
+{
+	const struct load *l = arg;
+	_cleanup_free_ char *url = xasprintf("https://127.0.0.1:%d/", l->port);
+	const struct http_tls tls = { .ca_pem = cert_pem, .ca_len = strlen(cert_pem),
+				      .cert_pem = cert_pem, .cert_len = strlen(cert_pem),
+				      .key_pem = l->key, .key_len = strlen(l->key) };
+	const struct http_request req = { .method = "GET", .url = url, .timeout_ms = 300,
+					  .tls = &tls };
+	struct http_response resp;
+	int r = http_perform(NULL, &req, &resp);
+	if (r < 0 && resp.failure == HTTP_F_TLS_CREDS)
+		return 0;
+	return resp.failure == HTTP_F_TIMEOUT ? 1 : 2;
+}
+
 static int load_in_child(const char *key)
 {
-	int port;
-	int lfd = test_listen_loopback(&port);
-	pid_t pid = fork();
-	assert_true(pid >= 0);
-	if (pid == 0) {
-		int p[2];
-		if (setsid() < 0 || pipe(p) < 0 || write(p[1], "xx\n", 3) != 3)
-			_exit(3);
-		close(p[1]);
-		dup2(p[0], 0);
-		_cleanup_free_ char *url = xasprintf("https://127.0.0.1:%d/", port);
-		const struct http_tls tls = { .ca_pem = cert_pem, .ca_len = strlen(cert_pem),
-					      .cert_pem = cert_pem, .cert_len = strlen(cert_pem),
-					      .key_pem = key, .key_len = strlen(key) };
-		const struct http_request req = { .method = "GET", .url = url, .timeout_ms = 300,
-						  .tls = &tls };
-		struct http_response resp;
-		int r = http_perform(NULL, &req, &resp);
-		if (r < 0 && resp.failure == HTTP_F_TLS_CREDS)
-			_exit(0);
-		_exit(resp.failure == HTTP_F_TIMEOUT ? 1 : 2);
-	}
-	int status;
-	assert_int_equal(waitpid(pid, &status, 0), pid);
+	struct load l = { .key = key };
+	int lfd = test_listen_loopback(&l.port);
+	int r = testing_run_detached(load, &l, "xx\n");
 	close(lfd);
-	assert_true(WIFEXITED(status));
-	return WEXITSTATUS(status);
+	return r;
 }
 
 static void test_encrypted_key_refused(void **state)

@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 
 #include <openssl/bn.h>
 #include <openssl/pem.h>
@@ -669,6 +668,13 @@ static void test_encrypted_key(void **state)
 	free((char *)p.cert_dir);
 }
 
+/* join --control-plane's check of the shared files, which reads sa.pub: 0 when it refuses it */
+static int shared_files_refused(void *arg)
+{
+	int r = pki_shared_certificates_exist(arg);
+	return r == -EBADMSG && strstr(error_message(r), "sa.pub") ? 0 : 1;
+}
+
 /* sa.pub in a Proc-Type: 4,ENCRYPTED block: refused, never decrypted with a passphrase that
  * OpenSSL would ask for. The check runs in a child without a controlling terminal whose stdin
  * holds the passphrase (OpenSSL's prompt reads stdin when /dev/tty cannot be opened): before
@@ -691,22 +697,7 @@ static void test_encrypted_public_key(void **state)
 	char *pub = xasprintf("%s/sa.pub", p.cert_dir);
 	assert_int_equal(fs_write_atomic(e->rootfd, pub, pem, (size_t)n, 0600, 0755), 0);
 	BIO_free(b);
-	pid_t pid = fork();
-	assert_true(pid >= 0);
-	if (pid == 0) {
-		int fds[2];
-		if (setsid() < 0 || pipe(fds) < 0 || write(fds[1], "xx\n", 3) != 3)
-			_exit(3);
-		close(fds[1]);
-		dup2(fds[0], 0);
-		/* join --control-plane's check of the shared files reads sa.pub */
-		int r = pki_shared_certificates_exist(&p);
-		_exit(r == -EBADMSG && strstr(error_message(r), "sa.pub") ? 0 : 1);
-	}
-	int status;
-	assert_int_equal(waitpid(pid, &status, 0), pid);
-	assert_true(WIFEXITED(status));
-	assert_int_equal(WEXITSTATUS(status), 0);
+	assert_int_equal(testing_run_detached(shared_files_refused, &p, "xx\n"), 0);
 	pki_key_free(sa);
 	free(pub);
 	free((char *)p.cert_dir);
