@@ -441,7 +441,7 @@ void http_conn_close(struct http_conn *c)
 
 /* OpenSSL's default asks for the passphrase of an encrypted PEM block on the terminal (and
  * blocks a provisioning script): an encrypted key or certificate fails to load instead, as
- * Go's "tls: failed to parse private key". */
+ * it does in Go's crypto/tls, which cannot decrypt one. */
 static int no_passphrase(char *buf, int size, int rwflag, void *u)
 {
 	return -1;
