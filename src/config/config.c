@@ -700,8 +700,7 @@ static void default_component_configs(struct init_config *c)
 	cc_kubelet_default(c->kubelet, &c->cluster);
 }
 
-/* NormalizeKubernetesVersion. */
-static int normalize_kubernetes_version(struct init_config *c)
+int config_normalize_kubernetes_version(struct init_config *c)
 {
 	const char *v = c->cluster.kubernetes_version ? c->cluster.kubernetes_version : "";
 	bool ci = kube_is_ci_version(v);
@@ -762,7 +761,7 @@ static int init_dynamic_defaults_ex(struct init_config *c, bool skip_cri_detect,
 			return r;
 	}
 	default_component_configs(c);
-	r = normalize_kubernetes_version(c);
+	r = config_normalize_kubernetes_version(c);
 	if (r < 0)
 		return r;
 	if (c->cluster.control_plane_endpoint && *c->cluster.control_plane_endpoint) {
