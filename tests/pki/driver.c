@@ -2,9 +2,9 @@
 /*
  * pki-driver: produces ckubeadm's certificate and kubeconfig trees from command-line
  * parameters. The tests exercise the shipped binary (`ckubeadm init phase certs|kubeconfig
- * all`, tests/pki/*.sh); this driver is kept only for tests/pki/bench.sh, because what it
- * measures cannot be reached from the command line: the size of the key pool (--threads N)
- * and the inline mode without a pool (--threads 0), timed inside one process (elapsed_ms).
+ * all`, the scripts of tests/pki); this driver is kept only for tests/pki/bench.sh, because
+ * what it measures cannot be reached from the command line: the size of the key pool
+ * (--threads N) and the inline mode without a pool (--threads 0), timed in one process.
  *
  *   pki-driver [options] certs|kubeconfig|all|csr|user|expiration
  *     --cert-dir D --kubeconfig-dir D --node-name N --advertise-address A --bind-port P
