@@ -15,7 +15,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 build=${1:-$(cd "$here/../.." && pwd)/build}
 ref=${KUBEADM_REF:-/var/cache/ckubeadm/peers/k8s-v1.37.2/kubeadm}
 driver=$build/src/kubeconfig/pki-driver
-ours=$build/src/ckubeadm
+ours=$(cd "$build" && pwd)/src/ckubeadm
 runs=${RUNS:-5}
 work=$(mktemp -d /tmp/pki-bench.XXXXXX)
 trap 'rm -rf "$work"' EXIT
@@ -47,7 +47,8 @@ for _ in $(seq "$runs"); do
 		rm -rf "$work/t"; mkdir -p "$work/t/kc"
 		/usr/bin/time -a -o "$times" -f "ckubeadm $algo|%e|%U|%S" sh -c \
 			"cd / && '$ours' init phase certs all --config '$work/$algo.yaml' >/dev/null &&
-			 '$ours' init phase kubeconfig all --config '$work/$algo.yaml' --kubeconfig-dir '$work/t/kc' >/dev/null"
+			 '$ours' init phase kubeconfig all --config '$work/$algo.yaml' --kubeconfig-dir '$work/t/kc' >/dev/null" ||
+			echo "ckubeadm $algo failed" >&2
 		for th in 0 2; do
 			rm -rf "$work/t"
 			/usr/bin/time -a -o "$times" -f "ours $algo threads=$th|%e|%U|%S" "$driver" --quiet \
