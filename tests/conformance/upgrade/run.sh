@@ -244,6 +244,98 @@ dump >"$T/before"
 # route out, so both tools fall back to their own version with kubeadm's warnings
 cmp_case "plan without a version (offline)" upgrade plan
 
+# CoreDNS deployed at an older version: the CoreDNSUnsupportedPlugins and CoreDNSMigration
+# preflight checks run corefile-migration from that version to kubeadm's
+coredns_at() { # <image tag> <Corefile file>: the Deployment's image and the ConfigMap's Corefile
+	"${KC[@]}" set image deployment/coredns -n kube-system \
+		coredns=registry.k8s.io/coredns/coredns:$1 >>"$T/setup.log" 2>&1
+	"${KC[@]}" create configmap coredns -n kube-system --from-file=Corefile="$2" \
+		--dry-run=client -o yaml | "${KC[@]}" replace -f - >>"$T/setup.log" 2>&1
+	dump >"$T/before"
+}
+"${KC[@]}" get configmap coredns -n kube-system -o jsonpath='{.data.Corefile}' >"$T/Corefile" 2>>"$T/setup.log"
+cat >"$T/Corefile-1.8" <<'EOF'
+.:53 {
+    errors
+    health {
+       lameduck 5s
+    }
+    ready
+    kubernetes cluster.local in-addr.arpa ip6.arpa {
+       pods insecure
+       fallthrough in-addr.arpa ip6.arpa
+       ttl 30
+    }
+    prometheus :9153
+    forward . /etc/resolv.conf {
+       max_concurrent 1000
+    }
+    cache 30
+    loop
+    reload
+    loadbalance
+}
+EOF
+cat >"$T/Corefile-unknown" <<'EOF'
+.:53 {
+    errors
+    health
+    ready
+    kubernetes cluster.local in-addr.arpa ip6.arpa {
+       pods insecure
+       fallthrough in-addr.arpa ip6.arpa
+    }
+    frobnicate example.org
+    forward . /etc/resolv.conf
+    cache 30 {
+       wibble 10
+    }
+    loop
+    reload
+}
+EOF
+cat >"$T/Corefile-1.6" <<'EOF'
+.:53 {
+    errors
+    health
+    ready
+    kubernetes cluster.local in-addr.arpa ip6.arpa {
+       pods insecure
+       upstream
+       fallthrough in-addr.arpa ip6.arpa
+       ttl 30
+    }
+    prometheus :9153
+    proxy . /etc/resolv.conf
+    cache 30
+    loop
+    reload
+    loadbalance
+}
+EOF
+printf '.:53 {\n    errors\n    forward . /etc/resolv.conf {\n' >"$T/Corefile-broken"
+coredns_at v1.14.2 "$T/Corefile"
+cmp_case "plan with CoreDNS v1.14.2 and the default Corefile" upgrade plan v1.37.2
+cmp_case "plan -o json with CoreDNS v1.14.2" upgrade plan v1.37.2 -o json
+coredns_at v1.8.0 "$T/Corefile-1.8"
+cmp_case "plan with CoreDNS v1.8.0 and its default Corefile" upgrade plan v1.37.2
+coredns_at v1.14.2 "$T/Corefile-unknown"
+cmp_case "plan with CoreDNS v1.14.2, an unknown plugin and option" upgrade plan v1.37.2
+cmp_case "plan with an unknown CoreDNS plugin, CoreDNSUnsupportedPlugins ignored" \
+	upgrade plan v1.37.2 --ignore-preflight-errors=CoreDNSUnsupportedPlugins
+coredns_at v1.6.2 "$T/Corefile-1.6"
+cmp_case "plan with CoreDNS v1.6.2, proxy and kubernetes upstream (removed since)" \
+	upgrade plan v1.37.2
+coredns_at v1.6.2-100 "$T/Corefile"
+cmp_case "plan with a custom CoreDNS tag v1.6.2-100" upgrade plan v1.37.2
+coredns_at v1.99.0 "$T/Corefile"
+cmp_case "plan with a CoreDNS newer than kubeadm's" upgrade plan v1.37.2
+coredns_at v1.14.2 "$T/Corefile-broken"
+cmp_case "plan with a Corefile that does not parse" upgrade plan v1.37.2
+coredns_at v1.14.6 "$T/Corefile-broken"
+cmp_case "plan with CoreDNS at the target and a broken Corefile" upgrade plan v1.37.2
+coredns_at v1.14.6 "$T/Corefile"
+
 # no CoreDNS ConfigMap: no deployed version, which both CoreDNS preflight checks refuse
 "${KC[@]}" get configmap coredns -n kube-system -o yaml >"$T/coredns-cm.yaml" 2>>"$T/setup.log"
 "${KC[@]}" delete configmap coredns -n kube-system >>"$T/setup.log" 2>&1
