@@ -103,6 +103,16 @@ struct kube_client;
 /* image.TagFromImage: the tag of an image reference (after the last ":" that follows the last
  * "/"), "" without one. Borrowed from image. */
 const char *addons_image_tag(const char *image);
+/* constants.CoreDNSVersion without its "v": what corefile-migration migrates to. */
+#define ADDONS_COREDNS_MIGRATION_TARGET "1.14.6"
+/* strings.TrimLeft(version, "v"): the CoreDNS version corefile-migration knows. Borrowed. */
+const char *addons_dns_version_trim(const char *version);
+/*
+ * dns.GetCoreDNSInfo: the Corefile of the "coredns" ConfigMap and the deployed version
+ * (addons_deployed_dns_version); both "" without the ConfigMap. -EINVAL "unable to find the
+ * CoreDNS Corefile data" without its Corefile key; API errors as they come. Both owned.
+ */
+int addons_coredns_info(struct kube_client *c, char **ret_corefile, char **ret_version);
 /* dns.DeployedDNSAddon: the image tag of the one k8s-app=kube-dns Deployment, "" when there is
  * none; -EINVAL "multiple DNS addon deployments found" for more. *ret owned. */
 int addons_deployed_dns_version(struct kube_client *c, char **ret);

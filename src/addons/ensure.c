@@ -16,7 +16,7 @@
 #include "util/log.h"
 #include "util/xalloc.h"
 
-#define COREDNS_VERSION "1.14.6" /* constants.CoreDNSVersion without the "v" */
+#define COREDNS_VERSION ADDONS_COREDNS_MIGRATION_TARGET
 
 /* ---- CoreDNS ------------------------------------------------------------------------ */
 
@@ -72,12 +72,35 @@ int addons_deployed_dns_version(struct kube_client *c, char **ret)
 	return 0;
 }
 
-/* strings.TrimLeft(version, "v"). */
-static const char *trim_v(const char *v)
+const char *addons_dns_version_trim(const char *v)
 {
 	while (*v == 'v')
 		v++;
 	return v;
+}
+
+int addons_coredns_info(struct kube_client *c, char **ret_corefile, char **ret_version)
+{
+	_cleanup_json_ json_t *cm = NULL;
+	int r = kube_get(c, &kube_res_configmaps, "kube-system", ADDONS_COREDNS_CONFIGMAP, &cm);
+	if (r == -ENOENT) {
+		error_clear();
+		*ret_corefile = xstrdup("");
+		*ret_version = xstrdup("");
+		return 0;
+	}
+	if (r < 0)
+		return r;
+	const char *corefile = json_string_value(json_get_path(cm, "data.Corefile"));
+	if (!corefile)
+		return error_set(-EINVAL, "unable to find the CoreDNS Corefile data");
+	_cleanup_free_ char *version = NULL;
+	r = addons_deployed_dns_version(c, &version);
+	if (r < 0)
+		return r;
+	*ret_corefile = xstrdup(corefile);
+	*ret_version = TAKE_PTR(version);
+	return 0;
 }
 
 /*
@@ -87,7 +110,7 @@ static const char *trim_v(const char *v)
  */
 static int migration_required(const char *corefile, const char *version, bool *ret)
 {
-	const char *v = trim_v(version);
+	const char *v = addons_dns_version_trim(version);
 	*ret = false;
 	if (!*version || streq(v, COREDNS_VERSION))
 		return 0;
@@ -169,26 +192,12 @@ static int corefile_migrate_apply(struct kube_client *c, const char *corefile,
 static int coredns_configmap_apply(struct kube_client *c, const json_t *cm, bool *ret_retain)
 {
 	*ret_retain = false;
-	_cleanup_json_ json_t *live = NULL;
-	_cleanup_free_ char *version = NULL;
-	const char *corefile = "";
-	int r = kube_get(c, &kube_res_configmaps, "kube-system", ADDONS_COREDNS_CONFIGMAP, &live);
-	if (r == -ENOENT) {
-		error_clear();
-	} else if (r < 0) {
+	_cleanup_free_ char *corefile = NULL, *version = NULL;
+	int r = addons_coredns_info(c, &corefile, &version);
+	if (r < 0)
 		return error_wrap(r, "unable to fetch CoreDNS current installed version and ConfigMap.");
-	} else {
-		corefile = json_string_value(json_get_path(live, "data.Corefile"));
-		if (!corefile)
-			return error_set(-EINVAL, "unable to fetch CoreDNS current installed version "
-					 "and ConfigMap.: unable to find the CoreDNS Corefile data");
-		r = addons_deployed_dns_version(c, &version);
-		if (r < 0)
-			return error_wrap(r, "unable to fetch CoreDNS current installed version and "
-					     "ConfigMap.");
-	}
 	bool required;
-	r = migration_required(corefile, version ? version : "", &required);
+	r = migration_required(corefile, version, &required);
 	if (r < 0)
 		return r;
 	if (!*corefile || corefile_is_default(corefile))

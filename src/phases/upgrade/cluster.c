@@ -20,7 +20,6 @@
 #include "util/strv.h"
 #include "util/xalloc.h"
 
-#define COREDNS_TARGET "1.14.6" /* constants.CoreDNSVersion without the "v" */
 #define CONTROL_PLANE_LABEL "node-role.kubernetes.io/control-plane"
 #define HEALTH_CHECK_PREFIX "upgrade-health-check"
 
@@ -302,42 +301,6 @@ int upgrade_check_cluster_health(struct kube_client *c, const struct init_config
 /* ---- CoreDNS ---- */
 
 /*
- * GetCoreDNSInfo: the Corefile and the deployed version; a missing ConfigMap is no error
- * (both empty).
- */
-static int coredns_info(struct kube_client *c, char **ret_corefile, char **ret_version)
-{
-	_cleanup_json_ json_t *cm = NULL;
-	int r = kube_get(c, &kube_res_configmaps, "kube-system", "coredns", &cm);
-	if (r == -ENOENT) {
-		error_clear();
-		*ret_corefile = xstrdup("");
-		*ret_version = xstrdup("");
-		return 0;
-	}
-	if (r < 0)
-		return r;
-	const char *corefile = json_string_value(json_get_path(cm, "data.Corefile"));
-	if (!corefile)
-		return error_set(-EINVAL, "unable to find the CoreDNS Corefile data");
-	_cleanup_free_ char *version = NULL;
-	r = addons_deployed_dns_version(c, &version);
-	if (r < 0)
-		return r;
-	*ret_corefile = xstrdup(corefile);
-	*ret_version = TAKE_PTR(version);
-	return 0;
-}
-
-/* The deployed CoreDNS version without its leading "v"s (strings.TrimLeft(v, "v")). */
-static const char *trim_v(const char *v)
-{
-	while (*v == 'v')
-		v++;
-	return v;
-}
-
-/*
  * checkUnsupportedPlugins: migration.Unsupported from the deployed CoreDNS version to
  * constants.CoreDNSVersion; nothing to check when they are equal. No deployed version (no
  * ConfigMap) is no release of corefile-migration's table, so it fails "start version ''".
@@ -347,14 +310,14 @@ static int check_unsupported_plugins(void *data)
 	struct kube_client *c = data;
 	log_v(1, "validating if there are any unsupported CoreDNS plugins in the Corefile");
 	_cleanup_free_ char *corefile = NULL, *version = NULL;
-	int r = coredns_info(c, &corefile, &version);
+	int r = addons_coredns_info(c, &corefile, &version);
 	if (r < 0)
 		return r;
-	const char *v = trim_v(version);
-	if (streq(v, COREDNS_TARGET))
+	const char *v = addons_dns_version_trim(version);
+	if (streq(v, ADDONS_COREDNS_MIGRATION_TARGET))
 		return 0;
 	_cleanup_json_ json_t *notices = NULL;
-	r = corefile_unsupported(v, COREDNS_TARGET, corefile, &notices);
+	r = corefile_unsupported(v, ADDONS_COREDNS_MIGRATION_TARGET, corefile, &notices);
 	if (r < 0)
 		return r;
 	if (json_array_size(notices) == 0)
@@ -385,11 +348,12 @@ static int check_migration(void *data)
 	struct kube_client *c = data;
 	log_v(1, "validating if migration can be done for the current CoreDNS release.");
 	_cleanup_free_ char *corefile = NULL, *version = NULL;
-	int r = coredns_info(c, &corefile, &version);
+	int r = addons_coredns_info(c, &corefile, &version);
 	if (r < 0)
 		return r;
 	_cleanup_free_ char *migrated = NULL;
-	r = corefile_migrate(trim_v(version), COREDNS_TARGET, corefile, false, &migrated);
+	r = corefile_migrate(addons_dns_version_trim(version), ADDONS_COREDNS_MIGRATION_TARGET,
+			     corefile, false, &migrated);
 	if (r < 0)
 		return error_wrap(r, "CoreDNS will not be upgraded");
 	return 0;
