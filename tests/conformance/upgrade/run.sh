@@ -360,7 +360,7 @@ addon_state() { # CoreDNS v1.14.2 with the default Corefile, kube-proxy v1.37.1
 		kube-proxy=registry.k8s.io/kube-proxy:v1.37.1 >>"$T/setup.log" 2>&1
 	coredns_at v1.14.2 "$T/Corefile"
 }
-addon_case() { # <name> <addon>
+addon_case() { # <name> <addon> [a command that changes the state first]
 	local name=$1 addon=$2 why="" s
 	if [ -z "$probe" ] || [ ! -x "$probe" ]; then
 		echo "skip upgrade $name: no addons-upgrade-probe (pass the build directory)"
@@ -369,6 +369,7 @@ addon_case() { # <name> <addon>
 	fi
 	for s in ref ours; do
 		addon_state
+		[ $# -gt 2 ] && "${@:3}" >>"$T/setup.log" 2>&1
 		rm -rf "$T/$s"
 		cp -a "$R" "$T/$s"
 		if [ $s = ref ]; then
@@ -400,6 +401,11 @@ addon_case() { # <name> <addon>
 control_plane_pods v1.37.2 3.7.0-0 >>"$T/setup.log" 2>&1
 addon_case "apply phase addon coredns" coredns
 addon_case "apply phase addon kube-proxy" kube-proxy
+# a kube-proxy ConfigMap without kubeadm's checksum annotation is user supplied: rewritten
+# unsigned
+addon_case "apply phase addon kube-proxy, ConfigMap not signed" kube-proxy \
+	"${KC[@]}" annotate configmap kube-proxy -n kube-system \
+	kubeadm.kubernetes.io/component-config.hash-
 # a second control plane still at v1.37.1: both phases skip the addons and change nothing
 cat <<EOF | "${KC[@]}" create -f - >>"$T/setup.log" 2>&1
 apiVersion: v1
