@@ -103,6 +103,16 @@ struct kube_client;
 /* image.TagFromImage: the tag of an image reference (after the last ":" that follows the last
  * "/"), "" without one. Borrowed from image. */
 const char *addons_image_tag(const char *image);
+/* constants.CoreDNSVersion without its "v": what corefile-migration migrates to. */
+#define ADDONS_COREDNS_MIGRATION_TARGET "1.14.6"
+/* strings.TrimLeft(version, "v"): the CoreDNS version corefile-migration knows. Borrowed. */
+const char *addons_dns_version_trim(const char *version);
+/*
+ * dns.GetCoreDNSInfo: the Corefile of the "coredns" ConfigMap and the deployed version
+ * (addons_deployed_dns_version); both "" without the ConfigMap. -EINVAL "unable to find the
+ * CoreDNS Corefile data" without its Corefile key; API errors as they come. Both owned.
+ */
+int addons_coredns_info(struct kube_client *c, char **ret_corefile, char **ret_version);
 /* dns.DeployedDNSAddon: the image tag of the one k8s-app=kube-dns Deployment, "" when there is
  * none; -EINVAL "multiple DNS addon deployments found" for more. *ret owned. */
 int addons_deployed_dns_version(struct kube_client *c, char **ret);
@@ -110,8 +120,10 @@ int addons_deployed_dns_version(struct kube_client *c, char **ret);
 /*
  * dns.EnsureDNSAddon: with print_manifest the manifests are printed to out (c unused, may be
  * NULL); otherwise the replicas of a deployed CoreDNS are kept, the ConfigMap is created or
- * updated (a Corefile that differs from ours is retained: CreateOrRetain; kubeadm's
- * migration of an older CoreDNS version's Corefile is not implemented), the RBAC objects,
+ * updated when absent or the default Corefile of some release, migrated from the deployed
+ * version when corefile-migration reports removed or new-default plugins (Corefile-backup
+ * kept; a failed migration warns and retains the ConfigMap and the Deployment), else
+ * retained; the RBAC objects,
  * ServiceAccount and Deployment are created or updated, the kube-dns Service created (or
  * updated when it exists or its IP is taken), and "[addons] Applied essential addon:
  * CoreDNS" is printed to out. "[patches]" lines go to out. Returns 0 or -errno (message set).
@@ -125,3 +137,33 @@ int addons_ensure_coredns(const struct init_config *cfg, struct kube_client *c,
  */
 int addons_ensure_proxy(const struct init_config *cfg, struct kube_client *c,
 			const char *patches_dir, bool print_manifest, bool user_supplied, FILE *out);
+
+/* ---- upgrade (upgrade.c) ------------------------------------------------------------ */
+
+/* What the addon phases of `upgrade apply` and `upgrade node` take from their run data. */
+struct addons_upgrade {
+	const struct init_config *cfg; /* fetched from the cluster: node name, dns/proxy.disabled */
+	struct kube_client *client;    /* real GETs (writes faked in dry-run, none are made) */
+	const char *patches_dir;       /* NULL: none */
+	bool control_plane;            /* apply: always; node: the API server manifest exists */
+	bool dry_run;                  /* kubeadm passes it as printManifest */
+	FILE *out;
+};
+
+/*
+ * upgrade.UnupgradedControlPlaneInstances: the nodes (sorted, NULL for none) whose
+ * kube-apiserver Pod runs another image than node_name's. *ret owned (strv). -ENOENT with
+ * kubeadm's message when there is no kube-apiserver Pod, none on node_name, or a Pod without
+ * the kube-apiserver container; list errors wrapped "failed to list kube-apiserver Pod from
+ * cluster".
+ */
+int addons_unupgraded_control_planes(struct kube_client *c, const char *node_name, char ***ret);
+/*
+ * runCoreDNSAddon / runKubeProxyAddon: "[upgrade/addon] Skipping the addon/<x> phase. ..."
+ * off a control plane or for a disabled addon, "[upgrade/addon] Skipping upgrade of addons
+ * because control plane instances [...] have not been upgraded" (success) while one is behind,
+ * else addons_ensure_coredns / addons_ensure_proxy (kube-proxy's ConfigMap signed unless the
+ * live one's checksum annotation does not match it). 0 or -errno with kubeadm's message.
+ */
+int addons_upgrade_coredns(const struct addons_upgrade *u);
+int addons_upgrade_proxy(const struct addons_upgrade *u);

@@ -16,7 +16,7 @@
 #include "util/log.h"
 #include "util/xalloc.h"
 
-#define COREDNS_VERSION "1.14.6" /* constants.CoreDNSVersion without the "v" */
+#define COREDNS_VERSION ADDONS_COREDNS_MIGRATION_TARGET
 
 /* ---- CoreDNS ------------------------------------------------------------------------ */
 
@@ -72,35 +72,146 @@ int addons_deployed_dns_version(struct kube_client *c, char **ret)
 	return 0;
 }
 
-/* The ConfigMap step of createCoreDNSAddon (GetCoreDNSInfo and what follows). */
-static int coredns_configmap_apply(struct kube_client *c, const json_t *cm)
+const char *addons_dns_version_trim(const char *v)
 {
-	_cleanup_json_ json_t *live = NULL;
-	int r = kube_get(c, &kube_res_configmaps, "kube-system", ADDONS_COREDNS_CONFIGMAP, &live);
+	while (*v == 'v')
+		v++;
+	return v;
+}
+
+int addons_coredns_info(struct kube_client *c, char **ret_corefile, char **ret_version)
+{
+	_cleanup_json_ json_t *cm = NULL;
+	int r = kube_get(c, &kube_res_configmaps, "kube-system", ADDONS_COREDNS_CONFIGMAP, &cm);
 	if (r == -ENOENT) {
 		error_clear();
-		return kube_create_or_update(c, &kube_res_configmaps, cm);
+		*ret_corefile = xstrdup("");
+		*ret_version = xstrdup("");
+		return 0;
 	}
 	if (r < 0)
-		return error_wrap(r, "unable to fetch CoreDNS current installed version and ConfigMap.");
-	const char *corefile = json_string_value(json_get_path(live, "data.Corefile"));
+		return r;
+	const char *corefile = json_string_value(json_get_path(cm, "data.Corefile"));
 	if (!corefile)
-		return error_set(-EINVAL, "unable to fetch CoreDNS current installed version and "
-				 "ConfigMap.: unable to find the CoreDNS Corefile data");
+		return error_set(-EINVAL, "unable to find the CoreDNS Corefile data");
 	_cleanup_free_ char *version = NULL;
 	r = addons_deployed_dns_version(c, &version);
 	if (r < 0)
+		return r;
+	*ret_corefile = xstrdup(corefile);
+	*ret_version = TAKE_PTR(version);
+	return 0;
+}
+
+/*
+ * isCoreDNSConfigMapMigrationRequired: whether migration.Deprecated reports a "removed" or
+ * "newdefault" notice between the deployed version and ours (none without a deployed version
+ * or at ours).
+ */
+static int migration_required(const char *corefile, const char *version, bool *ret)
+{
+	const char *v = addons_dns_version_trim(version);
+	*ret = false;
+	if (!*version || streq(v, COREDNS_VERSION))
+		return 0;
+	_cleanup_json_ json_t *notices = NULL;
+	int r = corefile_deprecated(v, COREDNS_VERSION, corefile, &notices);
+	if (r < 0)
+		return error_wrap(r, "unable to get list of changes to the configuration.");
+	size_t i;
+	json_t *n;
+	json_array_foreach (notices, i, n) {
+		const char *sev = json_string_value(json_object_get(n, "severity"));
+		if (sev && (streq(sev, "removed") || streq(sev, "newdefault")))
+			*ret = true;
+	}
+	return 0;
+}
+
+/*
+ * migrateCoreDNSCorefile: the ConfigMap updated to {Corefile: migrated, Corefile-backup: old},
+ * the Deployment's config-volume pointed at Corefile-backup (setCorefile), "[addons] Migrating
+ * CoreDNS Corefile" on stdout. kubeadm passes the deployed version here with its "v" (the
+ * image tag), so corefile-migration refuses every "v1.x.y" tag ("start version 'v1.8.0' not
+ * supported") and the Corefile is retained: kept on purpose, it is what kubeadm does.
+ */
+static int corefile_migrate_apply(struct kube_client *c, const char *corefile,
+				  const char *version)
+{
+	_cleanup_free_ char *migrated = NULL;
+	int r = corefile_migrate(version, COREDNS_VERSION, corefile, false, &migrated);
+	if (r < 0)
+		return error_wrap(r, "unable to migrate CoreDNS ConfigMap");
+	_cleanup_json_ json_t *cm = json_pack("{s:s, s:s, s:{s:s, s:s}, s:{s:s, s:s}}",
+					      "kind", "ConfigMap", "apiVersion", "v1", "metadata",
+					      "name", ADDONS_COREDNS_CONFIGMAP, "namespace",
+					      "kube-system", "data", "Corefile", migrated,
+					      "Corefile-backup", corefile);
+	r = kube_update(c, &kube_res_configmaps, cm, NULL);
+	if (r < 0)
+		return error_wrap(r, "unable to update the CoreDNS ConfigMap");
+	/* setCorefile(client, "Corefile-backup") */
+	_cleanup_json_ json_t *dep = NULL;
+	r = kube_get(c, &kube_res_deployments, "kube-system", ADDONS_COREDNS_DEPLOYMENT, &dep);
+	if (r < 0)
+		return r;
+	_cleanup_json_ json_t *patch = json_pack(
+		"{s:{s:{s:{s:[{s:s, s:{s:s, s:[{s:s, s:s}]}}]}}}}", "spec", "template", "spec",
+		"volumes", "name", "config-volume", "configMap", "name", ADDONS_COREDNS_CONFIGMAP,
+		"items", "key", "Corefile-backup", "path", "Corefile");
+	r = kube_patch(c, &kube_res_deployments, "kube-system", ADDONS_COREDNS_DEPLOYMENT,
+		       KUBE_PATCH_STRATEGIC, patch, NULL);
+	if (r < 0)
+		return error_wrap(r, "unable to patch the CoreDNS deployment");
+	/* kubeadm prints this with fmt.Println, to stdout whatever its writer. */
+	fputs("[addons] Migrating CoreDNS Corefile\n", stdout);
+	fflush(stdout);
+	_cleanup_json_ json_t *changes = NULL;
+	r = corefile_deprecated(version, COREDNS_VERSION, corefile, &changes);
+	if (r < 0)
+		return error_wrap(r, "unable to get list of changes to the configuration.");
+	log_v(2, "the CoreDNS configuration has been migrated and applied: %s.", migrated);
+	log_v(2, "the old migration has been saved in the CoreDNS ConfigMap under the name "
+		 "[Corefile-backup]");
+	log_v(2, "The changes in the new CoreDNS Configuration are as follows:");
+	size_t i;
+	json_t *n;
+	json_array_foreach (changes, i, n) {
+		_cleanup_free_ char *str = corefile_notice_string(n);
+		log_v(2, "%s", str);
+	}
+	return 0;
+}
+
+/*
+ * The ConfigMap step of createCoreDNSAddon (GetCoreDNSInfo and what follows): a missing or
+ * default Corefile is replaced by ours; one that needs migration is migrated (on failure a
+ * warning, and both the ConfigMap and the Deployment are retained: *ret_retain); any other is
+ * retained.
+ */
+static int coredns_configmap_apply(struct kube_client *c, const json_t *cm, bool *ret_retain)
+{
+	*ret_retain = false;
+	_cleanup_free_ char *corefile = NULL, *version = NULL;
+	int r = addons_coredns_info(c, &corefile, &version);
+	if (r < 0)
 		return error_wrap(r, "unable to fetch CoreDNS current installed version and ConfigMap.");
+	bool required;
+	r = migration_required(corefile, version, &required);
+	if (r < 0)
+		return r;
 	if (!*corefile || corefile_is_default(corefile))
 		return kube_create_or_update(c, &kube_res_configmaps, cm);
-	/*
-	 * A Corefile that is not the default of any release is retained. kubeadm first tries to
-	 * migrate one deployed by an older CoreDNS version (migration.Migrate, Corefile-backup);
-	 * that migration is not implemented: such a Corefile is retained as well.
-	 */
-	const char *v = version[0] == 'v' ? version + 1 : version;
-	if (*v && strcmp(v, COREDNS_VERSION) != 0)
-		log_v(1, "[addons] the CoreDNS Corefile of version %s is retained unmigrated", v);
+	if (required) {
+		r = corefile_migrate_apply(c, corefile, version);
+		if (r >= 0)
+			return 0;
+		log_warning("the CoreDNS Configuration was not migrated: %s. The existing CoreDNS "
+			    "Corefile configuration has been retained.",
+			    error_message(r));
+		error_clear();
+		*ret_retain = true;
+	}
 	return kube_create_or_retain(c, &kube_res_configmaps, cm);
 }
 
@@ -147,7 +258,8 @@ int addons_ensure_coredns(const struct init_config *cfg, struct kube_client *c,
 	if (r < 0)
 		return r;
 	fflush(out);
-	r = coredns_configmap_apply(c, cm);
+	bool retain;
+	r = coredns_configmap_apply(c, cm, &retain);
 	if (r < 0)
 		return r;
 	_cleanup_json_ json_t *role = addons_coredns_cluster_role();
@@ -158,7 +270,9 @@ int addons_ensure_coredns(const struct init_config *cfg, struct kube_client *c,
 		r = kube_create_or_update(c, &kube_res_clusterrolebindings, binding);
 	if (r >= 0)
 		r = kube_create_or_update(c, &kube_res_serviceaccounts, sa);
-	if (r >= 0)
+	if (r >= 0 && retain)
+		r = kube_create_or_retain(c, &kube_res_deployments, dep);
+	else if (r >= 0)
 		r = kube_create_or_update(c, &kube_res_deployments, dep);
 	if (r >= 0)
 		r = coredns_service_apply(c, svc);

@@ -25,6 +25,7 @@
 #include "util/log.h"
 #include "util/strbuf.h"
 #include "util/strv.h"
+#include "util/tabwriter.h"
 #include "util/xalloc.h"
 
 DEFINE_TRIVIAL_CLEANUP_FUNC(struct init_config *, config_init_free)
@@ -140,62 +141,6 @@ int cmd_certs_generate_csr(struct cmd_ctx *ctx)
 
 /* ---- check-expiration ----------------------------------------------------------------- */
 
-/*
- * Go's text/tabwriter (minwidth 10, tabwidth 4, padding 3, padchar ' ', no flags) over lines
- * whose cells end with '\t'; the last cell of a line is not aligned.
- */
-struct tw_line {
-	char **cells; /* strv: the tab-terminated cells then the trailing cell */
-};
-
-static size_t tw_ncells(const struct tw_line *l)
-{
-	return strv_length(l->cells);
-}
-
-static void tw_write_lines(struct strbuf *out, const struct tw_line *lines, size_t from, size_t to,
-			   const size_t *widths, size_t nwidths)
-{
-	for (size_t i = from; i < to; i++) {
-		size_t n = tw_ncells(&lines[i]);
-		for (size_t j = 0; j < n; j++) {
-			const char *c = lines[i].cells[j];
-			strbuf_addstr(out, c);
-			if (j < nwidths)
-				for (size_t k = strlen(c); k < widths[j]; k++)
-					strbuf_addch(out, ' ');
-		}
-		strbuf_addch(out, '\n');
-	}
-}
-
-static void tw_format(struct strbuf *out, const struct tw_line *lines, size_t line0, size_t line1,
-		      size_t *widths, size_t nwidths)
-{
-	size_t column = nwidths;
-	for (size_t this = line0; this < line1; this++) {
-		if (column + 1 >= tw_ncells(&lines[this]))
-			continue;
-		tw_write_lines(out, lines, line0, this, widths, nwidths);
-		line0 = this;
-		size_t width = 10;
-		for (; this < line1; this++) {
-			if (column + 1 >= tw_ncells(&lines[this]))
-				break;
-			size_t w = strlen(lines[this].cells[column]) + 3;
-			if (w > width)
-				width = w;
-		}
-		widths[nwidths] = width;
-		tw_format(out, lines, line0, this, widths, nwidths + 1);
-		/* as Go, the loop's increment skips the line that ended the block: it has no
-		 * cell in this column */
-		line0 = this;
-	}
-	/* Go: return b.writeLines(pos, line0, line1) */
-	tw_write_lines(out, lines, line0, line1, widths, nwidths);
-}
-
 /* duration.HumanDuration */
 static void human_duration(int64_t secs, struct strbuf *out)
 {
@@ -302,22 +247,21 @@ static json_t *expiration_json(const struct pki_expiration *e, const struct time
 	return o;
 }
 
+/* One row of the table, its cells ended by tabs, appended to sb with its newline. */
 static void expiration_text_row(const struct pki_expiration *e, const struct timespec *now,
-				bool with_ca, struct tw_line *l)
+				bool with_ca, struct strbuf *sb)
 {
-	_cleanup_strbuf_ struct strbuf sb = STRBUF_INIT;
 	if (e->missing) {
-		strbuf_addf(&sb, "!MISSING! %s\t\t\t%s", e->name, with_ca ? "\t" : "");
+		strbuf_addf(sb, "!MISSING! %s\t\t\t%s\n", e->name, with_ca ? "\t" : "");
 	} else {
 		char date[64];
 		format_time(e->not_after, false, date, sizeof(date));
-		strbuf_addf(&sb, "%s\t%s\t", e->name, date);
-		human_duration(residual_seconds(e->not_after, now), &sb);
+		strbuf_addf(sb, "%s\t%s\t", e->name, date);
+		human_duration(residual_seconds(e->not_after, now), sb);
 		if (with_ca)
-			strbuf_addf(&sb, "\t%s", e->ca_name ? e->ca_name : "");
-		strbuf_addf(&sb, "\t%-8s", e->externally_managed ? "yes" : "no");
+			strbuf_addf(sb, "\t%s", e->ca_name ? e->ca_name : "");
+		strbuf_addf(sb, "\t%-8s\n", e->externally_managed ? "yes" : "no");
 	}
-	l->cells = strv_split(sb.buf, '\t', false);
 }
 
 static int print_expiration(const struct pki_expiration *certs, size_t nc,
@@ -327,25 +271,16 @@ static int print_expiration(const struct pki_expiration *certs, size_t nc,
 	clock_gettime(CLOCK_REALTIME, &now);
 	_cleanup_strbuf_ struct strbuf out = STRBUF_INIT;
 	if (printer_is_text(printer)) {
-		size_t n = nc + na + 3;
-		struct tw_line *lines = xcalloc(n, sizeof(*lines));
-		size_t k = 0;
-		lines[k++].cells = strv_split(
-			"CERTIFICATE\tEXPIRES\tRESIDUAL TIME\tCERTIFICATE AUTHORITY\tEXTERNALLY MANAGED",
-			'\t', false);
+		_cleanup_strbuf_ struct strbuf text = STRBUF_INIT;
+		strbuf_addstr(&text, "CERTIFICATE\tEXPIRES\tRESIDUAL TIME\tCERTIFICATE "
+				     "AUTHORITY\tEXTERNALLY MANAGED\n");
 		for (size_t i = 0; i < nc; i++)
-			expiration_text_row(&certs[i], &now, true, &lines[k++]);
-		lines[k++].cells = strv_split("", '\t', false);
-		lines[k++].cells = strv_split(
-			"CERTIFICATE AUTHORITY\tEXPIRES\tRESIDUAL TIME\tEXTERNALLY MANAGED", '\t',
-			false);
+			expiration_text_row(&certs[i], &now, true, &text);
+		strbuf_addstr(&text, "\nCERTIFICATE AUTHORITY\tEXPIRES\tRESIDUAL TIME\tEXTERNALLY "
+				     "MANAGED\n");
 		for (size_t i = 0; i < na; i++)
-			expiration_text_row(&cas[i], &now, false, &lines[k++]);
-		size_t widths[16];
-		tw_format(&out, lines, 0, k, widths, 0);
-		for (size_t i = 0; i < k; i++)
-			strv_free(lines[i].cells);
-		free(lines);
+			expiration_text_row(&cas[i], &now, false, &text);
+		tabwriter_write(&out, text.buf);
 	} else {
 		_cleanup_(json_decrefp) json_t *o = json_object();
 		json_object_set_new(o, "kind", json_string("CertificateExpirationInfo"));

@@ -21,6 +21,7 @@
 #include "util/macro.h"
 #include "util/strbuf.h"
 #include "util/strv.h"
+#include "util/tabwriter.h"
 #include "util/xalloc.h"
 
 DEFINE_TRIVIAL_CLEANUP_FUNC(struct kube_client *, kube_client_free);
@@ -187,50 +188,14 @@ static void short_human_duration(int64_t d, char *buf, size_t size)
 		snprintf(buf, size, "%lldy", (long long)(seconds / 3600 / 24 / 365));
 }
 
-/* text/tabwriter (minwidth 10, tabwidth 4, padding 3, ' ', no flags) over tab-terminated
- * cells; the text after a line's last tab is not aligned. */
+/* The lines (NULL-terminated) through kubeadm's tabwriter, flushed to stdout. */
 static void tabwrite(char **lines)
 {
-	size_t widths[16] = { 0 };
-	for (char **l = lines; *l; l++) {
-		size_t col = 0;
-		const char *start = *l;
-		for (const char *p = *l; *p && col < 16; p++) {
-			if (*p != '\t')
-				continue;
-			/* text/tabwriter counts runes */
-			size_t w = 0;
-			for (const char *q = start; q < p; q++)
-				w += ((unsigned char)*q & 0xc0) != 0x80;
-			if (w + 3 > widths[col])
-				widths[col] = w + 3;
-			col++;
-			start = p + 1;
-		}
-	}
-	for (size_t i = 0; i < 16; i++)
-		if (widths[i] && widths[i] < 10)
-			widths[i] = 10;
-	for (char **l = lines; *l; l++) {
-		size_t col = 0;
-		const char *start = *l;
-		for (const char *p = *l;; p++) {
-			if (*p == '\t') {
-				size_t w = 0;
-				for (const char *q = start; q < p; q++)
-					w += ((unsigned char)*q & 0xc0) != 0x80;
-				fwrite(start, 1, (size_t)(p - start), stdout);
-				for (size_t k = w; k < widths[col]; k++)
-					putchar(' ');
-				col++;
-				start = p + 1;
-			} else if (!*p) {
-				fputs(start, stdout);
-				putchar('\n');
-				break;
-			}
-		}
-	}
+	_cleanup_free_ char *text = strv_join(lines, "\n");
+	_cleanup_free_ char *with_nl = xasprintf("%s\n", text);
+	_cleanup_strbuf_ struct strbuf out = STRBUF_INIT;
+	tabwriter_write(&out, with_nl);
+	fputs(out.buf, stdout);
 }
 
 /* outputapiv1alpha3.BootstrapToken as JSON (field order of the Go struct). */

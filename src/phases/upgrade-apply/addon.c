@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* upgrade apply phase "addon" (cmd/kubeadm/app/cmd/phases). Not implemented yet: every run
- * function reports so instead of pretending success. */
+/* upgrade apply phase "addon" (cmd/kubeadm/app/cmd/phases/upgrade/addons.go). The work is
+ * addons_upgrade_coredns / addons_upgrade_proxy (src/addons/upgrade.c) with the apply run data
+ * (init configuration, client, patches directory, control plane (always), dry-run,
+ * stdout); until that data is reachable from here each run function reports that it is not
+ * implemented instead of pretending success. */
 #include <errno.h>
 
 #include "phases/upgrade_apply.h"

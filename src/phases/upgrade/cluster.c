@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "addons/addons.h"
+#include "addons/corefile.h"
 #include "config/version.h"
 #include "phases/cluster-config.h"
 #include "phases/upgrade/cluster.h"
@@ -19,7 +20,6 @@
 #include "util/strv.h"
 #include "util/xalloc.h"
 
-#define COREDNS_TARGET "1.14.6" /* constants.CoreDNSVersion without the "v" */
 #define CONTROL_PLANE_LABEL "node-role.kubernetes.io/control-plane"
 #define HEALTH_CHECK_PREFIX "upgrade-health-check"
 
@@ -301,70 +301,62 @@ int upgrade_check_cluster_health(struct kube_client *c, const struct init_config
 /* ---- CoreDNS ---- */
 
 /*
- * GetCoreDNSInfo: the Corefile and the deployed version; a missing ConfigMap is no error
- * (both empty).
+ * checkUnsupportedPlugins: migration.Unsupported from the deployed CoreDNS version to
+ * constants.CoreDNSVersion; nothing to check when they are equal. No deployed version (no
+ * ConfigMap) is no release of corefile-migration's table, so it fails "start version ''".
  */
-static int coredns_info(struct kube_client *c, char **ret_corefile, char **ret_version)
-{
-	_cleanup_json_ json_t *cm = NULL;
-	int r = kube_get(c, &kube_res_configmaps, "kube-system", "coredns", &cm);
-	if (r == -ENOENT) {
-		error_clear();
-		*ret_corefile = xstrdup("");
-		*ret_version = xstrdup("");
-		return 0;
-	}
-	if (r < 0)
-		return r;
-	const char *corefile = json_string_value(json_get_path(cm, "data.Corefile"));
-	if (!corefile)
-		return error_set(-EINVAL, "unable to find the CoreDNS Corefile data");
-	_cleanup_free_ char *version = NULL;
-	r = addons_deployed_dns_version(c, &version);
-	if (r < 0)
-		return r;
-	*ret_corefile = xstrdup(corefile);
-	*ret_version = TAKE_PTR(version);
-	return 0;
-}
-
-/*
- * migration.Unsupported / migration.Migrate from the deployed CoreDNS version to
- * constants.CoreDNSVersion: nothing to check when they are equal; no deployed version (no
- * ConfigMap or no Deployment) is never a release of corefile-migration's table, so both fail
- * its validateVersion. Other versions need corefile-migration's release tables, which this
- * build does not have yet.
- */
-static int coredns_check(struct kube_client *c, const char *wrap)
-{
-	_cleanup_free_ char *corefile = NULL, *version = NULL;
-	int r = coredns_info(c, &corefile, &version);
-	if (r < 0)
-		return wrap ? error_wrap(r, "%s", wrap) : r;
-	const char *v = version;
-	while (*v == 'v')
-		v++;
-	if (streq(v, COREDNS_TARGET))
-		return 0;
-	if (!*v)
-		r = error_set(-EINVAL, "start version '' not supported");
-	else
-		r = error_set(-ENOTSUP, "the CoreDNS migration check from version '%s' is not implemented "
-			       "in this build",
-		      v);
-	return wrap ? error_wrap(r, "%s", wrap) : r;
-}
-
 static int check_unsupported_plugins(void *data)
 {
+	struct kube_client *c = data;
 	log_v(1, "validating if there are any unsupported CoreDNS plugins in the Corefile");
-	return coredns_check(data, NULL);
+	_cleanup_free_ char *corefile = NULL, *version = NULL;
+	int r = addons_coredns_info(c, &corefile, &version);
+	if (r < 0)
+		return r;
+	const char *v = addons_dns_version_trim(version);
+	if (streq(v, ADDONS_COREDNS_MIGRATION_TARGET))
+		return 0;
+	_cleanup_json_ json_t *notices = NULL;
+	r = corefile_unsupported(v, ADDONS_COREDNS_MIGRATION_TARGET, corefile, &notices);
+	if (r < 0)
+		return r;
+	if (json_array_size(notices) == 0)
+		return 0;
+	/* kubeadm prints this with fmt.Println, to stdout, before failing the check. */
+	fputs("[preflight] The corefile contains plugins that kubeadm/CoreDNS does not know how to "
+	      "migrate. Each plugin listed should be manually verified for compatibility with the "
+	      "newer version of CoreDNS. Once ready, the upgrade can be initiated by skipping the "
+	      "preflight check. During the upgrade, kubeadm will migrate the configuration while "
+	      "leaving the listed plugin configs untouched, but cannot guarantee that they will work "
+	      "with the newer version of CoreDNS.\n",
+	      stdout);
+	fflush(stdout);
+	/* Go's %s of a []string: "[a b c]". */
+	_cleanup_strbuf_ struct strbuf list = STRBUF_INIT;
+	size_t i;
+	json_t *n;
+	json_array_foreach (notices, i, n) {
+		_cleanup_free_ char *str = corefile_notice_string(n);
+		strbuf_addf(&list, "%s%s", i ? " " : "", str);
+	}
+	return error_set(-EINVAL, "CoreDNS cannot migrate the following plugins:\n[%s]", list.buf);
 }
 
+/* checkMigration: migration.Migrate(deployed, constants.CoreDNSVersion, corefile, false). */
 static int check_migration(void *data)
 {
+	struct kube_client *c = data;
 	log_v(1, "validating if migration can be done for the current CoreDNS release.");
-	return coredns_check(data, "CoreDNS will not be upgraded");
+	_cleanup_free_ char *corefile = NULL, *version = NULL;
+	int r = addons_coredns_info(c, &corefile, &version);
+	if (r < 0)
+		return r;
+	_cleanup_free_ char *migrated = NULL;
+	r = corefile_migrate(addons_dns_version_trim(version), ADDONS_COREDNS_MIGRATION_TARGET,
+			     corefile, false, &migrated);
+	if (r < 0)
+		return error_wrap(r, "CoreDNS will not be upgraded");
+	return 0;
 }
 
 int upgrade_coredns_migration_check(struct kube_client *c, char *const *ignore)

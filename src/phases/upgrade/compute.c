@@ -10,6 +10,7 @@
 #include "util/log.h"
 #include "util/macro.h"
 #include "util/strv.h"
+#include "util/tabwriter.h"
 #include "util/xalloc.h"
 
 /* constants.CoreDNSVersion and the etcd of constants.SupportedEtcdVersion (every entry). */
@@ -401,31 +402,12 @@ json_t *upgrade_plan_object(const struct upgrade_list *l, const json_t *config_v
 
 /* ---- the text printer ---- */
 
-/* text/tabwriter (minwidth 10, tabwidth 4, padding 3, ' ', no flags) over rows of cells
- * separated by tabs; each row ends with a newline; the last cell of a row is not padded. */
+/* The rows (cells separated by tabs) through kubeadm's tabwriter, one line each. */
 static void tabwrite(struct strbuf *out, char *const *rows)
 {
-	size_t widths[8] = { 0 };
-	STRV_FOREACH(row, rows) {
-		_cleanup_strv_free_ char **cells = strv_split(*row, '\t', false);
-		for (size_t c = 0; cells[c] && cells[c + 1] && c < ARRAY_SIZE(widths); c++) {
-			size_t w = strlen(cells[c]) + 3;
-			if (w > widths[c])
-				widths[c] = w;
-		}
-	}
-	STRV_FOREACH(row, rows) {
-		_cleanup_strv_free_ char **cells = strv_split(*row, '\t', false);
-		for (size_t c = 0; cells[c]; c++) {
-			strbuf_addstr(out, cells[c]);
-			if (!cells[c + 1])
-				break;
-			size_t w = widths[c] < 10 ? 10 : widths[c];
-			for (size_t k = strlen(cells[c]); k < w; k++)
-				strbuf_addch(out, ' ');
-		}
-		strbuf_addch(out, '\n');
-	}
+	_cleanup_free_ char *text = strv_join(rows, "\n");
+	_cleanup_free_ char *lines = xasprintf("%s\n", text);
+	tabwriter_write(out, lines);
 }
 
 static const char *str_field(const json_t *o, const char *key)

@@ -200,4 +200,68 @@ if [ "$got" = "$want" ] && [ "$got" != "${old%$'\n'}" ]; then
 else
 	bad "older default Corefile: got <<$got>> want <<$want>>"
 fi
+
+# The Corefile migration of createCoreDNSAddon (shared by init and the upgrade addon phase):
+# each case deploys CoreDNS at an image tag with a Corefile, runs `init phase addon coredns`
+# with each tool from that same state and compares the console (klog headers masked), the exit
+# code and the coredns ConfigMap and Deployment left behind.
+kc -n kube-system get deployment coredns -o json |
+	jq 'del(.metadata.uid, .metadata.creationTimestamp, .metadata.resourceVersion,
+		.metadata.managedFields, .metadata.generation, .metadata.annotations, .status)' \
+		>"$work/coredns-dep.json"
+klog='s/^([IWEF])[0-9]{4} [0-9:.]{15} +[0-9]+ [^]]+\] /\1 /'
+coredns_state() { # <image tag> <Corefile>
+	kc -n kube-system delete configmap coredns --wait=true >/dev/null 2>&1
+	kc -n kube-system delete deployment coredns --wait=true >/dev/null 2>&1
+	printf '%s' "$2" >"$work/Corefile.in"
+	kc -n kube-system create configmap coredns --from-file=Corefile="$work/Corefile.in" >/dev/null &&
+		jq --arg i "registry.k8s.io/coredns/coredns:$1" \
+			'.spec.template.spec.containers[0].image = $i' "$work/coredns-dep.json" |
+		kc create -f - >/dev/null
+}
+mig_run() { # <side> <binary> <tag> <Corefile>
+	coredns_state "$3" "$4" || { bad "$label: setting up CoreDNS $3"; return 1; }
+	(cd / && "$2" init phase addon coredns --config "$work/k.yaml" \
+		--kubeconfig "$work/kc/super-admin.conf" >"$work/mig-$1.out" 2>"$work/mig-$1.err")
+	echo "rc=$?" >>"$work/mig-$1.out"
+	sed -i -E "$klog" "$work/mig-$1.err"
+	local o
+	for o in configmap deployment; do
+		kc -n kube-system get $o coredns -o json |
+			jq -S 'del(.metadata.uid, .metadata.creationTimestamp, .metadata.resourceVersion,
+				.metadata.managedFields, .metadata.generation, .status)' >"$work/mig-$1-$o.json"
+	done
+}
+mig_case() { # <label> <image tag> <Corefile>
+	label=$1
+	mig_run ref "$ref" "$2" "$3" && mig_run ours "$ours" "$2" "$3" || return
+	local f why=""
+	for f in .out .err -configmap.json -deployment.json; do
+		cmp -s "$work/mig-ref$f" "$work/mig-ours$f" || why+=" ${f#[.-]}"
+	done
+	if [ -z "$why" ]; then
+		ok "$label ($(tail -n 1 "$work/mig-ref.out"), $(jq -r '.data | keys | join("+")' "$work/mig-ref-configmap.json"), $(jq -r '.spec.template.spec.containers[0].image' "$work/mig-ref-deployment.json" | sed 's#.*:##'))"
+	else
+		bad "$label:$why"
+		for f in .out .err -configmap.json -deployment.json; do
+			diff -u "$work/mig-ref$f" "$work/mig-ours$f" | head -n 20 | sed 's/^/     /'
+		done
+	fi
+}
+old16=$'.:53 {\n    errors\n    health\n    ready\n    kubernetes cluster.local in-addr.arpa ip6.arpa {\n       pods insecure\n       upstream\n       fallthrough in-addr.arpa ip6.arpa\n       ttl 30\n    }\n    prometheus :9153\n    proxy . /etc/resolv.conf\n    cache 30\n    loop\n    reload\n    loadbalance\n}\n'
+custom=$'.:53 {\n    errors\n    health\n    kubernetes addons.test in-addr.arpa ip6.arpa {\n       pods verified\n    }\n    forward . 10.0.0.53\n    cache 60\n}\n'
+# a tag without "v" (CoreDNS images before 1.8): the Corefile is migrated, the old one kept as
+# Corefile-backup, the Deployment updated
+mig_case "CoreDNS 1.6.7 with proxy and upstream: Corefile migrated" 1.6.7 "$old16"
+# kubeadm hands corefile-migration the tag with its "v": migration fails, a warning, the
+# ConfigMap and the Deployment (old image) are retained
+mig_case "CoreDNS v1.6.7 with proxy and upstream: retained with a warning" v1.6.7 "$old16"
+# no migration needed: a custom Corefile is retained, the Deployment updated
+mig_case "CoreDNS v1.14.2 with a custom Corefile: retained" v1.14.2 "$custom"
+mig_case "CoreDNS 1.8.0 with a custom Corefile" 1.8.0 "$custom"
+# a tag corefile-migration does not know: Deprecated fails, so does the phase
+mig_case "CoreDNS v1.6.2-100 with a custom Corefile: error" v1.6.2-100 "$custom"
+mig_case "CoreDNS v1.99.0 (newer than kubeadm's)" v1.99.0 "$custom"
+# the default Corefile of an older release is replaced whatever the tag
+mig_case "CoreDNS 1.8.0 with its default Corefile: replaced" 1.8.0 "$old"
 finish

@@ -244,6 +244,190 @@ dump >"$T/before"
 # route out, so both tools fall back to their own version with kubeadm's warnings
 cmp_case "plan without a version (offline)" upgrade plan
 
+# CoreDNS deployed at an older version: the CoreDNSUnsupportedPlugins and CoreDNSMigration
+# preflight checks run corefile-migration from that version to kubeadm's
+coredns_at() { # <image tag> <Corefile file>: the Deployment's image and the ConfigMap's Corefile
+	"${KC[@]}" set image deployment/coredns -n kube-system \
+		coredns=registry.k8s.io/coredns/coredns:$1 >>"$T/setup.log" 2>&1
+	"${KC[@]}" create configmap coredns -n kube-system --from-file=Corefile="$2" \
+		--dry-run=client -o yaml | "${KC[@]}" replace -f - >>"$T/setup.log" 2>&1
+	dump >"$T/before"
+}
+"${KC[@]}" get configmap coredns -n kube-system -o jsonpath='{.data.Corefile}' >"$T/Corefile" 2>>"$T/setup.log"
+cat >"$T/Corefile-1.8" <<'EOF'
+.:53 {
+    errors
+    health {
+       lameduck 5s
+    }
+    ready
+    kubernetes cluster.local in-addr.arpa ip6.arpa {
+       pods insecure
+       fallthrough in-addr.arpa ip6.arpa
+       ttl 30
+    }
+    prometheus :9153
+    forward . /etc/resolv.conf {
+       max_concurrent 1000
+    }
+    cache 30
+    loop
+    reload
+    loadbalance
+}
+EOF
+cat >"$T/Corefile-unknown" <<'EOF'
+.:53 {
+    errors
+    health
+    ready
+    kubernetes cluster.local in-addr.arpa ip6.arpa {
+       pods insecure
+       fallthrough in-addr.arpa ip6.arpa
+    }
+    frobnicate example.org
+    forward . /etc/resolv.conf
+    cache 30 {
+       wibble 10
+    }
+    loop
+    reload
+}
+EOF
+cat >"$T/Corefile-1.6" <<'EOF'
+.:53 {
+    errors
+    health
+    ready
+    kubernetes cluster.local in-addr.arpa ip6.arpa {
+       pods insecure
+       upstream
+       fallthrough in-addr.arpa ip6.arpa
+       ttl 30
+    }
+    prometheus :9153
+    proxy . /etc/resolv.conf
+    cache 30
+    loop
+    reload
+    loadbalance
+}
+EOF
+printf '.:53 {\n    errors\n    forward . /etc/resolv.conf {\n' >"$T/Corefile-broken"
+coredns_at v1.14.2 "$T/Corefile"
+cmp_case "plan with CoreDNS v1.14.2 and the default Corefile" upgrade plan v1.37.2
+cmp_case "plan -o json with CoreDNS v1.14.2" upgrade plan v1.37.2 -o json
+coredns_at v1.8.0 "$T/Corefile-1.8"
+cmp_case "plan with CoreDNS v1.8.0 and its default Corefile" upgrade plan v1.37.2
+coredns_at v1.14.2 "$T/Corefile-unknown"
+cmp_case "plan with CoreDNS v1.14.2, an unknown plugin and option" upgrade plan v1.37.2
+cmp_case "plan with an unknown CoreDNS plugin, CoreDNSUnsupportedPlugins ignored" \
+	upgrade plan v1.37.2 --ignore-preflight-errors=CoreDNSUnsupportedPlugins
+coredns_at v1.6.2 "$T/Corefile-1.6"
+cmp_case "plan with CoreDNS v1.6.2, proxy and kubernetes upstream (removed since)" \
+	upgrade plan v1.37.2
+coredns_at v1.6.2-100 "$T/Corefile"
+cmp_case "plan with a custom CoreDNS tag v1.6.2-100" upgrade plan v1.37.2
+coredns_at v1.99.0 "$T/Corefile"
+cmp_case "plan with a CoreDNS newer than kubeadm's" upgrade plan v1.37.2
+coredns_at v1.14.2 "$T/Corefile-broken"
+cmp_case "plan with a Corefile that does not parse" upgrade plan v1.37.2
+coredns_at v1.14.6 "$T/Corefile-broken"
+cmp_case "plan with CoreDNS at the target and a broken Corefile" upgrade plan v1.37.2
+coredns_at v1.14.6 "$T/Corefile"
+
+# The addon phases of `upgrade apply` (`upgrade apply phase addon <x> v1.37.2`) on a cluster
+# whose control plane runs v1.37.2, CoreDNS v1.14.2 and kube-proxy v1.37.1. ckubeadm's phases
+# are not wired to the apply run data yet: its domain functions run through the
+# addons-upgrade-probe test driver, with the configuration the reference fetches (cfg.yaml at
+# v1.37.2). Compared: the addon lines of stdout, the exit code and the addon objects left.
+probe=${3:+$3/src/addons/addons-upgrade-probe}
+sed 's/^kubernetesVersion: .*/kubernetesVersion: v1.37.2/' "$R/cfg.yaml" >"$T/cfg-v1.37.2.yaml"
+addon_objects() {
+	local o
+	for o in "configmap coredns" "deployment coredns" "service kube-dns" "serviceaccount coredns" \
+		"configmap kube-proxy" "daemonset kube-proxy" "serviceaccount kube-proxy" \
+		"role kube-proxy" "rolebinding kube-proxy"; do
+		echo "== $o"
+		"${KC[@]}" get -n kube-system $o -o json 2>&1 |
+			jq -S 'del(.metadata.uid, .metadata.creationTimestamp, .metadata.resourceVersion,
+				.metadata.managedFields, .metadata.generation, .status,
+				.metadata.annotations["deprecated.daemonset.template.generation"])' 2>&1
+	done
+}
+addon_state() { # CoreDNS v1.14.2 with the default Corefile, kube-proxy v1.37.1
+	"${KC[@]}" set image daemonset/kube-proxy -n kube-system \
+		kube-proxy=registry.k8s.io/kube-proxy:v1.37.1 >>"$T/setup.log" 2>&1
+	coredns_at v1.14.2 "$T/Corefile"
+}
+addon_case() { # <name> <addon> [a command that changes the state first]
+	local name=$1 addon=$2 why="" s
+	if [ -z "$probe" ] || [ ! -x "$probe" ]; then
+		echo "skip upgrade $name: no addons-upgrade-probe (pass the build directory)"
+		CONF_SKIPPED=$((CONF_SKIPPED + 1))
+		return
+	fi
+	for s in ref ours; do
+		addon_state
+		[ $# -gt 2 ] && "${@:3}" >>"$T/setup.log" 2>&1
+		rm -rf "$T/$s"
+		cp -a "$R" "$T/$s"
+		if [ $s = ref ]; then
+			"$CONF_REF" upgrade apply phase addon "$addon" v1.37.2 --rootfs "$T/$s" \
+				>"$T/$s.out" 2>"$T/$s.err" </dev/null
+		else
+			"$probe" "$T/cfg-v1.37.2.yaml" "$R/etc/kubernetes/admin.conf" "$addon" \
+				>"$T/$s.out" 2>"$T/$s.err" </dev/null
+		fi
+		echo $? >"$T/$s.rc"
+		grep -E '^\[(addons|upgrade/addon)\]' "$T/$s.out" >"$T/$s.out.n"
+		addon_objects >"$T/$s.objects"
+	done
+	cmp -s "$T/ref.rc" "$T/ours.rc" || why+=" exit($(cat "$T/ref.rc") vs $(cat "$T/ours.rc"))"
+	cmp -s "$T/ref.out.n" "$T/ours.out.n" || why+=" stdout"
+	cmp -s "$T/ref.objects" "$T/ours.objects" || why+=" objects"
+	[ -n "${UPGRADE_SHOW:-}" ] && sed 's/^/     | /' "$T/ref.out" "$T/ref.err"
+	if [ -z "$why" ]; then
+		echo "ok   upgrade $name (exit $(cat "$T/ref.rc"): $(tr '\n' ' ' <"$T/ref.out.n"))"
+		CONF_PASSED=$((CONF_PASSED + 1))
+	else
+		echo "FAIL upgrade $name:$why"
+		cat "$T/ref.err" "$T/ours.err" | head -10 | sed 's/^/     /'
+		diff -u "$T/ref.out.n" "$T/ours.out.n" | head -30 | sed 's/^/     /'
+		diff -u "$T/ref.objects" "$T/ours.objects" | head -40 | sed 's/^/     /'
+		CONF_FAILED=$((CONF_FAILED + 1))
+	fi
+}
+control_plane_pods v1.37.2 3.7.0-0 >>"$T/setup.log" 2>&1
+addon_case "apply phase addon coredns" coredns
+addon_case "apply phase addon kube-proxy" kube-proxy
+# a kube-proxy ConfigMap without kubeadm's checksum annotation is user supplied: rewritten
+# unsigned
+addon_case "apply phase addon kube-proxy, ConfigMap not signed" kube-proxy \
+	"${KC[@]}" annotate configmap kube-proxy -n kube-system \
+	kubeadm.kubernetes.io/component-config.hash-
+# a second control plane still at v1.37.1: both phases skip the addons and change nothing
+cat <<EOF | "${KC[@]}" create -f - >>"$T/setup.log" 2>&1
+apiVersion: v1
+kind: Pod
+metadata:
+  name: kube-apiserver-node-b
+  namespace: kube-system
+  labels: {component: kube-apiserver, tier: control-plane}
+spec:
+  nodeName: node-b
+  automountServiceAccountToken: false
+  containers: [{name: kube-apiserver, image: "registry.k8s.io/kube-apiserver:v1.37.1"}]
+EOF
+addon_case "apply phase addon coredns, node-b not upgraded" coredns
+addon_case "apply phase addon kube-proxy, node-b not upgraded" kube-proxy
+"${KC[@]}" delete pod kube-apiserver-node-b -n kube-system --grace-period=0 --force \
+	>>"$T/setup.log" 2>&1
+control_plane_pods v1.37.1 3.7.0-0 >>"$T/setup.log" 2>&1
+"${KC[@]}" set image daemonset/kube-proxy -n kube-system \
+	kube-proxy=registry.k8s.io/kube-proxy:v1.37.1 >>"$T/setup.log" 2>&1
+coredns_at v1.14.6 "$T/Corefile"
+
 # no CoreDNS ConfigMap: no deployed version, which both CoreDNS preflight checks refuse
 "${KC[@]}" get configmap coredns -n kube-system -o yaml >"$T/coredns-cm.yaml" 2>>"$T/setup.log"
 "${KC[@]}" delete configmap coredns -n kube-system >>"$T/setup.log" 2>&1
