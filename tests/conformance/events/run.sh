@@ -1,0 +1,197 @@
+#!/bin/bash
+# The event stream (--events / CKUBEADM_EVENTS, beyond-kubeadm.md §1): each case runs ckubeadm
+# twice on identical trees under --rootfs <tmp> in a network namespace of its own (nothing
+# reachable): once plain, once with the stream on (by flag or variable). Compared: exit code,
+# stdout, stderr (klog headers, roots and run-dependent values masked) and the resulting tree
+# (names, types, modes; contents of the files that are deterministic). The stream is checked by
+# check.py: every line parses and validates against docs/schemas/event.schema.json, seq has no
+# gaps, RunStarted first and RunFinished last with the exit code and stderr's error, phases
+# nest and are the help's phase list minus --skip-phases, every file written has an Artifact
+# event, the token secret and the certificate key never appear.
+#   tests/conformance/events/run.sh <ckubeadm> [<reference kubeadm>] [<build-dir>]
+set -u
+ours=$(readlink -f "$1")
+[ -x "$ours" ] || { echo "SKIP: $ours missing"; exit 77; }
+[ "$(id -u)" -eq 0 ] || { echo "SKIP: needs root (--rootfs chroots)"; exit 77; }
+command -v python3 >/dev/null || { echo "SKIP: python3 missing"; exit 77; }
+here=$(cd "$(dirname "$0")" && pwd)
+schema=$(cd "$here/../../.." && pwd)/docs/schemas/event.schema.json
+
+work=$(mktemp -d /var/tmp/ckubeadm-events.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+passed=0 failed=0
+ok() { echo "ok   $1"; passed=$((passed + 1)); }
+fail() { echo "FAIL $1"; failed=$((failed + 1)); }
+
+token=abcdef.0123456789abcdef
+certkey=0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef
+
+normalise() {
+	sed -E -e 's/^([IWEF])[0-9]{4} [0-9:.]{15} +[0-9]+ [^]]+\] /\1 /' \
+		-e "s#$work/(plain|events)#{root}#g" \
+		-e 's/kubeadm-init-dryrun[A-Za-z0-9]+/kubeadm-init-dryrunX/g' \
+		-e 's/sha256:[0-9a-f]{64}/sha256:X/g' \
+		-e 's#[A-Za-z0-9+/]{16,}={0,2}#B64#g' \
+		-e 's/bootstrap-token-[a-z0-9]{6}/bootstrap-token-X/g' -e 's/token-id: .*/token-id: X/'
+}
+
+# listing <root>: path, type, mode; contents of the files that do not hold fresh keys
+listing() {
+	(cd "$1" && find . -printf '%p %y %m\n' | sed -E 's/kubeadm-init-dryrun[A-Za-z0-9]+/kubeadm-init-dryrunX/' |
+		sort | while read -r p t m; do
+		case $p in
+		*.yaml | *.env) echo "$p $t $m $(md5sum <"$(ls -d ./${p#./} 2>/dev/null || echo /dev/null)" | cut -c1-12)" ;;
+		*) echo "$p $t $m" ;;
+		esac
+	done)
+}
+
+t_empty() { mkdir -p "$1"; }
+# a control-plane node as init leaves it, for reset
+t_node() {
+	local r=$1
+	mkdir -p "$r"/etc/kubernetes/{manifests,pki/etcd} "$r"/var/lib/kubelet/pki "$r"/var/lib/etcd/member "$r"/proc
+	: >"$r"/proc/mounts
+	for f in pki/ca.crt pki/ca.key admin.conf kubelet.conf manifests/kube-apiserver.yaml; do
+		echo "$f" >"$r/etc/kubernetes/$f"
+	done
+	echo db >"$r"/var/lib/etcd/member/db
+	echo "apiVersion: kubelet.config.k8s.io/v1beta1" >"$r"/var/lib/kubelet/config.yaml
+}
+t_node_no_proc() { t_node "$1"; rm -r "$1"/proc; }
+
+# case <name> <prepare-fn> <how: flag|env> <check.py args...> -- <ckubeadm args...>
+case_() {
+	local name=$1 prep=$2 how=$3; shift 3
+	local checks=()
+	while [ "$1" != -- ]; do checks+=("$1"); shift; done
+	shift
+	local side
+	for side in plain events; do
+		rm -rf "${work:?}/$side" "$work/$side.jsonl" && "$prep" "$work/$side"
+		sleep 0.01
+		touch "$work/$side.marker"
+		local env=() extra=()
+		if [ $side = events ]; then
+			[ "$how" = env ] && env=(CKUBEADM_EVENTS="$work/events.jsonl")
+			[ "$how" = flag ] && extra=(--events "$work/events.jsonl")
+		fi
+		(cd / && env "${env[@]}" unshare --net -- "$ours" "$@" "${extra[@]}" --rootfs "$work/$side" \
+			</dev/null >"$work/$side.out" 2>"$work/$side.err")
+		echo $? >"$work/$side.rc"
+		normalise <"$work/$side.out" >"$work/$side.out.n"
+		normalise <"$work/$side.err" >"$work/$side.err.n"
+		listing "$work/$side" >"$work/$side.tree"
+	done
+	local why=""
+	cmp -s "$work/plain.rc" "$work/events.rc" || why+=" exit($(cat "$work/plain.rc") vs $(cat "$work/events.rc"))"
+	cmp -s "$work/plain.out.n" "$work/events.out.n" || why+=" stdout"
+	cmp -s "$work/plain.err.n" "$work/events.err.n" || why+=" stderr"
+	cmp -s "$work/plain.tree" "$work/events.tree" || why+=" tree"
+	[ -s "$work/events.jsonl" ] || why+=" no-stream"
+	local out=""
+	if [ -s "$work/events.jsonl" ]; then
+		out=$(python3 "$here/check.py" "$work/events.jsonl" --schema "$schema" \
+			--rc "$(cat "$work/events.rc")" --stderr "$work/events.err" \
+			--root "$work/events" --marker "$work/events.marker" "${checks[@]}") || why+=" stream"
+	fi
+	if [ -z "$why" ]; then
+		ok "$name"
+	else
+		fail "$name:$why"
+		[ -n "$out" ] && echo "$out"
+		local f
+		for f in out.n err.n tree; do
+			cmp -s "$work/plain.$f" "$work/events.$f" ||
+				diff -u "$work/plain.$f" "$work/events.$f" | head -n 20 | sed 's/^/     /'
+		done
+	fi
+}
+
+"$ours" init --help >"$work/init.help"
+"$ours" reset --help >"$work/reset.help"
+init_args=(--kubernetes-version v1.37.2 --apiserver-advertise-address 10.0.0.1 --node-name cp1
+	--ignore-preflight-errors=all --token "$token")
+offline_skip=wait-control-plane,upload-config,upload-certs,mark-control-plane,bootstrap-token,kubelet-finalize,addon,show-join-command
+
+case_ "init --dry-run, every phase (flag)" t_empty flag --help-file "$work/init.help" \
+	--secret "${token#*.}" --secret "$certkey" -- \
+	init "${init_args[@]}" --dry-run --upload-certs --certificate-key "$certkey"
+case_ "init --dry-run, every phase (CKUBEADM_EVENTS)" t_empty env --help-file "$work/init.help" \
+	--secret "${token#*.}" -- init "${init_args[@]}" --dry-run
+case_ "init offline phases: files under /etc/kubernetes and /var/lib/kubelet" t_empty flag \
+	--help-file "$work/init.help" --skip "$offline_skip" --secret "${token#*.}" -- \
+	init "${init_args[@]}" --skip-phases "$offline_skip"
+case_ "init offline phases, certs and kubeconfig skipped" t_empty env \
+	--help-file "$work/init.help" --skip "certs,kubeconfig,$offline_skip" -- \
+	init "${init_args[@]}" --skip-phases "certs,kubeconfig,$offline_skip"
+case_ "init phase certs all" t_empty flag -- init phase certs all --apiserver-advertise-address 10.0.0.1
+case_ "init: invalid flag value fails before any phase" t_empty flag -- \
+	init "${init_args[@]}" --service-cidr nope
+case_ "reset --force" t_node flag --help-file "$work/reset.help" -- reset --force
+case_ "reset --dry-run (CKUBEADM_EVENTS)" t_node env --help-file "$work/reset.help" -- reset --dry-run
+case_ "reset --skip-phases cleanup-node" t_node env --help-file "$work/reset.help" \
+	--skip cleanup-node -- reset --force --skip-phases cleanup-node
+case_ "reset failing in cleanup-node: error phase and stderr's message" t_node_no_proc flag \
+	--help-file "$work/reset.help" --error-phase cleanup-node -- reset --force
+
+# the failing phase and the message are really there (check.py compared them with stderr)
+if python3 - "$work/events.jsonl" <<'P'; then ok "reset failure: RunFinished carries phase, kind and message"; else fail "reset failure: RunFinished fields"; fi
+import json, sys
+f = [json.loads(l) for l in open(sys.argv[1])][-1]
+e = f.get("error", {})
+sys.exit(0 if f["outcome"] == "Failed" and f["exitCode"] == 1 and e.get("phase") == "cleanup-node"
+         and e.get("message", "").startswith("error execution phase cleanup-node: ") else 1)
+P
+
+# the secrets were on the command line: RunStarted shows them redacted
+rm -rf "$work/r" && mkdir -p "$work/r"
+(cd / && unshare --net -- "$ours" init "${init_args[@]}" --dry-run --upload-certs --certificate-key "$certkey" \
+	--events "$work/r.jsonl" --rootfs "$work/r" </dev/null >"$work/r.out" 2>&1)
+if python3 - "$work/r.jsonl" "$certkey" "$token" <<'P'; then ok "RunStarted argv: token and certificate key redacted"; else fail "RunStarted argv"; fi
+import json, sys
+argv = json.loads(open(sys.argv[1]).readline())["argv"]
+i, j = argv.index("--certificate-key"), argv.index("--token")
+sys.exit(0 if argv[i + 1] == "<redacted>" and argv[j + 1] == "<redacted>"
+         and sys.argv[2] not in argv and sys.argv[3] not in argv else 1)
+P
+# ... while stdout does show the certificate key, as kubeadm prints it (the secret was there)
+grep -q "$certkey" "$work/r.out" && ok "the certificate key is in init's stdout (so its absence above means something)" ||
+	fail "the certificate key is not in init's stdout"
+
+# SIGKILL while reset waits at its prompt: what is in the file is whole lines, no RunFinished
+rm -rf "$work/k" "$work/k.jsonl" && t_node "$work/k" && mkfifo "$work/k.in"
+(cd / && exec unshare --net -- "$ours" reset --events "$work/k.jsonl" --rootfs "$work/k" \
+	<"$work/k.in" >/dev/null 2>&1) &
+pid=$!
+exec 9>"$work/k.in"
+for _ in $(seq 200); do grep -q '"PhaseStarted","phase":"preflight"' "$work/k.jsonl" 2>/dev/null && break; sleep 0.05; done
+pkill -KILL -P "$pid" 2>/dev/null; kill -KILL "$pid" 2>/dev/null
+wait "$pid" 2>/dev/null
+exec 9>&-
+if grep -q '"phase":"preflight"' "$work/k.jsonl" &&
+	out=$(python3 "$here/check.py" "$work/k.jsonl" --schema "$schema" --prefix); then
+	ok "SIGKILL at the reset prompt leaves a parsable prefix"
+else
+	fail "SIGKILL prefix"; echo "${out:-}"
+fi
+
+# a destination that cannot be opened is an error before anything runs
+(cd / && "$ours" reset --force --events /nonexistent/dir/e.jsonl --rootfs "$work/k" >"$work/o.out" 2>"$work/o.err")
+rc=$?
+if [ $rc = 1 ] && grep -q '^error: open /nonexistent/dir/e.jsonl: no such file or directory$' "$work/o.err" &&
+	[ -d "$work/k/etc/kubernetes/pki" ]; then
+	ok "unwritable --events: exit 1 with the reason, nothing done"
+else
+	fail "unwritable --events (rc $rc)"; cat "$work/o.err"
+fi
+
+# help stays kubeadm's: the new flags are hidden
+if ! grep -q -- '--events\|--result-file' "$work/init.help" "$work/reset.help"; then
+	ok "--events and --result-file are not in --help"
+else
+	fail "--events or --result-file shows in --help"
+fi
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
