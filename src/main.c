@@ -15,7 +15,6 @@
 #include "config/version.h"
 #include "kube/http.h"
 #include "util/error.h"
-#include "util/events.h"
 #include "util/fs.h"
 #include "util/log.h"
 #include "util/xalloc.h"
@@ -46,14 +45,9 @@ int main(int argc, char **argv)
 	int s = fs_sync_all();
 	if (s < 0)
 		log_warning("could not flush the files written to disk: %s", strerror(-s));
-	if (r >= 0) {
-		events_run_finished(0, NULL, 0);
-		events_close();
+	if (r >= 0)
 		return 0;
-	}
 	_cleanup_free_ char *msg = xstrdup(error_message(r));
-	events_run_finished(r, msg, EXIT_GENERAL);
-	events_close();
 	/* errors.HandleError: above -v=4 the stack trace replaces the hint; ckubeadm has none */
 	if (log_level > 4)
 		fprintf(stderr, "error: %s\nno stack trace\n", msg);

@@ -14,7 +14,6 @@
 #include "cmd/command.h"
 #include "cmd/phase-cmd.h"
 #include "util/error.h"
-#include "util/events.h"
 #include "util/fs.h"
 #include "util/log.h"
 #include "util/parse.h"
@@ -171,35 +170,6 @@ struct help_flag {
 	char *usage;
 };
 
-/*
- * ckubeadm's own flags (beyond-kubeadm.md §0 C7): hidden, so help stays kubeadm's byte for
- * byte; `ckubeadm help extensions` lists them. They apply to init, join and reset and to
- * their phase sub-commands.
- */
-static const struct flag extension_flags[] = {
-	{ .name = "events", .type = FLAG_STRING, .hidden = true,
-	  .usage = "Stream JSON Lines events to this file or fd:N (as CKUBEADM_EVENTS)." },
-	{ .name = "result-file", .type = FLAG_STRING, .hidden = true,
-	  .usage = "Write the result object to this file, 0600 (as CKUBEADM_RESULT)." },
-	{ 0 },
-};
-
-static const char *const extension_commands[] = { "init", "join", "reset", NULL };
-
-/* The top-level command of path when it takes the extension flags, else NULL. */
-static const char *extension_command(const struct command *const *path, size_t depth)
-{
-	if (depth < 2)
-		return NULL;
-	for (const char *const *n = extension_commands; *n; n++) {
-		size_t len = strlen(*n);
-		const char *use = path[1]->use;
-		if (strneq(use, *n, len) && (use[len] == '\0' || use[len] == ' '))
-			return *n;
-	}
-	return NULL;
-}
-
 static void build_flagset(const struct command *const *path, size_t depth, struct flagset *fs,
 			  const struct flag *help)
 {
@@ -211,39 +181,7 @@ static void build_flagset(const struct command *const *path, size_t depth, struc
 		flagset_add(fs, help, true);
 	for (size_t i = depth - 1; i-- > 0;)
 		flagset_add_table(fs, path[i]->persistent_flags, false);
-	if (extension_command(path, depth))
-		flagset_add_table(fs, extension_flags, true);
-}
-
-/* The flag's value, else the environment variable's (NULL when neither is set). */
-static const char *flag_or_env(const struct flagset *fs, const char *flag, const char *env)
-{
-	if (flagset_lookup(fs, flag) && flagset_changed(fs, flag))
-		return flagset_get_string(fs, flag);
-	const char *e = getenv(env);
-	return e && *e ? e : NULL;
-}
-
-/*
- * Opens the event stream of an init, join or reset run (before --rootfs's chroot: the path is
- * the caller's) and reports RunStarted.
- */
-static int start_events(const struct cmd_ctx *ctx, char *const *argv, size_t argc)
-{
-	if (!extension_command(ctx->path, ctx->depth))
-		return 0;
-	const char *spec = flag_or_env(&ctx->flags, "events", "CKUBEADM_EVENTS");
-	if (!spec)
-		return 0;
-	_cleanup_free_ char *full = cmd_path_string(ctx->path, ctx->depth);
-	const char *sp = strchr(full, ' ');
-	int r = events_open(spec, sp ? sp + 1 : full);
-	if (r < 0)
-		return r;
-	bool dry_run = flagset_lookup(&ctx->flags, "dry-run") &&
-		       flagset_get_bool(&ctx->flags, "dry-run");
-	events_run_started(argv, argc, dry_run);
-	return 0;
+	flagset_add_table(fs, cmd_extension_flags(path, depth), true);
 }
 
 static bool has_no_opt_def(const struct flagset *fs, const char *name)
@@ -653,6 +591,11 @@ static int persistent_pre_run(struct cmd_ctx *ctx)
 static int help_cmd_run(struct cmd_ctx *ctx)
 {
 	const struct command *root = ctx->path[0];
+	/* ckubeadm's own topic (beyond-kubeadm.md §0 C7); kubeadm has no command of that name */
+	if (strv_length(ctx->args) == 1 && streq(ctx->args[0], "extensions")) {
+		fputs(cmd_extensions_help, stdout);
+		return 0;
+	}
 	struct found f = { 0 };
 	int r = find(root, ctx->args, strv_length(ctx->args), &f);
 	if (r < 0) {
@@ -740,12 +683,13 @@ int cmd_execute(const struct command *root, char *const *argv, size_t argc)
 	}
 	r = validate_args(&ctx);
 	if (r >= 0)
-		r = start_events(&ctx, argv, argc);
+		r = cmd_extensions_start(&ctx, argv, argc);
 	if (r >= 0)
 		r = persistent_pre_run(&ctx);
 	if (r >= 0)
 		r = c->run(&ctx);
 	fflush(stdout);
+	cmd_extensions_finish(&ctx, r);
 	flagset_release(&ctx.flags);
 	free_help_flag(hf);
 	return r < 0 ? r : 0;

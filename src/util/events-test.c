@@ -56,7 +56,7 @@ static void test_stream(void **state)
 	char *path = tmp_path();
 	assert_false(events_enabled());
 	events_warning("nobody listens"); /* off: nothing, no crash */
-	assert_int_equal(events_open(path, "init"), 0);
+	assert_int_equal(events_open(path, "init", false), 0);
 	assert_true(events_enabled());
 	char *argv[] = { "init", "--token", "abcdef.0123456789abcdef", "--dry-run", NULL };
 	events_run_started(argv, 4, true);
@@ -127,7 +127,7 @@ static void test_stream(void **state)
 	json_decref(lines);
 
 	/* a second run appends (O_APPEND) and starts again at seq 1 with a new run ID */
-	assert_int_equal(events_open(path, "reset"), 0);
+	assert_int_equal(events_open(path, "reset", false), 0);
 	events_run_finished(0, NULL, 0);
 	events_close();
 	lines = read_lines(path);
@@ -187,13 +187,13 @@ static void test_fd_and_writes(void **state)
 	(void)state;
 	int p[2];
 	assert_int_equal(pipe(p), 0);
-	assert_int_equal(events_open("fd:-1", "init"), -EINVAL);
-	assert_int_equal(events_open("fd:x", "init"), -EINVAL);
-	assert_int_equal(events_open("fd:999", "init"), -EBADF);
+	assert_int_equal(events_open("fd:-1", "init", false), -EINVAL);
+	assert_int_equal(events_open("fd:x", "init", false), -EINVAL);
+	assert_int_equal(events_open("fd:999", "init", false), -EBADF);
 	assert_false(events_enabled());
 	char spec[32];
 	snprintf(spec, sizeof(spec), "fd:%d", p[1]);
-	assert_int_equal(events_open(spec, "join"), 0);
+	assert_int_equal(events_open(spec, "join", false), 0);
 	calls = 0;
 	events_set_write_fn(eintr_once);
 	events_warning("one");

@@ -25,10 +25,12 @@ struct events {
 	char run_id[37];
 	char *command;
 	char *error_phase;
+	json_t *record;         /* every event emitted, for the result object; or NULL */
 };
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static struct events ev = { .fd = -1 };
+static bool on; /* a stream or a recording: the hooks have something to do */
 static ssize_t (*write_fn)(int, const void *, size_t) = write;
 
 void events_set_write_fn(ssize_t (*fn)(int fd, const void *buf, size_t len))
@@ -63,11 +65,13 @@ static void new_run_id(char out[37])
 		 b[14], b[15]);
 }
 
-int events_open(const char *spec, const char *command)
+int events_open(const char *spec, const char *command, bool record)
 {
-	int fd;
+	int fd = -1;
 	bool own = false;
-	if (strneq(spec, "fd:", 3)) {
+	if (!spec) {
+		/* recording only */
+	} else if (strneq(spec, "fd:", 3)) {
 		if (parse_int(spec + 3, 0, INT32_MAX, &fd) < 0)
 			return error_set(-EINVAL, "invalid events destination %s: bad descriptor",
 					 spec);
@@ -93,8 +97,10 @@ int events_open(const char *spec, const char *command)
 	pthread_mutex_lock(&lock);
 	free(ev.command);
 	free(ev.error_phase);
+	json_decref(ev.record);
 	ev = (struct events){ .fd = fd, .own_fd = own, .start_ms = events_now_ms(),
-			      .command = xstrdup(command) };
+			      .command = xstrdup(command), .record = record ? json_array() : NULL };
+	__atomic_store_n(&on, fd >= 0 || record, __ATOMIC_RELAXED);
 	new_run_id(ev.run_id);
 	pthread_mutex_unlock(&lock);
 	return 0;
@@ -102,7 +108,12 @@ int events_open(const char *spec, const char *command)
 
 bool events_enabled(void)
 {
-	return __atomic_load_n(&ev.fd, __ATOMIC_RELAXED) >= 0;
+	return __atomic_load_n(&on, __ATOMIC_RELAXED);
+}
+
+const json_t *events_recorded(void)
+{
+	return ev.record;
 }
 
 void events_close(void)
@@ -114,6 +125,9 @@ void events_close(void)
 	free(ev.command);
 	free(ev.error_phase);
 	ev.command = ev.error_phase = NULL;
+	json_decref(ev.record);
+	ev.record = NULL;
+	__atomic_store_n(&on, false, __ATOMIC_RELAXED);
 	pthread_mutex_unlock(&lock);
 }
 
@@ -145,6 +159,7 @@ static void write_line(const char *buf, size_t len)
 		if (ev.own_fd)
 			close(ev.fd);
 		ev.fd = -1;
+		__atomic_store_n(&on, ev.record != NULL, __ATOMIC_RELAXED);
 		return;
 	}
 }
@@ -156,7 +171,7 @@ void events_emit(const char *type, json_t *fields)
 		return;
 	}
 	pthread_mutex_lock(&lock);
-	if (ev.fd < 0) {
+	if (ev.fd < 0 && !ev.record) {
 		pthread_mutex_unlock(&lock);
 		json_decref(fields);
 		return;
@@ -171,6 +186,13 @@ void events_emit(const char *type, json_t *fields)
 	if (fields)
 		json_object_update(o, fields);
 	json_decref(fields);
+	if (ev.record)
+		json_array_append(ev.record, o);
+	if (ev.fd < 0) {
+		json_decref(o);
+		pthread_mutex_unlock(&lock);
+		return;
+	}
 	char *line = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	json_decref(o);
 	struct strbuf sb = STRBUF_INIT;

@@ -25,12 +25,16 @@
 
 /*
  * Opens the stream: spec is a path (opened O_WRONLY|O_CREAT|O_APPEND|O_CLOEXEC, 0600, relative
- * to the current directory, so before any --rootfs chroot) or "fd:N" (an inherited descriptor,
- * not closed by us). command is the command path without the binary ("init", "reset").
- * Returns 0 or -errno with the message set.
+ * to the current directory, so before any --rootfs chroot), "fd:N" (an inherited descriptor,
+ * not closed by us) or NULL (no stream). command is the command path without the binary
+ * ("init", "reset"). With record, every event is also kept in memory (events_recorded) for
+ * the result object. Returns 0 or -errno with the message set.
  */
-int events_open(const char *spec, const char *command);
+int events_open(const char *spec, const char *command, bool record);
+/* True while a stream or a recording is open: the hooks have work to do. */
 bool events_enabled(void);
+/* The events emitted since events_open when it recorded, in order; else NULL. Borrowed. */
+const json_t *events_recorded(void);
 /* Closes the stream (a descriptor we opened); the next run may open another. */
 void events_close(void);
 
