@@ -12,6 +12,7 @@
 #include "build-config.h"
 #include "util/error.h"
 #include "util/events.h"
+#include "util/json.h"
 #include "util/parse.h"
 #include "util/strbuf.h"
 #include "util/strv.h"
@@ -256,9 +257,7 @@ void events_run_started(char *const *argv, size_t argc, bool dry_run)
 	if (!events_enabled())
 		return;
 	char **red = events_redact_argv(argv, argc);
-	json_t *a = json_array();
-	STRV_FOREACH(s, red)
-		json_array_append_new(a, json_string(*s));
+	json_t *a = json_from_strv(red);
 	strv_free(red);
 	events_emit("RunStarted",
 		    json_pack("{s:s,s:s,s:b,s:o}", "ckubeadmVersion", CKUBEADM_VERSION,
