@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """A small JSON Schema (2020-12) validator for the subset docs/schemas/*.json use: type, const,
-enum, required, properties, items, minimum, minLength, pattern, allOf, if/then, $ref to
+enum, required, properties, items, prefixItems, minItems, minimum, minLength, pattern, allOf, if/then, $ref to
 #/$defs. When the jsonschema package is installed, its verdict must agree with ours.
 
   schema.py SCHEMA FILE...   validates each FILE: a JSON document, or JSON Lines (.jsonl)
@@ -54,6 +54,11 @@ def _errors(v, s, root, path):
             for k in v:
                 if k not in s.get("properties", {}):
                     yield "%s: unexpected %r" % (path or "/", k)
+    if isinstance(v, list) and "minItems" in s and len(v) < s["minItems"]:
+        yield "%s: fewer than %d items" % (path or "/", s["minItems"])
+    if isinstance(v, list):
+        for i, sub in enumerate(s.get("prefixItems", [])[:len(v)]):
+            yield from _errors(v[i], sub, root, "%s/%d" % (path, i))
     if isinstance(v, list) and "items" in s:
         for i, x in enumerate(v):
             yield from _errors(x, s["items"], root, "%s/%d" % (path, i))

@@ -233,6 +233,52 @@ print(json.dumps(o, indent=1, sort_keys=True))
 }
 
 # Runs one side ($1: ours|ref, $2: binary) against a fresh API server.
+# The APIObject events of the real phases name objects the API server has, include the ones
+# each phase is known to create, and carry no secret (the token secret, the certificate key).
+check_api_events() { # $1: the side's directory
+	local D=$1 key
+	key=$(grep -oE '[0-9a-f]{64}' "$D/real-2.out" | head -n 1)
+	local objs
+	if ! objs=$(python3 - "$D" "$key" <<'P'
+import json, sys
+d, key = sys.argv[1], sys.argv[2]
+want = {1: [("ConfigMap", "kube-system", "kubeadm-config", "Created"),
+            ("ConfigMap", "kube-system", "kubelet-config", "Created")],
+        2: [("Secret", "kube-system", "kubeadm-certs", "Created")],
+        3: [("Node", "", "node1", "Patched")],
+        4: [("Secret", "kube-system", "bootstrap-token-abcdef", "Created"),
+            ("ConfigMap", "kube-public", "cluster-info", "Created")]}
+for n in range(1, 5):
+    raw = open("%s/events-%d.jsonl" % (d, n)).read()
+    if "0123456789abcdef" in raw or (key and key in raw):
+        sys.exit("events-%d: a secret is in the stream" % n)
+    evs = [json.loads(l) for l in raw.splitlines()]
+    got = [(e["objectKind"], e.get("namespace", ""), e["name"], e["action"])
+           for e in evs if e["type"] == "APIObject"]
+    for w in want[n]:
+        if w not in got:
+            sys.exit("events-%d: no APIObject %s in %s" % (n, w, got))
+    for g in got:
+        print("%s %s %s" % g[:3])
+P
+	); then
+		bad "events: APIObject events of the API phases ($objs)"
+		return
+	fi
+	ok "events: APIObject events of the API phases, no secret in them"
+	local kind ns name missing=""
+	while read -r kind ns name; do
+		[ -z "$name" ] && { name=$ns; ns=""; }
+		if [ -n "$ns" ]; then
+			k get "$kind" -n "$ns" "$name" >/dev/null 2>&1 || missing+=" $kind/$ns/$name"
+		else
+			k get "$kind" "$name" >/dev/null 2>&1 || missing+=" $kind/$name"
+		fi
+	done <<<"$objs"
+	[ -z "$missing" ] && ok "events: every APIObject event names an object the API server has ($(wc -l <<<"$objs") events)" ||
+		bad "events: objects reported but not there:$missing"
+}
+
 run_side() {
 	local side=$1 bin=$2
 	local D=$W/$side
@@ -259,10 +305,12 @@ EOF
 			>"$D/dry-$f.out" 2>"$D/dry-$f.err"
 		echo $? >"$D/dry-$f.rc"
 	done
-	# for real
+	# for real, with ckubeadm's event stream on (CKUBEADM_EVENTS: the reference ignores it, and
+	# every comparison below then also shows that the stream changes nothing)
 	local n=0
 	for p in "upload-config all" "upload-certs --upload-certs" "mark-control-plane" "bootstrap-token"; do
 		n=$((n + 1))
+		export CKUBEADM_EVENTS=$D/events-$n.jsonl
 		if [ "$p" = mark-control-plane ]; then
 			# no --kubeconfig flag: /etc/kubernetes/admin.conf under --rootfs, which also
 			# exercises EnsureAdminClusterRoleBinding (admin.conf may not create the
@@ -276,6 +324,8 @@ EOF
 		fi
 		echo $? >"$D/real-$n.rc"
 	done
+	unset CKUBEADM_EVENTS
+	[ "$side" = ours ] && check_api_events "$D"
 	# a second run converges (CreateOrUpdate / CreateOrMutate on existing objects)
 	"$bin" init phase upload-config all --config "$W/cfg.yaml" --kubeconfig "$KC" >"$D/again.out" 2>&1
 	echo $? >"$D/again.rc"
