@@ -165,6 +165,8 @@ void cmd_extensions_finish(struct cmd_ctx *ctx, int r)
 			strbuf_addch(&sb, '\n');
 			/* the result holds the token and the certificate key: 0600, and the
 			 * copies in memory are wiped */
+			/* the stream has ended with RunFinished: the result file is not an Artifact */
+			events_close();
 			w = fs_write_atomic(ext->result_dirfd, ext->result_name, sb.buf, sb.len, 0600,
 					    0700);
 			explicit_bzero(text, strlen(text));

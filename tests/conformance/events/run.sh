@@ -16,6 +16,7 @@ ours=$(readlink -f "$1")
 command -v python3 >/dev/null || { echo "SKIP: python3 missing"; exit 77; }
 here=$(cd "$(dirname "$0")" && pwd)
 schema=$(cd "$here/../../.." && pwd)/docs/schemas/event.schema.json
+result_schema=${schema%/*}/result.schema.json
 
 work=$(mktemp -d /var/tmp/ckubeadm-events.XXXXXX)
 trap 'rm -rf "$work"' EXIT
@@ -24,7 +25,7 @@ ok() { echo "ok   $1"; passed=$((passed + 1)); }
 fail() { echo "FAIL $1"; failed=$((failed + 1)); }
 
 token=abcdef.0123456789abcdef
-certkey=0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef
+certkey=a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f90
 
 normalise() {
 	sed -E -e 's/^([IWEF])[0-9]{4} [0-9:.]{15} +[0-9]+ [^]]+\] /\1 /' \
@@ -72,9 +73,14 @@ case_() {
 		sleep 0.01
 		touch "$work/$side.marker"
 		local env=() extra=()
+		rm -f "$work/result.json"
 		if [ $side = events ]; then
-			[ "$how" = env ] && env=(CKUBEADM_EVENTS="$work/events.jsonl")
-			[ "$how" = flag ] && extra=(--events "$work/events.jsonl")
+			case $how in
+			env) env=(CKUBEADM_EVENTS="$work/events.jsonl") ;;
+			flag) extra=(--events "$work/events.jsonl") ;;
+			env+result) env=(CKUBEADM_EVENTS="$work/events.jsonl" CKUBEADM_RESULT="$work/result.json") ;;
+			flag+result) extra=(--events "$work/events.jsonl" --result-file "$work/result.json") ;;
+			esac
 		fi
 		(cd / && env "${env[@]}" unshare --net -- "$ours" "$@" "${extra[@]}" --rootfs "$work/$side" \
 			</dev/null >"$work/$side.out" 2>"$work/$side.err")
@@ -94,6 +100,30 @@ case_() {
 		out=$(python3 "$here/check.py" "$work/events.jsonl" --schema "$schema" \
 			--rc "$(cat "$work/events.rc")" --stderr "$work/events.err" \
 			--root "$work/events" --marker "$work/events.marker" "${checks[@]}") || why+=" stream"
+	fi
+	if [[ $how == *result ]]; then
+		local res
+		if [ ! -f "$work/result.json" ]; then
+			why+=" no-result"
+		elif [ "$(stat -c %a "$work/result.json")" != 600 ]; then
+			why+=" result-mode-$(stat -c %a "$work/result.json")"
+		elif ! res=$(python3 "$here/schema.py" "$result_schema" "$work/result.json" &&
+			python3 - "$work/result.json" "$work/events.jsonl" "$(cat "$work/events.rc")" <<'P'
+import json, sys
+r = json.load(open(sys.argv[1]))
+fin = [json.loads(l) for l in open(sys.argv[2])][-1]
+rc = int(sys.argv[3])
+if r["exitCode"] != rc or r["outcome"] != fin["outcome"] or r.get("error") != fin.get("error"):
+    sys.exit("result %s/%s/%s, stream %s/%s, exit %d" % (r["outcome"], r["exitCode"], r.get("error"),
+             fin["outcome"], fin.get("error"), rc))
+done = [(e["phase"], e["outcome"]) for e in map(json.loads, open(sys.argv[2])) if e["type"] == "PhaseFinished"]
+if [(p["name"], p["outcome"]) for p in r["phases"]] != done:
+    sys.exit("result phases %s, stream %s" % (r["phases"], done))
+P
+		); then
+			why+=" result"
+			out+="$res"
+		fi
 	fi
 	if [ -z "$why" ]; then
 		ok "$name"
@@ -134,6 +164,59 @@ case_ "reset --skip-phases cleanup-node" t_node env --help-file "$work/reset.hel
 	--skip cleanup-node -- reset --force --skip-phases cleanup-node
 case_ "reset failing in cleanup-node: error phase and stderr's message" t_node_no_proc flag \
 	--help-file "$work/reset.help" --error-phase cleanup-node -- reset --force
+
+# InitResult against what init printed: the join commands (as argv), token, hashes, key
+init_result_check() { # <name> <python condition on r (result) and cmds (printed join argvs)>
+	if out=$(python3 - "$work/result.json" "$work/events.out" "$2" <<'P'
+import json, sys
+r = json.load(open(sys.argv[1]))
+text = open(sys.argv[2]).read().replace(" \\\n\t", " ")
+cmds = [l.split() for l in text.splitlines() if l.strip().startswith("kubeadm join ")]
+ok = eval("(" + sys.argv[3].strip() + ")")
+if not ok:
+    print("     result %s\n     printed %s" % (json.dumps({k: r.get(k) for k in ("join", "bootstrapTokens", "certificateKey", "discoveryTokenCACertHashes")}), cmds))
+sys.exit(0 if ok else 1)
+P
+	); then ok "$1"; else fail "$1"; echo "$out"; fi
+}
+cpe_args=(--control-plane-endpoint cp.example:6443 --upload-certs --certificate-key "$certkey")
+case_ "init --dry-run: InitResult with --result-file" t_empty flag+result --help-file "$work/init.help" \
+	--secret "${token#*.}" --secret "$certkey" -- init "${init_args[@]}" --dry-run "${cpe_args[@]}"
+init_result_check "InitResult: join argv, token, CA hashes and key are what init printed" \
+	'len(cmds) == 2 and r["join"]["controlPlane"] == cmds[0] and r["join"]["worker"] == cmds[1]
+	 and "--certificate-key" in cmds[0] and r["certificateKey"]["key"] == "'"$certkey"'"
+	 and r["bootstrapTokens"][0]["token"] == "'"$token"'" and r["bootstrapTokens"][0]["ttl"] == "24h0m0s"
+	 and r["discoveryTokenCACertHashes"] == [cmds[1][6]] and r["controlPlaneEndpoint"] == "cp.example:6443"
+	 and r["outcome"] == "Succeeded" and r["dryRun"] is True'
+case_ "init --dry-run --skip-token-print: InitResult (CKUBEADM_RESULT)" t_empty env+result \
+	--help-file "$work/init.help" --secret "${token#*.}" -- \
+	init "${init_args[@]}" --dry-run "${cpe_args[@]}" --skip-token-print
+init_result_check "InitResult with --skip-token-print: no token, no join argv; hashes and key stay" \
+	'"join" not in r and "bootstrapTokens" not in r and "'"${token#*.}"'" not in open(sys.argv[1]).read()
+	 and len(r["discoveryTokenCACertHashes"]) == 1 and r["certificateKey"]["key"] == "'"$certkey"'"
+	 and all("<value withheld>" in " ".join(c) for c in cmds)'
+case_ "init --dry-run --skip-certificate-key-print: InitResult" t_empty flag+result \
+	--help-file "$work/init.help" --secret "$certkey" -- \
+	init "${init_args[@]}" --dry-run "${cpe_args[@]}" --skip-certificate-key-print
+init_result_check "InitResult with --skip-certificate-key-print: no key, no control-plane argv" \
+	'"certificateKey" not in r and "controlPlane" not in r["join"] and r["join"]["worker"] == cmds[1]
+	 and "'"$certkey"'" not in open(sys.argv[1]).read()'
+case_ "init without a control-plane endpoint: InitResult" t_empty flag+result \
+	--help-file "$work/init.help" -- init "${init_args[@]}" --dry-run
+init_result_check "InitResult without a control-plane endpoint: worker argv only" \
+	'len(cmds) == 1 and r["join"] == {"worker": cmds[0]} and "certificateKey" not in r
+	 and r["join"]["worker"][2] == "10.0.0.1:6443"'
+case_ "init failing before any phase: InitResult Failed" t_empty flag+result -- \
+	init "${init_args[@]}" --service-cidr nope
+case_ "reset --force: ResetResult (CKUBEADM_RESULT)" t_node env+result --help-file "$work/reset.help" -- \
+	reset --force
+case_ "reset failing in cleanup-node: ResetResult Failed" t_node_no_proc flag+result \
+	--help-file "$work/reset.help" --error-phase cleanup-node -- reset --force
+if python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); sys.exit(0 if r["kind"] == "ResetResult" and r["outcome"] == "Failed" and r["error"]["phase"] == "cleanup-node" and r["phases"][-1] == {"name": "cleanup-node", "outcome": "Failed", "durationMs": r["phases"][-1]["durationMs"]} else 1)' "$work/result.json"; then
+	ok "ResetResult of a failure: the failed phase and the error"
+else
+	fail "ResetResult of a failure"; cat "$work/result.json"
+fi
 
 # the failing phase and the message are really there (check.py compared them with stderr)
 if python3 - "$work/events.jsonl" <<'P'; then ok "reset failure: RunFinished carries phase, kind and message"; else fail "reset failure: RunFinished fields"; fi
