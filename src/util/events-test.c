@@ -2,6 +2,7 @@
 #include "util/testing.h"
 
 #include <errno.h>
+#include <sys/wait.h>
 
 #include <jansson.h>
 
@@ -48,6 +49,46 @@ static json_t *read_lines(const char *path)
 static const char *str(const json_t *o, const char *k)
 {
 	return json_string_value(json_object_get(o, k));
+}
+
+/*
+ * Every line validates against docs/schemas/event.schema.json (the suite's validator, which
+ * also asks the jsonschema package when it is installed). The tests run from the source root.
+ */
+static int schema_check(const char *path)
+{
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		execl("/usr/bin/python3", "python3", "tests/conformance/events/schema.py",
+		      "docs/schemas/event.schema.json", path, (char *)NULL);
+		_exit(127);
+	}
+	int status = 0;
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	return WEXITSTATUS(status);
+}
+
+static void validate_schema(const char *path)
+{
+	if (access("/usr/bin/python3", X_OK) < 0) {
+		print_message("python3 missing: schema check skipped\n");
+		return;
+	}
+	assert_int_equal(schema_check(path), 0);
+	/* the same check refuses an event with a field out of its schema */
+	_cleanup_free_ char *bad = xasprintf("%s.bad.jsonl", path);
+	char *data = NULL;
+	size_t len = 0;
+	assert_int_equal(fs_read_file(AT_FDCWD, path, 1 << 20, &data, &len), 0);
+	char *p = strstr(data, "\"artifactKind\":\"Key\"");
+	assert_non_null(p);
+	memcpy(p, "\"artifactKind\":\"Kez\"", 20);
+	assert_int_equal(fs_write_atomic(AT_FDCWD, bad, data, len, 0600, 0700), 0);
+	free(data);
+	assert_int_equal(schema_check(bad), 1);
+	unlink(bad);
 }
 
 static void test_stream(void **state)
@@ -142,6 +183,7 @@ static void test_stream(void **state)
 	struct stat st;
 	assert_int_equal(stat(path, &st), 0);
 	assert_int_equal(st.st_mode & 0777, 0600);
+	validate_schema(path);
 	cleanup_path(path);
 }
 
@@ -233,12 +275,32 @@ static void test_fd_and_writes(void **state)
 	close(p[1]);
 }
 
+/* Recording only (a result file, no stream): the hooks run, events are kept in memory. */
+static void test_record(void **state)
+{
+	(void)state;
+	assert_null(events_recorded());
+	assert_int_equal(events_open(NULL, "reset", true), 0);
+	assert_true(events_enabled());
+	events_phase_started("preflight", NULL);
+	events_phase_finished("preflight", NULL, "Succeeded", NULL, NULL, 1);
+	events_warning("w");
+	const json_t *r = events_recorded();
+	assert_int_equal(json_array_size(r), 3);
+	assert_string_equal(str(json_array_get(r, 2), "type"), "Warning");
+	assert_int_equal(json_integer_value(json_object_get(json_array_get(r, 2), "seq")), 3);
+	events_close();
+	assert_false(events_enabled());
+	assert_null(events_recorded());
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_stream),
 		cmocka_unit_test(test_redact),
 		cmocka_unit_test(test_fd_and_writes),
+		cmocka_unit_test(test_record),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
