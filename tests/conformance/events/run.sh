@@ -140,6 +140,7 @@ P
 
 "$ours" init --help >"$work/init.help"
 "$ours" reset --help >"$work/reset.help"
+"$ours" join --help >"$work/join.help"
 init_args=(--kubernetes-version v1.37.2 --apiserver-advertise-address 10.0.0.1 --node-name cp1
 	--ignore-preflight-errors=all --token "$token")
 offline_skip=wait-control-plane,upload-config,upload-certs,mark-control-plane,bootstrap-token,kubelet-finalize,addon,show-join-command
@@ -164,6 +165,7 @@ case_ "reset --skip-phases cleanup-node" t_node env --help-file "$work/reset.hel
 	--skip cleanup-node -- reset --force --skip-phases cleanup-node
 case_ "reset failing in cleanup-node: error phase and stderr's message" t_node_no_proc flag \
 	--help-file "$work/reset.help" --error-phase cleanup-node -- reset --force
+cp "$work/events.jsonl" "$work/reset-fail.jsonl"
 
 # InitResult against what init printed: the join commands (as argv), token, hashes, key
 init_result_check() { # <name> <python condition on r (result) and cmds (printed join argvs)>
@@ -218,8 +220,17 @@ else
 	fail "ResetResult of a failure"; cat "$work/result.json"
 fi
 
+case_ "join failing in preflight: JoinResult, the token redacted" t_empty flag+result \
+	--help-file "$work/join.help" --error-phase preflight --secret "${token#*.}" -- \
+	join 10.0.0.1:6443 --token "$token" --discovery-token-unsafe-skip-ca-verification --node-name w1
+if python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); sys.exit(0 if r["kind"] == "JoinResult" and r["nodeName"] == "w1" and r["controlPlane"] is False and r["apiServerEndpoint"] == "10.0.0.1:6443" and r["error"]["kind"] == "Preflight" and sys.argv[2] not in open(sys.argv[1]).read() else 1)' "$work/result.json" "${token#*.}"; then
+	ok "JoinResult of a preflight failure: node, endpoint, error kind Preflight, no token"
+else
+	fail "JoinResult of a preflight failure"; cat "$work/result.json"
+fi
+
 # the failing phase and the message are really there (check.py compared them with stderr)
-if python3 - "$work/events.jsonl" <<'P'; then ok "reset failure: RunFinished carries phase, kind and message"; else fail "reset failure: RunFinished fields"; fi
+if python3 - "$work/reset-fail.jsonl" <<'P'; then ok "reset failure: RunFinished carries phase, kind and message"; else fail "reset failure: RunFinished fields"; fi
 import json, sys
 f = [json.loads(l) for l in open(sys.argv[1])][-1]
 e = f.get("error", {})
@@ -250,7 +261,7 @@ pid=$!
 exec 9>"$work/k.in"
 for _ in $(seq 200); do grep -q '"PhaseStarted","phase":"preflight"' "$work/k.jsonl" 2>/dev/null && break; sleep 0.05; done
 pkill -KILL -P "$pid" 2>/dev/null; kill -KILL "$pid" 2>/dev/null
-wait "$pid" 2>/dev/null
+{ wait "$pid"; } 2>/dev/null
 exec 9>&-
 if grep -q '"phase":"preflight"' "$work/k.jsonl" &&
 	out=$(python3 "$here/check.py" "$work/k.jsonl" --schema "$schema" --prefix); then
@@ -274,6 +285,27 @@ if ! grep -q -- '--events\|--result-file' "$work/init.help" "$work/reset.help"; 
 	ok "--events and --result-file are not in --help"
 else
 	fail "--events or --result-file shows in --help"
+fi
+
+# `ckubeadm help extensions` documents them; the reference has no such topic and no such flags
+"$ours" help extensions >"$work/ext.out" 2>&1
+if grep -q -- '--events string' "$work/ext.out" && grep -q -- '--result-file string' "$work/ext.out" &&
+	grep -q '^  CKUBEADM_EVENTS ' "$work/ext.out" && grep -q '^  CKUBEADM_RESULT ' "$work/ext.out"; then
+	ok "help extensions lists the flags and the variables"
+else
+	fail "help extensions"; cat "$work/ext.out"
+fi
+ref=${2:-}
+[ -n "$ref" ] && [ -x "${ref%/kubeadm}/kubeadm.real" ] && ref=${ref%/kubeadm}/kubeadm.real
+if [ -n "$ref" ] && [ -x "$ref" ]; then
+	for f in --events --result-file; do
+		out=$(cd / && unshare --net -- "$ref" reset $f=/dev/null --dry-run --rootfs "$work/k" 2>&1)
+		if [ $? = 1 ] && grep -q "unknown flag: $f" <<<"$out"; then
+			ok "the reference refuses $f (a script using it is ckubeadm-only)"
+		else
+			fail "the reference and $f: $out"
+		fi
+	done
 fi
 
 echo "$passed passed, $failed failed"
