@@ -89,11 +89,10 @@ case_() {
 		normalise <"$work/$side.err" >"$work/$side.err.n"
 		listing "$work/$side" >"$work/$side.tree"
 	done
-	local why=""
-	cmp -s "$work/plain.rc" "$work/events.rc" || why+=" exit($(cat "$work/plain.rc") vs $(cat "$work/events.rc"))"
-	cmp -s "$work/plain.out.n" "$work/events.out.n" || why+=" stdout"
-	cmp -s "$work/plain.err.n" "$work/events.err.n" || why+=" stderr"
-	cmp -s "$work/plain.tree" "$work/events.tree" || why+=" tree"
+	local why="" f
+	for f in rc out.n err.n tree; do
+		cmp -s "$work/plain.$f" "$work/events.$f" || why+=" $f"
+	done
 	[ -s "$work/events.jsonl" ] || why+=" no-stream"
 	local out=""
 	if [ -s "$work/events.jsonl" ]; then
@@ -131,7 +130,7 @@ P
 		fail "$name:$why"
 		[ -n "$out" ] && echo "$out"
 		local f
-		for f in out.n err.n tree; do
+		for f in rc out.n err.n tree; do
 			cmp -s "$work/plain.$f" "$work/events.$f" ||
 				diff -u "$work/plain.$f" "$work/events.$f" | head -n 20 | sed 's/^/     /'
 		done
