@@ -451,6 +451,14 @@ void http_conn_close(struct http_conn *c)
 
 /* ---- TLS ---- */
 
+/* OpenSSL's default asks for the passphrase of an encrypted PEM block on the terminal (and
+ * blocks a provisioning script): an encrypted key or certificate fails to load instead, as
+ * it does in Go's crypto/tls, which cannot decrypt one. */
+static int no_passphrase(char *buf, int size, int rwflag, void *u)
+{
+	return -1;
+}
+
 static int load_pem_certs(const char *pem, size_t len, X509_STORE *store, SSL_CTX *ctx,
 			  bool leaf_then_chain)
 {
@@ -459,7 +467,7 @@ static int load_pem_certs(const char *pem, size_t len, X509_STORE *store, SSL_CT
 		return -ENOMEM;
 	int n = 0;
 	X509 *x;
-	while ((x = PEM_read_bio_X509(b, NULL, NULL, NULL))) {
+	while ((x = PEM_read_bio_X509(b, NULL, no_passphrase, NULL))) {
 		int ok;
 		if (store)
 			ok = X509_STORE_add_cert(store, x);
@@ -487,6 +495,7 @@ static SSL_CTX *tls_context(const struct http_tls *t, struct http_response *resp
 		return NULL;
 	}
 	SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
+	SSL_CTX_set_default_passwd_cb(ctx, no_passphrase); /* the *_file loaders */
 	SSL_CTX_set_mode(ctx, SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
 	int r = 0;
 	if (t && t->insecure) {
@@ -519,7 +528,7 @@ static SSL_CTX *tls_context(const struct http_tls *t, struct http_response *resp
 		if (r >= 0) {
 			if (t->key_pem) {
 				BIO *b = BIO_new_mem_buf(t->key_pem, (int)t->key_len);
-				EVP_PKEY *k = b ? PEM_read_bio_PrivateKey(b, NULL, NULL, NULL) : NULL;
+				EVP_PKEY *k = b ? PEM_read_bio_PrivateKey(b, NULL, no_passphrase, NULL) : NULL;
 				r = k && SSL_CTX_use_PrivateKey(ctx, k) == 1 ? 0 : -EINVAL;
 				EVP_PKEY_free(k);
 				BIO_free(b);

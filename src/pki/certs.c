@@ -888,7 +888,7 @@ static int validate_sa(const struct pki_params *p)
 		return error_wrap(r, "failure loading key for service account");
 	}
 	_cleanup_(BIO_freep) BIO *b = BIO_new_mem_buf(data, (int)len);
-	EVP_PKEY *pk = b ? PEM_read_bio_PUBKEY(b, NULL, NULL, NULL) : NULL;
+	EVP_PKEY *pk = b ? PEM_read_bio_PUBKEY(b, NULL, pki_no_passphrase, NULL) : NULL;
 	ERR_clear_error();
 	if (!pk) {
 		error_set(-EBADMSG, "error reading public key file %s: data does not contain any "

@@ -32,6 +32,7 @@
 #include "preflight/sysverify.h"
 #include "util/error.h"
 #include "util/events.h"
+#include "util/exec.h"
 #include "util/match.h"
 #include "util/log.h"
 #include "util/parse.h"
@@ -85,24 +86,7 @@ static char *path_label(const char *prefix, const char *path)
 
 char *preflight_look_path(const char *name)
 {
-	if (strchr(name, '/')) {
-		struct stat st;
-		if (stat(name, &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & 0111))
-			return xstrdup(name);
-		return NULL;
-	}
-	const char *path = getenv("PATH");
-	_cleanup_strv_free_ char **dirs = strv_split(path ? path : "", ':', false);
-	STRV_FOREACH(d, dirs) {
-		_cleanup_free_ char *p = xasprintf("%s/%s", **d ? *d : ".", name);
-		struct stat st;
-		if (stat(p, &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & 0111)) {
-			if (p[0] != '/')
-				return NULL; /* Go refuses a match through a relative PATH entry */
-			return TAKE_PTR(p);
-		}
-	}
-	return NULL;
+	return exec_look_path(name);
 }
 
 int preflight_run(char *const argv[], bool combined, struct strbuf *out, struct strbuf *err)
@@ -112,56 +96,8 @@ int preflight_run(char *const argv[], bool combined, struct strbuf *out, struct 
 		strbuf_addstr(err, "executable file not found in $PATH");
 		return -ENOENT;
 	}
-	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
-	if (null < 0) {
-		_cleanup_free_ char *t = go_err(errno);
-		strbuf_addf(err, "open /dev/null: %s", t);
-		return -EIO;
-	}
-	int pipefd[2];
-	if (pipe2(pipefd, O_CLOEXEC) < 0) {
-		_cleanup_free_ char *t = go_err(errno);
-		close(null);
-		strbuf_addf(err, "pipe2: %s", t);
-		return -EIO;
-	}
-	posix_spawn_file_actions_t fa;
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_adddup2(&fa, null, 0);
-	posix_spawn_file_actions_adddup2(&fa, pipefd[1], 1);
-	posix_spawn_file_actions_adddup2(&fa, combined ? pipefd[1] : null, 2);
-	pid_t pid;
-	/* glibc's posix_spawn reports a failed exec as its result, as Go's fork/exec does */
-	int se = posix_spawn(&pid, exe, &fa, NULL, argv, environ);
-	posix_spawn_file_actions_destroy(&fa);
-	close(null);
-	close(pipefd[1]);
-	if (se != 0) {
-		_cleanup_free_ char *t = go_err(se);
-		close(pipefd[0]);
-		strbuf_addf(err, "fork/exec %s: %s", exe, t);
-		return -EIO;
-	}
-	char buf[4096];
-	ssize_t n;
-	while ((n = read(pipefd[0], buf, sizeof(buf))) > 0 || (n < 0 && errno == EINTR))
-		if (n > 0 && out->len < OUTPUT_MAX)
-			strbuf_add(out, buf, (size_t)n);
-	close(pipefd[0]);
-	int status;
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR) {
-			_cleanup_free_ char *t = go_err(errno);
-			strbuf_addf(err, "wait: %s", t);
-			return -EIO;
-		}
-	if (WIFEXITED(status)) {
-		if (WEXITSTATUS(status))
-			strbuf_addf(err, "exit status %d", WEXITSTATUS(status));
-		return WEXITSTATUS(status);
-	}
-	strbuf_addf(err, "signal: %s", strsignal(WTERMSIG(status)));
-	return 256 + WTERMSIG(status);
+	int r = exec_run(exe, argv, combined, out, OUTPUT_MAX, err);
+	return r < 0 ? -EIO : r;
 }
 
 static void semver_string(const struct semver *v, struct strbuf *out)
