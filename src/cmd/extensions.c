@@ -108,6 +108,8 @@ int cmd_extensions_start(struct cmd_ctx *ctx, char *const *argv, size_t argc)
 	if (r < 0)
 		return r;
 	ctx->ext.active = true;
+	if (spec)
+		events_catch_signals();
 	bool dry_run = flagset_lookup(&ctx->flags, "dry-run") &&
 		       flagset_get_bool(&ctx->flags, "dry-run");
 	events_run_started(argv, argc, dry_run);

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -391,4 +392,108 @@ void events_warning(const char *message)
 	if (!events_enabled())
 		return;
 	events_emit("Warning", json_pack("{s:s}", "message", message));
+}
+
+/* ---- SIGINT / SIGTERM: RunFinished outcome Interrupted, then the default action ---- */
+
+struct sbuf {
+	char b[1024];
+	size_t n;
+};
+
+static void sb_str(struct sbuf *s, const char *str)
+{
+	for (; *str && s->n < sizeof(s->b) - 2; str++)
+		s->b[s->n++] = *str;
+}
+
+static void sb_num(struct sbuf *s, long long v, int width)
+{
+	char t[24];
+	int n = 0;
+	if (v < 0)
+		v = 0;
+	do {
+		t[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v && n < (int)sizeof(t));
+	while (n < width && n < (int)sizeof(t))
+		t[n++] = '0';
+	while (n && s->n < sizeof(s->b) - 2)
+		s->b[s->n++] = t[--n];
+}
+
+/* civil_from_days (H. Hinnant): gmtime_r is not async-signal-safe */
+static void sb_time(struct sbuf *s, const struct timespec *ts)
+{
+	long long days = ts->tv_sec / 86400, secs = ts->tv_sec % 86400;
+	long long z = days + 719468, era = z / 146097, doe = z - era * 146097;
+	long long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	long long doy = doe - (365 * yoe + yoe / 4 - yoe / 100), mp = (5 * doy + 2) / 153;
+	long long d = doy - (153 * mp + 2) / 5 + 1, m = mp < 10 ? mp + 3 : mp - 9;
+	long long y = yoe + era * 400 + (m <= 2);
+	sb_num(s, y, 4);
+	sb_str(s, "-");
+	sb_num(s, m, 2);
+	sb_str(s, "-");
+	sb_num(s, d, 2);
+	sb_str(s, "T");
+	sb_num(s, secs / 3600, 2);
+	sb_str(s, ":");
+	sb_num(s, secs / 60 % 60, 2);
+	sb_str(s, ":");
+	sb_num(s, secs % 60, 2);
+	sb_str(s, ".");
+	sb_num(s, ts->tv_nsec, 9);
+	sb_str(s, "Z");
+}
+
+/*
+ * Async-signal-safe: no allocation, no stdio; the lock is only tried (a handler that
+ * interrupted an emit of its own thread must not wait for it), so an event being written at
+ * that moment stays whole and the last line is then that event.
+ */
+static void on_signal(int sig)
+{
+	int saved = errno;
+	if (ev.fd >= 0 && pthread_mutex_trylock(&lock) == 0) {
+		struct sbuf s = { .n = 0 };
+		struct timespec rt, mono;
+		clock_gettime(CLOCK_REALTIME, &rt);
+		clock_gettime(CLOCK_MONOTONIC, &mono);
+		long long now = (long long)mono.tv_sec * 1000 + mono.tv_nsec / 1000000;
+		sb_str(&s, "{\"apiVersion\":\"" EVENTS_API_VERSION "\",\"kind\":\"Event\",\"seq\":");
+		sb_num(&s, (long long)++ev.seq, 1);
+		sb_str(&s, ",\"time\":\"");
+		sb_time(&s, &rt);
+		sb_str(&s, "\",\"elapsedMs\":");
+		sb_num(&s, now - ev.start_ms, 1);
+		sb_str(&s, ",\"runID\":\"");
+		sb_str(&s, ev.run_id);
+		/* the command is made of command names: nothing to escape */
+		sb_str(&s, "\",\"command\":\"");
+		sb_str(&s, ev.command ? ev.command : "");
+		sb_str(&s, "\",\"type\":\"RunFinished\",\"outcome\":\"Interrupted\",\"exitCode\":");
+		sb_num(&s, 128 + sig, 1);
+		sb_str(&s, ",\"durationMs\":");
+		sb_num(&s, now - ev.start_ms, 1);
+		sb_str(&s, ",\"signal\":");
+		sb_num(&s, sig, 1);
+		sb_str(&s, "}\n");
+		while (write(ev.fd, s.b, s.n) < 0 && errno == EINTR)
+			;
+		pthread_mutex_unlock(&lock);
+	}
+	/* then what the signal would have done: the exit status stays kubeadm's */
+	signal(sig, SIG_DFL);
+	errno = saved;
+	raise(sig);
+}
+
+void events_catch_signals(void)
+{
+	struct sigaction sa = { .sa_handler = on_signal };
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
 }

@@ -70,6 +70,12 @@ void events_api_object(const char *group, const char *version, const char *kind,
 /* Warning: the message of a warning printed on the console. */
 void events_warning(const char *message);
 
+/*
+ * While a stream is open, SIGINT and SIGTERM end it with RunFinished outcome Interrupted
+ * (exitCode 128 + the signal, as a shell reports it) before the signal's default action.
+ */
+void events_catch_signals(void);
+
 /* Milliseconds of the monotonic clock (for phase durations). */
 long long events_now_ms(void);
 

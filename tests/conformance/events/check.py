@@ -74,6 +74,8 @@ def main():
     for i, e in enumerate(evs):
         if e.get("seq") != i + 1:
             bad("line %d: seq %r, want %d" % (i + 1, e.get("seq"), i + 1))
+        if i and e.get("time", "") < evs[i - 1].get("time", ""):
+            bad("line %d: time %s before the line before's %s" % (i + 1, e.get("time"), evs[i - 1].get("time")))
         if e.get("runID") != evs[0].get("runID"):
             bad("line %d: another runID" % (i + 1))
         if sch is not None:
@@ -108,7 +110,8 @@ def main():
                 stack.pop()
             if e["durationMs"] < 0:
                 bad("phase %s: negative duration" % e["phase"])
-    if stack and not a.prefix:
+    interrupted = last.get("type") == "RunFinished" and last.get("outcome") == "Interrupted"
+    if stack and not a.prefix and not interrupted:
         bad("phases never finished: %s" % stack)
 
     if a.help_file:

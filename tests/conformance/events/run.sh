@@ -269,6 +269,30 @@ else
 	fail "SIGKILL prefix"; echo "${out:-}"
 fi
 
+# SIGTERM at the same point: the stream ends with RunFinished outcome Interrupted, and the
+# process still dies by the signal (exit status 143 as the shell sees it), with or without it
+for mode in plain events; do
+	rm -rf "$work/k" "$work/k.jsonl" "$work/k.in" && t_node "$work/k" && mkfifo "$work/k.in"
+	extra=()
+	[ $mode = events ] && extra=(--events "$work/k.jsonl")
+	unshare --net -- "$ours" reset "${extra[@]}" --rootfs "$work/k" <"$work/k.in" >"$work/k.out" 2>&1 &
+	pid=$!
+	exec 9>"$work/k.in"
+	for _ in $(seq 200); do grep -q 'Are you sure' "$work/k.out" 2>/dev/null && break; sleep 0.05; done
+	kill -TERM "$pid"
+	{ wait "$pid"; } 2>/dev/null
+	echo $? >"$work/k.$mode.rc"
+	exec 9>&-
+done
+if [ "$(cat "$work/k.plain.rc")" = 143 ] && [ "$(cat "$work/k.events.rc")" = 143 ] &&
+	out=$(python3 "$here/check.py" "$work/k.jsonl" --schema "$schema" --rc 143) &&
+	tail -n 1 "$work/k.jsonl" | grep -q '"type":"RunFinished","outcome":"Interrupted","exitCode":143'; then
+	ok "SIGTERM at the reset prompt: RunFinished Interrupted, exit status 143 as without the stream"
+else
+	fail "SIGTERM (exit $(cat "$work/k.plain.rc") plain, $(cat "$work/k.events.rc") streamed)"
+	echo "${out:-}"; tail -n 2 "$work/k.jsonl"
+fi
+
 # a destination that cannot be opened is an error before anything runs
 (cd / && "$ours" reset --force --events /nonexistent/dir/e.jsonl --rootfs "$work/k" >"$work/o.out" 2>"$work/o.err")
 rc=$?
