@@ -643,7 +643,8 @@ int cmd_execute(const struct command *root, char *const *argv, size_t argc)
 		strv_free(f.args);
 		return r;
 	}
-	struct cmd_ctx ctx = { .depth = f.depth, .cmd = f.path[f.depth - 1], .rootfd = AT_FDCWD };
+	struct cmd_ctx ctx = { .depth = f.depth, .cmd = f.path[f.depth - 1], .rootfd = AT_FDCWD,
+			       .ext = { .result_dirfd = -1, .stdout_fd = -1 } };
 	memcpy(ctx.path, f.path, sizeof(f.path));
 	const struct command *c = ctx.cmd;
 

@@ -81,9 +81,12 @@ struct command {
  */
 struct cmd_extensions {
 	bool active;                      /* init, join or reset with a stream or a result */
-	bool result_wanted;               /* --result-file / CKUBEADM_RESULT */
-	int result_dirfd;                 /* the result file's directory (before any chroot) */
+	bool result_wanted;               /* a result object: --result-file or -o json|yaml */
+	int result_dirfd;                 /* the result file's directory (before any chroot), or
+					   * -1 */
 	char *result_name;                /* owned: the result file's name in it */
+	struct printer *printer;          /* owned: -o other than text, or NULL */
+	int stdout_fd;                    /* with printer: the real stdout (fd 1 is stderr) */
 	json_t *result;                   /* owned: the command's fields, or NULL */
 };
 

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cmd/command.h"
+#include "cmd/printer.h"
 #include "util/error.h"
 #include "util/events.h"
 #include "util/fs.h"
@@ -27,6 +28,19 @@ static const struct flag extension_flags[] = {
 	  .usage = "Stream JSON Lines events to this file or fd:N (as CKUBEADM_EVENTS)." },
 	{ .name = RESULT_FLAG, .type = FLAG_STRING, .hidden = true,
 	  .usage = "Write the result object to this file, mode 0600 (as CKUBEADM_RESULT)." },
+	{ 0 },
+};
+
+/* init, join and reset themselves also print their result object (not their phases) */
+static const struct flag extension_flags_top[] = {
+	{ .name = "events", .type = FLAG_STRING, .hidden = true,
+	  .usage = "Stream JSON Lines events to this file or fd:N (as CKUBEADM_EVENTS)." },
+	{ .name = RESULT_FLAG, .type = FLAG_STRING, .hidden = true,
+	  .usage = "Write the result object to this file, mode 0600 (as CKUBEADM_RESULT)." },
+	{ .name = "output", .shorthand = 'o', .type = FLAG_STRING, .def = "text", .hidden = true,
+	  .usage = "Print the result object: text (kubeadm's output), json, yaml, kyaml, jsonpath=...; the text then goes to stderr." },
+	{ .name = "allow-missing-template-keys", .type = FLAG_BOOL, .def = "true", .hidden = true,
+	  .usage = "If true, ignore any errors in templates when a field or map key is missing in the template." },
 	{ 0 },
 };
 
@@ -56,7 +70,9 @@ static int extension_index(const struct command *const *path, size_t depth)
 
 const struct flag *cmd_extension_flags(const struct command *const *path, size_t depth)
 {
-	return extension_index(path, depth) >= 0 ? extension_flags : NULL;
+	if (extension_index(path, depth) < 0)
+		return NULL;
+	return depth == 2 ? extension_flags_top : extension_flags;
 }
 
 /* The flag's value, else the environment variable's (NULL when neither is set). */
@@ -83,30 +99,46 @@ static int open_result_dir(const char *path, struct cmd_extensions *ext)
 	}
 	ext->result_dirfd = fd;
 	ext->result_name = xstrdup(name);
-	ext->result_wanted = true;
 	return 0;
 }
 
 int cmd_extensions_start(struct cmd_ctx *ctx, char *const *argv, size_t argc)
 {
-	ctx->ext.result_dirfd = -1;
+	ctx->ext.result_dirfd = ctx->ext.stdout_fd = -1;
 	int i = extension_index(ctx->path, ctx->depth);
 	if (i < 0)
 		return 0;
 	const char *spec = flag_or_env(&ctx->flags, "events", "CKUBEADM_EVENTS");
 	const char *result = flag_or_env(&ctx->flags, RESULT_FLAG, "CKUBEADM_RESULT");
-	if (!spec && !result)
+	bool print = flagset_lookup(&ctx->flags, "output") &&
+		     !streq(flagset_get_string(&ctx->flags, "output"), "text");
+	if (!spec && !result && !print)
 		return 0;
+	if (print) {
+		int r = printer_new(&ctx->flags, &ctx->ext.printer);
+		if (r < 0)
+			return r;
+	}
 	if (result) {
 		int r = open_result_dir(result, &ctx->ext);
 		if (r < 0)
 			return r;
 	}
+	ctx->ext.result_wanted = result || print;
 	_cleanup_free_ char *full = cmd_path_string(ctx->path, ctx->depth);
 	const char *sp = strchr(full, ' ');
-	int r = events_open(spec, sp ? sp + 1 : full, result != NULL);
+	int r = events_open(spec, sp ? sp + 1 : full, ctx->ext.result_wanted);
 	if (r < 0)
 		return r;
+	if (print) {
+		/* kubectl's convention: the object on stdout, the human text on stderr */
+		fflush(stdout);
+		ctx->ext.stdout_fd = fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 3);
+		if (ctx->ext.stdout_fd < 0 || dup2(STDERR_FILENO, STDOUT_FILENO) < 0) {
+			int e = errno;
+			return error_set(-e, "redirect the output to stderr: %s", go_strerror(e));
+		}
+	}
 	ctx->ext.active = true;
 	if (spec)
 		events_catch_signals();
@@ -151,42 +183,67 @@ static json_t *result_object(const struct cmd_ctx *ctx, const char *kind)
 	return o;
 }
 
+/* -o: the object on the real stdout, which then becomes fd 1 again. */
+static int print_result(struct cmd_extensions *ext, const json_t *o)
+{
+	fflush(stdout);
+	_cleanup_(strbuf_release_secure) struct strbuf sb = STRBUF_INIT;
+	int r = printer_print(ext->printer, o, &sb);
+	if (dup2(ext->stdout_fd, STDOUT_FILENO) < 0 && r >= 0)
+		r = error_set(-errno, "restore stdout: %s", go_strerror(errno));
+	close(ext->stdout_fd);
+	ext->stdout_fd = -1;
+	if (r >= 0 && sb.len)
+		fwrite(sb.buf, 1, sb.len, stdout);
+	fflush(stdout);
+	return r;
+}
+
 void cmd_extensions_finish(struct cmd_ctx *ctx, int r)
 {
 	struct cmd_extensions *ext = &ctx->ext;
 	if (ext->active) {
 		_cleanup_free_ char *msg = r < 0 ? xstrdup(error_message(r)) : NULL;
 		events_run_finished(r, msg, r < 0 ? EXIT_GENERAL : 0);
-		int w = 0;
-		if (ext->result_wanted) {
-			_cleanup_json_ json_t *o = result_object(ctx, extension_commands[extension_index(ctx->path, ctx->depth)].result_kind);
-			_cleanup_free_ char *text =
-				json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+		_cleanup_json_ json_t *o = NULL;
+		if (ext->result_wanted)
+			o = result_object(ctx, extension_commands[extension_index(ctx->path, ctx->depth)]
+						       .result_kind);
+		/* the stream has ended with RunFinished: the result file is not an Artifact */
+		events_close();
+		int w = 0, p = 0;
+		if (ext->result_dirfd >= 0) {
+			_cleanup_free_ char *text = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 			struct strbuf sb = STRBUF_INIT;
 			strbuf_addstr(&sb, text);
 			strbuf_addch(&sb, '\n');
-			/* the result holds the token and the certificate key: 0600, and the
-			 * copies in memory are wiped */
-			/* the stream has ended with RunFinished: the result file is not an Artifact */
-			events_close();
+			/* it holds the token and the certificate key: 0600; the copies are wiped */
 			w = fs_write_atomic(ext->result_dirfd, ext->result_name, sb.buf, sb.len, 0600,
 					    0700);
 			explicit_bzero(text, strlen(text));
 			strbuf_release_secure(&sb);
 		}
-		events_close();
-		if (w < 0) {
-			/* the command's outcome stays its own; its error is what main prints */
+		if (ext->printer)
+			p = print_result(ext, o);
+		/* the command's outcome stays its own; its error is what main prints */
+		if (w < 0)
 			log_warning("could not write the result file: %s", error_message(w));
-			if (r < 0)
-				error_set(r, "%s", msg);
-		}
+		if (p < 0)
+			log_warning("could not print the result: %s", error_message(p));
+		if ((w < 0 || p < 0) && r < 0)
+			error_set(r, "%s", msg);
+	}
+	if (ext->stdout_fd >= 0) {
+		fflush(stdout);
+		dup2(ext->stdout_fd, STDOUT_FILENO);
+		close(ext->stdout_fd);
 	}
 	if (ext->result_dirfd >= 0)
 		close(ext->result_dirfd);
 	free(ext->result_name);
+	printer_free(ext->printer);
 	json_decref(ext->result);
-	*ext = (struct cmd_extensions){ .result_dirfd = -1 };
+	*ext = (struct cmd_extensions){ .result_dirfd = -1, .stdout_fd = -1 };
 }
 
 const char cmd_extensions_help[] =
@@ -198,6 +255,11 @@ const char cmd_extensions_help[] =
 	"                             kind Event) to a file (appended, mode 0600) or to fd:N.\n"
 	"      --result-file string   Write the result object (InitResult, JoinResult or\n"
 	"                             ResetResult) to a file, mode 0600, atomically, also on failure.\n"
+	"\n"
+	"Flags of init, join and reset:\n"
+	"  -o, --output string        Print the result object on stdout when the command ends:\n"
+	"                             json, yaml, kyaml or jsonpath=...; kubeadm's text then goes\n"
+	"                             to stderr (default \"text\": kubeadm's output only).\n"
 	"\n"
 	"Environment variables (kubeadm ignores them, so one script can run either binary):\n"
 	"  CKUBEADM_EVENTS   as --events (the flag wins)\n"

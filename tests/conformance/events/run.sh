@@ -228,6 +228,37 @@ else
 	fail "JoinResult of a preflight failure"; cat "$work/result.json"
 fi
 
+# -o json: the InitResult alone on stdout, kubeadm's text (stdout and stderr) on stderr
+for side in plain o; do
+	rm -rf "$work/$side" && mkdir -p "$work/$side"
+	o=()
+	[ $side = o ] && o=(-o json)
+	(cd / && unshare --net -- "$ours" init "${init_args[@]}" --dry-run "${o[@]}" --rootfs "$work/$side" \
+		</dev/null >"$work/$side.out" 2>"$work/$side.err")
+	echo $? >"$work/$side.rc"
+done
+(cd / && unshare --net -- "$ours" init "${init_args[@]}" --dry-run --rootfs "$work/plain" \
+	</dev/null >"$work/plain.both" 2>&1)
+normalise <"$work/plain.both" >"$work/a"
+normalise <"$work/o.err" >"$work/b"
+if [ "$(cat "$work/o.rc")" = 0 ] && cmp -s "$work/a" "$work/b" &&
+	python3 "$here/schema.py" "$result_schema" "$work/o.out" &&
+	python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); sys.exit(0 if r["kind"] == "InitResult" and r["outcome"] == "Succeeded" and r["bootstrapTokens"][0]["token"] == sys.argv[2] and r["join"]["worker"][4] == sys.argv[2] else 1)' "$work/o.out" "$token"; then
+	ok "init -o json: one InitResult on stdout, kubeadm's text on stderr"
+else
+	fail "init -o json (exit $(cat "$work/o.rc"))"; diff -u "$work/a" "$work/b" | head -n 10
+fi
+(cd / && unshare --net -- "$ours" init "${init_args[@]}" --dry-run -o 'jsonpath={.join.worker[4]}' \
+	--rootfs "$work/o" </dev/null >"$work/o.out" 2>/dev/null)
+[ "$(cat "$work/o.out")" = "$token" ] && ok "init -o jsonpath: the token of the worker's join argv" ||
+	fail "init -o jsonpath: $(head -c 200 "$work/o.out")"
+out=$(cd / && unshare --net -- "$ours" init -o bogus --rootfs "$work/o" 2>&1)
+if [ $? = 1 ] && grep -q '^error: could not construct output printer: unable to match a printer suitable for the output format "bogus"' <<<"$out"; then
+	ok "init -o bogus: kubeadm's printer error, nothing run"
+else
+	fail "init -o bogus: $out"
+fi
+
 # the failing phase and the message are really there (check.py compared them with stderr)
 if python3 - "$work/reset-fail.jsonl" <<'P'; then ok "reset failure: RunFinished carries phase, kind and message"; else fail "reset failure: RunFinished fields"; fi
 import json, sys
@@ -304,8 +335,8 @@ else
 fi
 
 # help stays kubeadm's: the new flags are hidden
-if ! grep -q -- '--events\|--result-file' "$work/init.help" "$work/reset.help"; then
-	ok "--events and --result-file are not in --help"
+if ! grep -q -- '--events\|--result-file\|--output\|-o,' "$work/init.help" "$work/reset.help" "$work/join.help"; then
+	ok "--events, --result-file and -o are not in --help"
 else
 	fail "--events or --result-file shows in --help"
 fi
