@@ -118,8 +118,8 @@ static void test_stream(void **state)
 	assert_int_equal(json_array_size(lines), 10);
 	size_t i;
 	json_t *o;
-	const char *run_id = str(json_array_get(lines, 0), "runID");
-	assert_non_null(run_id);
+	assert_non_null(str(json_array_get(lines, 0), "runID"));
+	_cleanup_free_ char *run_id = xstrdup(str(json_array_get(lines, 0), "runID"));
 	assert_int_equal(strlen(run_id), 36);
 	assert_int_equal(run_id[14], '4');
 	json_array_foreach(lines, i, o) {
