@@ -1003,6 +1003,9 @@ static struct init_config *static_init_config(void)
 	return c;
 }
 
+/* DefaultedResetConfiguration's defaulting, dynamic defaults and validation (below) */
+static int finish_reset(void *obj, bool skip_cri_detect);
+
 int config_print_defaults(enum config_defaults which, char *const *component_configs,
 			  struct strbuf *out)
 {
@@ -1044,10 +1047,9 @@ int config_print_defaults(enum config_defaults which, char *const *component_con
 		break;
 	}
 	case CONFIG_DEFAULTS_RESET: {
+		/* DefaultedResetConfiguration with SkipCRIDetect (its -v4 line included) */
 		struct cfg_reset_configuration rc = { 0 };
-		cfg_default_reset(&rc);
-		rc.cri_socket = xstrdup(DEFAULT_CRI_SOCKET);
-		r = cfg_validate_reset(&rc);
+		r = finish_reset(&rc, true);
 		if (r >= 0)
 			r = marshal_doc(&cfg_type_reset_configuration, &rc, "ResetConfiguration", &sb);
 		cfg_release(&cfg_type_reset_configuration, &rc);

@@ -29,6 +29,7 @@
 #include "util/flags.h"
 #include "util/json.h"
 #include "util/macro.h"
+#include "util/resolv.h"
 #include "util/strbuf.h"
 #include "util/xalloc.h"
 
@@ -278,8 +279,10 @@ static int tcp_connect(const char *host, const char *port, int64_t deadline,
 		hints.ai_flags &= ~AI_ADDRCONFIG;
 		g = getaddrinfo(host, port, &hints, &res);
 	}
-	if (g != 0)
-		return fail(resp, HTTP_F_RESOLVE, 0, "dial tcp: lookup %s: no such host", host);
+	if (g != 0) {
+		_cleanup_free_ char *err = resolver_lookup_error(host, g);
+		return fail(resp, HTTP_F_RESOLVE, 0, "dial tcp: %s", err);
+	}
 	int last = ECONNREFUSED;
 	bool timed_out = false;
 	for (struct addrinfo *a = res; a; a = a->ai_next) {

@@ -36,6 +36,7 @@
 #include "util/match.h"
 #include "util/log.h"
 #include "util/parse.h"
+#include "util/resolv.h"
 #include "util/strbuf.h"
 #include "util/strv.h"
 #include "util/xalloc.h"
@@ -248,41 +249,15 @@ static void check_firewalld(const struct preflight_check *c, char ***w, char ***
 /* net.Listen("tcp", addr) then Close. */
 static int try_listen(const char *address, int port)
 {
-	union {
-		struct sockaddr sa;
-		struct sockaddr_in in4;
-		struct sockaddr_in6 in6;
-	} sa;
-	memset(&sa, 0, sizeof(sa));
+	struct sockaddr_storage ss;
 	socklen_t len;
-	int family;
 	bool wildcard = !address || !*address;
-	if (wildcard) {
-		family = AF_INET6;
-		sa.in6.sin6_family = AF_INET6;
-		sa.in6.sin6_port = htons((uint16_t)port);
-		sa.in6.sin6_addr = in6addr_any;
-		len = sizeof(sa.in6);
-	} else if (inet_pton(AF_INET, address, &sa.in4.sin_addr) == 1) {
-		family = AF_INET;
-		sa.in4.sin_family = AF_INET;
-		sa.in4.sin_port = htons((uint16_t)port);
-		len = sizeof(sa.in4);
-	} else if (inet_pton(AF_INET6, address, &sa.in6.sin6_addr) == 1) {
-		family = AF_INET6;
-		sa.in6.sin6_family = AF_INET6;
-		sa.in6.sin6_port = htons((uint16_t)port);
-		len = sizeof(sa.in6);
-	} else {
-		return -EINVAL;
-	}
+	int family = sockaddr_from_ip(wildcard ? "::" : address, (uint16_t)port, &ss, &len);
+	if (family < 0)
+		return family;
 	int fd = socket(family, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0 && wildcard && errno == EAFNOSUPPORT) {
-		family = AF_INET;
-		memset(&sa, 0, sizeof(sa));
-		sa.in4.sin_family = AF_INET;
-		sa.in4.sin_port = htons((uint16_t)port);
-		len = sizeof(sa.in4);
+		family = sockaddr_from_ip("0.0.0.0", (uint16_t)port, &ss, &len);
 		fd = socket(family, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	}
 	if (fd < 0)
@@ -292,7 +267,7 @@ static int try_listen(const char *address, int port)
 	if (wildcard && family == AF_INET6)
 		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof(zero));
 	int r = 0;
-	if (bind(fd, &sa.sa, len) < 0 || listen(fd, 4096) < 0)
+	if (bind(fd, (struct sockaddr *)&ss, len) < 0 || listen(fd, 4096) < 0)
 		r = -errno;
 	close(fd);
 	return r;
@@ -647,65 +622,6 @@ static bool in_etc_hosts(const char *name)
 	return found;
 }
 
-static void first_nameserver(char *buf, size_t len)
-{
-	snprintf(buf, len, "127.0.0.1:53");
-	FILE *f = fopen("/etc/resolv.conf", "re");
-	if (!f)
-		return;
-	char line[512];
-	while (fgets(line, sizeof(line), f)) {
-		char ns[256];
-		if (sscanf(line, "nameserver %255s", ns) == 1) {
-			if (strchr(ns, ':'))
-				snprintf(buf, len, "[%s]:53", ns);
-			else
-				snprintf(buf, len, "%s:53", ns);
-			break;
-		}
-	}
-	fclose(f);
-}
-
-/* Go's dial of the resolver's UDP socket to "host:53" (connect only): 0 or -errno. */
-static int dial_udp(const char *hostport)
-{
-	_cleanup_free_ char *host = xstrdup(hostport);
-	char *colon = strrchr(host, ':');
-	if (colon)
-		*colon = '\0';
-	char *h = host;
-	if (h[0] == '[') {
-		h++;
-		h[strcspn(h, "]")] = '\0';
-	}
-	union {
-		struct sockaddr sa;
-		struct sockaddr_in in4;
-		struct sockaddr_in6 in6;
-	} sa;
-	memset(&sa, 0, sizeof(sa));
-	socklen_t len;
-	int fam;
-	if (inet_pton(AF_INET, h, &sa.in4.sin_addr) == 1) {
-		fam = sa.in4.sin_family = AF_INET;
-		sa.in4.sin_port = htons(53);
-		len = sizeof(sa.in4);
-	} else if (inet_pton(AF_INET6, h, &sa.in6.sin6_addr) == 1) {
-		fam = sa.in6.sin6_family = AF_INET6;
-		sa.in6.sin6_port = htons(53);
-		len = sizeof(sa.in6);
-	} else {
-		return 0;
-	}
-	int fd = socket(fam, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return -errno;
-	int r = connect(fd, &sa.sa, len) < 0 ? -errno : 0;
-	close(fd);
-	return r;
-}
-
 static void check_hostname(const struct preflight_check *c, char ***w, char ***e)
 {
 	(void)e;
@@ -719,33 +635,24 @@ static void check_hostname(const struct preflight_check *c, char ***w, char ***e
 	int fam;
 	if (parse_ip(name, ip, &fam) || in_etc_hosts(name))
 		return;
-	/* Not in /etc/hosts: ask DNS as Go's resolver would. Without a reachable server the
-	 * text is Go's dial error for the first nameserver. */
-	char ns[300];
-	first_nameserver(ns, sizeof(ns));
+	/* Not in /etc/hosts: ask DNS, and word a failure as Go's resolver does. */
 	if (!*name) {
 		add_fmt(w, "hostname \"%s\" could not be reached", name);
 		add_fmt(w, "hostname \"%s\": lookup : no such host", name);
 		return;
 	}
-	int dial = dial_udp(ns);
-	if (dial < 0) {
-		_cleanup_free_ char *text = xstrdup(strerror(-dial));
-		text[0] = (char)tolower((unsigned char)text[0]);
-		add_fmt(w, "hostname \"%s\" could not be reached", name);
-		add_fmt(w, "hostname \"%s\": lookup %s on %s: dial udp %s: connect: %s", name, name, ns,
-			ns, text);
-		return;
+	int g = EAI_AGAIN;
+	if (resolver_reachable()) {
+		struct addrinfo hints = { .ai_socktype = SOCK_STREAM }, *res = NULL;
+		g = getaddrinfo(name, NULL, &hints, &res);
+		if (g == 0) {
+			freeaddrinfo(res);
+			return;
+		}
 	}
-	struct addrinfo hints = { .ai_socktype = SOCK_STREAM }, *res = NULL;
-	int g = getaddrinfo(name, NULL, &hints, &res);
-	if (g == 0) {
-		freeaddrinfo(res);
-		return;
-	}
+	_cleanup_free_ char *err = resolver_lookup_error(name, g);
 	add_fmt(w, "hostname \"%s\" could not be reached", name);
-	add_fmt(w, "hostname \"%s\": lookup %s on %s: %s", name, name, ns,
-		g == EAI_NONAME || g == EAI_NODATA ? "no such host" : "server misbehaving");
+	add_fmt(w, "hostname \"%s\": %s", name, err);
 }
 
 /* ---- services ---- */
