@@ -268,5 +268,6 @@ const char cmd_extensions_help[] =
 	"Events: RunStarted (argv with --token, --certificate-key, --discovery-token and\n"
 	"--tls-bootstrap-token redacted), PhaseStarted, PhaseFinished, Artifact (every file\n"
 	"written), APIObject (every object created, updated, patched or deleted; by name only),\n"
-	"Warning, RunFinished (outcome, exit code, the failed phase, stderr's error message).\n"
+	"Wait (init's control-plane waits), Warning, RunFinished (outcome, exit code, the failed\n"
+	"phase, stderr's error message; Interrupted after SIGINT or SIGTERM).\n"
 	"Each line is one write(2): a killed run leaves whole lines. Schemas: docs/schemas/.\n";

@@ -387,6 +387,21 @@ void events_api_object(const char *group, const char *version, const char *kind,
 	events_emit("APIObject", f);
 }
 
+void events_wait(const char *target, const char *url, const char *state, const char *last_error)
+{
+	if (!events_enabled())
+		return;
+	json_t *f = json_pack("{s:s,s:s,s:s}", "target", target, "url", url, "state", state);
+	if (last_error && *last_error) {
+		/* the probe errors end with a newline as kubeadm prints them */
+		size_t n = strlen(last_error);
+		while (n && last_error[n - 1] == '\n')
+			n--;
+		json_object_set_new(f, "lastError", json_stringn(last_error, n));
+	}
+	events_emit("Wait", f);
+}
+
 void events_warning(const char *message)
 {
 	if (!events_enabled())

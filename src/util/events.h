@@ -67,6 +67,11 @@ void events_artifact(const char *path, bool existed);
 /* APIObject for an object the API server accepted (action Created|Updated|Patched|Deleted). */
 void events_api_object(const char *group, const char *version, const char *kind,
 		       const char *ns, const char *name, const char *action);
+/*
+ * Wait: a wait's state (Waiting, Healthy, TimedOut) for target ("kubelet", "kube-apiserver")
+ * at url; last_error (may be NULL) is the last probe's error.
+ */
+void events_wait(const char *target, const char *url, const char *state, const char *last_error);
 /* Warning: the message of a warning printed on the console. */
 void events_warning(const char *message);
 

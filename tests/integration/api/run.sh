@@ -354,6 +354,43 @@ P
 		bad "events: objects reported but not there:$missing"
 }
 
+# The Wait events of wait-control-plane (CKUBEADM_EVENTS; the reference ignores it): each
+# component goes from Waiting to Healthy; the run whose kubelet never answers ends with the
+# kubelet's TimedOut and its last error, and RunFinished names the phase and stderr's error.
+check_wait_events() { # $1: the side's directory
+	local D=$1 out
+	if out=$(python3 - "$D" <<'P'
+import json, sys
+d = sys.argv[1]
+evs = [json.loads(l) for l in open(d + "/wait.jsonl")]
+states = {}
+for e in evs:
+    if e["type"] == "Wait":
+        states.setdefault(e["target"], []).append(e["state"])
+want = ["kubelet", "kube-apiserver", "kube-controller-manager", "kube-scheduler"]
+for t in want:
+    s = states.get(t, [])
+    if not s or s[0] != "Waiting" or s[-1] != "Healthy" or "TimedOut" in s:
+        sys.exit("wait.jsonl: %s went %s" % (t, s))
+if evs[-1]["outcome"] != "Succeeded":
+    sys.exit("wait.jsonl: %s" % evs[-1])
+evs = [json.loads(l) for l in open(d + "/wait-fail.jsonl")]
+kubelet = [e for e in evs if e["type"] == "Wait" and e["target"] == "kubelet"]
+fin = evs[-1]
+err = open(d + "/wait-fail.err").read()
+if not kubelet or kubelet[-1]["state"] != "TimedOut" or not kubelet[-1].get("lastError"):
+    sys.exit("wait-fail.jsonl: kubelet %s" % kubelet)
+if fin["outcome"] != "Failed" or fin["error"]["phase"] != "wait-control-plane" \
+        or "error: %s\n" % fin["error"]["message"] not in err:
+    sys.exit("wait-fail.jsonl: %s" % fin)
+P
+	); then
+		ok "events: Wait events of wait-control-plane (Waiting to Healthy; a kubelet that never answers TimedOut, RunFinished with the phase and stderr's error)"
+	else
+		bad "events: Wait events of wait-control-plane: $out"
+	fi
+}
+
 run_side() {
 	local side=$1 bin=$2
 	local D=$W/$side
@@ -480,10 +517,11 @@ EOF
 		--leader-elect=false >"$D/sched.log" 2>&1 &
 	extra+=($!)
 	pids+=("${extra[@]}")
-	"$bin" init --skip-phases "$only_wait" --rootfs "$D/root" --config /cfg.yaml >"$D/wait.out" 2>"$D/wait.err"
+	CKUBEADM_EVENTS=$D/wait.jsonl "$bin" init --skip-phases "$only_wait" --rootfs "$D/root" --config /cfg.yaml >"$D/wait.out" 2>"$D/wait.err"
 	echo $? >"$D/wait.rc"
-	"$bin" init --skip-phases "$only_wait" --rootfs "$D/root" --config /cfg-nokubelet.yaml >"$D/wait-fail.out" 2>"$D/wait-fail.err"
+	CKUBEADM_EVENTS=$D/wait-fail.jsonl "$bin" init --skip-phases "$only_wait" --rootfs "$D/root" --config /cfg-nokubelet.yaml >"$D/wait-fail.out" 2>"$D/wait-fail.err"
 	echo $? >"$D/wait-fail.rc"
+	[ "$side" = ours ] && check_wait_events "$D"
 	# the reference's join consumes what the phases made: token discovery of cluster-info
 	# (signed by the controller-manager's bootstrapsigner), the kubeadm-certs Secret read with
 	# the bootstrap token through the phases' RBAC, decrypted with the printed key
