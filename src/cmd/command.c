@@ -181,6 +181,7 @@ static void build_flagset(const struct command *const *path, size_t depth, struc
 		flagset_add(fs, help, true);
 	for (size_t i = depth - 1; i-- > 0;)
 		flagset_add_table(fs, path[i]->persistent_flags, false);
+	flagset_add_table(fs, cmd_extension_flags(path, depth), true);
 }
 
 static bool has_no_opt_def(const struct flagset *fs, const char *name)
@@ -590,6 +591,11 @@ static int persistent_pre_run(struct cmd_ctx *ctx)
 static int help_cmd_run(struct cmd_ctx *ctx)
 {
 	const struct command *root = ctx->path[0];
+	/* ckubeadm's own topic (beyond-kubeadm.md §0 C7); kubeadm has no command of that name */
+	if (strv_length(ctx->args) == 1 && streq(ctx->args[0], "extensions")) {
+		fputs(cmd_extensions_help, stdout);
+		return 0;
+	}
 	struct found f = { 0 };
 	int r = find(root, ctx->args, strv_length(ctx->args), &f);
 	if (r < 0) {
@@ -637,7 +643,8 @@ int cmd_execute(const struct command *root, char *const *argv, size_t argc)
 		strv_free(f.args);
 		return r;
 	}
-	struct cmd_ctx ctx = { .depth = f.depth, .cmd = f.path[f.depth - 1], .rootfd = AT_FDCWD };
+	struct cmd_ctx ctx = { .depth = f.depth, .cmd = f.path[f.depth - 1], .rootfd = AT_FDCWD,
+			       .ext = { .result_dirfd = -1, .stdout_fd = -1 } };
 	memcpy(ctx.path, f.path, sizeof(f.path));
 	const struct command *c = ctx.cmd;
 
@@ -677,10 +684,13 @@ int cmd_execute(const struct command *root, char *const *argv, size_t argc)
 	}
 	r = validate_args(&ctx);
 	if (r >= 0)
+		r = cmd_extensions_start(&ctx, argv, argc);
+	if (r >= 0)
 		r = persistent_pre_run(&ctx);
 	if (r >= 0)
 		r = c->run(&ctx);
 	fflush(stdout);
+	cmd_extensions_finish(&ctx, r);
 	flagset_release(&ctx.flags);
 	free_help_flag(hf);
 	return r < 0 ? r : 0;

@@ -24,6 +24,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include <jansson.h>
+
 #include "phases/workflow.h"
 #include "util/error.h" /* go_strerror, used by the commands */
 #include "util/flags.h"
@@ -72,6 +74,22 @@ struct command {
 
 #define CMD_MAX_DEPTH 12
 
+/*
+ * ckubeadm's additions to init, join and reset (src/cmd/extensions.c): the event stream and the
+ * result object. A command that has fields of its own for its result puts them in result when
+ * result_wanted.
+ */
+struct cmd_extensions {
+	bool active;                      /* init, join or reset with a stream or a result */
+	bool result_wanted;               /* a result object: --result-file or -o json|yaml */
+	int result_dirfd;                 /* the result file's directory (before any chroot), or
+					   * -1 */
+	char *result_name;                /* owned: the result file's name in it */
+	struct printer *printer;          /* owned: -o other than text, or NULL */
+	int stdout_fd;                    /* with printer: the real stdout (fd 1 is stderr) */
+	json_t *result;                   /* owned: the command's fields, or NULL */
+};
+
 /* What a run function gets: the command path, its parsed flags and positional args. */
 struct cmd_ctx {
 	const struct command *path[CMD_MAX_DEPTH]; /* root .. cmd */
@@ -81,6 +99,7 @@ struct cmd_ctx {
 	char **args;                      /* borrowed from flags.args */
 	int rootfd;                       /* AT_FDCWD (after --rootfs chroot) */
 	const char *called_as;            /* the name or alias the command was called by */
+	struct cmd_extensions ext;
 };
 
 /*
@@ -112,6 +131,22 @@ int cmd_not_built(struct cmd_ctx *ctx);
  */
 void cmd_gen_bash_completion(const struct command *root, const struct command *exec_cmd,
 			     struct strbuf *out);
+
+/*
+ * The extension flags (--events, --result-file; hidden) of a command path, or NULL: init, join
+ * and reset and their phase sub-commands take them.
+ */
+const struct flag *cmd_extension_flags(const struct command *const *path, size_t depth);
+/*
+ * Before the command runs (and before --rootfs chroots): opens the event stream and the result
+ * file's directory named by the flags or CKUBEADM_EVENTS / CKUBEADM_RESULT, and reports
+ * RunStarted. argv: the arguments after the program name. Returns 0 or -errno with the message.
+ */
+int cmd_extensions_start(struct cmd_ctx *ctx, char *const *argv, size_t argc);
+/* After it ran with result r: RunFinished, the result file; releases ctx->ext. */
+void cmd_extensions_finish(struct cmd_ctx *ctx, int r);
+/* `ckubeadm help extensions`: the text of the help topic. */
+extern const char cmd_extensions_help[];
 
 /* The name of a command: the first word of its use line. Owned. */
 char *cmd_name(const struct command *c);

@@ -13,8 +13,12 @@
 #include "config/config.h"
 #include "kubeconfig/kubeconfig.h"
 #include "phases/init.h"
+#include "phases/init/api-client.h"
+#include "phases/init/show-join-command.h"
 #include "phases/run-ctx.h"
+#include "util/duration.h"
 #include "util/error.h"
+#include "util/json.h"
 #include "util/fs.h"
 #include "util/log.h"
 #include "util/strv.h"
@@ -267,6 +271,80 @@ int init_workflow_init(struct cmd_ctx *ctx, struct workflow_options *opts, struc
 	return 0;
 }
 
+/* output.kubeadm.k8s.io/v1alpha3 BootstrapToken of an init token (its secret included). */
+static json_t *result_token(const struct cfg_token *t)
+{
+	json_t *o = json_pack("{s:s,s:s,s:s}", "kind", "BootstrapToken", "apiVersion",
+			      "output.kubeadm.k8s.io/v1alpha3", "token", strempty(t->token));
+	if (t->description && *t->description)
+		json_object_set_new(o, "description", json_string(t->description));
+	if (t->ttl.set) {
+		char buf[64];
+		json_object_set_new(o, "ttl", json_string(duration_format(t->ttl.ns, buf, sizeof(buf))));
+	}
+	if (t->expires)
+		json_object_set_new(o, "expires", json_string(t->expires));
+	if (t->usages)
+		json_object_set_new(o, "usages", json_from_strv(t->usages));
+	if (t->groups)
+		json_object_set_new(o, "groups", json_from_strv(t->groups));
+	return o;
+}
+
+/*
+ * The fields of InitResult (beyond-kubeadm.md §1.3), under kubeadm's printing rules: the join
+ * commands, tokens and CA hashes only once show-join-command printed them; --skip-token-print
+ * leaves out the tokens and the join argv; the certificate key only with --upload-certs and
+ * without --skip-certificate-key-print; join.controlPlane only when kubeadm prints the
+ * control-plane join command (a controlPlaneEndpoint is set) and the command can run as given
+ * (not with the key withheld).
+ */
+static json_t *init_result(struct run_ctx *d, char *const *skip, int r)
+{
+	const struct cfg_cluster_configuration *cc = &d->cfg->cluster;
+	const struct cfg_init_configuration *ic = &d->cfg->init;
+	json_t *o = json_pack("{s:s,s:s,s:s}", "nodeName", strempty(ic->node_registration.name),
+			      "clusterName", strempty(cc->cluster_name), "kubernetesVersion",
+			      strempty(cc->kubernetes_version));
+	const char *cpe = cc->control_plane_endpoint;
+	if (cpe && *cpe)
+		json_object_set_new(o, "controlPlaneEndpoint", json_string(cpe));
+	json_object_set_new(o, "apiServer",
+			    json_pack("{s:s,s:I}", "advertiseAddress",
+				      strempty(ic->local_api_endpoint.advertise_address), "bindPort",
+				      (json_int_t)ic->local_api_endpoint.bind_port));
+	json_object_set_new(o, "dryRun", json_boolean(d->dry_run));
+	_cleanup_free_ char *admin = xasprintf("%s/admin.conf", d->kubeconfig_dir);
+	_cleanup_free_ char *super = xasprintf("%s/super-admin.conf", d->kubeconfig_dir);
+	json_object_set_new(o, "kubeconfigs", json_pack("{s:s,s:s}", "admin", admin, "superAdmin",
+							 super));
+	if (r < 0 || strv_contains(skip, "show-join-command") || !ic->bootstrap_tokens.n)
+		return o;
+	const struct cfg_token *tokens = ic->bootstrap_tokens.items;
+	_cleanup_free_ char *path = init_kubeconfig_path(d);
+	_cleanup_strv_free_ char **worker = NULL, **cp = NULL, **hashes = NULL;
+	const char *key = d->upload_certs ? ic->certificate_key : NULL;
+	if (init_join_argv(path, strempty(tokens[0].token), NULL, false, &worker, &hashes) < 0 ||
+	    init_join_argv(path, strempty(tokens[0].token), key, true, &cp, NULL) < 0) {
+		error_clear();
+		return o;
+	}
+	json_object_set_new(o, "discoveryTokenCACertHashes", json_from_strv(hashes));
+	if (!d->skip_token_print) {
+		json_t *bt = json_array();
+		for (size_t i = 0; i < ic->bootstrap_tokens.n; i++)
+			json_array_append_new(bt, result_token(&tokens[i]));
+		json_object_set_new(o, "bootstrapTokens", bt);
+		json_t *join = json_pack("{s:o}", "worker", json_from_strv(worker));
+		if (cpe && *cpe && !(key && *key && d->skip_certificate_key_print))
+			json_object_set_new(join, "controlPlane", json_from_strv(cp));
+		json_object_set_new(o, "join", join);
+	}
+	if (key && *key && !d->skip_certificate_key_print)
+		json_object_set_new(o, "certificateKey", json_pack("{s:s}", "key", key));
+	return o;
+}
+
 int cmd_init(struct cmd_ctx *ctx)
 {
 	struct workflow_options opts = {
@@ -279,6 +357,13 @@ int cmd_init(struct cmd_ctx *ctx)
 		       strempty(data->cfg->cluster.kubernetes_version));
 		fflush(stdout);
 		r = workflow_run(&init_workflow, &opts, NULL, NULL, &data);
+	}
+	if (data && ctx->ext.result_wanted) {
+		/* the command's error message survives the reads made for the result */
+		_cleanup_free_ char *msg = r < 0 ? xstrdup(error_message(r)) : NULL;
+		ctx->ext.result = init_result(data, opts.skip, r);
+		if (r < 0)
+			error_set(r, "%s", msg);
 	}
 	init_workflow_free(data);
 	strv_free(opts.skip);

@@ -218,6 +218,19 @@ int join_workflow_init(struct cmd_ctx *ctx, struct workflow_options *opts, struc
 	return 0;
 }
 
+/* The fields of JoinResult (beyond-kubeadm.md §1.3) known from the configuration. */
+static json_t *join_result(const struct join_data *d)
+{
+	const struct cfg_join_configuration *jc = &d->cfg->join;
+	json_t *o = json_pack("{s:s,s:b}", "nodeName", strempty(jc->node_registration.name),
+			      "controlPlane", jc->control_plane != NULL);
+	if (jc->discovery.bootstrap_token && jc->discovery.bootstrap_token->api_server_endpoint)
+		json_object_set_new(o, "apiServerEndpoint",
+				    json_string(jc->discovery.bootstrap_token->api_server_endpoint));
+	json_object_set_new(o, "dryRun", json_boolean(d->dry_run));
+	return o;
+}
+
 int cmd_join(struct cmd_ctx *ctx)
 {
 	struct workflow_options opts = {
@@ -249,6 +262,8 @@ int cmd_join(struct cmd_ctx *ctx)
 		}
 		fflush(stdout);
 	}
+	if (data && ctx->ext.result_wanted)
+		ctx->ext.result = join_result(join_data(data));
 	join_workflow_free(data);
 	strv_free(opts.skip);
 	return r;

@@ -224,6 +224,8 @@ int cmd_reset(struct cmd_ctx *ctx)
 		fputs(manual_cleanup_instructions, stdout);
 		fflush(stdout);
 	}
+	if (data && ctx->ext.result_wanted)
+		ctx->ext.result = json_pack("{s:b}", "dryRun", reset_data(data)->dry_run);
 	reset_workflow_free(data);
 	strv_free(opts.skip);
 	return r;

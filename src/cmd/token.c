@@ -46,14 +46,6 @@ static int token_client(struct cmd_ctx *ctx, const char *path, struct kube_clien
 	return 0;
 }
 
-static json_t *strv_json(char *const *v)
-{
-	json_t *a = json_array();
-	for (char *const *p = v; p && *p; p++)
-		json_array_append_new(a, json_string(*p));
-	return a;
-}
-
 /* The bootstrap token of the flags as an InitConfiguration override (bto.ApplyTo). */
 static int token_overrides(struct cmd_ctx *ctx, json_t **ret)
 {
@@ -78,10 +70,10 @@ static int token_overrides(struct cmd_ctx *ctx, json_t **ret)
 							sizeof(buf))));
 	char *const *usages = flagset_get_strv(fs, "usages");
 	if (usages && *usages)
-		json_object_set_new(bt, "usages", strv_json(usages));
+		json_object_set_new(bt, "usages", json_from_strv(usages));
 	char *const *groups = flagset_get_strv(fs, "groups");
 	if (groups && *groups)
-		json_object_set_new(bt, "groups", strv_json(groups));
+		json_object_set_new(bt, "groups", json_from_strv(groups));
 	/* RunCreateToken defaults a ClusterConfiguration at constants.CurrentKubernetesVersion
 	 * (no version lookup on the internet) */
 	_cleanup_free_ char *version = xasprintf("v%s.%s.0", KUBE_GIT_MAJOR, KUBE_GIT_MINOR);
@@ -214,9 +206,9 @@ static json_t *output_token(const struct cfg_token *t)
 		error_clear();
 	}
 	if (t->usages)
-		json_object_set_new(o, "usages", strv_json(t->usages));
+		json_object_set_new(o, "usages", json_from_strv(t->usages));
 	if (t->groups)
-		json_object_set_new(o, "groups", strv_json(t->groups));
+		json_object_set_new(o, "groups", json_from_strv(t->groups));
 	return o;
 }
 

@@ -11,6 +11,7 @@
 #include "kube/client.h"
 #include "kube/client-internal.h"
 #include "util/error.h"
+#include "util/events.h"
 #include "util/flags.h"
 #include "util/fs.h"
 #include "util/json.h"
@@ -569,6 +570,17 @@ static const char *meta_name(const json_t *obj)
 	return strempty(obj_str(obj, "metadata.name"));
 }
 
+/*
+ * The event stream's APIObject: every object the API server accepted a change of. Only the
+ * resource and the name go out, never the object (Secrets are reported by name only).
+ */
+static void report(const struct kube_resource *res, const char *ns, const char *name,
+		   const char *action)
+{
+	events_api_object(res->group, res->version, res->kind, res->namespaced ? ns : NULL, name,
+			  action);
+}
+
 /* ---- the verbs ---- */
 
 int kube_get(struct kube_client *c, const struct kube_resource *res, const char *ns,
@@ -617,7 +629,10 @@ int kube_create(struct kube_client *c, const struct kube_resource *res, const js
 	if (c->dry_run)
 		return kube_dry_write(c, "create", res, obj, ret);
 	_cleanup_free_ char *p = timed(c, res_path(res, meta_ns(obj), NULL));
-	return api_request(c, "POST", p, "application/json", obj, ret);
+	int r = api_request(c, "POST", p, "application/json", obj, ret);
+	if (r >= 0)
+		report(res, meta_ns(obj), meta_name(obj), "Created");
+	return r;
 }
 
 int kube_update(struct kube_client *c, const struct kube_resource *res, const json_t *obj,
@@ -626,7 +641,10 @@ int kube_update(struct kube_client *c, const struct kube_resource *res, const js
 	if (c->dry_run)
 		return kube_dry_write(c, "update", res, obj, ret);
 	_cleanup_free_ char *p = timed(c, res_path(res, meta_ns(obj), meta_name(obj)));
-	return api_request(c, "PUT", p, "application/json", obj, ret);
+	int r = api_request(c, "PUT", p, "application/json", obj, ret);
+	if (r >= 0)
+		report(res, meta_ns(obj), meta_name(obj), "Updated");
+	return r;
 }
 
 int kube_patch(struct kube_client *c, const struct kube_resource *res, const char *ns,
@@ -640,7 +658,10 @@ int kube_patch(struct kube_client *c, const struct kube_resource *res, const cha
 		[KUBE_PATCH_STRATEGIC] = "application/strategic-merge-patch+json",
 	};
 	_cleanup_free_ char *p = timed(c, res_path(res, ns, name));
-	return api_request(c, "PATCH", p, ct[type], patch, ret);
+	int r = api_request(c, "PATCH", p, ct[type], patch, ret);
+	if (r >= 0)
+		report(res, ns, name, "Patched");
+	return r;
 }
 
 int kube_delete(struct kube_client *c, const struct kube_resource *res, const char *ns,
@@ -653,7 +674,10 @@ int kube_delete(struct kube_client *c, const struct kube_resource *res, const ch
 						"v1");
 	if (foreground)
 		json_object_set_new(opts, "propagationPolicy", json_string("Foreground"));
-	return api_request(c, "DELETE", p, "application/json", opts, NULL);
+	int r = api_request(c, "DELETE", p, "application/json", opts, NULL);
+	if (r >= 0)
+		report(res, ns, name, "Deleted");
+	return r;
 }
 
 int kube_get_raw(struct kube_client *c, const char *path, long timeout_ms, long *ret_status,

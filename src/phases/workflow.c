@@ -7,6 +7,7 @@
 
 #include "phases/workflow.h"
 #include "util/error.h"
+#include "util/events.h"
 #include "util/strbuf.h"
 #include "util/strv.h"
 #include "util/xalloc.h"
@@ -143,6 +144,61 @@ static int compute_run_flags(struct phase_runner *rs, size_t n, const struct wor
 	return 0;
 }
 
+/*
+ * The event stream's PhaseStarted/PhaseFinished (util/events.h): the phases that run, nested
+ * as the tree nests them (a parent finishes after its last child). A phase whose run condition
+ * said no is Skipped (reason "condition"); phases left out by --skip-phases or a `phase x`
+ * selector get no events. "all" pseudo-phases are the selector's, not phases: no events.
+ */
+struct phase_events {
+	const struct phase_runner *rs;
+	size_t *open;           /* stack of runner indices */
+	size_t nopen;
+	long long *start;
+	bool *skipped;
+};
+
+static const char *parent_name(const struct phase_runner *r)
+{
+	return r->parent ? r->parent->generated_name : NULL;
+}
+
+/* Finishes every open phase that is not an ancestor of runner upto (all when upto is NULL). */
+static void phase_events_close(struct phase_events *pe, int r, const struct phase_runner *upto)
+{
+	while (pe->nopen) {
+		size_t top = pe->open[pe->nopen - 1];
+		const struct phase_runner *t = &pe->rs[top];
+		if (upto && is_descendant(upto, t))
+			return;
+		pe->nopen--;
+		const char *outcome = r < 0 ? "Failed" : pe->skipped[top] ? "Skipped" : "Succeeded";
+		events_phase_finished(t->generated_name, parent_name(t), outcome,
+				      r >= 0 && pe->skipped[top] ? "condition" : NULL,
+				      r < 0 ? error_message(r) : NULL,
+				      events_now_ms() - pe->start[top]);
+	}
+}
+
+static void phase_events_start(struct phase_events *pe, size_t i)
+{
+	if (!events_enabled() || pe->rs[i].phase->run_all_siblings)
+		return;
+	phase_events_close(pe, 0, &pe->rs[i]);
+	pe->start[i] = events_now_ms();
+	pe->open[pe->nopen++] = i;
+	events_phase_started(pe->rs[i].generated_name, parent_name(&pe->rs[i]));
+}
+
+/* The running phase failed: it and its open ancestors finish Failed, with its error. */
+static void phase_events_fail(struct phase_events *pe, int r)
+{
+	if (!events_enabled() || !pe->nopen)
+		return;
+	events_set_error_phase(pe->rs[pe->open[pe->nopen - 1]].generated_name);
+	phase_events_close(pe, r, NULL);
+}
+
 int workflow_run(const struct workflow *w, struct workflow_options *opts,
 		 int (*init_data)(void *userdata, struct workflow_options *opts,
 				  struct run_ctx **ret),
@@ -191,6 +247,9 @@ int workflow_run(const struct workflow *w, struct workflow_options *opts,
 		}
 	}
 
+	struct phase_events pe = { .rs = rs, .open = xcalloc(n + 1, sizeof(size_t)),
+				   .start = xcalloc(n + 1, sizeof(long long)),
+				   .skipped = xcalloc(n + 1, sizeof(bool)) };
 	for (size_t i = 0; i < n && r >= 0; i++) {
 		const struct phase_runner *pr = &rs[i];
 		const struct phase *p = pr->phase;
@@ -202,23 +261,33 @@ int workflow_run(const struct workflow *w, struct workflow_options *opts,
 				      pr->generated_name);
 			break;
 		}
+		phase_events_start(&pe, i);
 		if (p->run_if) {
 			r = p->run_if(*data);
 			if (r < 0) {
+				phase_events_fail(&pe, r);
 				r = error_wrap(r, "error execution run condition for phase %s",
 					       pr->generated_name);
 				break;
 			}
-			if (r == 0)
+			if (r == 0) {
+				pe.skipped[i] = true;
 				continue;
+			}
 			r = 0;
 		}
 		if (p->run) {
 			r = p->run(*data);
-			if (r < 0)
+			if (r < 0) {
+				phase_events_fail(&pe, r);
 				r = error_wrap(r, "error execution phase %s", pr->generated_name);
+			}
 		}
 	}
+	phase_events_close(&pe, 0, NULL);
+	free(pe.open);
+	free(pe.start);
+	free(pe.skipped);
 	workflow_runners_free(rs, n);
 	return r < 0 ? r : 0;
 }

@@ -31,6 +31,7 @@
 #include "preflight/preflight.h"
 #include "preflight/sysverify.h"
 #include "util/error.h"
+#include "util/events.h"
 #include "util/exec.h"
 #include "util/match.h"
 #include "util/log.h"
@@ -1070,8 +1071,13 @@ int preflight_run_checks(const struct preflight_list *l, char *const *ignore, FI
 				strv_push(&w, *x);
 			e = strv_free(e);
 		}
-		STRV_FOREACH(x, w)
+		STRV_FOREACH(x, w) {
 			fprintf(ww, "\t[WARNING %s]: %s\n", name, *x);
+			if (events_enabled()) {
+				_cleanup_free_ char *m = xasprintf("[WARNING %s]: %s", name, *x);
+				events_warning(m);
+			}
+		}
 		fflush(ww);
 		STRV_FOREACH(x, e)
 			strbuf_addf(&errs, "\t[ERROR %s]: %s\n", name, *x);

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "util/error.h"
+#include "util/events.h"
 #include "util/fs.h"
 #include "util/strbuf.h"
 #include "util/xalloc.h"
@@ -198,12 +199,16 @@ int fs_write_atomic(int rootfd, const char *path, const void *data, size_t len, 
 		p += n;
 		left -= (size_t)n;
 	}
+	/* the event stream tells a new file from a replaced one (one stat, only when it is on) */
+	struct stat st;
+	bool existed = events_enabled() && fstatat(rootfd, r, &st, AT_SYMLINK_NOFOLLOW) == 0;
 	if (fchmod(fd, mode) < 0 || renameat(rootfd, tmp, rootfd, r) < 0) {
 		int e = -errno;
 		unlinkat(rootfd, tmp, 0);
 		return error_set(e, "failed to write %s: %s", path, strerror(-e));
 	}
 	note_written(rootfd, r, fd);
+	events_artifact(path, existed);
 	return 0;
 }
 

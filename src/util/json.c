@@ -949,3 +949,11 @@ void json_format_go_sharp_v(struct strbuf *sb, const json_t *j, const char *map_
 	}
 	}
 }
+
+json_t *json_from_strv(char *const *v)
+{
+	json_t *a = json_array();
+	for (char *const *p = v; p && *p; p++)
+		json_array_append_new(a, json_string(*p));
+	return a;
+}

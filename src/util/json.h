@@ -93,5 +93,8 @@ int json_merge_patch_new(const json_t *target, const json_t *patch, json_t **ret
  */
 int json_patch_apply(json_t **doc, const json_t *patch);
 
+/* A JSON array of the strings of v (NULL: an empty array). New reference. */
+json_t *json_from_strv(char *const *v);
+
 /* jansson provides json_decrefp() (its json_auto_t cleanup). */
 #define _cleanup_json_ _cleanup_(json_decrefp)

@@ -5,6 +5,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "util/events.h"
 #include "util/log.h"
 #include "util/flags.h"
 #include "util/strbuf.h"
@@ -49,6 +50,16 @@ void log_warning(const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
+	if (events_enabled()) {
+		va_list aq;
+		va_copy(aq, ap);
+		struct strbuf sb = STRBUF_INIT;
+		strbuf_vaddf(&sb, fmt, aq);
+		va_end(aq);
+		strbuf_rtrim(&sb);
+		events_warning(sb.buf);
+		strbuf_release(&sb);
+	}
 	emit('W', fmt, ap);
 	va_end(ap);
 }

@@ -97,7 +97,7 @@ static char *pick_server(int *ret_dial)
 bool resolver_reachable(void)
 {
 	int dial;
-	_cleanup_free_ char *server = pick_server(&dial);
+	free(pick_server(&dial));
 	return dial == 0;
 }
 

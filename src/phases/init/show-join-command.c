@@ -103,8 +103,8 @@ static int pins(const char *pem, size_t len, char ***ret)
 	return 0;
 }
 
-int init_join_command(const char *kubeconfig_path, const char *token, const char *key,
-		      bool control_plane, bool skip_token_print, bool skip_key_print, char **ret)
+/* The API server's host:port and the CA pins of the kubeconfig's default cluster. */
+static int join_target(const char *kubeconfig_path, char **ret_hostport, char ***ret_hashes)
 {
 	_cleanup_json_ json_t *kc = NULL;
 	int r = init_kubeconfig_load(kubeconfig_path, &kc);
@@ -115,8 +115,7 @@ int init_join_command(const char *kubeconfig_path, const char *token, const char
 	r = cluster_ca(kc, kubeconfig_path, &server, &pem, &len);
 	if (r < 0)
 		return r;
-	_cleanup_strv_free_ char **hashes = NULL;
-	r = pins(pem, len, &hashes);
+	r = pins(pem, len, ret_hashes);
 	if (r < 0)
 		return r;
 	struct strbuf sb = STRBUF_INIT;
@@ -127,7 +126,19 @@ int init_join_command(const char *kubeconfig_path, const char *token, const char
 		else
 			strbuf_addch(&sb, *s++);
 	}
-	_cleanup_free_ char *hostport = strbuf_detach(&sb, NULL);
+	*ret_hostport = strbuf_detach(&sb, NULL);
+	return 0;
+}
+
+int init_join_command(const char *kubeconfig_path, const char *token, const char *key,
+		      bool control_plane, bool skip_token_print, bool skip_key_print, char **ret)
+{
+	_cleanup_free_ char *hostport = NULL;
+	_cleanup_strv_free_ char **hashes = NULL;
+	int r = join_target(kubeconfig_path, &hostport, &hashes);
+	if (r < 0)
+		return r;
+	struct strbuf sb = STRBUF_INIT;
 	strbuf_addf(&sb, "kubeadm join %s --token %s \\\n\t", hostport,
 		    skip_token_print ? "<value withheld>" : token);
 	for (char **h = hashes; *h; h++)
@@ -139,6 +150,37 @@ int init_join_command(const char *kubeconfig_path, const char *token, const char
 				    skip_key_print ? "<value withheld>" : key);
 	}
 	*ret = strbuf_detach(&sb, NULL);
+	return 0;
+}
+
+int init_join_argv(const char *kubeconfig_path, const char *token, const char *key,
+		   bool control_plane, char ***ret_argv, char ***ret_hashes)
+{
+	_cleanup_free_ char *hostport = NULL;
+	_cleanup_strv_free_ char **hashes = NULL;
+	int r = join_target(kubeconfig_path, &hostport, &hashes);
+	if (r < 0)
+		return r;
+	char **v = NULL;
+	strv_push(&v, "kubeadm");
+	strv_push(&v, "join");
+	strv_push(&v, hostport);
+	strv_push(&v, "--token");
+	strv_push(&v, token);
+	for (char **h = hashes; *h; h++) {
+		strv_push(&v, "--discovery-token-ca-cert-hash");
+		strv_push(&v, *h);
+	}
+	if (control_plane) {
+		strv_push(&v, "--control-plane");
+		if (key && *key) {
+			strv_push(&v, "--certificate-key");
+			strv_push(&v, key);
+		}
+	}
+	*ret_argv = v;
+	if (ret_hashes)
+		*ret_hashes = TAKE_PTR(hashes);
 	return 0;
 }
 

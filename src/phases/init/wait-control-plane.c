@@ -21,6 +21,7 @@
 #include "phases/init.h"
 #include "phases/init/api-client.h"
 #include "util/error.h"
+#include "util/events.h"
 #include "util/fs.h"
 #include "util/json.h"
 #include "util/macro.h"
@@ -32,6 +33,8 @@ DEFINE_TRIVIAL_CLEANUP_FUNC(struct kube_client *, kube_client_free);
 DEFINE_TRIVIAL_CLEANUP_FUNC(struct http_conn *, http_conn_close);
 
 #define RETRY_MS 100
+/* the event stream reports a wait still waiting at most this often (util/events.h) */
+#define WAIT_REPORT_NS (5 * 1000000000LL)
 
 static const char *const components[] = { "kube-apiserver", "kube-controller-manager",
 					  "kube-scheduler" };
@@ -177,7 +180,8 @@ static int wait_for_kubelet(const char *addr, int64_t port, int64_t timeout_ns)
 	printf("[kubelet-check] Waiting for a healthy kubelet at %s. This can take up to %s\n", url,
 	       tmo);
 	fflush(stdout);
-	int64_t start = mono_ns(), deadline = start + timeout_ns;
+	events_wait("kubelet", url, "Waiting", NULL);
+	int64_t start = mono_ns(), deadline = start + timeout_ns, reported = start;
 	_cleanup_free_ char *last = NULL;
 	_cleanup_(http_conn_closep) struct http_conn *conn = NULL;
 	for (;;) {
@@ -198,9 +202,14 @@ static int wait_for_kubelet(const char *addr, int64_t port, int64_t timeout_ns)
 			_cleanup_free_ char *took = go_duration(mono_ns() - start);
 			printf("[kubelet-check] The kubelet is healthy after %s\n", took);
 			fflush(stdout);
+			events_wait("kubelet", url, "Healthy", NULL);
 			return 0;
 		}
 		int64_t now = mono_ns();
+		if (now - reported >= WAIT_REPORT_NS) {
+			events_wait("kubelet", url, "Waiting", last);
+			reported = now;
+		}
 		if (now >= deadline)
 			break;
 		int64_t wait = (deadline - now) / 1000000;
@@ -211,6 +220,7 @@ static int wait_for_kubelet(const char *addr, int64_t port, int64_t timeout_ns)
 	_cleanup_free_ char *took = go_duration(mono_ns() - start);
 	printf("[kubelet-check] The kubelet is not healthy after %s\n", took);
 	fflush(stdout);
+	events_wait("kubelet", url, "TimedOut", last);
 	return error_set(-ETIMEDOUT, "%s", last ? last : "context deadline exceeded");
 }
 
@@ -227,8 +237,9 @@ struct component {
 static void *check_component(void *p)
 {
 	struct component *c = p;
-	int64_t start = mono_ns(), deadline = start + c->timeout_ns;
+	int64_t start = mono_ns(), deadline = start + c->timeout_ns, reported = start;
 	bool healthy = false;
+	events_wait(c->name, c->url, "Waiting", NULL);
 	_cleanup_(http_conn_closep) struct http_conn *conn = NULL;
 	for (;;) {
 		int64_t left_ms = (deadline - mono_ns()) / 1000000;
@@ -256,6 +267,10 @@ static void *check_component(void *p)
 			break;
 		}
 		int64_t now = mono_ns();
+		if (now - reported >= WAIT_REPORT_NS) {
+			events_wait(c->name, c->url, "Waiting", c->error);
+			reported = now;
+		}
 		if (now >= deadline)
 			break;
 		int64_t wait = (deadline - now) / 1000000;
@@ -275,6 +290,7 @@ static void *check_component(void *p)
 		c->error = xasprintf("%s check failed at %s: context deadline exceeded", c->name,
 				     c->url);
 	}
+	events_wait(c->name, c->url, healthy ? "Healthy" : "TimedOut", c->error);
 	error_clear(); /* the thread-local message dies with the thread */
 	return NULL;
 }

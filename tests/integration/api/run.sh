@@ -308,6 +308,89 @@ print(json.dumps(o, indent=1, sort_keys=True))
 }
 
 # Runs one side ($1: ours|ref, $2: binary) against a fresh API server.
+# The APIObject events of the real phases name objects the API server has, include the ones
+# each phase is known to create, and carry no secret (the token secret, the certificate key).
+check_api_events() { # $1: the side's directory
+	local D=$1 key
+	key=$(grep -oE '[0-9a-f]{64}' "$D/real-2.out" | head -n 1)
+	local objs
+	if ! objs=$(python3 - "$D" "$key" <<'P'
+import json, sys
+d, key = sys.argv[1], sys.argv[2]
+want = {1: [("ConfigMap", "kube-system", "kubeadm-config", "Created"),
+            ("ConfigMap", "kube-system", "kubelet-config", "Created")],
+        2: [("Secret", "kube-system", "kubeadm-certs", "Created")],
+        3: [("Node", "", "node1", "Patched")],
+        4: [("Secret", "kube-system", "bootstrap-token-abcdef", "Created"),
+            ("ConfigMap", "kube-public", "cluster-info", "Created")]}
+for n in range(1, 5):
+    raw = open("%s/events-%d.jsonl" % (d, n)).read()
+    if "0123456789abcdef" in raw or (key and key in raw):
+        sys.exit("events-%d: a secret is in the stream" % n)
+    evs = [json.loads(l) for l in raw.splitlines()]
+    got = [(e["objectKind"], e.get("namespace", ""), e["name"], e["action"])
+           for e in evs if e["type"] == "APIObject"]
+    for w in want[n]:
+        if w not in got:
+            sys.exit("events-%d: no APIObject %s in %s" % (n, w, got))
+    for g in got:
+        print("%s %s %s" % g[:3])
+P
+	); then
+		bad "events: APIObject events of the API phases ($objs)"
+		return
+	fi
+	ok "events: APIObject events of the API phases, no secret in them"
+	local kind ns name missing=""
+	while read -r kind ns name; do
+		[ -z "$name" ] && { name=$ns; ns=""; }
+		if [ -n "$ns" ]; then
+			k get "$kind" -n "$ns" "$name" >/dev/null 2>&1 || missing+=" $kind/$ns/$name"
+		else
+			k get "$kind" "$name" >/dev/null 2>&1 || missing+=" $kind/$name"
+		fi
+	done <<<"$objs"
+	[ -z "$missing" ] && ok "events: every APIObject event names an object the API server has ($(wc -l <<<"$objs") events)" ||
+		bad "events: objects reported but not there:$missing"
+}
+
+# The Wait events of wait-control-plane (CKUBEADM_EVENTS; the reference ignores it): each
+# component goes from Waiting to Healthy; the run whose kubelet never answers ends with the
+# kubelet's TimedOut and its last error, and RunFinished names the phase and stderr's error.
+check_wait_events() { # $1: the side's directory
+	local D=$1 out
+	if out=$(python3 - "$D" <<'P'
+import json, sys
+d = sys.argv[1]
+evs = [json.loads(l) for l in open(d + "/wait.jsonl")]
+states = {}
+for e in evs:
+    if e["type"] == "Wait":
+        states.setdefault(e["target"], []).append(e["state"])
+want = ["kubelet", "kube-apiserver", "kube-controller-manager", "kube-scheduler"]
+for t in want:
+    s = states.get(t, [])
+    if not s or s[0] != "Waiting" or s[-1] != "Healthy" or "TimedOut" in s:
+        sys.exit("wait.jsonl: %s went %s" % (t, s))
+if evs[-1]["outcome"] != "Succeeded":
+    sys.exit("wait.jsonl: %s" % evs[-1])
+evs = [json.loads(l) for l in open(d + "/wait-fail.jsonl")]
+kubelet = [e for e in evs if e["type"] == "Wait" and e["target"] == "kubelet"]
+fin = evs[-1]
+err = open(d + "/wait-fail.err").read()
+if not kubelet or kubelet[-1]["state"] != "TimedOut" or not kubelet[-1].get("lastError"):
+    sys.exit("wait-fail.jsonl: kubelet %s" % kubelet)
+if fin["outcome"] != "Failed" or fin["error"]["phase"] != "wait-control-plane" \
+        or "error: %s\n" % fin["error"]["message"] not in err:
+    sys.exit("wait-fail.jsonl: %s" % fin)
+P
+	); then
+		ok "events: Wait events of wait-control-plane (Waiting to Healthy; a kubelet that never answers TimedOut, RunFinished with the phase and stderr's error)"
+	else
+		bad "events: Wait events of wait-control-plane: $out"
+	fi
+}
+
 run_side() {
 	local side=$1 bin=$2
 	local D=$W/$side
@@ -334,10 +417,12 @@ EOF
 			>"$D/dry-$f.out" 2>"$D/dry-$f.err"
 		echo $? >"$D/dry-$f.rc"
 	done
-	# for real
+	# for real, with ckubeadm's event stream on (CKUBEADM_EVENTS: the reference ignores it, and
+	# every comparison below then also shows that the stream changes nothing)
 	local n=0
 	for p in "upload-config all" "upload-certs --upload-certs" "mark-control-plane" "bootstrap-token"; do
 		n=$((n + 1))
+		export CKUBEADM_EVENTS=$D/events-$n.jsonl
 		if [ "$p" = mark-control-plane ]; then
 			# no --kubeconfig flag: /etc/kubernetes/admin.conf under --rootfs, which also
 			# exercises EnsureAdminClusterRoleBinding (admin.conf may not create the
@@ -351,6 +436,8 @@ EOF
 		fi
 		echo $? >"$D/real-$n.rc"
 	done
+	unset CKUBEADM_EVENTS
+	[ "$side" = ours ] && check_api_events "$D"
 	# a second run converges (CreateOrUpdate / CreateOrMutate on existing objects)
 	"$bin" init phase upload-config all --config "$W/cfg.yaml" --kubeconfig "$KC" >"$D/again.out" 2>&1
 	echo $? >"$D/again.rc"
@@ -430,10 +517,11 @@ EOF
 		--leader-elect=false >"$D/sched.log" 2>&1 &
 	extra+=($!)
 	pids+=("${extra[@]}")
-	"$bin" init --skip-phases "$only_wait" --rootfs "$D/root" --config /cfg.yaml >"$D/wait.out" 2>"$D/wait.err"
+	CKUBEADM_EVENTS=$D/wait.jsonl "$bin" init --skip-phases "$only_wait" --rootfs "$D/root" --config /cfg.yaml >"$D/wait.out" 2>"$D/wait.err"
 	echo $? >"$D/wait.rc"
-	"$bin" init --skip-phases "$only_wait" --rootfs "$D/root" --config /cfg-nokubelet.yaml >"$D/wait-fail.out" 2>"$D/wait-fail.err"
+	CKUBEADM_EVENTS=$D/wait-fail.jsonl "$bin" init --skip-phases "$only_wait" --rootfs "$D/root" --config /cfg-nokubelet.yaml >"$D/wait-fail.out" 2>"$D/wait-fail.err"
 	echo $? >"$D/wait-fail.rc"
+	[ "$side" = ours ] && check_wait_events "$D"
 	# the reference's join consumes what the phases made: token discovery of cluster-info
 	# (signed by the controller-manager's bootstrapsigner), the kubeadm-certs Secret read with
 	# the bootstrap token through the phases' RBAC, decrypted with the printed key

@@ -1,0 +1,273 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * ckubeadm beyond kubeadm (beyond-kubeadm.md §0, §1): the event stream and the result objects
+ * of init, join and reset. Switched on only by flags kubeadm does not have (hidden from --help,
+ * listed by `ckubeadm help extensions`) or by CKUBEADM_* variables; without them nothing here
+ * runs and every byte kubeadm prints or writes stays the same.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cmd/command.h"
+#include "cmd/printer.h"
+#include "util/error.h"
+#include "util/events.h"
+#include "util/fs.h"
+#include "util/json.h"
+#include "util/log.h"
+#include "util/strbuf.h"
+#include "util/xalloc.h"
+
+#define RESULT_FLAG "result-file"
+
+static const struct flag extension_flags[] = {
+	{ .name = "events", .type = FLAG_STRING, .hidden = true,
+	  .usage = "Stream JSON Lines events to this file or fd:N (as CKUBEADM_EVENTS)." },
+	{ .name = RESULT_FLAG, .type = FLAG_STRING, .hidden = true,
+	  .usage = "Write the result object to this file, mode 0600 (as CKUBEADM_RESULT)." },
+	{ 0 },
+};
+
+/* init, join and reset themselves also print their result object (not their phases) */
+static const struct flag extension_flags_top[] = {
+	{ .name = "events", .type = FLAG_STRING, .hidden = true,
+	  .usage = "Stream JSON Lines events to this file or fd:N (as CKUBEADM_EVENTS)." },
+	{ .name = RESULT_FLAG, .type = FLAG_STRING, .hidden = true,
+	  .usage = "Write the result object to this file, mode 0600 (as CKUBEADM_RESULT)." },
+	{ .name = "output", .shorthand = 'o', .type = FLAG_STRING, .def = "text", .hidden = true,
+	  .usage = "Print the result object: text (kubeadm's output), json, yaml, kyaml, jsonpath=...; the text then goes to stderr." },
+	{ .name = "allow-missing-template-keys", .type = FLAG_BOOL, .def = "true", .hidden = true,
+	  .usage = "If true, ignore any errors in templates when a field or map key is missing in the template." },
+	{ 0 },
+};
+
+/* The commands that take the extensions and the kind of their result object. */
+static const struct {
+	const char *command;
+	const char *result_kind;
+} extension_commands[] = {
+	{ "init", "InitResult" },
+	{ "join", "JoinResult" },
+	{ "reset", "ResetResult" },
+};
+
+static int extension_index(const struct command *const *path, size_t depth)
+{
+	if (depth < 2)
+		return -1;
+	const char *use = path[1]->use;
+	for (size_t i = 0; i < ARRAY_SIZE(extension_commands); i++) {
+		size_t len = strlen(extension_commands[i].command);
+		if (strneq(use, extension_commands[i].command, len) &&
+		    (use[len] == '\0' || use[len] == ' '))
+			return (int)i;
+	}
+	return -1;
+}
+
+const struct flag *cmd_extension_flags(const struct command *const *path, size_t depth)
+{
+	if (extension_index(path, depth) < 0)
+		return NULL;
+	return depth == 2 ? extension_flags_top : extension_flags;
+}
+
+/* The flag's value, else the environment variable's (NULL when neither is set). */
+static const char *flag_or_env(const struct flagset *fs, const char *flag, const char *env)
+{
+	if (flagset_lookup(fs, flag) && flagset_changed(fs, flag))
+		return flagset_get_string(fs, flag);
+	const char *e = getenv(env);
+	return e && *e ? e : NULL;
+}
+
+/* Opens the directory of the result file now: --rootfs chroots before the command runs. */
+static int open_result_dir(const char *path, struct cmd_extensions *ext)
+{
+	const char *slash = strrchr(path, '/');
+	_cleanup_free_ char *dir = slash ? xstrndup(path, (size_t)(slash - path)) : xstrdup(".");
+	const char *name = slash ? slash + 1 : path;
+	if (!*name)
+		return error_set(-EISDIR, "invalid result file %s: no file name", path);
+	int fd = open(*dir ? dir : "/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0) {
+		int e = errno;
+		return error_set(-e, "open %s: %s", *dir ? dir : "/", go_strerror(e));
+	}
+	ext->result_dirfd = fd;
+	ext->result_name = xstrdup(name);
+	return 0;
+}
+
+int cmd_extensions_start(struct cmd_ctx *ctx, char *const *argv, size_t argc)
+{
+	ctx->ext.result_dirfd = ctx->ext.stdout_fd = -1;
+	int i = extension_index(ctx->path, ctx->depth);
+	if (i < 0)
+		return 0;
+	const char *spec = flag_or_env(&ctx->flags, "events", "CKUBEADM_EVENTS");
+	const char *result = flag_or_env(&ctx->flags, RESULT_FLAG, "CKUBEADM_RESULT");
+	bool print = flagset_lookup(&ctx->flags, "output") &&
+		     !streq(flagset_get_string(&ctx->flags, "output"), "text");
+	if (!spec && !result && !print)
+		return 0;
+	if (print) {
+		int r = printer_new(&ctx->flags, &ctx->ext.printer);
+		if (r < 0)
+			return r;
+	}
+	if (result) {
+		int r = open_result_dir(result, &ctx->ext);
+		if (r < 0)
+			return r;
+	}
+	ctx->ext.result_wanted = result || print;
+	_cleanup_free_ char *full = cmd_path_string(ctx->path, ctx->depth);
+	const char *sp = strchr(full, ' ');
+	int r = events_open(spec, sp ? sp + 1 : full, ctx->ext.result_wanted);
+	if (r < 0)
+		return r;
+	if (print) {
+		/* kubectl's convention: the object on stdout, the human text on stderr */
+		fflush(stdout);
+		ctx->ext.stdout_fd = fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 3);
+		if (ctx->ext.stdout_fd < 0 || dup2(STDERR_FILENO, STDOUT_FILENO) < 0) {
+			int e = errno;
+			return error_set(-e, "redirect the output to stderr: %s", go_strerror(e));
+		}
+	}
+	ctx->ext.active = true;
+	if (spec)
+		events_catch_signals();
+	bool dry_run = flagset_lookup(&ctx->flags, "dry-run") &&
+		       flagset_get_bool(&ctx->flags, "dry-run");
+	events_run_started(argv, argc, dry_run);
+	return 0;
+}
+
+/* The result object: the command's own fields, then what the recorded events tell. */
+static json_t *result_object(const struct cmd_ctx *ctx, const char *kind)
+{
+	json_t *o = json_pack("{s:s,s:s}", "apiVersion", EVENTS_API_VERSION, "kind", kind);
+	const json_t *evs = events_recorded();
+	json_t *phases = json_array(), *warnings = json_array();
+	const json_t *finished = NULL;
+	size_t i;
+	json_t *e;
+	json_array_foreach(evs, i, e) {
+		const char *type = json_string_value(json_object_get(e, "type"));
+		if (streq(type, "PhaseFinished"))
+			json_array_append_new(
+				phases, json_pack("{s:O,s:O,s:O}", "name", json_object_get(e, "phase"),
+						  "outcome", json_object_get(e, "outcome"),
+						  "durationMs", json_object_get(e, "durationMs")));
+		else if (streq(type, "Warning"))
+			json_array_append(warnings, json_object_get(e, "message"));
+		else if (streq(type, "RunFinished"))
+			finished = e;
+	}
+	if (finished) {
+		json_object_set(o, "outcome", json_object_get(finished, "outcome"));
+		json_object_set(o, "exitCode", json_object_get(finished, "exitCode"));
+	}
+	json_object_set(o, "command", json_object_get(json_array_get(evs, 0), "command"));
+	if (ctx->ext.result)
+		json_object_update(o, ctx->ext.result);
+	json_object_set_new(o, "phases", phases);
+	json_object_set_new(o, "warnings", warnings);
+	if (finished && json_object_get(finished, "error"))
+		json_object_set(o, "error", json_object_get(finished, "error"));
+	return o;
+}
+
+/* -o: the object on the real stdout, which then becomes fd 1 again. */
+static int print_result(struct cmd_extensions *ext, const json_t *o)
+{
+	fflush(stdout);
+	_cleanup_(strbuf_release_secure) struct strbuf sb = STRBUF_INIT;
+	int r = printer_print(ext->printer, o, &sb);
+	if (dup2(ext->stdout_fd, STDOUT_FILENO) < 0 && r >= 0)
+		r = error_set(-errno, "restore stdout: %s", go_strerror(errno));
+	close(ext->stdout_fd);
+	ext->stdout_fd = -1;
+	if (r >= 0 && sb.len)
+		fwrite(sb.buf, 1, sb.len, stdout);
+	fflush(stdout);
+	return r;
+}
+
+void cmd_extensions_finish(struct cmd_ctx *ctx, int r)
+{
+	struct cmd_extensions *ext = &ctx->ext;
+	if (ext->active) {
+		_cleanup_free_ char *msg = r < 0 ? xstrdup(error_message(r)) : NULL;
+		events_run_finished(r, msg, r < 0 ? EXIT_GENERAL : 0);
+		_cleanup_json_ json_t *o = NULL;
+		if (ext->result_wanted)
+			o = result_object(ctx, extension_commands[extension_index(ctx->path, ctx->depth)]
+						       .result_kind);
+		/* the stream has ended with RunFinished: the result file is not an Artifact */
+		events_close();
+		int w = 0, p = 0;
+		if (ext->result_dirfd >= 0) {
+			_cleanup_free_ char *text = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+			struct strbuf sb = STRBUF_INIT;
+			strbuf_addstr(&sb, text);
+			strbuf_addch(&sb, '\n');
+			/* it holds the token and the certificate key: 0600; the copies are wiped */
+			w = fs_write_atomic(ext->result_dirfd, ext->result_name, sb.buf, sb.len, 0600,
+					    0700);
+			explicit_bzero(text, strlen(text));
+			strbuf_release_secure(&sb);
+		}
+		if (ext->printer)
+			p = print_result(ext, o);
+		/* the command's outcome stays its own; its error is what main prints */
+		if (w < 0)
+			log_warning("could not write the result file: %s", error_message(w));
+		if (p < 0)
+			log_warning("could not print the result: %s", error_message(p));
+		if ((w < 0 || p < 0) && r < 0)
+			error_set(r, "%s", msg);
+	}
+	if (ext->stdout_fd >= 0) {
+		fflush(stdout);
+		dup2(ext->stdout_fd, STDOUT_FILENO);
+		close(ext->stdout_fd);
+	}
+	if (ext->result_dirfd >= 0)
+		close(ext->result_dirfd);
+	free(ext->result_name);
+	printer_free(ext->printer);
+	json_decref(ext->result);
+	*ext = (struct cmd_extensions){ .result_dirfd = -1, .stdout_fd = -1 };
+}
+
+const char cmd_extensions_help[] =
+	"ckubeadm's additions to kubeadm. Without them, ckubeadm prints and writes exactly what\n"
+	"kubeadm v1.37.2 does; they are hidden from --help so that help stays kubeadm's.\n"
+	"\n"
+	"Flags of init, join and reset (and their phase sub-commands):\n"
+	"      --events string        Stream JSON Lines events (apiVersion ckubeadm.io/v1alpha1,\n"
+	"                             kind Event) to a file (appended, mode 0600) or to fd:N.\n"
+	"      --result-file string   Write the result object (InitResult, JoinResult or\n"
+	"                             ResetResult) to a file, mode 0600, atomically, also on failure.\n"
+	"\n"
+	"Flags of init, join and reset:\n"
+	"  -o, --output string        Print the result object on stdout when the command ends:\n"
+	"                             json, yaml, kyaml or jsonpath=...; kubeadm's text then goes\n"
+	"                             to stderr (default \"text\": kubeadm's output only).\n"
+	"\n"
+	"Environment variables (kubeadm ignores them, so one script can run either binary):\n"
+	"  CKUBEADM_EVENTS   as --events (the flag wins)\n"
+	"  CKUBEADM_RESULT   as --result-file (the flag wins)\n"
+	"\n"
+	"Events: RunStarted (argv with --token, --certificate-key, --discovery-token and\n"
+	"--tls-bootstrap-token redacted), PhaseStarted, PhaseFinished, Artifact (every file\n"
+	"written), APIObject (every object created, updated, patched or deleted; by name only),\n"
+	"Wait (init's control-plane waits), Warning, RunFinished (outcome, exit code, the failed\n"
+	"phase, stderr's error message; Interrupted after SIGINT or SIGTERM).\n"
+	"Each line is one write(2): a killed run leaves whole lines. Schemas: docs/schemas/.\n";
