@@ -1,12 +1,159 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* upgrade apply phase "preflight" (cmd/kubeadm/app/cmd/phases). Not implemented yet: every run
- * function reports so instead of pretending success. */
+/* upgrade apply phase "preflight" (cmd/kubeadm/app/cmd/phases/upgrade/apply/preflight.go). */
 #include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
 
+#include "config/version.h"
+#include "phases/upgrade/apply-data.h"
+#include "phases/upgrade/cluster.h"
+#include "phases/upgrade/policy.h"
 #include "phases/upgrade_apply.h"
+#include "preflight/preflight.h"
 #include "util/error.h"
+#include "util/json.h"
+#include "util/log.h"
+#include "util/macro.h"
+#include "util/strbuf.h"
+#include "util/strv.h"
+#include "util/xalloc.h"
+
+/* cmdutil.InteractivelyConfirmAction("upgrade", ...) on stdin. */
+static int confirm(void)
+{
+	printf("[upgrade] Are you sure you want to proceed? [y/N]: ");
+	fflush(stdout);
+	_cleanup_strbuf_ struct strbuf line = STRBUF_INIT;
+	int c;
+	while ((c = fgetc(stdin)) != EOF && c != '\n') {
+		if (line.len >= 64 * 1024)
+			return error_set(-E2BIG, "couldn't read from standard input: bufio.Scanner: token too long");
+		strbuf_addch(&line, (char)c);
+	}
+	if (line.len && line.buf[line.len - 1] == '\r')
+		strbuf_setlen(&line, line.len - 1);
+	const char *a = line.buf ? line.buf : "";
+	if (strcasecmp(a, "y") == 0 || strcasecmp(a, "yes") == 0)
+		return 0;
+	return error_set(-ECANCELED, "won't proceed; the user didn't answer (Y|y) in order to continue");
+}
+
+/* KubeVersionGetter.ClusterVersion: the API server's /version gitVersion. *ret owned. */
+static int cluster_version(struct kube_client *c, long timeout_ms, char **ret)
+{
+	long status = 0;
+	_cleanup_free_ char *body = NULL;
+	int r = kube_get_raw(c, "/version", timeout_ms, &status, &body);
+	if (r >= 0 && status != 200)
+		r = error_set(-EIO, "the server responded with the status code %ld", status);
+	_cleanup_json_ json_t *v = NULL;
+	if (r >= 0) {
+		json_error_t je;
+		v = json_loads(body, 0, &je);
+		if (!json_string_value(json_object_get(v, "gitVersion")))
+			r = error_set(-EBADMSG, "couldn't decode the API server's version");
+	}
+	if (r < 0)
+		return error_wrap(r, "Couldn't fetch cluster version from the API Server");
+	*ret = xstrdup(json_string_value(json_object_get(v, "gitVersion")));
+	return 0;
+}
+
+/* KubeVersionGetter.KubeletVersions: the distinct kubelet versions of the Nodes. */
+static int kubelet_versions(struct kube_client *c, char ***ret)
+{
+	_cleanup_json_ json_t *list = NULL;
+	int r = kube_list(c, &kube_res_nodes, NULL, NULL, NULL, &list);
+	if (r < 0)
+		return r;
+	_cleanup_strv_free_ char **v = NULL;
+	size_t i;
+	json_t *node;
+	json_array_foreach (json_object_get(list, "items"), i, node) {
+		const char *kv = json_string_value(json_get_path(node, "status.nodeInfo.kubeletVersion"));
+		if (!strv_contains(v, strempty(kv)))
+			strv_push(&v, strempty(kv));
+	}
+	*ret = TAKE_PTR(v);
+	return 0;
+}
+
+/* enforceVersionPolicies over the offline version getter of the normalised target. */
+static int enforce_version_policies(struct apply_data *d)
+{
+	const char *target = d->init_cfg->cluster.kubernetes_version;
+	_cleanup_free_ char *cluster = NULL, *cluster_err = NULL, *kubelet_err = NULL;
+	_cleanup_strv_free_ char **kubelets = NULL;
+	int r = cluster_version(d->client, d->api_timeout_ms, &cluster);
+	if (r < 0) {
+		cluster_err = xstrdup(error_message(r));
+		error_clear();
+	}
+	r = kubelet_versions(d->client, &kubelets);
+	if (r < 0) {
+		kubelet_err = xasprintf("couldn't list all nodes in cluster: %s", error_message(r));
+		error_clear();
+	}
+	const struct upgrade_policy_input in = {
+		.cluster_version = cluster,
+		.cluster_error = cluster_err,
+		.kubeadm_version = UPGRADE_KUBEADM_VERSION,
+		.kubelet_versions = kubelets,
+		.kubelet_error = kubelet_err,
+		.min_control_plane = UPGRADE_MIN_CONTROL_PLANE_VERSION,
+	};
+	return upgrade_check_version_policies(&in, target, d->allow_experimental, d->allow_rc,
+					      d->force, stdout);
+}
 
 int phase_upgrade_apply_preflight(struct run_ctx *ctx)
 {
-	return error_set(-ENOSYS, "phase \"preflight\" is not implemented in this build");
+	struct apply_data *d = apply_data(ctx);
+	struct init_config *ic = d->init_cfg;
+	printf("[upgrade/preflight] Running preflight checks\n");
+	fflush(stdout);
+	int r = preflight_run_root_check(d->ignore);
+	if (r >= 0)
+		r = preflight_run_upgrade_checks(ic, d->ignore);
+	if (r >= 0)
+		r = upgrade_coredns_migration_check(d->client, d->ignore);
+	if (r < 0)
+		return r;
+	log_v(1, "[upgrade/preflight] Verifying the cluster health");
+	r = upgrade_check_cluster_health(d->client, ic, d->ignore, d->dry_run, stdout);
+	if (r < 0)
+		return r;
+	/* features.CheckDeprecatedFlags: every gate but RootlessControlPlane is unknown to 1.37 */
+	size_t n = 0;
+	_cleanup_free_ const char **keys = json_object_sorted_keys(ic->cluster.feature_gates, &n);
+	for (size_t i = 0; i < n; i++)
+		if (!streq(keys[i], "RootlessControlPlane"))
+			printf("[upgrade/preflight] Unknown feature gate flag: %s\n", keys[i]);
+
+	log_v(1, "[upgrade/preflight] Validating requested and actual version");
+	r = config_normalize_kubernetes_version(ic);
+	if (r < 0)
+		return r;
+	struct semver sv;
+	if (semver_parse(ic->cluster.kubernetes_version, &sv) < 0) {
+		error_clear();
+		return error_set(-EINVAL, "unable to parse normalized version \"%s\" as a semantic version",
+				 ic->cluster.kubernetes_version);
+	}
+	r = enforce_version_policies(d);
+	fflush(stdout);
+	if (r < 0)
+		return r;
+	if (apply_data_interactive(d)) {
+		r = confirm();
+		if (r < 0)
+			return r;
+	}
+	printf("[upgrade/preflight] Pulling images required for setting up a Kubernetes cluster\n");
+	printf("[upgrade/preflight] This might take a minute or two, depending on the speed of your internet connection\n");
+	printf("[upgrade/preflight] You can also perform this action beforehand using 'kubeadm config images pull'\n");
+	fflush(stdout);
+	return preflight_run_pull_images(ic, d->ignore);
 }
