@@ -12,6 +12,11 @@
 #   the timestamps of the backup dirs, the random suffix of kubeadm-upgraded-manifests, the
 #   health-check Job's millisecond suffix, klog headers), the same files changed, the same
 #   bytes, the same Job, the same objects (objects.py compare).
+# E2E_UPGRADE_SCENARIO=C: scenario C instead, a failing upgrade that rolls back: an
+#   UpgradeConfiguration (timeouts.upgradeManifests 40s) with a patches directory that gives
+#   kube-apiserver an unknown flag, so that its new pod never starts; kubeadm's exit code 1 and
+#   rollback message, the manifests as before, the API server back, the temporary dir kept.
+#   The error's detail (the last failed GET: a transport error text) is masked.
 # E2E_UPGRADE_SKIP_PHASES: --skip-phases for both kubeadms (e.g. "addon" while this build's
 #   addon phase is not implemented); both runs get the same flags.
 # Prints one line per check and "N passed, N failed, N skipped"; exits non-zero on a failure.
@@ -33,6 +38,8 @@ logs=${CKUBEADM_E2E_LOGS:-/var/tmp/ckubeadm-e2e-logs/$(date -u +%Y%m%dT%H%M%SZ)-
 mkdir -p "$logs"
 passed=0 failed=0 skipped=0
 skip_flags=()
+scenario=${E2E_UPGRADE_SCENARIO:-A}
+case $scenario in A|C) ;; *) e2e_die "E2E_UPGRADE_SCENARIO: A or C" ;; esac
 [ -z "${E2E_UPGRADE_SKIP_PHASES:-}" ] || skip_flags=(--skip-phases "$E2E_UPGRADE_SKIP_PHASES")
 
 ok() { passed=$((passed + 1)); printf 'ok   %s\n' "$*"; }
@@ -62,7 +69,8 @@ mask() {
 	sed -E -e 's/-[0-9]{4}-[0-9]{2}-[0-9]{2}-[0-9]{2}-[0-9]{2}-[0-9]{2}/-<ts>/g' \
 		-e 's/(kubeadm-upgraded-manifests)[0-9]+/\1<n>/g' \
 		-e 's/(upgrade-health-check-)[0-9]+/\1<ms>/g' \
-		-e 's/^[IWEF][0-9]{4} [0-9:.]+ +[0-9]+ [^]]+\] /<klog> /'
+		-e 's/^[IWEF][0-9]{4} [0-9:.]+ +[0-9]+ [^]]+\] /<klog> /' \
+		-e 's/(kubeadm has tried to recover everything into the earlier state. Errors faced: ).*/\1<detail>/'
 }
 
 # snapshot FILE: sha256 of kubeadm's files on the node (upgrade.md §3), the tmp dir left out
@@ -94,12 +102,30 @@ round() {
 	snapshot "$out/before.sha256"
 	inode cat /var/lib/kubelet/config.yaml >"$out/config.yaml.before"
 
-	inode "$kubeadm" upgrade apply "$version" --yes --ignore-preflight-errors=SystemVerification \
+	local args=("$version")
+	if [ "$scenario" = C ]; then
+		# node-private paths (/var/lib is an overlay of the node's own)
+		inode sh -c 'mkdir -p /var/lib/upgrade-test/patches &&
+			printf "%s\n" "- op: add" "  path: /spec/containers/0/command/-" "  value: --no-such-flag=1" \
+				>/var/lib/upgrade-test/patches/kube-apiserver+json.yaml &&
+			printf "%s\n" "apiVersion: kubeadm.k8s.io/v1beta4" "kind: UpgradeConfiguration" "apply:" \
+				"  kubernetesVersion: '"$version"'" "  patches:" "    directory: /var/lib/upgrade-test/patches" \
+				"timeouts:" "  upgradeManifests: 40s" >/var/lib/upgrade-test/upgrade.yaml'
+		args=(--config /var/lib/upgrade-test/upgrade.yaml)
+		for c in etcd kube-apiserver kube-controller-manager kube-scheduler; do
+			inode cat "/etc/kubernetes/manifests/$c.yaml" >"$out/$c.yaml.before"
+		done
+	fi
+	inode "$kubeadm" upgrade apply "${args[@]}" --yes --ignore-preflight-errors=SystemVerification \
 		"${skip_flags[@]}" >"$out/apply.stdout" 2>"$out/apply.stderr" </dev/null
 	rc=$?
 	echo "$rc" >"$out/apply.rc"
 	mask <"$out/apply.stdout" >"$out/apply.stdout.masked"
 	mask <"$out/apply.stderr" >"$out/apply.stderr.masked"
+	if [ "$scenario" = C ]; then
+		round_c "$n" "$out" "$rc" "$kubeadm"
+		return
+	fi
 	if [ "$rc" = 0 ]; then
 		ok "round $n: $(basename "$kubeadm") upgrade apply $version --yes ${skip_flags[*]} exits 0"
 	else
@@ -167,6 +193,43 @@ print(json.dumps({"spec": j["spec"], "status.succeeded": j.get("status", {}).get
 	return 0
 }
 
+# round_c N OUT RC KUBEADM: scenario C's checks and records after the failed upgrade
+round_c() {
+	local n=$1 out=$2 rc=$3 kubeadm=$4 c
+	if [ "$rc" = 1 ]; then
+		ok "round $n: $(basename "$kubeadm") upgrade apply with a crashing kube-apiserver exits 1"
+	else
+		bad "round $n: upgrade apply exit status $rc, want 1 (see $out/apply.stdout, apply.stderr)"
+	fi
+	if grep -q "couldn't upgrade control plane. kubeadm has tried to recover everything into the earlier state. Errors faced: " "$out/apply.stderr"; then
+		ok "round $n: kubeadm's rollback message"
+	else
+		bad "round $n: no rollback message in $out/apply.stderr"
+	fi
+	# the kubelet restarts the old API server from the restored manifest
+	check "round $n: static pod kube-apiserver-$node Ready again after the rollback" pod_ready kube-system "kube-apiserver-$node"
+	restored() {
+		local c
+		for c in etcd kube-apiserver kube-controller-manager kube-scheduler; do
+			inode cat "/etc/kubernetes/manifests/$c.yaml" | cmp - "$out/$c.yaml.before" || return 1
+		done
+	}
+	check "round $n: every manifest as before the upgrade (kube-apiserver restored from the backup)" restored
+	snapshot "$out/after.sha256"
+	diff <(awk '{ print $2, $1 }' "$out/before.sha256") <(awk '{ print $2, $1 }' "$out/after.sha256") |
+		grep '^[<>]' | awk '{ print $2 }' | sort -u >"$out/changed.txt"
+	inode sh -c 'cd /etc/kubernetes/tmp && find . -maxdepth 4 | sort' | mask >"$out/tmp.txt"
+	check "round $n: the temporary manifests dir is kept after the failure" \
+		grep -qx './kubeadm-upgraded-manifests<n>/kube-apiserver.yaml' "$out/tmp.txt"
+	mkdir -p "$out/manifests"
+	for c in etcd kube-apiserver kube-controller-manager kube-scheduler; do
+		inode cat "/etc/kubernetes/manifests/$c.yaml" >"$out/manifests/$c.yaml"
+	done
+	inode sh -c 'cat /etc/kubernetes/tmp/kubeadm-upgraded-manifests*/kube-apiserver.yaml' >"$out/manifests/kube-apiserver.yaml.new"
+	check "round $n: node $node Ready after the rollback" kc wait --for=condition=Ready "node/$node" --timeout=120s
+	"$E2E_DIR/down.sh" >>"$out/teardown.log" 2>&1 || { bad "round $n: teardown"; return 1; }
+}
+
 if e2e_peers "$logs/build.log"; then ok "reference peers and images built ($E2E_PEERS)"; else bad "peers/images build"; exit 1; fi
 "$E2E_DIR/node.sh" list | grep -q ' running$' && e2e_die "a bed is already up; run tests/e2e/down.sh first"
 round 1 || exit 1
@@ -183,6 +246,14 @@ same() { # same WHAT FILE: the file of both rounds, byte for byte
 	fi
 }
 same "exit code" apply.rc
+if [ "$scenario" = C ]; then
+	same "console output (stdout, masked)" apply.stdout.masked
+	same "diagnostics (stderr, masked; the rollback error's detail masked)" apply.stderr.masked
+	same "set of files changed by the failed upgrade (certificates renewed before the failure)" changed.txt
+	same "layout of /etc/kubernetes/tmp (masked)" tmp.txt
+	same "patched kube-apiserver manifest kept in the temporary dir" manifests/kube-apiserver.yaml.new
+	exit 0
+fi
 same "console output (stdout, masked)" apply.stdout.masked
 same "diagnostics (stderr, masked)" apply.stderr.masked
 same "set of files changed by the upgrade (upgrade.md §3)" changed.txt
