@@ -330,3 +330,23 @@ void kubelet_try_start(void)
 		fflush(stdout);
 	}
 }
+
+void kubelet_try_restart(void)
+{
+	enum initsystem_kind k;
+	if (initsystem_detect(&k) < 0) {
+		printf("[kubelet-start] No supported init system detected, won't make sure the kubelet not running for a short period of time while setting up configuration for it.\n");
+		fflush(stdout);
+		return;
+	}
+	if (!initsystem_service_exists(k, "kubelet")) {
+		printf("[kubelet-start] Couldn't detect a kubelet service, can't make sure the kubelet not running for a short period of time while setting up configuration for it.\n");
+		fflush(stdout);
+	}
+	int r = initsystem_service_restart(k, "kubelet");
+	if (r < 0) {
+		log_warning("[kubelet-start] WARNING: unable to restart the kubelet service momentarily: [%s]\n",
+			    error_message(r));
+		error_clear();
+	}
+}

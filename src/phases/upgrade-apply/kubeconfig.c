@@ -10,7 +10,7 @@
 #include <sys/stat.h>
 
 #include "kubeconfig/kubeconfig.h"
-#include "kubelet/initsystem.h"
+#include "kubelet/kubelet.h"
 #include "phases/cluster-config.h"
 #include "phases/upgrade/apply-data.h"
 #include "phases/upgrade_apply.h"
@@ -22,25 +22,6 @@
 #include "util/macro.h"
 
 #define KUBELET_CONF "/etc/kubernetes/kubelet.conf"
-
-/* kubeletphase.TryRestartKubelet */
-static void try_restart_kubelet(void)
-{
-	enum initsystem_kind k;
-	if (initsystem_detect(&k) < 0) {
-		printf("[kubelet-start] No supported init system detected, won't make sure the kubelet not running for a short period of time while setting up configuration for it.\n");
-		return;
-	}
-	if (!initsystem_service_exists(k, "kubelet"))
-		printf("[kubelet-start] Couldn't detect a kubelet service, can't make sure the kubelet not running for a short period of time while setting up configuration for it.\n");
-	fflush(stdout);
-	int r = initsystem_service_restart(k, "kubelet");
-	if (r < 0) {
-		log_warning("[kubelet-start] WARNING: unable to restart the kubelet service momentarily: [%s]\n",
-			    error_message(r));
-		error_clear();
-	}
-}
 
 /*
  * UpdateKubeletKubeconfigServer: kubelet.conf pointing at the controlPlaneEndpoint (when that
@@ -98,7 +79,7 @@ static int update_kubelet_kubeconfig_server(const struct apply_data *d)
 	r = kubeconfig_write(AT_FDCWD, "/etc/kubernetes", "kubelet.conf", kc);
 	if (r < 0)
 		return r;
-	try_restart_kubelet();
+	kubelet_try_restart();
 	return 0;
 }
 

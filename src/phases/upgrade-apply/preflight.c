@@ -7,6 +7,7 @@
 #include <strings.h>
 
 #include "config/version.h"
+#include "phases/confirm.h"
 #include "phases/upgrade/apply-data.h"
 #include "phases/upgrade/cluster.h"
 #include "phases/upgrade/policy.h"
@@ -19,26 +20,6 @@
 #include "util/strbuf.h"
 #include "util/strv.h"
 #include "util/xalloc.h"
-
-/* cmdutil.InteractivelyConfirmAction("upgrade", ...) on stdin. */
-static int confirm(void)
-{
-	printf("[upgrade] Are you sure you want to proceed? [y/N]: ");
-	fflush(stdout);
-	_cleanup_strbuf_ struct strbuf line = STRBUF_INIT;
-	int c;
-	while ((c = fgetc(stdin)) != EOF && c != '\n') {
-		if (line.len >= 64 * 1024)
-			return error_set(-E2BIG, "couldn't read from standard input: bufio.Scanner: token too long");
-		strbuf_addch(&line, (char)c);
-	}
-	if (line.len && line.buf[line.len - 1] == '\r')
-		strbuf_setlen(&line, line.len - 1);
-	const char *a = line.buf ? line.buf : "";
-	if (strcasecmp(a, "y") == 0 || strcasecmp(a, "yes") == 0)
-		return 0;
-	return error_set(-ECANCELED, "won't proceed; the user didn't answer (Y|y) in order to continue");
-}
 
 /* KubeVersionGetter.ClusterVersion: the API server's /version gitVersion. *ret owned. */
 static int cluster_version(struct kube_client *c, long timeout_ms, char **ret)
@@ -61,23 +42,18 @@ static int cluster_version(struct kube_client *c, long timeout_ms, char **ret)
 	return 0;
 }
 
-/* KubeVersionGetter.KubeletVersions: the distinct kubelet versions of the Nodes. */
+/* KubeVersionGetter.KubeletVersions' versions (the map's keys). */
 static int kubelet_versions(struct kube_client *c, char ***ret)
 {
-	_cleanup_json_ json_t *list = NULL;
-	int r = kube_list(c, &kube_res_nodes, NULL, NULL, NULL, &list);
-	if (r < 0)
-		return r;
-	_cleanup_strv_free_ char **v = NULL;
-	size_t i;
-	json_t *node;
-	json_array_foreach (json_object_get(list, "items"), i, node) {
-		const char *kv = json_string_value(json_get_path(node, "status.nodeInfo.kubeletVersion"));
-		if (!strv_contains(v, strempty(kv)))
-			strv_push(&v, strempty(kv));
-	}
-	*ret = TAKE_PTR(v);
-	return 0;
+	struct upgrade_version_getter g;
+	upgrade_kube_version_getter(c, NULL, &g);
+	struct upgrade_version_map m = { 0 };
+	int r = g.kubelet_versions(g.ud, &m);
+	if (r >= 0)
+		for (size_t i = 0; i < m.n; i++)
+			strv_push(ret, m.v[i].version);
+	upgrade_version_map_release(&m);
+	return r;
 }
 
 /* enforceVersionPolicies over the offline version getter of the normalised target. */
@@ -93,7 +69,7 @@ static int enforce_version_policies(struct apply_data *d)
 	}
 	r = kubelet_versions(d->client, &kubelets);
 	if (r < 0) {
-		kubelet_err = xasprintf("couldn't list all nodes in cluster: %s", error_message(r));
+		kubelet_err = xstrdup(error_message(r));
 		error_clear();
 	}
 	const struct upgrade_policy_input in = {
@@ -147,7 +123,7 @@ int phase_upgrade_apply_preflight(struct run_ctx *ctx)
 	if (r < 0)
 		return r;
 	if (apply_data_interactive(d)) {
-		r = confirm();
+		r = phases_confirm("upgrade", "Are you sure you want to proceed?", stdin);
 		if (r < 0)
 			return r;
 	}
