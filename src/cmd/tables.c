@@ -1271,6 +1271,8 @@ static const struct command cmd_root_upgrade_apply = {
 	.flags = flags_root_upgrade_apply,
 	.run = cmd_upgrade_apply,
 	.workflow = &upgrade_apply_workflow,
+	.workflow_init = upgrade_apply_workflow_init,
+	.workflow_free = upgrade_apply_workflow_free,
 	.no_flags_in_use_line = true,
 };
 

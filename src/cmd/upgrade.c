@@ -16,6 +16,7 @@
 #include "config/config.h"
 #include "kube/client.h"
 #include "phases/cluster-config.h"
+#include "phases/upgrade/apply-data.h"
 #include "phases/upgrade/cluster.h"
 #include "phases/upgrade/compute.h"
 #include "preflight/preflight.h"
@@ -253,30 +254,159 @@ static int mixed_arguments_and_config(struct cmd_ctx *ctx, struct upgrade_config
 	return config_load_upgrade(flagset_get_string(&ctx->flags, "config"), NULL, NULL, ret);
 }
 
-/*
- * `upgrade apply`: newCmdApply's RunE and newApplyData as far as they read only the command
- * line and the UpgradeConfiguration (--config mixing, the file, the version argument unless
- * apply.kubernetesVersion is set, the ignored preflight errors), with kubeadm's errors. The
- * upgrade itself is not built: past that, "not implemented in this build", nothing changed.
- */
-int cmd_upgrade_apply(struct cmd_ctx *ctx)
+static long timeout_ms(const struct cfg_dur *d, long def)
 {
+	return d->set && d->ns > 0 ? (long)(d->ns / 1000000) : def;
+}
+
+void upgrade_apply_workflow_free(struct run_ctx *data)
+{
+	struct apply_data *d = apply_data(data);
+	if (!d)
+		return;
+	config_upgrade_free(d->cfg);
+	config_init_free(d->init_cfg);
+	kube_client_free(d->client);
+	free(d->dry_run_dir);
+	free(d->patches_dir);
+	strv_free(d->ignore);
+	free(d);
+}
+
+/*
+ * newApplyData and the runner's data initializer: the UpgradeConfiguration, the version
+ * argument, the flags-or-config values, the client, the cluster's configuration (prefix
+ * "[upgrade]") with the target version and apply's image pull policy, --print-config.
+ */
+int upgrade_apply_workflow_init(struct cmd_ctx *ctx, struct workflow_options *opts,
+				struct run_ctx **ret)
+{
+	const struct flagset *fs = &ctx->flags;
 	_cleanup_(config_upgrade_freep) struct upgrade_config *cfg = NULL;
-	int r = mixed_arguments_and_config(ctx, &cfg);
+	int r = config_load_upgrade(cmd_flag_string_or(fs, "config", ""), NULL, NULL, &cfg);
 	if (r < 0)
 		return r;
-	const char *v = cfg->upgrade.apply.kubernetes_version;
-	if (!v || !*v) {
+	const char *version = cfg->upgrade.apply.kubernetes_version;
+	if (!version || !*version) {
 		r = validate_exact_arg_number(ctx->args, "version");
 		if (r < 0)
 			return r;
 	}
+	if (strv_length(ctx->args) == 1)
+		version = ctx->args[0];
 	_cleanup_strv_free_ char **ignore = NULL;
-	r = config_ignore_preflight_errors(flagset_get_strv(&ctx->flags, "ignore-preflight-errors"),
-					   cfg->upgrade.apply.ignore_preflight_errors, &ignore);
+	char *const *cli_ignore = flagset_lookup(fs, "ignore-preflight-errors")
+					  ? flagset_get_strv(fs, "ignore-preflight-errors")
+					  : NULL;
+	r = config_ignore_preflight_errors(cli_ignore, cfg->upgrade.apply.ignore_preflight_errors,
+					   &ignore);
 	if (r < 0)
 		return r;
-	return cmd_not_built(ctx);
+	const struct cfg_upgrade_configuration *u = &cfg->upgrade;
+	bool dry_run = cmd_flag_bool_or_config(fs, "dry-run", u->apply.dry_run.v);
+	if (dry_run)
+		/* before GetDryRunDir: nothing is created for a mode this build does not have */
+		return error_set(-ENOSYS, "upgrade apply --dry-run is not implemented in this build");
+
+	struct apply_data *d = xnew0(struct apply_data);
+	d->cfg = TAKE_PTR(cfg);
+	d->flags = fs;
+	d->rootfd = ctx->rootfd;
+	d->ignore = TAKE_PTR(ignore);
+	d->non_interactive = flagset_lookup(fs, "yes") && flagset_get_bool(fs, "yes");
+	d->force = cmd_flag_bool_or_config(fs, "force", u->apply.force_upgrade.v);
+	d->etcd_upgrade = cmd_flag_bool_or_config(fs, "etcd-upgrade", u->apply.etcd_upgrade.v);
+	d->renew_certs = cmd_flag_bool_or_config(fs, "certificate-renewal",
+						 u->apply.certificate_renewal.v);
+	d->allow_experimental = cmd_flag_bool_or_config(fs, "allow-experimental-upgrades",
+							u->apply.allow_experimental_upgrades.v);
+	d->allow_rc = cmd_flag_bool_or_config(fs, "allow-release-candidate-upgrades",
+					      u->apply.allow_rc_upgrades.v);
+	d->print_config = cmd_flag_bool_or_config(fs, "print-config", u->apply.print_config.v);
+	const struct cfg_timeouts *t = u->timeouts;
+	static const struct cfg_dur none;
+	d->api_timeout_ms = timeout_ms(t ? &t->kubernetes_api_call : &none, 60000);
+	d->upgrade_timeout_ms = timeout_ms(t ? &t->upgrade_manifests : &none, 300000);
+	d->etcd_timeout_ms = timeout_ms(t ? &t->etcd_api_call : &none, 120000);
+
+	const char *kubeconfig = cmd_flag_string_or(fs, "kubeconfig", "/etc/kubernetes/admin.conf");
+	r = upgrade_client(kubeconfig, &d->client);
+	if (r < 0) {
+		upgrade_apply_workflow_free((struct run_ctx *)(void *)d);
+		return r;
+	}
+	kube_client_set_api_call_timeout(d->client, d->api_timeout_ms, 0);
+	log_v(1, "[upgrade] retrieving configuration from cluster");
+	const struct phases_fetch_options fo = {
+		.log_prefix = "upgrade",
+		.node_registration = true,
+		.api_endpoint = true,
+		.component_configs = true,
+		.api_timeout_ms = d->api_timeout_ms,
+		.configmap_poll_ms = d->api_timeout_ms,
+		.rootfd = ctx->rootfd,
+	};
+	r = phases_fetch_init_config(d->client, &fo, &d->init_cfg);
+	if (r == -ENOENT) {
+		error_clear();
+		printf("[upgrade] In order to upgrade, a ConfigMap called \"kubeadm-config\" in the \"kube-system\" namespace must exist.\n");
+		printf("[upgrade/config] Use 'kubeadm init phase upload-config kubeadm --config your-config-file' to re-upload it.\n");
+		fflush(stdout);
+		r = error_set(-ENOENT, "the ConfigMap \"kubeadm-config\" in the \"kube-system\" namespace was not found");
+	}
+	if (r < 0) {
+		upgrade_apply_workflow_free((struct run_ctx *)(void *)d);
+		return error_wrap(r, "[upgrade] FATAL");
+	}
+	struct cfg_node_registration *nr = &d->init_cfg->init.node_registration;
+	strv_free(nr->ignore_preflight_errors);
+	nr->ignore_preflight_errors = strv_copy(d->ignore);
+	free(nr->image_pull_policy);
+	nr->image_pull_policy = u->apply.image_pull_policy ? xstrdup(u->apply.image_pull_policy) : NULL;
+	nr->image_pull_serial = u->apply.image_pull_serial;
+	free(d->init_cfg->cluster.kubernetes_version);
+	d->init_cfg->cluster.kubernetes_version = xstrdup(version);
+
+	const char *patches = cmd_flag_string_or(fs, "patches", "");
+	if (!flagset_changed(fs, "patches") && u->apply.patches && u->apply.patches->directory)
+		patches = u->apply.patches->directory;
+	d->patches_dir = *patches ? xstrdup(patches) : NULL;
+	if (d->print_config)
+		print_configuration(d->init_cfg, stdout);
+
+	if (!opts->skip || !opts->skip[0]) {
+		strv_free(opts->skip);
+		opts->skip = strv_copy(u->apply.skip_phases);
+	}
+	*ret = (struct run_ctx *)(void *)d;
+	return 0;
+}
+
+/*
+ * `upgrade apply`: newCmdApply's RunE: ValidateMixedArguments, the workflow (data initializer
+ * above), then kubeadm's SUCCESS message.
+ */
+int cmd_upgrade_apply(struct cmd_ctx *ctx)
+{
+	int r = cmd_validate_mixed_arguments(&ctx->flags);
+	if (r < 0)
+		return r;
+	struct workflow_options opts = {
+		.skip = strv_copy(flagset_get_strv(&ctx->flags, "skip-phases")),
+	};
+	struct run_ctx *data = NULL;
+	r = upgrade_apply_workflow_init(ctx, &opts, &data);
+	if (r >= 0)
+		r = workflow_run(&upgrade_apply_workflow, &opts, NULL, NULL, &data);
+	if (r >= 0) {
+		printf("\n[upgrade] SUCCESS! A control plane node of your cluster was upgraded to \"%s\".\n\n",
+		       apply_data(data)->init_cfg->cluster.kubernetes_version);
+		printf("[upgrade] Now please proceed with upgrading the rest of the nodes by following the right order.\n");
+		fflush(stdout);
+	}
+	upgrade_apply_workflow_free(data);
+	strv_free(opts.skip);
+	return r;
 }
 
 /* `upgrade node`: as apply, the command line and the UpgradeConfiguration only. */

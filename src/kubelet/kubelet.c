@@ -310,23 +310,40 @@ void kubelet_try_stop(void)
 			    error_message(r));
 }
 
-void kubelet_try_start(void)
+/* TryStartKubelet and TryRestartKubelet: both restart the service; their texts differ. */
+static void restart_service(const char *what, const char *verb, bool hint)
 {
 	enum initsystem_kind k;
 	if (initsystem_detect(&k) < 0) {
-		printf("[kubelet-start] No supported init system detected, won't make sure the kubelet is running properly.\n");
+		printf("[kubelet-start] No supported init system detected, won't make sure the kubelet %s.\n",
+		       what);
 		fflush(stdout);
 		return;
 	}
 	if (!initsystem_service_exists(k, "kubelet")) {
-		printf("[kubelet-start] Couldn't detect a kubelet service, can't make sure the kubelet is running properly.\n");
+		printf("[kubelet-start] Couldn't detect a kubelet service, can't make sure the kubelet %s.\n",
+		       what);
 		fflush(stdout);
 	}
 	int r = initsystem_service_restart(k, "kubelet");
 	if (r < 0) {
-		log_warning("[kubelet-start] WARNING: unable to start the kubelet service: [%s]\n",
-			    error_message(r));
-		printf("[kubelet-start] Please ensure kubelet is reloaded and running manually.\n");
-		fflush(stdout);
+		log_warning("[kubelet-start] WARNING: unable to %s the kubelet service%s: [%s]\n", verb,
+			    hint ? "" : " momentarily", error_message(r));
+		error_clear();
+		if (hint) {
+			printf("[kubelet-start] Please ensure kubelet is reloaded and running manually.\n");
+			fflush(stdout);
+		}
 	}
+}
+
+void kubelet_try_start(void)
+{
+	restart_service("is running properly", "start", true);
+}
+
+void kubelet_try_restart(void)
+{
+	restart_service("not running for a short period of time while setting up configuration for it",
+			"restart", false);
 }

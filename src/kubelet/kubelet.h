@@ -50,3 +50,5 @@ int kubelet_apply_patches_to_config(const struct init_config *cfg, const char *p
 /* TryStopKubelet / TryStartKubelet: best effort, kubeadm's console lines and warnings. */
 void kubelet_try_stop(void);
 void kubelet_try_start(void);
+/* TryRestartKubelet: the same, restarting it (upgrade's kubelet.conf server change). */
+void kubelet_try_restart(void);

@@ -65,7 +65,7 @@ WORKFLOW = {"kubeadm init": ("init_workflow", "init_workflow_init", "init_workfl
             # bound, but their commands are not built yet (no data initializer)
             "kubeadm join": ("join_workflow", "join_workflow_init", "join_workflow_free"),
             "kubeadm reset": ("reset_workflow", "reset_workflow_init", "reset_workflow_free"),
-            "kubeadm upgrade apply": ("upgrade_apply_workflow", None, None),
+            "kubeadm upgrade apply": ("upgrade_apply_workflow", "upgrade_apply_workflow_init", "upgrade_apply_workflow_free"),
             "kubeadm upgrade node": ("upgrade_node_workflow", None, None)}
 ARGS_MAX = {"kubeadm join": 1}
 # Built, reachable, but not listed in the root help until they do their job in this build.

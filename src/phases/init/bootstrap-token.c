@@ -193,12 +193,16 @@ int init_cluster_info(struct kube_client *c, const json_t *kubeconfig)
 	r = kube_create_or_update(c, &kube_res_configmaps, cm);
 	if (r < 0)
 		return error_wrap(r, "error creating bootstrap ConfigMap");
-	/* CreateClusterInfoRBACRules */
+	return init_cluster_info_rbac(c);
+}
+
+int init_cluster_info_rbac(struct kube_client *c)
+{
 	log_v(1, "creating the RBAC rules for exposing the cluster-info ConfigMap in the kube-public "
 		 "namespace");
 	_cleanup_json_ json_t *role = init_rbac_get_role("kubeadm:bootstrap-signer-clusterinfo",
 							 "kube-public", "configmaps", "cluster-info");
-	r = kube_create_or_update(c, &kube_res_roles, role);
+	int r = kube_create_or_update(c, &kube_res_roles, role);
 	if (r >= 0) {
 		_cleanup_json_ json_t *rb = init_rbac_binding(
 			"kubeadm:bootstrap-signer-clusterinfo", "kube-public", "Role",

@@ -17,3 +17,6 @@ int init_update_or_create_tokens(struct kube_client *c, bool fail_if_exists,
 int init_bootstrap_token_rbac(struct kube_client *c);
 /* CreateBootstrapConfigMapIfNotExists + CreateClusterInfoRBACRules from the admin kubeconfig. */
 int init_cluster_info(struct kube_client *c, const json_t *kubeconfig);
+/* CreateClusterInfoRBACRules: Role and RoleBinding kubeadm:bootstrap-signer-clusterinfo in
+ * kube-public (anonymous may read cluster-info); errors "error creating clusterinfo RBAC rules". */
+int init_cluster_info_rbac(struct kube_client *c);

@@ -12,6 +12,7 @@
 #include "config/config.h"
 #include "phases/init.h"
 #include "phases/init/api-client.h"
+#include "phases/init/upload-config.h"
 #include "token/token.h"
 #include "util/error.h"
 #include "util/fs.h"
@@ -37,13 +38,13 @@ static int set_cluster_configuration(json_t *cm, void *userdata)
 	return 0;
 }
 
-static int upload_configuration(struct run_ctx *ctx, struct kube_client *c)
+int init_upload_configuration(const struct init_config *cfg, struct kube_client *c)
 {
 	printf("[upload-config] Storing the configuration used in ConfigMap \"kubeadm-config\" in the "
 	       "\"kube-system\" Namespace\n");
 	fflush(stdout);
 	_cleanup_(strbuf_releasep) struct strbuf sb = STRBUF_INIT;
-	int r = config_cluster_marshal(ctx->cfg, &sb);
+	int r = config_cluster_marshal(cfg, &sb);
 	if (r < 0)
 		return r;
 	_cleanup_json_ json_t *cm = json_pack("{s:{s:s,s:s},s:{s:s}}", "metadata", "name",
@@ -71,7 +72,7 @@ int phase_init_upload_config_kubeadm(struct run_ctx *ctx)
 	if (r < 0)
 		return r;
 	log_v(1, "[upload-config] Uploading the kubeadm ClusterConfiguration to a ConfigMap");
-	r = upload_configuration(ctx, c);
+	r = init_upload_configuration(ctx->cfg, c);
 	if (r < 0)
 		return error_wrap(r, "error uploading the kubeadm ClusterConfiguration");
 	return 0;
@@ -109,22 +110,23 @@ static bool kubelet_user_supplied(const struct run_ctx *ctx)
 	return false;
 }
 
-static int create_kubelet_configmap(struct run_ctx *ctx, struct kube_client *c)
+int init_create_kubelet_configmap(const struct init_config *cfg, struct kube_client *c,
+				  bool user_supplied)
 {
 	printf("[kubelet] Creating a ConfigMap \"kubelet-config\" in namespace kube-system with the "
 	       "configuration for the kubelets in the cluster\n");
 	fflush(stdout);
-	if (!ctx->cfg->kubelet)
+	if (!cfg->kubelet)
 		return error_set(-EINVAL, "no kubelet component config found in the active component "
 					  "config set");
 	_cleanup_(strbuf_releasep) struct strbuf sb = STRBUF_INIT;
-	int r = config_kubelet_marshal(ctx->cfg, &sb);
+	int r = config_kubelet_marshal(cfg, &sb);
 	if (r < 0)
 		return r;
 	_cleanup_json_ json_t *cm = json_pack("{s:{s:s,s:s},s:{s:s}}", "metadata", "name",
 					      "kubelet-config", "namespace", "kube-system", "data",
 					      "kubelet", sb.buf);
-	if (!kubelet_user_supplied(ctx)) {
+	if (!user_supplied) {
 		/* SignConfigMap: sha256 over the data values in key order (one key here) */
 		_cleanup_free_ char *hex = token_sha256_hex(sb.buf, sb.len);
 		_cleanup_free_ char *sum = xasprintf("sha256:%s", hex);
@@ -158,7 +160,7 @@ int phase_init_upload_config_kubelet(struct run_ctx *ctx)
 	if (r < 0)
 		return r;
 	log_v(1, "[upload-config] Uploading the kubelet component config to a ConfigMap");
-	r = create_kubelet_configmap(ctx, c);
+	r = init_create_kubelet_configmap(ctx->cfg, c, kubelet_user_supplied(ctx));
 	if (r < 0)
 		return error_wrap(r, "error creating kubelet configuration ConfigMap");
 	return 0;

@@ -1,12 +1,21 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* upgrade apply phase "bootstrap-token" (cmd/kubeadm/app/cmd/phases). Not implemented yet: every run
- * function reports so instead of pretending success. */
+/* upgrade apply phase "bootstrap-token" (cmd/kubeadm/app/cmd/phases/upgrade/apply/bootstraptoken.go). */
 #include <errno.h>
+#include <stdio.h>
 
+#include "phases/init/bootstrap-token.h"
+#include "phases/upgrade/apply-data.h"
 #include "phases/upgrade_apply.h"
 #include "util/error.h"
 
+/* The RBAC rules again (CreateOrUpdate); no token is created and cluster-info is left alone. */
 int phase_upgrade_apply_bootstrap_token(struct run_ctx *ctx)
 {
-	return error_set(-ENOSYS, "phase \"bootstrap-token\" is not implemented in this build");
+	struct apply_data *d = apply_data(ctx);
+	printf("[upgrade/bootstrap-token] Configuring bootstrap token and cluster-info RBAC rules\n");
+	fflush(stdout);
+	int r = init_bootstrap_token_rbac(d->client);
+	if (r >= 0)
+		r = init_cluster_info_rbac(d->client);
+	return r;
 }

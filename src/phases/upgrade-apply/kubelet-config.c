@@ -1,12 +1,77 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* upgrade apply phase "kubelet-config" (cmd/kubeadm/app/cmd/phases). Not implemented yet: every run
- * function reports so instead of pretending success. */
+/*
+ * upgrade apply phase "kubelet-config" (cmd/kubeadm/app/cmd/phases/upgrade/kubeletconfig.go,
+ * phases/upgrade/postupgrade.go WriteKubeletConfigFiles).
+ */
 #include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
 
+#include "kubelet/kubelet.h"
+#include "phases/upgrade/apply-data.h"
+#include "phases/upgrade/staticpods.h"
 #include "phases/upgrade_apply.h"
 #include "util/error.h"
+#include "util/fs.h"
+#include "util/log.h"
+#include "util/macro.h"
+#include "util/xalloc.h"
+
+#define KUBERNETES_TMP "/etc/kubernetes/tmp"
+
+/* filesutil.CopyFile: the bytes and the permission bits of src. */
+static int copy_file(const char *src, const char *dst)
+{
+	struct stat st;
+	if (stat(src, &st) < 0)
+		return error_set(-errno, "stat %s: %s", src, go_strerror(errno));
+	_cleanup_free_ char *data = NULL;
+	size_t len = 0;
+	int r = fs_read_file(AT_FDCWD, src, 64 << 20, &data, &len);
+	if (r >= 0)
+		r = fs_write_atomic(AT_FDCWD, dst, data, len, st.st_mode & 07777, 0700);
+	return r;
+}
 
 int phase_upgrade_apply_kubelet_config(struct run_ctx *ctx)
 {
-	return error_set(-ENOSYS, "phase \"kubelet-config\" is not implemented in this build");
+	struct apply_data *d = apply_data(ctx);
+	int r = fs_mkdir_p(AT_FDCWD, KUBERNETES_TMP, 0700);
+	if (r < 0)
+		return error_set(r, "failed to create directory \"%s\": mkdir %s: %s", KUBERNETES_TMP,
+				 KUBERNETES_TMP, go_strerror(-r));
+	_cleanup_free_ char *dir = NULL;
+	r = upgrade_create_timestamp_dir(KUBERNETES_TMP, "kubeadm-kubelet-config", &dir);
+	if (r < 0)
+		return r;
+	log_warning("Using temporary directory %s for kubelet config. To override it set the environment variable KUBEADM_UPGRADE_DRYRUN_DIR",
+		    dir);
+	const char *src = KUBELET_RUN_DIR "/config.yaml";
+	_cleanup_free_ char *dest = xasprintf("%s/config.yaml", dir);
+	printf("[upgrade] Backing up kubelet config file to %s\n", dest);
+	fflush(stdout);
+	r = copy_file(src, dest);
+	if (r < 0)
+		return error_wrap(r, "error backing up the kubelet config file");
+	const char *instance = KUBELET_RUN_DIR "/instance-config.yaml";
+	struct stat st;
+	if (stat(instance, &st) < 0) {
+		if (errno != ENOENT)
+			return error_set(-errno, "stat error for the kubelet instance configuration file %s: stat %s: %s",
+					 instance, instance, go_strerror(errno));
+		log_warning("The kubelet instance configuration file %s was not found. Creating a new one with defaults. Please verify its contents!",
+			    instance);
+		r = kubelet_write_instance_config(d->rootfd, KUBELET_RUN_DIR,
+						  d->init_cfg->init.node_registration.cri_socket);
+		if (r < 0)
+			return error_wrap(r, "error writing kubelet instance configuration");
+	}
+	r = kubelet_write_config(d->rootfd, KUBELET_RUN_DIR, d->init_cfg, d->patches_dir, stdout);
+	if (r < 0)
+		return error_wrap(r, "error writing kubelet configuration to file");
+	printf("[upgrade/kubelet-config] The kubelet configuration for this node was successfully upgraded!\n");
+	fflush(stdout);
+	return 0;
 }

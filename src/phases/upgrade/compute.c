@@ -15,9 +15,6 @@
 
 /* constants.CoreDNSVersion and the etcd of constants.SupportedEtcdVersion (every entry). */
 #define COREDNS_VERSION "v1.14.6"
-#define ETCD_VERSION "3.7.0-0"
-#define ETCD_MIN_MINOR 34
-#define ETCD_MAX_MINOR 36
 
 enum { MAP_APISERVER, MAP_KCM, MAP_SCHEDULER, MAP_ETCD, MAP_KUBELET };
 
@@ -119,11 +116,11 @@ static char *suggested_etcd(bool external, const char *kube_version)
 		error_clear();
 		return xstrdup("N/A");
 	}
-	if (v.minor < ETCD_MIN_MINOR || v.minor > ETCD_MAX_MINOR)
+	if (v.minor < UPGRADE_ETCD_MIN_MINOR || v.minor > UPGRADE_ETCD_MAX_MINOR)
 		log_v(1, "[upgrade/versions] WARNING: could not find officially supported version of "
 			 "etcd for Kubernetes %s, falling back to the nearest etcd version (%s)",
-		      kube_version, ETCD_VERSION);
-	return xstrdup(ETCD_VERSION);
+		      kube_version, UPGRADE_ETCD_VERSION);
+	return xstrdup(UPGRADE_ETCD_VERSION);
 }
 
 static void add_upgrade(struct upgrade_list *l, const char *description,

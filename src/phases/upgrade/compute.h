@@ -12,6 +12,12 @@
 
 #include "util/strbuf.h"
 
+/* constants.SupportedEtcdVersion of kubeadm v1.37.2: minors 34..36 map to 3.7.0-0, others
+ * fall back to the nearest (the same 3.7.0-0). */
+#define UPGRADE_ETCD_VERSION "3.7.0-0"
+#define UPGRADE_ETCD_MIN_MINOR 34
+#define UPGRADE_ETCD_MAX_MINOR 36
+
 /* map[string][]string of the version getter: version -> node names, in first-seen order. */
 struct upgrade_version_map {
 	size_t n;
