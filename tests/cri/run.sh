@@ -27,11 +27,11 @@ check() { local name=$1; shift; if "$@"; then ok "$name"; else nok "$name"; fi; 
 for t in containerd ctr runc python3 gcc; do
 	if ! command -v "$t" >/dev/null; then
 		echo "missing $t (see tests/cri/DEPS)"
-		echo "0 passed, 1 failed"
+		echo "0 passed, 1 failed, 0 skipped"
 		exit 1
 	fi
 done
-[ -x "$PROBE" ] || { echo "no $PROBE: build first"; echo "0 passed, 1 failed"; exit 1; }
+[ -x "$PROBE" ] || { echo "no $PROBE: build first"; echo "0 passed, 1 failed, 0 skipped"; exit 1; }
 
 T=$(mktemp -d /tmp/ckubeadm-cri.XXXXXX)
 SOCK=$T/containerd.sock
@@ -70,7 +70,7 @@ cat >"$T/img/pause.c" <<'EOF'
 static void bye(int s) { _exit(0); }
 int main(void) { signal(SIGTERM, bye); signal(SIGINT, bye); for (;;) pause(); }
 EOF
-gcc -static -Os -s -o "$T/img/pause" "$T/img/pause.c" || { echo "cannot build static pause"; echo "0 passed, 1 failed"; exit 1; }
+gcc -static -Os -s -o "$T/img/pause" "$T/img/pause.c" || { echo "cannot build static pause"; echo "0 passed, 1 failed, 0 skipped"; exit 1; }
 python3 - "$T/img" <<'EOF'
 import hashlib, io, json, os, sys, tarfile
 d = sys.argv[1]
@@ -114,7 +114,7 @@ EOF
 if ! ctrd_start "$T" ckubeadm.test/pause:1; then
 	nok "containerd started (no socket after 10s)"
 	tail -20 "$T/containerd.log"
-	echo "$PASS passed, $FAIL failed"
+	echo "$PASS passed, $FAIL failed, $SKIP skipped"
 	exit 1
 fi
 ok "containerd started with a private socket $SOCK"
