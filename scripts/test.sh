@@ -7,7 +7,7 @@
 # Each suite ends with "N passed, N failed" optionally followed by ", N skipped" (or meson's
 # Ok:/Fail:/Skipped: summary); a suite that ran no case fails. Ends with the suites that
 # skipped cases, the failing suites, then one line "N passed, N failed, N skipped" summing
-# every suite; exit 1 on any failure. Nothing is built by a suite that another needs first.
+# every suite; exit 1 on any failure. Whatever a suite needs is built before the first suite.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
@@ -30,9 +30,9 @@ command -v go >/dev/null || export PATH=$PATH:/usr/local/go/bin
 # kube-apiserver, the kubelet, crictl and containerd with the bed's images; built only by the
 # end-to-end part, their blocks dropped out on a fresh machine.
 echo "== building the reference peers and the bed's images (cached; log: $out/peers.log)"
-peers=$(tests/peers/build.sh all 2>"$out/peers.log") ||
+peers=$(nice tests/peers/build.sh all 2>"$out/peers.log") ||
 	fatal "reference peers did not build (tests/peers/build.sh all)" "$out/peers.log"
-tests/e2e/images.sh "$peers" >/dev/null 2>>"$out/peers.log" ||
+nice tests/e2e/images.sh "$peers" >/dev/null 2>>"$out/peers.log" ||
 	fatal "the bed's images did not build (tests/e2e/images.sh)" "$out/peers.log"
 export CKUBEADM_REFERENCE=$peers/kubeadm
 # The Go programs that suites build from tests/peers (grep 'go build' tests/*/*/run.sh), built
@@ -40,9 +40,10 @@ export CKUBEADM_REFERENCE=$peers/kubeadm
 # builds hit Go's cache. CKUBEADM_GO_TOOLS names the directory of the binaries.
 go_tools=(podcheck addoncheck)
 mkdir -p "$out/go-tools"
-(cd tests/peers && go build -o "$out/go-tools/" "${go_tools[@]/#/./}") >"$out/go-tools.log" 2>&1 ||
+(cd tests/peers && nice go build -o "$out/go-tools/" "${go_tools[@]/#/./}") >"$out/go-tools.log" 2>&1 ||
 	fatal "the Go helper programs ${go_tools[*]} did not build in tests/peers" "$out/go-tools.log"
 export CKUBEADM_GO_TOOLS=$out/go-tools
+echo "== peers, images and Go helpers ready in $(( $(date +%s) - started ))s"
 
 # meson_count KEY LOG: the number on meson test's last summary line starting with KEY.
 meson_count() { awk -v k="$1" 'index($0, k) == 1 { n = $NF } END { print n + 0 }' "$2"; }
