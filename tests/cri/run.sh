@@ -59,7 +59,8 @@ fi
 # CRI_BUILD_CRICTL=0.
 if [ -z "$CRICTL" ] && [ "${CRI_BUILD_CRICTL:-1}" != 0 ] && command -v go >/dev/null; then
 	echo "building crictl (once, cached under /var/cache/ckubeadm/peers)..."
-	CRICTL=$("$HERE/build-crictl.sh" 2>"$T/crictl-build.log") || { tail -3 "$T/crictl-build.log"; CRICTL=; }
+	CRICTL=$("$HERE/build-crictl.sh" 2>"$T/crictl-build.log") ||
+		{ echo "crictl did not build:"; tail -n 10 "$T/crictl-build.log"; CRICTL=; }
 fi
 
 # ---- a tiny OCI image: one static /pause binary (also our sandbox image) ----
@@ -109,6 +110,7 @@ with tarfile.open(f"{d}/images.tar", "w") as t:
     for n in sorted(os.listdir(f"{d}/oci")):
         t.add(f"{d}/oci/{n}", n)
 EOF
+[ -s "$T/img/images.tar" ] || { echo "cannot build the test images (python3 above)"; echo "0 passed, 1 failed, 0 skipped"; exit 1; }
 
 # ---- containerd with a private everything (tests/lib/containerd.sh) ----
 if ! ctrd_start "$T" ckubeadm.test/pause:1; then
