@@ -197,6 +197,15 @@ if [ -z "${CKUBEADM_SKIP_E2E:-}" ]; then
 		run "${name/e2e-join/e2e-objects-join}" python3 tests/e2e/objects.py compare \
 			"$e2e_logs/e2e-join-reference/objects.txt" "$e2e_logs/$name/objects.txt"
 	done
+	# The console output (stdout and stderr as written) of each init, join and reset against
+	# the reference's on the same steps, run-dependent values masked (tests/e2e/console.py);
+	# its selftest first proves, on the reference's outputs, that one changed word goes red.
+	run e2e-console-selftest python3 tests/e2e/console.py selftest join "$e2e_logs/e2e-join-reference"
+	run e2e-console-init python3 tests/e2e/console.py compare init "$e2e_logs/e2e-reference" "$e2e_logs/e2e-ckubeadm"
+	for name in e2e-join e2e-join-ref-onto-ckubeadm e2e-join-ckubeadm-onto-ref; do
+		run "${name/e2e-join/e2e-console-join}" python3 tests/e2e/console.py compare join \
+			"$e2e_logs/e2e-join-reference" "$e2e_logs/$name"
+	done
 fi
 
 echo

@@ -100,6 +100,13 @@ char *addons_configmap_checksum(const json_t *cm);
 
 struct kube_client;
 
+/* image.TagFromImage: the tag of an image reference (after the last ":" that follows the last
+ * "/"), "" without one. Borrowed from image. */
+const char *addons_image_tag(const char *image);
+/* dns.DeployedDNSAddon: the image tag of the one k8s-app=kube-dns Deployment, "" when there is
+ * none; -EINVAL "multiple DNS addon deployments found" for more. *ret owned. */
+int addons_deployed_dns_version(struct kube_client *c, char **ret);
+
 /*
  * dns.EnsureDNSAddon: with print_manifest the manifests are printed to out (c unused, may be
  * NULL); otherwise the replicas of a deployed CoreDNS are kept, the ConfigMap is created or

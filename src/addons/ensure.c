@@ -51,8 +51,15 @@ static int deployed_replicas(struct kube_client *c, int32_t *ret)
 	return 0;
 }
 
-/* DeployedDNSAddon: the image tag of the deployed DNS addon ("" when none). Owned. */
-static int deployed_dns_version(struct kube_client *c, char **ret)
+const char *addons_image_tag(const char *image)
+{
+	/* image.TagFromImage: after the last ":" that follows the last "/". */
+	const char *slash = strrchr(image, '/');
+	const char *colon = strrchr(slash ? slash : image, ':');
+	return colon ? colon + 1 : "";
+}
+
+int addons_deployed_dns_version(struct kube_client *c, char **ret)
 {
 	_cleanup_json_ json_t *list = NULL;
 	int r = list_dns_deployments(c, &list);
@@ -61,15 +68,7 @@ static int deployed_dns_version(struct kube_client *c, char **ret)
 	json_t *dep = json_array_get(json_object_get(list, "items"), 0);
 	const char *image = json_string_value(json_object_get(
 		json_array_get(json_get_path(dep, "spec.template.spec.containers"), 0), "image"));
-	const char *tag = "";
-	if (image) {
-		/* image.TagFromImage: after the last ":" that follows the last "/". */
-		const char *slash = strrchr(image, '/');
-		const char *colon = strrchr(slash ? slash : image, ':');
-		if (colon)
-			tag = colon + 1;
-	}
-	*ret = xstrdup(tag);
+	*ret = xstrdup(image ? addons_image_tag(image) : "");
 	return 0;
 }
 
@@ -89,7 +88,7 @@ static int coredns_configmap_apply(struct kube_client *c, const json_t *cm)
 		return error_set(-EINVAL, "unable to fetch CoreDNS current installed version and "
 				 "ConfigMap.: unable to find the CoreDNS Corefile data");
 	_cleanup_free_ char *version = NULL;
-	r = deployed_dns_version(c, &version);
+	r = addons_deployed_dns_version(c, &version);
 	if (r < 0)
 		return error_wrap(r, "unable to fetch CoreDNS current installed version and ConfigMap.");
 	if (!*corefile || corefile_is_default(corefile))

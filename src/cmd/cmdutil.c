@@ -2,14 +2,19 @@
 /* Flag plumbing shared by the kubeadm commands (see cmdutil.h). */
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "cmd/cmdutil.h"
 #include "cmd/command.h"
 #include "util/error.h"
 #include "util/fs.h"
 #include "util/log.h"
+#include "util/path.h"
 #include "util/macro.h"
 #include "util/strbuf.h"
 #include "util/strv.h"
@@ -52,10 +57,26 @@ int cmd_dry_run_dir(const char *env_var, const char *dir_name, char **ret)
 	if (r < 0)
 		return error_set(r, "failed to create directory \"/etc/kubernetes/tmp\": mkdir /etc/kubernetes/tmp: %s",
 				 go_strerror(-r));
-	_cleanup_free_ char *tmpl = xasprintf("/etc/kubernetes/tmp/%sXXXXXX", dir_name);
-	if (!mkdtemp(tmpl)) {
+	/*
+	 * os.MkdirTemp: the name plus a random uint32 in decimal, tried again while it exists.
+	 * kubeadm's createTmpDir reassigns its tempDir to "" on failure, which its message shows.
+	 */
+	_cleanup_free_ char *tmpl = NULL;
+	for (int try = 0;; try++) {
+		uint32_t rnd = 0;
+		if (getrandom(&rnd, sizeof(rnd), 0) != (ssize_t)sizeof(rnd))
+			return error_set(-EIO, "could not create a temporary directory in \"\": no randomness");
+		free(tmpl);
+		tmpl = xasprintf("/etc/kubernetes/tmp/%s%" PRIu32, dir_name, rnd);
+		if (mkdir(tmpl, 0700) == 0)
+			break;
 		int e = errno;
-		return error_set(-e, "could not create a temporary directory in \"/etc/kubernetes/tmp\": mkdirtemp /etc/kubernetes/tmp: %s",
+		if (e == EEXIST && try + 1 < 10000)
+			continue;
+		if (e == EEXIST)
+			return error_set(-e, "could not create a temporary directory in \"\": mkdirtemp /etc/kubernetes/tmp/%s*: file already exists",
+					 dir_name);
+		return error_set(-e, "could not create a temporary directory in \"\": mkdir %s: %s", tmpl,
 				 go_strerror(e));
 	}
 	log_warning("Using dry-run directory %s. To override it, set the environment variable %s",
@@ -72,4 +93,36 @@ const char *cmd_flag_string_or(const struct flagset *fs, const char *name, const
 bool cmd_flag_bool_or_config(const struct flagset *fs, const char *name, bool cfg_value)
 {
 	return flagset_changed(fs, name) ? flagset_get_bool(fs, name) : cfg_value;
+}
+
+char *cmd_kubeconfig_path(const struct flagset *fs)
+{
+	const char *file = flagset_get_string(fs, "kubeconfig");
+	if (flagset_changed(fs, "kubeconfig") && *file)
+		return xstrdup(file);
+	/*
+	 * clientcmd.NewDefaultClientConfigLoadingRules: the files of $KUBECONFIG (each once), else
+	 * $HOME/.kube/config; kubeadm adds admin.conf. The first that exists, else the first.
+	 */
+	_cleanup_strv_free_ char **chain = NULL;
+	const char *env = getenv("KUBECONFIG");
+	if (env && *env) {
+		_cleanup_strv_free_ char **list = strv_split(env, ':', false);
+		STRV_FOREACH(f, list)
+			if (!strv_contains(chain, *f))
+				strv_push(&chain, *f);
+	} else {
+		/* filepath.Join(homedir.HomeDir(), ".kube", "config") */
+		const char *home = getenv("HOME");
+		strv_consume(&chain, path_join(home ? home : "", ".kube/config"));
+	}
+	strv_push(&chain, "/etc/kubernetes/admin.conf");
+	const char *pick = chain[0];
+	STRV_FOREACH(f, chain)
+		if (access(*f, F_OK) == 0) {
+			pick = *f;
+			break;
+		}
+	log_v(1, "Using kubeconfig file: %s", pick);
+	return xstrdup(pick);
 }

@@ -32,3 +32,11 @@ const char *cmd_flag_string_or(const struct flagset *fs, const char *name, const
 
 /* cmdutil.ValueFromFlagsOrConfig for a bool: the flag's value if it was set, else cfg_value. */
 bool cmd_flag_bool_or_config(const struct flagset *fs, const char *name, bool cfg_value);
+
+/*
+ * cmdutil.GetKubeConfigPath for a command's --kubeconfig flag whose shown default is
+ * admin.conf but whose value is empty: the flag's value if set and not empty, else the first
+ * existing of $KUBECONFIG's files (or $HOME/.kube/config) and /etc/kubernetes/admin.conf, else
+ * the first of them (the -v1 line "Using kubeconfig file: ..." printed). Owned by the caller.
+ */
+char *cmd_kubeconfig_path(const struct flagset *fs);

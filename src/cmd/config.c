@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cmd/commands.h"
 #include "cmd/feature-gates.h"
@@ -61,7 +62,13 @@ int cmd_config_migrate(struct cmd_ctx *ctx)
 		fputs(out.buf, stdout);
 		return 0;
 	}
-	r = fs_write_atomic(ctx->rootfd, new, out.buf, out.len, 0644, 0755);
+	/* os.WriteFile(newCfgPath, ..., 0644): the mode is only that of a file it creates; one
+	 * that exists keeps its own (a 0600 file stays private) */
+	mode_t mode = 0644;
+	struct stat st;
+	if (fs_stat(ctx->rootfd, new, &st) == 0 && S_ISREG(st.st_mode))
+		mode = st.st_mode & 07777;
+	r = fs_write_atomic(ctx->rootfd, new, out.buf, out.len, mode, 0755);
 	if (r < 0)
 		return error_set(r, "failed to write the new configuration to the file \"%s\": open %s: %s",
 				 new, new, go_strerror(-r));

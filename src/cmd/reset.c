@@ -13,6 +13,7 @@
 #include "kube/client.h"
 #include "phases/cluster-config.h"
 #include "phases/reset.h"
+#include "phases/reset/clean-dir.h"
 #include "phases/reset/reset-data.h"
 #include "util/error.h"
 #include "util/log.h"
@@ -190,6 +191,13 @@ int reset_workflow_init(struct cmd_ctx *ctx, struct workflow_options *opts, stru
 		d->cert_dir = xstrdup(d->init_cfg->cluster.certificates_dir);
 	else
 		d->cert_dir = xstrdup(DEFAULT_CERT_DIR);
+	/* stricter than kubeadm, which would empty a certificatesDir of "/" or "/etc": refused
+	 * before any phase runs */
+	r = reset_check_clean_dir(d->cert_dir, "the certificates directory");
+	if (r < 0) {
+		reset_workflow_free((struct run_ctx *)(void *)d);
+		return r;
+	}
 
 	d->force = cmd_flag_bool_or_config(fs, "force", cfg->reset.force);
 	d->cleanup_tmp_dir = cmd_flag_bool_or_config(fs, "cleanup-tmp-dir", cfg->reset.cleanup_tmp_dir);

@@ -1269,7 +1269,7 @@ static const struct command cmd_root_upgrade_apply = {
 	.use = "apply [version]",
 	.short_desc = "Upgrade your Kubernetes cluster to the specified version",
 	.flags = flags_root_upgrade_apply,
-	.run = cmd_not_built,
+	.run = cmd_upgrade_apply,
 	.workflow = &upgrade_apply_workflow,
 	.no_flags_in_use_line = true,
 };
@@ -1294,7 +1294,7 @@ static const struct command cmd_root_upgrade_diff = {
 	.use = "diff [version]",
 	.short_desc = "Show what differences would be applied to existing static pod manifests. See also: kubeadm upgrade apply --dry-run",
 	.flags = flags_root_upgrade_diff,
-	.run = cmd_not_built,
+	.run = cmd_upgrade_diff,
 };
 
 static const struct flag flags_root_upgrade_node[] = {
@@ -1332,7 +1332,8 @@ static const struct command cmd_root_upgrade_node = {
 	.use = "node",
 	.short_desc = "Upgrade commands for a node in the cluster",
 	.flags = flags_root_upgrade_node,
-	.run = cmd_not_built,
+	.run = cmd_upgrade_node,
+	.args = CMD_ARGS_NONE,
 	.workflow = &upgrade_node_workflow,
 };
 
@@ -1380,7 +1381,7 @@ static const struct command cmd_root_upgrade_plan = {
 	.short_desc = "Check which versions are available to upgrade to and validate whether your current cluster is upgradeable.",
 	.long_desc = "Check which versions are available to upgrade to and validate whether your current cluster is upgradeable. This command can only run on the control plane nodes where the kubeconfig file \"admin.conf\" exists. To skip the internet check, pass in the optional [version] parameter.",
 	.flags = flags_root_upgrade_plan,
-	.run = cmd_not_built,
+	.run = cmd_upgrade_plan,
 };
 
 static const struct command *const children_root_upgrade[] = {
@@ -1397,7 +1398,6 @@ static const struct command cmd_root_upgrade = {
 	.children = children_root_upgrade,
 	.run = cmd_require_subcommand,
 	.args = CMD_ARGS_NONE,
-	.not_built = true,
 };
 
 static const struct command cmd_root_alpha = {

@@ -17,6 +17,7 @@
 #include "token/token.h"
 #include "util/error.h"
 #include "util/json.h"
+#include "util/log.h"
 #include "util/macro.h"
 #include "util/strbuf.h"
 #include "util/strv.h"
@@ -108,6 +109,7 @@ static void print_one_line(const char *cmd)
 int cmd_token_create(struct cmd_ctx *ctx)
 {
 	const struct flagset *fs = &ctx->flags;
+	log_v(1, "[token] validating mixed arguments");
 	int r = cmd_validate_mixed_arguments(fs);
 	if (r < 0)
 		return r;
@@ -115,7 +117,8 @@ int cmd_token_create(struct cmd_ctx *ctx)
 	r = token_overrides(ctx, &ov);
 	if (r < 0)
 		return r;
-	const char *kubeconfig = flagset_get_string(fs, "kubeconfig");
+	log_v(1, "[token] getting Clientsets from kubeconfig file");
+	_cleanup_free_ char *kubeconfig = cmd_kubeconfig_path(fs);
 	_cleanup_(kube_client_freep) struct kube_client *c = NULL;
 	r = token_client(ctx, kubeconfig, &c);
 	if (r < 0)
@@ -123,9 +126,11 @@ int cmd_token_create(struct cmd_ctx *ctx)
 	const char *cfg_path = flagset_get_string(fs, "config");
 	struct config_load_options opts = { .skip_cri_detect = true };
 	_cleanup_(config_init_freep) struct init_config *cfg = NULL;
+	log_v(1, "[token] loading configurations");
 	r = config_load_init_opts(*cfg_path ? cfg_path : NULL, ov, &opts, &cfg);
 	if (r < 0)
 		return r;
+	log_v(1, "[token] creating token");
 	r = init_update_or_create_tokens(c, true, &cfg->init.bootstrap_tokens);
 	if (r < 0)
 		return r;
@@ -151,6 +156,7 @@ int cmd_token_create(struct cmd_ctx *ctx)
 int cmd_token_generate(struct cmd_ctx *ctx)
 {
 	struct token t;
+	log_v(1, "[token] generating random token");
 	int r = token_generate(&t);
 	if (r < 0)
 		return r;
@@ -275,7 +281,7 @@ static void text_row(struct strbuf *sb, const struct cfg_token *t)
 int cmd_token_list(struct cmd_ctx *ctx)
 {
 	const struct flagset *fs = &ctx->flags;
-	const char *kubeconfig = flagset_get_string(fs, "kubeconfig");
+	_cleanup_free_ char *kubeconfig = cmd_kubeconfig_path(fs);
 	_cleanup_(kube_client_freep) struct kube_client *c = NULL;
 	int r = token_client(ctx, kubeconfig, &c);
 	if (r < 0)
@@ -284,6 +290,8 @@ int cmd_token_list(struct cmd_ctx *ctx)
 	r = printer_new(fs, &printer);
 	if (r < 0)
 		return r;
+	log_v(1, "[token] preparing selector for bootstrap token");
+	log_v(1, "[token] retrieving list of bootstrap tokens");
 	_cleanup_json_ json_t *list = NULL;
 	r = kube_list(c, &kube_res_secrets, "kube-system", NULL, "type=bootstrap.kubernetes.io/token",
 		      &list);
@@ -338,13 +346,14 @@ int cmd_token_delete(struct cmd_ctx *ctx)
 				 "missing argument; 'token delete' is missing token of form \"%s\" or "
 				 "\"%s\"",
 				 TOKEN_PATTERN_QUOTED, TOKEN_ID_PATTERN_QUOTED);
-	const char *kubeconfig = flagset_get_string(&ctx->flags, "kubeconfig");
+	_cleanup_free_ char *kubeconfig = cmd_kubeconfig_path(&ctx->flags);
 	_cleanup_(kube_client_freep) struct kube_client *c = NULL;
 	int r = token_client(ctx, kubeconfig, &c);
 	if (r < 0)
 		return r;
 	for (char **a = ctx->args; *a; a++) {
 		char id[TOKEN_ID_LEN + 1];
+		log_v(1, "[token] parsing token");
 		if (token_id_is_valid(*a)) {
 			memcpy(id, *a, sizeof(id));
 		} else {
@@ -356,6 +365,7 @@ int cmd_token_delete(struct cmd_ctx *ctx)
 			token_wipe(&t);
 		}
 		_cleanup_free_ char *name = xasprintf(TOKEN_SECRET_PREFIX "%s", id);
+		log_v(1, "[token] deleting token \"%s\"", id);
 		r = kube_delete(c, &kube_res_secrets, "kube-system", name, false);
 		if (r < 0)
 			return error_wrap(r, "failed to delete bootstrap token \"%s\"", id);

@@ -700,8 +700,7 @@ static void default_component_configs(struct init_config *c)
 	cc_kubelet_default(c->kubelet, &c->cluster);
 }
 
-/* NormalizeKubernetesVersion. */
-static int normalize_kubernetes_version(struct init_config *c)
+int config_normalize_kubernetes_version(struct init_config *c)
 {
 	const char *v = c->cluster.kubernetes_version ? c->cluster.kubernetes_version : "";
 	bool ci = kube_is_ci_version(v);
@@ -762,7 +761,7 @@ static int init_dynamic_defaults_ex(struct init_config *c, bool skip_cri_detect,
 			return r;
 	}
 	default_component_configs(c);
-	r = normalize_kubernetes_version(c);
+	r = config_normalize_kubernetes_version(c);
 	if (r < 0)
 		return r;
 	if (c->cluster.control_plane_endpoint && *c->cluster.control_plane_endpoint) {
@@ -1004,6 +1003,9 @@ static struct init_config *static_init_config(void)
 	return c;
 }
 
+/* DefaultedResetConfiguration's defaulting, dynamic defaults and validation (below) */
+static int finish_reset(void *obj, bool skip_cri_detect);
+
 int config_print_defaults(enum config_defaults which, char *const *component_configs,
 			  struct strbuf *out)
 {
@@ -1045,10 +1047,9 @@ int config_print_defaults(enum config_defaults which, char *const *component_con
 		break;
 	}
 	case CONFIG_DEFAULTS_RESET: {
+		/* DefaultedResetConfiguration with SkipCRIDetect (its -v4 line included) */
 		struct cfg_reset_configuration rc = { 0 };
-		cfg_default_reset(&rc);
-		rc.cri_socket = xstrdup(DEFAULT_CRI_SOCKET);
-		r = cfg_validate_reset(&rc);
+		r = finish_reset(&rc, true);
 		if (r >= 0)
 			r = marshal_doc(&cfg_type_reset_configuration, &rc, "ResetConfiguration", &sb);
 		cfg_release(&cfg_type_reset_configuration, &rc);

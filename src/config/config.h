@@ -146,6 +146,14 @@ int config_upgrade_marshal(const struct upgrade_config *c, struct strbuf *out);
  * with individual checks.
  */
 int config_ignore_preflight_errors(char *const *from_cli, char *const *from_config, char ***ret);
+/*
+ * NormalizeKubernetesVersion: resolves a label of ClusterConfiguration.kubernetesVersion
+ * (kube_release_version), adds the "v", keeps the CI version and image repository, and
+ * refuses a version below 1.36.0 (-EINVAL with kubeadm's "this version of kubeadm only
+ * supports deploying clusters with the control plane version >= 1.36.0. ..."). Used by
+ * SetInitDynamicDefaults and by upgrade apply's preflight.
+ */
+int config_normalize_kubernetes_version(struct init_config *c);
 /* configutil.VerifyAPIServerBindAddress: loopback or global unicast, else -EINVAL. */
 int config_verify_apiserver_bind_address(const char *address);
 

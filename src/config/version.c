@@ -242,6 +242,8 @@ int kube_release_version(const char *version, char **ret)
 					    prefix, label)
 				: xasprintf("https://dl.k8s.io/release/%s.txt", label);
 		_cleanup_free_ char *body = NULL, *err = NULL;
+		/* fetchFromURL */
+		log_v(2, "fetching Kubernetes version from URL: %s", url);
 		int r = fetcher(url, &body, &err);
 		if (r < 0) {
 			log_warning("could not fetch a Kubernetes version from the internet: %s", err);

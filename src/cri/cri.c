@@ -129,17 +129,35 @@ static int logged(int r, const char *msg, const char *key, const char *value)
 	return r;
 }
 
+/*
+ * CRIRuntime.Connect: cri-client's NewRemoteRuntimeService (validated by a Version call) then
+ * NewRemoteImageService (validated by an ImageFsInfo call), with their -v lines.
+ */
 int cri_client_connect(struct cri_client *c)
 {
 	_cleanup_(cri_version_freep) struct cri_version *v = NULL;
+	log_v_kv(3, "Connecting to runtime service", "endpoint", c->endpoint, NULL);
 	if (!c->conn)
 		return error_wrap(error_set(c->parse_errno, "%s", c->parse_error),
 				  "failed to create new CRI runtime service");
+	log_v_kv(4, "Validating the CRI v1 API runtime version", NULL);
 	int r = cri_version(c, &v);
 	if (r < 0)
 		return error_wrap(r,
 				  "failed to create new CRI runtime service: validate service connection: validate CRI v1 runtime API for endpoint \"%s\"",
 				  c->endpoint);
+	log_v_kv(2, "Validated CRI v1 runtime API", NULL);
+	log_v_kv(3, "Connecting to image service", "endpoint", c->endpoint, NULL);
+	log_v_kv(4, "Validating the CRI v1 API image version", NULL);
+	_cleanup_strbuf_ struct strbuf req = STRBUF_INIT;
+	_cleanup_free_ uint8_t *resp = NULL;
+	size_t n;
+	r = call(c, IMAGE_SERVICE "ImageFsInfo", &req, c->timeout_ms, &resp, &n);
+	if (r < 0)
+		return error_wrap(r,
+				  "failed to create new CRI image service: validate service connection: validate CRI v1 image API for endpoint \"%s\"",
+				  c->endpoint);
+	log_v_kv(2, "Validated CRI v1 image API", NULL);
 	return 0;
 }
 

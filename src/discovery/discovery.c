@@ -11,6 +11,7 @@
 
 #include "discovery/discovery.h"
 #include "kube/http.h"
+#include "kube/transport.h"
 #include "kubeconfig/kubeconfig.h"
 #include "util/error.h"
 #include "util/fs.h"
@@ -91,10 +92,17 @@ static bool pinned(char *const *pins, const char *hash_hex)
 
 int discovery_pins_check(char *const *pins, const char *ca_pem, size_t len)
 {
+	return discovery_pins_split(pins, ca_pem, len, NULL, NULL);
+}
+
+int discovery_pins_split(char *const *pins, const char *ca_pem, size_t len, char **ret_pinned,
+			 char **ret_others)
+{
 	static const char begin[] = "-----BEGIN CERTIFICATE-----";
 	static const char end[] = "-----END CERTIFICATE-----";
 	_cleanup_free_ char *pem = xstrndup(ca_pem, len);
 	_cleanup_strv_free_ char **hashes = NULL;
+	_cleanup_strbuf_ struct strbuf in = STRBUF_INIT, out = STRBUF_INIT;
 	const char *s = pem;
 	size_t ncerts = 0;
 	for (;;) {
@@ -115,14 +123,25 @@ int discovery_pins_check(char *const *pins, const char *ca_pem, size_t len)
 		ncerts++;
 		if (pinned(pins, h + strlen("sha256:"))) {
 			free(h);
-			return 0;
+			strbuf_addstr(&in, one);
+			if (!ret_pinned)
+				return 0;
+			continue;
 		}
+		strbuf_addstr(&out, one);
 		strv_consume(&hashes, h);
 	}
 	if (!ncerts)
 		return error_set(-EINVAL, "data does not contain any valid RSA or ECDSA certificates");
-	_cleanup_free_ char *j = strv_join(hashes, ":");
-	return error_set(-EPERM, "none of the public keys \"%s\" are pinned", j);
+	if (!in.len) {
+		_cleanup_free_ char *j = strv_join(hashes, ":");
+		return error_set(-EPERM, "none of the public keys \"%s\" are pinned", j);
+	}
+	if (ret_pinned)
+		*ret_pinned = strbuf_detach(&in, NULL);
+	if (ret_others)
+		*ret_others = strbuf_detach(&out, NULL);
+	return 0;
 }
 
 int discovery_cluster_info_verify(const json_t *cm, const struct token *t, char **ret)
@@ -411,16 +430,22 @@ int discovery_token_retrieve(struct kube_client *dry_run_client, struct cfg_join
 		r = error_set(-EINVAL, "data does not contain any valid RSA or ECDSA certificates");
 	if (r < 0)
 		return error_wrap(r, "failed to parse cluster CA from the %s ConfigMap", "cluster-info");
-	r = discovery_pins_check(bt->ca_cert_hashes, ca, ca_len);
+	_cleanup_free_ char *pinned_pem = NULL, *other_pem = NULL;
+	r = discovery_pins_split(bt->ca_cert_hashes, ca, ca_len, &pinned_pem, &other_pem);
 	if (r == -EINVAL)
 		return error_wrap(r, "failed to parse cluster CA from the %s ConfigMap", "cluster-info");
 	if (r < 0)
 		return error_wrap(r, "cluster CA found in %s ConfigMap is invalid", "cluster-info");
 
-	/* connect back with the pinned CA */
+	/*
+	 * Connect back trusting the pinned certificates only. Stricter than kubeadm, which trusts
+	 * the whole bundle once one of its certificates is pinned: anyone holding the token could
+	 * add a CA of their own to a cluster-info they sign and answer this fetch. The bundle's
+	 * other certificates may still complete a chain to a pinned one.
+	 */
 	_cleanup_free_ char *server = xasprintf("https://%s", endpoint);
 	_cleanup_json_ json_t *secure_bootstrap = kubeconfig_build(
-		server, cluster_name, DISCOVERY_BOOTSTRAP_USER, ca, NULL, NULL, NULL);
+		server, cluster_name, DISCOVERY_BOOTSTRAP_USER, pinned_pem, NULL, NULL, NULL);
 	log_v(1, "[discovery] Requesting info from \"%s\" again to validate TLS against the pinned public key",
 	      endpoint);
 	if (!dry_run) {
@@ -428,6 +453,7 @@ int discovery_token_retrieve(struct kube_client *dry_run_client, struct cfg_join
 		r = kube_client_new_from_config(secure_bootstrap, &own);
 		if (r < 0)
 			return r;
+		kube_client_set_tls_chain(own, other_pem, strlen(other_pem));
 		client = own;
 	}
 	_cleanup_json_ json_t *secure_info = NULL;
@@ -564,14 +590,16 @@ int discovery_file_validate(json_t *cfg, long timeout_ms, json_t **ret)
 		r = embed(u, "client-certificate");
 		if (r >= 0)
 			r = embed(u, "client-key");
-		if (r >= 0 && has_field(u, "tokenFile")) {
+		/* EnsureAuthenticationInfoAreEmbedded: the file as is (a CR or LF in it is
+		 * refused by the transport, as by Go's net/http), only without a token */
+		if (r >= 0 && !has_field(u, "token") && has_field(u, "tokenFile")) {
 			const char *tf = json_string_value(json_object_get(u, "tokenFile"));
 			_cleanup_free_ char *tok = NULL;
 			size_t tl = 0;
 			r = fs_read_file(AT_FDCWD, tf, 1 << 20, &tok, &tl);
 			if (r < 0)
-				return error_set(r, "failed to read token file \"%s\": open %s: %s", tf,
-						 tf, strerror(-r));
+				return error_set(r, "error while reading token file defined in kubeconfig: open %s: %s",
+						 tf, go_strerror(-r));
 			json_object_set_new(u, "token", json_string(tok));
 			json_object_del(u, "tokenFile");
 		}
@@ -666,15 +694,21 @@ int discovery_file_retrieve(const char *path, long timeout_ms, json_t **ret)
 
 int discovery_https_retrieve(const char *url, long timeout_ms, json_t **ret)
 {
-	_cleanup_free_ char *body = NULL, *err = NULL;
-	/* net/http's default client has no timeout; the discovery timeout bounds it here */
-	int r = kube_http_get(url, timeout_ms, 16 << 20, &body, &err);
-	if (r < 0) {
-		r = error_set(r, "%s", err ? err : "error trying to fetch discovery kubeconfig");
+	/* net/http's default client has no timeout; the discovery timeout bounds it here. A
+	 * redirect to http is not followed (stricter than kubeadm): the file is fetched over TLS
+	 * or not at all. */
+	struct http_response resp;
+	int r = kube_http_fetch(url, NULL, timeout_ms, 16 << 20, &resp);
+	if (r < 0)
 		return r;
+	if (resp.status != 200) {
+		http_response_release(&resp);
+		return error_set(-EIO, "error trying to fetch discovery kubeconfig over HTTPS from %s, received status %ld",
+				 url, resp.status);
 	}
 	_cleanup_json_ json_t *cfg = NULL;
-	r = kubeconfig_parse(body, strlen(body), &cfg);
+	r = kubeconfig_parse(resp.body, resp.len, &cfg);
+	http_response_release(&resp);
 	if (r < 0)
 		return r;
 	return discovery_file_validate(cfg, timeout_ms, ret);

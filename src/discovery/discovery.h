@@ -41,6 +41,13 @@ int discovery_pins_validate(char *const *pins);
  * -EINVAL when ca_pem holds no certificate.
  */
 int discovery_pins_check(char *const *pins, const char *ca_pem, size_t len);
+/*
+ * discovery_pins_check, and on success the certificates of ca_pem split by it: *ret_pinned
+ * (PEM, owned) those whose public key is pinned, *ret_others (PEM, owned, maybe "") the rest.
+ * Discovery's second, validated fetch trusts only the pinned ones.
+ */
+int discovery_pins_split(char *const *pins, const char *ca_pem, size_t len, char **ret_pinned,
+			 char **ret_others);
 
 /*
  * validateClusterInfoToken: the "kubeconfig" value of the cluster-info ConfigMap cm whose

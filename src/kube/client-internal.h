@@ -14,6 +14,9 @@ struct kube_client {
 	char *server;
 	char *ca_pem, *cert_pem, *key_pem, *token;
 	size_t ca_len, cert_len, key_len;
+	char *chain_pem; /* kube_client_set_tls_chain */
+	size_t chain_len;
+	char *server_name; /* the cluster's tls-server-name */
 	bool insecure; /* the cluster's insecure-skip-tls-verify (kubeadm's discovery) */
 	bool live;             /* loaded from a kubeconfig: requests go to server */
 	struct http_conn *conn; /* kept alive between requests */

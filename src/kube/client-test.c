@@ -364,6 +364,48 @@ static void test_dry_run(void **state)
 	assert_string_equal(out, want);
 }
 
+/* A kubeconfig's token (or tokenFile) with a CR or LF, such as a private key file named as the
+ * tokenFile, is refused before anything is sent, with Go's error and no value echoed. */
+static void test_token_injection(void **state)
+{
+	(void)state;
+	static const char *const resp[] = { "200|{}" };
+	struct test_server s;
+	test_server_start(&s, resp, ARRAY_SIZE(resp), answer);
+	_cleanup_free_ char *srv = xasprintf("http://127.0.0.1:%d", s.port);
+	char keyfile[] = "/tmp/ckubeadm-token-XXXXXX";
+	int fd = mkstemp(keyfile);
+	assert_true(fd >= 0);
+	static const char key[] = "-----BEGIN EC PRIVATE KEY-----\nMHcCAQEEIBsecret\n"
+				  "-----END EC PRIVATE KEY-----\n";
+	assert_int_equal(write(fd, key, sizeof(key) - 1), (ssize_t)sizeof(key) - 1);
+	close(fd);
+	const char *const fields[] = { "token", "tokenFile" };
+	const char *const values[] = { "abc\r\nX-Injected: 1", keyfile };
+	for (size_t i = 0; i < 2; i++) {
+		json_t *cfg = json_pack(
+			"{s:s,s:[{s:s,s:{s:s}}],s:[{s:s,s:{s:s,s:s}}],s:[{s:s,s:{s:s}}]}",
+			"current-context", "c", "clusters", "name", "k", "cluster", "server", srv,
+			"contexts", "name", "c", "context", "cluster", "k", "user", "u", "users",
+			"name", "u", "user", fields[i], values[i]);
+		struct kube_client *c = NULL;
+		assert_int_equal(kube_client_new_from_config(cfg, &c), 0);
+		json_decref(cfg);
+		json_t *o = NULL;
+		assert_int_equal(kube_get(c, &kube_res_configmaps, "kube-public", "cluster-info", &o),
+				 -EINVAL);
+		_cleanup_free_ char *want = xasprintf(
+			"Get \"%s/api/v1/namespaces/kube-public/configmaps/cluster-info?timeout=10s\": "
+			"net/http: invalid header field value for \"Authorization\"",
+			srv);
+		assert_string_equal(error_message(-EINVAL), want);
+		kube_client_free(c);
+	}
+	unlink(keyfile);
+	assert_int_equal(s.accepts, 0);
+	test_server_stop(&s);
+}
+
 int main(void)
 {
 	/* the scripted server writes to clients that may have hung up */
@@ -377,6 +419,7 @@ int main(void)
 		cmocka_unit_test(test_body_cap),
 		cmocka_unit_test(test_apply_all),
 		cmocka_unit_test(test_dry_run),
+		cmocka_unit_test(test_token_injection),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

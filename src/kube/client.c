@@ -11,6 +11,7 @@
 #include "kube/client.h"
 #include "kube/client-internal.h"
 #include "util/error.h"
+#include "util/flags.h"
 #include "util/fs.h"
 #include "util/json.h"
 #include "util/log.h"
@@ -92,13 +93,14 @@ static const char *obj_str(const json_t *o, const char *path)
 	return json_is_string(v) ? json_string_value(v) : NULL;
 }
 
-/* Go's os.PathError text ("open <path>: no such file or directory") */
+/* Go's os.PathError text ("open <path>: no such file or directory"; os.ReadFile opens a
+ * directory and fails reading it: "read <path>: is a directory") */
 static int open_error(int r, const char *path)
 {
 	_cleanup_free_ char *msg = xstrdup(strerror(-r));
 	if (*msg >= 'A' && *msg <= 'Z')
 		*msg = (char)(*msg - 'A' + 'a');
-	return error_set(r, "open %s: %s", path, msg);
+	return error_set(r, "%s %s: %s", r == -EISDIR ? "read" : "open", path, msg);
 }
 
 static const json_t *named_entry(const json_t *cfg, const char *list, const char *name,
@@ -150,6 +152,8 @@ static void client_release_creds(struct kube_client *c)
 		free(c->token);
 	}
 	free(c->ca_pem);
+	free(c->chain_pem);
+	free(c->server_name);
 	free(c->cert_pem);
 	free(c->server);
 }
@@ -206,6 +210,8 @@ static int client_load(struct kube_client *c, const json_t *cfg)
 	if (r < 0)
 		return r;
 	c->insecure = json_is_true(json_object_get(cluster, "insecure-skip-tls-verify"));
+	const char *sn = obj_str(cluster, "tls-server-name");
+	c->server_name = sn && *sn ? xstrdup(sn) : NULL;
 	const json_t *user = user_name ? named_entry(cfg, "users", user_name, "user") : NULL;
 	if (user) {
 		r = load_blob(user, "client-certificate", &c->cert_pem, &c->cert_len);
@@ -333,6 +339,15 @@ void kube_client_set_body_cap(struct kube_client *c, size_t max)
 	c->body_cap = max;
 }
 
+static void *xmemdup(const void *p, size_t n);
+
+void kube_client_set_tls_chain(struct kube_client *c, const char *pem, size_t len)
+{
+	free(c->chain_pem);
+	c->chain_pem = len ? xmemdup(pem, len) : NULL;
+	c->chain_len = len;
+}
+
 /* ---- HTTP ---- */
 
 static const char *go_method(const char *m)
@@ -354,12 +369,15 @@ int kube_transport_error(int r, const struct http_response *resp, const char *me
 			 const char *url)
 {
 	const char *m = go_method(method);
+	/* Go's url.Error quotes the URL (%q): a control character in it is never printed raw */
+	_cleanup_strbuf_ struct strbuf q = STRBUF_INIT;
+	go_quote(url, &q);
 	switch (resp->failure) {
 	case HTTP_F_TLS_VERIFY:
-		return error_set(r, "%s \"%s\": tls: failed to verify certificate: %s", m, url,
+		return error_set(r, "%s %s: tls: failed to verify certificate: %s", m, q.buf,
 				 resp->error);
 	default:
-		return error_set(r, "%s \"%s\": %s", m, url, resp->error);
+		return error_set(r, "%s %s: %s", m, q.buf, resp->error);
 	}
 }
 
@@ -438,6 +456,8 @@ int kube_http_do(struct kube_client *c, const char *method, const char *path,
 		headers[nh++] = auth;
 	headers[nh] = NULL;
 	const struct http_tls tls = { .ca_pem = c->ca_pem, .ca_len = c->ca_len,
+				      .chain_pem = c->chain_pem, .chain_len = c->chain_len,
+				      .server_name = c->server_name,
 				      .cert_pem = c->cert_pem, .cert_len = c->cert_len,
 				      .key_pem = c->key_pem, .key_len = c->key_len,
 				      .insecure = c->insecure };
@@ -891,6 +911,8 @@ static struct kube_client *client_clone(const struct kube_client *c)
 	*n = *c;
 	n->server = xstrdup(c->server);
 	n->ca_pem = xmemdup(c->ca_pem, c->ca_len);
+	n->chain_pem = xmemdup(c->chain_pem, c->chain_len);
+	n->server_name = c->server_name ? xstrdup(c->server_name) : NULL;
 	n->cert_pem = xmemdup(c->cert_pem, c->cert_len);
 	n->key_pem = xmemdup(c->key_pem, c->key_len);
 	n->token = c->token ? xstrdup(c->token) : NULL;

@@ -119,6 +119,9 @@ void kube_client_set_api_call_timeout(struct kube_client *c, long timeout_ms, lo
 void kube_client_set_request_timeout(struct kube_client *c, long timeout_ms);
 /* Response body cap (default 16 MiB); a larger body is -EBADMSG. */
 void kube_client_set_body_cap(struct kube_client *c, size_t max);
+/* Certificates (PEM, copied) that may complete the server's chain to the kubeconfig's CA
+ * without being trusted themselves (http_tls.chain_pem); len 0: none. */
+void kube_client_set_tls_chain(struct kube_client *c, const char *pem, size_t len);
 
 /* ---- single calls (one HTTP request, no retry) ---- */
 

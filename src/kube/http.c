@@ -20,20 +20,32 @@ static char *trimmed(const char *s, size_t len)
 	return xstrndup(s, len);
 }
 
+int kube_http_fetch(const char *url, const struct http_tls *tls, long timeout_ms, size_t max,
+		    struct http_response *resp)
+{
+	const struct http_request req = { .method = "GET", .url = url, .timeout_ms = timeout_ms,
+					  .max_body = max, .max_redirects = 10, .use_proxy = true,
+					  .tls = tls };
+	int r = http_perform(NULL, &req, resp);
+	if (r < 0)
+		return kube_transport_error(r, resp, "GET", url);
+	return 0;
+}
+
 int kube_http_get(const char *url, long timeout_ms, size_t max, char **ret_body, char **ret_err)
 {
 	/* Go's http.Get: the system's roots, redirects (10 at most), the environment's proxy */
-	const struct http_request req = { .method = "GET", .url = url, .timeout_ms = timeout_ms,
-					  .max_body = max, .max_redirects = 10, .use_proxy = true };
 	struct http_response resp;
-	int r = http_perform(NULL, &req, &resp);
+	int r = kube_http_fetch(url, NULL, timeout_ms, max, &resp);
 	if (r == -EFBIG) {
+		error_clear();
 		*ret_err = xasprintf("unable to read content of URL \"%s\": larger than %zu bytes", url,
 				     max);
 		return -EFBIG;
 	}
 	if (r < 0) {
-		*ret_err = xasprintf("unable to get URL \"%s\": Get \"%s\": %s", url, url, resp.error);
+		*ret_err = xasprintf("unable to get URL \"%s\": %s", url, error_message(r));
+		error_clear();
 		return r == -ETIMEDOUT ? -ETIMEDOUT : -EHOSTUNREACH;
 	}
 	char *body = trimmed(resp.body, resp.len);

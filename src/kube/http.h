@@ -5,6 +5,18 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+struct http_tls;
+struct http_response;
+/*
+ * GETs url as Go's http.Client{Timeout, Transport{Proxy: ProxyFromEnvironment,
+ * TLSClientConfig: tls}} does (tls NULL: the system's roots): the environment's proxy, up to
+ * 10 redirects but never from https to http, a total timeout, the body capped at max. Returns
+ * 0 with *resp filled for any status (http_response_release), else -errno with the message
+ * (error.h) Go's url.Error: `Get "<url>": dial tcp ...: connect: connection refused`.
+ */
+int kube_http_fetch(const char *url, const struct http_tls *tls, long timeout_ms, size_t max,
+		    struct http_response *resp);
+
 /*
  * GETs url with a total timeout, as kubeadm's fetchFromURL (util/version.go): on success *ret_body
  * is the owned body with surrounding whitespace trimmed. On failure returns -errno and *ret_err is

@@ -26,13 +26,17 @@
 #include <openssl/x509v3.h>
 
 #include "kube/transport.h"
+#include "util/flags.h"
+#include "util/json.h"
 #include "util/macro.h"
+#include "util/resolv.h"
 #include "util/strbuf.h"
 #include "util/xalloc.h"
 
 #define DEFAULT_TIMEOUT_MS 30000
 #define DEFAULT_MAX_BODY (16u << 20)
-#define MAX_HEADER_BYTES (1u << 20)
+#define MAX_HEADER_BYTES (1u << 20) /* status line and headers together */
+#define MAX_1XX_RESPONSES 5         /* Go's max1xxResponses */
 
 struct url {
 	bool tls;
@@ -48,6 +52,8 @@ struct http_conn {
 	SSL *ssl;
 	char *key; /* "https://host:port" it is connected to */
 	unsigned char tls_id[SHA256_DIGEST_LENGTH]; /* tls_fingerprint of its credentials */
+	STACK_OF(X509) *extra; /* http_tls.chain_pem: untrusted certificates for chain building */
+	X509 *leaf;            /* the server's certificate, kept for the errors that name it */
 	bool reused;
 	char buf[16384];
 	size_t pos, len;
@@ -77,7 +83,10 @@ static int fail(struct http_response *resp, enum http_failure f, int err, const 
 	case HTTP_F_TOOBIG:
 		return -EFBIG;
 	case HTTP_F_URL:
+	case HTTP_F_REQUEST:
 		return -EINVAL;
+	case HTTP_F_REDIRECT:
+		return -EPERM;
 	default:
 		return -EIO;
 	}
@@ -270,8 +279,10 @@ static int tcp_connect(const char *host, const char *port, int64_t deadline,
 		hints.ai_flags &= ~AI_ADDRCONFIG;
 		g = getaddrinfo(host, port, &hints, &res);
 	}
-	if (g != 0)
-		return fail(resp, HTTP_F_RESOLVE, 0, "dial tcp: lookup %s: no such host", host);
+	if (g != 0) {
+		_cleanup_free_ char *err = resolver_lookup_error(host, g);
+		return fail(resp, HTTP_F_RESOLVE, 0, "dial tcp: %s", err);
+	}
 	int last = ECONNREFUSED;
 	bool timed_out = false;
 	for (struct addrinfo *a = res; a; a = a->ai_next) {
@@ -351,7 +362,9 @@ static ssize_t conn_io(struct http_conn *c, bool writing, void *p, size_t n, int
 				return writing ? -EPIPE : -EPROTO;
 			k = -1, errno = EAGAIN;
 		} else {
-			k = writing ? send(c->fd, p, n, MSG_NOSIGNAL) : recv(c->fd, p, n, 0);
+			/* MSG_DONTWAIT: the deadline holds on a blocking fd too (http_read_response) */
+			k = writing ? send(c->fd, p, n, MSG_NOSIGNAL | MSG_DONTWAIT)
+				    : recv(c->fd, p, n, MSG_DONTWAIT);
 		}
 		if (k >= 0)
 			return k;
@@ -431,6 +444,8 @@ void http_conn_close(struct http_conn *c)
 		SSL_free(c->ssl);
 	}
 	SSL_CTX_free(c->ctx);
+	sk_X509_pop_free(c->extra, X509_free);
+	X509_free(c->leaf);
 	if (c->fd >= 0)
 		close(c->fd);
 	free(c->key);
@@ -438,6 +453,14 @@ void http_conn_close(struct http_conn *c)
 }
 
 /* ---- TLS ---- */
+
+/* OpenSSL's default asks for the passphrase of an encrypted PEM block on the terminal (and
+ * blocks a provisioning script): an encrypted key or certificate fails to load instead, as
+ * it does in Go's crypto/tls, which cannot decrypt one. */
+static int no_passphrase(char *buf, int size, int rwflag, void *u)
+{
+	return -1;
+}
 
 static int load_pem_certs(const char *pem, size_t len, X509_STORE *store, SSL_CTX *ctx,
 			  bool leaf_then_chain)
@@ -447,7 +470,7 @@ static int load_pem_certs(const char *pem, size_t len, X509_STORE *store, SSL_CT
 		return -ENOMEM;
 	int n = 0;
 	X509 *x;
-	while ((x = PEM_read_bio_X509(b, NULL, NULL, NULL))) {
+	while ((x = PEM_read_bio_X509(b, NULL, no_passphrase, NULL))) {
 		int ok;
 		if (store)
 			ok = X509_STORE_add_cert(store, x);
@@ -475,6 +498,7 @@ static SSL_CTX *tls_context(const struct http_tls *t, struct http_response *resp
 		return NULL;
 	}
 	SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
+	SSL_CTX_set_default_passwd_cb(ctx, no_passphrase); /* the *_file loaders */
 	SSL_CTX_set_mode(ctx, SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
 	int r = 0;
 	if (t && t->insecure) {
@@ -494,6 +518,10 @@ static SSL_CTX *tls_context(const struct http_tls *t, struct http_response *resp
 		} else if (SSL_CTX_set_default_verify_paths(ctx) != 1) {
 			r = *ret = fail(resp, HTTP_F_TLS_CREDS, 0, "cannot load the system's roots");
 		}
+		/* a Go CertPool's certificates are all anchors: a chain may end at a trusted
+		 * intermediate (a pinned one in discovery, an external CA's in ca.crt) */
+		if (t && (t->ca_pem || t->ca_file))
+			X509_STORE_set_flags(SSL_CTX_get_cert_store(ctx), X509_V_FLAG_PARTIAL_CHAIN);
 	}
 	if (r >= 0 && t && (t->cert_pem || t->cert_file)) {
 		if (t->cert_pem)
@@ -503,7 +531,7 @@ static SSL_CTX *tls_context(const struct http_tls *t, struct http_response *resp
 		if (r >= 0) {
 			if (t->key_pem) {
 				BIO *b = BIO_new_mem_buf(t->key_pem, (int)t->key_len);
-				EVP_PKEY *k = b ? PEM_read_bio_PrivateKey(b, NULL, NULL, NULL) : NULL;
+				EVP_PKEY *k = b ? PEM_read_bio_PrivateKey(b, NULL, no_passphrase, NULL) : NULL;
 				r = k && SSL_CTX_use_PrivateKey(ctx, k) == 1 ? 0 : -EINVAL;
 				EVP_PKEY_free(k);
 				BIO_free(b);
@@ -529,13 +557,35 @@ static SSL_CTX *tls_context(const struct http_tls *t, struct http_response *resp
 	return ctx;
 }
 
-/* "x509: certificate is valid for a, b, not host" as Go's HostnameError */
-static void hostname_error(SSL *ssl, const char *host, char *out, size_t outlen)
+/* Go's matchHostnames for a Common Name: equal, or a "*" leftmost label standing for one label */
+static bool cn_matches(const char *cn, const char *host)
 {
-	X509 *cert = SSL_get0_peer_certificate(ssl);
+	if (strcasecmp(cn, host) == 0)
+		return true;
+	if (strncmp(cn, "*.", 2) != 0 || is_ip(host))
+		return false;
+	const char *dot = strchr(host, '.');
+	return dot && dot != host && strcasecmp(dot + 1, cn + 2) == 0;
+}
+
+/* Go's HostnameError: "x509: certificate is valid for a, b, not host" (the certificate's
+ * actual names), or why there are none to compare */
+static void hostname_error(X509 *cert, const char *host, char *out, size_t outlen)
+{
 	struct strbuf names = STRBUF_INIT;
-	GENERAL_NAMES *sans = cert ? X509_get_ext_d2i(cert, NID_subject_alt_name, NULL, NULL) : NULL;
+	int crit = 0;
+	GENERAL_NAMES *sans = cert ? X509_get_ext_d2i(cert, NID_subject_alt_name, &crit, NULL) : NULL;
 	bool want_ip = is_ip(host);
+	if (cert && !sans && crit == -1) { /* no SAN extension: only a Common Name */
+		char cn[256];
+		X509_NAME *subj = X509_get_subject_name(cert);
+		if (X509_NAME_get_text_by_NID(subj, NID_commonName, cn, sizeof(cn)) > 0 &&
+		    cn_matches(cn, host)) {
+			snprintf(out, outlen, "x509: certificate relies on legacy Common Name field, "
+					      "use SANs instead");
+			return;
+		}
+	}
 	for (int i = 0; sans && i < sk_GENERAL_NAME_num(sans); i++) {
 		const GENERAL_NAME *g = sk_GENERAL_NAME_value(sans, i);
 		if (want_ip && g->type == GEN_IPADD) {
@@ -565,6 +615,49 @@ static void hostname_error(SSL *ssl, const char *host, char *out, size_t outlen)
 	strbuf_release(&names);
 }
 
+/*
+ * The verification of a server's chain, keeping its certificate for the error messages, with
+ * http_tls.chain_pem's certificates added to the ones the server sent: they may complete a
+ * chain (an intermediate the server leaves out), but only the store's anchors are trusted.
+ */
+static int verify_chain(X509_STORE_CTX *sctx, void *arg)
+{
+	struct http_conn *c = arg;
+	X509 *leaf = X509_STORE_CTX_get0_cert(sctx);
+	if (leaf && !c->leaf && X509_up_ref(leaf))
+		c->leaf = leaf;
+	if (!c->extra)
+		return X509_verify_cert(sctx);
+	STACK_OF(X509) *extra = c->extra;
+	STACK_OF(X509) *peer = X509_STORE_CTX_get0_untrusted(sctx);
+	STACK_OF(X509) *all = peer ? sk_X509_dup(peer) : sk_X509_new_null();
+	if (!all)
+		abort();
+	for (int i = 0; i < sk_X509_num(extra); i++)
+		if (!sk_X509_push(all, sk_X509_value(extra, i)))
+			abort();
+	X509_STORE_CTX_set0_untrusted(sctx, all);
+	int ok = X509_verify_cert(sctx);
+	X509_STORE_CTX_set0_untrusted(sctx, peer);
+	sk_X509_free(all);
+	return ok;
+}
+
+static STACK_OF(X509) *pem_cert_stack(const char *pem, size_t len)
+{
+	STACK_OF(X509) *st = sk_X509_new_null();
+	BIO *b = BIO_new_mem_buf(pem, (int)len);
+	if (!st || !b)
+		abort();
+	X509 *x;
+	while ((x = PEM_read_bio_X509(b, NULL, NULL, NULL)))
+		if (!sk_X509_push(st, x))
+			abort();
+	ERR_clear_error();
+	BIO_free(b);
+	return st;
+}
+
 static int tls_handshake(struct http_conn *c, const struct url *u, const struct http_tls *t,
 			 int64_t deadline, struct http_response *resp)
 {
@@ -572,18 +665,25 @@ static int tls_handshake(struct http_conn *c, const struct url *u, const struct 
 	c->ctx = tls_context(t, resp, &ret);
 	if (!c->ctx)
 		return ret;
+	if (t && !t->insecure && t->chain_pem && t->chain_len)
+		c->extra = pem_cert_stack(t->chain_pem, t->chain_len);
+	SSL_CTX_set_cert_verify_callback(c->ctx, verify_chain, c);
 	c->ssl = SSL_new(c->ctx);
 	if (!c->ssl || SSL_set_fd(c->ssl, c->fd) != 1)
 		return fail(resp, HTTP_F_TLS, 0, "tls: cannot create a connection");
 	static const unsigned char alpn[] = "\x08http/1.1";
 	SSL_set_alpn_protos(c->ssl, alpn, sizeof(alpn) - 1);
-	if (!is_ip(u->host))
-		SSL_set_tlsext_host_name(c->ssl, u->host);
+	const char *name = t && t->server_name && *t->server_name ? t->server_name : u->host;
+	if (!is_ip(name))
+		SSL_set_tlsext_host_name(c->ssl, name);
 	if (!(t && t->insecure)) {
-		if (is_ip(u->host))
-			X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(c->ssl), u->host);
+		/* as Go's x509 VerifyHostname: SANs only, "*" only as a whole leftmost label */
+		SSL_set_hostflags(c->ssl, X509_CHECK_FLAG_NEVER_CHECK_SUBJECT |
+						  X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
+		if (is_ip(name))
+			X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(c->ssl), name);
 		else
-			SSL_set1_host(c->ssl, u->host);
+			SSL_set1_host(c->ssl, name);
 	}
 	for (;;) {
 		ERR_clear_error();
@@ -604,7 +704,7 @@ static int tls_handshake(struct http_conn *c, const struct url *u, const struct 
 			switch (v) {
 			case X509_V_ERR_HOSTNAME_MISMATCH:
 			case X509_V_ERR_IP_ADDRESS_MISMATCH:
-				hostname_error(c->ssl, u->host, resp->error, sizeof(resp->error));
+				hostname_error(c->leaf, name, resp->error, sizeof(resp->error));
 				break;
 			case X509_V_ERR_CERT_HAS_EXPIRED:
 			case X509_V_ERR_CERT_NOT_YET_VALID:
@@ -646,10 +746,12 @@ static void tls_fingerprint(const struct http_tls *t, unsigned char out[SHA256_D
 		abort();
 	unsigned char flag = !t ? 2 : t->insecure;
 	EVP_DigestUpdate(m, &flag, 1);
-	const char *parts[] = { t ? t->ca_pem : NULL, t ? t->ca_file : NULL,
-				t ? t->cert_pem : NULL, t ? t->key_pem : NULL,
-				t ? t->cert_file : NULL, t ? t->key_file : NULL };
-	const size_t lens[] = { t ? t->ca_len : 0, 0, t ? t->cert_len : 0, t ? t->key_len : 0, 0, 0 };
+	const char *parts[] = { t ? t->ca_pem : NULL,      t ? t->ca_file : NULL,
+				t ? t->cert_pem : NULL,    t ? t->key_pem : NULL,
+				t ? t->cert_file : NULL,   t ? t->key_file : NULL,
+				t ? t->chain_pem : NULL,   t ? t->server_name : NULL };
+	const size_t lens[] = { t ? t->ca_len : 0, 0, t ? t->cert_len : 0, t ? t->key_len : 0, 0, 0,
+				t ? t->chain_len : 0, 0 };
 	for (size_t i = 0; i < ARRAY_SIZE(parts); i++) {
 		size_t n = parts[i] ? (lens[i] ? lens[i] : strlen(parts[i])) : 0;
 		uint64_t len = parts[i] ? n : UINT64_MAX;
@@ -814,10 +916,249 @@ static int map_read_error(int r, bool in_body, struct http_response *resp, size_
 	return fail(resp, HTTP_F_IO, -r, "read: %s", strerror(-r));
 }
 
+/* A chunk-size line: hex digits (at most 16), then nothing, blanks or ";extensions". */
+static int chunk_size(const char *line, uint64_t *ret)
+{
+	uint64_t n = 0;
+	size_t i = 0;
+	for (; isxdigit((unsigned char)line[i]); i++) {
+		if (i == 16)
+			return -EPROTO;
+		int d = isdigit((unsigned char)line[i]) ? line[i] - '0'
+							 : (tolower((unsigned char)line[i]) - 'a' + 10);
+		n = n * 16 + (uint64_t)d;
+	}
+	if (i == 0)
+		return -EPROTO;
+	while (line[i] == ' ' || line[i] == '\t')
+		i++;
+	if (line[i] && line[i] != ';')
+		return -EPROTO;
+	*ret = n;
+	return 0;
+}
+
+/* A chunked body into body, trailers skipped. */
+static int read_chunked(struct http_conn *c, struct strbuf *body, size_t max, int64_t deadline)
+{
+	for (;;) {
+		_cleanup_free_ char *sz = NULL;
+		int r = conn_line(c, deadline, 4096, &sz);
+		if (r < 0)
+			return r;
+		uint64_t n;
+		if (chunk_size(sz, &n) < 0)
+			return -EPROTO;
+		if (n == 0) { /* trailers, then the empty line */
+			size_t total = 0;
+			for (;;) {
+				_cleanup_free_ char *t = NULL;
+				r = conn_line(c, deadline, MAX_HEADER_BYTES, &t);
+				if (r < 0)
+					return r;
+				if (!*t)
+					return 0;
+				total += strlen(t);
+				if (total > MAX_HEADER_BYTES)
+					return -E2BIG;
+			}
+		}
+		if (n > max - body->len)
+			return -EFBIG;
+		r = read_body(c, (size_t)n, false, body, max, deadline);
+		_cleanup_free_ char *crlf = NULL;
+		if (r >= 0)
+			r = conn_line(c, deadline, 2, &crlf);
+		if (r < 0)
+			return r;
+		if (*crlf) /* the data is followed by CRLF and nothing else */
+			return -EPROTO;
+	}
+}
+
+/* Content-Length: decimal digits only, as Go's parseContentLength */
+static int content_length(const char *v, size_t *ret)
+{
+	size_t n = 0;
+	const char *p = v;
+	while (*p == ' ' || *p == '\t')
+		p++;
+	if (!isdigit((unsigned char)*p))
+		return -EPROTO;
+	for (; isdigit((unsigned char)*p); p++) {
+		if (n > (SIZE_MAX - 9) / 10)
+			return -EFBIG;
+		n = n * 10 + (size_t)(*p - '0');
+	}
+	while (*p == ' ' || *p == '\t')
+		p++;
+	if (*p)
+		return -EPROTO;
+	*ret = n;
+	return 0;
+}
+
+/*
+ * Reads one response to a request of method on c: status line, headers (1 MiB together, at
+ * most MAX_1XX_RESPONSES informational answers skipped), a body framed by chunks, length or
+ * the end of the stream, capped at max. *reusable: the connection can carry another request.
+ * *location (may be NULL): the Location header, owned.
+ */
+static int read_response(struct http_conn *c, const char *method, size_t max, int64_t deadline,
+			 bool *reusable, char **location, struct http_response *resp)
+{
+	long status;
+	bool close_after = false, chunked = false, have_len = false;
+	size_t clen = 0, head_bytes = 0;
+	int r;
+	for (int informational = 0;; informational++) { /* 1xx answers are skipped */
+		if (informational > MAX_1XX_RESPONSES)
+			return fail(resp, HTTP_F_PROTO, 0,
+				    "net/http: too many 1xx informational responses");
+		_cleanup_free_ char *line = NULL;
+		r = conn_line(c, deadline, MAX_HEADER_BYTES, &line);
+		if (r < 0)
+			return map_read_error(r, false, resp, max);
+		head_bytes += strlen(line);
+		/* "HTTP/1.x NNN[ reason]" */
+		if (strncmp(line, "HTTP/1.", 7) != 0 || !isdigit((unsigned char)line[7]) ||
+		    line[8] != ' ' || !isdigit((unsigned char)line[9]) ||
+		    !isdigit((unsigned char)line[10]) || !isdigit((unsigned char)line[11]) ||
+		    (line[12] && line[12] != ' '))
+			return fail(resp, HTTP_F_PROTO, 0, "malformed HTTP response \"%.40s\"", line);
+		status = (line[9] - '0') * 100 + (line[10] - '0') * 10 + (line[11] - '0');
+		snprintf(resp->status_text, sizeof(resp->status_text), "%s", line + 9);
+		close_after = line[7] == '0';
+		chunked = have_len = false;
+		clen = 0;
+		for (;;) {
+			_cleanup_free_ char *h = NULL;
+			const char *v;
+			r = conn_line(c, deadline, MAX_HEADER_BYTES, &h);
+			if (r >= 0 && (head_bytes += strlen(h)) > MAX_HEADER_BYTES)
+				r = -E2BIG;
+			if (r < 0)
+				return map_read_error(r, false, resp, max);
+			if (!*h)
+				break;
+			if (header_is(h, "Content-Length", &v)) {
+				size_t n = 0;
+				r = content_length(v, &n);
+				if (r == -EFBIG)
+					return fail(resp, HTTP_F_TOOBIG, 0, "response body larger than %zu bytes", max);
+				if (r < 0 || (have_len && n != clen))
+					return fail(resp, HTTP_F_PROTO, 0, "bad Content-Length \"%.40s\"", v);
+				clen = n, have_len = true;
+			} else if (header_is(h, "Transfer-Encoding", &v)) {
+				if (strcasecmp(v, "chunked") != 0)
+					return fail(resp, HTTP_F_PROTO, 0,
+						    "net/http: unsupported transfer encoding: \"%.40s\"", v);
+				chunked = true;
+			} else if (header_is(h, "Connection", &v)) {
+				if (strcasestr(v, "close"))
+					close_after = true;
+				else if (strcasestr(v, "keep-alive"))
+					close_after = false;
+			} else if (header_is(h, "Location", &v) && location) {
+				free(*location);
+				*location = xstrdup(v);
+			}
+		}
+		if (status < 100 || status >= 200 || status == 101)
+			break; /* the final answer (Go reads a 0xx as one too) */
+	}
+	resp->status = status;
+	struct strbuf body = STRBUF_INIT;
+	bool informational = status >= 100 && status < 200;
+	bool no_body = streq(method, "HEAD") || status == 204 || status == 304 || informational;
+	if (!no_body) {
+		if (chunked) {
+			r = read_chunked(c, &body, max, deadline);
+		} else if (have_len) {
+			if (clen > max)
+				r = -EFBIG;
+			else
+				r = read_body(c, clen, false, &body, max, deadline);
+		} else {
+			close_after = true;
+			r = read_body(c, 0, true, &body, max, deadline);
+		}
+		if (r < 0) {
+			strbuf_release(&body);
+			*reusable = false;
+			return map_read_error(r, true, resp, max);
+		}
+	}
+	*reusable = !close_after && !informational;
+	resp->len = body.len;
+	resp->body = body.len ? strbuf_detach(&body, NULL) : xstrdup("");
+	strbuf_release(&body);
+	return 0;
+}
+
+/* Go's httpguts.IsTokenRune: the characters of a method or a header name */
+static bool is_token(const char *s, size_t n)
+{
+	if (!n)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char ch = (unsigned char)s[i];
+		if (!isalnum(ch) && !strchr("!#$%&'*+-.^_`|~", ch))
+			return false;
+	}
+	return true;
+}
+
+/* a control character other than a tab (Go's isCTL && !isLWS), or a NUL */
+static bool has_ctl(const char *s, bool tab_ok)
+{
+	for (; *s; s++) {
+		unsigned char ch = (unsigned char)*s;
+		if ((ch < 0x20 && !(tab_ok && ch == '\t')) || ch == 0x7f)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * What Go's net/http refuses to send: a control character in the URL (url.Parse), a method
+ * that is not a token, a header name that is not a token, a header value with a control
+ * character (httpguts.ValidHeaderFieldValue). Checked for every request and every redirect,
+ * in this one place, before anything is sent: no CR/LF from a kubeconfig token, a token
+ * file or a server's Location ever reaches the wire.
+ */
+static int request_check(const struct http_request *req, const char *url,
+			 struct http_response *resp)
+{
+	_cleanup_strbuf_ struct strbuf q = STRBUF_INIT;
+	if (has_ctl(url, false))
+		return fail(resp, HTTP_F_REQUEST, 0, "net/url: invalid control character in URL");
+	if (!is_token(req->method, strlen(req->method))) {
+		go_quote(req->method, &q);
+		return fail(resp, HTTP_F_REQUEST, 0, "net/http: invalid method %s", q.buf);
+	}
+	for (const char *const *h = req->headers; h && *h; h++) {
+		const char *colon = strchr(*h, ':');
+		size_t nl = colon ? (size_t)(colon - *h) : strlen(*h);
+		if (!colon || !is_token(*h, nl)) {
+			go_quote_n(&q, *h, nl);
+			return fail(resp, HTTP_F_REQUEST, 0, "net/http: invalid header field name %s",
+				    q.buf);
+		}
+		/* the value is never printed: it may be a secret */
+		if (has_ctl(colon + 1, true)) {
+			go_quote_n(&q, *h, nl);
+			return fail(resp, HTTP_F_REQUEST, 0,
+				    "net/http: invalid header field value for %s", q.buf);
+		}
+	}
+	return 0;
+}
+
 /* One exchange on an open connection. *reusable: the connection can carry another request. */
 static int exchange(struct http_conn *c, const struct url *u, const char *proxy,
-		    const struct http_request *req, int64_t deadline, bool *reusable, char **location,
-		    struct http_response *resp)
+		    const struct http_request *req, const char *const *headers, int64_t deadline,
+		    bool *reusable, char **location, struct http_response *resp)
 {
 	size_t max = req->max_body ? req->max_body : DEFAULT_MAX_BODY;
 	struct strbuf rq = STRBUF_INIT;
@@ -830,7 +1171,7 @@ static int exchange(struct http_conn *c, const struct url *u, const char *proxy,
 	strbuf_addf(&rq, "Host: %s\r\n", u->hostport);
 	if (proxy)
 		proxy_auth_header(&rq, proxy);
-	for (const char *const *h = req->headers; h && *h; h++)
+	for (const char *const *h = headers; h && *h; h++)
 		strbuf_addf(&rq, "%s\r\n", *h);
 	bool has_body = req->body || streq(req->method, "POST") || streq(req->method, "PUT") ||
 			streq(req->method, "PATCH");
@@ -848,106 +1189,22 @@ static int exchange(struct http_conn *c, const struct url *u, const char *proxy,
 		resp->os_errno = -r;
 		return fail(resp, HTTP_F_EOF, -r, "write: %s", strerror(-r));
 	}
+	return read_response(c, req->method, max, deadline, reusable, location, resp);
+}
 
-	long status;
-	bool close_after = false, chunked = false, have_len = false;
-	size_t clen = 0;
-	for (;;) { /* 1xx answers are skipped */
-		_cleanup_free_ char *line = NULL;
-		r = conn_line(c, deadline, MAX_HEADER_BYTES, &line);
-		if (r < 0)
-			return map_read_error(r, false, resp, max);
-		if (strncmp(line, "HTTP/1.", 7) != 0 || strlen(line) < 12 || line[8] != ' ')
-			return fail(resp, HTTP_F_PROTO, 0, "malformed HTTP response \"%.40s\"", line);
-		status = strtol(line + 9, NULL, 10);
-		if (line[7] == '0')
-			close_after = true;
-		for (;;) {
-			_cleanup_free_ char *h = NULL;
-			const char *v;
-			r = conn_line(c, deadline, MAX_HEADER_BYTES, &h);
-			if (r < 0)
-				return map_read_error(r, false, resp, max);
-			if (!*h)
-				break;
-			if (header_is(h, "Content-Length", &v)) {
-				char *e;
-				errno = 0;
-				unsigned long long n = strtoull(v, &e, 10);
-				if (errno || e == v)
-					return fail(resp, HTTP_F_PROTO, 0, "bad Content-Length %s", v);
-				clen = (size_t)n, have_len = true;
-			} else if (header_is(h, "Transfer-Encoding", &v)) {
-				chunked = strcasestr(v, "chunked") != NULL;
-			} else if (header_is(h, "Connection", &v)) {
-				if (strcasestr(v, "close"))
-					close_after = true;
-				else if (strcasestr(v, "keep-alive"))
-					close_after = false;
-			} else if (header_is(h, "Location", &v) && location) {
-				free(*location);
-				*location = xstrdup(v);
-			}
-		}
-		if (status >= 200 || status < 100)
-			break;
-	}
-	resp->status = status;
-	struct strbuf body = STRBUF_INIT;
-	bool no_body = streq(req->method, "HEAD") || status == 204 || status == 304;
-	if (!no_body) {
-		if (chunked) {
-			for (;;) {
-				_cleanup_free_ char *sz = NULL;
-				r = conn_line(c, deadline, 4096, &sz);
-				if (r < 0)
-					break;
-				char *e;
-				unsigned long long n = strtoull(sz, &e, 16);
-				if (e == sz) {
-					r = -EPROTO;
-					break;
-				}
-				if (n == 0) { /* trailers, then the empty line */
-					for (;;) {
-						_cleanup_free_ char *t = NULL;
-						r = conn_line(c, deadline, MAX_HEADER_BYTES, &t);
-						if (r < 0 || !*t)
-							break;
-					}
-					break;
-				}
-				if (n > max) {
-					r = -EFBIG;
-					break;
-				}
-				r = read_body(c, (size_t)n, false, &body, max, deadline);
-				_cleanup_free_ char *crlf = NULL;
-				if (r >= 0)
-					r = conn_line(c, deadline, 2, &crlf);
-				if (r < 0)
-					break;
-			}
-		} else if (have_len) {
-			if (clen > max)
-				r = -EFBIG;
-			else
-				r = read_body(c, clen, false, &body, max, deadline);
-		} else {
-			close_after = true;
-			r = read_body(c, 0, true, &body, max, deadline);
-		}
-		if (r < 0) {
-			strbuf_release(&body);
-			*reusable = false;
-			return map_read_error(r, true, resp, max);
-		}
-	}
-	*reusable = !close_after;
-	resp->len = body.len;
-	resp->body = body.len ? strbuf_detach(&body, NULL) : xstrdup("");
-	strbuf_release(&body);
-	return 0;
+int http_read_response(int fd, const char *method, size_t max_body, long timeout_ms,
+		       struct http_response *resp)
+{
+	memset(resp, 0, sizeof(*resp));
+	struct http_conn *c = xcalloc(1, sizeof(*c));
+	c->fd = fd;
+	bool reusable;
+	_cleanup_free_ char *location = NULL;
+	int r = read_response(c, method, max_body ? max_body : DEFAULT_MAX_BODY,
+			      now_ms() + (timeout_ms > 0 ? timeout_ms : DEFAULT_TIMEOUT_MS), &reusable,
+			      &location, resp);
+	free(c);
+	return r;
 }
 
 void http_response_release(struct http_response *resp)
@@ -958,8 +1215,12 @@ void http_response_release(struct http_response *resp)
 }
 
 static int perform_once(struct http_conn **conn, const char *url, const struct http_request *req,
-			int64_t deadline, char **location, struct http_response *resp)
+			const char *const *headers, int64_t deadline, char **location,
+			struct http_response *resp)
 {
+	int r = request_check(req, url, resp);
+	if (r < 0)
+		return r;
 	struct url u;
 	if (url_parse(url, &u) < 0) {
 		url_free(&u);
@@ -978,7 +1239,6 @@ static int perform_once(struct http_conn **conn, const char *url, const struct h
 	}
 	if (conn)
 		*conn = NULL;
-	int r;
 	for (int attempt = 0;; attempt++) {
 		bool reused = c != NULL;
 		if (!c) {
@@ -989,7 +1249,7 @@ static int perform_once(struct http_conn **conn, const char *url, const struct h
 		bool reusable = false;
 		memset(resp, 0, offsetof(struct http_response, error));
 		resp->error[0] = 0;
-		r = exchange(c, &u, proxy, req, deadline, &reusable, location, resp);
+		r = exchange(c, &u, proxy, req, headers, deadline, &reusable, location, resp);
 		/* a kept-alive connection the server closed meanwhile: once more on a new one */
 		if (r < 0 && reused && attempt == 0 && resp->status == 0 &&
 		    (resp->failure == HTTP_F_EOF || resp->failure == HTTP_F_IO)) {
@@ -1007,6 +1267,32 @@ static int perform_once(struct http_conn **conn, const char *url, const struct h
 	return r;
 }
 
+/* Go's shouldCopyHeaderOnRedirect for Authorization, Cookie, ...: the same host or a subdomain */
+static bool same_or_subdomain(const char *from_url, const char *to_url)
+{
+	struct url a, b;
+	bool ok = url_parse(from_url, &a) >= 0 && url_parse(to_url, &b) >= 0;
+	if (ok) {
+		size_t al = strlen(a.host), bl = strlen(b.host);
+		ok = strcasecmp(a.host, b.host) == 0 ||
+		     (bl > al && !is_ip(b.host) && b.host[bl - al - 1] == '.' &&
+		      strcasecmp(b.host + bl - al, a.host) == 0);
+	}
+	url_free(&a);
+	url_free(&b);
+	return ok;
+}
+
+static bool sensitive_header(const char *h)
+{
+	static const char *const names[] = { "Authorization:", "Www-Authenticate:", "Cookie:",
+					     "Cookie2:" };
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
+		if (strncasecmp(h, names[i], strlen(names[i])) == 0)
+			return true;
+	return false;
+}
+
 int http_perform(struct http_conn **conn, const struct http_request *req,
 		 struct http_response *resp)
 {
@@ -1015,10 +1301,17 @@ int http_perform(struct http_conn **conn, const struct http_request *req,
 	/* without a caller's connection, one for this call (and its redirects) only */
 	struct http_conn *local = NULL, **cp = conn ? conn : &local;
 	_cleanup_free_ char *url = xstrdup(req->url);
+	/* the headers sent: credentials are dropped once a redirect leaves the first host */
+	size_t nh = 0;
+	while (req->headers && req->headers[nh])
+		nh++;
+	_cleanup_free_ const char **headers = xcalloc(nh + 1, sizeof(*headers));
+	for (size_t i = 0; i < nh; i++)
+		headers[i] = req->headers[i];
 	int r;
 	for (int hop = 0;; hop++) {
 		_cleanup_free_ char *location = NULL;
-		r = perform_once(cp, url, req, deadline, &location, resp);
+		r = perform_once(cp, url, req, headers, deadline, &location, resp);
 		if (r < 0)
 			break;
 		bool redirect = resp->status == 301 || resp->status == 302 || resp->status == 303 ||
@@ -1035,6 +1328,25 @@ int http_perform(struct http_conn **conn, const struct http_request *req,
 					 location);
 		} else {
 			break; /* relative references other than absolute paths: not followed */
+		}
+		/* stricter than Go: TLS, once used, is not given up on a server's word */
+		if (strncasecmp(url, "https://", 8) == 0 && strncasecmp(next, "https://", 8) != 0) {
+			_cleanup_strbuf_ struct strbuf q = STRBUF_INIT;
+			go_quote(next, &q);
+			free(next);
+			http_response_release(resp);
+			resp->status = 0;
+			r = fail(resp, HTTP_F_REDIRECT, 0,
+				 "refusing to follow a redirect from https to %s: it would leave TLS",
+				 q.buf);
+			break;
+		}
+		if (!same_or_subdomain(req->url, next)) {
+			size_t k = 0;
+			for (size_t i = 0; headers[i]; i++)
+				if (!sensitive_header(headers[i]))
+					headers[k++] = headers[i];
+			headers[k] = NULL;
 		}
 		http_response_release(resp);
 		free(url);

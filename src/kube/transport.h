@@ -12,11 +12,21 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-/* Trust and credentials of a TLS connection; all borrowed. */
+/*
+ * Trust and credentials of a TLS connection; all borrowed. Every certificate of ca_pem or
+ * ca_file is a trust anchor, a root or not (as in a Go x509.CertPool: a chain may end at an
+ * intermediate there). Host names are checked against the DNS and IP SANs only, never the
+ * subject's Common Name, and a wildcard is only a whole leftmost label (as Go's x509).
+ */
 struct http_tls {
 	const char *ca_pem; /* trust anchors (PEM); NULL: ca_file, else the system's */
 	size_t ca_len;
 	const char *ca_file;
+	const char *chain_pem; /* certificates that may complete the server's chain towards an
+				  anchor; never anchors themselves (PEM); NULL: none */
+	size_t chain_len;
+	const char *server_name; /* the name the server's certificate must have (Go's
+				    tls.Config.ServerName); NULL: the URL's host */
 	const char *cert_pem, *key_pem; /* client certificate (+ chain) and key (PEM) */
 	size_t cert_len, key_len;
 	const char *cert_file, *key_file;
@@ -33,7 +43,9 @@ struct http_request {
 	long timeout_ms;             /* the whole request, connection included; 0: 30 s */
 	long connect_timeout_ms;     /* 0: timeout_ms */
 	size_t max_body;             /* 0: 16 MiB; larger bodies end with HTTP_F_TOOBIG */
-	int max_redirects;           /* GET: Location followed this many times */
+	int max_redirects;           /* GET: Location followed this many times, never from
+					https to http; Authorization and Cookie are not sent on
+					to another host (Go's shouldCopyHeaderOnRedirect) */
 	bool use_proxy;              /* HTTPS_PROXY/HTTP_PROXY/NO_PROXY from the environment */
 	const struct http_tls *tls;  /* NULL: verify against the system's trust store */
 };
@@ -52,10 +64,14 @@ enum http_failure {
 	HTTP_F_TOOBIG,     /* the body passed max_body (status is set) */
 	HTTP_F_PROXY,      /* the proxy refused the tunnel */
 	HTTP_F_IO,         /* read/write failed: os_errno */
+	HTTP_F_REQUEST,    /* the request itself is malformed: a control character in the URL,
+			      a header or the method (Go's net/http refuses them the same way) */
+	HTTP_F_REDIRECT,   /* a redirect that is not followed: from https to http */
 };
 
 struct http_response {
 	long status;              /* 0 until a status line was read */
+	char status_text[128];    /* the status line after the version ("200 OK"; Go's Status) */
 	char *body;               /* owned, NUL-terminated; NULL on failure */
 	size_t len;
 	enum http_failure failure;
@@ -71,10 +87,19 @@ struct http_conn;
  * hold a connection from an earlier call (NULL: none); on return it holds the connection if
  * it can be reused. conn may be NULL: a connection for this call only. Returns 0 when an
  * answer was read (any status), else -errno (-ETIMEDOUT, -ECONNREFUSED, -EHOSTUNREACH,
- * -ENETUNREACH, -EACCES for TLS verification, -EFBIG, -EIO, -EINVAL) with resp->failure and
+ * -ENETUNREACH, -EACCES for TLS verification, -EFBIG, -EIO, -EINVAL for a malformed URL or
+ * request, -EPERM for a redirect not followed) with resp->failure and
  * resp->error set. Does not print and does not set util/error's message.
  */
 int http_perform(struct http_conn **conn, const struct http_request *req,
 		 struct http_response *resp);
 void http_response_release(struct http_response *resp);
 void http_conn_close(struct http_conn *conn);
+
+/*
+ * Reads one HTTP/1.x response to a request of method from fd (a plain stream, borrowed) as
+ * http_perform does, within timeout_ms: the parser alone, for the fuzz target and tests.
+ * Returns as http_perform.
+ */
+int http_read_response(int fd, const char *method, size_t max_body, long timeout_ms,
+		       struct http_response *resp);

@@ -11,6 +11,7 @@
 
 #include "kubelet/initsystem.h"
 #include "util/error.h"
+#include "util/exec.h"
 #include "util/macro.h"
 #include "util/strbuf.h"
 #include "util/strv.h"
@@ -19,91 +20,19 @@
 /* Output of a command is capped: service status texts are short. */
 #define OUTPUT_MAX (1u << 20)
 
-/* exec.LookPath: the first executable regular file named name in $PATH. Owned or NULL. */
-static char *look_path(const char *name)
-{
-	const char *path = getenv("PATH");
-	_cleanup_strv_free_ char **dirs = strv_split(path ? path : "", ':', false);
-	STRV_FOREACH(d, dirs) {
-		_cleanup_free_ char *p = xasprintf("%s/%s", **d ? *d : ".", name);
-		struct stat st;
-		if (stat(p, &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & 0111)) {
-			/* Go refuses a match found through a relative PATH entry */
-			if (p[0] != '/')
-				return NULL;
-			return TAKE_PTR(p);
-		}
-	}
-	return NULL;
-}
-
-/* Go's syscall.Errno texts for what starting a command can hit. */
 /*
- * Runs argv as Go's exec.Cmd does: stdin and every stream not captured come from /dev/null,
- * opened by the parent (so a root without /dev/null fails the call before it starts, as
- * Go's "open /dev/null: ..." error). Captures stdout (and stderr when combined) into *out
- * (may be NULL). Returns the exit status (>= 0), 256 + signal, or -errno when it could not
+ * Runs argv as Go's exec.Cmd does (util/exec): captures stdout (and stderr when combined) into
+ * *out (may be NULL). Returns the exit status (>= 0), 256 + signal, or -errno when it could not
  * start, with Go's error text in *err.
  */
 static int run(char *const argv[], bool combined, struct strbuf *out, struct strbuf *err)
 {
-	_cleanup_free_ char *exe = look_path(argv[0]);
+	_cleanup_free_ char *exe = exec_look_path(argv[0]);
 	if (!exe) {
 		strbuf_addf(err, "exec: \"%s\": executable file not found in $PATH", argv[0]);
 		return -ENOENT;
 	}
-	_cleanup_close_ int null = open("/dev/null", O_RDWR | O_CLOEXEC);
-	if (null < 0) {
-		int e = errno;
-		strbuf_addf(err, "open /dev/null: %s", go_strerror(e));
-		return -e;
-	}
-	int pipefd[2] = { -1, -1 };
-	if (out && pipe2(pipefd, O_CLOEXEC) < 0) {
-		int e = errno;
-		strbuf_addf(err, "pipe2: %s", go_strerror(e));
-		return -e;
-	}
-	pid_t pid = fork();
-	if (pid < 0) {
-		int e = errno;
-		if (out) {
-			close(pipefd[0]);
-			close(pipefd[1]);
-		}
-		strbuf_addf(err, "fork/exec %s: %s", exe, go_strerror(e));
-		return -e;
-	}
-	if (pid == 0) {
-		dup2(null, 0);
-		dup2(out ? pipefd[1] : null, 1);
-		dup2(out && combined ? pipefd[1] : null, 2);
-		execv(exe, argv);
-		_exit(127);
-	}
-	if (out) {
-		close(pipefd[1]);
-		char buf[4096];
-		ssize_t n;
-		while ((n = read(pipefd[0], buf, sizeof(buf))) > 0 || (n < 0 && errno == EINTR))
-			if (n > 0 && out->len < OUTPUT_MAX)
-				strbuf_add(out, buf, (size_t)n);
-		close(pipefd[0]);
-	}
-	int status;
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR) {
-			int e = errno;
-			strbuf_addf(err, "wait: %s", go_strerror(e));
-			return -e;
-		}
-	if (WIFEXITED(status)) {
-		if (WEXITSTATUS(status))
-			strbuf_addf(err, "exit status %d", WEXITSTATUS(status));
-		return WEXITSTATUS(status);
-	}
-	strbuf_addf(err, "signal: %s", strsignal(WTERMSIG(status)));
-	return 256 + WTERMSIG(status);
+	return exec_run(exe, argv, combined, out, OUTPUT_MAX, err);
 }
 
 /* The error of a finished or failed command, with an optional Wrap prefix. */
@@ -116,16 +45,16 @@ static int run_err(const struct strbuf *err, const char *prefix)
 
 int initsystem_detect(enum initsystem_kind *ret)
 {
-	_cleanup_free_ char *sysd = look_path("systemctl");
+	_cleanup_free_ char *sysd = exec_look_path("systemctl");
 	if (sysd) {
 		*ret = INITSYSTEM_SYSTEMD;
 		return 0;
 	}
-	_cleanup_free_ char *openrc = look_path("openrc");
+	_cleanup_free_ char *openrc = exec_look_path("openrc");
 	if (openrc) {
 		static const char *const bins[] = { "rc-service", "rc-update" };
 		for (size_t i = 0; i < ARRAY_SIZE(bins); i++) {
-			_cleanup_free_ char *b = look_path(bins[i]);
+			_cleanup_free_ char *b = exec_look_path(bins[i]);
 			if (!b)
 				return error_set(-ENOENT,
 						 "openrc detected, but missing required binary: %s: exec: \"%s\": executable file not found in $PATH",

@@ -43,9 +43,7 @@ static int configmap_key(struct kube_client *c, const char *name, const char *ke
 	return 0;
 }
 
-/* componentconfigs.FetchFromCluster, in kubeadm's handler order (kube-proxy, then the
- * kubelet): kube-proxy's ConfigMap may be absent, the kubelet's must exist. */
-static int fetch_component_configs(struct kube_client *c, char **ret_kubelet, char **ret_proxy)
+int phases_fetch_component_configs(struct kube_client *c, char **ret_kubelet, char **ret_proxy)
 {
 	log_v(1, "attempting to download the KubeProxyConfiguration from ConfigMap \"kube-proxy\"");
 	int r = configmap_key(c, "kube-proxy", "config.conf", ret_proxy);
@@ -323,7 +321,7 @@ int phases_fetch_init_config(struct kube_client *c, const struct phases_fetch_op
 	if (!cc)
 		return error_set(-EINVAL, "unexpected error when reading kubeadm-config ConfigMap: ClusterConfiguration key value pair missing");
 	if (o->component_configs) {
-		r = fetch_component_configs(c, &kubelet, &proxy);
+		r = phases_fetch_component_configs(c, &kubelet, &proxy);
 		if (r < 0)
 			return error_wrap(r, "failed to get component configs");
 	}

@@ -37,6 +37,14 @@ int phases_fetch_init_config(struct kube_client *c, const struct phases_fetch_op
 			     struct init_config **ret);
 
 /*
+ * componentconfigs.FetchFromCluster's downloads, in kubeadm's handler order (kube-proxy, then
+ * the kubelet): the "config.conf" key of the kube-proxy ConfigMap (absent or forbidden: NULL,
+ * with kubeadm's "Warning: No kubeproxy.config.k8s.io/v1alpha1 config is loaded..." warning)
+ * and the "kubelet" key of the kubelet-config ConfigMap (must exist). Both owned.
+ */
+int phases_fetch_component_configs(struct kube_client *c, char **ret_kubelet, char **ret_proxy);
+
+/*
  * The PKI parameters of a configuration (kubeadm reads them from InitConfiguration and
  * ClusterConfiguration alike in init, join and the certs commands): node, endpoint, service
  * subnet, SANs, algorithm (RSA-2048 if the validated name is unknown), validity periods,

@@ -533,6 +533,33 @@ static void pem_cache_put(const char *data, size_t len, struct pki_cert *const *
 	pthread_mutex_unlock(&pem_cache_lock);
 }
 
+struct cert_parse {
+	struct pki_cert **v; /* NULL-terminated */
+	size_t n;
+};
+
+/* certutil.ParseCertsPEM: every "CERTIFICATE" block without headers, each one must parse */
+static int cert_block(const struct pki_pem_block *b, void *userdata)
+{
+	struct cert_parse *cp = userdata;
+	if (!streq(b->name, "CERTIFICATE") || *b->header)
+		return 0;
+	const unsigned char *p = b->der;
+	X509 *x = d2i_X509(NULL, &p, b->len);
+	if (x && p != b->der + b->len) {
+		X509_free(x);
+		x = NULL;
+	}
+	if (!x) {
+		pki_openssl_error(0, "d2i_X509");
+		return -EBADMSG;
+	}
+	cp->v = xrealloc(cp->v, (cp->n + 2) * sizeof(*cp->v));
+	cp->v[cp->n++] = pki_cert_wrap(x);
+	cp->v[cp->n] = NULL;
+	return 0;
+}
+
 int pki_certs_from_pem(const char *data, size_t len, struct pki_cert ***ret)
 {
 	struct pki_cert **cached = pem_cache_get(data, len);
@@ -542,46 +569,18 @@ int pki_certs_from_pem(const char *data, size_t len, struct pki_cert ***ret)
 	}
 	if (len > INT32_MAX)
 		return error_set(-EBADMSG, "data does not contain any valid RSA or ECDSA certificates");
-	_cleanup_(BIO_freep) BIO *b = BIO_new_mem_buf(data, (int)len);
-	if (!b)
-		abort();
-	struct pki_cert **v = xcalloc(1, sizeof(*v));
-	size_t n = 0;
-	for (;;) {
-		char *name = NULL, *header = NULL;
-		unsigned char *der = NULL;
-		long dl = 0;
-		if (!PEM_read_bio(b, &name, &header, &der, &dl))
-			break;
-		bool use = streq(name, "CERTIFICATE") && (!header || !*header);
-		X509 *x = NULL;
-		if (use) {
-			const unsigned char *p = der;
-			x = d2i_X509(NULL, &p, dl);
-			if (x && p != der + dl) {
-				X509_free(x);
-				x = NULL;
-			}
-		}
-		OPENSSL_free(der);
-		OPENSSL_free(name);
-		OPENSSL_free(header);
-		if (!use)
-			continue;
-		if (!x) {
-			pki_openssl_error(0, "d2i_X509");
-			pki_certs_free(v);
-			return error_set(-EBADMSG, "x509: malformed certificate");
-		}
-		v = xrealloc(v, (n + 2) * sizeof(*v));
-		v[n++] = pki_cert_wrap(x);
-		v[n] = NULL;
-	}
+	struct cert_parse cp = { .v = xcalloc(1, sizeof(*cp.v)) };
+	int r = pki_pem_foreach(data, len, cert_block, &cp);
 	ERR_clear_error();
-	if (n == 0) {
-		free(v);
+	if (r < 0) {
+		pki_certs_free(cp.v);
+		return error_set(-EBADMSG, "x509: malformed certificate");
+	}
+	if (cp.n == 0) {
+		free(cp.v);
 		return error_set(-EBADMSG, "data does not contain any valid RSA or ECDSA certificates");
 	}
+	struct pki_cert **v = cp.v;
 	pem_cache_put(data, len, v);
 	*ret = v;
 	return 0;

@@ -121,6 +121,7 @@ static void check_period(const char *name, const struct pki_cert *c)
 	pthread_mutex_unlock(&lock);
 	if (done)
 		return;
+	log_v(5, "validating certificate period for %s certificate", name);
 	int r = pki_cert_validate_period(c, 0);
 	if (r < 0) {
 		log_warning("WARNING: could not validate bounds for certificate %s: %s", name,
@@ -593,6 +594,7 @@ int pki_create_ca_files(const struct pki_params *p, const struct pki_cert_spec *
 		return error_set(-EINVAL,
 				 "this function should only be used for CAs, but cert %s has CA %s",
 				 ca->name, ca->ca_name);
+	log_v(1, "creating a new certificate authority for %s", ca->name);
 	struct pki_cert_config cfg;
 	int r = pki_cert_config_for(ca, p, &cfg);
 	if (r < 0)
@@ -701,6 +703,7 @@ int pki_phase_cert(const struct pki_params *p, const struct pki_cert_spec *leaf)
 
 int pki_create_sa_files(const struct pki_params *p)
 {
+	log_v(1, "creating new public/private key files for signing service account users");
 	const char *dir = pki_params_write_dir(p);
 	_cleanup_free_ char *path = pki_path(dir, "sa", ".key");
 	char *data = NULL;
@@ -888,7 +891,7 @@ static int validate_sa(const struct pki_params *p)
 		return error_wrap(r, "failure loading key for service account");
 	}
 	_cleanup_(BIO_freep) BIO *b = BIO_new_mem_buf(data, (int)len);
-	EVP_PKEY *pk = b ? PEM_read_bio_PUBKEY(b, NULL, NULL, NULL) : NULL;
+	EVP_PKEY *pk = b ? PEM_read_bio_PUBKEY(b, NULL, pki_no_passphrase, NULL) : NULL;
 	ERR_clear_error();
 	if (!pk) {
 		error_set(-EBADMSG, "error reading public key file %s: data does not contain any "

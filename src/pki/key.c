@@ -390,6 +390,53 @@ void pki_key_cache_put(const char *pem, size_t len, EVP_PKEY *k)
 		key_cache_put(digest, k);
 }
 
+int pki_no_passphrase(char *buf, int size, int rwflag, void *userdata)
+{
+	return -1;
+}
+
+int pki_pem_foreach(const char *data, size_t len,
+		    int (*fn)(const struct pki_pem_block *b, void *userdata), void *userdata)
+{
+	if (len > INT32_MAX)
+		return 0;
+	_cleanup_(BIO_freep) BIO *b = BIO_new_mem_buf(data, (int)len);
+	if (!b)
+		abort();
+	int r = 0;
+	while (r == 0) {
+		char *name = NULL, *header = NULL;
+		unsigned char *der = NULL;
+		long n = 0;
+		if (!PEM_read_bio(b, &name, &header, &der, &n))
+			break;
+		const struct pki_pem_block blk = { name, header ? header : "", der, n };
+		r = fn(&blk, userdata);
+		OPENSSL_cleanse(der, (size_t)n);
+		OPENSSL_free(der);
+		OPENSSL_free(name);
+		OPENSSL_free(header);
+	}
+	return r;
+}
+
+struct key_parse {
+	EVP_PKEY *k;
+	bool encrypted;
+};
+
+/* The first block that parses as a key ends the walk. PEM_read_bio never decrypts (nor asks
+ * for a passphrase): an encrypted block is only recognised, to say why it does not parse. */
+static int key_block(const struct pki_pem_block *b, void *userdata)
+{
+	struct key_parse *kp = userdata;
+	if (streq(b->name, "ENCRYPTED PRIVATE KEY") ||
+	    (strstr(b->name, "PRIVATE KEY") && strstr(b->header, "ENCRYPTED")))
+		kp->encrypted = true;
+	kp->k = parse_key_block(b->name, b->der, b->len);
+	return kp->k ? 1 : 0;
+}
+
 int pki_key_from_pem(const char *data, size_t len, struct pki_key **ret)
 {
 	unsigned char digest[SHA256_DIGEST_LENGTH];
@@ -401,28 +448,17 @@ int pki_key_from_pem(const char *data, size_t len, struct pki_key **ret)
 	}
 	if (len > INT32_MAX)
 		return error_set(-EBADMSG, "data does not contain a valid RSA or ECDSA private key");
-	_cleanup_(BIO_freep) BIO *b = BIO_new_mem_buf(data, (int)len);
-	if (!b)
-		abort();
-	for (;;) {
-		char *name = NULL, *header = NULL;
-		unsigned char *der = NULL;
-		long n = 0;
-		if (!PEM_read_bio(b, &name, &header, &der, &n))
-			break;
-		EVP_PKEY *k = parse_key_block(name, der, n);
-		OPENSSL_cleanse(der, (size_t)n);
-		OPENSSL_free(der);
-		OPENSSL_free(name);
-		OPENSSL_free(header);
-		if (k) {
-			ERR_clear_error();
-			key_cache_put(digest, k);
-			*ret = pki_key_wrap(k);
-			return 0;
-		}
+	struct key_parse kp = { 0 };
+	if (pki_pem_foreach(data, len, key_block, &kp) > 0) {
+		ERR_clear_error();
+		key_cache_put(digest, kp.k);
+		*ret = pki_key_wrap(kp.k);
+		return 0;
 	}
 	pki_openssl_error(0, "PEM_read_bio");
+	/* kubeadm says only the first half; we are never asked for a passphrase either */
+	if (kp.encrypted)
+		return error_set(-EBADMSG, "data does not contain a valid RSA or ECDSA private key: the key is encrypted with a passphrase, and only unencrypted keys can be used");
 	return error_set(-EBADMSG, "data does not contain a valid RSA or ECDSA private key");
 }
 

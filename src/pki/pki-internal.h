@@ -20,6 +20,20 @@ struct pki_key *pki_key_wrap(EVP_PKEY *pkey);
 struct pki_cert *pki_cert_wrap(X509 *x);
 /* Remembers k as the parse of pem (a key file just written), for pki_key_from_pem. */
 void pki_key_cache_put(const char *pem, size_t len, EVP_PKEY *k);
+/* One PEM block as PEM_read_bio gives it: never decrypted, header "" when it has none. */
+struct pki_pem_block {
+	const char *name, *header;
+	const unsigned char *der;
+	long len;
+};
+/* Calls fn on each PEM block of data in order, until fn returns non-zero, which is returned
+ * (0 at the end of the data; data over 2 GiB has no block). Each block's DER is wiped after
+ * its call; the end of the data leaves an error in OpenSSL's queue for the caller to drain. */
+int pki_pem_foreach(const char *data, size_t len,
+		    int (*fn)(const struct pki_pem_block *b, void *userdata), void *userdata);
+/* A pem_password_cb that fails: OpenSSL's default asks for the passphrase of an encrypted
+ * PEM block on the terminal; we refuse the block instead. */
+int pki_no_passphrase(char *buf, int size, int rwflag, void *userdata);
 /* Drains OpenSSL's error queue into debug lines; returns code. */
 int pki_openssl_error(int code, const char *what);
 /* Reads a file under root with kubeadm's size cap; -ENOENT when absent. */

@@ -181,6 +181,21 @@ int pki_write_key(int rootfd, const char *dir, const char *base, const struct pk
 int pki_write_public_key(int rootfd, const char *dir, const char *base, const struct pki_key *k);
 /* <dir>/<base>.csr with mode 0600 in a 0700 directory, as WriteCSR. */
 int pki_write_csr(int rootfd, const char *dir, const char *base, const char *pem, size_t len);
+/* One file of the kubeadm-certs Secret, decrypted (copycerts' certsToTransfer). */
+struct pki_transfer_file {
+	const char *name; /* "ca.crt", "etcd/ca.key", "sa.pub", "external-etcd.key", ... */
+	const char *data; /* PEM; NULL or len 0: absent from the Secret (skipped) */
+	size_t len;
+};
+/*
+ * Checks that each file is what its name says before any is written (stricter than kubeadm,
+ * which writes whatever decrypts): a "*.crt" holds only CERTIFICATE blocks that parse, the
+ * first one a CA for ca.crt, etcd/ca.crt and *-ca.crt; a "*.key" only private key blocks, an
+ * unencrypted RSA or ECDSA key that matches the first certificate of its ".crt" and the
+ * public key of its ".pub" when those are given; a "*.pub" one PUBLIC KEY. -EBADMSG naming
+ * the first file that is not (-EINVAL for a name of no known kind).
+ */
+int pki_transfer_files_check(const struct pki_transfer_file *files, size_t n);
 /* TryLoadCertChainFromDisk: *ret[0] the certificate, the rest intermediates. */
 int pki_load_cert_chain(int rootfd, const char *dir, const char *base, struct pki_cert ***ret);
 /* TryLoadCertFromDisk: the first certificate of <dir>/<base>.crt. -ENOENT when absent. */

@@ -24,14 +24,18 @@
 
 #include "config/version.h"
 #include "cri/cri.h"
+#include "kube/http.h"
+#include "kube/transport.h"
 #include "kubelet/initsystem.h"
 #include "preflight/exec.h"
 #include "preflight/preflight.h"
 #include "preflight/sysverify.h"
 #include "util/error.h"
+#include "util/exec.h"
 #include "util/match.h"
 #include "util/log.h"
 #include "util/parse.h"
+#include "util/resolv.h"
 #include "util/strbuf.h"
 #include "util/strv.h"
 #include "util/xalloc.h"
@@ -82,24 +86,7 @@ static char *path_label(const char *prefix, const char *path)
 
 char *preflight_look_path(const char *name)
 {
-	if (strchr(name, '/')) {
-		struct stat st;
-		if (stat(name, &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & 0111))
-			return xstrdup(name);
-		return NULL;
-	}
-	const char *path = getenv("PATH");
-	_cleanup_strv_free_ char **dirs = strv_split(path ? path : "", ':', false);
-	STRV_FOREACH(d, dirs) {
-		_cleanup_free_ char *p = xasprintf("%s/%s", **d ? *d : ".", name);
-		struct stat st;
-		if (stat(p, &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & 0111)) {
-			if (p[0] != '/')
-				return NULL; /* Go refuses a match through a relative PATH entry */
-			return TAKE_PTR(p);
-		}
-	}
-	return NULL;
+	return exec_look_path(name);
 }
 
 int preflight_run(char *const argv[], bool combined, struct strbuf *out, struct strbuf *err)
@@ -109,56 +96,8 @@ int preflight_run(char *const argv[], bool combined, struct strbuf *out, struct 
 		strbuf_addstr(err, "executable file not found in $PATH");
 		return -ENOENT;
 	}
-	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
-	if (null < 0) {
-		_cleanup_free_ char *t = go_err(errno);
-		strbuf_addf(err, "open /dev/null: %s", t);
-		return -EIO;
-	}
-	int pipefd[2];
-	if (pipe2(pipefd, O_CLOEXEC) < 0) {
-		_cleanup_free_ char *t = go_err(errno);
-		close(null);
-		strbuf_addf(err, "pipe2: %s", t);
-		return -EIO;
-	}
-	posix_spawn_file_actions_t fa;
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_adddup2(&fa, null, 0);
-	posix_spawn_file_actions_adddup2(&fa, pipefd[1], 1);
-	posix_spawn_file_actions_adddup2(&fa, combined ? pipefd[1] : null, 2);
-	pid_t pid;
-	/* glibc's posix_spawn reports a failed exec as its result, as Go's fork/exec does */
-	int se = posix_spawn(&pid, exe, &fa, NULL, argv, environ);
-	posix_spawn_file_actions_destroy(&fa);
-	close(null);
-	close(pipefd[1]);
-	if (se != 0) {
-		_cleanup_free_ char *t = go_err(se);
-		close(pipefd[0]);
-		strbuf_addf(err, "fork/exec %s: %s", exe, t);
-		return -EIO;
-	}
-	char buf[4096];
-	ssize_t n;
-	while ((n = read(pipefd[0], buf, sizeof(buf))) > 0 || (n < 0 && errno == EINTR))
-		if (n > 0 && out->len < OUTPUT_MAX)
-			strbuf_add(out, buf, (size_t)n);
-	close(pipefd[0]);
-	int status;
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR) {
-			_cleanup_free_ char *t = go_err(errno);
-			strbuf_addf(err, "wait: %s", t);
-			return -EIO;
-		}
-	if (WIFEXITED(status)) {
-		if (WEXITSTATUS(status))
-			strbuf_addf(err, "exit status %d", WEXITSTATUS(status));
-		return WEXITSTATUS(status);
-	}
-	strbuf_addf(err, "signal: %s", strsignal(WTERMSIG(status)));
-	return 256 + WTERMSIG(status);
+	int r = exec_run(exe, argv, combined, out, OUTPUT_MAX, err);
+	return r < 0 ? -EIO : r;
 }
 
 static void semver_string(const struct semver *v, struct strbuf *out)
@@ -309,41 +248,15 @@ static void check_firewalld(const struct preflight_check *c, char ***w, char ***
 /* net.Listen("tcp", addr) then Close. */
 static int try_listen(const char *address, int port)
 {
-	union {
-		struct sockaddr sa;
-		struct sockaddr_in in4;
-		struct sockaddr_in6 in6;
-	} sa;
-	memset(&sa, 0, sizeof(sa));
+	struct sockaddr_storage ss;
 	socklen_t len;
-	int family;
 	bool wildcard = !address || !*address;
-	if (wildcard) {
-		family = AF_INET6;
-		sa.in6.sin6_family = AF_INET6;
-		sa.in6.sin6_port = htons((uint16_t)port);
-		sa.in6.sin6_addr = in6addr_any;
-		len = sizeof(sa.in6);
-	} else if (inet_pton(AF_INET, address, &sa.in4.sin_addr) == 1) {
-		family = AF_INET;
-		sa.in4.sin_family = AF_INET;
-		sa.in4.sin_port = htons((uint16_t)port);
-		len = sizeof(sa.in4);
-	} else if (inet_pton(AF_INET6, address, &sa.in6.sin6_addr) == 1) {
-		family = AF_INET6;
-		sa.in6.sin6_family = AF_INET6;
-		sa.in6.sin6_port = htons((uint16_t)port);
-		len = sizeof(sa.in6);
-	} else {
-		return -EINVAL;
-	}
+	int family = sockaddr_from_ip(wildcard ? "::" : address, (uint16_t)port, &ss, &len);
+	if (family < 0)
+		return family;
 	int fd = socket(family, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0 && wildcard && errno == EAFNOSUPPORT) {
-		family = AF_INET;
-		memset(&sa, 0, sizeof(sa));
-		sa.in4.sin_family = AF_INET;
-		sa.in4.sin_port = htons((uint16_t)port);
-		len = sizeof(sa.in4);
+		family = sockaddr_from_ip("0.0.0.0", (uint16_t)port, &ss, &len);
 		fd = socket(family, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	}
 	if (fd < 0)
@@ -353,7 +266,7 @@ static int try_listen(const char *address, int port)
 	if (wildcard && family == AF_INET6)
 		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof(zero));
 	int r = 0;
-	if (bind(fd, &sa.sa, len) < 0 || listen(fd, 4096) < 0)
+	if (bind(fd, (struct sockaddr *)&ss, len) < 0 || listen(fd, 4096) < 0)
 		r = -errno;
 	close(fd);
 	return r;
@@ -708,65 +621,6 @@ static bool in_etc_hosts(const char *name)
 	return found;
 }
 
-static void first_nameserver(char *buf, size_t len)
-{
-	snprintf(buf, len, "127.0.0.1:53");
-	FILE *f = fopen("/etc/resolv.conf", "re");
-	if (!f)
-		return;
-	char line[512];
-	while (fgets(line, sizeof(line), f)) {
-		char ns[256];
-		if (sscanf(line, "nameserver %255s", ns) == 1) {
-			if (strchr(ns, ':'))
-				snprintf(buf, len, "[%s]:53", ns);
-			else
-				snprintf(buf, len, "%s:53", ns);
-			break;
-		}
-	}
-	fclose(f);
-}
-
-/* Go's dial of the resolver's UDP socket to "host:53" (connect only): 0 or -errno. */
-static int dial_udp(const char *hostport)
-{
-	_cleanup_free_ char *host = xstrdup(hostport);
-	char *colon = strrchr(host, ':');
-	if (colon)
-		*colon = '\0';
-	char *h = host;
-	if (h[0] == '[') {
-		h++;
-		h[strcspn(h, "]")] = '\0';
-	}
-	union {
-		struct sockaddr sa;
-		struct sockaddr_in in4;
-		struct sockaddr_in6 in6;
-	} sa;
-	memset(&sa, 0, sizeof(sa));
-	socklen_t len;
-	int fam;
-	if (inet_pton(AF_INET, h, &sa.in4.sin_addr) == 1) {
-		fam = sa.in4.sin_family = AF_INET;
-		sa.in4.sin_port = htons(53);
-		len = sizeof(sa.in4);
-	} else if (inet_pton(AF_INET6, h, &sa.in6.sin6_addr) == 1) {
-		fam = sa.in6.sin6_family = AF_INET6;
-		sa.in6.sin6_port = htons(53);
-		len = sizeof(sa.in6);
-	} else {
-		return 0;
-	}
-	int fd = socket(fam, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return -errno;
-	int r = connect(fd, &sa.sa, len) < 0 ? -errno : 0;
-	close(fd);
-	return r;
-}
-
 static void check_hostname(const struct preflight_check *c, char ***w, char ***e)
 {
 	(void)e;
@@ -780,33 +634,24 @@ static void check_hostname(const struct preflight_check *c, char ***w, char ***e
 	int fam;
 	if (parse_ip(name, ip, &fam) || in_etc_hosts(name))
 		return;
-	/* Not in /etc/hosts: ask DNS as Go's resolver would. Without a reachable server the
-	 * text is Go's dial error for the first nameserver. */
-	char ns[300];
-	first_nameserver(ns, sizeof(ns));
+	/* Not in /etc/hosts: ask DNS, and word a failure as Go's resolver does. */
 	if (!*name) {
 		add_fmt(w, "hostname \"%s\" could not be reached", name);
 		add_fmt(w, "hostname \"%s\": lookup : no such host", name);
 		return;
 	}
-	int dial = dial_udp(ns);
-	if (dial < 0) {
-		_cleanup_free_ char *text = xstrdup(strerror(-dial));
-		text[0] = (char)tolower((unsigned char)text[0]);
-		add_fmt(w, "hostname \"%s\" could not be reached", name);
-		add_fmt(w, "hostname \"%s\": lookup %s on %s: dial udp %s: connect: %s", name, name, ns,
-			ns, text);
-		return;
+	int g = EAI_AGAIN;
+	if (resolver_reachable()) {
+		struct addrinfo hints = { .ai_socktype = SOCK_STREAM }, *res = NULL;
+		g = getaddrinfo(name, NULL, &hints, &res);
+		if (g == 0) {
+			freeaddrinfo(res);
+			return;
+		}
 	}
-	struct addrinfo hints = { .ai_socktype = SOCK_STREAM }, *res = NULL;
-	int g = getaddrinfo(name, NULL, &hints, &res);
-	if (g == 0) {
-		freeaddrinfo(res);
-		return;
-	}
+	_cleanup_free_ char *err = resolver_lookup_error(name, g);
 	add_fmt(w, "hostname \"%s\" could not be reached", name);
-	add_fmt(w, "hostname \"%s\": lookup %s on %s: %s", name, name, ns,
-		g == EAI_NONAME || g == EAI_NODATA ? "no such host" : "server misbehaving");
+	add_fmt(w, "hostname \"%s\": %s", name, err);
 }
 
 /* ---- services ---- */
@@ -967,144 +812,48 @@ static void check_swap(const struct preflight_check *c, char ***w, char ***e)
 }
 
 /*
- * A plain HTTP/1.1 GET of url ("http://host[:port]/path") with a 10 s timeout, as Go's
- * http.Client for the external etcd version check. *ret_status is the status line's code and
- * text ("200 OK"), *ret_body the body. On a transport failure returns -errno with *ret_err in
- * Go's words ("Get \"url\": dial tcp host:port: connect: connection refused").
+ * getEtcdVersionResponse: GETs url with the project's one HTTP client (kube/http.h: a total
+ * 10 s deadline per try, as externalEtcdRequestTimeout, http or https with tls), up to
+ * externalEtcdRequestRetries (3) more tries, 5 s apart, on transport errors and 5xx answers.
+ * *ret_server: the "etcdserver" field (owned); else *ret_err in Go's words.
  */
-static int http_get(const char *url, int *ret_code, char **ret_status, char **ret_body, char **ret_err)
-{
-	if (strncmp(url, "http://", 7) != 0) {
-		*ret_err = xasprintf("Get \"%s\": only http:// external etcd endpoints can be queried by this build", url);
-		return -EPROTONOSUPPORT;
-	}
-	const char *hp = url + 7;
-	size_t hl = strcspn(hp, "/?#");
-	_cleanup_free_ char *hostport = strndup(hp, hl);
-	const char *path = hp[hl] ? hp + hl : "/";
-	_cleanup_free_ char *host = NULL;
-	const char *port = "80";
-	if (hostport[0] == '[') {
-		char *end = strchr(hostport, ']');
-		host = strndup(hostport + 1, end ? (size_t)(end - hostport - 1) : strlen(hostport + 1));
-		if (end && end[1] == ':')
-			port = end + 2;
-	} else {
-		char *colon = strrchr(hostport, ':');
-		host = colon ? strndup(hostport, (size_t)(colon - hostport)) : xstrdup(hostport);
-		if (colon)
-			port = colon + 1;
-	}
-	_cleanup_free_ char *dialaddr = strchr(host, ':') ? xasprintf("[%s]:%s", host, port) :
-							    xasprintf("%s:%s", host, port);
-	struct addrinfo hints = { .ai_socktype = SOCK_STREAM }, *res = NULL;
-	int g = getaddrinfo(host, port, &hints, &res);
-	if (g != 0) {
-		*ret_err = xasprintf("Get \"%s\": dial tcp: lookup %s: no such host", url, host);
-		return -EHOSTUNREACH;
-	}
-	int fd = socket(res->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0) {
-		int e = errno;
-		freeaddrinfo(res);
-		_cleanup_free_ char *t = go_err(e);
-		*ret_err = xasprintf("Get \"%s\": dial tcp %s: socket: %s", url, dialaddr, t);
-		return -e;
-	}
-	struct timeval tv = { .tv_sec = 10 };
-	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
-	int cr = connect(fd, res->ai_addr, res->ai_addrlen);
-	int ce = errno;
-	freeaddrinfo(res);
-	if (cr < 0) {
-		close(fd);
-		_cleanup_free_ char *t = go_err(ce);
-		*ret_err = xasprintf("Get \"%s\": dial tcp %s: connect: %s", url, dialaddr, t);
-		return -ce;
-	}
-	_cleanup_free_ char *req = xasprintf("GET %s HTTP/1.1\r\nHost: %s\r\nUser-Agent: Go-http-client/1.1\r\n"
-					     "Connection: close\r\n\r\n", path, hostport);
-	if (write(fd, req, strlen(req)) < 0) {
-		int e = errno;
-		close(fd);
-		_cleanup_free_ char *t = go_err(e);
-		*ret_err = xasprintf("Get \"%s\": write tcp %s: %s", url, dialaddr, t);
-		return -e;
-	}
-	_cleanup_strbuf_ struct strbuf in = STRBUF_INIT;
-	char buf[4096];
-	ssize_t n;
-	while ((n = read(fd, buf, sizeof(buf))) > 0 || (n < 0 && errno == EINTR))
-		if (n > 0 && in.len < OUTPUT_MAX)
-			strbuf_add(&in, buf, (size_t)n);
-	int re = errno;
-	close(fd);
-	if (n < 0) {
-		*ret_err = xasprintf("Get \"%s\": context deadline exceeded (Client.Timeout exceeded while awaiting headers)", url);
-		return -re;
-	}
-	char *hdr_end = strstr(in.buf, "\r\n\r\n");
-	int code = 0;
-	char status[128] = "";
-	if (!hdr_end || sscanf(in.buf, "HTTP/%*d.%*d %d %127[^\r\n]", &code, status) < 1) {
-		*ret_err = xasprintf("Get \"%s\": net/http: HTTP/1.x transport connection broken: malformed HTTP response", url);
-		return -EBADMSG;
-	}
-	*hdr_end = '\0';
-	const char *body = hdr_end + 4;
-	_cleanup_strbuf_ struct strbuf b = STRBUF_INIT;
-	if (strcasestr(in.buf, "\r\nTransfer-Encoding: chunked")) {
-		const char *p = body;
-		for (;;) {
-			char *end;
-			unsigned long sz = strtoul(p, &end, 16);
-			const char *data = strstr(p, "\r\n");
-			if (!sz || !data || end == p)
-				break;
-			data += 2;
-			if ((size_t)(in.buf + in.len - data) < sz)
-				break;
-			strbuf_add(&b, data, sz);
-			p = data + sz + 2;
-		}
-	} else {
-		strbuf_add(&b, body, (size_t)(in.buf + in.len - body));
-	}
-	*ret_code = code;
-	*ret_status = status[0] ? xasprintf("%d %s", code, status) : xasprintf("%d", code);
-	*ret_body = strbuf_detach(&b, NULL);
-	return 0;
-}
-
-/* getEtcdVersionResponse: up to externalEtcdRequestRetries (3) more tries, 5 s apart, on
- * transport errors and 5xx answers. *ret_server: the "etcdserver" field (owned). */
-static int etcd_version_response(const char *url, char **ret_server, char **ret_err)
+static int etcd_version_response(const char *url, const struct http_tls *tls, char **ret_server,
+				 char **ret_err)
 {
 	for (int loop = 4; loop > 0;) {
 		if (loop <= 3)
 			sleep(5);
-		int code = 0;
-		_cleanup_free_ char *status = NULL, *body = NULL, *err = NULL;
-		int r = http_get(url, &code, &status, &body, &err);
+		struct http_response resp;
+		int r = kube_http_fetch(url, tls, 10000, OUTPUT_MAX, &resp);
+		if (r < 0 && resp.status) {
+			/* an answer whose body could not be read: json.Decoder's error, no retry */
+			*ret_err = xstrdup(resp.error);
+			error_clear();
+			return r;
+		}
 		if (r < 0) {
 			loop--;
 			if (loop == 0) {
-				*ret_err = TAKE_PTR(err);
+				*ret_err = xstrdup(error_message(r));
+				error_clear();
 				return r;
 			}
+			error_clear();
 			continue;
 		}
-		if (code >= 500 && code <= 599) {
+		if (resp.status >= 500 && resp.status <= 599) {
+			http_response_release(&resp);
 			loop--;
 			if (loop == 0) {
-				*ret_err = xasprintf("server responded with non-successful status: %s", status);
+				*ret_err = xasprintf("server responded with non-successful status: %s",
+						     resp.status_text);
 				return -EIO;
 			}
 			continue;
 		}
 		json_error_t je;
-		json_t *doc = json_loads(body, JSON_DECODE_ANY, &je);
+		json_t *doc = json_loadb(resp.body, resp.len, JSON_DECODE_ANY, &je);
+		http_response_release(&resp);
 		if (!doc) {
 			*ret_err = xasprintf("invalid character in the version response: %s", je.text);
 			return -EBADMSG;
@@ -1143,6 +892,11 @@ static void check_external_etcd(const struct preflight_check *c, char ***w, char
 			return;
 		}
 	}
+	/* configRootCAs, configCertAndKey: no CA file, the system's roots */
+	const bool pair = c->cert_file && *c->cert_file && c->key_file && *c->key_file;
+	const struct http_tls tls = { .ca_file = c->ca_file && *c->ca_file ? c->ca_file : NULL,
+				      .cert_file = pair ? c->cert_file : NULL,
+				      .key_file = pair ? c->key_file : NULL };
 	STRV_FOREACH(ep, c->list) {
 		/* normalizeURLString: "//" in the path becomes "/" */
 		_cleanup_free_ char *url = xasprintf("%s/version", *ep);
@@ -1156,7 +910,7 @@ static void check_external_etcd(const struct preflight_check *c, char ***w, char
 			*dst = '\0';
 		}
 		_cleanup_free_ char *server = NULL, *err = NULL;
-		if (etcd_version_response(url, &server, &err) < 0) {
+		if (etcd_version_response(url, &tls, &server, &err) < 0) {
 			add_fmt(e, "%s", err);
 			continue;
 		}
@@ -1230,8 +984,19 @@ struct kind_info {
 	void (*run)(const struct preflight_check *c, char ***w, char ***e);
 };
 
+static void check_func(const struct preflight_check *c, char ***w, char ***e)
+{
+	(void)w;
+	int r = c->fn(c->data);
+	if (r < 0) {
+		strv_push(e, error_message(r));
+		error_clear();
+	}
+}
+
 static const struct kind_info kinds[PREFLIGHT_KIND_COUNT] = {
 	[PREFLIGHT_PRIVILEGED_USER] = { "IsPrivilegedUser", NULL, check_privileged },
+	[PREFLIGHT_FUNC] = { NULL, NULL, check_func },
 	[PREFLIGHT_NUM_CPU] = { "NumCPU", NULL, check_num_cpu },
 	[PREFLIGHT_MEM] = { "Mem", NULL, check_mem },
 	[PREFLIGHT_KUBERNETES_VERSION] = { "KubernetesVersion", NULL, check_kubernetes_version },
@@ -1338,6 +1103,15 @@ static struct preflight_check *add(struct preflight_list *l, enum preflight_kind
 static void add_port(struct preflight_list *l, int port, const char *address)
 {
 	add(l, PREFLIGHT_PORT_OPEN, address)->num = port;
+}
+
+void preflight_add_func(struct preflight_list *l, const char *name, int (*fn)(void *data),
+			void *data)
+{
+	struct preflight_check *c = add(l, PREFLIGHT_FUNC, NULL);
+	c->label = xstrdup(name);
+	c->fn = fn;
+	c->data = data;
 }
 
 void preflight_list_clear(struct preflight_list *l)

@@ -41,6 +41,7 @@ enum preflight_kind {
 	PREFLIGHT_SWAP,
 	PREFLIGHT_EXTERNAL_ETCD_VERSION,
 	PREFLIGHT_IMAGE_PULL,
+	PREFLIGHT_FUNC, /* a check of a layer above (label: its name; fn, data) */
 	PREFLIGHT_KIND_COUNT,
 };
 
@@ -60,6 +61,9 @@ struct preflight_check {
 	char **list;   /* ImagePull: the images; ExternalEtcdVersion: http endpoints */
 	char *ca_file, *cert_file, *key_file; /* ExternalEtcdVersion */
 	int ports[2];  /* Firewalld */
+	/* FUNC: returns 0, or -errno with the error's message set (one error of the check) */
+	int (*fn)(void *data);
+	void *data;    /* FUNC: borrowed */
 };
 
 /* A list of checks, in run order. */
@@ -87,6 +91,10 @@ bool preflight_ignored(char *const *ignore, const char *name);
  * when an error remains. ignore: the lower-cased --ignore-preflight-errors set.
  */
 int preflight_run_checks(const struct preflight_list *l, char *const *ignore, FILE *ww);
+
+/* Appends a FUNC check named name (upgrade's CreateJob, CoreDNSMigration...) to *l. */
+void preflight_add_func(struct preflight_list *l, const char *name, int (*fn)(void *data),
+			void *data);
 
 /* The check lists kubeadm builds (InitNodeChecks, JoinNodeChecks). Appended to *l. */
 int preflight_init_node_checks(const struct init_config *cfg, bool secondary_control_plane,

@@ -424,12 +424,18 @@ bool token_jws_verify(const char *sig, const char *content, size_t len, const ch
 
 /* ---- CA pin ---- */
 
+/* OpenSSL's default asks for the passphrase of an encrypted PEM block on the terminal */
+static int no_passphrase(char *buf, int size, int rwflag, void *userdata)
+{
+	return -1;
+}
+
 int token_ca_pin(const char *cert_pem, size_t len, char **ret)
 {
 	BIO *bio = BIO_new_mem_buf(cert_pem, (int)len);
 	if (!bio)
 		return error_set(-ENOMEM, "out of memory");
-	X509 *x = PEM_read_bio_X509(bio, NULL, NULL, NULL);
+	X509 *x = PEM_read_bio_X509(bio, NULL, no_passphrase, NULL);
 	BIO_free(bio);
 	if (!x) {
 		ERR_clear_error();

@@ -53,7 +53,8 @@ void log_warning(const char *fmt, ...)
 	va_end(ap);
 }
 
-void log_error_kv(const char *msg, const char *err, ...)
+/* klog's structured form: "msg" [err="..."] key="value"... (strings as Go's %q) */
+static void emit_kv(char sev, const char *msg, const char *err, va_list ap)
 {
 	struct strbuf sb = STRBUF_INIT;
 	go_quote(msg, &sb);
@@ -61,14 +62,29 @@ void log_error_kv(const char *msg, const char *err, ...)
 		strbuf_addstr(&sb, " err=");
 		go_quote(err, &sb);
 	}
-	va_list ap;
-	va_start(ap, err);
 	for (const char *k; (k = va_arg(ap, const char *));) {
 		const char *v = va_arg(ap, const char *);
 		strbuf_addf(&sb, " %s=", k);
 		go_quote(v ? v : "", &sb);
 	}
-	va_end(ap);
-	emit_fmt('E', "%s", sb.buf);
+	emit_fmt(sev, "%s", sb.buf);
 	strbuf_release(&sb);
+}
+
+void log_error_kv(const char *msg, const char *err, ...)
+{
+	va_list ap;
+	va_start(ap, err);
+	emit_kv('E', msg, err, ap);
+	va_end(ap);
+}
+
+void log_v_kv(int level, const char *msg, ...)
+{
+	if (level > log_level)
+		return;
+	va_list ap;
+	va_start(ap, msg);
+	emit_kv('I', msg, NULL, ap);
+	va_end(ap);
 }

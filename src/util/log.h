@@ -17,3 +17,8 @@ void log_warning(const char *fmt, ...) _printf_(1, 2);
  * with NULL; err may be NULL.
  */
 void log_error_kv(const char *msg, const char *err, ...);
+/*
+ * Prints a structured info line as klog's logger.V(level).Info(msg, key, value...) does when
+ * level <= log_level: `I... "msg" key="value"`. The key/value list ends with NULL.
+ */
+void log_v_kv(int level, const char *msg, ...);

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 static inline int testing_rm_entry(const char *path, const struct stat *st, int flag,
@@ -29,6 +30,31 @@ static inline int testing_rm_entry(const char *path, const struct stat *st, int 
 static inline int testing_rm_rf(const char *dir)
 {
 	return nftw(dir, testing_rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+/*
+ * Runs fn(arg) in a child that has no controlling terminal and whose stdin holds input: where
+ * OpenSSL's passphrase prompt reads when /dev/tty cannot be opened, so that code which would
+ * ask for a passphrase gets one instead of hanging the test. Returns fn's result as the
+ * child's exit status; fails the test when the child does not exit.
+ */
+static inline int testing_run_detached(int (*fn)(void *), void *arg, const char *input)
+{
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		int p[2];
+		size_t n = strlen(input);
+		if (setsid() < 0 || pipe(p) < 0 || write(p[1], input, n) != (ssize_t)n)
+			_exit(125);
+		close(p[1]);
+		dup2(p[0], 0);
+		_exit(fn(arg));
+	}
+	int status;
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	return WEXITSTATUS(status);
 }
 
 /*

@@ -16,7 +16,8 @@ top = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))
 
 # Commands this build runs (path -> run function). Everything else under a top-level command that
 # is not built gets .not_built at the top level.
-BUILT_TOP = {"completion", "config", "init", "version", "alpha", "certs", "kubeconfig", "reset", "token", "join"}
+BUILT_TOP = {"completion", "config", "init", "version", "alpha", "certs", "kubeconfig", "reset", "token", "join",
+             "upgrade"}
 RUN = {
     "kubeadm version": "cmd_version",
     "kubeadm completion": "cmd_completion",
@@ -31,6 +32,7 @@ RUN = {
     "kubeadm init": "cmd_init",
     "kubeadm reset": "cmd_reset",
     "kubeadm join": "cmd_join",
+    "kubeadm upgrade diff": "cmd_upgrade_diff",
     "kubeadm certs certificate-key": "cmd_certs_certificate_key",
     "kubeadm certs check-expiration": "cmd_certs_check_expiration",
     "kubeadm certs generate-csr": "cmd_certs_generate_csr",
@@ -44,9 +46,14 @@ RUN = {
     "kubeadm token delete": "cmd_token_delete",
     "kubeadm token generate": "cmd_token_generate",
     "kubeadm token list": "cmd_token_list",
+    "kubeadm upgrade plan": "cmd_upgrade_plan",
+    # the command line and the UpgradeConfiguration only; the upgrade is not built yet
+    "kubeadm upgrade apply": "cmd_upgrade_apply",
+    "kubeadm upgrade node": "cmd_upgrade_node",
 }
 REQUIRE_SUB = {"kubeadm config", "kubeadm config print", "kubeadm config images", "kubeadm token"}
-NOARGS = set(RUN) - {"kubeadm completion", "kubeadm reset", "kubeadm join", "kubeadm token create", "kubeadm token delete"} | REQUIRE_SUB
+NOARGS = set(RUN) - {"kubeadm completion", "kubeadm reset", "kubeadm join", "kubeadm token create", "kubeadm token delete",
+                     "kubeadm upgrade plan", "kubeadm upgrade apply"} | REQUIRE_SUB
 ARGS_FN = {"kubeadm completion": "CMD_ARGS_ANY"}
 DATA = {
     "kubeadm config print init-defaults": "&config_defaults_init",

@@ -13,7 +13,9 @@
 # tears the bed down. Logs: $CKUBEADM_E2E_LOGS (default /var/tmp/ckubeadm-e2e-logs/<date>-join),
 # with objects.txt (the cluster's API objects at the end, tests/e2e/objects.py) and timing.txt
 # (w1's and cp2's join: command time, join start to node Ready, the join's peak RSS; for
-# bench/join.sh).
+# bench/join.sh), and the console output (stdout and stderr as written) of each kubeadm run:
+# init.log, w1-wrong-pin.out, w1-join.out, w2-join.out, cp2-join.out, cp2-reset.out,
+# cp2-again-join.out (tests/e2e/console.py compares them with the reference's).
 set -uo pipefail
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -193,6 +195,7 @@ wrong_pin() {
 		echo "$out"; return 1
 	fi
 	echo "$out"
+	printf '%s\n' "$out" >"$logs/$n-wrong-pin.out"   # its console output, for console.py
 	echo "$out" | grep -q 'error execution phase preflight: couldn.t validate the identity of the API Server: cluster CA found in cluster-info ConfigMap is invalid: none of the public keys "sha256:[0-9a-f]*" are pinned' &&
 		[ -z "$("$E2E_DIR/node.sh" exec "$n" sh -c 'ls /etc/kubernetes/*.conf /var/lib/kubelet/config.yaml 2>/dev/null')" ]
 }
@@ -205,13 +208,18 @@ check "node w1 Ready" ready_timed w1
 # file discovery: w2 joins with cluster-info's kubeconfig as --discovery-file (a file the
 # test writes under the node's state directory, which the node sees at the same path)
 join_by_file() {
-	local n=$1 tok file
+	local n=$1 tok file rc
 	file=$(e2e_node_dir "$n")/discovery.conf
 	kc -n kube-public get configmap cluster-info -o 'jsonpath={.data.kubeconfig}' >"$file" || return 1
 	tok=$(inode "$init_kubeadm" token create) || return 1
 	cat "$file"
+	# its console output (stdout and stderr in the order written) kept for console.py
 	"$E2E_DIR/node.sh" exec "$n" "$join_kubeadm" join --discovery-file "$file" --tls-bootstrap-token "$tok" \
-		--cri-socket unix:///run/containerd/containerd.sock --ignore-preflight-errors="$ignore"
+		--cri-socket unix:///run/containerd/containerd.sock --ignore-preflight-errors="$ignore" \
+		>"$logs/$n-join.out" 2>&1
+	rc=$?
+	cat "$logs/$n-join.out"
+	return "$rc"
 }
 check "node w2 created" "$E2E_DIR/node.sh" create w2 4 &&
 	check "worker w2 joined with $join_kubeadm (--discovery-file, --tls-bootstrap-token)" join_by_file w2 &&
@@ -241,8 +249,11 @@ done
 # stopped, no container runs, and kubeadm's files and etcd's data are gone (as run.sh's
 # reset_node).
 reset_cp2() {
-	local left
-	"$E2E_DIR/node.sh" exec cp2 "$join_kubeadm" reset -f || return 1
+	local left rc
+	"$E2E_DIR/node.sh" exec cp2 "$join_kubeadm" reset -f >"$logs/cp2-reset.out" 2>&1   # for console.py
+	rc=$?
+	cat "$logs/cp2-reset.out"
+	[ "$rc" = 0 ] || return 1
 	"$E2E_DIR/node.sh" exec cp2 systemctl is-active kubelet && return 1
 	left=$("$E2E_DIR/node.sh" exec cp2 crictl ps -a -q)
 	echo "containers left: ${left:-none}"

@@ -4,7 +4,9 @@
 #
 #   . tests/lib/compare.sh
 #   conf_init <ckubeadm> <reference kubeadm>
-#   conf_case <name> [--files <subdir>] -- <args...>    # "{dir}" in args is the case's temp dir
+#   conf_case <name> [--files <subdir>] [--modes] -- <args...>
+#                                   # "{dir}" in args is the case's temp dir; --modes compares the
+#                                   # permission bits of the files under <subdir> too
 #   conf_done                                           # prints "N passed, N failed", returns status
 
 conf_init() {
@@ -42,8 +44,9 @@ conf_run() {
 
 conf_case() {
 	local name=$1; shift
-	local files=""
+	local files="" modes=""
 	if [ "${1:-}" = --files ]; then files=$2; shift 2; fi
+	if [ "${1:-}" = --modes ]; then modes=1; shift; fi
 	[ "${1:-}" = -- ] && shift
 	local n=$((CONF_PASSED + CONF_FAILED))
 	conf_run ref "$n" "$@"
@@ -54,6 +57,10 @@ conf_case() {
 	cmp -s "$r/err.n" "$o/err.n" || why+=" stderr"
 	if [ -n "$files" ]; then
 		diff -r "$r/root/$files" "$o/root/$files" >/dev/null 2>&1 || why+=" files"
+		if [ -n "$modes" ]; then
+			[ "$(cd "$r/root/$files" && find . -printf '%P %m\n' | sort)" = \
+			  "$(cd "$o/root/$files" && find . -printf '%P %m\n' | sort)" ] || why+=" modes"
+		fi
 	fi
 	if [ -z "$why" ]; then
 		echo "ok   $name"

@@ -19,6 +19,7 @@
 #include "util/error.h"
 #include "util/fs.h"
 #include "util/json.h"
+#include "util/log.h"
 #include "util/macro.h"
 #include "util/strbuf.h"
 #include "util/strv.h"
@@ -177,6 +178,7 @@ int init_cluster_info(struct kube_client *c, const json_t *kubeconfig)
 	int r = admin_cluster(kubeconfig, &cluster);
 	if (r < 0)
 		return r;
+	log_v(1, "[bootstrap-token] copying the cluster from admin.conf to the bootstrap kubeconfig");
 	_cleanup_json_ json_t *boot = json_pack("{s:s,s:[{s:o,s:s}],s:n,s:s,s:s,s:n}", "apiVersion",
 						"v1", "clusters", "cluster", cluster, "name", "",
 						"contexts", "current-context", "", "kind", "Config",
@@ -184,12 +186,16 @@ int init_cluster_info(struct kube_client *c, const json_t *kubeconfig)
 	_cleanup_free_ char *yaml = kubeconfig_to_yaml(boot);
 	if (!yaml)
 		return -EINVAL;
+	log_v(1, "[bootstrap-token] creating/updating ConfigMap in kube-public namespace");
 	_cleanup_json_ json_t *cm = json_pack("{s:{s:s,s:s},s:{s:s}}", "metadata", "name",
 					      "cluster-info", "namespace", "kube-public", "data",
 					      "kubeconfig", yaml);
 	r = kube_create_or_update(c, &kube_res_configmaps, cm);
 	if (r < 0)
 		return error_wrap(r, "error creating bootstrap ConfigMap");
+	/* CreateClusterInfoRBACRules */
+	log_v(1, "creating the RBAC rules for exposing the cluster-info ConfigMap in the kube-public "
+		 "namespace");
 	_cleanup_json_ json_t *role = init_rbac_get_role("kubeadm:bootstrap-signer-clusterinfo",
 							 "kube-public", "configmaps", "cluster-info");
 	r = kube_create_or_update(c, &kube_res_roles, role);

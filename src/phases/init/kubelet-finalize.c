@@ -75,7 +75,7 @@ int phase_init_kubelet_finalize_enable_client_cert_rotation(struct run_ctx *ctx)
 	if (stat(pem, &st) < 0) {
 		log_v(1, "[kubelet-finalize] Assuming that kubelet client certificate rotation is "
 			 "disabled: stat %s: %s",
-		      pem, strerror(errno));
+		      pem, go_strerror(errno));
 		return 0;
 	}
 	log_v(1, "[kubelet-finalize] Assuming that kubelet client certificate rotation is enabled: "

@@ -16,6 +16,7 @@
 #include "util/error.h"
 #include "util/fs.h"
 #include "util/json.h"
+#include "util/log.h"
 #include "util/macro.h"
 #include "util/strbuf.h"
 #include "util/strv.h"
@@ -69,6 +70,7 @@ int phase_init_upload_config_kubeadm(struct run_ctx *ctx)
 	int r = init_api_client(ctx, &c);
 	if (r < 0)
 		return r;
+	log_v(1, "[upload-config] Uploading the kubeadm ClusterConfiguration to a ConfigMap");
 	r = upload_configuration(ctx, c);
 	if (r < 0)
 		return error_wrap(r, "error uploading the kubeadm ClusterConfiguration");
@@ -155,6 +157,7 @@ int phase_init_upload_config_kubelet(struct run_ctx *ctx)
 	int r = init_api_client(ctx, &c);
 	if (r < 0)
 		return r;
+	log_v(1, "[upload-config] Uploading the kubelet component config to a ConfigMap");
 	r = create_kubelet_configmap(ctx, c);
 	if (r < 0)
 		return error_wrap(r, "error creating kubelet configuration ConfigMap");

@@ -417,11 +417,16 @@ static int wait_for_components(struct kube_client *client, json_t *pods[3],
 		for (size_t i = 0; i < nerr; i++)
 			free(errs[i]);
 	} else {
-		for (size_t i = 0; i < 3; i++) {
+		/*
+		 * kubeadm prints each "Checking" line and starts its goroutine, which needs longer
+		 * to answer than the loop to print the next line: the three lines come first. A
+		 * thread starts slower, so the lines are printed before the threads start.
+		 */
+		for (size_t i = 0; i < 3; i++)
 			printf("[control-plane-check] Checking %s at %s\n", comps[i].name, comps[i].url);
-			fflush(stdout);
+		fflush(stdout);
+		for (size_t i = 0; i < 3; i++)
 			pthread_create(&comps[i].thr, NULL, check_component, &comps[i]);
-		}
 		for (size_t i = 0; i < 3; i++)
 			pthread_join(comps[i].thr, NULL);
 		char *fails[3];

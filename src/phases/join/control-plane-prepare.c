@@ -83,20 +83,44 @@ static int bootstrap_client(struct join_data *d, struct kube_client **ret,
 	return 0;
 }
 
-/* one entry of the Secret (its name with "/" as "-"), decrypted and written to path; a
- * present but empty entry (a file missing at upload, e.g. an insecure external etcd) is
- * skipped */
-static int save_one(const json_t *data, const unsigned char key[32], const char *name,
-		    const char *path)
+/* One file of certsToTransfer: its name in the Secret (with "/" as "-"), where it goes, and
+ * its decrypted content (NULL when the Secret holds it empty). */
+struct transfer {
+	const char *name;
+	char *path;
+	unsigned char *plain;
+	size_t len;
+	bool written;  /* by this download: undone if a later file cannot be written */
+	char *old;     /* the file it replaced (NULL: there was none) */
+	size_t old_len;
+	mode_t old_mode;
+};
+
+static void transfers_release(struct transfer *tr, size_t n)
 {
-	_cleanup_free_ char *sname = xstrdup(name);
+	for (size_t i = 0; i < n; i++) {
+		free(tr[i].path);
+		if (tr[i].plain)
+			explicit_bzero(tr[i].plain, tr[i].len);
+		free(tr[i].plain);
+		if (tr[i].old)
+			explicit_bzero(tr[i].old, tr[i].old_len);
+		free(tr[i].old);
+	}
+}
+
+/* one entry of the Secret, decrypted into t; a present but empty entry (a file missing at
+ * upload, e.g. an insecure external etcd) is left NULL, to be skipped */
+static int decrypt_one(const json_t *data, const unsigned char key[32], struct transfer *t)
+{
+	_cleanup_free_ char *sname = xstrdup(t->name);
 	for (char *p = sname; *p; p++)
 		if (*p == '/')
 			*p = '-';
 	json_t *v = json_object_get(data, sname);
 	if (!v)
 		return error_set(-ENOENT, "the Secret does not include the required certificate or key - name: %s, path: %s",
-				 name, path);
+				 t->name, t->path);
 	const char *b64 = json_string_value(v);
 	unsigned char *enc = NULL, *plain = NULL;
 	size_t enc_len = 0, plain_len = 0;
@@ -107,53 +131,64 @@ static int save_one(const json_t *data, const unsigned char key[32], const char 
 	if (r < 0)
 		return error_wrap(r, "error decoding secret data with provided key");
 	if (plain_len == 0) {
-		log_v(1, "[download-certs] Not saving \"%s\" to disk, since it is empty in the \"kubeadm-certs\" Secret\n",
-		      name);
 		free(plain);
+		return 0;
+	}
+	t->plain = plain;
+	t->len = plain_len;
+	return 0;
+}
+
+static int write_one(struct transfer *t)
+{
+	if (!t->plain) {
+		log_v(1, "[download-certs] Not saving \"%s\" to disk, since it is empty in the \"kubeadm-certs\" Secret\n",
+		      t->name);
 		return 0;
 	}
 	/* keyutil.WriteKey (0600) for a private key, certutil.WriteCert (0644) otherwise;
 	 * os.WriteFile keeps the mode of a file that exists */
-	bool private = memmem(plain, plain_len, "PRIVATE KEY-----", 16) != NULL;
+	bool private = memmem(t->plain, t->len, "PRIVATE KEY-----", 16) != NULL;
 	mode_t mode = private ? 0600 : 0644;
 	struct stat st;
-	if (stat(path, &st) == 0 && S_ISREG(st.st_mode))
+	if (stat(t->path, &st) == 0 && S_ISREG(st.st_mode)) {
 		mode = st.st_mode & 07777;
-	r = fs_write_atomic(AT_FDCWD, path, plain, plain_len, mode, 0755);
-	explicit_bzero(plain, plain_len);
-	free(plain);
+		/* kept to be put back if a later file fails (a CA file is small) */
+		if (fs_read_file(AT_FDCWD, t->path, 1u << 20, &t->old, &t->old_len) < 0)
+			error_clear();
+		t->old_mode = mode;
+	}
+	int r = fs_write_atomic(AT_FDCWD, t->path, t->plain, t->len, mode, 0755);
 	if (r < 0)
-		return error_set(r, "open %s: %s", path, go_strerror(-r));
+		return error_set(r, "open %s: %s", t->path, go_strerror(-r));
+	t->written = true;
 	return 0;
 }
 
-/* copycerts.DownloadCerts */
-static int download_certs(struct kube_client *c, const struct init_config *ic, const char *dir,
-			  const char *key_hex)
+/* Puts back what the files written so far replaced (or removes them): a failed download
+ * leaves no mix of two clusters' certificates. Best effort; the error at hand is kept. */
+static void undo_writes(struct transfer *tr, size_t n)
 {
-	printf("[download-certs] Downloading the certificates in Secret \"kubeadm-certs\" in the \"kube-system\" Namespace\n");
-	fflush(stdout);
-	unsigned char key[32];
-	int r = token_certificate_key_decode(key_hex, key);
-	if (r < 0)
-		return error_wrap(r, "error decoding certificate key");
-	_cleanup_json_ json_t *secret = NULL;
-	r = kube_get(c, &kube_res_secrets, "kube-system", "kubeadm-certs", &secret);
-	if (r == -ENOENT)
-		r = error_set(r, "Secret \"kubeadm-certs\" was not found in the \"kube-system\" Namespace. This Secret might have expired. Please, run `kubeadm init phase upload-certs --upload-certs` on a control plane to generate a new one");
-	if (r < 0)
-		return error_wrap(r, "error downloading the secret");
-	printf("[download-certs] Saving the certificates to the folder: \"%s\"\n", dir);
-	fflush(stdout);
+	for (size_t i = 0; i < n; i++) {
+		if (!tr[i].written)
+			continue;
+		int r = tr[i].old ? fs_write_atomic(AT_FDCWD, tr[i].path, tr[i].old, tr[i].old_len,
+						    tr[i].old_mode, 0755)
+				  : fs_unlink(AT_FDCWD, tr[i].path);
+		if (r < 0)
+			log_warning("[download-certs] could not put back %s: %s", tr[i].path,
+				    go_strerror(-r));
+	}
+}
+
+int join_certs_save(const json_t *secret, const unsigned char key[32], const char *dir,
+		    const struct cfg_external_etcd *ext)
+{
 	/* certsToTransfer: with an external etcd its client files go to the paths the cluster
 	 * configuration names, absolute, in a dry run too (as kubeadm) */
 	static const char *const base[] = { "ca.crt", "ca.key", "front-proxy-ca.crt",
 					    "front-proxy-ca.key", "sa.pub", "sa.key" };
-	const struct cfg_external_etcd *ext = ic->cluster.etcd.external;
-	struct {
-		const char *name;
-		char *path;
-	} tr[9];
+	struct transfer tr[9] = { 0 };
 	size_t n = 0;
 	for (size_t i = 0; i < ARRAY_SIZE(base); i++, n++) {
 		tr[n].name = base[i];
@@ -173,14 +208,56 @@ static int download_certs(struct kube_client *c, const struct init_config *ic, c
 		tr[n++].path = xstrdup(strempty(ext->key_file));
 	}
 	json_t *data = json_object_get(secret, "data");
-	r = 0;
-	for (size_t i = 0; i < n; i++) {
-		if (r >= 0)
-			r = save_one(data, key, tr[i].name, tr[i].path);
-		free(tr[i].path);
+	int r = 0;
+	for (size_t i = 0; i < n && r >= 0; i++)
+		r = decrypt_one(data, key, &tr[i]);
+	/* stricter than kubeadm, which writes whatever decrypts: every file is checked to be the
+	 * certificate or key its name says before the first is written */
+	if (r >= 0) {
+		struct pki_transfer_file files[ARRAY_SIZE(tr)];
+		for (size_t i = 0; i < n; i++)
+			files[i] = (struct pki_transfer_file){ .name = tr[i].name,
+							       .data = (const char *)tr[i].plain,
+							       .len = tr[i].len };
+		r = pki_transfer_files_check(files, n);
+		if (r < 0)
+			r = error_wrap(r, "the \"kubeadm-certs\" Secret holds a file that is not what its name says; nothing was written");
 	}
-	explicit_bzero(key, sizeof(key));
+	for (size_t i = 0; i < n && r >= 0; i++)
+		r = write_one(&tr[i]);
+	if (r < 0) {
+		/* the error message is the write's; putting back does not replace it */
+		_cleanup_free_ char *msg = xstrdup(error_message(r));
+		undo_writes(tr, n);
+		r = error_set(r, "%s", msg);
+	}
+	transfers_release(tr, n);
 	return r < 0 ? r : 0;
+}
+
+/* copycerts.DownloadCerts */
+static int download_certs(struct kube_client *c, const struct init_config *ic, const char *dir,
+			  const char *key_hex)
+{
+	printf("[download-certs] Downloading the certificates in Secret \"kubeadm-certs\" in the \"kube-system\" Namespace\n");
+	fflush(stdout);
+	unsigned char key[32];
+	int r = token_certificate_key_decode(key_hex, key);
+	if (r < 0)
+		return error_wrap(r, "error decoding certificate key");
+	_cleanup_json_ json_t *secret = NULL;
+	r = kube_get(c, &kube_res_secrets, "kube-system", "kubeadm-certs", &secret);
+	if (r == -ENOENT)
+		r = error_set(r, "Secret \"kubeadm-certs\" was not found in the \"kube-system\" Namespace. This Secret might have expired. Please, run `kubeadm init phase upload-certs --upload-certs` on a control plane to generate a new one");
+	if (r < 0) {
+		explicit_bzero(key, sizeof(key));
+		return error_wrap(r, "error downloading the secret");
+	}
+	printf("[download-certs] Saving the certificates to the folder: \"%s\"\n", dir);
+	fflush(stdout);
+	r = join_certs_save(secret, key, dir, ic->cluster.etcd.external);
+	explicit_bzero(key, sizeof(key));
+	return r;
 }
 
 int phase_join_control_plane_prepare_download_certs(struct run_ctx *ctx)

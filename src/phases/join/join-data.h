@@ -106,6 +106,16 @@ struct manifests_options;
 int join_manifest_write(struct join_data *d, const struct init_config *ic, const char *component,
 			const struct manifests_options *o, json_t **ret_pod);
 
+/*
+ * copycerts.DownloadCerts once the kubeadm-certs Secret is fetched: decrypts each file of
+ * certsToTransfer from secret's data with key (the external etcd's three files, at the paths
+ * ext names, when ext is set), checks them all (pki_transfer_files_check), then writes them
+ * under dir with kubeadm's modes. A missing, undecryptable or unsound entry is an error with
+ * nothing written; an empty one is skipped, as kubeadm does.
+ */
+int join_certs_save(const json_t *secret, const unsigned char key[32], const char *dir,
+		    const struct cfg_external_etcd *ext);
+
 struct etcd_client;
 /* etcdutil.NewFromCluster (etcd_client_new_from_cluster) with the join configuration's
  * kubernetesAPICall and etcdAPICall timeouts. *ret owned. */

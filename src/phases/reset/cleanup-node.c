@@ -64,23 +64,6 @@ static int eval_symlinks(const char *path, char **ret)
 	return error_set(-e, "lstat %s: %s", path, go_strerror(e));
 }
 
-/* /proc/mounts escapes space, tab, newline and backslash as \ooo; kubeadm keeps the escaped
- * text (and then fails to unmount such a path); we unescape. */
-static char *unescape_mount_path(const char *s)
-{
-	struct strbuf b = STRBUF_INIT;
-	for (; *s; s++) {
-		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' && s[2] >= '0' && s[2] <= '7' &&
-		    s[3] >= '0' && s[3] <= '7') {
-			strbuf_addch(&b, (char)((s[1] - '0') * 64 + (s[2] - '0') * 8 + (s[3] - '0')));
-			s += 3;
-		} else {
-			strbuf_addch(&b, *s);
-		}
-	}
-	return strbuf_detach(&b, NULL);
-}
-
 static int unmount_flags(char *const *names)
 {
 	int f = 0;
@@ -100,9 +83,9 @@ static int unmount_flags(char *const *names)
 /* unmountKubeletDirectory: unmounts every mount point below dir (read from /proc/mounts). */
 static int unmount_kubelet_directory(const char *dir, char *const *flag_names)
 {
-	_cleanup_free_ char *raw = NULL;
-	size_t len = 0;
-	int r = fs_read_file(AT_FDCWD, "/proc/mounts", 64u << 20, &raw, &len);
+	/* kubeadm keeps the escaped text (and then fails to unmount such a path); we unescape */
+	_cleanup_strv_free_ char **mps = NULL;
+	int r = reset_read_mount_points("/proc/mounts", 1, &mps);
 	if (r == -ENOENT)
 		return error_set(r, "open /proc/mounts: no such file or directory");
 	if (r < 0)
@@ -112,12 +95,8 @@ static int unmount_kubelet_directory(const char *dir, char *const *flag_names)
 	int flags = unmount_flags(flag_names);
 	_cleanup_strv_free_ char **errs = NULL;
 	int first = 0;
-	_cleanup_strv_free_ char **lines = strv_split(raw, '\n', false);
-	STRV_FOREACH(l, lines) {
-		_cleanup_strv_free_ char **f = strv_split(*l, ' ', false);
-		if (strv_length(f) < 2)
-			continue;
-		_cleanup_free_ char *mp = unescape_mount_path(f[1]);
+	STRV_FOREACH(m, mps) {
+		const char *mp = *m;
 		if (!strneq(mp, prefix, strlen(prefix)))
 			continue;
 		log_v(5, "[reset] Unmounting \"%s\"", mp);

@@ -142,6 +142,11 @@ int phase_reset_remove_etcd_member(struct run_ctx *ctx)
 		fflush(stdout);
 		return 0;
 	}
+	/* stricter than kubeadm: a data dir of "/" or "/var" is a typo, not etcd's to wipe; refused
+	 * before the member is removed */
+	r = reset_check_clean_dir(dir, "the etcd data directory");
+	if (r < 0)
+		return r;
 	if (d->init_cfg) {
 		if (!d->dry_run) {
 			r = remove_stacked_member(d);

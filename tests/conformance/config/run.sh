@@ -87,6 +87,16 @@ for n in valid/37-v1-merge-method.yaml invalid/42-v1-bad-merge-method.yaml; do
 done
 conf_case "validate missing file" -- config validate --config /nonexistent.yaml
 conf_case "validate a directory" -- config validate --config "$here"
+# --new-config: a new file is 0644; an existing one keeps its mode (os.WriteFile), so a private
+# 0600 file stays private
+conf_case "migrate --new-config new file" --files . --modes -- config migrate --old-config "$here/valid/02-init-minimal.yaml" --new-config "{dir}/new.yaml"
+n=$((CONF_PASSED + CONF_FAILED))
+for side in ref ours; do
+	mkdir -p "$CONF_TMP/$side/$n/root"
+	echo old >"$CONF_TMP/$side/$n/root/new.yaml"
+	chmod 0600 "$CONF_TMP/$side/$n/root/new.yaml"
+done
+conf_case "migrate --new-config over a 0600 file" --files . --modes -- config migrate --old-config "$here/valid/02-init-minimal.yaml" --new-config "{dir}/new.yaml"
 conf_case "migrate a directory" -- config migrate --old-config "$here"
 conf_case "images a directory" -- config images list --config "$here"
 

@@ -1,0 +1,273 @@
+#!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
+# `kubeadm upgrade plan` against a real kube-apiserver and etcd (the reference peers), run in a
+# network namespace of its own on 10.0.0.5 (added to its loopback) and 127.0.0.1. The cluster
+# holds what plan reads from a kubeadm cluster at v1.37.1: the kubeadm-config and kubelet-config
+# ConfigMaps (the reference's `init phase upload-config all`), CoreDNS and kube-proxy (its
+# `init phase addon all`), the control-plane Node (unschedulable, so plan's CreateJob health
+# check is skipped as kubeadm skips it without schedulable Nodes) and the control-plane Pods
+# that plan reads image tags from (created through the API: no kubelet runs here). The node's
+# files (kubeconfigs, manifests, instance-config.yaml) are made by the reference under a root
+# that both tools use through --rootfs. Each case runs the reference and ckubeadm on copies of
+# that root and compares stdout, stderr (klog headers normalised) and the exit code; no case
+# may change the cluster (plan never writes).
+#   tests/conformance/upgrade/run.sh <ckubeadm> <reference-kubeadm> [builddir]
+# Skipped (exit 77) when the etcd or kube-apiserver peer is missing.
+set -u
+if [ -z "${UPGRADE_IN_NETNS:-}" ]; then
+	exec unshare --net env UPGRADE_IN_NETNS=1 bash "$0" "$@"
+fi
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../../.." && pwd)
+. "$top/tests/lib/compare.sh"
+. "$top/tests/lib/apiserver.sh"
+[ $# -ge 2 ] || { echo "usage: $0 <ckubeadm> <reference-kubeadm> [builddir]" >&2; exit 2; }
+conf_init "$(realpath "$1")" "$(realpath "$2")"
+CONF_SKIPPED=0
+apiserver_peers "$(dirname "$CONF_REF")" ||
+	{ echo "SKIP: no $APISERVER_MISSING"; echo "0 passed, 0 failed, 1 skipped"; exit 77; }
+ip link set lo up
+ip addr add 10.0.0.5/32 dev lo
+unset HTTP_PROXY HTTPS_PROXY NO_PROXY http_proxy https_proxy no_proxy
+
+T=$CONF_TMP/cluster
+R=$T/root
+mkdir -p "$R/var/lib/kubelet"
+cat >"$R/cfg.yaml" <<'EOF'
+apiVersion: kubeadm.k8s.io/v1beta4
+kind: InitConfiguration
+localAPIEndpoint:
+  advertiseAddress: 10.0.0.5
+  bindPort: 26443
+nodeRegistration:
+  name: node-a
+  criSocket: unix:///nonexistent/containerd.sock
+---
+apiVersion: kubeadm.k8s.io/v1beta4
+kind: ClusterConfiguration
+kubernetesVersion: v1.37.1
+encryptionAlgorithm: ECDSA-P256
+networking:
+  serviceSubnet: 10.96.0.0/16
+EOF
+printf 'apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\ncontainerRuntimeEndpoint: unix:///nonexistent/containerd.sock\n' \
+	>"$R/var/lib/kubelet/instance-config.yaml"
+ref_phase() { "$CONF_REF" init phase "$@" --config /cfg.yaml --rootfs "$R" >>"$T/setup.log" 2>&1; }
+ref_phase certs all && ref_phase kubeconfig all && ref_phase control-plane all ||
+	{ echo "FAIL: reference tree"; cat "$T/setup.log"; echo "0 passed, 1 failed, 0 skipped"; exit 1; }
+K=$R/etc/kubernetes/pki
+etcd_start "$K" node-a 127.0.0.1 22379 22380 "$T"
+etcd_pid=$ETCD_PID
+apiserver_start "$K" 10.0.0.5 https://127.0.0.1:22379 "$T/apiserver.log" --secure-port=26443 \
+	--bind-address=10.0.0.5
+api_pid=$APISERVER_PID
+trap 'kill -KILL $api_pid $etcd_pid 2>/dev/null; wait $api_pid $etcd_pid 2>/dev/null; rm -rf "$CONF_TMP"' EXIT
+KC=("$KUBECTL_BIN" --kubeconfig "$R/etc/kubernetes/super-admin.conf" --request-timeout=20s)
+apiserver_wait_ready "$R/etc/kubernetes/super-admin.conf" 90 ||
+	{ echo "FAIL: kube-apiserver not ready"; tail "$T/apiserver.log"; echo "0 passed, 1 failed, 0 skipped"; exit 1; }
+for _ in $(seq 60); do "${KC[@]}" get namespace kube-system >/dev/null 2>&1 && break; sleep 0.5; done
+
+# the Pods of a control plane at $1 (kube-apiserver, kcm, scheduler) with etcd $2 on node-a
+control_plane_pods() {
+	local c img
+	"${KC[@]}" delete pods -n kube-system -l tier=control-plane --grace-period=0 --force >/dev/null 2>&1
+	for _ in $(seq 40); do
+		[ -z "$("${KC[@]}" get pods -n kube-system -l tier=control-plane -o name 2>/dev/null)" ] && break
+		sleep 0.25
+	done
+	for c in kube-apiserver kube-controller-manager kube-scheduler etcd; do
+		img=registry.k8s.io/$c:$1
+		[ $c = etcd ] && img=registry.k8s.io/etcd:$2
+		cat <<EOF
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: $c-node-a
+  namespace: kube-system
+  labels: {component: $c, tier: control-plane}
+  annotations:
+    kubeadm.kubernetes.io/kube-apiserver.advertise-address.endpoint: 10.0.0.5:26443
+spec:
+  nodeName: node-a
+  automountServiceAccountToken: false
+  containers: [{name: $c, image: "$img"}]
+EOF
+	done | "${KC[@]}" create -f - >/dev/null
+}
+
+{
+	echo '{"apiVersion":"v1","kind":"ServiceAccount","metadata":{"name":"default","namespace":"kube-system"}}' |
+		"${KC[@]}" create -f - &&
+		echo '{"apiVersion":"v1","kind":"Node","metadata":{"name":"node-a","labels":{"node-role.kubernetes.io/control-plane":""}},"spec":{"unschedulable":true}}' |
+		"${KC[@]}" create -f - &&
+		"${KC[@]}" patch node node-a --subresource=status --type=merge \
+			-p '{"status":{"nodeInfo":{"kubeletVersion":"v1.37.1"}}}' &&
+		"$CONF_REF" init phase upload-config all --config /cfg.yaml --rootfs "$R" &&
+		"$CONF_REF" init phase addon all --config /cfg.yaml --rootfs "$R" &&
+		control_plane_pods v1.37.1 3.7.0-0
+} >>"$T/setup.log" 2>&1 || { echo "FAIL: cluster objects"; tail -n 20 "$T/setup.log"; echo "0 passed, 1 failed, 0 skipped"; exit 1; }
+
+# everything in the cluster, to prove that no case changed it
+dump() {
+	"${KC[@]}" get configmaps,pods,nodes,jobs,deployments,daemonsets -A \
+		-o jsonpath='{range .items[*]}{.kind}/{.metadata.namespace}/{.metadata.name}/{.metadata.resourceVersion}{"\n"}{end}' 2>&1
+}
+dump >"$T/before"
+
+cmp_case() { # <name> <args...>: both binaries on copies of the same root
+	local name=$1 why="" s
+	shift
+	for s in ref ours; do
+		rm -rf "$T/$s"
+		cp -a "$R" "$T/$s"
+		local bin=$CONF_OURS
+		[ $s = ref ] && bin=$CONF_REF
+		"$bin" "$@" --rootfs "$T/$s" >"$T/$s.out" 2>"$T/$s.err" </dev/null
+		echo $? >"$T/$s.rc"
+		conf_normalise <"$T/$s.out" >"$T/$s.out.n"
+		conf_normalise <"$T/$s.err" | sed -E -e "${ERRMASK:-}" >"$T/$s.err.n"
+	done
+	cmp -s "$T/ref.rc" "$T/ours.rc" || why+=" exit($(cat "$T/ref.rc") vs $(cat "$T/ours.rc"))"
+	cmp -s "$T/ref.out.n" "$T/ours.out.n" || why+=" stdout"
+	cmp -s "$T/ref.err.n" "$T/ours.err.n" || why+=" stderr"
+	dump >"$T/after"
+	cmp -s "$T/before" "$T/after" || why+=" (the cluster changed)"
+	# UPGRADE_SHOW=1: the reference's output of every case, to read what is compared
+	[ -n "${UPGRADE_SHOW:-}" ] && sed 's/^/     | /' "$T/ref.out.n" "$T/ref.err.n"
+	if [ -z "$why" ]; then
+		echo "ok   upgrade $name (exit $(cat "$T/ref.rc"))"
+		CONF_PASSED=$((CONF_PASSED + 1))
+	else
+		echo "FAIL upgrade $name:$why"
+		diff -u "$T/ref.out.n" "$T/ours.out.n" | head -30 | sed 's/^/     /'
+		diff -u "$T/ref.err.n" "$T/ours.err.n" | head -30 | sed 's/^/     /'
+		diff -u "$T/before" "$T/after" | head -10 | sed 's/^/     /'
+		CONF_FAILED=$((CONF_FAILED + 1))
+	fi
+}
+
+# a patch upgrade v1.37.1 -> v1.37.2: the tables, the kubelet row, the apply command
+cmp_case "plan v1.37.2" upgrade plan v1.37.2
+cmp_case "plan v1.37.2 -o json" upgrade plan v1.37.2 -o json
+cmp_case "plan v1.37.2 -o yaml" upgrade plan v1.37.2 -o yaml
+cmp_case "plan v1.37.2 -o kyaml" upgrade plan v1.37.2 -o kyaml
+cmp_case "plan -o jsonpath" upgrade plan v1.37.2 -o 'jsonpath={.availableUpgrades[0].components[*].name}'
+cmp_case "plan --etcd-upgrade=false" upgrade plan v1.37.2 --etcd-upgrade=false
+cmp_case "plan --print-config" upgrade plan v1.37.2 --print-config
+cmp_case "plan 1.37.2 (no v)" upgrade plan 1.37.2
+# the same version: only the preamble; json prints nothing
+cmp_case "plan v1.37.1 (same version)" upgrade plan v1.37.1
+cmp_case "plan v1.37.1 -o json (same version)" upgrade plan v1.37.1 -o json
+# plan enforces no skew policy: a too new and a too old target are shown as upgrades
+cmp_case "plan v1.38.0 (too new)" upgrade plan v1.38.0
+cmp_case "plan v1.35.4 (too old)" upgrade plan v1.35.4
+cmp_case "plan v1.38.0-rc.1 (release candidate)" upgrade plan v1.38.0-rc.1
+cmp_case "plan v1.38.0-beta.0 (pre-release)" upgrade plan v1.38.0-beta.0 -o yaml
+cmp_case "plan foo (not a version)" upgrade plan foo
+# the version from an UpgradeConfiguration (plan.kubernetesVersion), and an argument over it
+cat >"$R/u.yaml" <<'EOF'
+apiVersion: kubeadm.k8s.io/v1beta4
+kind: UpgradeConfiguration
+plan:
+  kubernetesVersion: v1.37.2
+  etcdUpgrade: false
+  printConfig: true
+EOF
+cmp_case "plan --config (plan.kubernetesVersion)" upgrade plan --config /u.yaml
+cmp_case "plan v1.37.1 --config" upgrade plan v1.37.1 --config /u.yaml
+cmp_case "plan --config mixed with --etcd-upgrade" upgrade plan --config /u.yaml --etcd-upgrade=true
+cmp_case "plan --kubeconfig missing" upgrade plan v1.37.2 --kubeconfig /etc/kubernetes/missing.conf
+
+# a cluster that is two minors behind (v1.35.4): plan still lists the upgrade
+control_plane_pods v1.35.4 3.6.8-0 >>"$T/setup.log" 2>&1
+dump >"$T/before"
+cmp_case "plan v1.37.2 on a v1.35.4 control plane (too old cluster)" upgrade plan v1.37.2
+cmp_case "plan v1.37.2 -o json on v1.35.4" upgrade plan v1.37.2 -o json
+control_plane_pods v1.37.1 3.7.0-0 >>"$T/setup.log" 2>&1
+
+# a second control plane half-way (its kube-apiserver at v1.37.0) and a worker whose kubelet is
+# v1.36.3: kubelet and component rows per node, versions sorted; kubeadm names the API server
+# versions it found in Go map order, so that list is masked (the warning itself is compared)
+for n in node-b:true node-w:false; do
+	name=${n%:*}
+	labels='{}'
+	[ "${n#*:}" = true ] && labels='{"node-role.kubernetes.io/control-plane":""}'
+	echo "{\"apiVersion\":\"v1\",\"kind\":\"Node\",\"metadata\":{\"name\":\"$name\",\"labels\":$labels},\"spec\":{\"unschedulable\":true}}" |
+		"${KC[@]}" create -f - >>"$T/setup.log" 2>&1
+done
+"${KC[@]}" patch node node-b --subresource=status --type=merge \
+	-p '{"status":{"nodeInfo":{"kubeletVersion":"v1.37.0"}}}' >>"$T/setup.log" 2>&1
+"${KC[@]}" patch node node-w --subresource=status --type=merge \
+	-p '{"status":{"nodeInfo":{"kubeletVersion":"v1.36.3"}}}' >>"$T/setup.log" 2>&1
+for c in kube-apiserver kube-controller-manager kube-scheduler; do
+	cat <<EOF
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: $c-node-b
+  namespace: kube-system
+  labels: {component: $c, tier: control-plane}
+spec:
+  nodeName: node-b
+  automountServiceAccountToken: false
+  containers: [{name: $c, image: "registry.k8s.io/$c:v1.37.0"}]
+EOF
+done | "${KC[@]}" create -f - >>"$T/setup.log" 2>&1
+dump >"$T/before"
+mask='s/(Different API server versions in the cluster were discovered: ).*(\. Please)/\1<list>\2/'
+ERRMASK=$mask cmp_case "plan v1.37.2 with two control planes and a worker" upgrade plan v1.37.2
+ERRMASK=$mask cmp_case "plan v1.37.2 -o yaml with two control planes and a worker" \
+	upgrade plan v1.37.2 -o yaml
+"${KC[@]}" delete pods -n kube-system -l tier=control-plane --field-selector spec.nodeName=node-b \
+	--grace-period=0 --force >>"$T/setup.log" 2>&1
+"${KC[@]}" delete node node-b node-w >>"$T/setup.log" 2>&1
+
+# a NotReady control-plane Node fails the ControlPlaneNodesReady health check (exit and
+# preflight output), unless that check is ignored
+"${KC[@]}" patch node node-a --subresource=status --type=merge \
+	-p '{"status":{"conditions":[{"type":"Ready","status":"False","reason":"Test","message":"test"}]}}' >>"$T/setup.log" 2>&1
+dump >"$T/before"
+cmp_case "plan with a NotReady control plane" upgrade plan v1.37.2
+cmp_case "plan with a NotReady control plane, ignored" upgrade plan v1.37.2 \
+	--ignore-preflight-errors=ControlPlaneNodesReady
+# a missing control-plane manifest: StaticPodManifest
+mv "$R/etc/kubernetes/manifests/kube-scheduler.yaml" "$T/kube-scheduler.yaml"
+cmp_case "plan without the kube-scheduler manifest" upgrade plan v1.37.2 --ignore-preflight-errors=controlplanenodesready
+mv "$T/kube-scheduler.yaml" "$R/etc/kubernetes/manifests/kube-scheduler.yaml"
+
+"${KC[@]}" patch node node-a --subresource=status --type=json \
+	-p '[{"op":"remove","path":"/status/conditions"}]' >>"$T/setup.log" 2>&1
+dump >"$T/before"
+# without a version plan asks dl.k8s.io for "stable" and "stable-1.37": this namespace has no
+# route out, so both tools fall back to their own version with kubeadm's warnings
+cmp_case "plan without a version (offline)" upgrade plan
+
+# no CoreDNS ConfigMap: no deployed version, which both CoreDNS preflight checks refuse
+"${KC[@]}" get configmap coredns -n kube-system -o yaml >"$T/coredns-cm.yaml" 2>>"$T/setup.log"
+"${KC[@]}" delete configmap coredns -n kube-system >>"$T/setup.log" 2>&1
+dump >"$T/before"
+cmp_case "plan without the CoreDNS ConfigMap" upgrade plan v1.37.2
+cmp_case "plan without the CoreDNS ConfigMap, checks ignored" upgrade plan v1.37.2 \
+	--ignore-preflight-errors=CoreDNSUnsupportedPlugins,CoreDNSMigration
+# nor a CoreDNS Deployment: no CoreDNS row unless the target has one
+"${KC[@]}" delete deployment coredns -n kube-system >>"$T/setup.log" 2>&1
+dump >"$T/before"
+cmp_case "plan without CoreDNS, checks ignored, -o json" upgrade plan v1.37.2 -o json \
+	--ignore-preflight-errors=all
+
+# no kubeadm-config ConfigMap (polled for timeouts.kubernetesAPICall, shortened here)
+"${KC[@]}" delete configmap kubeadm-config -n kube-system >>"$T/setup.log" 2>&1
+cat >"$R/short.yaml" <<'EOF'
+apiVersion: kubeadm.k8s.io/v1beta4
+kind: UpgradeConfiguration
+timeouts:
+  kubernetesAPICall: 3s
+EOF
+dump >"$T/before"
+cmp_case "plan on a cluster without kubeadm-config" upgrade plan v1.37.2 --config /short.yaml \
+	--ignore-preflight-errors=all
+
+echo "$CONF_PASSED passed, $CONF_FAILED failed, $CONF_SKIPPED skipped"
+[ $((CONF_PASSED + CONF_FAILED)) -gt 0 ] && [ "$CONF_FAILED" -eq 0 ]
