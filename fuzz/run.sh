@@ -10,6 +10,7 @@
 # minimal), inputs larger than FUZZ_MAX_LEN bytes (default 4096) are never added, and a new
 # target's corpus is created. Grow, then commit the corpus (see fuzz/README):
 #   FUZZ_SECONDS=300 bash fuzz/run.sh --grow
+# FUZZ_TARGETS (space-separated names, e.g. "http difflib") runs only those targets.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 grow=${FUZZ_GROW:-}
@@ -46,8 +47,9 @@ passed=0 failed=0
 targets=0
 for exe in "$dir"/fuzz/*-fuzz; do
 	[ -x "$exe" ] || continue
-	targets=$((targets + 1))
 	name=$(basename "$exe" -fuzz)
+	[ -z "${FUZZ_TARGETS:-}" ] || [[ " $FUZZ_TARGETS " == *" $name "* ]] || continue
+	targets=$((targets + 1))
 	corpus=$top/fuzz/corpus/$name
 	if [ ! -d "$corpus" ] && [ -z "$grow" ]; then
 		echo "FAIL $name: no corpus $corpus (create it: bash fuzz/run.sh --grow)"
