@@ -136,6 +136,7 @@ for suite in tests/cli/run.sh tests/conformance/*/run.sh tests/pki/run.sh tests/
 	*) run "$name" bash "$suite" "$bin" "$CKUBEADM_REFERENCE" "$out/gcc" ;;
 	esac
 done
+run selftest bash tests/selftest/run.sh "$bin" "$CKUBEADM_REFERENCE" "$out/gcc" # the suites go red when they must
 [ -f fuzz/run.sh ] && run fuzz bash fuzz/run.sh "$out/fuzz"
 
 # The CLI and conformance suites again with the ASan+UBSan binary (and its build directory's

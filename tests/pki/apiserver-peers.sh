@@ -9,18 +9,22 @@
 #    as kubernetes-admin in kubeadm:cluster-admins; kubelet.conf as system:node:node-a;
 #  - a service account token signed with sa.key is accepted (sa.pub);
 #  - front-proxy-client (front-proxy-ca) may assert X-Remote-User, another cert may not.
+# The tree is ckubeadm's (`init phase certs all`, `init phase kubeconfig all`). One line per
+# check, then "N passed, N failed, N skipped"; exit 77 (a skip) without the peers.
 #
-# usage: tests/pki/apiserver-peers.sh [build-dir]
+# usage: tests/pki/apiserver-peers.sh <ckubeadm>
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
-build=${1:-$root/build}
-driver=$build/src/kubeconfig/pki-driver
+[ $# -ge 1 ] || { echo "usage: $0 <ckubeadm>" >&2; exit 2; }
+[ -z "${PKI_LIST:-}" ] || { echo apiserver-peers; exit 0; } # its name for CKUBEADM_CASES (run.sh)
+ours=$(readlink -f "$1")
 . "$root/tests/lib/apiserver.sh"
+. "$root/tests/lib/compare.sh"
+. "$here/lib.sh"
 apiserver_peers "${PEERS_DIR:-/var/cache/ckubeadm/peers/k8s-v1.37.2}" ||
-	{ echo "SKIP: $APISERVER_MISSING not found"; exit 77; }
+	{ echo "SKIP: $APISERVER_MISSING not found (tests/peers/build.sh etcd kube-apiserver kubectl)"; exit 77; }
 kubectl=$KUBECTL_BIN
-[ -x "$driver" ] || { echo "FAIL: $driver not built"; exit 1; }
 
 if [ "${IN_NETNS:-}" != 1 ]; then
 	exec unshare --net -- env IN_NETNS=1 bash "$0" "$@"
@@ -30,6 +34,8 @@ ip link set lo up 2>/dev/null || { echo "SKIP: cannot bring up loopback"; exit 7
 # loopback interface (the namespace has no other interface, nothing leaves it)
 addr=10.123.0.5
 ip addr add "$addr/32" dev lo || { echo "SKIP: cannot add $addr to lo"; exit 77; }
+CONF_OURS=$ours CONF_REF= CONF_PASSED=0 CONF_FAILED=0 CONF_SKIPPED=0
+conf_start_check
 
 work=$(mktemp -d /tmp/pki-apiserver.XXXXXX)
 pids=()
@@ -43,10 +49,10 @@ trap cleanup EXIT
 passed=0 failed=0
 ok() { echo "ok   $*"; passed=$((passed + 1)); }
 bad() { echo "FAIL $*"; failed=$((failed + 1)); }
-finish() { echo "$passed passed, $failed failed"; [ "$failed" -eq 0 ]; exit $?; }
+finish() { echo "$passed passed, $failed failed, 0 skipped"; [ "$failed" -eq 0 ]; exit $?; }
 
-"$driver" --quiet --algo "${ALGO:-RSA-2048}" --cert-dir "$work/pki" --kubeconfig-dir "$work/kc" \
-	--advertise-address "$addr" --node-name node-a all || { bad "pki-driver"; finish; }
+pki_make_tree "$ours" "$work" "$addr" "${ALGO:-RSA-2048}" all ||
+	{ bad "ckubeadm init phase certs/kubeconfig all"; finish; }
 p=$work/pki
 
 etcd_start "$p" node-a 127.0.0.1 2379 2380 "$work"

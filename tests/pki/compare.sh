@@ -2,30 +2,54 @@
 # SPDX-License-Identifier: Apache-2.0
 #
 # Conformance of the PKI and kubeconfig layers with the reference kubeadm v1.37.2:
-# for several parameter sets, runs
-#   kubeadm init phase certs all --config <cfg>          (certificatesDir in a temp dir)
-#   kubeadm init phase kubeconfig all --config <cfg> --kubeconfig-dir <tmp>
-# and our pki-driver with the same parameters, then compares every certificate field by
-# field (tests/pki/lib.sh: openssl -text minus serial/keys/dates, ASN.1 structure, validity
-# length), key types, file names and modes, the console lines and the kubeconfig structure.
-# Never touches /etc/kubernetes.
+# for several parameter sets, the reference and ckubeadm each run
+#   init phase certs all --config <cfg>          (certificatesDir in a temp dir of its own)
+#   init phase kubeconfig all --config <cfg> --kubeconfig-dir <tmp>
+# then every certificate is compared field by field (tests/pki/lib.sh: openssl -text minus
+# serial/keys/dates, ASN.1 structure, validity length), key types, file names and modes, the
+# console lines and the kubeconfig structure (embedded CA = ca.crt, client key = certificate's).
+# Never touches /etc/kubernetes. One line per scenario ("compare: <scenario>" for
+# CKUBEADM_CASES), then "N passed, N failed, N skipped".
 #
-# usage: tests/pki/compare.sh [build-dir] [scenario...]
+# usage: tests/pki/compare.sh <ckubeadm> [scenario...]    (KUBEADM_REF: the reference)
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
-build=${1:-$root/build}
-shift || true
+[ $# -ge 1 ] || { echo "usage: $0 <ckubeadm> [scenario...]" >&2; exit 2; }
+ours=$(readlink -f "$1")
+shift
+scenarios=("$@")
+[ ${#scenarios[@]} -eq 0 ] && scenarios=(defaults ha ha-ip ipv6 dual-stack custom-sans etcd-sans
+	external-etcd ecdsa-p256 ecdsa-p384 rsa-3072 generate-csr)
+if [ -n "${PKI_LIST:-}" ]; then # the names CKUBEADM_CASES selects (run.sh)
+	printf 'compare: %s\n' "${scenarios[@]}"
+	exit 0
+fi
 ref=${KUBEADM_REF:-/var/cache/ckubeadm/peers/k8s-v1.37.2/kubeadm}
-driver=$build/src/kubeconfig/pki-driver
+[ -x "${ref%/kubeadm}/kubeadm.real" ] && ref=${ref%/kubeadm}/kubeadm.real
 . "$here/lib.sh"
+. "$root/tests/lib/compare.sh"
 
 [ -x "$ref" ] || { echo "SKIP: reference kubeadm not found at $ref"; exit 77; }
-[ -x "$driver" ] || { echo "FAIL: $driver not built"; exit 1; }
+CONF_OURS=$ours CONF_REF=$ref CONF_PASSED=0 CONF_FAILED=0 CONF_SKIPPED=0 CONF_UNSELECTED=0
+conf_start_check unshare --net --
 
 work=$(mktemp -d /tmp/pki-compare.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 fail=0
+
+# side <ref|ours> <dir> <out> <err> <args...>: one binary, from /, in a network namespace of
+# its own, appending to <out> and <err>; fails when it was not started or exited non-zero.
+side() {
+	local bin=$ours dir=$2 out=$3 err=$4 rc
+	[ "$1" = ref ] && bin=$ref
+	shift 4
+	rm -f "$dir/started"
+	(cd / && unshare --net -- sh -c "$CONF_STARTED" sh "$dir/started" "$bin" "$@" >>"$out" 2>>"$err" </dev/null)
+	rc=$?
+	conf_side_started "$dir/started" $rc || echo "(did not start: exit $rc)" >>"$err"
+	return $rc
+}
 
 # scenario <name> -> sets: node addr svc domain sans cpe algo etcd ssans psans
 scenario() {
@@ -55,9 +79,9 @@ yaml_list() { # "a,b" -> YAML flow list
 	echo "[$out]"
 }
 
-write_config() {
-	local dir="$1"
-	cat >"$dir/cfg.yaml" <<EOF
+write_config() { # <dir> <ref|ours>: $dir/<side>.yaml, certificatesDir $dir/<side>/pki
+	local dir="$1" cfg="$1/$2.yaml"
+	cat >"$cfg" <<EOF
 apiVersion: kubeadm.k8s.io/v1beta4
 kind: InitConfiguration
 localAPIEndpoint:
@@ -70,16 +94,16 @@ nodeRegistration:
 apiVersion: kubeadm.k8s.io/v1beta4
 kind: ClusterConfiguration
 kubernetesVersion: v1.37.2
-certificatesDir: $dir/ref/pki
+certificatesDir: $dir/$2/pki
 encryptionAlgorithm: $algo
 networking:
   serviceSubnet: "$svc"
   dnsDomain: $domain
 EOF
-	[ -n "$cpe" ] && echo "controlPlaneEndpoint: \"$cpe\"" >>"$dir/cfg.yaml"
-	[ -n "$sans" ] && printf 'apiServer:\n  certSANs: %s\n' "$(yaml_list "$sans")" >>"$dir/cfg.yaml"
+	[ -n "$cpe" ] && echo "controlPlaneEndpoint: \"$cpe\"" >>"$cfg"
+	[ -n "$sans" ] && printf 'apiServer:\n  certSANs: %s\n' "$(yaml_list "$sans")" >>"$cfg"
 	if [ "$etcd" = external ]; then
-		cat >>"$dir/cfg.yaml" <<EOF
+		cat >>"$cfg" <<EOF
 etcd:
   external:
     endpoints: ["https://10.0.0.9:2379"]
@@ -88,9 +112,9 @@ etcd:
     keyFile: /nonexistent/client.key
 EOF
 	else
-		printf 'etcd:\n  local:\n    dataDir: /var/lib/etcd\n' >>"$dir/cfg.yaml"
-		[ -n "$ssans" ] && printf '    serverCertSANs: %s\n' "$(yaml_list "$ssans")" >>"$dir/cfg.yaml"
-		[ -n "$psans" ] && printf '    peerCertSANs: %s\n' "$(yaml_list "$psans")" >>"$dir/cfg.yaml"
+		printf 'etcd:\n  local:\n    dataDir: /var/lib/etcd\n' >>"$cfg"
+		[ -n "$ssans" ] && printf '    serverCertSANs: %s\n' "$(yaml_list "$ssans")" >>"$cfg"
+		[ -n "$psans" ] && printf '    peerCertSANs: %s\n' "$(yaml_list "$psans")" >>"$cfg"
 	fi
 }
 
@@ -105,31 +129,21 @@ check() { # name expected actual
 }
 
 run_scenario() {
-	local s="$1" d="$work/$1"
+	local s="$1" d="$work/$1" t
 	scenario "$s" || { fail=1; return; }
-	mkdir -p "$d/ref/kc" "$d/ours/kc"
-	write_config "$d"
-	local t0 t1
-	t0=$(date +%s)
-	if ! "$ref" init phase certs all --config "$d/cfg.yaml" >"$d/ref.out" 2>"$d/ref.err" ||
-		! "$ref" init phase kubeconfig all --config "$d/cfg.yaml" \
-			--kubeconfig-dir "$d/ref/kc" >>"$d/ref.out" 2>>"$d/ref.err"; then
-		echo "  reference failed:"; cat "$d/ref.err"; fail=1; return
-	fi
-	t1=$(date +%s)
-	local args=(--cert-dir "$d/ours/pki" --kubeconfig-dir "$d/ours/kc" --node-name "$node"
-		--advertise-address "$addr" --bind-port "$port" --service-subnet "$svc"
-		--dns-domain "$domain" --algo "$algo")
-	[ -n "$cpe" ] && args+=(--control-plane-endpoint "$cpe")
-	[ -n "$sans" ] && args+=(--cert-sans "$sans")
-	[ -n "$ssans" ] && args+=(--etcd-server-sans "$ssans")
-	[ -n "$psans" ] && args+=(--etcd-peer-sans "$psans")
-	[ "$etcd" = external ] && args+=(--external-etcd)
-	if ! "$driver" "${args[@]}" all >"$d/ours.out" 2>"$d/ours.err"; then
-		echo "  pki-driver failed:"; cat "$d/ours.err"; fail=1; return
-	fi
+	for t in ref ours; do
+		mkdir -p "$d/$t/kc"
+		write_config "$d" $t
+		if ! side $t "$d/$t" "$d/$t.out" "$d/$t.err" init phase certs all --config "$d/$t.yaml" ||
+			! side $t "$d/$t" "$d/$t.out" "$d/$t.err" init phase kubeconfig all --config "$d/$t.yaml" \
+				--kubeconfig-dir "$d/$t/kc"; then
+			echo "  $t failed:"; sed 's/^/    /' "$d/$t.err"; fail=1; return
+		fi
+		[ $t = ref ] && t1=$(date +%s)
+	done
+	rm -f "$d/ref/started" "$d/ours/started"
 
-	# console lines: ours prints both phases in one run; paths differ only by ref/ours
+	# console lines: paths differ only by ref/ours
 	sed "s#$d/ref#DIR#g" "$d/ref.out" >"$d/ref.lines"
 	sed "s#$d/ours#DIR#g" "$d/ours.out" >"$d/ours.lines"
 	check "console" "$d/ref.lines" "$d/ours.lines"
@@ -166,23 +180,24 @@ run_scenario() {
 # `certs generate-csr`: keys, CSRs and certificate-less kubeconfigs (kubeadm lists them in Go
 # map order, so the console lines are compared sorted)
 run_csr() {
-	local d="$work/csr"
+	local d="$work/csr" t
 	scenario defaults
-	mkdir -p "$d/ref/kc" "$d/ours"
-	write_config "$d"
-	if ! "$ref" certs generate-csr --config "$d/cfg.yaml" --kubeconfig-dir "$d/ref/kc" \
-		>"$d/ref.out" 2>"$d/ref.err"; then
-		echo "  reference failed:"; cat "$d/ref.err"; fail=1; return
-	fi
-	if ! "$driver" --cert-dir "$d/ours/pki" --kubeconfig-dir "$d/ours/kc" csr >"$d/ours.out" 2>"$d/ours.err"; then
-		echo "  pki-driver failed:"; cat "$d/ours.err"; fail=1; return
-	fi
+	for t in ref ours; do
+		mkdir -p "$d/$t/kc"
+		write_config "$d" $t
+		if ! side $t "$d/$t" "$d/$t.out" "$d/$t.err" certs generate-csr --config "$d/$t.yaml" \
+			--kubeconfig-dir "$d/$t/kc"; then
+			echo "  $t failed:"; sed 's/^/    /' "$d/$t.err"; fail=1; return
+		fi
+	done
+	rm -f "$d/ref/started" "$d/ours/started"
 	sed "s#$d/ref#DIR#g" "$d/ref.out" | sort >"$d/a"
 	sed "s#$d/ours#DIR#g" "$d/ours.out" | sort >"$d/b"
 	check "console (sorted)" "$d/a" "$d/b"
 	(cd "$d/ref" && find . -printf '%p %y %m\n' | sort) >"$d/a"
 	(cd "$d/ours" && find . -printf '%p %y %m\n' | sort) >"$d/b"
 	check "files, directories and modes" "$d/a" "$d/b"
+	[ -n "$(cd "$d/ref" && find . -name '*.csr')" ] || { echo "  the reference wrote no CSR"; fail=1; }
 	local f
 	for f in $(cd "$d/ref" && find . -name '*.csr' | sort); do
 		{ openssl req -in "$d/ref/$f" -noout -text -reqopt no_pubkey,no_sigdump
@@ -200,16 +215,17 @@ run_csr() {
 	done
 }
 
-scenarios=("$@")
-[ ${#scenarios[@]} -eq 0 ] && scenarios=(defaults ha ha-ip ipv6 dual-stack custom-sans etcd-sans
-	external-etcd ecdsa-p256 ecdsa-p384 rsa-3072 generate-csr)
 for s in "${scenarios[@]}"; do
-	before=$fail
+	conf_selected "compare: $s" || continue
 	fail=0
 	echo "scenario $s"
 	if [ "$s" = generate-csr ]; then run_csr; else run_scenario "$s"; fi
-	[ $fail -eq 0 ] && echo "  ok"
-	[ $before -ne 0 ] && fail=1
+	if [ $fail -eq 0 ]; then
+		echo "ok   compare: $s"
+		CONF_PASSED=$((CONF_PASSED + 1))
+	else
+		echo "FAIL compare: $s"
+		CONF_FAILED=$((CONF_FAILED + 1))
+	fi
 done
-[ $fail -eq 0 ] && echo "PASS" || echo "FAIL"
-exit $fail
+conf_done

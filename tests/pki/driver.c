@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * pki-driver: produces ckubeadm's certificate and kubeconfig trees from command-line
- * parameters, standing in for `init phase certs all` / `init phase kubeconfig all` until the
- * phases are wired. Used by tests/pki/compare.sh and tests/pki/verify-chains.sh.
+ * parameters. The tests exercise the shipped binary (`ckubeadm init phase certs|kubeconfig
+ * all`, the scripts of tests/pki); this driver is kept only for tests/pki/bench.sh, because
+ * what it measures cannot be reached from the command line: the size of the key pool
+ * (--threads N) and the inline mode without a pool (--threads 0), timed in one process.
  *
  *   pki-driver [options] certs|kubeconfig|all|csr|user|expiration
  *     --cert-dir D --kubeconfig-dir D --node-name N --advertise-address A --bind-port P

@@ -3,34 +3,36 @@
 #
 # Reuse and mismatch rules against the reference kubeadm v1.37.2: both trees are generated,
 # then damaged the same way, and `init phase certs all` + `init phase kubeconfig all` are run
-# again by the reference and by our pki-driver. Console lines, warnings, error messages (minus
-# kubeadm's "error execution phase <name>: " prefix), exit status and the files left on disk
-# (nothing overwritten on error) must be the same.
+# again by the reference and by ckubeadm. Console lines, warnings, error messages, exit status
+# and the files left on disk (nothing overwritten on error) must be the same. One line per case
+# ("reuse: <case>" for CKUBEADM_CASES), then "N passed, N failed, N skipped".
 #
-# usage: tests/pki/reuse.sh [build-dir] [case...]
+# usage: tests/pki/reuse.sh <ckubeadm> [case...]    (KUBEADM_REF: the reference)
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
-build=${1:-$root/build}
-shift || true
+[ $# -ge 1 ] || { echo "usage: $0 <ckubeadm> [case...]" >&2; exit 2; }
+ours=$(readlink -f "$1")
+shift
 only=" $* "
 ref=${KUBEADM_REF:-/var/cache/ckubeadm/peers/k8s-v1.37.2/kubeadm}
-driver=$build/src/kubeconfig/pki-driver
-[ -x "$ref" ] || { echo "SKIP: reference kubeadm not found at $ref"; exit 77; }
-[ -x "$driver" ] || { echo "FAIL: $driver not built"; exit 1; }
+[ -x "${ref%/kubeadm}/kubeadm.real" ] && ref=${ref%/kubeadm}/kubeadm.real
+. "$root/tests/lib/compare.sh"
+if [ -z "${PKI_LIST:-}" ]; then # PKI_LIST=1: the case names only (CKUBEADM_CASES in run.sh)
+	[ -x "$ref" ] || { echo "SKIP: reference kubeadm not found at $ref"; exit 77; }
+	CONF_OURS=$ours CONF_REF=$ref CONF_PASSED=0 CONF_FAILED=0 CONF_SKIPPED=0 CONF_UNSELECTED=0
+	conf_start_check unshare --net --
+fi
 
 work=$(mktemp -d /tmp/pki-reuse.XXXXXX)
 trap 'rm -rf "$work"' EXIT
-fail=0
 
-setup() {
-	rm -rf "$work/ref" "$work/ours" "$work/other"
-	mkdir -p "$work/ref/kc" "$work/ours/kc"
-	cat >"$work/cfg.yaml" <<EOF
+cfg() { # <file> <certificatesDir> <advertise address>
+	cat >"$1" <<EOF
 apiVersion: kubeadm.k8s.io/v1beta4
 kind: InitConfiguration
 localAPIEndpoint:
-  advertiseAddress: 192.168.10.5
+  advertiseAddress: $3
   bindPort: 6443
 nodeRegistration:
   name: node-a
@@ -39,29 +41,42 @@ nodeRegistration:
 apiVersion: kubeadm.k8s.io/v1beta4
 kind: ClusterConfiguration
 kubernetesVersion: v1.37.2
-certificatesDir: $work/ref/pki
+certificatesDir: $2
 EOF
-	run ref >/dev/null 2>&1
-	run ours >/dev/null 2>&1
-	"$driver" --quiet --cert-dir "$work/other/pki" --kubeconfig-dir "$work/other/kc" \
-		--advertise-address 192.168.99.9 all
 }
 
-run() { # ref|ours -> stdout lines, stderr warnings/errors, status
-	if [ "$1" = ref ]; then
-		"$ref" init phase certs all --config "$work/cfg.yaml" &&
-			"$ref" init phase kubeconfig all --config "$work/cfg.yaml" \
-				--kubeconfig-dir "$work/ref/kc"
-	else
-		"$driver" --cert-dir "$work/ours/pki" --kubeconfig-dir "$work/ours/kc" all
-	fi
+# setup: fresh trees made by each binary, and another one (another CA, another address) made
+# by ckubeadm; returns 1 when one of them cannot be made
+setup() {
+	rm -rf "$work/ref" "$work/ours" "$work/other"
+	mkdir -p "$work/ref/kc" "$work/ours/kc" "$work/other/kc"
+	cfg "$work/ref.yaml" "$work/ref/pki" 192.168.10.5
+	cfg "$work/ours.yaml" "$work/ours/pki" 192.168.10.5
+	cfg "$work/other.yaml" "$work/other/pki" 192.168.99.9
+	local t
+	for t in ref ours other; do
+		run $t >"$work/setup.log" 2>&1 || { sed 's/^/    /' "$work/setup.log"; return 1; }
+	done
 }
 
-normalize() { # dir-specific paths and klog/phase prefixes away
+# run ref|ours|other -> stdout lines, stderr warnings/errors, status; "did not start" on stderr
+# when the binary was not started (tests/lib/compare.sh)
+run() {
+	local bin=$ours rc
+	[ "$1" = ref ] && bin=$ref
+	rm -f "$work/started"
+	(cd / && unshare --net -- sh -c "$CONF_STARTED" sh "$work/started" "$bin" init phase certs all \
+		--config "$work/$1.yaml" </dev/null &&
+		unshare --net -- "$bin" init phase kubeconfig all --config "$work/$1.yaml" \
+			--kubeconfig-dir "$work/$1/kc" </dev/null)
+	rc=$?
+	conf_side_started "$work/started" $rc || { echo "did not start (exit $rc)" >&2; return 127; }
+	return $rc
+}
+
+normalize() { # dir-specific paths and klog prefixes away
 	sed -E -e "s#$work/(ref|ours)#DIR#g" \
-		-e 's/^W[0-9]{4} [0-9:.]+ +[0-9]+ [^]]*\] //' \
-		-e 's/^error: (error execution phase [^:]*: )?/error: /' \
-		-e '/^To see the stack trace/d'
+		-e 's/^W[0-9]{4} [0-9:.]+ +[0-9]+ [^]]*\] //'
 }
 
 snapshot() { (cd "$work/$1" && find . -type f -printf '%p %m ' -exec md5sum {} \; | awk '{print $1, $2, $3}' | sort); }
@@ -69,7 +84,13 @@ snapshot() { (cd "$work/$1" && find . -type f -printf '%p %m ' -exec md5sum {} \
 case_() { # name, then a function damaging $work/<tree>
 	local name="$1" fn="$2" t
 	[ "$only" = "  " ] || [[ "$only" == *" $name "* ]] || return 0
-	setup
+	[ -z "${PKI_LIST:-}" ] || { echo "reuse: $name"; return 0; }
+	conf_selected "reuse: $name" || return 0
+	if ! setup; then
+		echo "FAIL reuse: $name: the trees could not be made"
+		CONF_FAILED=$((CONF_FAILED + 1))
+		return 0
+	fi
 	for t in ref ours; do
 		"$fn" "$t"
 		snapshot "$t" >"$work/$t.before"
@@ -80,6 +101,9 @@ case_() { # name, then a function damaging $work/<tree>
 	normalize <"$work/ref.out" >"$work/a"; normalize <"$work/ours.out" >"$work/b"
 	normalize <"$work/ref.err" >>"$work/a"; normalize <"$work/ours.err" >>"$work/b"
 	local ok=1
+	if grep -q '^did not start' "$work/ref.err" "$work/ours.err"; then
+		echo "case $name: a binary did not start"; ok=0
+	fi
 	if ! diff -u "$work/a" "$work/b" >"$work/diff"; then
 		echo "case $name: output differs"; sed 's/^/    /' "$work/diff"; ok=0
 	fi
@@ -89,7 +113,13 @@ case_() { # name, then a function damaging $work/<tree>
 	if ! diff -u "$work/a" "$work/b" >"$work/diff"; then
 		echo "case $name: changed files differ"; sed 's/^/    /' "$work/diff"; ok=0
 	fi
-	[ $ok -eq 1 ] && echo "case $name: ok" || fail=1
+	if [ $ok -eq 1 ]; then
+		echo "ok   reuse: $name"
+		CONF_PASSED=$((CONF_PASSED + 1))
+	else
+		echo "FAIL reuse: $name"
+		CONF_FAILED=$((CONF_FAILED + 1))
+	fi
 }
 
 d_none() { :; }
@@ -128,5 +158,4 @@ case_ kubeconfig-garbage d_kc_garbage
 case_ kubeconfig-json-garbage d_kc_json_garbage
 case_ kubeconfig-no-context d_kc_no_context
 case_ kubeconfig-missing d_kc_missing
-[ $fail -eq 0 ] && echo PASS || echo FAIL
-exit $fail
+[ -n "${PKI_LIST:-}" ] || conf_done

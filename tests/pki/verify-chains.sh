@@ -10,17 +10,32 @@
 #    certificates requiring client certificates from the right CA, reached by openssl
 #    s_client (admin.conf's credentials, etcd healthcheck / apiserver-etcd-client) and by
 #    kubectl with admin.conf.
-# Runs for RSA-2048 and ECDSA-P256 (and the algorithms given as arguments).
+# The trees are ckubeadm's (`init phase certs all`, `init phase kubeconfig all`). Runs for
+# RSA-2048 and ECDSA-P256 (and the algorithms given as arguments); CKUBEADM_CASES selects
+# algorithms by "verify-chains: <algorithm>". One line per check, then
+# "N passed, N failed, N skipped".
 #
-# usage: tests/pki/verify-chains.sh [build-dir] [algo...]
+# usage: tests/pki/verify-chains.sh <ckubeadm> [algo...]
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
-build=${1:-$root/build}
-shift || true
-driver=$build/src/kubeconfig/pki-driver
-[ -x "$driver" ] || { echo "FAIL: $driver not built"; exit 1; }
-kubectl=$(command -v kubectl || echo /var/cache/ckubeadm/peers/k8s-v1.37.2/kubectl)
+[ $# -ge 1 ] || { echo "usage: $0 <ckubeadm> [algo...]" >&2; exit 2; }
+ours=$(readlink -f "$1")
+shift
+algos=("$@")
+[ ${#algos[@]} -eq 0 ] && algos=(RSA-2048 ECDSA-P256)
+if [ -n "${PKI_LIST:-}" ]; then # the names CKUBEADM_CASES selects (run.sh)
+	printf 'verify-chains: %s\n' "${algos[@]}"
+	exit 0
+fi
+. "$here/lib.sh"
+. "$root/tests/lib/compare.sh"
+CONF_OURS=$ours CONF_REF= CONF_PASSED=0 CONF_FAILED=0 CONF_SKIPPED=0 CONF_UNSELECTED=0
+conf_start_check
+peers=${PEERS_DIR:-/var/cache/ckubeadm/peers/k8s-v1.37.2}
+kubectl=$peers/kubectl.real
+[ -x "$kubectl" ] || kubectl=$(command -v kubectl) ||
+	{ echo "SKIP: no kubectl (tests/peers/build.sh kubectl)"; exit 77; }
 
 work=$(mktemp -d /tmp/pki-verify.XXXXXX)
 pids=()
@@ -29,9 +44,8 @@ cleanup() {
 	rm -rf "$work"
 }
 trap cleanup EXIT
-fail=0
-ok() { echo "  ok: $*"; }
-bad() { echo "  FAIL: $*"; fail=1; }
+ok() { echo "ok   $*"; CONF_PASSED=$((CONF_PASSED + 1)); }
+bad() { echo "FAIL $*"; CONF_FAILED=$((CONF_FAILED + 1)); }
 
 pick_port() { # a free loopback port
 	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
@@ -39,9 +53,10 @@ pick_port() { # a free loopback port
 
 verify_tree() {
 	local algo="$1" d="$work/$1"
-	"$driver" --quiet --algo "$algo" --cert-dir "$d/pki" --kubeconfig-dir "$d/kc" \
-		--advertise-address 127.0.0.1 --control-plane-endpoint 127.0.0.1 all ||
-		{ bad "driver"; return; }
+	# kubeadm refuses a loopback advertise address; 127.0.0.1 is in the serving certificates
+	# through the control plane endpoint (apiserver) and as localhost (etcd)
+	pki_make_tree "$ours" "$d" 10.123.0.5 "$algo" all 127.0.0.1 ||
+		{ bad "$algo: ckubeadm init phase certs/kubeconfig all"; return; }
 	local p="$d/pki"
 	# leaf, CA, purpose, host checks
 	local rows=(
@@ -81,16 +96,18 @@ verify_tree() {
 			ok "$ca self-signed" || bad "$ca self-signature"
 	done
 	# keys match certificates
-	local f
+	local f n=0 mismatched=0
 	for f in $(cd "$p" && find . -name '*.crt' | sort); do
 		local base=${f%.crt}
-		if [ "$(openssl x509 -in "$p/$f" -noout -pubkey | openssl pkey -pubin -outform DER | sha256sum)" = \
-			"$(openssl pkey -in "$p/$base.key" -pubout -outform DER | sha256sum)" ]; then
-			:
-		else
+		n=$((n + 1))
+		if [ "$(openssl x509 -in "$p/$f" -noout -pubkey | openssl pkey -pubin -outform DER | sha256sum)" != \
+			"$(openssl pkey -in "$p/$base.key" -pubout -outform DER 2>/dev/null | sha256sum)" ]; then
 			bad "$base.key does not match $f"
+			mismatched=1
 		fi
 	done
+	[ $n -gt 0 ] || bad "no certificate in $p"
+	[ $n -gt 0 ] && [ $mismatched = 0 ] && ok "the keys of the $n certificates match them"
 	[ "$(openssl pkey -in "$p/sa.key" -pubout)" = "$(cat "$p/sa.pub")" ] && ok "sa.pub matches sa.key" ||
 		bad "sa.pub does not match sa.key"
 	# kubeconfigs
@@ -149,11 +166,9 @@ verify_tree() {
 	kill "${pids[-1]}" 2>/dev/null
 }
 
-algos=("$@")
-[ ${#algos[@]} -eq 0 ] && algos=(RSA-2048 ECDSA-P256)
 for a in "${algos[@]}"; do
+	conf_section "verify-chains: $a" || { CONF_UNSELECTED=$((CONF_UNSELECTED + 1)); continue; }
 	echo "algorithm $a"
 	verify_tree "$a"
 done
-[ $fail -eq 0 ] && echo PASS || echo FAIL
-exit $fail
+conf_done

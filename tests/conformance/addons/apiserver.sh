@@ -14,6 +14,7 @@ set -u
 ours=$(realpath "$1")
 ref=$(realpath "$2"); [ -x "${ref%/kubeadm}/kubeadm.real" ] && ref=${ref%/kubeadm}/kubeadm.real
 . "$(dirname "$0")/../../lib/apiserver.sh"
+. "$(dirname "$0")/../../lib/compare.sh"
 apiserver_peers "${PEERS_DIR:-/var/cache/ckubeadm/peers/k8s-v1.37.2}" ||
 	{ echo "SKIP: $APISERVER_MISSING not found"; exit 77; }
 kubectl=$KUBECTL_BIN
@@ -27,6 +28,9 @@ ip link set lo up 2>/dev/null || { echo "SKIP: cannot bring up loopback"; exit 7
 addr=10.123.0.5
 ip addr add "$addr/32" dev lo || { echo "SKIP: cannot add $addr to lo"; exit 77; }
 unset HTTP_PROXY HTTPS_PROXY NO_PROXY http_proxy https_proxy no_proxy KUBEADM_INIT_DRYRUN_DIR
+# both binaries start as the checks below run them (directly, in this namespace)
+CONF_OURS=$ours CONF_REF=$ref CONF_PASSED=0 CONF_FAILED=0 CONF_SKIPPED=0
+conf_start_check
 
 work=$(mktemp -d /tmp/addons-apiserver.XXXXXX)
 pids=()
@@ -39,7 +43,7 @@ trap cleanup EXIT
 passed=0 failed=0
 ok() { echo "ok   $*"; passed=$((passed + 1)); }
 bad() { echo "FAIL $*"; failed=$((failed + 1)); }
-finish() { echo "$passed passed, $failed failed"; [ "$failed" -eq 0 ]; exit $?; }
+finish() { echo "$passed passed, $failed failed, 0 skipped"; [ "$failed" -eq 0 ]; exit $?; }
 
 cat >"$work/k.yaml" <<EOC
 apiVersion: kubeadm.k8s.io/v1beta4
@@ -159,14 +163,18 @@ cf=$(kc -n kube-system get configmap coredns -o jsonpath='{.data.Corefile}')
 # are answered by the server, so both print the same live objects
 mkdir -p "$work/dr"
 cp "$work/kc/super-admin.conf" "$work/dr/admin.conf"
-dry() { # <binary> <log>
-	(cd / && KUBEADM_INIT_DRYRUN_DIR=$work/dr "$1" init phase addon all --dry-run \
-		--config "$work/k.yaml" >"$2" 2>&1)
-	echo "rc=$?" >>"$2"
+dry() { # <binary> <log>: the log ends with the exit code; "did not start" when it did not
+	rm -f "$2.started"
+	(cd / && KUBEADM_INIT_DRYRUN_DIR=$work/dr sh -c "$CONF_STARTED" sh "$2.started" "$1" init phase \
+		addon all --dry-run --config "$work/k.yaml" >"$2" 2>&1)
+	local rc=$?
+	echo "rc=$rc" >>"$2"
+	conf_side_started "$2.started" $rc || echo "did not start" >>"$2"
 }
+started() { ! grep -qx 'did not start' "$@"; }
 dry "$ref" "$work/dry-ref.log"
 dry "$ours" "$work/dry-ours.log"
-cmp -s "$work/dry-ref.log" "$work/dry-ours.log" &&
+started "$work/dry-ref.log" "$work/dry-ours.log" && cmp -s "$work/dry-ref.log" "$work/dry-ours.log" &&
 	ok "--dry-run over existing objects: output equal ($(grep -c 'Attached object' "$work/dry-ref.log") objects printed)" ||
 	{ bad "--dry-run over existing objects"; diff -u "$work/dry-ref.log" "$work/dry-ours.log" | head -n 30 | sed 's/^/     /'; }
 
@@ -179,7 +187,7 @@ set_corefile() {
 set_corefile "$old"
 dry "$ref" "$work/dry-ref2.log"
 dry "$ours" "$work/dry-ours2.log"
-cmp -s "$work/dry-ref2.log" "$work/dry-ours2.log" &&
+started "$work/dry-ref2.log" "$work/dry-ours2.log" && cmp -s "$work/dry-ref2.log" "$work/dry-ours2.log" &&
 	ok "--dry-run over an older default Corefile: output equal" ||
 	{ bad "--dry-run over an older default Corefile"; diff -u "$work/dry-ref2.log" "$work/dry-ours2.log" | head -n 30 | sed 's/^/     /'; }
 run "$ref" "$work/ref4.log"

@@ -5,8 +5,9 @@
 # peers) inside a network namespace of its own, on 10.0.0.5 (added to its loopback) and
 # 127.0.0.1, and compares the reference and ckubeadm against it:
 #   tests/conformance/certs/cluster.sh <ckubeadm> <reference-kubeadm>
-# Skipped (exit 77) when the etcd or kube-apiserver peer is missing. Both servers are killed
-# on exit, even on failure.
+# Skipped (exit 77, counted as one skip by run.sh) when the etcd or kube-apiserver peer is
+# missing. Both servers are killed on exit, even on failure. One line per case, then
+# "N passed, N failed, N skipped".
 set -u
 if [ -z "${CERTS_IN_NETNS:-}" ]; then
 	exec unshare --net env CERTS_IN_NETNS=1 bash "$0" "$@"
@@ -16,10 +17,12 @@ top=$(cd "$here/../../.." && pwd)
 . "$top/tests/lib/compare.sh"
 . "$top/tests/lib/apiserver.sh"
 [ $# -ge 2 ] || { echo "usage: $0 <ckubeadm> <reference-kubeadm>" >&2; exit 2; }
+apiserver_peers "$(dirname "$(realpath "$2")")" || { echo "SKIP: no $APISERVER_MISSING"; exit 77; }
+ip link set lo up || { echo "SKIP: cannot bring up loopback"; exit 77; }
+ip addr add 10.0.0.5/32 dev lo || { echo "SKIP: cannot add 10.0.0.5 to lo"; exit 77; }
 conf_init "$(realpath "$1")" "$(realpath "$2")"
-apiserver_peers "$(dirname "$CONF_REF")" || { echo "SKIP: no $APISERVER_MISSING"; exit 77; }
-ip link set lo up
-ip addr add 10.0.0.5/32 dev lo
+# the cases below run both binaries directly in this namespace
+conf_start_check
 
 T=$CONF_TMP/cluster
 mkdir -p "$T/root"
@@ -41,9 +44,14 @@ etcd:
   local:
     dataDir: /var/lib/etcd
 EOF
+fatal() { # <why>: one counted failure, the totals, exit
+	echo "FAIL cluster: $1"
+	echo "$CONF_PASSED passed, $((CONF_FAILED + 1)) failed, 0 skipped"
+	exit 1
+}
 "$CONF_REF" init phase certs all --config /cfg.yaml --rootfs "$T/root" >/dev/null &&
 	"$CONF_REF" init phase kubeconfig all --config /cfg.yaml --rootfs "$T/root" >/dev/null ||
-	{ echo "FAIL: reference tree"; exit 1; }
+	fatal "reference tree"
 K=$T/root/etc/kubernetes/pki
 etcd_start "$K" node-a 127.0.0.1 22379 22380 "$T"
 etcd_pid=$ETCD_PID
@@ -54,7 +62,7 @@ api_pid=$APISERVER_PID
 trap 'kill -KILL $api_pid $etcd_pid 2>/dev/null; wait $api_pid $etcd_pid 2>/dev/null; rm -rf "$CONF_TMP"' EXIT
 KC=("$KUBECTL_BIN" --kubeconfig "$T/root/etc/kubernetes/super-admin.conf")
 apiserver_wait_ready "$T/root/etc/kubernetes/super-admin.conf" 60 ||
-	{ echo "FAIL: kube-apiserver not ready"; tail "$T/apiserver.log"; exit 1; }
+	{ tail "$T/apiserver.log"; fatal "kube-apiserver not ready"; }
 
 # what `kubeadm init` uploads: the ClusterConfiguration (here with another certificatesDir,
 # which the commands' --cert-dir default overrides as in kubeadm), the kubelet's config and
@@ -76,7 +84,7 @@ printf 'apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\n'
 "${KC[@]}" create configmap kubeadm-config -n kube-system --from-file=ClusterConfiguration="$T/cc.yaml" >/dev/null &&
 	"${KC[@]}" create configmap kubelet-config -n kube-system --from-file=kubelet="$T/kubelet.yaml" >/dev/null &&
 	echo '{"apiVersion":"v1","kind":"Node","metadata":{"name":"node-a"}}' | "${KC[@]}" create -f - >/dev/null ||
-	{ echo "FAIL: cluster objects"; exit 1; }
+	fatal "cluster objects"
 
 # Accepted difference on stderr: kubeadm also fetches the kube-proxy ConfigMap and the node's
 # kubelet instance config and warns when they are absent; ckubeadm reads only the
@@ -84,32 +92,23 @@ printf 'apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\n'
 warn='/kubeproxy.config.k8s.io\/v1alpha1 config is loaded/d; /lacks a kubelet instance config file/d'
 n=0
 cmp_case() { # <name> <args...>: both binaries on copies of the same root
-	local name=$1 why="" s
+	local name="cluster: $1" s
 	shift
+	conf_selected "$name" || return 0
 	n=$((n + 1))
 	for s in ref ours; do
-		rm -rf "$T/$s"
+		rm -rf "$T/$s" "$T/$s.case"
 		cp -a "$T/root" "$T/$s"
+		mkdir -p "$T/$s.case"
 		local bin=$CONF_OURS
 		[ $s = ref ] && bin=$CONF_REF
-		"$bin" "$@" --rootfs "$T/$s" --kubeconfig /etc/kubernetes/super-admin.conf \
-			>"$T/$s.out" 2>"$T/$s.err" </dev/null
-		echo $? >"$T/$s.rc"
-		conf_normalise <"$T/$s.out" | sed -e "${MASK:-}" >"$T/$s.out.n"
-		conf_normalise <"$T/$s.err" | sed -e "$warn" >"$T/$s.err.n"
+		sh -c "$CONF_STARTED" sh "$T/$s.case/started" "$bin" "$@" --rootfs "$T/$s" \
+			--kubeconfig /etc/kubernetes/super-admin.conf >"$T/$s.case/out" 2>"$T/$s.case/err" </dev/null
+		echo $? >"$T/$s.case/rc"
+		conf_normalise <"$T/$s.case/out" | sed -e "${MASK:-}" >"$T/$s.case/out.n"
+		conf_normalise <"$T/$s.case/err" | sed -e "$warn" >"$T/$s.case/err.n"
 	done
-	cmp -s "$T/ref.rc" "$T/ours.rc" || why+=" exit($(cat "$T/ref.rc") vs $(cat "$T/ours.rc"))"
-	cmp -s "$T/ref.out.n" "$T/ours.out.n" || why+=" stdout"
-	cmp -s "$T/ref.err.n" "$T/ours.err.n" || why+=" stderr"
-	if [ -z "$why" ]; then
-		echo "ok   cluster: $name"
-		CONF_PASSED=$((CONF_PASSED + 1))
-	else
-		echo "FAIL cluster: $name:$why"
-		diff -u "$T/ref.out.n" "$T/ours.out.n" | head -20 | sed 's/^/     /'
-		diff -u "$T/ref.err.n" "$T/ours.err.n" | head -20 | sed 's/^/     /'
-		CONF_FAILED=$((CONF_FAILED + 1))
-	fi
+	conf_verdict "$name" "$T/ref.case" "$T/ours.case"
 }
 # the etcd rows disappear: the cluster's configuration has an external etcd
 cmp_case "check-expiration" certs check-expiration

@@ -2,7 +2,8 @@
 # Conformance of the configuration API: `config validate`, `config migrate`,
 # `config images list` (text/json/yaml/kyaml/jsonpath) and `config print *` of ckubeadm against the
 # reference kubeadm on the same inputs (valid/*.yaml, invalid/*.yaml). Compares stdout,
-# stderr (klog headers normalised) and exit code; one line per case, then "N passed, N failed".
+# stderr (klog headers normalised) and exit code; one line per case, then
+# "N passed, N failed, N skipped". CKUBEADM_CASES selects cases (tests/lib/compare.sh).
 #
 # Usage: tests/conformance/config/run.sh <ckubeadm> <reference-kubeadm> [build-dir (unused)]
 set -u

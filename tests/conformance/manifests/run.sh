@@ -4,7 +4,9 @@
 # Every case runs both binaries with --rootfs on a fresh root (kubeadm chroots into it, so
 # /etc/kubernetes and /var/lib/kubelet of this machine are never touched), with the input
 # config at /k.yaml and the patch directory at /patches inside the root; the whole root is
-# compared afterwards (contents, and file modes through a listing).
+# compared afterwards (contents, and file modes through a listing). One line per case, then
+# "N passed, N failed, N skipped" (the init-system cases are counted skips without a static C
+# compiler, podcheck without go); CKUBEADM_CASES selects cases (tests/lib/compare.sh).
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../../lib/compare.sh"
@@ -18,7 +20,8 @@ unset KUBEADM_INIT_DRYRUN_DIR
 mf_case() {
 	local name=$1 cfg=$2 patches=$3 setup=$4 n side d
 	shift 5
-	n=$((CONF_PASSED + CONF_FAILED))
+	conf_selected "$name" || return 0
+	n=$CONF_N # the dir conf_case uses next
 	for side in ref ours; do
 		d=$CONF_TMP/$side/$n/root
 		mkdir -p "$d"
@@ -100,33 +103,40 @@ done
 mf_case "patches missing dir" 16-patches-config.yaml - - -- init phase control-plane scheduler --rootfs {dir} --config /k.yaml
 mf_case "patches not a dir" 16-patches-config.yaml - "echo x > patches" -- init phase control-plane scheduler --rootfs {dir} --config /k.yaml
 
-# the init system: a static stand-in for systemctl / openrc in the root logs every call
+# the init system: a static stand-in for systemctl / openrc in the root logs every call; without
+# a static C compiler each of these cases is a counted skip
 fake=$CONF_TMP/fake-initctl
-if cc -static -O2 -o "$fake" "$here/fake-initctl.c" 2>/dev/null; then
-	# diff -r cannot compare device files: these cases compare /var (files, call logs)
-	export MF_FILES=var
-	devnull="mkdir -p dev var/log && mknod -m 666 dev/null c 1 3"
-	for mode in offline active notfound; do
-		mf_case "systemd $mode: kubelet-start" 01-defaults.yaml - \
-			"$devnull && mkdir -p usr/bin && cp '$fake' usr/bin/systemctl && echo $mode > fake-mode" -- \
-			init phase kubelet-start --rootfs {dir} --config /k.yaml
-		mf_case "openrc $mode: kubelet-start" 01-defaults.yaml - \
-			"$devnull && mkdir -p usr/bin sbin && cp '$fake' sbin/openrc && cp '$fake' sbin/rc-service && cp '$fake' sbin/rc-update && echo $mode > fake-mode" -- \
-			init phase kubelet-start --rootfs {dir} --config /k.yaml
-	done
-	mf_case "systemd without /dev/null: kubelet-start" 01-defaults.yaml - \
-		"mkdir -p usr/bin var/log && cp '$fake' usr/bin/systemctl && echo active > fake-mode" -- \
-		init phase kubelet-start --rootfs {dir} --config /k.yaml
-	mf_case "openrc without rc-update: kubelet-start" 01-defaults.yaml - \
-		"$devnull && mkdir -p sbin && cp '$fake' sbin/openrc && cp '$fake' sbin/rc-service && echo active > fake-mode" -- \
-		init phase kubelet-start --rootfs {dir} --config /k.yaml
-	mf_case "systemd active, resolvConf set: kubelet-start" 14-component-configs.yaml - \
-		"$devnull && mkdir -p usr/bin && cp '$fake' usr/bin/systemctl && echo active > fake-mode && printf -- '---\\napiVersion: kubelet.config.k8s.io/v1beta1\\nkind: KubeletConfiguration\\nresolvConf: /etc/resolv.conf\\n' >> k.yaml" -- \
-		init phase kubelet-start --rootfs {dir} --config /k.yaml
-	unset MF_FILES
-else
-	echo "skip init system cases: no static C compiler"
+if ! cc -static -O2 -o "$fake" "$here/fake-initctl.c" 2>"$CONF_TMP/fake-initctl.err"; then
+	initctl_skip="no static C compiler: $(head -n 1 "$CONF_TMP/fake-initctl.err")"
 fi
+initctl_case() { # mf_case's arguments
+	if [ -n "${initctl_skip:-}" ]; then
+		conf_selected "$1" && conf_skip "$1" "$initctl_skip"
+		return 0
+	fi
+	mf_case "$@"
+}
+# diff -r cannot compare device files: these cases compare /var (files, call logs)
+export MF_FILES=var
+devnull="mkdir -p dev var/log && mknod -m 666 dev/null c 1 3"
+for mode in offline active notfound; do
+	initctl_case "systemd $mode: kubelet-start" 01-defaults.yaml - \
+		"$devnull && mkdir -p usr/bin && cp '$fake' usr/bin/systemctl && echo $mode > fake-mode" -- \
+		init phase kubelet-start --rootfs {dir} --config /k.yaml
+	initctl_case "openrc $mode: kubelet-start" 01-defaults.yaml - \
+		"$devnull && mkdir -p usr/bin sbin && cp '$fake' sbin/openrc && cp '$fake' sbin/rc-service && cp '$fake' sbin/rc-update && echo $mode > fake-mode" -- \
+		init phase kubelet-start --rootfs {dir} --config /k.yaml
+done
+initctl_case "systemd without /dev/null: kubelet-start" 01-defaults.yaml - \
+	"mkdir -p usr/bin var/log && cp '$fake' usr/bin/systemctl && echo active > fake-mode" -- \
+	init phase kubelet-start --rootfs {dir} --config /k.yaml
+initctl_case "openrc without rc-update: kubelet-start" 01-defaults.yaml - \
+	"$devnull && mkdir -p sbin && cp '$fake' sbin/openrc && cp '$fake' sbin/rc-service && echo active > fake-mode" -- \
+	init phase kubelet-start --rootfs {dir} --config /k.yaml
+initctl_case "systemd active, resolvConf set: kubelet-start" 14-component-configs.yaml - \
+	"$devnull && mkdir -p usr/bin && cp '$fake' usr/bin/systemctl && echo active > fake-mode && printf -- '---\\napiVersion: kubelet.config.k8s.io/v1beta1\\nkind: KubeletConfiguration\\nresolvConf: /etc/resolv.conf\\n' >> k.yaml" -- \
+	init phase kubelet-start --rootfs {dir} --config /k.yaml
+unset MF_FILES
 
 # dry-run: files go to the dry-run directory; etcd prints its manifest
 export KUBEADM_INIT_DRYRUN_DIR=/dry
@@ -142,18 +152,24 @@ unset KUBEADM_INIT_DRYRUN_DIR
 mf_case "invalid extraArgs" - - "printf 'apiVersion: kubeadm.k8s.io/v1beta4\nkind: InitConfiguration\nlocalAPIEndpoint:\n  advertiseAddress: 10.0.0.5\n---\napiVersion: kubeadm.k8s.io/v1beta4\nkind: ClusterConfiguration\nkubernetesVersion: v1.37.2\napiServer:\n  extraArgs:\n  - value: x\n' > k.yaml" -- \
 	init phase control-plane apiserver --rootfs {dir} --config /k.yaml
 
-# every manifest we wrote decodes strictly into a k8s.io/api v1.Pod and is its Go encoding
-if command -v go >/dev/null && (cd "$here/../../peers" && go build -o "$CONF_TMP/podcheck" ./podcheck) 2>/dev/null; then
-	if "$CONF_TMP/podcheck" "$CONF_TMP/ours" >"$CONF_TMP/podcheck.out" 2>&1; then
-		echo "ok   podcheck: $(tail -n 1 "$CONF_TMP/podcheck.out")"
-		CONF_PASSED=$((CONF_PASSED + 1))
-	else
-		echo "FAIL podcheck:"
-		sed 's/^/     /' "$CONF_TMP/podcheck.out" | tail -n 20
-		CONF_FAILED=$((CONF_FAILED + 1))
-	fi
+# every manifest we wrote decodes strictly into a k8s.io/api v1.Pod and is its Go encoding;
+# without go a counted skip, a podcheck that does not build a failure
+command -v go >/dev/null || [ ! -x /usr/local/go/bin/go ] || PATH=$PATH:/usr/local/go/bin
+if ! conf_selected podcheck; then
+	:
+elif ! command -v go >/dev/null; then
+	conf_skip podcheck "go is not installed (scripts/deps.sh installs it)"
+elif ! (cd "$here/../../peers" && go build -o "$CONF_TMP/podcheck" ./podcheck) >"$CONF_TMP/podcheck.build" 2>&1; then
+	echo "FAIL podcheck: does not build"
+	sed 's/^/     /' "$CONF_TMP/podcheck.build" | tail -n 20
+	CONF_FAILED=$((CONF_FAILED + 1))
+elif "$CONF_TMP/podcheck" "$CONF_TMP/ours" >"$CONF_TMP/podcheck.out" 2>&1; then
+	echo "ok   podcheck: $(tail -n 1 "$CONF_TMP/podcheck.out")"
+	CONF_PASSED=$((CONF_PASSED + 1))
 else
-	echo "skip podcheck: go or the peers module unavailable"
+	echo "FAIL podcheck:"
+	sed 's/^/     /' "$CONF_TMP/podcheck.out" | tail -n 20
+	CONF_FAILED=$((CONF_FAILED + 1))
 fi
 
 conf_done

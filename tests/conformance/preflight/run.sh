@@ -8,7 +8,9 @@
 # with the reference kubelet, a private containerd (tests/lib/containerd.sh), a non-root user.
 # Usage: tests/conformance/preflight/run.sh <ckubeadm> <reference kubeadm> [<build-dir>]
 # Each case runs in new network and PID namespaces: whatever a case starts ends with it.
-# Prints one line per case and "N passed, N failed"; non-zero on failure. Needs root.
+# Prints one line per case and "N passed, N failed, N skipped" (the cases with the reference
+# kubelet are counted skips without it); non-zero on failure. Needs root. CKUBEADM_CASES
+# selects cases, the section "containerd" by that label (tests/lib/compare.sh).
 set -u
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -69,8 +71,18 @@ mkroot() { # mkroot <dir>
 # ---- the runner ----
 # pf_case <name> [--root <setup-fn>] [--sh <shell run in the namespace first>] [--path <PATH>]
 #         [--user] [--env NAME=VALUE]... -- <args...>     ("{dir}" in args and --sh is the case's root dir)
+# The wrapper of every case: new network and PID namespaces, lo up, the case's shell script,
+# its PATH, the start marker (tests/lib/compare.sh), then the binary.
+# shellcheck disable=SC2016
+PF_WRAP=(unshare --net --pid --fork --kill-child -- sh -c '
+	m=$1; shift
+	ip link set lo up
+	eval "$1"; shift
+	PATH=$1; shift
+	: >"$m" && exec "$@"' sh)
 pf_case() {
 	local name=$1; shift
+	conf_selected "$name" || return 0
 	local rootfn="" pre="" path="$PATH" user="" envs=()
 	while [ $# -gt 0 ] && [ "$1" != -- ]; do
 		case $1 in
@@ -83,7 +95,15 @@ pf_case() {
 		esac
 	done
 	shift
-	local n=$((CONF_PASSED + CONF_FAILED)) side
+	# the cases with the reference kubelet: a counted skip when it was not built
+	case "$path $rootfn" in *bin-kubelet* | *root_kubelet* | *root_sysv*)
+		if [ ! -x "$PEERS/kubelet.real" ]; then
+			conf_skip "$name" "no reference kubelet at $PEERS/kubelet.real (tests/peers/build.sh kubelet)"
+			return 0
+		fi ;;
+	esac
+	local n=$CONF_N side
+	CONF_N=$((CONF_N + 1))
 	for side in ref ours; do
 		local dir=$CONF_TMP/$side/$n bin=$CONF_OURS
 		[ "$side" = ref ] && bin=$CONF_REF
@@ -99,32 +119,18 @@ pf_case() {
 		chmod 777 "$dir/root/dryrun"
 		local run=("$bin")
 		[ -n "$user" ] && run=(setpriv --reuid=65534 --regid=65534 --clear-groups "$bin")
-		(cd "$dir/root" && env ${envs[@]+"${envs[@]}"} KUBEADM_INIT_DRYRUN_DIR=$dry unshare --net --pid --fork --kill-child -- sh -c '
-			ip link set lo up
-			eval "$1"; shift
-			PATH=$1; shift
-			exec "$@"' sh "$script" "$path" "${run[@]}" "${args[@]}" \
-			>"$dir/out" 2>"$dir/err" </dev/null)
+		(cd "$dir/root" && env ${envs[@]+"${envs[@]}"} KUBEADM_INIT_DRYRUN_DIR=$dry "${PF_WRAP[@]}" \
+			"$dir/started" "$script" "$path" "${run[@]}" "${args[@]}" >"$dir/out" 2>"$dir/err" </dev/null)
 		echo $? >"$dir/rc"
 		conf_normalise <"$dir/out" >"$dir/out.n"
 		conf_normalise <"$dir/err" >"$dir/err.n"
 	done
-	local r=$CONF_TMP/ref/$n o=$CONF_TMP/ours/$n why=""
-	cmp -s "$r/rc" "$o/rc" || why+=" exit($(cat "$r/rc") vs $(cat "$o/rc"))"
-	cmp -s "$r/out.n" "$o/out.n" || why+=" stdout"
-	cmp -s "$r/err.n" "$o/err.n" || why+=" stderr"
-	if [ -z "$why" ]; then
-		echo "ok   $name"
-		CONF_PASSED=$((CONF_PASSED + 1))
-	else
-		echo "FAIL $name:$why"
-		local f
-		for f in out.n err.n; do
-			cmp -s "$r/$f" "$o/$f" || diff -u "$r/$f" "$o/$f" | head -n 30 | sed 's/^/     /'
-		done
-		CONF_FAILED=$((CONF_FAILED + 1))
-	fi
+	CONF_DIFF_LINES=30 conf_verdict "$name" "$CONF_TMP/ref/$n" "$CONF_TMP/ours/$n"
 }
+# both binaries start under the cases' wrapper, as root and as the unprivileged user
+CONF_START_LABEL="the cases' unshare --net --pid" conf_start_check "${PF_WRAP[@]}" "$T/started" "" "$PATH"
+CONF_START_LABEL="the cases' unshare --net --pid, setpriv to nobody" conf_start_check "${PF_WRAP[@]}" \
+	"$T/started" "" "$PATH" setpriv --reuid=65534 --regid=65534 --clear-groups
 
 CFG=$T/in/cfg.yaml
 NOCRI=$T/in/nocri.yaml
@@ -262,17 +268,23 @@ root_sysv1() { # cgroup v1 with the hierarchies listed in /proc/cgroups
 	printf '#subsys_name\thierarchy\tnum_cgroups\tenabled\ncpu\t1\t1\t1\ncpuacct\t1\t1\t1\nmemory\t2\t1\t1\nblkio\t3\t1\t0\n' \
 		>"$1/proc/cgroups"
 }
-if command -v gzip >/dev/null && [ -r /proc/config.gz ]; then
-	pf_case "rootfs: kubelet, no kernel config, no modprobe" --root root_kubelet -- \
-		init phase preflight --rootfs "{dir}" --config /nocri.yaml --dry-run
-	pf_case "rootfs: cgroup v2 without freezer, swap on" --root root_sysv2 -- \
-		init phase preflight --rootfs "{dir}" --config /nocri.yaml --dry-run
-	pf_case "rootfs: cgroup v1, kernel config gaps" --root root_sysv1 -- \
-		init phase preflight --rootfs "{dir}" --config /nocri.yaml --dry-run
-	pf_case "rootfs: cgroup v1, ignored" --root root_sysv1 -- \
-		init phase preflight --rootfs "{dir}" --config /nocri.yaml --dry-run \
-		--ignore-preflight-errors=SystemVerification
-fi
+# these need gzip and this kernel's /proc/config.gz: counted skips without them
+sysv_case() { # pf_case's arguments
+	if command -v gzip >/dev/null && [ -r /proc/config.gz ]; then
+		pf_case "$@"
+	elif conf_selected "$1"; then
+		conf_skip "$1" "no gzip or no /proc/config.gz on this machine"
+	fi
+}
+sysv_case "rootfs: kubelet, no kernel config, no modprobe" --root root_kubelet -- \
+	init phase preflight --rootfs "{dir}" --config /nocri.yaml --dry-run
+sysv_case "rootfs: cgroup v2 without freezer, swap on" --root root_sysv2 -- \
+	init phase preflight --rootfs "{dir}" --config /nocri.yaml --dry-run
+sysv_case "rootfs: cgroup v1, kernel config gaps" --root root_sysv1 -- \
+	init phase preflight --rootfs "{dir}" --config /nocri.yaml --dry-run
+sysv_case "rootfs: cgroup v1, ignored" --root root_sysv1 -- \
+	init phase preflight --rootfs "{dir}" --config /nocri.yaml --dry-run \
+	--ignore-preflight-errors=SystemVerification
 pf_case "rootfs: manifests and etcd data present" --root root_files -- \
 	init phase preflight --rootfs "{dir}" --config /nocri.yaml --dry-run
 pf_case "rootfs: empty etcd dir, ip_forward 0" --root root_empty_etcd -- \
@@ -323,7 +335,9 @@ pf_case "config images pull, bad feature gate" -- config images pull --kubernete
 pf_case "config images pull, config file" -- config images pull --config "$NOCRI"
 
 # ---- a real containerd (private, in its own namespaces) ----
-if ctrd_start "$T/ctrd"; then
+if ! conf_section containerd; then
+	:
+elif ctrd_start "$T/ctrd"; then
 	cfg "$T/in/ctrd.yaml" "criSocket: unix://$CTRD_SOCK" "imagePullSerial: true"
 	cfg "$T/in/ctrd-never.yaml" "criSocket: unix://$CTRD_SOCK" "imagePullPolicy: Never"
 	pf_case "containerd: init preflight dry-run" -- init phase preflight --config "$T/in/ctrd.yaml" --dry-run
@@ -338,7 +352,7 @@ if ctrd_start "$T/ctrd"; then
 	pf_case "containerd: config images pull (no network)" -- config images pull \
 		--kubernetes-version v1.37.2 --cri-socket "unix://$CTRD_SOCK" --image-repository 127.0.0.1:1
 else
-	echo "FAIL containerd did not start"
+	echo "FAIL containerd: did not start"
 	tail -5 "$T/ctrd/containerd.log"
 	CONF_FAILED=$((CONF_FAILED + 1))
 fi

@@ -3,17 +3,26 @@
 # under --rootfs <tmp> (chrooted, so nothing outside the temp dir is touched), each in a network
 # namespace of its own with no cluster reachable and no CRI socket. Compared: exit code, stdout,
 # stderr (klog headers normalised) and the resulting tree (names, types, link targets, contents).
+# One line per case, then "N passed, N failed, N skipped"; CKUBEADM_CASES selects cases
+# (tests/lib/compare.sh). The live-CRI cases need containerd, ctr, the reference crictl and the
+# pause image (tests/peers/build.sh crictl, tests/e2e/images.sh): counted skips without them.
 #   tests/conformance/reset/run.sh <ckubeadm> <reference kubeadm> [<build-dir>]
 set -u
+[ $# -ge 2 ] || { echo "usage: $0 <ckubeadm> <reference-kubeadm> [build-dir]" >&2; exit 2; }
+. "$(cd "$(dirname "$0")/../../lib" && pwd)/compare.sh"
 ours=$(readlink -f "$1")
 ref=${2%/kubeadm}/kubeadm.real
 [ -x "$ref" ] || ref=$2
-for b in "$ours" "$ref"; do [ -x "$b" ] || { echo "SKIP: $b missing"; exit 77; }; done
-[ "$(id -u)" -eq 0 ] || { echo "SKIP: needs root (--rootfs chroots)"; exit 77; }
+if [ "$(id -u)" -ne 0 ]; then
+	echo "skip all cases: needs root (--rootfs chroots)"
+	echo "0 passed, 0 failed, 1 skipped"
+	exit 1
+fi
+CONF_OURS=$ours CONF_REF=$ref CONF_PASSED=0 CONF_FAILED=0 CONF_SKIPPED=0 CONF_UNSELECTED=0
+conf_start_check unshare --net --
 
 work=$(mktemp -d /var/tmp/ckubeadm-reset-conf.XXXXXX)
 trap 'rm -rf "$work"' EXIT
-passed=0 failed=0
 
 # Known gap owned by cri/ (reported): cri-client's -v=3/-v=4 lines "Connecting to runtime
 # service" and "Validating the CRI v1 API runtime version" are not logged by cri_client_connect.
@@ -91,36 +100,36 @@ case_() {
 	local input=""
 	if [ "${1:-}" = --stdin ]; then input=$2; shift 2; fi
 	[ "${1:-}" = -- ] && shift
-	local side bin
+	conf_selected "$name" || return 0
+	local side bin c
 	for side in ref ours; do
 		bin=$ours; [ $side = ref ] && bin=$ref
-		rm -rf "$work/$side" && mkdir -p "$work/$side"
+		c=$work/$side.case
+		rm -rf "$work/$side" "$c" && mkdir -p "$work/$side" "$c"
 		"$prep" "$work/$side"
 		local args=() a
 		for a in "$@"; do args+=("${a//\{root\}/$work/$side}"); done
-		printf '%s' "$input" | (cd / && unshare --net -- "$bin" "${args[@]}" --rootfs "$work/$side" \
-			>"$work/$side.out" 2>"$work/$side.err")
-		echo $? >"$work/$side.rc"
-		normalise <"$work/$side.out" >"$work/$side.out.n"
-		normalise <"$work/$side.err" >"$work/$side.err.n"
-		listing "$work/$side" >"$work/$side.tree"
+		printf '%s' "$input" | (cd / && unshare --net -- sh -c "$CONF_STARTED" sh "$c/started" "$bin" \
+			"${args[@]}" --rootfs "$work/$side" >"$c/out" 2>"$c/err")
+		echo $? >"$c/rc"
+		normalise <"$c/out" >"$c/out.n"
+		normalise <"$c/err" >"$c/err.n"
+		listing "$work/$side" >"$c/tree"
 	done
 	local why=""
-	cmp -s "$work/ref.rc" "$work/ours.rc" || why+=" exit($(cat "$work/ref.rc") vs $(cat "$work/ours.rc"))"
-	cmp -s "$work/ref.out.n" "$work/ours.out.n" || why+=" stdout"
-	cmp -s "$work/ref.err.n" "$work/ours.err.n" || why+=" stderr"
-	cmp -s "$work/ref.tree" "$work/ours.tree" || why+=" tree"
-	if [ -z "$why" ]; then
-		echo "ok   $name"
-		passed=$((passed + 1))
+	cmp -s "$work/ref.case/tree" "$work/ours.case/tree" || why+=" tree"
+	conf_verdict "$name" "$work/ref.case" "$work/ours.case" "$why" ||
+		{ [ -z "$why" ] || diff -u "$work/ref.case/tree" "$work/ours.case/tree" | head -n 20 | sed 's/^/     /'; }
+}
+
+check() { # <name> <condition is true: 0|1> <why>: a check of this runner's own
+	conf_selected "$1" || return 0
+	if [ "$2" = 0 ]; then
+		echo "ok   $1"
+		CONF_PASSED=$((CONF_PASSED + 1))
 	else
-		echo "FAIL $name:$why"
-		local f
-		for f in out.n err.n tree; do
-			cmp -s "$work/ref.$f" "$work/ours.$f" ||
-				diff -u "$work/ref.$f" "$work/ours.$f" | head -n 20 | sed 's/^/     /'
-		done
-		failed=$((failed + 1))
+		echo "FAIL $1: $3"
+		CONF_FAILED=$((CONF_FAILED + 1))
 	fi
 }
 
@@ -272,10 +281,21 @@ case_ "-v=5 logs with mounts" t_mounts -- reset --force -v=5
 crictl=$(dirname "$ref")/crictl.real
 pause=$(dirname "$ref")/images/registry.k8s.io_pause_3.10.2.tar
 here=$(cd "$(dirname "$0")/../.." && pwd)
-if command -v containerd >/dev/null && command -v ctr >/dev/null && [ -x "$crictl" ] && [ -f "$pause" ]; then
+ctrd_cases=("containerd: pod sandboxes removed (socket detected)" "containerd: no sandbox left"
+	"containerd: dry-run keeps the sandboxes" "containerd: dry-run removed nothing"
+	"containerd: explicit --cri-socket" "containerd: no sandbox left (explicit socket)")
+missing=""
+for t in containerd ctr; do command -v $t >/dev/null || missing+=" $t (apt package containerd)"; done
+[ -x "$crictl" ] || missing+=" $crictl (tests/peers/build.sh crictl)"
+[ -f "$pause" ] || missing+=" $pause (tests/e2e/images.sh)"
+if ! conf_section containerd; then
+	for c in "${ctrd_cases[@]}"; do conf_selected "$c"; done
+elif [ -n "$missing" ]; then
+	for c in "${ctrd_cases[@]}"; do conf_selected "$c" && conf_skip "$c" "missing:$missing"; done
+else
 	. "$here/lib/containerd.sh"
 	if ctrd_start "$work/ctrd" registry.k8s.io/pause:3.10.2 &&
-		ctr --address "$CTRD_SOCK" -n k8s.io images import "$pause" >/dev/null 2>&1; then
+		ctr --address "$CTRD_SOCK" -n k8s.io images import "$pause" >"$work/import.log" 2>&1; then
 		trap 'ctrd_stop; rm -rf "$work"' EXIT
 		cri() { "$crictl" --runtime-endpoint "unix://$CTRD_SOCK" "$@" 2>/dev/null; }
 		t_containerd() {
@@ -290,21 +310,22 @@ if command -v containerd >/dev/null && command -v ctr >/dev/null && [ -x "$crict
 			done
 		}
 		pods_left() { cri pods -q | wc -l; }
-		case_ "containerd: pod sandboxes removed (socket detected)" t_containerd -- reset --force
-		[ "$(pods_left)" = 0 ] && { echo "ok   containerd: no sandbox left"; passed=$((passed + 1)); } ||
-			{ echo "FAIL containerd: $(pods_left) sandboxes left"; failed=$((failed + 1)); }
-		case_ "containerd: dry-run keeps the sandboxes" t_containerd -- reset --dry-run -v=1
-		[ "$(pods_left)" = 4 ] && { echo "ok   containerd: dry-run removed nothing"; passed=$((passed + 1)); } ||
-			{ echo "FAIL containerd: $(pods_left) sandboxes after dry-runs (want 4)"; failed=$((failed + 1)); }
+		case_ "${ctrd_cases[0]}" t_containerd -- reset --force
+		left=$(pods_left)
+		check "${ctrd_cases[1]}" "$([ "$left" = 0 ]; echo $?)" "$left sandboxes left"
+		case_ "${ctrd_cases[2]}" t_containerd -- reset --dry-run -v=1
+		left=$(pods_left)
+		check "${ctrd_cases[3]}" "$([ "$left" = 4 ]; echo $?)" "$left sandboxes after dry-runs (want 4)"
 		cri pods -q | while read -r id; do cri stopp "$id" >/dev/null; cri rmp "$id" >/dev/null; done
-		case_ "containerd: explicit --cri-socket" t_containerd -- reset --force --cri-socket unix:///var/run/containerd/containerd.sock -v=1
-		[ "$(pods_left)" = 0 ] && { echo "ok   containerd: no sandbox left (explicit socket)"; passed=$((passed + 1)); } ||
-			{ echo "FAIL containerd: $(pods_left) sandboxes left (explicit socket)"; failed=$((failed + 1)); }
+		case_ "${ctrd_cases[4]}" t_containerd -- reset --force --cri-socket unix:///var/run/containerd/containerd.sock -v=1
+		left=$(pods_left)
+		check "${ctrd_cases[5]}" "$([ "$left" = 0 ]; echo $?)" "$left sandboxes left (explicit socket)"
 	else
-		echo "SKIP containerd cases: private containerd did not start"
+		echo "FAIL containerd: the private containerd did not start or did not import $pause"
+		tail -n 5 "$work/ctrd/containerd.log" "$work/import.log" 2>/dev/null | sed 's/^/     /'
+		CONF_FAILED=$((CONF_FAILED + 1))
 	fi
 	ctrd_stop
 fi
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+conf_done
