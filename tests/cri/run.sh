@@ -27,11 +27,11 @@ check() { local name=$1; shift; if "$@"; then ok "$name"; else nok "$name"; fi; 
 for t in containerd ctr runc python3 gcc; do
 	if ! command -v "$t" >/dev/null; then
 		echo "missing $t (see tests/cri/DEPS)"
-		echo "0 passed, 1 failed"
+		echo "0 passed, 1 failed, 0 skipped"
 		exit 1
 	fi
 done
-[ -x "$PROBE" ] || { echo "no $PROBE: build first"; echo "0 passed, 1 failed"; exit 1; }
+[ -x "$PROBE" ] || { echo "no $PROBE: build first"; echo "0 passed, 1 failed, 0 skipped"; exit 1; }
 
 T=$(mktemp -d /tmp/ckubeadm-cri.XXXXXX)
 SOCK=$T/containerd.sock
@@ -59,7 +59,8 @@ fi
 # CRI_BUILD_CRICTL=0.
 if [ -z "$CRICTL" ] && [ "${CRI_BUILD_CRICTL:-1}" != 0 ] && command -v go >/dev/null; then
 	echo "building crictl (once, cached under /var/cache/ckubeadm/peers)..."
-	CRICTL=$("$HERE/build-crictl.sh" 2>"$T/crictl-build.log") || { tail -3 "$T/crictl-build.log"; CRICTL=; }
+	CRICTL=$("$HERE/build-crictl.sh" 2>"$T/crictl-build.log") ||
+		{ echo "crictl did not build:"; tail -n 10 "$T/crictl-build.log"; CRICTL=; }
 fi
 
 # ---- a tiny OCI image: one static /pause binary (also our sandbox image) ----
@@ -70,7 +71,7 @@ cat >"$T/img/pause.c" <<'EOF'
 static void bye(int s) { _exit(0); }
 int main(void) { signal(SIGTERM, bye); signal(SIGINT, bye); for (;;) pause(); }
 EOF
-gcc -static -Os -s -o "$T/img/pause" "$T/img/pause.c" || { echo "cannot build static pause"; echo "0 passed, 1 failed"; exit 1; }
+gcc -static -Os -s -o "$T/img/pause" "$T/img/pause.c" || { echo "cannot build static pause"; echo "0 passed, 1 failed, 0 skipped"; exit 1; }
 python3 - "$T/img" <<'EOF'
 import hashlib, io, json, os, sys, tarfile
 d = sys.argv[1]
@@ -109,12 +110,13 @@ with tarfile.open(f"{d}/images.tar", "w") as t:
     for n in sorted(os.listdir(f"{d}/oci")):
         t.add(f"{d}/oci/{n}", n)
 EOF
+[ -s "$T/img/images.tar" ] || { echo "cannot build the test images (python3 above)"; echo "0 passed, 1 failed, 0 skipped"; exit 1; }
 
 # ---- containerd with a private everything (tests/lib/containerd.sh) ----
 if ! ctrd_start "$T" ckubeadm.test/pause:1; then
 	nok "containerd started (no socket after 10s)"
 	tail -20 "$T/containerd.log"
-	echo "$PASS passed, $FAIL failed"
+	echo "$PASS passed, $FAIL failed, $SKIP skipped"
 	exit 1
 fi
 ok "containerd started with a private socket $SOCK"

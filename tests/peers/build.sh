@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Builds the reference binaries (kubeadm, kubectl, ...) of Kubernetes v1.37.2 from the
 # Go module proxy into a cache keyed by version, outside the clone, and reuses them.
-# Usage: tests/peers/build.sh [binary ...]   (default: kubeadm kubectl)
+# Usage: tests/peers/build.sh [all | binary ...]   (default: kubeadm kubectl)
 # Binaries: kubeadm kubectl kubelet kube-apiserver kube-controller-manager kube-scheduler
-# kube-proxy etcd coredns crictl (the last ones are the end-to-end bed's peers).
+# kube-proxy etcd coredns crictl (the last ones are the end-to-end bed's peers); "all" is
+# every one of them (what scripts/test.sh builds before any suite).
 # Prints the cache directory on stdout.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -12,6 +13,10 @@ build_date=2026-10-27T12:01:04Z   # the module's release time on the proxy
 cache=${CKUBEADM_PEER_CACHE:-/var/cache/ckubeadm/peers}/k8s-$version
 mkdir -p "$cache"
 [ $# -gt 0 ] || set -- kubeadm kubectl
+if [ "$*" = all ]; then
+	set -- kubeadm kubectl kubelet kube-apiserver kube-controller-manager kube-scheduler \
+		kube-proxy etcd coredns crictl
+fi
 
 ldflags="-s -w"
 for pkg in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
