@@ -200,9 +200,13 @@ static void *fake_main(void *p)
 			;
 		if (f->script.len && write(fd, f->script.buf, f->script.len) < 0)
 			f->hang_up = true;
-		if (!f->hang_up)
-			while (poll(&pfd, 1, 5000) > 0 && read(fd, buf, sizeof(buf)) > 0)
-				;
+		/* A hang-up is an end of stream (shutdown), then whatever the client still sends is
+		 * read until it closes: closing a unix socket with unread data makes the client's
+		 * next read ECONNRESET instead of EOF, which a busy machine's timing could give. */
+		if (f->hang_up)
+			shutdown(fd, SHUT_WR);
+		while (poll(&pfd, 1, 5000) > 0 && read(fd, buf, sizeof(buf)) > 0)
+			;
 	}
 	close(fd);
 	return NULL;
