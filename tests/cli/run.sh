@@ -17,8 +17,10 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 pass=0 fail=0 skip=0
 # the reference's wrapper (tests/peers) runs kubeadm.real under "unshare --net": no route, no
-# interface but a down loopback. ckubeadm gets the same, or the suite cannot run at all.
-if ! out=$(unshare --net -- "$bin" version -o short 2>&1); then
+# interface but a down loopback. ckubeadm gets the same, or the suite cannot run at all. The
+# unshare of the caller's PATH, found once: the cases' cleared environment must not pick another.
+unshare=$(command -v unshare) || { echo "FAIL no unshare on PATH"; echo "0 passed, 1 failed, 0 skipped"; exit 1; }
+if ! out=$("$unshare" --net -- "$bin" version -o short 2>&1); then
 	echo "FAIL ckubeadm does not start under unshare --net: $out"
 	echo "0 passed, 1 failed, 0 skipped"
 	exit 1
@@ -44,7 +46,7 @@ while IFS='|' read -r name args filter reason; do
 		continue
 	fi
 	eval "set -- $args"
-	(cd "$work" && env -i "${case_env[@]}" unshare --net -- "$bin" "$@" >"$work/out" 2>"$work/err" </dev/null)
+	(cd "$work" && env -i "${case_env[@]}" "$unshare" --net -- "$bin" "$@" >"$work/out" 2>"$work/err" </dev/null)
 	echo $? >"$work/rc"
 	ok=1
 	sed -i -E "$klog_mask" "$work/err"
