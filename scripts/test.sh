@@ -197,6 +197,17 @@ if [ -z "${CKUBEADM_SKIP_E2E:-}" ]; then
 	e2e e2e-join tests/e2e/join.sh "$bin" "$bin"
 	e2e e2e-join-ref-onto-ckubeadm tests/e2e/join.sh "$bin" "$ref_real"
 	e2e e2e-join-ckubeadm-onto-ref tests/e2e/join.sh "$ref_real" "$bin"
+	# upgrade apply (tests/e2e/upgrade.sh: the reference's `upgrade apply v1.37.2 --yes` and
+	# ckubeadm's on the same cluster, compared: exit code, console, files, the health-check Job,
+	# API objects): scenario A (same version) on a cluster made by ckubeadm, and C (an API server
+	# that cannot start, rolled back) on one made by the reference. CKUBEADM_E2E_UPGRADE=all adds
+	# A on the reference's cluster and C on ckubeadm's.
+	e2e e2e-upgrade-a tests/e2e/upgrade.sh "$bin" "$ref_real" "$bin"
+	E2E_UPGRADE_SCENARIO=C e2e e2e-upgrade-c-ref-cluster tests/e2e/upgrade.sh "$ref_real" "$ref_real" "$bin"
+	if [ "${CKUBEADM_E2E_UPGRADE:-}" = all ]; then
+		e2e e2e-upgrade-a-ref-cluster tests/e2e/upgrade.sh "$ref_real" "$ref_real" "$bin"
+		E2E_UPGRADE_SCENARIO=C e2e e2e-upgrade-c tests/e2e/upgrade.sh "$bin" "$ref_real" "$bin"
+	fi
 	# The API objects of each cluster (tests/e2e/objects.py, run-dependent fields removed)
 	# against those of the reference's cluster made by the same steps: one case per object.
 	run e2e-objects-init python3 tests/e2e/objects.py compare \
