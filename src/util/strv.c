@@ -85,5 +85,7 @@ int strv_qsort_cmp(const void *a, const void *b)
 
 void strv_sort(char **v)
 {
-	qsort(v, strv_length(v), sizeof(char *), strv_qsort_cmp);
+	/* qsort's base must not be NULL, even for no element (an empty strv may be NULL) */
+	if (v)
+		qsort(v, strv_length(v), sizeof(char *), strv_qsort_cmp);
 }
