@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "util/testing.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <regex.h>
 #include <stdio.h>
@@ -241,19 +242,22 @@ static int run_engine(struct engine_env *e)
 	return upgrade_static_pod_upgrade(&o);
 }
 
-/* The one dir of <k8s>/tmp whose name starts with prefix (asserted to exist once). Owned. */
+/* The one dir of <k8s>/tmp whose name starts with prefix (asserted to be at most one), its
+ * path; NULL when there is none. Owned. */
 static char *tmp_dir(const struct engine_env *e, const char *prefix)
 {
-	char *cmd = xasprintf("ls -d %s/tmp/%s* 2>/dev/null", e->k8s, prefix);
-	FILE *p = popen(cmd, "r");
-	assert_non_null(p);
-	char line[512] = "";
-	char *got = fgets(line, sizeof(line), p) ? xstrdup(line) : NULL;
-	assert_null(fgets(line, sizeof(line), p));
-	pclose(p);
-	free(cmd);
-	if (got)
-		got[strcspn(got, "\n")] = 0;
+	_cleanup_free_ char *tmp = xasprintf("%s/tmp", e->k8s);
+	DIR *d = opendir(tmp);
+	if (!d)
+		return NULL;
+	char *got = NULL;
+	struct dirent *de;
+	while ((de = readdir(d)))
+		if (strncmp(de->d_name, prefix, strlen(prefix)) == 0) {
+			assert_null(got);
+			got = xasprintf("%s/%s", tmp, de->d_name);
+		}
+	closedir(d);
 	return got;
 }
 
