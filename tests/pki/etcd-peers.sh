@@ -34,11 +34,14 @@ conf_start_check
 
 work=$(mktemp -d /tmp/pki-etcd.XXXXXX)
 pids=()
+# stderr closed for the whole function: bash reports a job killed by a signal ("line N:
+# PID Killed ...") whenever it reaps it, which could land after the totals line, the line
+# run.sh reads last (it did, once in CI: "etcd-peers: no totals line")
 cleanup() {
-	for p in "${pids[@]}"; do kill -KILL "$p" 2>/dev/null; done
-	wait 2>/dev/null
+	for p in "${pids[@]}"; do kill -KILL "$p"; done
+	for p in "${pids[@]}"; do wait "$p"; done
 	rm -rf "$work"
-}
+} 2>/dev/null
 trap cleanup EXIT
 passed=0 failed=0
 ok() { echo "ok   $*"; passed=$((passed + 1)); }

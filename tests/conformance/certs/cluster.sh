@@ -59,7 +59,8 @@ etcd_pid=$ETCD_PID
 apiserver_start "$K" 10.0.0.5 https://127.0.0.1:22379 "$T/apiserver.log" --secure-port=26443 \
 	--bind-address=10.0.0.5
 api_pid=$APISERVER_PID
-trap 'kill -KILL $api_pid $etcd_pid 2>/dev/null; wait $api_pid $etcd_pid 2>/dev/null; rm -rf "$CONF_TMP"' EXIT
+# stderr closed: bash's "Killed" report of a reaped job must not follow the totals line
+trap '{ kill -KILL $api_pid $etcd_pid; wait $api_pid $etcd_pid; rm -rf "$CONF_TMP"; } 2>/dev/null' EXIT
 KC=("$KUBECTL_BIN" --kubeconfig "$T/root/etc/kubernetes/super-admin.conf")
 apiserver_wait_ready "$T/root/etc/kubernetes/super-admin.conf" 60 ||
 	{ tail "$T/apiserver.log"; fatal "kube-apiserver not ready"; }
