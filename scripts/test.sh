@@ -8,6 +8,8 @@
 # Ok:/Fail:/Skipped: summary); a suite that ran no case fails. Ends with the suites that
 # skipped cases, the failing suites, then one line "N passed, N failed, N skipped" summing
 # every suite; exit 1 on any failure. Whatever a suite needs is built before the first suite.
+# The end-to-end suites (the bed) run alongside the others in a chain of their own, printed and
+# counted at the end (CKUBEADM_E2E_SERIAL=1: after the others).
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
@@ -106,8 +108,81 @@ build_failed() {
 	failed=$((failed + 1)) broken+=("$1-build")
 }
 
+# End-to-end: real clusters in namespaces made by the bed (tests/e2e/README.md). The bed is
+# first proven with the reference kubeadm, then driven by ckubeadm. The bed is one resource of
+# this machine: each run holds its lock (/tmp/ckubeadm-bed.lock), waiting for another user.
+# CKUBEADM_SKIP_E2E=1 leaves them out (a developer's quick run; CI runs everything).
+# They run alongside the other suites, from the moment the gcc binary is built, in a chain of
+# their own (the bed is one resource: the chain holds its lock; the other suites do not touch
+# it): the chain's own log ($out/e2e-chain.log) is printed and counted when the other suites are
+# done. CKUBEADM_E2E_SERIAL=1 runs the chain after them instead.
+e2e_suites() {
+	ref_real=${CKUBEADM_REFERENCE%/kubeadm}/kubeadm.real
+	e2e_logs=$out/e2e-logs
+	# e2e NAME SCRIPT ARG...: a bed run; its logs, with its objects.txt, in $e2e_logs/NAME
+	e2e() {
+		local name=$1
+		shift
+		rm -rf "${e2e_logs:?}/$name"
+		mkdir -p "$e2e_logs/$name"
+		run "$name" env CKUBEADM_E2E_LOGS="$e2e_logs/$name" flock /tmp/ckubeadm-bed.lock bash "$@"
+	}
+	e2e e2e-reference tests/e2e/run.sh "$ref_real"
+	e2e e2e-ckubeadm tests/e2e/run.sh "$bin"
+	# the multi-node sequence (init, workers, a control plane, its reset and new join): the
+	# reference alone, ckubeadm alone, then mixed clusters (the reference joins ckubeadm's
+	# cluster, ckubeadm joins the reference's)
+	e2e e2e-join-reference tests/e2e/join.sh "$ref_real" "$ref_real"
+	e2e e2e-join tests/e2e/join.sh "$bin" "$bin"
+	e2e e2e-join-ref-onto-ckubeadm tests/e2e/join.sh "$bin" "$ref_real"
+	e2e e2e-join-ckubeadm-onto-ref tests/e2e/join.sh "$ref_real" "$bin"
+	# upgrade apply (tests/e2e/upgrade.sh: the reference's `upgrade apply v1.37.2 --yes` and
+	# ckubeadm's on the same cluster, compared: exit code, console, files, the health-check Job,
+	# API objects): scenario A (same version) on a cluster made by ckubeadm, and C (an API server
+	# that cannot start, rolled back) on one made by the reference. CKUBEADM_E2E_UPGRADE=all adds
+	# A on the reference's cluster and C on ckubeadm's.
+	e2e e2e-upgrade-a tests/e2e/upgrade.sh "$bin" "$ref_real" "$bin"
+	E2E_UPGRADE_SCENARIO=C e2e e2e-upgrade-c-ref-cluster tests/e2e/upgrade.sh "$ref_real" "$ref_real" "$bin"
+	if [ "${CKUBEADM_E2E_UPGRADE:-}" = all ]; then
+		e2e e2e-upgrade-a-ref-cluster tests/e2e/upgrade.sh "$ref_real" "$ref_real" "$bin"
+		E2E_UPGRADE_SCENARIO=C e2e e2e-upgrade-c tests/e2e/upgrade.sh "$bin" "$ref_real" "$bin"
+	fi
+	# The API objects of each cluster (tests/e2e/objects.py, run-dependent fields removed)
+	# against those of the reference's cluster made by the same steps: one case per object.
+	run e2e-objects-init python3 tests/e2e/objects.py compare \
+		"$e2e_logs/e2e-reference/objects.txt" "$e2e_logs/e2e-ckubeadm/objects.txt"
+	for name in e2e-join e2e-join-ref-onto-ckubeadm e2e-join-ckubeadm-onto-ref; do
+		run "${name/e2e-join/e2e-objects-join}" python3 tests/e2e/objects.py compare \
+			"$e2e_logs/e2e-join-reference/objects.txt" "$e2e_logs/$name/objects.txt"
+	done
+	# The console output (stdout and stderr as written) of each init, join and reset against
+	# the reference's on the same steps, run-dependent values masked (tests/e2e/console.py);
+	# its selftest first proves, on the reference's outputs, that one changed word goes red.
+	run e2e-console-selftest python3 tests/e2e/console.py selftest join "$e2e_logs/e2e-join-reference"
+	run e2e-console-init python3 tests/e2e/console.py compare init "$e2e_logs/e2e-reference" "$e2e_logs/e2e-ckubeadm"
+	for name in e2e-join e2e-join-ref-onto-ckubeadm e2e-join-ckubeadm-onto-ref; do
+		run "${name/e2e-join/e2e-console-join}" python3 tests/e2e/console.py compare join \
+			"$e2e_logs/e2e-join-reference" "$e2e_logs/$name"
+	done
+}
+
 build "$out/gcc" -Dwerror=true || fatal "ckubeadm does not build ($out/gcc-build.log)"
 bin=$out/gcc/src/ckubeadm
+# e2e_chain: the end-to-end suites with totals of their own, written to $out/e2e-chain.state
+e2e_chain() {
+	passed=0 failed=0 skipped=0 broken=() skipping=()
+	e2e_suites
+	local e2e_passed=$passed e2e_failed=$failed e2e_skipped=$skipped
+	local -a e2e_broken=("${broken[@]}") e2e_skipping=("${skipping[@]}")
+	declare -p e2e_passed e2e_failed e2e_skipped e2e_broken e2e_skipping >"$out/e2e-chain.state"
+}
+e2e_pid=
+rm -f "$out/e2e-chain.state" "$out/e2e-chain.log"
+if [ -z "${CKUBEADM_SKIP_E2E:-}" ] && [ -z "${CKUBEADM_E2E_SERIAL:-}" ]; then
+	echo "== end-to-end suites started alongside the others (log: $out/e2e-chain.log)"
+	e2e_chain >"$out/e2e-chain.log" 2>&1 &
+	e2e_pid=$!
+fi
 run unit meson test -C "$out/gcc" --suite unit --print-errorlogs
 asan=
 if CC=gcc build "$out/asan" -Dwerror=true -Db_sanitize=address,undefined -Db_lundef=false; then
@@ -173,58 +248,23 @@ EOF
 	done
 fi
 
-# End-to-end: real clusters in namespaces made by the bed (tests/e2e/README.md). The bed is
-# first proven with the reference kubeadm, then driven by ckubeadm. The bed is one resource of
-# this machine: each run holds its lock (/tmp/ckubeadm-bed.lock), waiting for another user.
-# CKUBEADM_SKIP_E2E=1 leaves them out (a developer's quick run; CI runs everything).
+
 if [ -z "${CKUBEADM_SKIP_E2E:-}" ]; then
-	ref_real=${CKUBEADM_REFERENCE%/kubeadm}/kubeadm.real
-	e2e_logs=$out/e2e-logs
-	# e2e NAME SCRIPT ARG...: a bed run; its logs, with its objects.txt, in $e2e_logs/NAME
-	e2e() {
-		local name=$1
-		shift
-		rm -rf "${e2e_logs:?}/$name"
-		mkdir -p "$e2e_logs/$name"
-		run "$name" env CKUBEADM_E2E_LOGS="$e2e_logs/$name" flock /tmp/ckubeadm-bed.lock bash "$@"
-	}
-	e2e e2e-reference tests/e2e/run.sh "$ref_real"
-	e2e e2e-ckubeadm tests/e2e/run.sh "$bin"
-	# the multi-node sequence (init, workers, a control plane, its reset and new join): the
-	# reference alone, ckubeadm alone, then mixed clusters (the reference joins ckubeadm's
-	# cluster, ckubeadm joins the reference's)
-	e2e e2e-join-reference tests/e2e/join.sh "$ref_real" "$ref_real"
-	e2e e2e-join tests/e2e/join.sh "$bin" "$bin"
-	e2e e2e-join-ref-onto-ckubeadm tests/e2e/join.sh "$bin" "$ref_real"
-	e2e e2e-join-ckubeadm-onto-ref tests/e2e/join.sh "$ref_real" "$bin"
-	# upgrade apply (tests/e2e/upgrade.sh: the reference's `upgrade apply v1.37.2 --yes` and
-	# ckubeadm's on the same cluster, compared: exit code, console, files, the health-check Job,
-	# API objects): scenario A (same version) on a cluster made by ckubeadm, and C (an API server
-	# that cannot start, rolled back) on one made by the reference. CKUBEADM_E2E_UPGRADE=all adds
-	# A on the reference's cluster and C on ckubeadm's.
-	e2e e2e-upgrade-a tests/e2e/upgrade.sh "$bin" "$ref_real" "$bin"
-	E2E_UPGRADE_SCENARIO=C e2e e2e-upgrade-c-ref-cluster tests/e2e/upgrade.sh "$ref_real" "$ref_real" "$bin"
-	if [ "${CKUBEADM_E2E_UPGRADE:-}" = all ]; then
-		e2e e2e-upgrade-a-ref-cluster tests/e2e/upgrade.sh "$ref_real" "$ref_real" "$bin"
-		E2E_UPGRADE_SCENARIO=C e2e e2e-upgrade-c tests/e2e/upgrade.sh "$bin" "$ref_real" "$bin"
+	if [ -n "$e2e_pid" ]; then
+		echo "== waiting for the end-to-end suites"
+		wait "$e2e_pid"
+	else
+		(e2e_chain) >"$out/e2e-chain.log" 2>&1 # a subshell: its totals are its own
 	fi
-	# The API objects of each cluster (tests/e2e/objects.py, run-dependent fields removed)
-	# against those of the reference's cluster made by the same steps: one case per object.
-	run e2e-objects-init python3 tests/e2e/objects.py compare \
-		"$e2e_logs/e2e-reference/objects.txt" "$e2e_logs/e2e-ckubeadm/objects.txt"
-	for name in e2e-join e2e-join-ref-onto-ckubeadm e2e-join-ckubeadm-onto-ref; do
-		run "${name/e2e-join/e2e-objects-join}" python3 tests/e2e/objects.py compare \
-			"$e2e_logs/e2e-join-reference/objects.txt" "$e2e_logs/$name/objects.txt"
-	done
-	# The console output (stdout and stderr as written) of each init, join and reset against
-	# the reference's on the same steps, run-dependent values masked (tests/e2e/console.py);
-	# its selftest first proves, on the reference's outputs, that one changed word goes red.
-	run e2e-console-selftest python3 tests/e2e/console.py selftest join "$e2e_logs/e2e-join-reference"
-	run e2e-console-init python3 tests/e2e/console.py compare init "$e2e_logs/e2e-reference" "$e2e_logs/e2e-ckubeadm"
-	for name in e2e-join e2e-join-ref-onto-ckubeadm e2e-join-ckubeadm-onto-ref; do
-		run "${name/e2e-join/e2e-console-join}" python3 tests/e2e/console.py compare join \
-			"$e2e_logs/e2e-join-reference" "$e2e_logs/$name"
-	done
+	cat "$out/e2e-chain.log"
+	if [ -f "$out/e2e-chain.state" ]; then
+		. "$out/e2e-chain.state"
+		passed=$((passed + e2e_passed)) failed=$((failed + e2e_failed)) skipped=$((skipped + e2e_skipped))
+		broken+=("${e2e_broken[@]}") skipping+=("${e2e_skipping[@]}")
+	else
+		echo "== end-to-end suites: the chain ended without its totals"
+		failed=$((failed + 1)) broken+=(e2e-chain)
+	fi
 fi
 
 echo
