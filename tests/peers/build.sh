@@ -40,7 +40,17 @@ for bin in "$@"; do
 		pkg=sigs.k8s.io/cri-tools/cmd/crictl@v1.37.0 ;;
 	*) echo "build.sh: unknown binary $bin" >&2; exit 2 ;;
 	esac
-	if [ ! -x "$cache/$bin.real" ] || [ ! "$cache/$bin.stamp" -nt "$moddir/go.mod" ]; then
+	# The stamp holds a hash of what the binary is built from (its module's go.mod and go.sum,
+	# the package, the flags): a fresh clone, whose files are all new, reuses the cache. An
+	# empty stamp (older scripts) still goes by time, and is rewritten with the hash.
+	want=$(cat "$moddir/go.mod" "$moddir/go.sum" 2>/dev/null | { cat; echo "$pkg $flags"; } | sha256sum)
+	want=${want%% *}
+	have=$(cat "$cache/$bin.stamp" 2>/dev/null || true)
+	if [ -x "$cache/$bin.real" ] && [ -z "$have" ] && [ "$cache/$bin.stamp" -nt "$moddir/go.mod" ]; then
+		echo "$want" >"$cache/$bin.stamp"
+		have=$want
+	fi
+	if [ ! -x "$cache/$bin.real" ] || [ "$have" != "$want" ]; then
 		echo "build.sh: building $bin into $cache" >&2
 		if [ "$bin" = crictl ]; then
 			shared=${CKUBEADM_PEER_CACHE:-/var/cache/ckubeadm/peers}/crictl-v1.37.0
@@ -53,7 +63,7 @@ for bin in "$@"; do
 			(cd "$moddir" && CGO_ENABLED=0 go build -trimpath -ldflags "$flags" -o "$cache/$bin.tmp" "$pkg")
 		fi
 		mv "$cache/$bin.tmp" "$cache/$bin.real"
-		touch "$cache/$bin.stamp"
+		echo "$want" >"$cache/$bin.stamp"
 	fi
 	# Network safety: "$cache/$bin" runs the reference in a network namespace of its own with
 	# no interface up, so nothing it tries (kubeadm looks up dl.k8s.io for "stable-1") leaves
