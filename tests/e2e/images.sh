@@ -2,7 +2,8 @@
 # Builds the bed's container images without any registry: for each image, one layer tar (the
 # reference binary and what it needs), an image config and a manifest.json, packed as a
 # docker-archive tarball that `ctr -n k8s.io images import` reads. The names are exactly those
-# of `kubeadm config images list --kubernetes-version v1.37.2`, plus the DNS probe.
+# of `kubeadm config images list --kubernetes-version <the peer cache's version>`, plus the DNS
+# probe.
 # Usage: tests/e2e/images.sh PEER-CACHE   Prints the image directory (PEER-CACHE/images).
 # An image is rebuilt only when its inputs are newer than its tarball.
 set -euo pipefail
@@ -83,7 +84,8 @@ uptodate() {
 	return 0
 }
 
-v=v1.37.2
+v=${peers##*/k8s-} # the version of the peer cache (k8s-v1.37.2, or a relinked k8s-v1.37.1)
+[[ $v =~ ^v1\.[0-9]+\.[0-9]+$ ]] || { echo "images.sh: no version in the peer cache name $peers" >&2; exit 2; }
 for c in kube-apiserver kube-controller-manager kube-scheduler; do
 	ref=registry.k8s.io/$c:$v
 	uptodate "$ref" "$peers/$c.real" && continue

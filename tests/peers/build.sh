@@ -10,6 +10,15 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 version=v1.37.2
 build_date=2026-10-27T12:01:04Z   # the module's release time on the proxy
+# CKUBEADM_PEER_RELINK_AS=v1.37.1: the same v1.37.2 sources linked as another patch version of
+# v1.37 (its gitVersion, into a cache of that version): kubeadm sees only image tags, /version
+# and the kubelet's version, so a "v1.37.1" cluster upgraded to v1.37.2 takes the same paths as
+# a real one (upgrade.md §4.3), for a link step per binary instead of a build from source.
+if [ -n "${CKUBEADM_PEER_RELINK_AS:-}" ]; then
+	[[ $CKUBEADM_PEER_RELINK_AS =~ ^v1\.37\.[0-9]+$ ]] ||
+		{ echo "build.sh: CKUBEADM_PEER_RELINK_AS must be a v1.37.x version" >&2; exit 2; }
+	version=$CKUBEADM_PEER_RELINK_AS
+fi
 cache=${CKUBEADM_PEER_CACHE:-/var/cache/ckubeadm/peers}/k8s-$version
 mkdir -p "$cache"
 [ $# -gt 0 ] || set -- kubeadm kubectl
