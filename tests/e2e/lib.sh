@@ -22,7 +22,10 @@ E2E_DNS=$E2E_NET.253              # the nodes' resolv.conf upstream: nobody answ
 E2E_POD_CIDR=10.244.0.0/16        # node i's pods: 10.244.$((i - 1)).0/24 (bridge CNI)
 E2E_MAX_NODES=16                  # node indexes 1..16
 E2E_SVC_CIDR=10.96.0.0/12
-E2E_K8S_VERSION=v1.37.2
+# The cluster's version: v1.37.2, the peers' own; another v1.37 patch version (upgrade scenario
+# D: E2E_K8S_VERSION=v1.37.1) takes peers and images relinked as that version
+# (tests/peers/build.sh, CKUBEADM_PEER_RELINK_AS).
+E2E_K8S_VERSION=${E2E_K8S_VERSION:-v1.37.2}
 E2E_PAUSE_IMAGE=registry.k8s.io/pause:3.10.2
 E2E_PROBE_IMAGE=ckubeadm.test/dnsprobe:e2e
 
@@ -34,8 +37,10 @@ e2e_die() { printf '[e2e] error: %s\n' "$*" >&2; exit 1; }
 # builds' messages go to LOG (default: stderr).
 e2e_peers() {
 	local log=${1:-/dev/stderr}
-	E2E_PEERS=$("$E2E_REPO/tests/peers/build.sh" kubeadm kubectl kubelet kube-apiserver \
-		kube-controller-manager kube-scheduler kube-proxy etcd coredns crictl 2>>"$log") ||
+	local relink=
+	[ "$E2E_K8S_VERSION" = v1.37.2 ] || relink=$E2E_K8S_VERSION
+	E2E_PEERS=$(CKUBEADM_PEER_RELINK_AS=$relink "$E2E_REPO/tests/peers/build.sh" kubeadm kubectl \
+		kubelet kube-apiserver kube-controller-manager kube-scheduler kube-proxy etcd coredns crictl 2>>"$log") ||
 		{ e2e_log "building the reference peers failed"; return 1; }
 	E2E_IMAGES=$("$E2E_DIR/images.sh" "$E2E_PEERS" 2>>"$log") ||
 		{ e2e_log "building the images failed"; return 1; }

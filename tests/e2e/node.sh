@@ -170,7 +170,9 @@ node_create() {
 		tail -20 "$dir/log/containerd.log" >&2
 		e2e_die "node $name: containerd did not start"
 	}
-	for t in "$E2E_IMAGES"/*.tar; do
+	# E2E_EXTRA_IMAGES: a second directory of image tarballs (upgrade scenario D: the images of
+	# the version upgraded to, beside those of the cluster's own)
+	for t in "$E2E_IMAGES"/*.tar ${E2E_EXTRA_IMAGES:+"$E2E_EXTRA_IMAGES"/*.tar}; do
 		[ -f "$t" ] || continue
 		e2e_node_exec "$name" ctr -a /run/containerd/containerd.sock -n k8s.io images import "$t" \
 			>>"$dir/log/images.log" 2>&1 || { tail "$dir/log/images.log" >&2; e2e_die "import of $t failed"; }

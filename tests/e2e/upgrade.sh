@@ -17,6 +17,13 @@
 #   kube-apiserver an unknown flag, so that its new pod never starts; kubeadm's exit code 1 and
 #   rollback message, the manifests as before, the API server back, the temporary dir kept.
 #   The error's detail (the last failed GET: a transport error text) is masked.
+# E2E_UPGRADE_SCENARIO=D: scenario D, a patch upgrade v1.37.1 -> v1.37.2: the cluster is made
+#   at v1.37.1 (peers and images relinked as v1.37.1: tests/peers/build.sh,
+#   CKUBEADM_PEER_RELINK_AS; its kubelet v1.37.1), the v1.37.2 images imported beside them; then
+#   `upgrade plan v1.37.2` (text and -o json) and `upgrade diff v1.37.2` are recorded and
+#   compared, `upgrade apply v1.37.2` is checked as in A (and every static pod's image is now
+#   v1.37.2), then the kubelet binary is swapped for v1.37.2's and restarted, as a package
+#   upgrade would, and the node must report kubelet v1.37.2.
 # E2E_UPGRADE_SKIP_PHASES: --skip-phases for both kubeadms (e.g. "addon" while this build's
 #   addon phase is not implemented); both runs get the same flags.
 # Prints one line per check and "N passed, N failed, N skipped"; exits non-zero on a failure.
@@ -33,13 +40,15 @@ upgrade_kubeadm[1]=$(realpath "$2") || e2e_die "no such binary: $2"
 upgrade_kubeadm[2]=$(realpath "$3") || e2e_die "no such binary: $3"
 [ "$(id -u)" = 0 ] || e2e_die "the bed needs root (namespaces, mounts, cgroups)"
 node=cp1
-version=$E2E_K8S_VERSION
+version=v1.37.2 # the version upgraded to: the kubeadms' own
 logs=${CKUBEADM_E2E_LOGS:-/var/tmp/ckubeadm-e2e-logs/$(date -u +%Y%m%dT%H%M%SZ)-upgrade}
 mkdir -p "$logs"
 passed=0 failed=0 skipped=0
 skip_flags=()
 scenario=${E2E_UPGRADE_SCENARIO:-A}
-case $scenario in A|C) ;; *) e2e_die "E2E_UPGRADE_SCENARIO: A or C" ;; esac
+case $scenario in A|C|D) ;; *) e2e_die "E2E_UPGRADE_SCENARIO: A, C or D" ;; esac
+from_version=$version
+[ "$scenario" != D ] || from_version=v1.37.1
 [ -z "${E2E_UPGRADE_SKIP_PHASES:-}" ] || skip_flags=(--skip-phases "$E2E_UPGRADE_SKIP_PHASES")
 
 ok() { passed=$((passed + 1)); printf 'ok   %s\n' "$*"; }
@@ -122,6 +131,21 @@ round() {
 			inode cat "/etc/kubernetes/manifests/$c.yaml" >"$out/$c.yaml.before"
 		done
 	fi
+	if [ "$scenario" = D ]; then
+		# what plan and diff say of the cluster before the upgrade (exit code on the last line)
+		local what
+		for what in "plan $version" "plan $version -o json" "diff $version"; do
+			# shellcheck disable=SC2086 # the words of $what are the arguments
+			inode "$kubeadm" upgrade $what >"$out/${what// /_}.stdout" 2>"$out/${what// /_}.stderr" </dev/null
+			echo "exit $?" >>"$out/${what// /_}.stdout"
+			mask <"$out/${what// /_}.stdout" >"$out/${what// /_}.stdout.masked"
+			mask <"$out/${what// /_}.stderr" >"$out/${what// /_}.stderr.masked"
+		done
+		check "round $n: upgrade plan $version names kube-apiserver $from_version -> $version" \
+			grep -qE "kube-apiserver +$from_version +$version" "$out/plan_$version.stdout"
+		check "round $n: upgrade diff $version shows the kube-apiserver image line" \
+			grep -q "^+ *image: registry.k8s.io/kube-apiserver:$version" "$out/diff_$version.stdout"
+	fi
 	inode "$kubeadm" upgrade apply "${args[@]}" --yes --ignore-preflight-errors=SystemVerification \
 		"${skip_flags[@]}" >"$out/apply.stdout" 2>"$out/apply.stderr" </dev/null
 	rc=$?
@@ -171,6 +195,29 @@ round() {
 		check "round $n: static pod $c-$node Ready after the upgrade" pod_ready kube-system "$c-$node"
 	done
 	check "round $n: node $node Ready after the upgrade" kc wait --for=condition=Ready "node/$node" --timeout=120s
+	if [ "$scenario" = D ]; then
+		new_images() {
+			local c
+			for c in kube-apiserver kube-controller-manager kube-scheduler; do
+				grep -q "image: registry.k8s.io/$c:$version\$" "$out/manifests/$c.yaml" || return 1
+			done
+		}
+		check "round $n: every control-plane manifest runs $version images" new_images
+		# the kubelet package upgrade: the binary swapped, the service restarted
+		ln -sfn "$to_peers/kubelet.real" "$(e2e_node_dir "$node")/bin/kubelet"
+		inode systemctl restart kubelet >>"$logs/checks.log" 2>&1
+		kubelet_new() {
+			local i v
+			for i in $(seq 120); do
+				v=$(kc get node "$node" -o jsonpath='{.status.nodeInfo.kubeletVersion}')
+				[ "$v" = "$version" ] && kc wait --for=condition=Ready "node/$node" --timeout=120s && return 0
+				sleep 1
+			done
+			echo "kubelet version: $v"
+			return 1
+		}
+		check "round $n: after the kubelet's swap and restart, node $node reports kubelet $version and is Ready" kubelet_new
+	fi
 	dns_probe() { e2e_dns_probe dnsprobe-after "$node" "$out"; }
 	check "round $n: a pod resolves kubernetes.default.svc.cluster.local after the upgrade" dns_probe
 
@@ -247,6 +294,13 @@ round_c() {
 	"$E2E_DIR/down.sh" >>"$out/teardown.log" 2>&1 || { bad "round $n: teardown"; return 1; }
 }
 
+if [ "$scenario" = D ]; then
+	# the version upgraded to first (its kubelet and images), then the cluster's own, which the
+	# cluster's nodes take (run.sh inherits E2E_K8S_VERSION and E2E_EXTRA_IMAGES)
+	E2E_K8S_VERSION=$version e2e_peers "$logs/build.log" || { bad "peers/images build ($version)"; exit 1; }
+	to_peers=$E2E_PEERS
+	export E2E_EXTRA_IMAGES=$E2E_IMAGES E2E_K8S_VERSION=$from_version
+fi
 if e2e_peers "$logs/build.log"; then ok "reference peers and images built ($E2E_PEERS)"; else bad "peers/images build"; exit 1; fi
 "$E2E_DIR/node.sh" list | grep -q ' running$' && e2e_die "a bed is already up; run tests/e2e/down.sh first"
 round 1 || exit 1
@@ -270,6 +324,12 @@ if [ "$scenario" = C ]; then
 	same "layout of /etc/kubernetes/tmp (masked)" tmp.txt
 	same "kube-controller-manager manifest kept in the temporary dir" manifests/kube-controller-manager.yaml.new
 	exit 0
+fi
+if [ "$scenario" = D ]; then
+	for what in "plan $version" "plan $version -o json" "diff $version"; do
+		same "upgrade $what output (stdout, masked; exit code)" "${what// /_}.stdout.masked"
+		same "upgrade $what diagnostics (stderr, masked)" "${what// /_}.stderr.masked"
+	done
 fi
 same "console output (stdout, masked)" apply.stdout.masked
 same "diagnostics (stderr, masked)" apply.stderr.masked
