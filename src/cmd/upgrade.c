@@ -2,7 +2,7 @@
 /*
  * `kubeadm upgrade` (cmd/kubeadm/app/cmd/upgrade): what apply and plan share
  * (common.go enforceRequirements, the UpgradeConfiguration) and `upgrade plan` (plan.go).
- * apply and node are not built yet; diff lives in upgrade-diff.c.
+ * apply and node (apply.go, node.go: their data initializers); diff lives in upgrade-diff.c.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -242,18 +242,6 @@ static int validate_exact_arg_number(char *const *args, const char *supported)
 	return 0;
 }
 
-/*
- * The start of apply's and node's RunE and data initializer: ValidateMixedArguments, then
- * LoadOrDefaultUpgradeConfiguration (its errors unwrapped). *ret owned.
- */
-static int mixed_arguments_and_config(struct cmd_ctx *ctx, struct upgrade_config **ret)
-{
-	int r = cmd_validate_mixed_arguments(&ctx->flags);
-	if (r < 0)
-		return r;
-	return config_load_upgrade(flagset_get_string(&ctx->flags, "config"), NULL, NULL, ret);
-}
-
 static long timeout_ms(const struct cfg_dur *d, long def)
 {
 	return d->set && d->ns > 0 ? (long)(d->ns / 1000000) : def;
@@ -313,6 +301,7 @@ int upgrade_apply_workflow_init(struct cmd_ctx *ctx, struct workflow_options *op
 	d->flags = fs;
 	d->rootfd = ctx->rootfd;
 	d->ignore = TAKE_PTR(ignore);
+	d->control_plane = true; /* apply's addon phases count it as a control plane */
 	d->non_interactive = flagset_lookup(fs, "yes") && flagset_get_bool(fs, "yes");
 	d->force = cmd_flag_bool_or_config(fs, "force", u->apply.force_upgrade.v);
 	d->etcd_upgrade = cmd_flag_bool_or_config(fs, "etcd-upgrade", u->apply.etcd_upgrade.v);
@@ -409,12 +398,114 @@ int cmd_upgrade_apply(struct cmd_ctx *ctx)
 	return r;
 }
 
-/* `upgrade node`: as apply, the command line and the UpgradeConfiguration only. */
-int cmd_upgrade_node(struct cmd_ctx *ctx)
+/*
+ * newNodeData and the node runner's data initializer: the control-plane test, the kubeconfig
+ * (admin.conf on a control plane, else kubelet.conf, unless --kubeconfig is given), the
+ * UpgradeConfiguration's node section or the flags, the client, the cluster's configuration
+ * (prefix "[upgrade]", the API endpoint only on a control plane). No version is checked: the
+ * target is the kubeadm-config ConfigMap's kubernetesVersion (written by `upgrade apply`).
+ */
+int upgrade_node_workflow_init(struct cmd_ctx *ctx, struct workflow_options *opts,
+			       struct run_ctx **ret)
 {
+	const struct flagset *fs = &ctx->flags;
+	bool cp = is_control_plane_node();
+	const char *kubeconfig = cp ? "/etc/kubernetes/admin.conf" : "/etc/kubernetes/kubelet.conf";
+	if (flagset_changed(fs, "kubeconfig") && *flagset_get_string(fs, "kubeconfig"))
+		kubeconfig = flagset_get_string(fs, "kubeconfig");
 	_cleanup_(config_upgrade_freep) struct upgrade_config *cfg = NULL;
-	int r = mixed_arguments_and_config(ctx, &cfg);
+	int r = config_load_upgrade(cmd_flag_string_or(fs, "config", ""), NULL, NULL, &cfg);
 	if (r < 0)
 		return r;
-	return cmd_not_built(ctx);
+	const struct cfg_upgrade_configuration *u = &cfg->upgrade;
+	bool dry_run = cmd_flag_bool_or_config(fs, "dry-run", u->node.dry_run.v);
+	if (dry_run)
+		/* before GetDryRunDir: nothing is created for a mode this build does not have */
+		return error_set(-ENOSYS, "upgrade node --dry-run is not implemented in this build");
+
+	struct apply_data *d = xnew0(struct apply_data);
+	d->cfg = TAKE_PTR(cfg);
+	u = &d->cfg->upgrade;
+	d->flags = fs;
+	d->rootfd = ctx->rootfd;
+	d->node = true;
+	d->control_plane = cp;
+	d->etcd_upgrade = cmd_flag_bool_or_config(fs, "etcd-upgrade", u->node.etcd_upgrade.v);
+	d->renew_certs = cmd_flag_bool_or_config(fs, "certificate-renewal",
+						 u->node.certificate_renewal.v);
+	const struct cfg_timeouts *t = u->timeouts;
+	static const struct cfg_dur none;
+	d->api_timeout_ms = timeout_ms(t ? &t->kubernetes_api_call : &none, 60000);
+	d->upgrade_timeout_ms = timeout_ms(t ? &t->upgrade_manifests : &none, 300000);
+	d->etcd_timeout_ms = timeout_ms(t ? &t->etcd_api_call : &none, 120000);
+
+	r = upgrade_client(kubeconfig, &d->client);
+	if (r < 0) {
+		upgrade_apply_workflow_free((struct run_ctx *)(void *)d);
+		return r;
+	}
+	kube_client_set_api_call_timeout(d->client, d->api_timeout_ms, 0);
+	const struct phases_fetch_options fo = {
+		.log_prefix = "upgrade",
+		.node_registration = true,
+		.api_endpoint = cp,
+		.component_configs = true,
+		.api_timeout_ms = d->api_timeout_ms,
+		.configmap_poll_ms = d->api_timeout_ms,
+		.rootfd = ctx->rootfd,
+	};
+	r = phases_fetch_init_config(d->client, &fo, &d->init_cfg);
+	if (r < 0) {
+		upgrade_apply_workflow_free((struct run_ctx *)(void *)d);
+		return error_wrap(r, "unable to fetch the kubeadm-config ConfigMap");
+	}
+	char *const *cli_ignore = flagset_lookup(fs, "ignore-preflight-errors")
+					  ? flagset_get_strv(fs, "ignore-preflight-errors")
+					  : NULL;
+	r = config_ignore_preflight_errors(cli_ignore, u->node.ignore_preflight_errors, &d->ignore);
+	if (r < 0) {
+		upgrade_apply_workflow_free((struct run_ctx *)(void *)d);
+		return r;
+	}
+	struct cfg_node_registration *nr = &d->init_cfg->init.node_registration;
+	strv_free(nr->ignore_preflight_errors);
+	nr->ignore_preflight_errors = strv_copy(d->ignore);
+
+	/* ValueFromFlagsOrConfig only when node.patches is set, else the flag */
+	const char *patches = cmd_flag_string_or(fs, "patches", "");
+	if (!flagset_changed(fs, "patches") && u->node.patches && u->node.patches->directory)
+		patches = u->node.patches->directory;
+	d->patches_dir = *patches ? xstrdup(patches) : NULL;
+
+	if (!opts->skip || !opts->skip[0]) {
+		strv_free(opts->skip);
+		opts->skip = strv_copy(u->node.skip_phases);
+	}
+	*ret = (struct run_ctx *)(void *)d;
+	return 0;
+}
+
+/*
+ * `upgrade node`: newCmdNode's RunE: ValidateMixedArguments, the workflow; no message of its
+ * own on success (dry-run: "[upgrade/successful] Finished dryrunning successfully!").
+ */
+int cmd_upgrade_node(struct cmd_ctx *ctx)
+{
+	int r = cmd_validate_mixed_arguments(&ctx->flags);
+	if (r < 0)
+		return r;
+	struct workflow_options opts = {
+		.skip = strv_copy(flagset_get_strv(&ctx->flags, "skip-phases")),
+	};
+	struct run_ctx *data = NULL;
+	r = upgrade_node_workflow_init(ctx, &opts, &data);
+	if (r >= 0)
+		r = workflow_run(&upgrade_node_workflow, &opts, NULL, NULL, &data);
+	if (r >= 0 && apply_data(data)->dry_run) {
+		printf("[upgrade/successful] Finished dryrunning successfully!\n");
+		fflush(stdout);
+	}
+	upgrade_apply_workflow_free(data);
+	strv_free(opts.skip);
+	return r;
 }

@@ -83,12 +83,17 @@ static int update_kubelet_kubeconfig_server(const struct apply_data *d)
 	return 0;
 }
 
-int phase_upgrade_apply_kubeconfig(struct run_ctx *ctx)
+int upgrade_data_kubeconfig(const struct apply_data *d)
 {
-	int r = update_kubelet_kubeconfig_server(apply_data(ctx));
+	int r = update_kubelet_kubeconfig_server(d);
 	if (r < 0)
 		return error_wrap(r, "failed to update kubelet local mode");
 	printf("[upgrade/kubeconfig] The kubeconfig files for this node were successfully upgraded!\n");
 	fflush(stdout);
 	return 0;
+}
+
+int phase_upgrade_apply_kubeconfig(struct run_ctx *ctx)
+{
+	return upgrade_data_kubeconfig(apply_data(ctx));
 }

@@ -35,9 +35,8 @@ static int copy_file(const char *src, const char *dst)
 	return r;
 }
 
-int phase_upgrade_apply_kubelet_config(struct run_ctx *ctx)
+int upgrade_data_kubelet_config(const struct apply_data *d)
 {
-	struct apply_data *d = apply_data(ctx);
 	int r = fs_mkdir_p(AT_FDCWD, KUBERNETES_TMP, 0700);
 	if (r < 0)
 		return error_set(r, "failed to create directory \"%s\": mkdir %s: %s", KUBERNETES_TMP,
@@ -74,4 +73,9 @@ int phase_upgrade_apply_kubelet_config(struct run_ctx *ctx)
 	printf("[upgrade/kubelet-config] The kubelet configuration for this node was successfully upgraded!\n");
 	fflush(stdout);
 	return 0;
+}
+
+int phase_upgrade_apply_kubelet_config(struct run_ctx *ctx)
+{
+	return upgrade_data_kubelet_config(apply_data(ctx));
 }
