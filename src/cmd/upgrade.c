@@ -19,6 +19,7 @@
 #include "phases/upgrade/apply-data.h"
 #include "phases/upgrade/cluster.h"
 #include "phases/upgrade/compute.h"
+#include "phases/upgrade/staticpods.h"
 #include "preflight/preflight.h"
 #include "util/error.h"
 #include "util/json.h"
@@ -28,6 +29,7 @@
 #include "util/xalloc.h"
 
 DEFINE_TRIVIAL_CLEANUP_FUNC(struct upgrade_config *, config_upgrade_free)
+DEFINE_TRIVIAL_CLEANUP_FUNC(struct kube_client *, kube_client_free)
 
 /* What enforceRequirements hands the commands. */
 struct upgrade_requirements {
@@ -66,6 +68,41 @@ static int upgrade_client(const char *path, struct kube_client **ret)
 			r = error_wrap(r, "failed to create API client configuration from kubeconfig");
 		return error_wrap(r, "couldn't create a Kubernetes client from file \"%s\"", path);
 	}
+	return 0;
+}
+
+/*
+ * getClient with dry-run: the dry-run client (writes printed and faked, PatchNodeReactor) over
+ * the real server of the kubeconfig when the file exists, whose version it asks for. Without
+ * the file kubeadm fakes the cluster with more reactors, which this build does not have.
+ */
+static int upgrade_dry_run_client(const char *path, struct kube_client **ret)
+{
+	struct stat st;
+	if (stat(path, &st) < 0) {
+		if (errno != ENOENT)
+			return error_set(-errno, "couldn't create a Kubernetes client from file \"%s\": could not create a client from \"%s\": stat %s: %s",
+					 path, path, path, go_strerror(errno));
+		printf("[dryrun] Dryrunning without a real client\n");
+		fflush(stdout);
+		return error_set(-ENOSYS, "dry-run without the kubeconfig file \"%s\" is not implemented in this build",
+				 path);
+	}
+	printf("[dryrun] Creating a real client from \"%s\"\n", path);
+	fflush(stdout);
+	_cleanup_(kube_client_freep) struct kube_client *c = NULL;
+	int r = kube_client_new_dry_run_from_file(path, stdout, KUBE_DRYRUN_PATCH_NODE, &c);
+	if (r < 0)
+		return error_wrap(r, "couldn't create a Kubernetes client from file \"%s\"", path);
+	long status = 0;
+	_cleanup_free_ char *body = NULL;
+	r = kube_get_raw(c, "/version", 0, &status, &body);
+	if (r >= 0 && status != 200)
+		r = error_set(-EIO, "the server responded with the status code %ld", status);
+	if (r < 0)
+		return error_wrap(error_wrap(r, "failed to get server version"),
+				  "couldn't create a Kubernetes client from file \"%s\"", path);
+	*ret = TAKE_PTR(c);
 	return 0;
 }
 
@@ -419,12 +456,17 @@ int upgrade_node_workflow_init(struct cmd_ctx *ctx, struct workflow_options *opt
 		return r;
 	const struct cfg_upgrade_configuration *u = &cfg->upgrade;
 	bool dry_run = cmd_flag_bool_or_config(fs, "dry-run", u->node.dry_run.v);
-	if (dry_run)
-		/* before GetDryRunDir: nothing is created for a mode this build does not have */
-		return error_set(-ENOSYS, "upgrade node --dry-run is not implemented in this build");
+	_cleanup_free_ char *dry_run_dir = NULL;
+	if (dry_run) {
+		r = upgrade_get_dry_run_dir("kubeadm-upgrade-node-dryrun", &dry_run_dir);
+		if (r < 0)
+			return error_wrap(r, "could not create a temporary directory on dryrun");
+	}
 
 	struct apply_data *d = xnew0(struct apply_data);
 	d->cfg = TAKE_PTR(cfg);
+	d->dry_run = dry_run;
+	d->dry_run_dir = TAKE_PTR(dry_run_dir);
 	u = &d->cfg->upgrade;
 	d->flags = fs;
 	d->rootfd = ctx->rootfd;
@@ -439,7 +481,8 @@ int upgrade_node_workflow_init(struct cmd_ctx *ctx, struct workflow_options *opt
 	d->upgrade_timeout_ms = timeout_ms(t ? &t->upgrade_manifests : &none, 300000);
 	d->etcd_timeout_ms = timeout_ms(t ? &t->etcd_api_call : &none, 120000);
 
-	r = upgrade_client(kubeconfig, &d->client);
+	r = dry_run ? upgrade_dry_run_client(kubeconfig, &d->client)
+		    : upgrade_client(kubeconfig, &d->client);
 	if (r < 0) {
 		upgrade_apply_workflow_free((struct run_ctx *)(void *)d);
 		return r;

@@ -12,6 +12,12 @@
 
 int upgrade_data_static_pods(const struct apply_data *d)
 {
+	if (d->dry_run) {
+		/* kubeadm's line has no newline: the printout goes on after it */
+		printf("[dryrun] Would upgrade your static Pod-hosted control plane to version \"%s\"",
+		       d->init_cfg->cluster.kubernetes_version);
+		return upgrade_static_pod_dry_run(d->init_cfg, d->patches_dir);
+	}
 	const struct upgrade_static_pods o = {
 		.cfg = d->init_cfg,
 		.client = d->client,
@@ -34,6 +40,8 @@ int upgrade_data_static_pods(const struct apply_data *d)
 int phase_upgrade_apply_control_plane(struct run_ctx *ctx)
 {
 	struct apply_data *d = apply_data(ctx);
+	if (d->dry_run)
+		return upgrade_data_static_pods(d);
 	char t[32];
 	duration_format((int64_t)d->upgrade_timeout_ms * 1000000, t, sizeof(t));
 	printf("[upgrade/control-plane] Upgrading your static Pod-hosted control plane to version \"%s\" (timeout: %s)...\n",

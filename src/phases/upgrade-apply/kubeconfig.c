@@ -74,6 +74,12 @@ static int update_kubelet_kubeconfig_server(const struct apply_data *d)
 		      KUBELET_CONF, cpe);
 		return 0;
 	}
+	if (d->dry_run) {
+		printf("[dryrun] Would change the Server URL from \"%s\" to \"%s\" in %s and try to restart kubelet\n",
+		       server, local, KUBELET_CONF);
+		fflush(stdout);
+		return 0;
+	}
 	log_v(1, "Changing the Server URL from \"%s\" to \"%s\" in %s", server, local, KUBELET_CONF);
 	json_object_set_new(cluster, "server", json_string(local));
 	r = kubeconfig_write(AT_FDCWD, "/etc/kubernetes", "kubelet.conf", kc);

@@ -19,7 +19,7 @@ int phase_upgrade_node_control_plane(struct run_ctx *ctx)
 	       d->init_cfg->cluster.kubernetes_version);
 	fflush(stdout);
 	int r = upgrade_data_static_pods(d);
-	if (r < 0)
+	if (r < 0 || d->dry_run)
 		return r;
 	printf("[upgrade/control-plane] The control plane instance for this node was successfully upgraded!\n");
 	fflush(stdout);

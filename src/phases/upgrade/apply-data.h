@@ -43,6 +43,17 @@ static inline struct apply_data *apply_data(struct run_ctx *ctx)
 	return (struct apply_data *)(void *)ctx;
 }
 
+/* KubeletDir() and KubeConfigDir(): the dry-run directory with dry-run. Borrowed. */
+static inline const char *apply_data_kubelet_dir(const struct apply_data *d)
+{
+	return d->dry_run ? d->dry_run_dir : "/var/lib/kubelet";
+}
+
+static inline const char *apply_data_kubeconfig_dir(const struct apply_data *d)
+{
+	return d->dry_run ? d->dry_run_dir : "/etc/kubernetes";
+}
+
 /* The addon phases' arguments (cmd/phases/upgrade/addons.go getInitData). */
 static inline struct addons_upgrade apply_data_addons(const struct apply_data *d)
 {
