@@ -72,7 +72,8 @@ static int upgrade_client(const char *path, struct kube_client **ret)
 }
 
 /*
- * getClient with dry-run: the dry-run client (writes printed and faked, PatchNodeReactor) over
+ * getClient with dry-run: the dry-run client (writes printed and faked; HealthCheckJobReactor,
+ * PatchNodeReactor) over
  * the real server of the kubeconfig when the file exists, whose version it asks for. Without
  * the file kubeadm fakes the cluster with more reactors, which this build does not have.
  */
@@ -91,7 +92,8 @@ static int upgrade_dry_run_client(const char *path, struct kube_client **ret)
 	printf("[dryrun] Creating a real client from \"%s\"\n", path);
 	fflush(stdout);
 	_cleanup_(kube_client_freep) struct kube_client *c = NULL;
-	int r = kube_client_new_dry_run_from_file(path, stdout, KUBE_DRYRUN_PATCH_NODE, &c);
+	int r = kube_client_new_dry_run_from_file(
+		path, stdout, KUBE_DRYRUN_HEALTH_CHECK_JOB | KUBE_DRYRUN_PATCH_NODE, &c);
 	if (r < 0)
 		return error_wrap(r, "couldn't create a Kubernetes client from file \"%s\"", path);
 	long status = 0;
@@ -329,12 +331,17 @@ int upgrade_apply_workflow_init(struct cmd_ctx *ctx, struct workflow_options *op
 		return r;
 	const struct cfg_upgrade_configuration *u = &cfg->upgrade;
 	bool dry_run = cmd_flag_bool_or_config(fs, "dry-run", u->apply.dry_run.v);
-	if (dry_run)
-		/* before GetDryRunDir: nothing is created for a mode this build does not have */
-		return error_set(-ENOSYS, "upgrade apply --dry-run is not implemented in this build");
+	_cleanup_free_ char *dry_run_dir = NULL;
+	if (dry_run) {
+		r = upgrade_get_dry_run_dir("kubeadm-upgrade-apply-dryrun", &dry_run_dir);
+		if (r < 0)
+			return error_wrap(r, "could not create a temporary directory on dryrun");
+	}
 
 	struct apply_data *d = xnew0(struct apply_data);
 	d->cfg = TAKE_PTR(cfg);
+	d->dry_run = dry_run;
+	d->dry_run_dir = TAKE_PTR(dry_run_dir);
 	d->flags = fs;
 	d->rootfd = ctx->rootfd;
 	d->ignore = TAKE_PTR(ignore);
@@ -356,7 +363,8 @@ int upgrade_apply_workflow_init(struct cmd_ctx *ctx, struct workflow_options *op
 	d->etcd_timeout_ms = timeout_ms(t ? &t->etcd_api_call : &none, 120000);
 
 	const char *kubeconfig = cmd_flag_string_or(fs, "kubeconfig", "/etc/kubernetes/admin.conf");
-	r = upgrade_client(kubeconfig, &d->client);
+	r = dry_run ? upgrade_dry_run_client(kubeconfig, &d->client)
+		    : upgrade_client(kubeconfig, &d->client);
 	if (r < 0) {
 		upgrade_apply_workflow_free((struct run_ctx *)(void *)d);
 		return r;
@@ -424,7 +432,10 @@ int cmd_upgrade_apply(struct cmd_ctx *ctx)
 	r = upgrade_apply_workflow_init(ctx, &opts, &data);
 	if (r >= 0)
 		r = workflow_run(&upgrade_apply_workflow, &opts, NULL, NULL, &data);
-	if (r >= 0) {
+	if (r >= 0 && apply_data(data)->dry_run) {
+		printf("[upgrade/successful] Finished dryrunning successfully!\n");
+		fflush(stdout);
+	} else if (r >= 0) {
 		printf("\n[upgrade] SUCCESS! A control plane node of your cluster was upgraded to \"%s\".\n\n",
 		       apply_data(data)->init_cfg->cluster.kubernetes_version);
 		printf("[upgrade] Now please proceed with upgrading the rest of the nodes by following the right order.\n");
