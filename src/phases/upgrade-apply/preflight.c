@@ -122,8 +122,14 @@ int phase_upgrade_apply_preflight(struct run_ctx *ctx)
 		if (r < 0)
 			return r;
 	}
+	return upgrade_data_pull_images(d, "[dryrun]");
+}
+
+int upgrade_data_pull_images(const struct apply_data *d, const char *dry_run_prefix)
+{
 	if (d->dry_run) {
-		printf("[dryrun] Would pull the required images (like 'kubeadm config images pull')\n");
+		printf("%s Would pull the required images (like 'kubeadm config images pull')\n",
+		       dry_run_prefix);
 		fflush(stdout);
 		return 0;
 	}
@@ -131,5 +137,5 @@ int phase_upgrade_apply_preflight(struct run_ctx *ctx)
 	printf("[upgrade/preflight] This might take a minute or two, depending on the speed of your internet connection\n");
 	printf("[upgrade/preflight] You can also perform this action beforehand using 'kubeadm config images pull'\n");
 	fflush(stdout);
-	return preflight_run_pull_images(ic, d->ignore);
+	return preflight_run_pull_images(d->init_cfg, d->ignore);
 }

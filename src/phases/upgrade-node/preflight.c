@@ -31,14 +31,5 @@ int phase_upgrade_node_preflight(struct run_ctx *ctx)
 	free(nr->image_pull_policy);
 	nr->image_pull_policy = u->node.image_pull_policy ? xstrdup(u->node.image_pull_policy) : NULL;
 	nr->image_pull_serial = u->node.image_pull_serial;
-	if (d->dry_run) {
-		printf("[upgrade/preflight] Would pull the required images (like 'kubeadm config images pull')\n");
-		fflush(stdout);
-		return 0;
-	}
-	printf("[upgrade/preflight] Pulling images required for setting up a Kubernetes cluster\n");
-	printf("[upgrade/preflight] This might take a minute or two, depending on the speed of your internet connection\n");
-	printf("[upgrade/preflight] You can also perform this action beforehand using 'kubeadm config images pull'\n");
-	fflush(stdout);
-	return preflight_run_pull_images(d->init_cfg, d->ignore);
+	return upgrade_data_pull_images(d, "[upgrade/preflight]");
 }

@@ -87,6 +87,13 @@ int upgrade_data_kubeconfig(const struct apply_data *d);
  */
 int upgrade_data_kubelet_config(const struct apply_data *d);
 
+/*
+ * RunPullImagesCheck with kubeadm's three lines, or with dry-run "<dry_run_prefix> Would pull
+ * the required images (like 'kubeadm config images pull')" (apply: "[dryrun]", node:
+ * "[upgrade/preflight]").
+ */
+int upgrade_data_pull_images(const struct apply_data *d, const char *dry_run_prefix);
+
 /* SessionIsInteractive: !(yes || dry-run || force). */
 static inline bool apply_data_interactive(const struct apply_data *d)
 {
