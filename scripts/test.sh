@@ -140,12 +140,14 @@ e2e_suites() {
 	# ckubeadm's on the same cluster, compared: exit code, console, files, the health-check Job,
 	# API objects): scenario A (same version) on a cluster made by ckubeadm, and C (an API server
 	# that cannot start, rolled back) on one made by the reference. CKUBEADM_E2E_UPGRADE=all adds
-	# A on the reference's cluster and C on ckubeadm's.
+	# A on the reference's cluster, C on ckubeadm's, and B (HA: apply on cp1 with a changed
+	# kubeadm-config, then `upgrade node` on cp2 and w1; three nodes twice, too long for every run).
 	e2e e2e-upgrade-a tests/e2e/upgrade.sh "$bin" "$ref_real" "$bin"
 	E2E_UPGRADE_SCENARIO=C e2e e2e-upgrade-c-ref-cluster tests/e2e/upgrade.sh "$ref_real" "$ref_real" "$bin"
 	if [ "${CKUBEADM_E2E_UPGRADE:-}" = all ]; then
 		e2e e2e-upgrade-a-ref-cluster tests/e2e/upgrade.sh "$ref_real" "$ref_real" "$bin"
 		E2E_UPGRADE_SCENARIO=C e2e e2e-upgrade-c tests/e2e/upgrade.sh "$bin" "$ref_real" "$bin"
+		E2E_UPGRADE_SCENARIO=B e2e e2e-upgrade-b tests/e2e/upgrade.sh "$bin" "$ref_real" "$bin"
 	fi
 	# The API objects of each cluster (tests/e2e/objects.py, run-dependent fields removed)
 	# against those of the reference's cluster made by the same steps: one case per object.

@@ -40,6 +40,7 @@ void reset_workflow_free(struct run_ctx *data);
 int reset_workflow_init(struct cmd_ctx *ctx, struct workflow_options *opts, struct run_ctx **ret);
 void upgrade_apply_workflow_free(struct run_ctx *data);
 int upgrade_apply_workflow_init(struct cmd_ctx *ctx, struct workflow_options *opts, struct run_ctx **ret);
+int upgrade_node_workflow_init(struct cmd_ctx *ctx, struct workflow_options *opts, struct run_ctx **ret);
 
 /* Data of shared run functions. */
 extern const int config_defaults_init;

@@ -1337,6 +1337,8 @@ static const struct command cmd_root_upgrade_node = {
 	.run = cmd_upgrade_node,
 	.args = CMD_ARGS_NONE,
 	.workflow = &upgrade_node_workflow,
+	.workflow_init = upgrade_node_workflow_init,
+	.workflow_free = upgrade_apply_workflow_free,
 };
 
 static const struct flag flags_root_upgrade_plan[] = {

@@ -2,7 +2,7 @@
 /*
  * `kubeadm upgrade` (cmd/kubeadm/app/cmd/upgrade): what apply and plan share
  * (common.go enforceRequirements, the UpgradeConfiguration) and `upgrade plan` (plan.go).
- * apply and node are not built yet; diff lives in upgrade-diff.c.
+ * apply and node (apply.go, node.go: their data initializers); diff lives in upgrade-diff.c.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -19,6 +19,7 @@
 #include "phases/upgrade/apply-data.h"
 #include "phases/upgrade/cluster.h"
 #include "phases/upgrade/compute.h"
+#include "phases/upgrade/staticpods.h"
 #include "preflight/preflight.h"
 #include "util/error.h"
 #include "util/json.h"
@@ -28,6 +29,7 @@
 #include "util/xalloc.h"
 
 DEFINE_TRIVIAL_CLEANUP_FUNC(struct upgrade_config *, config_upgrade_free)
+DEFINE_TRIVIAL_CLEANUP_FUNC(struct kube_client *, kube_client_free)
 
 /* What enforceRequirements hands the commands. */
 struct upgrade_requirements {
@@ -66,6 +68,43 @@ static int upgrade_client(const char *path, struct kube_client **ret)
 			r = error_wrap(r, "failed to create API client configuration from kubeconfig");
 		return error_wrap(r, "couldn't create a Kubernetes client from file \"%s\"", path);
 	}
+	return 0;
+}
+
+/*
+ * getClient with dry-run: the dry-run client (writes printed and faked; HealthCheckJobReactor,
+ * PatchNodeReactor) over
+ * the real server of the kubeconfig when the file exists, whose version it asks for. Without
+ * the file kubeadm fakes the cluster with more reactors, which this build does not have.
+ */
+static int upgrade_dry_run_client(const char *path, struct kube_client **ret)
+{
+	struct stat st;
+	if (stat(path, &st) < 0) {
+		if (errno != ENOENT)
+			return error_set(-errno, "couldn't create a Kubernetes client from file \"%s\": could not create a client from \"%s\": stat %s: %s",
+					 path, path, path, go_strerror(errno));
+		printf("[dryrun] Dryrunning without a real client\n");
+		fflush(stdout);
+		return error_set(-ENOSYS, "dry-run without the kubeconfig file \"%s\" is not implemented in this build",
+				 path);
+	}
+	printf("[dryrun] Creating a real client from \"%s\"\n", path);
+	fflush(stdout);
+	_cleanup_(kube_client_freep) struct kube_client *c = NULL;
+	int r = kube_client_new_dry_run_from_file(
+		path, stdout, KUBE_DRYRUN_HEALTH_CHECK_JOB | KUBE_DRYRUN_PATCH_NODE, &c);
+	if (r < 0)
+		return error_wrap(r, "couldn't create a Kubernetes client from file \"%s\"", path);
+	long status = 0;
+	_cleanup_free_ char *body = NULL;
+	r = kube_get_raw(c, "/version", 0, &status, &body);
+	if (r >= 0 && status != 200)
+		r = error_set(-EIO, "the server responded with the status code %ld", status);
+	if (r < 0)
+		return error_wrap(error_wrap(r, "failed to get server version"),
+				  "couldn't create a Kubernetes client from file \"%s\"", path);
+	*ret = TAKE_PTR(c);
 	return 0;
 }
 
@@ -242,21 +281,81 @@ static int validate_exact_arg_number(char *const *args, const char *supported)
 	return 0;
 }
 
-/*
- * The start of apply's and node's RunE and data initializer: ValidateMixedArguments, then
- * LoadOrDefaultUpgradeConfiguration (its errors unwrapped). *ret owned.
- */
-static int mixed_arguments_and_config(struct cmd_ctx *ctx, struct upgrade_config **ret)
-{
-	int r = cmd_validate_mixed_arguments(&ctx->flags);
-	if (r < 0)
-		return r;
-	return config_load_upgrade(flagset_get_string(&ctx->flags, "config"), NULL, NULL, ret);
-}
-
 static long timeout_ms(const struct cfg_dur *d, long def)
 {
 	return d->set && d->ns > 0 ? (long)(d->ns / 1000000) : def;
+}
+
+void upgrade_apply_workflow_free(struct run_ctx *data);
+
+/*
+ * What newApplyData and newNodeData share, in their order: the dry-run directory
+ * (GetDryRunDir(dir_name)), the run data owning *cfg (taken) with its timeouts, the client
+ * (getClient). *ret owned; on error nothing is left but the dry-run directory, as in kubeadm.
+ */
+static int run_data_new(struct cmd_ctx *ctx, struct upgrade_config **cfg, bool dry_run,
+			const char *dir_name, const char *kubeconfig, struct apply_data **ret)
+{
+	_cleanup_free_ char *dry_run_dir = NULL;
+	if (dry_run) {
+		int r = upgrade_get_dry_run_dir(dir_name, &dry_run_dir);
+		if (r < 0)
+			return error_wrap(r, "could not create a temporary directory on dryrun");
+	}
+	struct apply_data *d = xnew0(struct apply_data);
+	d->cfg = TAKE_PTR(*cfg);
+	d->dry_run = dry_run;
+	d->dry_run_dir = TAKE_PTR(dry_run_dir);
+	d->flags = &ctx->flags;
+	d->rootfd = ctx->rootfd;
+	const struct cfg_timeouts *t = d->cfg->upgrade.timeouts;
+	static const struct cfg_dur none;
+	d->api_timeout_ms = timeout_ms(t ? &t->kubernetes_api_call : &none, 60000);
+	d->upgrade_timeout_ms = timeout_ms(t ? &t->upgrade_manifests : &none, 300000);
+	d->etcd_timeout_ms = timeout_ms(t ? &t->etcd_api_call : &none, 120000);
+	int r = dry_run ? upgrade_dry_run_client(kubeconfig, &d->client)
+			: upgrade_client(kubeconfig, &d->client);
+	if (r < 0) {
+		upgrade_apply_workflow_free((struct run_ctx *)(void *)d);
+		return r;
+	}
+	kube_client_set_api_call_timeout(d->client, d->api_timeout_ms, 0);
+	*ret = d;
+	return 0;
+}
+
+/* FetchInitConfigurationFromCluster(client, "upgrade", node registration, api_endpoint,
+ * component configs) into d->init_cfg; errors unwrapped. */
+static int run_data_fetch(struct apply_data *d, bool api_endpoint)
+{
+	const struct phases_fetch_options fo = {
+		.log_prefix = "upgrade",
+		.node_registration = true,
+		.api_endpoint = api_endpoint,
+		.component_configs = true,
+		.api_timeout_ms = d->api_timeout_ms,
+		.configmap_poll_ms = d->api_timeout_ms,
+		.rootfd = d->rootfd,
+	};
+	return phases_fetch_init_config(d->client, &fo, &d->init_cfg);
+}
+
+/* The patches directory: --patches, else <section>.patches.directory when set. Owned or NULL. */
+static char *patches_dir(const struct flagset *fs, const struct cfg_patches *p)
+{
+	const char *patches = cmd_flag_string_or(fs, "patches", "");
+	if (!flagset_changed(fs, "patches") && p && p->directory)
+		patches = p->directory;
+	return *patches ? xstrdup(patches) : NULL;
+}
+
+/* The runner's SkipPhases: the flag's, else the configuration's. */
+static void default_skip_phases(struct workflow_options *opts, char *const *skip)
+{
+	if (!opts->skip || !opts->skip[0]) {
+		strv_free(opts->skip);
+		opts->skip = strv_copy(skip);
+	}
 }
 
 void upgrade_apply_workflow_free(struct run_ctx *data)
@@ -302,17 +401,15 @@ int upgrade_apply_workflow_init(struct cmd_ctx *ctx, struct workflow_options *op
 					   &ignore);
 	if (r < 0)
 		return r;
-	const struct cfg_upgrade_configuration *u = &cfg->upgrade;
-	bool dry_run = cmd_flag_bool_or_config(fs, "dry-run", u->apply.dry_run.v);
-	if (dry_run)
-		/* before GetDryRunDir: nothing is created for a mode this build does not have */
-		return error_set(-ENOSYS, "upgrade apply --dry-run is not implemented in this build");
-
-	struct apply_data *d = xnew0(struct apply_data);
-	d->cfg = TAKE_PTR(cfg);
-	d->flags = fs;
-	d->rootfd = ctx->rootfd;
+	bool dry_run = cmd_flag_bool_or_config(fs, "dry-run", cfg->upgrade.apply.dry_run.v);
+	const char *kubeconfig = cmd_flag_string_or(fs, "kubeconfig", "/etc/kubernetes/admin.conf");
+	struct apply_data *d = NULL;
+	r = run_data_new(ctx, &cfg, dry_run, "kubeadm-upgrade-apply-dryrun", kubeconfig, &d);
+	if (r < 0)
+		return r;
+	const struct cfg_upgrade_configuration *u = &d->cfg->upgrade;
 	d->ignore = TAKE_PTR(ignore);
+	d->control_plane = true; /* apply's addon phases count it as a control plane */
 	d->non_interactive = flagset_lookup(fs, "yes") && flagset_get_bool(fs, "yes");
 	d->force = cmd_flag_bool_or_config(fs, "force", u->apply.force_upgrade.v);
 	d->etcd_upgrade = cmd_flag_bool_or_config(fs, "etcd-upgrade", u->apply.etcd_upgrade.v);
@@ -323,30 +420,8 @@ int upgrade_apply_workflow_init(struct cmd_ctx *ctx, struct workflow_options *op
 	d->allow_rc = cmd_flag_bool_or_config(fs, "allow-release-candidate-upgrades",
 					      u->apply.allow_rc_upgrades.v);
 	d->print_config = cmd_flag_bool_or_config(fs, "print-config", u->apply.print_config.v);
-	const struct cfg_timeouts *t = u->timeouts;
-	static const struct cfg_dur none;
-	d->api_timeout_ms = timeout_ms(t ? &t->kubernetes_api_call : &none, 60000);
-	d->upgrade_timeout_ms = timeout_ms(t ? &t->upgrade_manifests : &none, 300000);
-	d->etcd_timeout_ms = timeout_ms(t ? &t->etcd_api_call : &none, 120000);
-
-	const char *kubeconfig = cmd_flag_string_or(fs, "kubeconfig", "/etc/kubernetes/admin.conf");
-	r = upgrade_client(kubeconfig, &d->client);
-	if (r < 0) {
-		upgrade_apply_workflow_free((struct run_ctx *)(void *)d);
-		return r;
-	}
-	kube_client_set_api_call_timeout(d->client, d->api_timeout_ms, 0);
 	log_v(1, "[upgrade] retrieving configuration from cluster");
-	const struct phases_fetch_options fo = {
-		.log_prefix = "upgrade",
-		.node_registration = true,
-		.api_endpoint = true,
-		.component_configs = true,
-		.api_timeout_ms = d->api_timeout_ms,
-		.configmap_poll_ms = d->api_timeout_ms,
-		.rootfd = ctx->rootfd,
-	};
-	r = phases_fetch_init_config(d->client, &fo, &d->init_cfg);
+	r = run_data_fetch(d, true);
 	if (r == -ENOENT) {
 		error_clear();
 		printf("[upgrade] In order to upgrade, a ConfigMap called \"kubeadm-config\" in the \"kube-system\" namespace must exist.\n");
@@ -367,19 +442,35 @@ int upgrade_apply_workflow_init(struct cmd_ctx *ctx, struct workflow_options *op
 	free(d->init_cfg->cluster.kubernetes_version);
 	d->init_cfg->cluster.kubernetes_version = xstrdup(version);
 
-	const char *patches = cmd_flag_string_or(fs, "patches", "");
-	if (!flagset_changed(fs, "patches") && u->apply.patches && u->apply.patches->directory)
-		patches = u->apply.patches->directory;
-	d->patches_dir = *patches ? xstrdup(patches) : NULL;
+	d->patches_dir = patches_dir(fs, u->apply.patches);
 	if (d->print_config)
 		print_configuration(d->init_cfg, stdout);
-
-	if (!opts->skip || !opts->skip[0]) {
-		strv_free(opts->skip);
-		opts->skip = strv_copy(u->apply.skip_phases);
-	}
+	default_skip_phases(opts, u->apply.skip_phases);
 	*ret = (struct run_ctx *)(void *)d;
 	return 0;
+}
+
+/*
+ * The RunE apply and node share: ValidateMixedArguments, the data initializer, the runner, and
+ * with dry-run kubeadm's "[upgrade/successful] Finished dryrunning successfully!". *data and
+ * opts->skip are the caller's to free.
+ */
+static int run_workflow(struct cmd_ctx *ctx, const struct workflow *wf,
+			int (*init)(struct cmd_ctx *, struct workflow_options *, struct run_ctx **),
+			struct workflow_options *opts, struct run_ctx **data)
+{
+	int r = cmd_validate_mixed_arguments(&ctx->flags);
+	if (r < 0)
+		return r;
+	opts->skip = strv_copy(flagset_get_strv(&ctx->flags, "skip-phases"));
+	r = init(ctx, opts, data);
+	if (r >= 0)
+		r = workflow_run(wf, opts, NULL, NULL, data);
+	if (r >= 0 && apply_data(*data)->dry_run) {
+		printf("[upgrade/successful] Finished dryrunning successfully!\n");
+		fflush(stdout);
+	}
+	return r;
 }
 
 /*
@@ -388,17 +479,10 @@ int upgrade_apply_workflow_init(struct cmd_ctx *ctx, struct workflow_options *op
  */
 int cmd_upgrade_apply(struct cmd_ctx *ctx)
 {
-	int r = cmd_validate_mixed_arguments(&ctx->flags);
-	if (r < 0)
-		return r;
-	struct workflow_options opts = {
-		.skip = strv_copy(flagset_get_strv(&ctx->flags, "skip-phases")),
-	};
+	struct workflow_options opts = { 0 };
 	struct run_ctx *data = NULL;
-	r = upgrade_apply_workflow_init(ctx, &opts, &data);
-	if (r >= 0)
-		r = workflow_run(&upgrade_apply_workflow, &opts, NULL, NULL, &data);
-	if (r >= 0) {
+	int r = run_workflow(ctx, &upgrade_apply_workflow, upgrade_apply_workflow_init, &opts, &data);
+	if (r >= 0 && !apply_data(data)->dry_run) {
 		printf("\n[upgrade] SUCCESS! A control plane node of your cluster was upgraded to \"%s\".\n\n",
 		       apply_data(data)->init_cfg->cluster.kubernetes_version);
 		printf("[upgrade] Now please proceed with upgrading the rest of the nodes by following the right order.\n");
@@ -409,12 +493,69 @@ int cmd_upgrade_apply(struct cmd_ctx *ctx)
 	return r;
 }
 
-/* `upgrade node`: as apply, the command line and the UpgradeConfiguration only. */
-int cmd_upgrade_node(struct cmd_ctx *ctx)
+/*
+ * newNodeData and the node runner's data initializer: the control-plane test, the kubeconfig
+ * (admin.conf on a control plane, else kubelet.conf, unless --kubeconfig is given), the
+ * UpgradeConfiguration's node section or the flags, the client, the cluster's configuration
+ * (prefix "[upgrade]", the API endpoint only on a control plane). No version is checked: the
+ * target is the kubeadm-config ConfigMap's kubernetesVersion (written by `upgrade apply`).
+ */
+int upgrade_node_workflow_init(struct cmd_ctx *ctx, struct workflow_options *opts,
+			       struct run_ctx **ret)
 {
+	const struct flagset *fs = &ctx->flags;
+	bool cp = is_control_plane_node();
+	const char *kubeconfig = cp ? "/etc/kubernetes/admin.conf" : "/etc/kubernetes/kubelet.conf";
+	if (flagset_changed(fs, "kubeconfig") && *flagset_get_string(fs, "kubeconfig"))
+		kubeconfig = flagset_get_string(fs, "kubeconfig");
 	_cleanup_(config_upgrade_freep) struct upgrade_config *cfg = NULL;
-	int r = mixed_arguments_and_config(ctx, &cfg);
+	int r = config_load_upgrade(cmd_flag_string_or(fs, "config", ""), NULL, NULL, &cfg);
 	if (r < 0)
 		return r;
-	return cmd_not_built(ctx);
+	bool dry_run = cmd_flag_bool_or_config(fs, "dry-run", cfg->upgrade.node.dry_run.v);
+	struct apply_data *d = NULL;
+	r = run_data_new(ctx, &cfg, dry_run, "kubeadm-upgrade-node-dryrun", kubeconfig, &d);
+	if (r < 0)
+		return r;
+	const struct cfg_upgrade_configuration *u = &d->cfg->upgrade;
+	d->node = true;
+	d->control_plane = cp;
+	d->etcd_upgrade = cmd_flag_bool_or_config(fs, "etcd-upgrade", u->node.etcd_upgrade.v);
+	d->renew_certs = cmd_flag_bool_or_config(fs, "certificate-renewal",
+						 u->node.certificate_renewal.v);
+	r = run_data_fetch(d, cp);
+	if (r < 0) {
+		upgrade_apply_workflow_free((struct run_ctx *)(void *)d);
+		return error_wrap(r, "unable to fetch the kubeadm-config ConfigMap");
+	}
+	char *const *cli_ignore = flagset_lookup(fs, "ignore-preflight-errors")
+					  ? flagset_get_strv(fs, "ignore-preflight-errors")
+					  : NULL;
+	r = config_ignore_preflight_errors(cli_ignore, u->node.ignore_preflight_errors, &d->ignore);
+	if (r < 0) {
+		upgrade_apply_workflow_free((struct run_ctx *)(void *)d);
+		return r;
+	}
+	struct cfg_node_registration *nr = &d->init_cfg->init.node_registration;
+	strv_free(nr->ignore_preflight_errors);
+	nr->ignore_preflight_errors = strv_copy(d->ignore);
+
+	d->patches_dir = patches_dir(fs, u->node.patches);
+	default_skip_phases(opts, u->node.skip_phases);
+	*ret = (struct run_ctx *)(void *)d;
+	return 0;
+}
+
+/*
+ * `upgrade node`: newCmdNode's RunE: ValidateMixedArguments, the workflow; no message of its
+ * own on success (dry-run: "[upgrade/successful] Finished dryrunning successfully!").
+ */
+int cmd_upgrade_node(struct cmd_ctx *ctx)
+{
+	struct workflow_options opts = { 0 };
+	struct run_ctx *data = NULL;
+	int r = run_workflow(ctx, &upgrade_node_workflow, upgrade_node_workflow_init, &opts, &data);
+	upgrade_apply_workflow_free(data);
+	strv_free(opts.skip);
+	return r;
 }

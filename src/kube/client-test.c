@@ -406,6 +406,46 @@ static void test_token_injection(void **state)
 	test_server_stop(&s);
 }
 
+/* HealthCheckJobReactor: a completed Job for upgrade-health-check* in kube-system, printed with
+ * kubeadm's swapped name and namespace; other Jobs fall through to the tracker. */
+static void test_dry_run_health_check_job(void **state)
+{
+	(void)state;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	struct kube_client *c = NULL;
+	assert_int_equal(kube_client_new_dry_run(NULL, f, KUBE_DRYRUN_HEALTH_CHECK_JOB, &c), 0);
+	json_t *job = NULL;
+	assert_int_equal(kube_get(c, &kube_res_jobs, "kube-system", "upgrade-health-check-1234", &job), 0);
+	assert_string_equal(json_string_value(json_object_get(
+				    json_array_get(json_get_path(job, "status.conditions"), 0), "type")),
+			    "Complete");
+	json_decref(job);
+	assert_int_equal(kube_get(c, &kube_res_jobs, "default", "upgrade-health-check-1", &job), -ENOENT);
+	error_clear();
+	kube_client_free(c);
+	fclose(f);
+	assert_non_null(strstr(buf, "[dryrun] Attached object:\n"
+				    "apiVersion: batch/v1\n"
+				    "kind: Job\n"
+				    "metadata:\n"
+				    "  name: kube-system\n"
+				    "  namespace: upgrade-health-check-1234\n"
+				    "spec:\n"
+				    "  template:\n"
+				    "    metadata: {}\n"
+				    "    spec:\n"
+				    "      containers: null\n"
+				    "status:\n"
+				    "  conditions:\n"
+				    "  - lastProbeTime: null\n"
+				    "    lastTransitionTime: null\n"
+				    "    status: \"\"\n"
+				    "    type: Complete\n"));
+	free(buf);
+}
+
 int main(void)
 {
 	/* the scripted server writes to clients that may have hung up */
@@ -419,6 +459,7 @@ int main(void)
 		cmocka_unit_test(test_body_cap),
 		cmocka_unit_test(test_apply_all),
 		cmocka_unit_test(test_dry_run),
+		cmocka_unit_test(test_dry_run_health_check_job),
 		cmocka_unit_test(test_token_injection),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -74,6 +74,9 @@ enum {
 	 * first and prints "Real object does not exist..." before the reactors answer; without
 	 * it they are prepended (PrependReactor, as init does) and answer first */
 	KUBE_DRYRUN_APPEND = 1u << 9,
+	/* HealthCheckJobReactor (upgrade): a GET of a kube-system Job named upgrade-health-check*
+	 * answers a completed Job */
+	KUBE_DRYRUN_HEALTH_CHECK_JOB = 1u << 10,
 	/* init's getDryRunClient: PrependReactor(GetNode), PrependReactor(PatchNode) */
 	KUBE_DRYRUN_INIT = KUBE_DRYRUN_GET_NODE | KUBE_DRYRUN_PATCH_NODE,
 };

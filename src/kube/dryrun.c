@@ -212,6 +212,15 @@ static json_t *get_reactor(struct kube_client *c, const struct kube_resource *re
 						"kubeconfig.conf", kubeproxy_kubeconfig));
 	if (cm && ks && (c->flags & KUBE_DRYRUN_COREDNS_CONFIG) && streq(name, "coredns"))
 		return fake_configmap(ns, name, json_pack("{s:s}", "Corefile", ""));
+	/* HealthCheckJobReactor: getJob(name, namespace) is called with the two swapped in
+	 * kubeadm, so the completed Job it prints is named after the namespace */
+	if (res == &kube_res_jobs && ks && (c->flags & KUBE_DRYRUN_HEALTH_CHECK_JOB) &&
+	    !strncmp(name, "upgrade-health-check", strlen("upgrade-health-check")))
+		return json_pack("{s:{s:s,s:s},s:{s:{s:{},s:{s:n}}},s:{s:[{s:n,s:n,s:s,s:s}]}}",
+				 "metadata", "name", ns, "namespace", name, "spec", "template",
+				 "metadata", "spec", "containers", "status", "conditions",
+				 "lastProbeTime", "lastTransitionTime", "status", "", "type",
+				 "Complete");
 	if (res == &kube_res_secrets && ks && (c->flags & KUBE_DRYRUN_KUBEADM_CERTS) &&
 	    streq(name, "kubeadm-certs"))
 		return json_pack("{s:{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s},s:{s:s,s:s}}", "data",

@@ -66,7 +66,7 @@ WORKFLOW = {"kubeadm init": ("init_workflow", "init_workflow_init", "init_workfl
             "kubeadm join": ("join_workflow", "join_workflow_init", "join_workflow_free"),
             "kubeadm reset": ("reset_workflow", "reset_workflow_init", "reset_workflow_free"),
             "kubeadm upgrade apply": ("upgrade_apply_workflow", "upgrade_apply_workflow_init", "upgrade_apply_workflow_free"),
-            "kubeadm upgrade node": ("upgrade_node_workflow", None, None)}
+            "kubeadm upgrade node": ("upgrade_node_workflow", "upgrade_node_workflow_init", "upgrade_apply_workflow_free")}
 ARGS_MAX = {"kubeadm join": 1}
 # Built, reachable, but not listed in the root help until they do their job in this build.
 UNLISTED = set()

@@ -17,6 +17,14 @@
 #   kube-apiserver an unknown flag, so that its new pod never starts; kubeadm's exit code 1 and
 #   rollback message, the manifests as before, the API server back, the temporary dir kept.
 #   The error's detail (the last failed GET: a transport error text) is masked.
+# E2E_UPGRADE_SCENARIO=B: HA, then `upgrade node` (the task's scenario B; upgrade.md §4.4 calls
+#   it E, with B's changed configuration): a cluster of cp1, a joined control plane cp2 and a
+#   worker w1 (run.sh E2E_CONTROL_PLANES=1 E2E_WORKERS=1); the kubeadm-config ConfigMap gets
+#   apiServer.extraArgs v=2, so that `upgrade apply` on cp1 and then `upgrade node` on cp2
+#   replace kube-apiserver (the mirror pod's hash wait, certificates renewed, etcd restarted for
+#   its certificates), then `upgrade node` on w1 (kubelet config only). Each node's output, exit
+#   code, changed files, manifests, config.yaml and /etc/kubernetes/tmp layout, and the API
+#   objects at the end, compared with the reference's round.
 # E2E_UPGRADE_SCENARIO=D: scenario D, a patch upgrade v1.37.1 -> v1.37.2: the cluster is made
 #   at v1.37.1 (peers and images relinked as v1.37.1: tests/peers/build.sh,
 #   CKUBEADM_PEER_RELINK_AS; its kubelet v1.37.1), the v1.37.2 images imported beside them; then
@@ -46,7 +54,7 @@ mkdir -p "$logs"
 passed=0 failed=0 skipped=0
 skip_flags=()
 scenario=${E2E_UPGRADE_SCENARIO:-A}
-case $scenario in A|C|D) ;; *) e2e_die "E2E_UPGRADE_SCENARIO: A, C or D" ;; esac
+case $scenario in A|B|C|D) ;; *) e2e_die "E2E_UPGRADE_SCENARIO: A, B, C or D" ;; esac
 from_version=$version
 [ "$scenario" != D ] || from_version=v1.37.1
 [ -z "${E2E_UPGRADE_SKIP_PHASES:-}" ] || skip_flags=(--skip-phases "$E2E_UPGRADE_SKIP_PHASES")
@@ -61,6 +69,7 @@ check() {
 	if ("$@") >>"$logs/checks.log" 2>&1; then ok "$name"; else bad "$name (see $logs/checks.log)"; return 1; fi
 }
 inode() { "$E2E_DIR/node.sh" exec "$node" "$@"; }
+nexec() { "$E2E_DIR/node.sh" exec "$@"; }
 kc() { inode kubectl --kubeconfig /etc/kubernetes/admin.conf "$@"; }
 
 finish() {
@@ -88,9 +97,9 @@ mask() {
 		-e 's/(kubeadm has tried to recover everything into the earlier state. Errors faced: ).*/\1<detail>/'
 }
 
-# snapshot FILE: sha256 of kubeadm's files on the node (upgrade.md §3), the tmp dir left out
+# snapshot FILE [NODE]: sha256 of kubeadm's files on the node (upgrade.md §3), the tmp dir left out
 snapshot() {
-	inode sh -c 'cd / && { find etc/kubernetes -path etc/kubernetes/tmp -prune -o -type f -print;
+	nexec "${2:-$node}" sh -c 'cd / && { find etc/kubernetes -path etc/kubernetes/tmp -prune -o -type f -print;
 		ls var/lib/kubelet/config.yaml var/lib/kubelet/kubeadm-flags.env var/lib/kubelet/instance-config.yaml; } |
 		sort | xargs sha256sum' >"$1"
 }
@@ -107,7 +116,9 @@ round() {
 	local n=$1 kubeadm=${upgrade_kubeadm[$1]} out=$logs/round-$1 rc job
 	mkdir -p "$out"
 	e2e_log "round $n: cluster by $init_kubeadm, upgrade apply by $kubeadm"
-	if E2E_KEEP=1 CKUBEADM_E2E_LOGS="$out/init" bash "$E2E_DIR/run.sh" "$init_kubeadm" >"$out/run.log" 2>&1; then
+	local ha=()
+	[ "$scenario" = B ] && ha=(E2E_CONTROL_PLANES=1 E2E_WORKERS=1)
+	if env "${ha[@]}" E2E_KEEP=1 CKUBEADM_E2E_LOGS="$out/init" bash "$E2E_DIR/run.sh" "$init_kubeadm" >"$out/run.log" 2>&1; then
 		ok "round $n: cluster up by $(basename "$init_kubeadm") (run.sh, $(tail -n 1 "$out/run.log" 2>/dev/null))"
 	else
 		bad "round $n: cluster up (see $out/run.log)"
@@ -118,6 +129,13 @@ round() {
 	inode cat /var/lib/kubelet/config.yaml >"$out/config.yaml.before"
 
 	local args=("$version")
+	if [ "$scenario" = B ]; then
+		check "round $n: kubeadm-config ConfigMap given apiServer.extraArgs v=2" config_v2
+		for w in cp2 w1; do
+			snapshot "$out/$w.before.sha256" "$w"
+			nexec "$w" cat /var/lib/kubelet/config.yaml >"$out/$w.config.yaml.before"
+		done
+	fi
 	if [ "$scenario" = C ]; then
 		# node-private paths (/var/lib is an overlay of the node's own)
 		inode sh -c 'mkdir -p /var/lib/upgrade-test/patches &&
@@ -224,7 +242,13 @@ round() {
 	# the health-check Job (CreateJob): its spec with the run-dependent values masked, then
 	# deleted with its pod so that the object dumps of both rounds see the same pods
 	job=$(kc -n kube-system get jobs -o name | grep '/upgrade-health-check-' | head -n 1)
-	if [ -n "$job" ]; then
+	if [ "$scenario" = B ]; then
+		# the Job's TTL (65 s) runs out while the changed kube-apiserver and etcd restart, so
+		# whether it is still there depends on timing: A records it, B removes what is left
+		skip "round $n: health-check Job (its TTL ends during B's longer upgrade; recorded by A)"
+		[ -z "$job" ] || kc -n kube-system delete "$job" --cascade=foreground --wait=true >>"$logs/checks.log" 2>&1 || true
+		: >"$out/job.json"
+	elif [ -n "$job" ]; then
 		kc -n kube-system get "$job" -o json | python3 -c '
 import json, sys
 j = json.load(sys.stdin)
@@ -241,9 +265,66 @@ print(json.dumps({"spec": j["spec"], "status.succeeded": j.get("status", {}).get
 		: >"$out/job.json"
 	fi
 	kc -n default delete pod dnsprobe-after --wait=true >>"$logs/checks.log" 2>&1 || true
+	[ "$scenario" = B ] && round_b "$n" "$out" "$kubeadm"
 	check "round $n: API objects dumped to $out/objects.txt" e2e_dump_objects "$node" "$out/objects.txt"
 	"$E2E_DIR/down.sh" >>"$out/teardown.log" 2>&1 || { bad "round $n: teardown"; return 1; }
 	return 0
+}
+
+# config_v2: apiServer.extraArgs [{name: v, value: "2"}] in the kubeadm-config ConfigMap's
+# ClusterConfiguration (what an admin edits before an upgrade that changes the configuration)
+config_v2() {
+	kc -n kube-system get configmap kubeadm-config -o json | python3 -c '
+import json, sys
+cm = json.load(sys.stdin)
+cc = cm["data"]["ClusterConfiguration"]
+assert "apiServer: {}" in cc, cc
+cm["data"]["ClusterConfiguration"] = cc.replace("apiServer: {}", "apiServer:\n  extraArgs:\n  - name: v\n    value: \"2\"")
+for k in ("resourceVersion", "uid", "creationTimestamp", "managedFields"):
+    cm["metadata"].pop(k, None)
+print(json.dumps(cm))
+' | kc replace -f -
+}
+
+# round_b N OUT KUBEADM: `upgrade node` on cp2 then on w1, each recorded in OUT/<node>.*
+round_b() {
+	local n=$1 out=$2 kubeadm=$3 w rc c
+	for w in cp2 w1; do
+		nexec "$w" "$kubeadm" upgrade node --ignore-preflight-errors=SystemVerification \
+			>"$out/$w.stdout" 2>"$out/$w.stderr" </dev/null
+		rc=$?
+		echo "$rc" >"$out/$w.rc"
+		mask <"$out/$w.stdout" >"$out/$w.stdout.masked"
+		mask <"$out/$w.stderr" >"$out/$w.stderr.masked"
+		if [ "$rc" = 0 ]; then
+			ok "round $n: $(basename "$kubeadm") upgrade node on $w exits 0"
+		else
+			bad "round $n: upgrade node on $w exit status $rc (see $out/$w.stdout, $w.stderr)"
+			tail -n 5 "$out/$w.stderr" | sed 's/^/    /'
+		fi
+		snapshot "$out/$w.after.sha256" "$w"
+		diff <(awk '{ print $2, $1 }' "$out/$w.before.sha256") <(awk '{ print $2, $1 }' "$out/$w.after.sha256") |
+			grep '^[<>]' | awk '{ print $2 }' | sort -u >"$out/$w.changed.txt"
+		nexec "$w" sh -c 'mkdir -p /etc/kubernetes/tmp && cd /etc/kubernetes/tmp && find . -maxdepth 4 | sort' |
+			mask >"$out/$w.tmp.txt"
+		nexec "$w" cat /var/lib/kubelet/config.yaml >"$out/$w.config.yaml.after"
+		b=$(nexec "$w" sh -c 'cat /etc/kubernetes/tmp/kubeadm-kubelet-config-*/config.yaml')
+		if [ "$b" = "$(cat "$out/$w.config.yaml.before")" ]; then
+			ok "round $n: $w's kubelet config.yaml backed up"
+		else
+			bad "round $n: $w's kubelet config.yaml backup missing or not the old file"
+		fi
+	done
+	mkdir -p "$out/cp2-manifests"
+	for c in etcd kube-apiserver kube-controller-manager kube-scheduler; do
+		nexec cp2 cat "/etc/kubernetes/manifests/$c.yaml" >"$out/cp2-manifests/$c.yaml"
+		check "round $n: static pod $c-cp2 Ready after upgrade node" pod_ready kube-system "$c-cp2"
+	done
+	v2() { grep -q -- '- --v=2' "$out/cp2-manifests/kube-apiserver.yaml"; }
+	check "round $n: cp2's kube-apiserver manifest has --v=2 after upgrade node" v2
+	for w in cp2 w1; do
+		check "round $n: node $w Ready after upgrade node" kc wait --for=condition=Ready "node/$w" --timeout=120s
+	done
 }
 
 # round_c N OUT RC KUBEADM: scenario C's checks and records after the failed upgrade
@@ -333,6 +414,19 @@ if [ "$scenario" = D ]; then
 fi
 same "console output (stdout, masked)" apply.stdout.masked
 same "diagnostics (stderr, masked)" apply.stderr.masked
+if [ "$scenario" = B ]; then
+	for w in cp2 w1; do
+		same "$w: upgrade node exit code" "$w.rc"
+		same "$w: upgrade node console output (stdout, masked)" "$w.stdout.masked"
+		same "$w: upgrade node diagnostics (stderr, masked)" "$w.stderr.masked"
+		same "$w: set of files changed by upgrade node" "$w.changed.txt"
+		same "$w: layout of /etc/kubernetes/tmp (masked)" "$w.tmp.txt"
+		same "$w: /var/lib/kubelet/config.yaml after upgrade node" "$w.config.yaml.after"
+	done
+	for c in etcd kube-apiserver kube-controller-manager kube-scheduler; do
+		same "cp2: $c manifest after upgrade node" "cp2-manifests/$c.yaml"
+	done
+fi
 same "set of files changed by the upgrade (upgrade.md §3)" changed.txt
 same "layout of /etc/kubernetes/tmp (masked)" tmp.txt
 same "backup files in /etc/kubernetes/tmp (masked names, bytes)" tmp-files.sha256

@@ -12,6 +12,11 @@
 int phase_upgrade_apply_bootstrap_token(struct run_ctx *ctx)
 {
 	struct apply_data *d = apply_data(ctx);
+	if (d->dry_run) {
+		printf("[dryrun] Would configure bootstrap token and cluster-info RBAC rules\n");
+		fflush(stdout);
+		return 0;
+	}
 	printf("[upgrade/bootstrap-token] Configuring bootstrap token and cluster-info RBAC rules\n");
 	fflush(stdout);
 	int r = init_bootstrap_token_rbac(d->client);

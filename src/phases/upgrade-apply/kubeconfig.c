@@ -74,6 +74,12 @@ static int update_kubelet_kubeconfig_server(const struct apply_data *d)
 		      KUBELET_CONF, cpe);
 		return 0;
 	}
+	if (d->dry_run) {
+		printf("[dryrun] Would change the Server URL from \"%s\" to \"%s\" in %s and try to restart kubelet\n",
+		       server, local, KUBELET_CONF);
+		fflush(stdout);
+		return 0;
+	}
 	log_v(1, "Changing the Server URL from \"%s\" to \"%s\" in %s", server, local, KUBELET_CONF);
 	json_object_set_new(cluster, "server", json_string(local));
 	r = kubeconfig_write(AT_FDCWD, "/etc/kubernetes", "kubelet.conf", kc);
@@ -83,12 +89,17 @@ static int update_kubelet_kubeconfig_server(const struct apply_data *d)
 	return 0;
 }
 
-int phase_upgrade_apply_kubeconfig(struct run_ctx *ctx)
+int upgrade_data_kubeconfig(const struct apply_data *d)
 {
-	int r = update_kubelet_kubeconfig_server(apply_data(ctx));
+	int r = update_kubelet_kubeconfig_server(d);
 	if (r < 0)
 		return error_wrap(r, "failed to update kubelet local mode");
 	printf("[upgrade/kubeconfig] The kubeconfig files for this node were successfully upgraded!\n");
 	fflush(stdout);
 	return 0;
+}
+
+int phase_upgrade_apply_kubeconfig(struct run_ctx *ctx)
+{
+	return upgrade_data_kubeconfig(apply_data(ctx));
 }

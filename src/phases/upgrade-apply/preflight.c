@@ -43,8 +43,9 @@ static int cluster_version(struct kube_client *c, long timeout_ms, char **ret)
 }
 
 /* KubeVersionGetter.KubeletVersions' versions (the map's keys). */
-static int kubelet_versions(struct kube_client *c, char ***ret)
+static int kubelet_versions(void *ud, char ***ret)
 {
+	struct kube_client *c = ud;
 	struct upgrade_version_getter g;
 	upgrade_kube_version_getter(c, NULL, &g);
 	struct upgrade_version_map m = { 0 };
@@ -60,25 +61,19 @@ static int kubelet_versions(struct kube_client *c, char ***ret)
 static int enforce_version_policies(struct apply_data *d)
 {
 	const char *target = d->init_cfg->cluster.kubernetes_version;
-	_cleanup_free_ char *cluster = NULL, *cluster_err = NULL, *kubelet_err = NULL;
-	_cleanup_strv_free_ char **kubelets = NULL;
+	_cleanup_free_ char *cluster = NULL, *cluster_err = NULL;
 	int r = cluster_version(d->client, d->api_timeout_ms, &cluster);
 	if (r < 0) {
 		cluster_err = xstrdup(error_message(r));
-		error_clear();
-	}
-	r = kubelet_versions(d->client, &kubelets);
-	if (r < 0) {
-		kubelet_err = xstrdup(error_message(r));
 		error_clear();
 	}
 	const struct upgrade_policy_input in = {
 		.cluster_version = cluster,
 		.cluster_error = cluster_err,
 		.kubeadm_version = UPGRADE_KUBEADM_VERSION,
-		.kubelet_versions = kubelets,
-		.kubelet_error = kubelet_err,
 		.min_control_plane = UPGRADE_MIN_CONTROL_PLANE_VERSION,
+		.kubelet_fetch = kubelet_versions,
+		.ud = d->client,
 	};
 	return upgrade_check_version_policies(&in, target, d->allow_experimental, d->allow_rc,
 					      d->force, stdout);
@@ -127,9 +122,20 @@ int phase_upgrade_apply_preflight(struct run_ctx *ctx)
 		if (r < 0)
 			return r;
 	}
+	return upgrade_data_pull_images(d, "[dryrun]");
+}
+
+int upgrade_data_pull_images(const struct apply_data *d, const char *dry_run_prefix)
+{
+	if (d->dry_run) {
+		printf("%s Would pull the required images (like 'kubeadm config images pull')\n",
+		       dry_run_prefix);
+		fflush(stdout);
+		return 0;
+	}
 	printf("[upgrade/preflight] Pulling images required for setting up a Kubernetes cluster\n");
 	printf("[upgrade/preflight] This might take a minute or two, depending on the speed of your internet connection\n");
 	printf("[upgrade/preflight] You can also perform this action beforehand using 'kubeadm config images pull'\n");
 	fflush(stdout);
-	return preflight_run_pull_images(ic, d->ignore);
+	return preflight_run_pull_images(d->init_cfg, d->ignore);
 }

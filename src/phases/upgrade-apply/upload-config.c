@@ -17,6 +17,11 @@
 int phase_upgrade_apply_upload_config_kubeadm(struct run_ctx *ctx)
 {
 	struct apply_data *d = apply_data(ctx);
+	if (d->dry_run) {
+		printf("[dryrun] Would upload the kubeadm ClusterConfiguration to a ConfigMap\n");
+		fflush(stdout);
+		return 0;
+	}
 	log_v(1, "[upgrade/upload-config] Uploading the kubeadm ClusterConfiguration to a ConfigMap");
 	int r = init_upload_configuration(d->init_cfg, d->client);
 	if (r < 0)
@@ -47,6 +52,12 @@ static bool kubelet_user_supplied(struct kube_client *c)
 int phase_upgrade_apply_upload_config_kubelet(struct run_ctx *ctx)
 {
 	struct apply_data *d = apply_data(ctx);
+	if (d->dry_run) {
+		printf("[dryrun] Would upload the kubelet configuration to a ConfigMap\n");
+		printf("[dryrun] Would write the CRISocket annotation for the control-plane node\n");
+		fflush(stdout);
+		return 0;
+	}
 	log_v(1, "[upgrade/upload-config] Uploading the kubelet configuration to a ConfigMap");
 	int r = init_create_kubelet_configmap(d->init_cfg, d->client, kubelet_user_supplied(d->client));
 	if (r < 0)

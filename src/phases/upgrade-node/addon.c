@@ -1,20 +1,19 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* upgrade node phase "addon" (cmd/kubeadm/app/cmd/phases/upgrade/addons.go). The work is
- * addons_upgrade_coredns / addons_upgrade_proxy (src/addons/upgrade.c) with the node run data
- * (init configuration, client, patches directory, control plane, dry-run,
- * stdout); until that data is reachable from here each run function reports that it is not
- * implemented instead of pretending success. */
-#include <errno.h>
-
+/* upgrade node phase "addon" (cmd/kubeadm/app/cmd/phases/upgrade/addons.go, shared with
+ * apply): addons_upgrade_coredns / addons_upgrade_proxy with the run data; off a control
+ * plane they print kubeadm's "Skipping ... Not a control plane node." */
+#include "addons/addons.h"
+#include "phases/upgrade/apply-data.h"
 #include "phases/upgrade_node.h"
-#include "util/error.h"
 
 int phase_upgrade_node_addon_coredns(struct run_ctx *ctx)
 {
-	return error_set(-ENOSYS, "phase \"addon/coredns\" is not implemented in this build");
+	struct addons_upgrade u = apply_data_addons(apply_data(ctx));
+	return addons_upgrade_coredns(&u);
 }
 
 int phase_upgrade_node_addon_kube_proxy(struct run_ctx *ctx)
 {
-	return error_set(-ENOSYS, "phase \"addon/kube-proxy\" is not implemented in this build");
+	struct addons_upgrade u = apply_data_addons(apply_data(ctx));
+	return addons_upgrade_proxy(&u);
 }

@@ -1,12 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* upgrade node phase "kubelet-config" (cmd/kubeadm/app/cmd/phases). Not implemented yet: every run
- * function reports so instead of pretending success. */
-#include <errno.h>
-
+/* upgrade node phase "kubelet-config" (cmd/kubeadm/app/cmd/phases/upgrade/kubeletconfig.go,
+ * the phase apply shares): the same on a control plane and a worker. */
+#include "phases/upgrade/apply-data.h"
 #include "phases/upgrade_node.h"
-#include "util/error.h"
 
 int phase_upgrade_node_kubelet_config(struct run_ctx *ctx)
 {
-	return error_set(-ENOSYS, "phase \"kubelet-config\" is not implemented in this build");
+	return upgrade_data_kubelet_config(apply_data(ctx));
 }

@@ -153,11 +153,64 @@ static void test_policy_messages(void **state)
 	free(o);
 }
 
+/* The kubelet versions asked through kubelet_fetch: after the "kubeadm version" line (what a
+ * dry-run client prints lands where kubeadm's does), used like kubelet_versions, and a failure
+ * becomes the skippable "Unable to fetch kubelet version" error. */
+struct fetch_state {
+	FILE *out;
+	int fail;
+	int calls;
+};
+
+static int fetch_kubelets(void *ud, char ***ret)
+{
+	struct fetch_state *f = ud;
+	f->calls++;
+	fputs("<fetch>\n", f->out);
+	if (f->fail)
+		return error_set(-EIO, "nodes is forbidden");
+	strv_push(ret, "v1.33.0");
+	return 0;
+}
+
+static void test_policy_kubelet_fetch(void **state)
+{
+	(void)state;
+	for (int fail = 0; fail <= 1; fail++) {
+		char *buf = NULL;
+		size_t len = 0;
+		struct fetch_state f = { .out = open_memstream(&buf, &len), .fail = fail };
+		assert_non_null(f.out);
+		const struct upgrade_policy_input in = {
+			.cluster_version = "v1.37.2",
+			.kubeadm_version = "v1.37.2",
+			.min_control_plane = UPGRADE_MIN_CONTROL_PLANE_VERSION,
+			.kubelet_fetch = fetch_kubelets,
+			.ud = &f,
+		};
+		struct upgrade_skew_errors e = { 0 };
+		assert_int_equal(upgrade_enforce_version_policies(&in, "v1.37.2", false, false, f.out, &e),
+				 0);
+		fclose(f.out);
+		assert_int_equal(f.calls, 1);
+		assert_string_equal(buf, "[upgrade/versions] Cluster version: v1.37.2\n"
+					 "[upgrade/versions] kubeadm version: v1.37.2\n<fetch>\n");
+		assert_null(e.mandatory);
+		assert_int_equal(strv_length(e.skippable), 1);
+		/* v1.33.0 is four minors behind v1.37.2: skippable; a failed fetch: its message */
+		assert_non_null(strstr(e.skippable[0], fail ? "Unable to fetch kubelet version: nodes is forbidden"
+							    : "too old that have these versions [v1.33.0]"));
+		upgrade_skew_errors_release(&e);
+		free(buf);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_policy_vectors),
 		cmocka_unit_test(test_policy_messages),
+		cmocka_unit_test(test_policy_kubelet_fetch),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

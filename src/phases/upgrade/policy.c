@@ -49,9 +49,21 @@ int upgrade_enforce_version_policies(const struct upgrade_policy_input *in, cons
 	if (r < 0)
 		return r;
 	fprintf(out, "[upgrade/versions] kubeadm version: %s\n", in->kubeadm_version);
-	if (in->kubelet_error)
+	_cleanup_strv_free_ char **fetched = NULL;
+	char *const *kubelets = in->kubelet_versions;
+	if (in->kubelet_fetch) {
+		fflush(out);
+		r = in->kubelet_fetch(in->ud, &fetched);
+		kubelets = fetched;
+		if (r < 0) {
+			strv_consume(&e.skippable, xasprintf("Unable to fetch kubelet version: %s",
+							     error_message(r)));
+			error_clear();
+		}
+	} else if (in->kubelet_error) {
 		strv_consume(&e.skippable, xasprintf("Unable to fetch kubelet version: %s",
 						     in->kubelet_error));
+	}
 	r = semver_parse(in->min_control_plane, &min);
 	if (r < 0)
 		return r;
@@ -104,7 +116,7 @@ int upgrade_enforce_version_policies(const struct upgrade_policy_input *in, cons
 				       new_version));
 	/* detectTooOldKubelets */
 	_cleanup_strv_free_ char **too_old = NULL;
-	STRV_FOREACH(k, in->kubelet_versions) {
+	STRV_FOREACH(k, kubelets) {
 		struct semver v;
 		if (semver_parse(*k, &v) < 0) {
 			error_clear();

@@ -21,6 +21,11 @@ struct upgrade_policy_input {
 	char *const *kubelet_versions; /* the distinct kubelet versions (KubeletVersions' keys) */
 	const char *kubelet_error;     /* set: KubeletVersions failed with this message */
 	const char *min_control_plane; /* constants.MinimumControlPlaneVersion */
+	/* set: KubeletVersions is asked when kubeadm asks it (after the "kubeadm version" line,
+	 * so what a dry-run client prints lands where kubeadm's does) instead of the two fields
+	 * above; returns the versions (owned strv) or -errno with its message */
+	int (*kubelet_fetch)(void *ud, char ***ret);
+	void *ud;
 };
 
 /* VersionSkewPolicyErrors: both lists owned (strv), each NULL when empty. */

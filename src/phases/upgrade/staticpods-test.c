@@ -3,11 +3,13 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "config/config.h"
@@ -338,6 +340,63 @@ static void test_engine_upgrade(void **state)
 	engine_env_release(&e);
 }
 
+/* DryRunStaticPodUpgrade: the three control-plane manifests the configuration makes printed as
+ * kubeadm prints them (etcd not among them), the dry-run directory removed afterwards, even one
+ * named by KUBEADM_UPGRADE_DRYRUN_DIR, and /etc/kubernetes/manifests untouched. */
+static void test_dry_run(void **state)
+{
+	(void)state;
+	struct engine_env e;
+	engine_env_init(&e);
+	char *dry = xasprintf("%s/dry", e.t.dir);
+	assert_int_equal(mkdir(dry, 0700), 0);
+	setenv("KUBEADM_UPGRADE_DRYRUN_DIR", dry, 1);
+	char *outpath = xasprintf("%s/out", e.t.dir);
+	fflush(stdout);
+	int saved = dup(1);
+	int fd = open(outpath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	assert_true(saved >= 0 && fd >= 0);
+	dup2(fd, 1);
+	close(fd);
+	int r = upgrade_static_pod_dry_run(e.cfg, NULL);
+	fflush(stdout);
+	dup2(saved, 1);
+	close(saved);
+	unsetenv("KUBEADM_UPGRADE_DRYRUN_DIR");
+	assert_int_equal(r, 0);
+	char *out = read_text(outpath);
+	struct manifests_options o = { .rootfd = AT_FDCWD };
+	json_t *pod = NULL;
+	assert_int_equal(manifests_pod_build(e.cfg, MANIFESTS_SCHEDULER, &o, &pod), 0);
+	char *manifest = xasprintf("%s/m", e.t.dir);
+	assert_int_equal(manifests_pod_write(AT_FDCWD, manifest, MANIFESTS_SCHEDULER, pod), 0);
+	json_decref(pod);
+	char *mpath = xasprintf("%s/kube-scheduler.yaml", manifest);
+	char *sched = read_text(mpath);
+	char *want = xasprintf("[dryrun] Would write file \"/etc/kubernetes/manifests/kube-scheduler.yaml\" with content:\n%s",
+			       sched);
+	assert_non_null(strstr(out, "[dryrun] Would write file \"/etc/kubernetes/manifests/kube-apiserver.yaml\" with content:\n"));
+	assert_non_null(strstr(out, "[dryrun] Would write file \"/etc/kubernetes/manifests/kube-controller-manager.yaml\" with content:\n"));
+	assert_non_null(strstr(out, want));
+	assert_null(strstr(out, "etcd.yaml"));
+	struct stat st;
+	assert_int_equal(stat(dry, &st), -1);
+	/* the node's own kube-apiserver manifest (one flag more) is left as it was */
+	char *real = xasprintf("%s/manifests/kube-apiserver.yaml", e.k8s);
+	char *real_text = read_text(real);
+	assert_non_null(strstr(real_text, "--v=9"));
+	free(real_text);
+	free(real);
+	free(want);
+	free(sched);
+	free(mpath);
+	free(manifest);
+	free(out);
+	free(outpath);
+	free(dry);
+	engine_env_release(&e);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -345,6 +404,7 @@ int main(void)
 		cmocka_unit_test(test_timestamp_dir),
 		cmocka_unit_test(test_engine_rollback),
 		cmocka_unit_test(test_engine_upgrade),
+		cmocka_unit_test(test_dry_run),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -24,6 +24,7 @@
 #include "pki/pki.h"
 #include "util/duration.h"
 #include "util/error.h"
+#include "util/exec.h"
 #include "util/fs.h"
 #include "util/json.h"
 #include "util/log.h"
@@ -162,36 +163,14 @@ static int path_manager_cleanup(const struct path_manager *pm)
 /* filesutil.CopyDir: `cp -r src dst`; *out gets cp's combined output. */
 static int copy_dir(const char *src, const char *dst, struct strbuf *out)
 {
-	int pipefd[2];
-	if (pipe2(pipefd, O_CLOEXEC) < 0)
-		return -errno;
-	pid_t pid = fork();
-	if (pid < 0) {
-		int e = errno;
-		close(pipefd[0]);
-		close(pipefd[1]);
-		return -e;
-	}
-	if (pid == 0) {
-		dup2(pipefd[1], 1);
-		dup2(pipefd[1], 2);
-		execlp("cp", "cp", "-r", src, dst, (char *)NULL);
-		_exit(127);
-	}
-	close(pipefd[1]);
-	char buf[4096];
-	ssize_t n;
-	while ((n = read(pipefd[0], buf, sizeof(buf))) > 0 || (n < 0 && errno == EINTR))
-		if (n > 0 && out->len < 65536)
-			strbuf_add(out, buf, (size_t)n);
-	close(pipefd[0]);
-	int status;
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			return -errno;
-	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-		return error_set(-EIO, "exit status %d",
-				 WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+	_cleanup_free_ char *cp = exec_look_path("cp");
+	if (!cp)
+		return error_set(-ENOENT, "exec: \"cp\": executable file not found in $PATH");
+	char *const argv[] = { (char *)"cp", (char *)"-r", (char *)src, (char *)dst, NULL };
+	_cleanup_strbuf_ struct strbuf err = STRBUF_INIT;
+	int r = exec_run(cp, argv, true, out, 65536, &err);
+	if (r != 0)
+		return error_set(r < 0 ? r : -EIO, "%s", err.buf);
 	return 0;
 }
 
@@ -756,5 +735,67 @@ int upgrade_static_pod_upgrade(const struct upgrade_static_pods *o)
 		r = static_pod_control_plane(&u);
 	strv_free(u.recover);
 	path_manager_release(&u.pm);
+	return r;
+}
+
+int upgrade_get_dry_run_dir(const char *name, char **ret)
+{
+	const char *env = getenv("KUBEADM_UPGRADE_DRYRUN_DIR");
+	if (env && *env) {
+		*ret = xstrdup(env);
+		return 0;
+	}
+	const char *tmp = "/etc/kubernetes/tmp";
+	int r = fs_mkdir_p(AT_FDCWD, tmp, 0700);
+	if (r < 0)
+		return error_set(r, "failed to create directory \"%s\": mkdir %s: %s", tmp, tmp,
+				 go_strerror(-r));
+	char *dir = NULL;
+	r = create_temp_dir(tmp, name, &dir);
+	if (r < 0)
+		return error_wrap(r, "could not create a temporary directory in \"%s\"", tmp);
+	log_warning("Using dry-run directory %s. To override it, set the environment variable KUBEADM_UPGRADE_DRYRUN_DIR",
+		    dir);
+	*ret = dir;
+	return 0;
+}
+
+int upgrade_static_pod_dry_run(const struct init_config *cfg, const char *patches_dir)
+{
+	static const char *const comps[] = { MANIFESTS_APISERVER, MANIFESTS_CONTROLLER_MANAGER,
+					     MANIFESTS_SCHEDULER };
+	const struct upgrade_static_pods o = { .cfg = cfg, .patches_dir = patches_dir };
+	struct run u = { .o = &o };
+	int r = upgrade_get_dry_run_dir("kubeadm-upgrade-dryrun", &u.pm.temp_dir);
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < ARRAY_SIZE(comps) && r >= 0; i++)
+		r = write_manifest(&u, comps[i]);
+	/* PrintDryRunFiles: every file that can be read, then the read errors aggregated */
+	_cleanup_strv_free_ char **errs = NULL;
+	for (size_t i = 0; i < ARRAY_SIZE(comps) && r >= 0; i++) {
+		_cleanup_free_ char *p = temp_path(&u, comps[i]);
+		_cleanup_free_ char *data = NULL;
+		size_t len = 0;
+		int k = fs_read_file(AT_FDCWD, p, 16 << 20, &data, &len);
+		if (k < 0) {
+			strv_consume(&errs, xasprintf("open %s: %s", p, go_strerror(-k)));
+			error_clear();
+			continue;
+		}
+		printf("[dryrun] Would write file \"/etc/kubernetes/manifests/%s.yaml\" with content:\n",
+		       comps[i]);
+		fwrite(data, 1, len, stdout);
+	}
+	fflush(stdout);
+	/* kubeadm's deferred os.RemoveAll, even of a KUBEADM_UPGRADE_DRYRUN_DIR it was given */
+	int k = remove_all(u.pm.temp_dir);
+	if (k < 0)
+		error_clear();
+	path_manager_release(&u.pm);
+	if (r >= 0 && errs) {
+		_cleanup_free_ char *j = strv_join(errs, ", ");
+		r = strv_length(errs) > 1 ? error_set(-ENOENT, "[%s]", j) : error_set(-ENOENT, "%s", j);
+	}
 	return r;
 }

@@ -51,3 +51,17 @@ int upgrade_manifest_files_equal(const char *a, const char *b, bool *ret_equal);
  * creates tmp. *ret owned.
  */
 int upgrade_create_timestamp_dir(const char *tmp, const char *name, char **ret);
+
+/*
+ * constants.GetDryRunDir(KUBEADM_UPGRADE_DRYRUN_DIR, name): the variable's value, else a new
+ * /etc/kubernetes/tmp/<name><random> with kubeadm's warning. *ret owned.
+ */
+int upgrade_get_dry_run_dir(const char *name, char **ret);
+
+/*
+ * DryRunStaticPodUpgrade: the kube-apiserver, kube-controller-manager and kube-scheduler
+ * manifests of cfg (patches applied, their lines printed) written to a dry-run directory, printed
+ * as "[dryrun] Would write file "/etc/kubernetes/manifests/<c>.yaml" with content:", then that
+ * directory removed (as kubeadm does, even one named by KUBEADM_UPGRADE_DRYRUN_DIR).
+ */
+int upgrade_static_pod_dry_run(const struct init_config *cfg, const char *patches_dir);

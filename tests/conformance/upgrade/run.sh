@@ -10,8 +10,10 @@
 # files (kubeconfigs, manifests, instance-config.yaml) are made by the reference under a root
 # that both tools use through --rootfs. Each case runs the reference and ckubeadm on copies of
 # that root and compares stdout, stderr (klog headers normalised) and the exit code; no case
-# may change the cluster (plan never writes).
+# may change the cluster (plan never writes; `upgrade node` cases change files only). The addon
+# cases run `upgrade apply|node phase addon` from the same state and compare the objects left.
 #   tests/conformance/upgrade/run.sh <ckubeadm> <reference-kubeadm> [builddir]
+# UPGRADE_CASES=<regex> runs only the matching cases, UPGRADE_SHOW=1 shows the reference's output.
 # Skipped (exit 77) when the etcd or kube-apiserver peer is missing.
 set -u
 if [ -z "${UPGRADE_IN_NETNS:-}" ]; then
@@ -88,6 +90,7 @@ metadata:
   labels: {component: $c, tier: control-plane}
   annotations:
     kubeadm.kubernetes.io/kube-apiserver.advertise-address.endpoint: 10.0.0.5:26443
+    kubeadm.kubernetes.io/etcd.advertise-client-urls: https://127.0.0.1:22379
 spec:
   nodeName: node-a
   automountServiceAccountToken: false
@@ -118,19 +121,25 @@ dump >"$T/before"
 cmp_case() { # <name> <args...>: both binaries on copies of the same root
 	local name=$1 why="" s
 	shift
+	# UPGRADE_CASES=<regex>: only the cases whose name matches (while working on some)
+	[[ -n "${UPGRADE_CASES:-}" && ! "$name" =~ $UPGRADE_CASES ]] && return
 	for s in ref ours; do
 		rm -rf "$T/$s"
-		cp -a "$R" "$T/$s"
+		cp -a "${ROOT:-$R}" "$T/$s"
 		local bin=$CONF_OURS
 		[ $s = ref ] && bin=$CONF_REF
 		"$bin" "$@" --rootfs "$T/$s" >"$T/$s.out" 2>"$T/$s.err" </dev/null
 		echo $? >"$T/$s.rc"
-		conf_normalise <"$T/$s.out" >"$T/$s.out.n"
-		conf_normalise <"$T/$s.err" | sed -E -e "${ERRMASK:-}" >"$T/$s.err.n"
+		conf_normalise <"$T/$s.out" | sed -E -e "$TSMASK" -e "$LISTMASK" -e "${OUTMASK:-}" |
+			retries_once \
+			>"$T/$s.out.n"
+		conf_normalise <"$T/$s.err" | sed -E -e "$TSMASK" -e "${ERRMASK:-}" >"$T/$s.err.n"
+		tree_digest "$T/$s" >"$T/$s.tree"
 	done
 	cmp -s "$T/ref.rc" "$T/ours.rc" || why+=" exit($(cat "$T/ref.rc") vs $(cat "$T/ours.rc"))"
 	cmp -s "$T/ref.out.n" "$T/ours.out.n" || why+=" stdout"
 	cmp -s "$T/ref.err.n" "$T/ours.err.n" || why+=" stderr"
+	cmp -s "$T/ref.tree" "$T/ours.tree" || why+=" files"
 	dump >"$T/after"
 	cmp -s "$T/before" "$T/after" || why+=" (the cluster changed)"
 	# UPGRADE_SHOW=1: the reference's output of every case, to read what is compared
@@ -142,9 +151,39 @@ cmp_case() { # <name> <args...>: both binaries on copies of the same root
 		echo "FAIL upgrade $name:$why"
 		diff -u "$T/ref.out.n" "$T/ours.out.n" | head -30 | sed 's/^/     /'
 		diff -u "$T/ref.err.n" "$T/ours.err.n" | head -30 | sed 's/^/     /'
+		diff -u "$T/ref.tree" "$T/ours.tree" | head -20 | sed 's/^/     /'
 		diff -u "$T/before" "$T/after" | head -10 | sed 's/^/     /'
 		CONF_FAILED=$((CONF_FAILED + 1))
 	fi
+}
+
+# a LIST printed by the dry-run client carries the store's revision, which the API server's
+# own lease updates move between two runs
+LISTMASK='s/^  resourceVersion: "[0-9]+"$/  resourceVersion: <list>/'
+# the dry-run client prints every GET; GetConfigMapWithShortRetry polls the kube-proxy
+# ConfigMap (forbidden to a node) every 50 ms for 350 ms, so how many GETs depends on the
+# server's latency: a repeated 3-line GET block of it is kept once
+retries_once() {
+	awk '{ l[NR] = $0 } END {
+		for (i = 1; i <= NR; i++) {
+			if (l[i + 1] ~ /Resource name "kube-proxy"/ && l[i] == l[i + 3] &&
+			    l[i + 1] == l[i + 4] && l[i + 2] == l[i + 5]) { i += 2; continue }
+			print l[i]
+		}
+	}'
+}
+
+# the files a case left under a root: each path (upgrade's timestamps and random suffixes
+# masked) with its mode and, for what kubeadm writes deterministically, its SHA-256
+# (certificates, keys and kubeconfigs are re-issued with new keys: only their names count)
+TSMASK='s/[0-9]{4}(-[0-9]{2}){5}/<ts>/g; s/(kubeadm-upgraded-manifests|dryrun)[A-Za-z0-9]+/\1<n>/g'
+tree_digest() {
+	(cd "$1" && find . -type f -printf '%p %m\n' | sort | while read -r f m; do
+		case $f in
+		*.crt | *.key | *.conf | *.pub) echo "$f $m" ;;
+		*) echo "$f $m $(sha256sum <"$f" | cut -c1-16)" ;;
+		esac
+	done) | sed -E -e "$TSMASK"
 }
 
 # a patch upgrade v1.37.1 -> v1.37.2: the tables, the kubelet row, the apply command
@@ -358,6 +397,7 @@ addon_state() { # CoreDNS v1.14.2 with the default Corefile, kube-proxy v1.37.1
 }
 addon_case() { # <name> <addon> [a command that changes the state first]
 	local name=$1 addon=$2 why="" s
+	[[ -n "${UPGRADE_CASES:-}" && ! "$name" =~ $UPGRADE_CASES ]] && return
 	for s in ref ours; do
 		addon_state
 		[ $# -gt 2 ] && "${@:3}" >>"$T/setup.log" 2>&1
@@ -365,8 +405,9 @@ addon_case() { # <name> <addon> [a command that changes the state first]
 		cp -a "$R" "$T/$s"
 		local bin=$CONF_REF
 		[ $s = ours ] && bin=$CONF_OURS
-		"$bin" upgrade apply phase addon "$addon" v1.37.2 --rootfs "$T/$s" \
-			>"$T/$s.out" 2>"$T/$s.err" </dev/null
+		local cmd=(upgrade apply phase addon "$addon" v1.37.2)
+		[ -n "${ADDON_NODE:-}" ] && cmd=(upgrade node phase addon "$addon")
+		"$bin" "${cmd[@]}" --rootfs "$T/$s" >"$T/$s.out" 2>"$T/$s.err" </dev/null
 		echo $? >"$T/$s.rc"
 		cp "$T/$s.out" "$T/$s.out.n"
 		addon_objects >"$T/$s.objects"
@@ -388,6 +429,9 @@ addon_case() { # <name> <addon> [a command that changes the state first]
 }
 control_plane_pods v1.37.2 3.7.0-0 >>"$T/setup.log" 2>&1
 addon_case "apply phase addon coredns" coredns
+# upgrade node's addon phases on the control plane: the same work as apply's
+ADDON_NODE=1 addon_case "node phase addon coredns" coredns
+ADDON_NODE=1 addon_case "node phase addon kube-proxy" kube-proxy
 addon_case "apply phase addon kube-proxy" kube-proxy
 # a kube-proxy ConfigMap without kubeadm's checksum annotation is user supplied: rewritten
 # unsigned
@@ -409,12 +453,95 @@ spec:
 EOF
 addon_case "apply phase addon coredns, node-b not upgraded" coredns
 addon_case "apply phase addon kube-proxy, node-b not upgraded" kube-proxy
+ADDON_NODE=1 addon_case "node phase addon coredns, node-b not upgraded" coredns
 "${KC[@]}" delete pod kube-apiserver-node-b -n kube-system --grace-period=0 --force \
 	>>"$T/setup.log" 2>&1
 control_plane_pods v1.37.1 3.7.0-0 >>"$T/setup.log" 2>&1
 "${KC[@]}" set image daemonset/kube-proxy -n kube-system \
 	kube-proxy=registry.k8s.io/kube-proxy:v1.37.1 >>"$T/setup.log" 2>&1
 coredns_at v1.14.6 "$T/Corefile"
+
+# `upgrade node` on a worker (node-w: a kubelet.conf of its own, config.yaml and
+# instance-config.yaml, no manifests) and on the control plane node-a, whose manifests already
+# run the kubeadm-config ConfigMap's v1.37.1 (upgrade node's only target). Compared: output,
+# exit code and the files left (config.yaml rewritten and its backup, renewed kubeconfigs).
+W=$T/worker
+mkdir -p "$W/etc/kubernetes/pki" "$W/var/lib/kubelet"
+cp "$R/etc/kubernetes/pki/ca.crt" "$W/etc/kubernetes/pki/"
+cp "$R/var/lib/kubelet/instance-config.yaml" "$W/var/lib/kubelet/"
+{
+	"$CONF_REF" kubeconfig user --client-name system:node:node-w --org system:nodes \
+		--config /cfg.yaml --rootfs "$R" >"$W/etc/kubernetes/kubelet.conf" &&
+		echo '{"apiVersion":"v1","kind":"Node","metadata":{"name":"node-w"},"spec":{"unschedulable":true}}' |
+		"${KC[@]}" create -f - &&
+		"${KC[@]}" patch node node-w --subresource=status --type=merge \
+			-p '{"status":{"nodeInfo":{"kubeletVersion":"v1.37.1"}}}' &&
+		"${KC[@]}" get configmap kubelet-config -n kube-system -o jsonpath='{.data.kubelet}' \
+			>"$W/var/lib/kubelet/config.yaml"
+} >>"$T/setup.log" 2>&1 || echo "setup of the worker failed (see the cases)"
+cp "$W/var/lib/kubelet/config.yaml" "$R/var/lib/kubelet/config.yaml"
+dump >"$T/before"
+ROOT=$W cmp_case "node on a worker" upgrade node --ignore-preflight-errors=all
+ROOT=$W cmp_case "node on a worker, preflight fails (no container runtime)" upgrade node
+ROOT=$W cmp_case "node phase kubelet-config on a worker" upgrade node phase kubelet-config
+ROOT=$W cmp_case "node phase control-plane on a worker" upgrade node phase control-plane
+ROOT=$W cmp_case "node phase addon all on a worker" upgrade node phase addon all
+ROOT=$W cmp_case "node phase preflight on a worker, ignored" upgrade node phase preflight \
+	--ignore-preflight-errors=all
+mkdir -p "$W/patches"
+printf 'apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\nmaxPods: 42\n' \
+	>"$W/patches/kubeletconfiguration+merge.yaml"
+ROOT=$W cmp_case "node phase kubelet-config --patches on a worker" upgrade node phase kubelet-config \
+	--patches /patches
+printf '%s\n' 'apiVersion: kubeadm.k8s.io/v1beta4' 'kind: UpgradeConfiguration' 'node:' \
+	'  ignorePreflightErrors: [all]' '  skipPhases: [preflight]' '  patches:' \
+	'    directory: /patches' >"$W/node.yaml"
+ROOT=$W cmp_case "node --config (node section) on a worker" upgrade node --config /node.yaml
+# dry-run: GETs from the real server, every request printed, files printed and left in
+# /etc/kubernetes/tmp/kubeadm-upgrade-node-dryrun<n>
+ROOT=$W cmp_case "node --dry-run on a worker" upgrade node --dry-run --ignore-preflight-errors=all
+ROOT=$W cmp_case "node phase kubelet-config --dry-run --patches on a worker" \
+	upgrade node phase kubelet-config --dry-run --patches /patches
+ROOT=$W cmp_case "node --config mixed with --etcd-upgrade" upgrade node --config /node.yaml \
+	--etcd-upgrade=false
+ROOT=$W cmp_case "node with an argument" upgrade node v1.37.2
+rm "$W/var/lib/kubelet/instance-config.yaml"
+ROOT=$W cmp_case "node phase kubelet-config without instance-config.yaml" \
+	upgrade node phase kubelet-config
+ROOT=$W cmp_case "node phase kubelet-config --kubeconfig missing" upgrade node phase kubelet-config \
+	--kubeconfig /etc/kubernetes/missing.conf
+rm "$W/var/lib/kubelet/config.yaml"
+ROOT=$W cmp_case "node phase kubelet-config without config.yaml" upgrade node phase kubelet-config
+rm "$W/etc/kubernetes/kubelet.conf"
+ROOT=$W cmp_case "node on a worker without kubelet.conf" upgrade node
+# the control plane: every component equal (skipped), admin.conf and super-admin.conf renewed
+# (etcd is not this cluster's local etcd: --etcd-upgrade=false)
+cmp_case "node on a control plane, addons skipped" upgrade node --etcd-upgrade=false \
+	--ignore-preflight-errors=all --skip-phases=addon
+cmp_case "node phase control-plane --certificate-renewal=false" upgrade node phase control-plane \
+	--etcd-upgrade=false --certificate-renewal=false
+cmp_case "node phase control-plane (etcd checked and backed up)" upgrade node phase control-plane
+cmp_case "node --dry-run on a control plane" upgrade node --dry-run --ignore-preflight-errors=all
+cmp_case "node phase control-plane --dry-run" upgrade node phase control-plane --dry-run
+cmp_case "node phase addon all --dry-run" upgrade node phase addon all --dry-run
+cmp_case "node phase preflight on a control plane (image pull fails)" upgrade node phase preflight
+cmp_case "node phase kubeconfig on a control plane" upgrade node phase kubeconfig
+# `upgrade apply --dry-run` v1.37.1 -> v1.37.2 on the control plane: every phase dry
+cmp_case "apply v1.37.2 --dry-run" upgrade apply v1.37.2 --dry-run --ignore-preflight-errors=all
+printf 'spec:\n  containers:\n  - name: kube-scheduler\n    args: ["--v=2"]\n' \
+	>"$W/patches/kube-scheduler+strategic.yaml"
+cp -a "$W/patches" "$R/patches"
+cmp_case "apply phase control-plane v1.37.2 --dry-run --patches" \
+	upgrade apply phase control-plane v1.37.2 --dry-run --patches /patches
+printf '%s\n' 'apiVersion: kubeadm.k8s.io/v1beta4' 'kind: UpgradeConfiguration' 'apply:' \
+	'  kubernetesVersion: v1.37.2' '  dryRun: true' '  ignorePreflightErrors: [all]' \
+	'  skipPhases: [addon]' >"$R/apply-dry.yaml"
+cmp_case "apply --config (apply.dryRun)" upgrade apply --config /apply-dry.yaml
+cmp_case "apply v1.38.0 --dry-run (too new)" upgrade apply v1.38.0 --dry-run \
+	--ignore-preflight-errors=all
+rm -rf "$R/patches" "$R/apply-dry.yaml"
+rm "$R/var/lib/kubelet/config.yaml"
+"${KC[@]}" delete node node-w >>"$T/setup.log" 2>&1
 
 # no CoreDNS ConfigMap: no deployed version, which both CoreDNS preflight checks refuse
 "${KC[@]}" get configmap coredns -n kube-system -o yaml >"$T/coredns-cm.yaml" 2>>"$T/setup.log"
