@@ -25,11 +25,17 @@
 
 #define LEASE_NAMESPACE "kube-system"
 #define LEASE_NAME "ckubeadm-certs-renewal"
-#define LEASE_SECONDS 300
-#define LEASE_WAIT_S (20 * 60)   /* another control plane's restarts: up to 4 x 2 x 120 s */
+#define LEASE_SECONDS 600       /* renewed between components; one takes at most ~8 min */
+#define LEASE_WAIT_S (30 * 60)   /* another control plane's restarts */
 #define STOP_GRACE_S 30
-#define NEW_CONTAINER_S 120      /* a new container running (crash-loop back-off allowed) */
-#define SANDBOX_FALLBACK_S 60    /* then the sandbox is stopped: the kubelet makes a new pod */
+/*
+ * A new container running: the kubelet restarts a stopped container at once the first time,
+ * but a container restarted again within 10 minutes waits out its crash-loop back-off (10 s,
+ * doubled each time, at most 5 min by default); only past that is the sandbox stopped
+ * (kubespray's method: the kubelet then makes the pod again).
+ */
+#define NEW_CONTAINER_S 390
+#define SANDBOX_FALLBACK_S 320
 #define HEALTHY_S 120
 
 static const char *const component_names[CERTS_COMPONENT_COUNT] = {
