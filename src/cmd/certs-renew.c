@@ -489,8 +489,8 @@ static int restart_one(struct cri_client *c, const struct certs_restart_options 
 		       short_id(new_id));
 		for (size_t i = 0; i < np; i++)
 			if (probes[i].serial)
-				printf("%s serves certificate serial %s", i ? "," : ";",
-				       probes[i].serial);
+				printf("%s %s serves the new serial %s", i ? "," : ";",
+				       probes[i].url, probes[i].serial);
 		printf("\n");
 		fflush(stdout);
 	}

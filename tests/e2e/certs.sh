@@ -139,7 +139,7 @@ short() {
 	untouched() {
 		cat "$out/renew-10m.log"
 		[ "$rc" = 0 ] && cmp "$out/serials.0" "$out/serials.1" && cmp "$out/containers.0" "$out/containers.1" &&
-			grep -q '^No certificate expires within 10m: nothing renewed.' "$out/renew-10m.log"
+			grep -q '^No certificate expires within 10m0s: nothing renewed.' "$out/renew-10m.log"
 	}
 	check "short: renew all --if-expiring-within=10m: nothing renewed, nothing restarted" untouched
 	# within the threshold: everything renewed, the right components restarted
