@@ -209,7 +209,7 @@ if [ -z "${CKUBEADM_SKIP_E2E:-}" ]; then
 		E2E_UPGRADE_SCENARIO=C e2e e2e-upgrade-c tests/e2e/upgrade.sh "$bin" "$ref_real" "$bin"
 	fi
 	# certs renew --if-expiring-within --restart-control-plane=auto and check-expiration
-	# --warn-within (tests/e2e/certs.sh, ≈3 min): threshold, restarts, served serials. The K3
+	# --warn-within (tests/e2e/certs.sh, ≈2.5 min): threshold, restarts, served serials. The K3
 	# loop (three certificate lifetimes, then the reference's renew on the same loop, ≈26 min):
 	# E2E_CERTS=full tests/e2e/certs.sh <ckubeadm> <reference kubeadm.real>.
 	e2e e2e-certs tests/e2e/certs.sh "$bin"
