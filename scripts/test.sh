@@ -149,6 +149,11 @@ e2e_suites() {
 		E2E_UPGRADE_SCENARIO=C e2e e2e-upgrade-c tests/e2e/upgrade.sh "$bin" "$ref_real" "$bin"
 		E2E_UPGRADE_SCENARIO=B e2e e2e-upgrade-b tests/e2e/upgrade.sh "$bin" "$ref_real" "$bin"
 	fi
+	# certs renew --if-expiring-within --restart-control-plane=auto and check-expiration
+	# --warn-within (tests/e2e/certs.sh, ≈2.5 min): threshold, restarts, served serials. The K3
+	# loop (three certificate lifetimes, then the reference's renew on the same loop, ≈26 min):
+	# E2E_CERTS=full tests/e2e/certs.sh <ckubeadm> <reference kubeadm.real>.
+	e2e e2e-certs tests/e2e/certs.sh "$bin"
 	# The API objects of each cluster (tests/e2e/objects.py, run-dependent fields removed)
 	# against those of the reference's cluster made by the same steps: one case per object.
 	run e2e-objects-init python3 tests/e2e/objects.py compare \

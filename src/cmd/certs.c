@@ -12,6 +12,8 @@
 
 #include <jansson.h>
 
+#include "cmd/certs-renew.h"
+#include "cmd/cmdutil.h"
 #include "cmd/commands.h"
 #include "cmd/printer.h"
 #include "config/config.h"
@@ -26,6 +28,7 @@
 #include "util/strbuf.h"
 #include "util/strv.h"
 #include "util/tabwriter.h"
+#include "util/yaml.h"
 #include "util/xalloc.h"
 
 DEFINE_TRIVIAL_CLEANUP_FUNC(struct init_config *, config_init_free)
@@ -304,6 +307,82 @@ static int print_expiration(const struct pki_expiration *certs, size_t nc,
 	return 0;
 }
 
+/* The kubelet's client certificate: kubelet.conf's client-certificate, else kubeadm's path. */
+#define KUBELET_CLIENT_CERT "/var/lib/kubelet/pki/kubelet-client-current.pem"
+
+static char *kubelet_client_cert_path(int rootfd)
+{
+	_cleanup_free_ char *data = NULL;
+	size_t len;
+	_cleanup_(json_decrefp) json_t *kc = NULL;
+	if (fs_read_file(rootfd, KUBERNETES_DIR "/kubelet.conf", 1 << 20, &data, &len) >= 0 &&
+	    yaml_to_json(data, len, 0, &kc) >= 0) {
+		const char *path = json_string_value(json_object_get(
+			json_object_get(json_array_get(json_object_get(kc, "users"), 0), "user"),
+			"client-certificate"));
+		if (path && *path)
+			return xstrdup(path);
+	}
+	error_clear();
+	return xstrdup(KUBELET_CLIENT_CERT);
+}
+
+/* NotAfter of the first certificate of a PEM file (the kubelet's holds its key too). */
+static int pem_not_after(int rootfd, const char *path, time_t *ret)
+{
+	_cleanup_free_ char *data = NULL;
+	size_t len;
+	int r = fs_read_file(rootfd, path, 1 << 20, &data, &len);
+	if (r < 0)
+		return r;
+	struct pki_cert **v = NULL;
+	r = pki_certs_from_pem(data, len, &v);
+	if (r >= 0 && (!v || !v[0]))
+		r = -EBADMSG;
+	if (r >= 0)
+		*ret = pki_cert_not_after(v[0]);
+	pki_certs_free(v);
+	explicit_bzero(data, len); /* the kubelet's file holds its private key */
+	return r;
+}
+
+/*
+ * --warn-within (beyond-kubeadm.md §4.3): after kubeadm's unchanged output, each non-CA
+ * certificate expiring within the window is named on stderr and the command fails (exit 1).
+ */
+static int warn_within(struct cmd_ctx *ctx, const struct pki_expiration *certs, size_t nc)
+{
+	int64_t within = flagset_get_duration(&ctx->flags, "warn-within");
+	const char *text = flagset_get_string(&ctx->flags, "warn-within");
+	struct timespec now;
+	clock_gettime(CLOCK_REALTIME, &now);
+	size_t n = 0;
+	char date[64];
+	for (size_t i = 0; i < nc; i++) {
+		if (certs[i].missing || certs[i].externally_managed ||
+		    !certs_renew_due(certs[i].not_after, &now, within))
+			continue;
+		format_time(certs[i].not_after, false, date, sizeof(date));
+		fprintf(stderr, "[check-expiration] %s expires within %s (%s)\n", certs[i].name, text,
+			date);
+		n++;
+	}
+	_cleanup_free_ char *kubelet = kubelet_client_cert_path(ctx->rootfd);
+	time_t not_after;
+	if (pem_not_after(ctx->rootfd, kubelet, &not_after) >= 0 &&
+	    certs_renew_due(not_after, &now, within)) {
+		format_time(not_after, false, date, sizeof(date));
+		fprintf(stderr, "[check-expiration] the kubelet client certificate %s expires within %s (%s)\n",
+			kubelet, text, date);
+		n++;
+	}
+	error_clear();
+	if (n)
+		return error_set(-ETIME, "%zu certificate%s expire%s within %s", n, n == 1 ? "" : "s",
+				 n == 1 ? "s" : "", text);
+	return 0;
+}
+
 int cmd_certs_check_expiration(struct cmd_ctx *ctx)
 {
 	_cleanup_(printer_freep) struct printer *printer = NULL;
@@ -321,6 +400,8 @@ int cmd_certs_check_expiration(struct cmd_ctx *ctx)
 	r = kubeconfig_expiration_list(&p, KUBERNETES_DIR, &certs, &nc, &cas, &na);
 	if (r >= 0)
 		r = print_expiration(certs, nc, cas, na, printer);
+	if (r >= 0 && flagset_changed(&ctx->flags, "warn-within"))
+		r = warn_within(ctx, certs, nc);
 	pki_expirations_free(certs, nc);
 	pki_expirations_free(cas, na);
 	return r;
@@ -346,8 +427,48 @@ static bool renew_handler(const struct pki_params *p, const char *name, const ch
 	return !s->etcd || p->local_etcd;
 }
 
+/* What the ckubeadm flags of `certs renew` ask for (all off: kubeadm's renew). */
+struct renew_run {
+	bool threshold;           /* --if-expiring-within */
+	int64_t within_ns;
+	const char *within_text;
+	bool restart;             /* --restart-control-plane=auto */
+	struct timespec now;
+	struct pki_expiration *rows; /* NotAfter of every certificate, for the threshold */
+	size_t nrows;
+	size_t renewed;
+	unsigned components;      /* certs_component_mask of what was renewed */
+};
+
+static void renew_run_release(struct renew_run *run)
+{
+	pki_expirations_free(run->rows, run->nrows);
+	run->rows = NULL;
+	run->nrows = 0;
+}
+
+/* --if-expiring-within: true when name is left as it is (the line says why). */
+static bool renew_skipped(const struct renew_run *run, const char *name, const char *long_name)
+{
+	if (!run->threshold)
+		return false;
+	for (size_t i = 0; i < run->nrows; i++) {
+		const struct pki_expiration *e = &run->rows[i];
+		if (e->missing || !streq(e->name, name))
+			continue;
+		if (certs_renew_due(e->not_after, &run->now, run->within_ns))
+			return false;
+		char date[64];
+		format_time(e->not_after, false, date, sizeof(date));
+		printf("%s not renewed: it expires on %s, not within %s\n", long_name, date,
+		       run->within_text);
+		return true;
+	}
+	return false;
+}
+
 /* renewCert */
-static int renew_one(const struct pki_params *p, const char *name)
+static int renew_one(const struct pki_params *p, const char *name, struct renew_run *run)
 {
 	const char *long_name = NULL, *ca_base = NULL;
 	bool known = renew_handler(p, name, &long_name, &ca_base);
@@ -367,6 +488,8 @@ static int renew_one(const struct pki_params *p, const char *name)
 		printf("MISSING! %s\n", long_name);
 		return 0;
 	}
+	if (renew_skipped(run, name, long_name))
+		return 0;
 	bool renewed = false;
 	int r = kubeconfig ? kubeconfig_renew(p, KUBERNETES_DIR, name, &renewed)
 			   : pki_renew_cert(p, name, &renewed);
@@ -376,29 +499,71 @@ static int renew_one(const struct pki_params *p, const char *name)
 		printf("Detected external %s, %s can't be renewed\n", ca_base, long_name);
 	else
 		printf("%s renewed\n", long_name);
+	if (renewed) {
+		run->renewed++;
+		run->components |= certs_component_mask(name);
+	}
 	return 0;
 }
 
-static int renew_setup(struct cmd_ctx *ctx, struct init_config **ret_cfg, struct pki_params *p)
+static int renew_setup(struct cmd_ctx *ctx, struct init_config **ret_cfg, struct pki_params *p,
+		       struct renew_run *run)
 {
+	/* the ckubeadm flags are checked first: bad input writes nothing */
+	const char *restart = flagset_get_string(&ctx->flags, "restart-control-plane");
+	if (!streq(restart, "none") && !streq(restart, "auto"))
+		return error_set(-EINVAL,
+				 "invalid value \"%s\" for --restart-control-plane: none or auto",
+				 restart);
+	run->restart = streq(restart, "auto");
+	run->threshold = flagset_changed(&ctx->flags, "if-expiring-within");
+	run->within_ns = flagset_get_duration(&ctx->flags, "if-expiring-within");
+	run->within_text = flagset_get_string(&ctx->flags, "if-expiring-within");
 	int r = internal_cfg(ctx, "renew", true, ret_cfg);
 	if (r < 0)
 		return r;
 	params_from(*ret_cfg, ctx->rootfd, p);
 	p->out = NULL;
-	return 0;
+	if (run->threshold) {
+		struct pki_expiration *cas = NULL;
+		size_t na = 0;
+		clock_gettime(CLOCK_REALTIME, &run->now);
+		r = kubeconfig_expiration_list(p, KUBERNETES_DIR, &run->rows, &run->nrows, &cas, &na);
+		pki_expirations_free(cas, na);
+	}
+	return r;
+}
+
+/* --restart-control-plane=auto after the renewal. */
+static int renew_restart(struct cmd_ctx *ctx, const struct pki_params *p,
+			 const struct renew_run *run)
+{
+	_cleanup_free_ char *kubeconfig = cmd_kubeconfig_path(&ctx->flags);
+	const struct certs_restart_options o = {
+		.rootfd = ctx->rootfd,
+		.cert_dir = p->cert_dir,
+		.kubeconfig = kubeconfig,
+		.manifest_dir = KUBERNETES_DIR "/manifests",
+		.lock = true,
+	};
+	int r = certs_restart_control_plane(&o, run->components);
+	fflush(stdout);
+	return r;
 }
 
 int cmd_certs_renew(struct cmd_ctx *ctx)
 {
 	_cleanup_(config_init_freep) struct init_config *cfg = NULL;
 	struct pki_params p;
-	int r = renew_setup(ctx, &cfg, &p);
+	_cleanup_(renew_run_release) struct renew_run run = { 0 };
+	int r = renew_setup(ctx, &cfg, &p, &run);
 	if (r < 0)
 		return r;
 	_cleanup_free_ char *name = cmd_name(ctx->cmd);
-	r = renew_one(&p, name);
+	r = renew_one(&p, name, &run);
 	fflush(stdout);
+	if (r >= 0 && run.restart)
+		r = renew_restart(ctx, &p, &run);
 	return r;
 }
 
@@ -412,7 +577,8 @@ int cmd_certs_renew_all(struct cmd_ctx *ctx)
 {
 	_cleanup_(config_init_freep) struct init_config *cfg = NULL;
 	struct pki_params p;
-	int r = renew_setup(ctx, &cfg, &p);
+	_cleanup_(renew_run_release) struct renew_run run = { 0 };
+	int r = renew_setup(ctx, &cfg, &p, &run);
 	if (r < 0)
 		return r;
 	_cleanup_strv_free_ char **names = NULL;
@@ -426,12 +592,17 @@ int cmd_certs_renew_all(struct cmd_ctx *ctx)
 			strv_push(&names, kubeconfig_table[i].file_name);
 	qsort(names, strv_length(names), sizeof(char *), name_cmp);
 	STRV_FOREACH(n, names) {
-		r = renew_one(&p, *n);
+		r = renew_one(&p, *n, &run);
 		fflush(stdout);
 		if (r < 0)
 			return r;
 	}
-	printf("\nDone renewing certificates. You must restart the kube-apiserver, kube-controller-manager, kube-scheduler and etcd, so that they can use the new certificates.\n");
+	if (run.threshold && !run.renewed)
+		printf("\nNo certificate expires within %s: nothing renewed.\n", run.within_text);
+	else if (run.restart)
+		printf("\nDone renewing certificates.\n");
+	else
+		printf("\nDone renewing certificates. You must restart the kube-apiserver, kube-controller-manager, kube-scheduler and etcd, so that they can use the new certificates.\n");
 	fflush(stdout);
-	return 0;
+	return run.restart ? renew_restart(ctx, &p, &run) : 0;
 }

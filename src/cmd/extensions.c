@@ -54,22 +54,46 @@ static const struct {
 	{ "reset", "ResetResult" },
 };
 
+static bool use_is(const struct command *c, const char *name)
+{
+	size_t len = strlen(name);
+	return strneq(c->use, name, len) && (c->use[len] == '\0' || c->use[len] == ' ');
+}
+
 static int extension_index(const struct command *const *path, size_t depth)
 {
 	if (depth < 2)
 		return -1;
-	const char *use = path[1]->use;
-	for (size_t i = 0; i < ARRAY_SIZE(extension_commands); i++) {
-		size_t len = strlen(extension_commands[i].command);
-		if (strneq(use, extension_commands[i].command, len) &&
-		    (use[len] == '\0' || use[len] == ' '))
+	for (size_t i = 0; i < ARRAY_SIZE(extension_commands); i++)
+		if (use_is(path[1], extension_commands[i].command))
 			return (int)i;
-	}
 	return -1;
 }
 
+/* certs renew <name|all> and certs check-expiration (beyond-kubeadm.md §4.3) */
+static const struct flag certs_renew_flags[] = {
+	{ .name = "if-expiring-within", .type = FLAG_DURATION, .hidden = true,
+	  .usage = "Renew only the certificates that expire within this duration." },
+	{ .name = "restart-control-plane", .type = FLAG_STRING, .def = "none", .hidden = true,
+	  .usage = "none, or auto: restart the components that use a renewed certificate." },
+	{ 0 },
+};
+
+static const struct flag certs_check_flags[] = {
+	{ .name = "warn-within", .type = FLAG_DURATION, .hidden = true,
+	  .usage = "Exit 1 when a certificate (the kubelet's client certificate included) expires within this duration." },
+	{ 0 },
+};
+
 const struct flag *cmd_extension_flags(const struct command *const *path, size_t depth)
 {
+	if (depth >= 3 && use_is(path[1], "certs")) {
+		if (depth == 4 && use_is(path[2], "renew"))
+			return certs_renew_flags;
+		if (depth == 3 && use_is(path[2], "check-expiration"))
+			return certs_check_flags;
+		return NULL;
+	}
 	if (extension_index(path, depth) < 0)
 		return NULL;
 	return depth == 2 ? extension_flags_top : extension_flags;
@@ -260,6 +284,28 @@ const char cmd_extensions_help[] =
 	"  -o, --output string        Print the result object on stdout when the command ends:\n"
 	"                             json, yaml, kyaml or jsonpath=...; kubeadm's text then goes\n"
 	"                             to stderr (default \"text\": kubeadm's output only).\n"
+	"\n"
+	"Flags of certs renew <name|all>:\n"
+	"      --if-expiring-within duration\n"
+	"                             Renew only the certificates whose NotAfter is less than\n"
+	"                             this far away (e.g. 2160h); the others are left untouched\n"
+	"                             and reported as skipped. CAs are never renewed.\n"
+	"      --restart-control-plane string\n"
+	"                             none (default, kubeadm's behaviour) or auto: restart, through\n"
+	"                             the container runtime (StopContainer; the pod sandbox stays),\n"
+	"                             exactly the components that use a renewed certificate, in the\n"
+	"                             order etcd, kube-apiserver, kube-controller-manager,\n"
+	"                             kube-scheduler, one at a time; each must run a new container,\n"
+	"                             answer its health check and (etcd, kube-apiserver) serve the\n"
+	"                             new certificate's serial before the next. The restarts hold\n"
+	"                             the Lease kube-system/ckubeadm-certs-renewal (through\n"
+	"                             --kubeconfig), so control planes of one cluster never restart\n"
+	"                             together.\n"
+	"\n"
+	"Flags of certs check-expiration:\n"
+	"      --warn-within duration Exit 1 when a certificate expires within this duration\n"
+	"                             (CAs excluded; the kubelet's client certificate included) and\n"
+	"                             name each one on stderr; stdout stays the same.\n"
 	"\n"
 	"Environment variables (kubeadm ignores them, so one script can run either binary):\n"
 	"  CKUBEADM_EVENTS   as --events (the flag wins)\n"

@@ -77,6 +77,12 @@ void cri_encode_sandbox_id_request(struct strbuf *sb, const char *id)
 	pb_put_string(sb, 1, id); /* pod_sandbox_id */
 }
 
+void cri_encode_stop_container_request(struct strbuf *sb, const char *id, int64_t timeout_s)
+{
+	pb_put_string(sb, 1, id); /* container_id */
+	pb_put_uint64(sb, 2, (uint64_t)timeout_s); /* timeout (int64, seconds) */
+}
+
 void cri_encode_list_containers_request(struct strbuf *sb, const struct cri_container_filter *f)
 {
 	if (!f)

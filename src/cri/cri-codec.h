@@ -22,6 +22,8 @@ void cri_encode_list_images_request(struct strbuf *sb, const char *image);
 void cri_encode_list_sandbox_request(struct strbuf *sb, const struct cri_sandbox_filter *f);
 /* StopPodSandboxRequest and RemovePodSandboxRequest (same shape). */
 void cri_encode_sandbox_id_request(struct strbuf *sb, const char *id);
+/* StopContainerRequest: container_id and the grace period in seconds. */
+void cri_encode_stop_container_request(struct strbuf *sb, const char *id, int64_t timeout_s);
 void cri_encode_list_containers_request(struct strbuf *sb, const struct cri_container_filter *f);
 
 int cri_decode_version(const uint8_t *d, size_t n, struct cri_version **ret);

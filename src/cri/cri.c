@@ -323,6 +323,18 @@ int cri_list_containers(struct cri_client *c, const struct cri_container_filter 
 	return cri_decode_list_containers(resp, n, ret, ret_n);
 }
 
+int cri_stop_container(struct cri_client *c, const char *id, int64_t timeout_s)
+{
+	_cleanup_strbuf_ struct strbuf req = STRBUF_INIT;
+	cri_encode_stop_container_request(&req, id, timeout_s);
+	_cleanup_free_ uint8_t *resp = NULL;
+	size_t n;
+	/* the runtime waits up to the grace period: the call's deadline allows for it */
+	int r = call(c, RUNTIME_SERVICE "StopContainer", &req,
+		     c->timeout_ms + (int)(timeout_s > 0 ? timeout_s * 1000 : 0), &resp, &n);
+	return logged(r, "StopContainer from runtime service failed", "containerID", id);
+}
+
 int cri_is_running(struct cri_client *c)
 {
 	_cleanup_(cri_status_freep) struct cri_status *s = NULL;

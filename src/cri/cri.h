@@ -207,6 +207,9 @@ int cri_remove_sandbox(struct cri_client *c, const char *id);
 /* ListContainers with an optional filter. */
 int cri_list_containers(struct cri_client *c, const struct cri_container_filter *filter,
 			struct cri_container **ret, size_t *ret_n);
+/* StopContainer: SIGTERM, then SIGKILL after timeout_s seconds; the sandbox stays (the kubelet
+ * starts a new container in it under restartPolicy Always). */
+int cri_stop_container(struct cri_client *c, const char *id, int64_t timeout_s);
 
 /* kubeadm's ContainerRuntime methods. */
 /* IsRunning: Status; fails when the RuntimeReady condition is false

@@ -57,6 +57,13 @@ static void test_encode_requests(void **state)
 	assert_bytes(&sb, "0a03616263");
 
 	strbuf_reset(&sb);
+	cri_encode_stop_container_request(&sb, "abc", 30);
+	assert_bytes(&sb, "0a03616263101e"); /* container_id "abc", timeout 30 */
+	strbuf_reset(&sb);
+	cri_encode_stop_container_request(&sb, "abc", 0);
+	assert_bytes(&sb, "0a03616263"); /* a zero timeout is proto3's default: not sent */
+
+	strbuf_reset(&sb);
 	struct cri_kv sel[] = { { "k", "v" } };
 	struct cri_sandbox_filter f = { .has_state = true, .state = CRI_SANDBOX_READY,
 					.label_selector = sel, .n_label_selector = 1 };

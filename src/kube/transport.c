@@ -738,6 +738,24 @@ static int tls_handshake(struct http_conn *c, const struct url *u, const struct 
 
 /* ---- requests ---- */
 
+/* The serial number of the certificate the server presented (certs renew verifies it). */
+static void peer_serial(struct http_conn *c, struct http_response *resp)
+{
+	resp->peer_serial[0] = 0;
+	if (!c->ssl)
+		return;
+	X509 *x = SSL_get1_peer_certificate(c->ssl);
+	if (!x)
+		return;
+	BIGNUM *bn = ASN1_INTEGER_to_BN(X509_get0_serialNumber(x), NULL);
+	char *hex = bn ? BN_bn2hex(bn) : NULL;
+	if (hex && strlen(hex) < sizeof(resp->peer_serial))
+		memcpy(resp->peer_serial, hex, strlen(hex) + 1);
+	OPENSSL_free(hex);
+	BN_free(bn);
+	X509_free(x);
+}
+
 /* What a connection's TLS was made with: a connection is reused only with the same. */
 static void tls_fingerprint(const struct http_tls *t, unsigned char out[SHA256_DIGEST_LENGTH])
 {
@@ -1250,6 +1268,7 @@ static int perform_once(struct http_conn **conn, const char *url, const struct h
 		memset(resp, 0, offsetof(struct http_response, error));
 		resp->error[0] = 0;
 		r = exchange(c, &u, proxy, req, headers, deadline, &reusable, location, resp);
+		peer_serial(c, resp);
 		/* a kept-alive connection the server closed meanwhile: once more on a new one */
 		if (r < 0 && reused && attempt == 0 && resp->status == 0 &&
 		    (resp->failure == HTTP_F_EOF || resp->failure == HTTP_F_IO)) {

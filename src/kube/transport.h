@@ -76,6 +76,8 @@ struct http_response {
 	size_t len;
 	enum http_failure failure;
 	int os_errno;
+	char peer_serial[72];     /* https: the serial number of the server's certificate in the
+				     handshake (uppercase hex, as pki_cert_serial); "" otherwise */
 	char error[512];          /* the failure in Go's words ("dial tcp ...: connect: ...") */
 };
 

@@ -8,10 +8,12 @@
  */
 #include <errno.h>
 #include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include <openssl/asn1.h>
+#include <openssl/bn.h>
 #include <openssl/bio.h>
 #include <openssl/err.h>
 #include <openssl/pem.h>
@@ -691,6 +693,18 @@ time_t pki_cert_not_before(const struct pki_cert *c)
 time_t pki_cert_not_after(const struct pki_cert *c)
 {
 	return asn1_to_time(X509_get0_notAfter(c->x509));
+}
+
+char *pki_cert_serial(const struct pki_cert *c)
+{
+	BIGNUM *bn = ASN1_INTEGER_to_BN(X509_get0_serialNumber(c->x509), NULL);
+	char *hex = bn ? BN_bn2hex(bn) : NULL;
+	BN_free(bn);
+	if (!hex)
+		abort();
+	char *ret = xstrdup(hex);
+	OPENSSL_free(hex);
+	return ret;
 }
 
 bool pki_cert_equal(const struct pki_cert *a, const struct pki_cert *b)

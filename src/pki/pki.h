@@ -138,6 +138,9 @@ unsigned pki_cert_usages(const struct pki_cert *c);
 bool pki_cert_is_ca(const struct pki_cert *c);
 time_t pki_cert_not_before(const struct pki_cert *c);
 time_t pki_cert_not_after(const struct pki_cert *c);
+/* The serial number in uppercase hex (OpenSSL's BN_bn2hex, as the TLS transport reports it);
+ * owned by the caller. */
+char *pki_cert_serial(const struct pki_cert *c);
 bool pki_cert_equal(const struct pki_cert *a, const struct pki_cert *b);
 /* True when key is the private half of the certificate's public key. */
 bool pki_cert_matches_key(const struct pki_cert *c, const struct pki_key *k);

@@ -99,6 +99,8 @@ e2e_cgroup_hierarchies() {
 # kernel-wide conntrack table size alone (maxPerCore: 0).
 # A third argument, a certificate key (control planes will join), adds it as certificateKey
 # and controlPlaneEndpoint: the first node's address (no load balancer in the bed).
+# E2E_CLUSTER_EXTRA: more ClusterConfiguration lines (e.g. "certificateValidityPeriod: 6m0s");
+# E2E_KUBELET_EXTRA: more KubeletConfiguration lines.
 e2e_kubeadm_config() {
 	local name=$1 file=$2 certkey=${3:-} dir endpoint= keyline=
 	dir=$(e2e_node_dir "$name")
@@ -125,12 +127,14 @@ ${endpoint}networking:
   dnsDomain: cluster.local
   podSubnet: $E2E_POD_CIDR
   serviceSubnet: $E2E_SVC_CIDR
----
+${E2E_CLUSTER_EXTRA:+$E2E_CLUSTER_EXTRA
+}---
 apiVersion: kubelet.config.k8s.io/v1beta1
 kind: KubeletConfiguration
 cgroupDriver: cgroupfs
 failCgroupV1: false
----
+${E2E_KUBELET_EXTRA:+$E2E_KUBELET_EXTRA
+}---
 apiVersion: kubeproxy.config.k8s.io/v1alpha1
 kind: KubeProxyConfiguration
 mode: iptables
