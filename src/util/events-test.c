@@ -294,6 +294,84 @@ static void test_record(void **state)
 	assert_null(events_recorded());
 }
 
+/* The waiter: Waiting once at the start, no flood while retrying, then its end state. */
+static void test_waiter_preflight_pull(void **state)
+{
+	(void)state;
+	char *path = tmp_path();
+	struct events_waiter w;
+	events_wait_begin(&w, "kubelet", "http://127.0.0.1:10248/healthz"); /* off: nothing */
+	events_wait_end(&w, true, true, NULL);
+	assert_int_equal(events_open(path, "join", false), 0);
+	events_wait_begin(&w, "discovery", "https://10.0.0.1:6443/x");
+	for (int i = 0; i < 100; i++)
+		events_wait_retry(&w, "connection refused"); /* within 5 s: not reported */
+	events_wait_end(&w, false, true, "connection refused\n");
+	events_wait_begin(&w, "etcd", "https://10.0.0.1:2379");
+	events_wait_end(&w, true, true, "ignored when healthy");
+	events_wait_begin(&w, "kubelet", "u");
+	events_wait_end(&w, false, false, NULL);
+	char *warn[] = { "w1", "w2", NULL }, *err[] = { "e1", NULL };
+	events_preflight_result("Port-6443", NULL, NULL, false);
+	events_preflight_result("Swap", warn, NULL, false);
+	events_preflight_result("Mem", warn, err, false);
+	events_preflight_result("NumCPU", NULL, err, true);
+	char *planned[] = { "preflight", "certs", "certs/ca", NULL }, *skip[] = { "addon", NULL };
+	events_phases_planned(planned, skip);
+	events_image_pull("registry.k8s.io/pause:3.10", "Present", 0, NULL);
+	events_image_pull("registry.k8s.io/etcd:3.6", "Failed", 12, "not found");
+	events_close();
+
+	json_t *a = read_lines(path);
+	assert_int_equal(json_array_size(a), 13);
+	const char *want[][3] = {
+		{ "Wait", "discovery", "Waiting" },    { "Wait", "discovery", "TimedOut" },
+		{ "Wait", "etcd", "Waiting" },         { "Wait", "etcd", "Healthy" },
+		{ "Wait", "kubelet", "Waiting" },      { "Wait", "kubelet", "Unhealthy" },
+		{ "PreflightResult", "Port-6443", "Passed" },
+		{ "PreflightResult", "Swap", "Warning" },
+		{ "PreflightResult", "Mem", "Error" },
+		{ "PreflightResult", "NumCPU", "Ignored" },
+		{ "PhasesPlanned", NULL, NULL },
+		{ "ImagePull", "registry.k8s.io/pause:3.10", "Present" },
+		{ "ImagePull", "registry.k8s.io/etcd:3.6", "Failed" },
+	};
+	for (size_t i = 0; i < json_array_size(a); i++) {
+		const json_t *e = json_array_get(a, i);
+		assert_string_equal(str(e, "type"), want[i][0]);
+		if (streq(want[i][0], "Wait")) {
+			assert_string_equal(str(e, "target"), want[i][1]);
+			assert_string_equal(str(e, "state"), want[i][2]);
+		} else if (streq(want[i][0], "PreflightResult")) {
+			assert_string_equal(str(e, "check"), want[i][1]);
+			assert_string_equal(str(e, "outcome"), want[i][2]);
+		} else if (streq(want[i][0], "ImagePull")) {
+			assert_string_equal(str(e, "image"), want[i][1]);
+			assert_string_equal(str(e, "state"), want[i][2]);
+		}
+	}
+	/* the last error without kubeadm's trailing newline; none once healthy */
+	assert_string_equal(str(json_array_get(a, 1), "lastError"), "connection refused");
+	assert_null(json_object_get(json_array_get(a, 3), "lastError"));
+	/* the most severe message is the one-line summary; all of them are kept */
+	const json_t *mem = json_array_get(a, 8);
+	assert_string_equal(str(mem, "severity"), "Error");
+	assert_string_equal(str(mem, "message"), "e1");
+	assert_int_equal(json_array_size(json_object_get(mem, "warnings")), 2);
+	assert_false(json_boolean_value(json_object_get(mem, "ignored")));
+	assert_true(json_boolean_value(json_object_get(json_array_get(a, 9), "ignored")));
+	assert_null(json_object_get(json_array_get(a, 6), "severity"));
+	const json_t *plan = json_array_get(a, 10);
+	assert_int_equal(json_array_size(json_object_get(plan, "phasesPlanned")), 3);
+	assert_string_equal(json_string_value(json_array_get(json_object_get(plan, "skipPhases"), 0)),
+			    "addon");
+	assert_string_equal(str(json_array_get(a, 12), "error"), "not found");
+	json_decref(a);
+	if (access("/usr/bin/python3", X_OK) == 0)
+		assert_int_equal(schema_check(path), 0);
+	cleanup_path(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -301,6 +379,7 @@ int main(void)
 		cmocka_unit_test(test_redact),
 		cmocka_unit_test(test_fd_and_writes),
 		cmocka_unit_test(test_record),
+		cmocka_unit_test(test_waiter_preflight_pull),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

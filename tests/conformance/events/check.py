@@ -125,6 +125,32 @@ def main():
         if started != want:
             bad("phases run %s\n     want      %s" % (started, want))
 
+    # the plan is what runs: every phase planned is started, in that order (a failed run stops)
+    plans = [e for e in evs if e["type"] == "PhasesPlanned"]
+    if len(plans) > 1:
+        bad("%d PhasesPlanned events" % len(plans))
+    if plans and started:
+        planned = plans[0]["phasesPlanned"]
+        if started != planned[:len(started)] or (last.get("outcome") == "Succeeded" and started != planned):
+            bad("phases run %s\n     planned   %s" % (started, planned))
+    if started and not plans:
+        bad("phases ran without a PhasesPlanned event")
+
+    # every check kubeadm printed a [WARNING x] or [ERROR x] line for has a PreflightResult
+    results = {}
+    for e in evs:
+        if e["type"] == "PreflightResult":
+            results.setdefault(e["check"], []).append(e)
+    if a.stderr:
+        import re
+        text = open(a.stderr, encoding="utf-8").read()
+        for kind, name in re.findall(r"\[(WARNING|ERROR) ([^\]]+)\]:", text):
+            rs = results.get(name, [])
+            want = ("Error",) if kind == "ERROR" else ("Warning", "Ignored")
+            if not any(r["outcome"] in want for r in rs):
+                bad("stderr's [%s %s] has no PreflightResult %s (got %s)"
+                    % (kind, name, "/".join(want), [r["outcome"] for r in rs]))
+
     fin = [e for e in evs if e["type"] == "RunFinished"]
     if fin and a.rc is not None:
         f = fin[0]
