@@ -169,8 +169,12 @@ cp "$work/events.jsonl" "$work/reset-fail.jsonl"
 # InitResult against what init printed: the join commands (as argv), token, hashes, key
 init_result_check() { # <name> <python condition on r (result) and cmds (printed join argvs)>
 	if out=$(python3 - "$work/result.json" "$work/events.out" "$2" <<'P'
-import json, sys
+import datetime, json, sys
 r = json.load(open(sys.argv[1]))
+def expires_in(s):
+    """seconds from now until an RFC 3339 time"""
+    t = datetime.datetime.strptime(s, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=datetime.timezone.utc)
+    return (t - datetime.datetime.now(datetime.timezone.utc)).total_seconds()
 text = open(sys.argv[2]).read().replace(" \\\n\t", " ")
 cmds = [l.split() for l in text.splitlines() if l.strip().startswith("kubeadm join ")]
 ok = eval("(" + sys.argv[3].strip() + ")")
@@ -186,6 +190,7 @@ case_ "init --dry-run: InitResult with --result-file" t_empty flag+result --help
 init_result_check "InitResult: join argv, token, CA hashes and key are what init printed" \
 	'len(cmds) == 2 and r["join"]["controlPlane"] == cmds[0] and r["join"]["worker"] == cmds[1]
 	 and "--certificate-key" in cmds[0] and r["certificateKey"]["key"] == "'"$certkey"'"
+	 and 7000 < expires_in(r["certificateKey"]["expires"]) <= 7200
 	 and r["bootstrapTokens"][0]["token"] == "'"$token"'" and r["bootstrapTokens"][0]["ttl"] == "24h0m0s"
 	 and r["discoveryTokenCACertHashes"] == [cmds[1][6]] and r["controlPlaneEndpoint"] == "cp.example:6443"
 	 and r["outcome"] == "Succeeded" and r["dryRun"] is True'
