@@ -208,6 +208,11 @@ if [ -z "${CKUBEADM_SKIP_E2E:-}" ]; then
 		e2e e2e-upgrade-a-ref-cluster tests/e2e/upgrade.sh "$ref_real" "$ref_real" "$bin"
 		E2E_UPGRADE_SCENARIO=C e2e e2e-upgrade-c tests/e2e/upgrade.sh "$bin" "$ref_real" "$bin"
 	fi
+	# the event stream and the result objects on the bed (tests/e2e/events.sh, beyond-kubeadm.md
+	# §1.4): E1-E4 and E8 (init with CKUBEADM_EVENTS and CKUBEADM_RESULT, two workers joined from
+	# InitResult and from token create -o json); CKUBEADM_E2E_EVENTS=all adds a control plane
+	# joined from InitResult, a worker joined by the reference from it, and E6 (SIGTERM, SIGKILL)
+	CKUBEADM_E2E_EVENTS=${CKUBEADM_E2E_EVENTS:-} e2e e2e-events tests/e2e/events.sh "$bin" "$ref_real"
 	# The API objects of each cluster (tests/e2e/objects.py, run-dependent fields removed)
 	# against those of the reference's cluster made by the same steps: one case per object.
 	run e2e-objects-init python3 tests/e2e/objects.py compare \
@@ -221,6 +226,9 @@ if [ -z "${CKUBEADM_SKIP_E2E:-}" ]; then
 	# its selftest first proves, on the reference's outputs, that one changed word goes red.
 	run e2e-console-selftest python3 tests/e2e/console.py selftest join "$e2e_logs/e2e-join-reference"
 	run e2e-console-init python3 tests/e2e/console.py compare init "$e2e_logs/e2e-reference" "$e2e_logs/e2e-ckubeadm"
+	# E1: init's console with the stream and the result file on is the reference's (the same
+	# configuration and flags as join.sh's init)
+	run e2e-console-events python3 tests/e2e/console.py compare init "$e2e_logs/e2e-join-reference" "$e2e_logs/e2e-events"
 	for name in e2e-join e2e-join-ref-onto-ckubeadm e2e-join-ckubeadm-onto-ref; do
 		run "${name/e2e-join/e2e-console-join}" python3 tests/e2e/console.py compare join \
 			"$e2e_logs/e2e-join-reference" "$e2e_logs/$name"
