@@ -43,6 +43,8 @@ def main():
     ap.add_argument("events")
     ap.add_argument("--help-file")
     ap.add_argument("--skip", default="")
+    ap.add_argument("--hidden", action="append", default=[],
+                    help="a phase the tree runs but --help does not list (join's check-etcd), after AFTER: NAME:AFTER")
     ap.add_argument("--root")
     ap.add_argument("--marker")
     ap.add_argument("--secret", action="append", default=[])
@@ -117,6 +119,10 @@ def main():
     if a.help_file:
         want = help_phases(a.help_file)
         skip = [s for s in a.skip.split(",") if s]
+        for h in a.hidden:
+            name, after = h.split(":", 1)
+            if after in want:
+                want.insert(want.index(after) + 1 + sum(1 for p in want if p.startswith(after + "/")), name)
         want = [p for p in want if not any(p == s or p.startswith(s + "/") for s in skip)]
         if a.error_phase:
             # a failed run stops at the failing phase
