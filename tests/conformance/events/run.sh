@@ -155,6 +155,22 @@ case_ "init offline phases: files under /etc/kubernetes and /var/lib/kubelet" t_
 case_ "init offline phases, certs and kubeconfig skipped" t_empty env \
 	--help-file "$work/init.help" --skip "certs,kubeconfig,$offline_skip" -- \
 	init "${init_args[@]}" --skip-phases "certs,kubeconfig,$offline_skip"
+# --events and --result-file go with --config (they say where to report, not what to do)
+t_cfg() {
+	mkdir -p "$1"
+	cat >"$1/cfg.yaml" <<'CFG'
+apiVersion: kubeadm.k8s.io/v1beta4
+kind: InitConfiguration
+localAPIEndpoint: {advertiseAddress: 10.0.0.1}
+nodeRegistration: {name: cp1, ignorePreflightErrors: [all]}
+---
+apiVersion: kubeadm.k8s.io/v1beta4
+kind: ClusterConfiguration
+kubernetesVersion: v1.37.2
+CFG
+}
+case_ "init --config with --events and --result-file" t_cfg flag+result --help-file "$work/init.help" \
+	--skip "$offline_skip" -- init --config /cfg.yaml --skip-phases "$offline_skip"
 case_ "init phase certs all" t_empty flag -- init phase certs all --apiserver-advertise-address 10.0.0.1
 case_ "init: invalid flag value fails before any phase" t_empty flag -- \
 	init "${init_args[@]}" --service-cidr nope
