@@ -232,9 +232,16 @@ case_ "init failing before any phase: InitResult Failed" t_empty flag+result -- 
 	init "${init_args[@]}" --service-cidr nope
 case_ "reset --force: ResetResult (CKUBEADM_RESULT)" t_node env+result --help-file "$work/reset.help" -- \
 	reset --force
+# what kubeadm's closing notice says reset leaves, as data; nothing was mounted under the kubelet
+if python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); sys.exit(0 if r["outcome"] == "Succeeded" and [l["kind"] for l in r["leftovers"]] == ["CNIConfiguration", "NetworkFilteringRules", "KubeConfig"] and r["unmounted"] == [] and "removedEtcdMember" not in r else 1)' "$work/result.json" &&
+	grep -q "does not perform cleanup of CNI plugin configuration" "$work/events.out"; then
+	ok "ResetResult: the leftovers of the closing notice, nothing unmounted, no etcd member removed"
+else
+	fail "ResetResult leftovers"; cat "$work/result.json"
+fi
 case_ "reset failing in cleanup-node: ResetResult Failed" t_node_no_proc flag+result \
 	--help-file "$work/reset.help" --error-phase cleanup-node -- reset --force
-if python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); sys.exit(0 if r["kind"] == "ResetResult" and r["outcome"] == "Failed" and r["error"]["phase"] == "cleanup-node" and r["phases"][-1] == {"name": "cleanup-node", "outcome": "Failed", "durationMs": r["phases"][-1]["durationMs"]} else 1)' "$work/result.json"; then
+if python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); sys.exit(0 if r["kind"] == "ResetResult" and r["outcome"] == "Failed" and "leftovers" not in r and r["error"]["phase"] == "cleanup-node" and r["phases"][-1] == {"name": "cleanup-node", "outcome": "Failed", "durationMs": r["phases"][-1]["durationMs"]} else 1)' "$work/result.json"; then
 	ok "ResetResult of a failure: the failed phase and the error"
 else
 	fail "ResetResult of a failure"; cat "$work/result.json"
