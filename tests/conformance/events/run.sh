@@ -388,6 +388,20 @@ if [ -n "$ref" ] && [ -x "$ref" ]; then
 			fail "the reference and $f: $out"
 		fi
 	done
+	# token create's -o is ckubeadm's: the reference refuses it; ckubeadm takes it and fails
+	# only on the missing kubeconfig, after its own check that -o goes with --print-join-command
+	out=$("$ref" token create --print-join-command -o json --kubeconfig "$work/none.conf" 2>&1)
+	rc=$?
+	out2=$("$ours" token create --print-join-command -o json --kubeconfig "$work/none.conf" 2>&1)
+	rc2=$?
+	out3=$("$ours" token create -o yaml --kubeconfig "$work/none.conf" 2>&1)
+	if [ $rc = 1 ] && grep -q "unknown shorthand flag: 'o'" <<<"$out" && [ $rc2 = 1 ] &&
+		grep -q '^error: failed to load admin kubeconfig' <<<"$out2" &&
+		grep -q '^error: --output yaml needs --print-join-command' <<<"$out3"; then
+		ok "token create -o: refused by the reference; ckubeadm's needs --print-join-command"
+	else
+		fail "token create -o: $out / $out2 / $out3"
+	fi
 fi
 
 echo "$passed passed, $failed failed"
