@@ -8,6 +8,7 @@
 
 #include "util/events.h"
 #include "util/fs.h"
+#include "util/sha256.h"
 #include "util/strv.h"
 #include "util/xalloc.h"
 
@@ -103,8 +104,8 @@ static void test_stream(void **state)
 	events_run_started(argv, 4, true);
 	events_phase_started("certs", NULL);
 	events_phase_started("certs/ca", "certs");
-	events_artifact("/etc/kubernetes/pki/ca.crt", false);
-	events_artifact("/etc/kubernetes/pki/ca.key", true);
+	events_artifact("/etc/kubernetes/pki/ca.crt", "Created", "abc", 3);
+	events_artifact("/etc/kubernetes/pki/ca.key", "Updated", "secret", 6);
 	events_phase_finished("certs/ca", "certs", "Succeeded", NULL, NULL, 3);
 	events_phase_finished("certs", NULL, "Succeeded", NULL, NULL, 4);
 	events_api_object("", "v1", "Secret", "kube-system", "bootstrap-token-abcdef", "Created");
@@ -147,9 +148,13 @@ static void test_stream(void **state)
 	assert_string_equal(str(o, "type"), "Artifact");
 	assert_string_equal(str(o, "artifactKind"), "Certificate");
 	assert_string_equal(str(o, "action"), "Created");
+	/* SHA-256("abc"), FIPS 180-2 appendix B.1 */
+	assert_string_equal(str(o, "sha256"),
+			    "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 	o = json_array_get(lines, 4);
 	assert_string_equal(str(o, "artifactKind"), "Key");
 	assert_string_equal(str(o, "action"), "Updated");
+	assert_null(json_object_get(o, "sha256")); /* no digest of a key */
 	o = json_array_get(lines, 5);
 	assert_string_equal(str(o, "parent"), "certs");
 	assert_int_equal(json_integer_value(json_object_get(o, "durationMs")), 3);
@@ -372,6 +377,29 @@ static void test_waiter_preflight_pull(void **state)
 	cleanup_path(path);
 }
 
+/* SHA-256 against FIPS 180-2's vectors: empty, one block, two blocks (56 bytes), a million 'a'. */
+static void test_sha256(void **state)
+{
+	(void)state;
+	char hex[65];
+	sha256_hex("", 0, hex);
+	assert_string_equal(hex, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+	const char *two = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
+	sha256_hex(two, strlen(two), hex);
+	assert_string_equal(hex, "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+	char *m = xmalloc(1000000);
+	memset(m, 'a', 1000000);
+	sha256_hex(m, 1000000, hex);
+	assert_string_equal(hex, "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+	/* 63 and 64 bytes: the length goes into a second block, then a block of its own */
+	memset(m, 'a', 64);
+	sha256_hex(m, 63, hex);
+	assert_string_equal(hex, "7d3e74a05d7db15bce4ad9ec0658ea98e3f06eeecf16b4c6fff2da457ddc2f34");
+	sha256_hex(m, 64, hex);
+	assert_string_equal(hex, "ffe054fe7ae0cb6dc65c3af9b61d5209f439851db43d0ba5997337df154668eb");
+	free(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -380,6 +408,7 @@ int main(void)
 		cmocka_unit_test(test_fd_and_writes),
 		cmocka_unit_test(test_record),
 		cmocka_unit_test(test_waiter_preflight_pull),
+		cmocka_unit_test(test_sha256),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -15,6 +15,7 @@
 #include "util/events.h"
 #include "util/json.h"
 #include "util/parse.h"
+#include "util/sha256.h"
 #include "util/strbuf.h"
 #include "util/strv.h"
 #include "util/xalloc.h"
@@ -374,13 +375,19 @@ static const char *artifact_kind(const char *path)
 	return "File";
 }
 
-void events_artifact(const char *path, bool existed)
+void events_artifact(const char *path, const char *action, const void *data, size_t len)
 {
 	if (!events_enabled())
 		return;
-	events_emit("Artifact", json_pack("{s:s,s:s,s:s}", "path", path, "artifactKind",
-					  artifact_kind(path), "action",
-					  existed ? "Updated" : "Created"));
+	const char *kind = artifact_kind(path);
+	json_t *f = json_pack("{s:s,s:s,s:s}", "path", path, "artifactKind", kind, "action", action);
+	/* a key's digest would tell its bytes apart; a kubeconfig embeds a key */
+	if (!streq(kind, "Key") && !streq(kind, "KubeConfig")) {
+		char hex[65];
+		sha256_hex(data, len, hex);
+		json_object_set_new(f, "sha256", json_string(hex));
+	}
+	events_emit("Artifact", f);
 }
 
 void events_api_object(const char *group, const char *version, const char *kind,

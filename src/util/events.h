@@ -65,8 +65,11 @@ void events_run_finished(int r, const char *message, int exit_code);
 void events_phase_started(const char *phase, const char *parent);
 void events_phase_finished(const char *phase, const char *parent, const char *outcome,
 			   const char *reason, const char *error, long long duration_ms);
-/* Artifact for a file written at path (created, or replaced when existed). */
-void events_artifact(const char *path, bool existed);
+/*
+ * Artifact for a file written at path: action Created, Updated or Unchanged (rewritten with
+ * the same bytes); the sha256 of its len bytes at data, except for keys and kubeconfigs.
+ */
+void events_artifact(const char *path, const char *action, const void *data, size_t len);
 /* APIObject for an object the API server accepted (action Created|Updated|Patched|Deleted). */
 void events_api_object(const char *group, const char *version, const char *kind,
 		       const char *ns, const char *name, const char *action);

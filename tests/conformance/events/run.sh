@@ -287,6 +287,35 @@ else
 	fail "init -o bogus: $out"
 fi
 
+# Artifact digests and actions: control-plane manifests written twice with the same bytes are
+# Unchanged the second time, the sha256 is the file's; a kubeconfig has no digest
+rm -rf "$work/u" && mkdir -p "$work/u"
+for n in 1 2; do
+	(cd / && unshare --net -- "$ours" init phase control-plane all --kubernetes-version v1.37.2 \
+		--apiserver-advertise-address 10.0.0.1 --events "$work/u$n.jsonl" --rootfs "$work/u" >/dev/null 2>&1)
+done
+(cd / && unshare --net -- "$ours" init phase certs all --apiserver-advertise-address 10.0.0.1 --rootfs "$work/u" >/dev/null 2>&1 &&
+	unshare --net -- "$ours" init phase kubeconfig admin --kubernetes-version v1.37.2 \
+	--apiserver-advertise-address 10.0.0.1 --events "$work/u3.jsonl" --rootfs "$work/u" >/dev/null 2>&1)
+if out=$(python3 - "$work/u" "$work"/u{1,2,3}.jsonl 2>&1 <<'P'
+import hashlib, json, sys
+root = sys.argv[1]
+arts = [[e for e in map(json.loads, open(f)) if e["type"] == "Artifact"] for f in sys.argv[2:]]
+first, second, kc = arts
+if [a["action"] for a in first] != ["Created"] * 3 or [a["action"] for a in second] != ["Unchanged"] * 3:
+    sys.exit("actions %s / %s" % ([a["action"] for a in first], [a["action"] for a in second]))
+for a in second:
+    if a["sha256"] != hashlib.sha256(open(root + a["path"], "rb").read()).hexdigest():
+        sys.exit("sha256 of %s" % a["path"])
+if not kc or any("sha256" in a for a in kc) or kc[0]["artifactKind"] != "KubeConfig":
+    sys.exit("kubeconfig artifact %s" % kc)
+P
+); then
+	ok "Artifact: manifests rewritten alike are Unchanged, sha256 the file's, none for a kubeconfig"
+else
+	fail "Artifact actions and digests: $out"
+fi
+
 # the failing phase and the message are really there (check.py compared them with stderr)
 if python3 - "$work/reset-fail.jsonl" <<'P'; then ok "reset failure: RunFinished carries phase, kind and message"; else fail "reset failure: RunFinished fields"; fi
 import json, sys
