@@ -149,6 +149,11 @@ e2e_suites() {
 		E2E_UPGRADE_SCENARIO=C e2e e2e-upgrade-c tests/e2e/upgrade.sh "$bin" "$ref_real" "$bin"
 		E2E_UPGRADE_SCENARIO=B e2e e2e-upgrade-b tests/e2e/upgrade.sh "$bin" "$ref_real" "$bin"
 	fi
+	# the event stream and the result objects on the bed (tests/e2e/events.sh, beyond-kubeadm.md
+	# §1.4): E1-E4 and E8 (init with CKUBEADM_EVENTS and CKUBEADM_RESULT, two workers joined from
+	# InitResult and from token create -o json); CKUBEADM_E2E_EVENTS=all adds a control plane
+	# joined from InitResult, a worker joined by the reference from it, and E6 (SIGTERM, SIGKILL)
+	CKUBEADM_E2E_EVENTS=${CKUBEADM_E2E_EVENTS:-} e2e e2e-events tests/e2e/events.sh "$bin" "$ref_real"
 	# certs renew --if-expiring-within --restart-control-plane=auto and check-expiration
 	# --warn-within (tests/e2e/certs.sh, ≈2.5 min): threshold, restarts, served serials. The K3
 	# loop (three certificate lifetimes, then the reference's renew on the same loop, ≈26 min):
@@ -167,6 +172,9 @@ e2e_suites() {
 	# its selftest first proves, on the reference's outputs, that one changed word goes red.
 	run e2e-console-selftest python3 tests/e2e/console.py selftest join "$e2e_logs/e2e-join-reference"
 	run e2e-console-init python3 tests/e2e/console.py compare init "$e2e_logs/e2e-reference" "$e2e_logs/e2e-ckubeadm"
+	# E1: init's console with the stream and the result file on is the reference's (the same
+	# configuration and flags as join.sh's init)
+	run e2e-console-events python3 tests/e2e/console.py compare init "$e2e_logs/e2e-join-reference" "$e2e_logs/e2e-events"
 	for name in e2e-join e2e-join-ref-onto-ckubeadm e2e-join-ckubeadm-onto-ref; do
 		run "${name/e2e-join/e2e-console-join}" python3 tests/e2e/console.py compare join \
 			"$e2e_logs/e2e-join-reference" "$e2e_logs/$name"

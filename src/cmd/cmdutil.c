@@ -29,13 +29,16 @@ int cmd_validate_mixed_arguments(const struct flagset *fs)
 		"output", "show-managed-fields", "print-join-command", "rootfs", "v", "log-file",
 		"yes", NULL,
 	};
+	/* ckubeadm's own flags (cmd/extensions.c) say where to report, not what to do: they go
+	 * with --config as kubeadm's --dry-run and -o do */
+	static const char *const extensions[] = { "events", "result-file", NULL };
 	if (!flagset_changed(fs, "config"))
 		return 0;
 	_cleanup_strv_free_ char **bad = NULL;
 	for (size_t i = 0; i < fs->n; i++) {
 		const char *n = fs->v[i].flag->name;
 		if (!fs->v[i].changed || strv_contains((char *const *)allowed, n) ||
-		    strneq(n, "skip-", 5))
+		    strneq(n, "skip-", 5) || strv_contains((char *const *)extensions, n))
 			continue;
 		strv_push(&bad, n);
 	}

@@ -44,14 +44,13 @@ static const struct flag extension_flags_top[] = {
 	{ 0 },
 };
 
-/* The commands that take the extensions and the kind of their result object. */
-static const struct {
-	const char *command;
-	const char *result_kind;
-} extension_commands[] = {
-	{ "init", "InitResult" },
-	{ "join", "JoinResult" },
-	{ "reset", "ResetResult" },
+/* `token create --print-join-command -o json`: the JoinCommand object (cmd/token.c) */
+static const struct flag token_create_flags[] = {
+	{ .name = "output", .shorthand = 'o', .type = FLAG_STRING, .def = "text", .hidden = true,
+	  .usage = "With --print-join-command, print the JoinCommand object: text (kubeadm's output), json, yaml, kyaml, jsonpath=..." },
+	{ .name = "allow-missing-template-keys", .type = FLAG_BOOL, .def = "true", .hidden = true,
+	  .usage = "If true, ignore any errors in templates when a field or map key is missing in the template." },
+	{ 0 },
 };
 
 static bool use_is(const struct command *c, const char *name)
@@ -60,13 +59,26 @@ static bool use_is(const struct command *c, const char *name)
 	return strneq(c->use, name, len) && (c->use[len] == '\0' || c->use[len] == ' ');
 }
 
+/* The commands that take the extensions and the kind of their result object. */
+static const struct {
+	const char *command;
+	const char *sub; /* the sub-command ("upgrade apply"), or NULL */
+	const char *result_kind;
+} extension_commands[] = {
+	{ "init", NULL, "InitResult" },
+	{ "join", NULL, "JoinResult" },
+	{ "reset", NULL, "ResetResult" },
+	{ "upgrade", "apply", "UpgradeResult" },
+};
+
 static int extension_index(const struct command *const *path, size_t depth)
 {
-	if (depth < 2)
-		return -1;
-	for (size_t i = 0; i < ARRAY_SIZE(extension_commands); i++)
-		if (use_is(path[1], extension_commands[i].command))
+	for (size_t i = 0; i < ARRAY_SIZE(extension_commands); i++) {
+		const char *sub = extension_commands[i].sub;
+		if (depth >= (sub ? 3 : 2) && use_is(path[1], extension_commands[i].command) &&
+		    (!sub || use_is(path[2], sub)))
 			return (int)i;
+	}
 	return -1;
 }
 
@@ -94,9 +106,13 @@ const struct flag *cmd_extension_flags(const struct command *const *path, size_t
 			return certs_check_flags;
 		return NULL;
 	}
-	if (extension_index(path, depth) < 0)
+	if (depth == 3 && use_is(path[1], "token") && use_is(path[2], "create"))
+		return token_create_flags;
+	int i = extension_index(path, depth);
+	if (i < 0)
 		return NULL;
-	return depth == 2 ? extension_flags_top : extension_flags;
+	return depth == (extension_commands[i].sub ? 3u : 2u) ? extension_flags_top
+							       : extension_flags;
 }
 
 /* The flag's value, else the environment variable's (NULL when neither is set). */
@@ -274,13 +290,14 @@ const char cmd_extensions_help[] =
 	"ckubeadm's additions to kubeadm. Without them, ckubeadm prints and writes exactly what\n"
 	"kubeadm v1.37.2 does; they are hidden from --help so that help stays kubeadm's.\n"
 	"\n"
-	"Flags of init, join and reset (and their phase sub-commands):\n"
+	"Flags of init, join, reset and upgrade apply (and their phase sub-commands):\n"
 	"      --events string        Stream JSON Lines events (apiVersion ckubeadm.io/v1alpha1,\n"
 	"                             kind Event) to a file (appended, mode 0600) or to fd:N.\n"
-	"      --result-file string   Write the result object (InitResult, JoinResult or\n"
-	"                             ResetResult) to a file, mode 0600, atomically, also on failure.\n"
+	"      --result-file string   Write the result object (InitResult, JoinResult,\n"
+	"                             ResetResult or UpgradeResult) to a file, mode 0600,\n"
+	"                             atomically, also on failure.\n"
 	"\n"
-	"Flags of init, join and reset:\n"
+	"Flags of init, join, reset and upgrade apply:\n"
 	"  -o, --output string        Print the result object on stdout when the command ends:\n"
 	"                             json, yaml, kyaml or jsonpath=...; kubeadm's text then goes\n"
 	"                             to stderr (default \"text\": kubeadm's output only).\n"
@@ -307,13 +324,20 @@ const char cmd_extensions_help[] =
 	"                             (CAs excluded; the kubelet's client certificate included) and\n"
 	"                             name each one on stderr; stdout stays the same.\n"
 	"\n"
+	"Flag of token create:\n"
+	"  -o, --output string        With --print-join-command, print a JoinCommand object (the\n"
+	"                             join commands as argv arrays, the token, the CA pins): json,\n"
+	"                             yaml, kyaml or jsonpath=...\n"
+	"\n"
 	"Environment variables (kubeadm ignores them, so one script can run either binary):\n"
 	"  CKUBEADM_EVENTS   as --events (the flag wins)\n"
 	"  CKUBEADM_RESULT   as --result-file (the flag wins)\n"
 	"\n"
 	"Events: RunStarted (argv with --token, --certificate-key, --discovery-token and\n"
-	"--tls-bootstrap-token redacted), PhaseStarted, PhaseFinished, Artifact (every file\n"
-	"written), APIObject (every object created, updated, patched or deleted; by name only),\n"
-	"Wait (init's control-plane waits), Warning, RunFinished (outcome, exit code, the failed\n"
-	"phase, stderr's error message; Interrupted after SIGINT or SIGTERM).\n"
+	"--tls-bootstrap-token redacted), PhasesPlanned, PhaseStarted, PhaseFinished,\n"
+	"PreflightResult (one per check, with its outcome), Artifact (every file written),\n"
+	"APIObject (every object created, updated, patched or deleted; by name only), Wait (the\n"
+	"kubelet, control-plane, discovery, TLS bootstrap and etcd waits), ImagePull, Warning,\n"
+	"RunFinished (outcome, exit code, the failed phase, stderr's error message; Interrupted\n"
+	"after SIGINT or SIGTERM).\n"
 	"Each line is one write(2): a killed run leaves whole lines. Schemas: docs/schemas/.\n";

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cmd/cmdutil.h"
 #include "cmd/commands.h"
@@ -16,6 +17,7 @@
 #include "phases/init/api-client.h"
 #include "phases/init/show-join-command.h"
 #include "phases/run-ctx.h"
+#include "token/token.h"
 #include "util/duration.h"
 #include "util/error.h"
 #include "util/json.h"
@@ -340,8 +342,16 @@ static json_t *init_result(struct run_ctx *d, char *const *skip, int r)
 			json_object_set_new(join, "controlPlane", json_from_strv(cp));
 		json_object_set_new(o, "join", join);
 	}
-	if (key && *key && !d->skip_certificate_key_print)
-		json_object_set_new(o, "certificateKey", json_pack("{s:s}", "key", key));
+	if (key && *key && !d->skip_certificate_key_print) {
+		json_t *ck = json_pack("{s:s}", "key", key);
+		if (d->certificate_key_expires) {
+			char buf[40];
+			json_object_set_new(ck, "expires",
+					    json_string(token_format_rfc3339(
+						    (time_t)d->certificate_key_expires, buf, sizeof(buf))));
+		}
+		json_object_set_new(o, "certificateKey", ck);
+	}
 	return o;
 }
 

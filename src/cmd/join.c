@@ -16,6 +16,8 @@
 #include "kubeconfig/kubeconfig.h"
 #include "phases/join.h"
 #include "phases/join/join-data.h"
+#include "pki/pki.h"
+#include "token/token.h"
 #include "util/error.h"
 #include "util/fs.h"
 #include "util/json.h"
@@ -218,8 +220,38 @@ int join_workflow_init(struct cmd_ctx *ctx, struct workflow_options *opts, struc
 	return 0;
 }
 
-/* The fields of JoinResult (beyond-kubeadm.md §1.3) known from the configuration. */
-static json_t *join_result(const struct join_data *d)
+#define KUBELET_CLIENT_CERT "/var/lib/kubelet/pki/kubelet-client-current.pem"
+
+/* {path, notAfter} of the kubelet's client certificate the TLS bootstrap left, or NULL. */
+static json_t *kubelet_client_certificate(int rootfd)
+{
+	_cleanup_free_ char *pem = NULL;
+	size_t len = 0;
+	if (fs_read_file(rootfd, KUBELET_CLIENT_CERT, 1 << 20, &pem, &len) < 0) {
+		error_clear();
+		return NULL;
+	}
+	/* the file holds the key too: only the certificate is parsed, the copy is wiped */
+	struct pki_cert **certs = NULL;
+	int r = pki_certs_from_pem(pem, len, &certs);
+	explicit_bzero(pem, len);
+	if (r < 0) {
+		error_clear();
+		return NULL;
+	}
+	char buf[40];
+	json_t *o = json_pack("{s:s,s:s}", "path", KUBELET_CLIENT_CERT, "notAfter",
+			      token_format_rfc3339(pki_cert_not_after(certs[0]), buf, sizeof(buf)));
+	pki_certs_free(certs);
+	return o;
+}
+
+/*
+ * The fields of JoinResult (beyond-kubeadm.md §1.3): the configuration's, whether discovery
+ * pinned the CA, and after a successful join the etcd member it added (promoted: no longer a
+ * learner) and the kubelet's client certificate.
+ */
+static json_t *join_result(const struct join_data *d, int r)
 {
 	const struct cfg_join_configuration *jc = &d->cfg->join;
 	json_t *o = json_pack("{s:s,s:b}", "nodeName", strempty(jc->node_registration.name),
@@ -228,6 +260,24 @@ static json_t *join_result(const struct join_data *d)
 		json_object_set_new(o, "apiServerEndpoint",
 				    json_string(jc->discovery.bootstrap_token->api_server_endpoint));
 	json_object_set_new(o, "dryRun", json_boolean(d->dry_run));
+	const struct cfg_bootstrap_token_discovery *bt = jc->discovery.bootstrap_token;
+	json_object_set_new(o, "caPinVerified",
+			    json_boolean(d->tls_bootstrap_cfg && !d->dry_run && bt &&
+					 bt->ca_cert_hashes && bt->ca_cert_hashes[0]));
+	if (r < 0 || d->dry_run)
+		return o;
+	if (d->etcd_member_name) {
+		char id[24];
+		/* etcd prints member IDs in hex */
+		snprintf(id, sizeof(id), "%llx", (unsigned long long)d->etcd_member_id);
+		json_object_set_new(o, "etcdMember",
+				    json_pack("{s:s,s:s,s:s,s:b}", "id", id, "name",
+					      d->etcd_member_name, "peerURL",
+					      d->etcd_member_peer_url, "learner", false));
+	}
+	json_t *kc = kubelet_client_certificate(d->rootfd);
+	if (kc)
+		json_object_set_new(o, "kubeletClientCertificate", kc);
 	return o;
 }
 
@@ -262,8 +312,13 @@ int cmd_join(struct cmd_ctx *ctx)
 		}
 		fflush(stdout);
 	}
-	if (data && ctx->ext.result_wanted)
-		ctx->ext.result = join_result(join_data(data));
+	if (data && ctx->ext.result_wanted) {
+		/* the command's error message survives the reads made for the result */
+		_cleanup_free_ char *msg = r < 0 ? xstrdup(error_message(r)) : NULL;
+		ctx->ext.result = join_result(join_data(data), r);
+		if (r < 0)
+			error_set(r, "%s", msg);
+	}
 	join_workflow_free(data);
 	strv_free(opts.skip);
 	return r;

@@ -16,6 +16,7 @@
 #include "phases/reset/clean-dir.h"
 #include "phases/reset/reset-data.h"
 #include "util/error.h"
+#include "util/json.h"
 #include "util/log.h"
 #include "util/strv.h"
 #include "util/xalloc.h"
@@ -114,6 +115,8 @@ void reset_workflow_free(struct run_ctx *ctx)
 	free(d->cri_socket);
 	free(d->kubeconfig_path);
 	strv_free(d->ignore_preflight_errors);
+	free(d->removed_etcd_member);
+	strv_free(d->unmounted);
 	free(d);
 }
 
@@ -211,6 +214,31 @@ int reset_workflow_init(struct cmd_ctx *ctx, struct workflow_options *opts, stru
 	return 0;
 }
 
+/*
+ * The fields of ResetResult (beyond-kubeadm.md §1.3): the etcd member removed, the mount
+ * points unmounted, and after a successful reset, as data, what the manual-cleanup notice
+ * says reset leaves behind.
+ */
+static json_t *reset_result(const struct reset_data *d, int r)
+{
+	json_t *o = json_pack("{s:b}", "dryRun", d->dry_run);
+	if (d->removed_etcd_member) {
+		char id[24];
+		snprintf(id, sizeof(id), "%llx", (unsigned long long)d->removed_etcd_member_id);
+		json_object_set_new(o, "removedEtcdMember",
+				    json_pack("{s:s,s:s}", "id", id, "peerURL", d->removed_etcd_member));
+	}
+	json_object_set_new(o, "unmounted", json_from_strv(d->unmounted));
+	if (r >= 0)
+		json_object_set_new(
+			o, "leftovers",
+			json_pack("[{s:s,s:s},{s:s,s:s},{s:s,s:s}]", "kind", "CNIConfiguration", "path",
+				  "/etc/cni/net.d", "kind", "NetworkFilteringRules", "description",
+				  "iptables, nftables and IPVS rules", "kind", "KubeConfig", "path",
+				  "$HOME/.kube/config"));
+	return o;
+}
+
 int cmd_reset(struct cmd_ctx *ctx)
 {
 	struct workflow_options opts = {
@@ -225,7 +253,7 @@ int cmd_reset(struct cmd_ctx *ctx)
 		fflush(stdout);
 	}
 	if (data && ctx->ext.result_wanted)
-		ctx->ext.result = json_pack("{s:b}", "dryRun", reset_data(data)->dry_run);
+		ctx->ext.result = reset_result(reset_data(data), r);
 	reset_workflow_free(data);
 	strv_free(opts.skip);
 	return r;

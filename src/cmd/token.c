@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* `kubeadm token create|list|delete|generate` (cmd/kubeadm/app/cmd/token.go). */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "build-config.h"
 #include "cmd/cmdutil.h"
@@ -99,7 +101,106 @@ static void print_one_line(const char *cmd)
 	strbuf_release(&sb);
 }
 
+static json_t *output_token(const struct cfg_token *t);
+
+/*
+ * ckubeadm's JoinCommand (beyond-kubeadm.md §1.3, `token create --print-join-command -o
+ * json`): the join commands as argv arrays, the token as output.kubeadm.k8s.io/v1alpha3
+ * BootstrapToken (its ttl added), the CA pins. join.controlPlane only with --certificate-key,
+ * as kubeadm then prints the control-plane command. Owned.
+ */
+static int join_command_object(const char *kubeconfig, const struct cfg_token *t, const char *key,
+			       json_t **ret)
+{
+	_cleanup_strv_free_ char **worker = NULL, **cp = NULL, **hashes = NULL;
+	int r = init_join_argv(kubeconfig, strempty(t->token), NULL, false, &worker, &hashes);
+	if (r >= 0 && *key)
+		r = init_join_argv(kubeconfig, strempty(t->token), key, true, &cp, NULL);
+	if (r < 0)
+		return error_wrap(r, "failed to get join command");
+	json_t *bt = output_token(t);
+	if (t->ttl.set) {
+		char buf[DURATION_BUF];
+		json_object_set_new(bt, "ttl", json_string(duration_format(t->ttl.ns, buf, sizeof(buf))));
+	}
+	json_t *join = json_pack("{s:o}", "worker", json_from_strv(worker));
+	if (cp)
+		json_object_set_new(join, "controlPlane", json_from_strv(cp));
+	*ret = json_pack("{s:s,s:s,s:s,s:o,s:o,s:o}", "apiVersion", "ckubeadm.io/v1alpha1", "kind",
+			 "JoinCommand", "apiServerEndpoint", worker[2], "discoveryTokenCACertHashes",
+			 json_from_strv(hashes), "bootstrapToken", bt, "join", join);
+	return 0;
+}
+
+/* -o json|yaml|...: kubectl's convention, the object on stdout and the text on stderr. */
+struct object_output {
+	struct printer *printer;
+	int stdout_fd;
+};
+
+static int object_output_start(struct object_output *o)
+{
+	fflush(stdout);
+	o->stdout_fd = fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 3);
+	if (o->stdout_fd < 0 || dup2(STDERR_FILENO, STDOUT_FILENO) < 0)
+		return error_set(-errno, "redirect the output to stderr: %s", go_strerror(errno));
+	return 0;
+}
+
+/* Restores stdout and prints obj there (when not NULL). */
+static int object_output_finish(struct object_output *o, const json_t *obj)
+{
+	int r = 0;
+	if (o->stdout_fd >= 0) {
+		fflush(stdout);
+		dup2(o->stdout_fd, STDOUT_FILENO);
+		close(o->stdout_fd);
+		o->stdout_fd = -1;
+	}
+	if (obj) {
+		/* the object holds the token: the printed copy is wiped */
+		_cleanup_(strbuf_release_secure) struct strbuf sb = STRBUF_INIT;
+		r = printer_print(o->printer, obj, &sb);
+		if (r >= 0)
+			fwrite(sb.buf, 1, sb.len, stdout);
+		fflush(stdout);
+	}
+	o->printer = printer_free(o->printer);
+	return r;
+}
+
+static int token_create(struct cmd_ctx *ctx, struct object_output *out, json_t **ret_obj);
+
 int cmd_token_create(struct cmd_ctx *ctx)
+{
+	const struct flagset *fs = &ctx->flags;
+	struct object_output out = { .stdout_fd = -1 };
+	if (flagset_lookup(fs, "output")) {
+		int r = printer_new(fs, &out.printer);
+		if (r < 0)
+			return r;
+		if (printer_is_text(out.printer))
+			out.printer = printer_free(out.printer);
+	}
+	if (out.printer && !flagset_get_bool(fs, "print-join-command")) {
+		printer_free(out.printer);
+		return error_set(-EINVAL, "--output %s needs --print-join-command",
+				 flagset_get_string(fs, "output"));
+	}
+	if (out.printer) {
+		int r = object_output_start(&out);
+		if (r < 0) {
+			object_output_finish(&out, NULL);
+			return r;
+		}
+	}
+	_cleanup_json_ json_t *obj = NULL;
+	int r = token_create(ctx, &out, &obj);
+	int p = object_output_finish(&out, r >= 0 ? obj : NULL);
+	return r < 0 ? r : p;
+}
+
+static int token_create(struct cmd_ctx *ctx, struct object_output *out, json_t **ret_obj)
 {
 	const struct flagset *fs = &ctx->flags;
 	log_v(1, "[token] validating mixed arguments");
@@ -130,6 +231,11 @@ int cmd_token_create(struct cmd_ctx *ctx)
 	const struct cfg_token *tokens = cfg->init.bootstrap_tokens.items;
 	const char *token = cfg->init.bootstrap_tokens.n ? strempty(tokens[0].token) : "";
 	const char *key = flagset_get_string(fs, "certificate-key");
+	if (out->printer) {
+		if (!cfg->init.bootstrap_tokens.n)
+			return error_set(-EINVAL, "no bootstrap token");
+		return join_command_object(kubeconfig, &tokens[0], key, ret_obj);
+	}
 	if (flagset_get_bool(fs, "print-join-command")) {
 		_cleanup_free_ char *cmd = NULL;
 		r = init_join_command(kubeconfig, token, key, *key != 0, false, false, &cmd);

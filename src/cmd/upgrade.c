@@ -488,6 +488,16 @@ int cmd_upgrade_apply(struct cmd_ctx *ctx)
 		printf("[upgrade] Now please proceed with upgrading the rest of the nodes by following the right order.\n");
 		fflush(stdout);
 	}
+	if (data && ctx->ext.result_wanted) {
+		/* UpgradeResult (beyond-kubeadm.md §1.3): the target version and the options */
+		const struct apply_data *d = apply_data(data);
+		json_t *o = json_pack("{s:b,s:b,s:b}", "dryRun", d->dry_run, "etcdUpgrade",
+				      d->etcd_upgrade, "certificateRenewal", d->renew_certs);
+		if (d->init_cfg && d->init_cfg->cluster.kubernetes_version)
+			json_object_set_new(o, "to",
+					    json_string(d->init_cfg->cluster.kubernetes_version));
+		ctx->ext.result = o;
+	}
 	upgrade_apply_workflow_free(data);
 	strv_free(opts.skip);
 	return r;

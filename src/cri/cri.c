@@ -8,6 +8,7 @@
 #include "cri/cri.h"
 #include "cri/grpc.h"
 #include "util/error.h"
+#include "util/events.h"
 #include "util/log.h"
 #include "util/strbuf.h"
 #include "util/strv.h"
@@ -419,12 +420,17 @@ int cri_remove_kube_sandboxes(struct cri_client *c, char *const *ids)
 int cri_pull_image_retry(struct cri_client *c, const char *image)
 {
 	int r = 0;
+	long long start = events_now_ms();
 	for (int i = 0; i < CRI_PULL_IMAGE_RETRY; i++) {
 		r = cri_pull_image(c, image, 0, NULL);
-		if (r >= 0)
+		if (r >= 0) {
+			events_image_pull(image, "Pulled", events_now_ms() - start, NULL);
 			return 0;
+		}
 	}
-	return error_wrap(r, "failed to pull image %s", image);
+	r = error_wrap(r, "failed to pull image %s", image);
+	events_image_pull(image, "Failed", events_now_ms() - start, error_message(r));
+	return r;
 }
 
 int cri_image_exists(struct cri_client *c, const char *image)
@@ -517,12 +523,14 @@ int cri_pull_images(struct cri_client *c, char *const *images, bool if_not_prese
 			} else if (cri_decode_image_status(calls[i].resp, calls[i].resp_len, &img) >= 0 &&
 				   img && *img->id && img->size) {
 				log_v(1, "image exists: %s", images[i]);
+				events_image_pull(images[i], "Present", 0, NULL);
 				pending[i] = false;
 			}
 			error_clear();
 			grpc_call_release(&calls[i]);
 		}
 	}
+	long long start = events_now_ms();
 	/* kubeadm runs one goroutine per image, each retrying its pull; rounds of concurrent
 	 * pulls give the same outcome on one connection. */
 	for (int attempt = 0; attempt < CRI_PULL_IMAGE_RETRY; attempt++) {
@@ -556,6 +564,7 @@ int cri_pull_images(struct cri_client *c, char *const *images, bool if_not_prese
 				code = -EBADMSG;
 			} else {
 				log_v(1, "done pulling: %s", images[i]);
+				events_image_pull(images[i], "Pulled", events_now_ms() - start, NULL);
 				pending[i] = false;
 			}
 			error_clear();
@@ -564,9 +573,11 @@ int cri_pull_images(struct cri_client *c, char *const *images, bool if_not_prese
 	}
 	_cleanup_strv_free_ char **errs = NULL;
 	for (size_t i = 0; i < n; i++) {
-		if (pending[i] && last[i])
+		if (pending[i] && last[i]) {
 			strv_consume(&errs, xasprintf("failed to pull image %s: failed to pull image %s: %s",
 						      images[i], images[i], last[i]));
+			events_image_pull(images[i], "Failed", events_now_ms() - start, last[i]);
+		}
 		free(last[i]);
 		strbuf_release(&reqs[i]);
 	}

@@ -14,6 +14,7 @@
 #include "kube/transport.h"
 #include "kubeconfig/kubeconfig.h"
 #include "util/error.h"
+#include "util/events.h"
 #include "util/fs.h"
 #include "util/log.h"
 #include "util/macro.h"
@@ -261,6 +262,7 @@ static json_t *insecure_bootstrap_config(const char *endpoint)
 }
 
 struct get_info {
+	struct events_waiter ew;
 	struct kube_client *client;
 	struct cfg_join_configuration *cfg;
 	bool dry_run;
@@ -322,6 +324,7 @@ static int get_info_attempt(void *ud)
 		set_last(g, r, "failed to request the cluster-info ConfigMap: %s", error_message(r));
 		error_clear();
 		log_v(1, "[discovery] Retrying due to error: %s", g->last_error);
+		events_wait_retry(&g->ew, g->last_error);
 		token_wipe(&t);
 		return 0;
 	}
@@ -336,6 +339,7 @@ static int get_info_attempt(void *ud)
 			return 0;
 		}
 		log_v(1, "[discovery] Retrying due to error: %s", g->last_error);
+		events_wait_retry(&g->ew, g->last_error);
 		return 0;
 	}
 	token_wipe(&t);
@@ -347,7 +351,13 @@ static int get_cluster_info(struct kube_client *c, struct cfg_join_configuration
 			    long interval_ms, long timeout_ms, bool dry_run, json_t **ret)
 {
 	struct get_info g = { .client = c, .cfg = cfg, .dry_run = dry_run };
+	/* the event stream's Wait: discovery waits for a JWS-signed cluster-info */
+	_cleanup_free_ char *url = xasprintf(
+		"https://%s/api/v1/namespaces/kube-public/configmaps/cluster-info",
+		strempty(cfg->discovery.bootstrap_token->api_server_endpoint));
+	events_wait_begin(&g.ew, "discovery", url);
 	int r = poll_until(interval_ms, timeout_ms, get_info_attempt, &g);
+	events_wait_end(&g.ew, r >= 0, r == -ETIMEDOUT, g.last_error);
 	if (r < 0) {
 		if (g.last_error)
 			r = error_set(g.last_code < 0 ? g.last_code : r, "%s", g.last_error);

@@ -10,6 +10,7 @@
 #include "etcd/etcd.h"
 #include "kube/transport.h"
 #include "util/error.h"
+#include "util/events.h"
 #include "util/fs.h"
 #include "util/log.h"
 #include "util/strbuf.h"
@@ -838,6 +839,10 @@ int etcd_check_cluster_health(struct etcd_client *c)
 
 int etcd_wait_for_cluster_available(struct etcd_client *c, int retries, long interval_ms)
 {
+	_cleanup_free_ char *urls = strv_join(c->endpoints, ",");
+	struct events_waiter ew;
+	_cleanup_free_ char *last = NULL;
+	events_wait_begin(&ew, "etcd", urls);
 	for (int i = 0; i < retries; i++) {
 		if (i > 0) {
 			/* Go prints the time.Duration ("5s", "500ms") */
@@ -852,13 +857,20 @@ int etcd_wait_for_cluster_available(struct etcd_client *c, int retries, long int
 		      eps, i + 1, retries);
 		bool ok = false;
 		int r = cluster_status(c, &ok, NULL);
-		if (r < 0)
+		if (r < 0) {
 			log_v(1, "[etcd] cluster has quorum: %s; some members are not healthy: %s",
 			      ok ? "true" : "false", error_message(r));
+			free(last);
+			last = xstrdup(error_message(r));
+		}
 		error_clear();
-		if (ok)
+		if (ok) {
+			events_wait_end(&ew, true, true, NULL);
 			return 1;
+		}
+		events_wait_retry(&ew, last);
 	}
+	events_wait_end(&ew, false, true, last);
 	return error_set(-ETIMEDOUT, "timeout waiting for etcd cluster to be available");
 }
 

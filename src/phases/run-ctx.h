@@ -29,6 +29,8 @@ struct run_ctx {
 	struct pki_keypool *key_pool;     /* owned: keys generated ahead of the certs and
 					   * kubeconfig phases, started once the config is known */
 	bool external_ca;                 /* ca.crt present without ca.key (initData.externalCA) */
+	long long certificate_key_expires; /* upload-certs: when the uploaded Secret's owning
+					   * token expires (seconds since the epoch), else 0 */
 };
 
 /*

@@ -247,6 +247,15 @@ int workflow_run(const struct workflow *w, struct workflow_options *opts,
 		}
 	}
 
+	if (events_enabled()) {
+		/* the plan is known only now (skipPhases may come from the config file), after
+		 * RunStarted, which is sent before the config is read */
+		_cleanup_strv_free_ char **planned = NULL;
+		for (size_t i = 0; i < n; i++)
+			if (run[i] && !rs[i].phase->run_all_siblings)
+				strv_push(&planned, rs[i].generated_name);
+		events_phases_planned(planned, opts->skip);
+	}
 	struct phase_events pe = { .rs = rs, .open = xcalloc(n + 1, sizeof(size_t)),
 				   .start = xcalloc(n + 1, sizeof(long long)),
 				   .skipped = xcalloc(n + 1, sizeof(bool)) };

@@ -967,6 +967,7 @@ static void check_image_pull(const struct preflight_check *c, char ***w, char **
 					    error_message(x));
 			if (x > 0) {
 				log_v(1, "image exists: %s", *img);
+				events_image_pull(*img, "Present", 0, NULL);
 				continue;
 			}
 		}
@@ -1066,7 +1067,9 @@ int preflight_run_checks(const struct preflight_list *l, char *const *ignore, FI
 		_cleanup_free_ char *name = preflight_check_name(c);
 		_cleanup_strv_free_ char **w = NULL, **e = NULL;
 		preflight_check_run(c, &w, &e);
-		if (preflight_ignored(ignore, name)) {
+		bool ignored = preflight_ignored(ignore, name);
+		events_preflight_result(name, w, e, ignored);
+		if (ignored) {
 			STRV_FOREACH(x, e)
 				strv_push(&w, *x);
 			e = strv_free(e);

@@ -8,6 +8,7 @@
 
 #include "util/events.h"
 #include "util/fs.h"
+#include "util/sha256.h"
 #include "util/strv.h"
 #include "util/xalloc.h"
 
@@ -103,8 +104,8 @@ static void test_stream(void **state)
 	events_run_started(argv, 4, true);
 	events_phase_started("certs", NULL);
 	events_phase_started("certs/ca", "certs");
-	events_artifact("/etc/kubernetes/pki/ca.crt", false);
-	events_artifact("/etc/kubernetes/pki/ca.key", true);
+	events_artifact("/etc/kubernetes/pki/ca.crt", "Created", "abc", 3);
+	events_artifact("/etc/kubernetes/pki/ca.key", "Updated", "secret", 6);
 	events_phase_finished("certs/ca", "certs", "Succeeded", NULL, NULL, 3);
 	events_phase_finished("certs", NULL, "Succeeded", NULL, NULL, 4);
 	events_api_object("", "v1", "Secret", "kube-system", "bootstrap-token-abcdef", "Created");
@@ -147,9 +148,13 @@ static void test_stream(void **state)
 	assert_string_equal(str(o, "type"), "Artifact");
 	assert_string_equal(str(o, "artifactKind"), "Certificate");
 	assert_string_equal(str(o, "action"), "Created");
+	/* SHA-256("abc"), FIPS 180-2 appendix B.1 */
+	assert_string_equal(str(o, "sha256"),
+			    "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 	o = json_array_get(lines, 4);
 	assert_string_equal(str(o, "artifactKind"), "Key");
 	assert_string_equal(str(o, "action"), "Updated");
+	assert_null(json_object_get(o, "sha256")); /* no digest of a key */
 	o = json_array_get(lines, 5);
 	assert_string_equal(str(o, "parent"), "certs");
 	assert_int_equal(json_integer_value(json_object_get(o, "durationMs")), 3);
@@ -294,6 +299,107 @@ static void test_record(void **state)
 	assert_null(events_recorded());
 }
 
+/* The waiter: Waiting once at the start, no flood while retrying, then its end state. */
+static void test_waiter_preflight_pull(void **state)
+{
+	(void)state;
+	char *path = tmp_path();
+	struct events_waiter w;
+	events_wait_begin(&w, "kubelet", "http://127.0.0.1:10248/healthz"); /* off: nothing */
+	events_wait_end(&w, true, true, NULL);
+	assert_int_equal(events_open(path, "join", false), 0);
+	events_wait_begin(&w, "discovery", "https://10.0.0.1:6443/x");
+	for (int i = 0; i < 100; i++)
+		events_wait_retry(&w, "connection refused"); /* within 5 s: not reported */
+	events_wait_end(&w, false, true, "connection refused\n");
+	events_wait_begin(&w, "etcd", "https://10.0.0.1:2379");
+	events_wait_end(&w, true, true, "ignored when healthy");
+	events_wait_begin(&w, "kubelet", "u");
+	events_wait_end(&w, false, false, NULL);
+	char *warn[] = { "w1", "w2", NULL }, *err[] = { "e1", NULL };
+	events_preflight_result("Port-6443", NULL, NULL, false);
+	events_preflight_result("Swap", warn, NULL, false);
+	events_preflight_result("Mem", warn, err, false);
+	events_preflight_result("NumCPU", NULL, err, true);
+	char *planned[] = { "preflight", "certs", "certs/ca", NULL }, *skip[] = { "addon", NULL };
+	events_phases_planned(planned, skip);
+	events_image_pull("registry.k8s.io/pause:3.10", "Present", 0, NULL);
+	events_image_pull("registry.k8s.io/etcd:3.6", "Failed", 12, "not found");
+	events_close();
+
+	json_t *a = read_lines(path);
+	assert_int_equal(json_array_size(a), 13);
+	const char *want[][3] = {
+		{ "Wait", "discovery", "Waiting" },    { "Wait", "discovery", "TimedOut" },
+		{ "Wait", "etcd", "Waiting" },         { "Wait", "etcd", "Healthy" },
+		{ "Wait", "kubelet", "Waiting" },      { "Wait", "kubelet", "Unhealthy" },
+		{ "PreflightResult", "Port-6443", "Passed" },
+		{ "PreflightResult", "Swap", "Warning" },
+		{ "PreflightResult", "Mem", "Error" },
+		{ "PreflightResult", "NumCPU", "Ignored" },
+		{ "PhasesPlanned", NULL, NULL },
+		{ "ImagePull", "registry.k8s.io/pause:3.10", "Present" },
+		{ "ImagePull", "registry.k8s.io/etcd:3.6", "Failed" },
+	};
+	for (size_t i = 0; i < json_array_size(a); i++) {
+		const json_t *e = json_array_get(a, i);
+		assert_string_equal(str(e, "type"), want[i][0]);
+		if (streq(want[i][0], "Wait")) {
+			assert_string_equal(str(e, "target"), want[i][1]);
+			assert_string_equal(str(e, "state"), want[i][2]);
+		} else if (streq(want[i][0], "PreflightResult")) {
+			assert_string_equal(str(e, "check"), want[i][1]);
+			assert_string_equal(str(e, "outcome"), want[i][2]);
+		} else if (streq(want[i][0], "ImagePull")) {
+			assert_string_equal(str(e, "image"), want[i][1]);
+			assert_string_equal(str(e, "state"), want[i][2]);
+		}
+	}
+	/* the last error without kubeadm's trailing newline; none once healthy */
+	assert_string_equal(str(json_array_get(a, 1), "lastError"), "connection refused");
+	assert_null(json_object_get(json_array_get(a, 3), "lastError"));
+	/* the most severe message is the one-line summary; all of them are kept */
+	const json_t *mem = json_array_get(a, 8);
+	assert_string_equal(str(mem, "severity"), "Error");
+	assert_string_equal(str(mem, "message"), "e1");
+	assert_int_equal(json_array_size(json_object_get(mem, "warnings")), 2);
+	assert_false(json_boolean_value(json_object_get(mem, "ignored")));
+	assert_true(json_boolean_value(json_object_get(json_array_get(a, 9), "ignored")));
+	assert_null(json_object_get(json_array_get(a, 6), "severity"));
+	const json_t *plan = json_array_get(a, 10);
+	assert_int_equal(json_array_size(json_object_get(plan, "phasesPlanned")), 3);
+	assert_string_equal(json_string_value(json_array_get(json_object_get(plan, "skipPhases"), 0)),
+			    "addon");
+	assert_string_equal(str(json_array_get(a, 12), "error"), "not found");
+	json_decref(a);
+	if (access("/usr/bin/python3", X_OK) == 0)
+		assert_int_equal(schema_check(path), 0);
+	cleanup_path(path);
+}
+
+/* SHA-256 against FIPS 180-2's vectors: empty, one block, two blocks (56 bytes), a million 'a'. */
+static void test_sha256(void **state)
+{
+	(void)state;
+	char hex[65];
+	sha256_hex("", 0, hex);
+	assert_string_equal(hex, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+	const char *two = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
+	sha256_hex(two, strlen(two), hex);
+	assert_string_equal(hex, "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+	char *m = xmalloc(1000000);
+	memset(m, 'a', 1000000);
+	sha256_hex(m, 1000000, hex);
+	assert_string_equal(hex, "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+	/* 63 and 64 bytes: the length goes into a second block, then a block of its own */
+	memset(m, 'a', 64);
+	sha256_hex(m, 63, hex);
+	assert_string_equal(hex, "7d3e74a05d7db15bce4ad9ec0658ea98e3f06eeecf16b4c6fff2da457ddc2f34");
+	sha256_hex(m, 64, hex);
+	assert_string_equal(hex, "ffe054fe7ae0cb6dc65c3af9b61d5209f439851db43d0ba5997337df154668eb");
+	free(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -301,6 +407,8 @@ int main(void)
 		cmocka_unit_test(test_redact),
 		cmocka_unit_test(test_fd_and_writes),
 		cmocka_unit_test(test_record),
+		cmocka_unit_test(test_waiter_preflight_pull),
+		cmocka_unit_test(test_sha256),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -15,6 +15,7 @@
 #include "util/events.h"
 #include "util/json.h"
 #include "util/parse.h"
+#include "util/sha256.h"
 #include "util/strbuf.h"
 #include "util/strv.h"
 #include "util/xalloc.h"
@@ -265,6 +266,16 @@ void events_run_started(char *const *argv, size_t argc, bool dry_run)
 			      "kubeadmCompat", KUBE_GIT_VERSION, "dryRun", dry_run, "argv", a));
 }
 
+void events_phases_planned(char *const *planned, char *const *skipped)
+{
+	if (!events_enabled())
+		return;
+	json_t *f = json_pack("{s:o}", "phasesPlanned", json_from_strv(planned));
+	if (skipped && *skipped)
+		json_object_set_new(f, "skipPhases", json_from_strv(skipped));
+	events_emit("PhasesPlanned", f);
+}
+
 void events_set_error_phase(const char *phase)
 {
 	if (!events_enabled())
@@ -364,13 +375,19 @@ static const char *artifact_kind(const char *path)
 	return "File";
 }
 
-void events_artifact(const char *path, bool existed)
+void events_artifact(const char *path, const char *action, const void *data, size_t len)
 {
 	if (!events_enabled())
 		return;
-	events_emit("Artifact", json_pack("{s:s,s:s,s:s}", "path", path, "artifactKind",
-					  artifact_kind(path), "action",
-					  existed ? "Updated" : "Created"));
+	const char *kind = artifact_kind(path);
+	json_t *f = json_pack("{s:s,s:s,s:s}", "path", path, "artifactKind", kind, "action", action);
+	/* a key's digest would tell its bytes apart; a kubeconfig embeds a key */
+	if (!streq(kind, "Key") && !streq(kind, "KubeConfig")) {
+		char hex[65];
+		sha256_hex(data, len, hex);
+		json_object_set_new(f, "sha256", json_string(hex));
+	}
+	events_emit("Artifact", f);
 }
 
 void events_api_object(const char *group, const char *version, const char *kind,
@@ -400,6 +417,77 @@ void events_wait(const char *target, const char *url, const char *state, const c
 		json_object_set_new(f, "lastError", json_stringn(last_error, n));
 	}
 	events_emit("Wait", f);
+}
+
+#define WAIT_REPORT_MS 5000
+
+void events_wait_begin(struct events_waiter *w, const char *target, const char *url)
+{
+	*w = (struct events_waiter){ .target = target, .url = url };
+	if (!events_enabled())
+		return;
+	w->reported_ms = events_now_ms();
+	events_wait(target, url, "Waiting", NULL);
+}
+
+void events_wait_retry(struct events_waiter *w, const char *last_error)
+{
+	if (!events_enabled() || !w->target)
+		return;
+	long long now = events_now_ms();
+	if (now - w->reported_ms < WAIT_REPORT_MS)
+		return;
+	w->reported_ms = now;
+	events_wait(w->target, w->url, "Waiting", last_error);
+}
+
+void events_wait_end(struct events_waiter *w, bool healthy, bool timed_out, const char *last_error)
+{
+	if (!events_enabled() || !w->target)
+		return;
+	events_wait(w->target, w->url, healthy ? "Healthy" : timed_out ? "TimedOut" : "Unhealthy",
+		    healthy ? NULL : last_error);
+}
+
+static void add_messages(json_t *f, const char *key, char *const *v)
+{
+	if (!v || !*v)
+		return;
+	json_t *a = json_array();
+	for (; *v; v++)
+		json_array_append_new(a, json_string(*v));
+	json_object_set_new(f, key, a);
+}
+
+void events_preflight_result(const char *check, char *const *warnings, char *const *errors,
+			     bool ignored)
+{
+	if (!events_enabled())
+		return;
+	bool err = errors && *errors, warn = warnings && *warnings;
+	const char *outcome = err ? (ignored ? "Ignored" : "Error") : warn ? "Warning" : "Passed";
+	json_t *f = json_pack("{s:s,s:s,s:b}", "check", check, "outcome", outcome, "ignored",
+			      ignored && err);
+	if (err || warn) {
+		/* the design's one-message fields: the most severe message */
+		json_object_set_new(f, "severity", json_string(err ? "Error" : "Warning"));
+		json_object_set_new(f, "message", json_string(err ? errors[0] : warnings[0]));
+	}
+	add_messages(f, "errors", errors);
+	add_messages(f, "warnings", warnings);
+	events_emit("PreflightResult", f);
+}
+
+void events_image_pull(const char *image, const char *state, long long duration_ms,
+		       const char *error)
+{
+	if (!events_enabled())
+		return;
+	json_t *f = json_pack("{s:s,s:s,s:I}", "image", image, "state", state, "durationMs",
+			      (json_int_t)duration_ms);
+	if (error && *error)
+		json_object_set_new(f, "error", json_string(error));
+	events_emit("ImagePull", f);
 }
 
 void events_warning(const char *message)

@@ -53,6 +53,9 @@ char **events_redact_argv(char *const *argv, size_t argc);
 
 /* RunStarted: argv redacted, dryRun, the version. */
 void events_run_started(char *const *argv, size_t argc, bool dry_run);
+/* PhasesPlanned: the phases the engine will run, in order (the tree minus --skip-phases and
+ * outside a `phase x` selector), and the skipped names as given. */
+void events_phases_planned(char *const *planned, char *const *skipped);
 /* The phase that failed (the engine reports it; RunFinished carries it). */
 void events_set_error_phase(const char *phase);
 /* RunFinished: r is the command's result (0 or -errno), message what stderr shows after
@@ -62,8 +65,11 @@ void events_run_finished(int r, const char *message, int exit_code);
 void events_phase_started(const char *phase, const char *parent);
 void events_phase_finished(const char *phase, const char *parent, const char *outcome,
 			   const char *reason, const char *error, long long duration_ms);
-/* Artifact for a file written at path (created, or replaced when existed). */
-void events_artifact(const char *path, bool existed);
+/*
+ * Artifact for a file written at path: action Created, Updated or Unchanged (rewritten with
+ * the same bytes); the sha256 of its len bytes at data, except for keys and kubeconfigs.
+ */
+void events_artifact(const char *path, const char *action, const void *data, size_t len);
 /* APIObject for an object the API server accepted (action Created|Updated|Patched|Deleted). */
 void events_api_object(const char *group, const char *version, const char *kind,
 		       const char *ns, const char *name, const char *action);
@@ -72,6 +78,33 @@ void events_api_object(const char *group, const char *version, const char *kind,
  * at url; last_error (may be NULL) is the last probe's error.
  */
 void events_wait(const char *target, const char *url, const char *state, const char *last_error);
+/*
+ * The state of one wait, for the wait loops (init's and join's kubelet and control-plane
+ * checks, discovery, the kubelet's TLS bootstrap, etcd's availability): begin, then retry
+ * after each failed probe (reported at most every 5 s), then end. Each reports a Wait event
+ * through events_wait; with the stream off every call returns at once. The strings are
+ * borrowed and must outlive the waiter.
+ */
+struct events_waiter {
+	const char *target;
+	const char *url;
+	long long reported_ms;
+};
+void events_wait_begin(struct events_waiter *w, const char *target, const char *url);
+void events_wait_retry(struct events_waiter *w, const char *last_error);
+/* healthy: state Healthy, else TimedOut (or Unhealthy when timed_out is false). */
+void events_wait_end(struct events_waiter *w, bool healthy, bool timed_out, const char *last_error);
+
+/*
+ * PreflightResult: one per check run, with its outcome (Passed, Warning, Error; Ignored when
+ * --ignore-preflight-errors turned its errors into warnings) and its messages.
+ */
+void events_preflight_result(const char *check, char *const *warnings, char *const *errors,
+			     bool ignored);
+/* ImagePull: image Present (not pulled: already there), Pulled or Failed, and how long. */
+void events_image_pull(const char *image, const char *state, long long duration_ms,
+		       const char *error);
+
 /* Warning: the message of a warning printed on the console. */
 void events_warning(const char *message);
 

@@ -199,16 +199,31 @@ int fs_write_atomic(int rootfd, const char *path, const void *data, size_t len, 
 		p += n;
 		left -= (size_t)n;
 	}
-	/* the event stream tells a new file from a replaced one (one stat, only when it is on) */
-	struct stat st;
-	bool existed = events_enabled() && fstatat(rootfd, r, &st, AT_SYMLINK_NOFOLLOW) == 0;
+	/* the event stream tells a new file from a replaced one and from one rewritten with the
+	 * same bytes (a stat and a read of the old file, only when it is on) */
+	const char *action = "Created";
+	if (events_enabled()) {
+		struct stat st;
+		if (fstatat(rootfd, r, &st, AT_SYMLINK_NOFOLLOW) == 0) {
+			action = "Updated";
+			_cleanup_free_ char *old = NULL;
+			size_t old_len = 0;
+			if (S_ISREG(st.st_mode) && (size_t)st.st_size == len &&
+			    fs_read_file(rootfd, r, len + 1, &old, &old_len) >= 0 && old_len == len &&
+			    memcmp(old, data, len) == 0)
+				action = "Unchanged";
+			if (old)
+				explicit_bzero(old, old_len);
+			error_clear();
+		}
+	}
 	if (fchmod(fd, mode) < 0 || renameat(rootfd, tmp, rootfd, r) < 0) {
 		int e = -errno;
 		unlinkat(rootfd, tmp, 0);
 		return error_set(e, "failed to write %s: %s", path, strerror(-e));
 	}
 	note_written(rootfd, r, fd);
-	events_artifact(path, existed);
+	events_artifact(path, action, data, len);
 	return 0;
 }
 

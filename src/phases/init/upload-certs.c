@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include <openssl/crypto.h>
 
@@ -134,6 +135,8 @@ static int upload_certs(struct run_ctx *ctx, struct kube_client *c, const char *
 	char id[TOKEN_ID_LEN + 1];
 	r = short_lived_token(c, id);
 	if (r >= 0) {
+		/* the Secret (and so the key) lives as long as its token: the result reports it */
+		ctx->certificate_key_expires = (long long)time(NULL) + CERT_TOKEN_TTL_NS / 1000000000LL;
 		_cleanup_json_ json_t *data = NULL;
 		r = secret_data(ctx, key, &data);
 		OPENSSL_cleanse(key, sizeof(key));

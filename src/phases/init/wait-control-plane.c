@@ -33,8 +33,6 @@ DEFINE_TRIVIAL_CLEANUP_FUNC(struct kube_client *, kube_client_free);
 DEFINE_TRIVIAL_CLEANUP_FUNC(struct http_conn *, http_conn_close);
 
 #define RETRY_MS 100
-/* the event stream reports a wait still waiting at most this often (util/events.h) */
-#define WAIT_REPORT_NS (5 * 1000000000LL)
 
 static const char *const components[] = { "kube-apiserver", "kube-controller-manager",
 					  "kube-scheduler" };
@@ -180,8 +178,9 @@ static int wait_for_kubelet(const char *addr, int64_t port, int64_t timeout_ns)
 	printf("[kubelet-check] Waiting for a healthy kubelet at %s. This can take up to %s\n", url,
 	       tmo);
 	fflush(stdout);
-	events_wait("kubelet", url, "Waiting", NULL);
-	int64_t start = mono_ns(), deadline = start + timeout_ns, reported = start;
+	struct events_waiter ew;
+	events_wait_begin(&ew, "kubelet", url);
+	int64_t start = mono_ns(), deadline = start + timeout_ns;
 	_cleanup_free_ char *last = NULL;
 	_cleanup_(http_conn_closep) struct http_conn *conn = NULL;
 	for (;;) {
@@ -202,14 +201,11 @@ static int wait_for_kubelet(const char *addr, int64_t port, int64_t timeout_ns)
 			_cleanup_free_ char *took = go_duration(mono_ns() - start);
 			printf("[kubelet-check] The kubelet is healthy after %s\n", took);
 			fflush(stdout);
-			events_wait("kubelet", url, "Healthy", NULL);
+			events_wait_end(&ew, true, true, NULL);
 			return 0;
 		}
+		events_wait_retry(&ew, last);
 		int64_t now = mono_ns();
-		if (now - reported >= WAIT_REPORT_NS) {
-			events_wait("kubelet", url, "Waiting", last);
-			reported = now;
-		}
 		if (now >= deadline)
 			break;
 		int64_t wait = (deadline - now) / 1000000;
@@ -220,7 +216,7 @@ static int wait_for_kubelet(const char *addr, int64_t port, int64_t timeout_ns)
 	_cleanup_free_ char *took = go_duration(mono_ns() - start);
 	printf("[kubelet-check] The kubelet is not healthy after %s\n", took);
 	fflush(stdout);
-	events_wait("kubelet", url, "TimedOut", last);
+	events_wait_end(&ew, false, true, last);
 	return error_set(-ETIMEDOUT, "%s", last ? last : "context deadline exceeded");
 }
 
@@ -237,9 +233,10 @@ struct component {
 static void *check_component(void *p)
 {
 	struct component *c = p;
-	int64_t start = mono_ns(), deadline = start + c->timeout_ns, reported = start;
+	int64_t start = mono_ns(), deadline = start + c->timeout_ns;
 	bool healthy = false;
-	events_wait(c->name, c->url, "Waiting", NULL);
+	struct events_waiter ew;
+	events_wait_begin(&ew, c->name, c->url);
 	_cleanup_(http_conn_closep) struct http_conn *conn = NULL;
 	for (;;) {
 		int64_t left_ms = (deadline - mono_ns()) / 1000000;
@@ -266,11 +263,8 @@ static void *check_component(void *p)
 			healthy = true;
 			break;
 		}
+		events_wait_retry(&ew, c->error);
 		int64_t now = mono_ns();
-		if (now - reported >= WAIT_REPORT_NS) {
-			events_wait(c->name, c->url, "Waiting", c->error);
-			reported = now;
-		}
 		if (now >= deadline)
 			break;
 		int64_t wait = (deadline - now) / 1000000;
@@ -290,7 +284,7 @@ static void *check_component(void *p)
 		c->error = xasprintf("%s check failed at %s: context deadline exceeded", c->name,
 				     c->url);
 	}
-	events_wait(c->name, c->url, healthy ? "Healthy" : "TimedOut", c->error);
+	events_wait_end(&ew, healthy, true, c->error);
 	error_clear(); /* the thread-local message dies with the thread */
 	return NULL;
 }

@@ -35,6 +35,8 @@ void join_data_free(struct join_data *d)
 	free(d->dry_run_dir);
 	free(d->patches_flag);
 	strv_free(d->ignore_preflight_errors);
+	free(d->etcd_member_name);
+	free(d->etcd_member_peer_url);
 	free(d);
 }
 

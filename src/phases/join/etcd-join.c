@@ -111,8 +111,14 @@ int phase_join_etcd_join(struct run_ctx *ctx)
 		return error_wrap(r, "error creating local etcd static pod manifest file");
 	uint64_t id = 0;
 	r = etcd_get_member_id(ec, peer, &id);
-	if (r >= 0)
+	if (r >= 0) {
+		d->etcd_member_id = id;
+		free(d->etcd_member_name);
+		free(d->etcd_member_peer_url);
+		d->etcd_member_name = xstrdup(name);
+		d->etcd_member_peer_url = xstrdup(peer);
 		r = etcd_member_promote(ec, id);
+	}
 	if (r >= 0) {
 		printf("[etcd] Waiting for the new etcd member to join the cluster. This can take up to 40s\n");
 		fflush(stdout);

@@ -38,6 +38,10 @@ struct join_data {
 	char *dry_run_dir;               /* owned: with dry-run, where files go; else NULL */
 	char *patches_flag;              /* owned: --patches, or NULL */
 	char **ignore_preflight_errors;  /* owned: lower-cased union of flag and config */
+	/* for JoinResult (beyond-kubeadm.md §1.3): the etcd member etcd-join added, or 0/NULL */
+	uint64_t etcd_member_id;
+	char *etcd_member_name;          /* owned */
+	char *etcd_member_peer_url;      /* owned */
 };
 
 /* The join run data behind the engine's opaque pointer. */

@@ -13,6 +13,7 @@
 #include "phases/join.h"
 #include "phases/join/join-data.h"
 #include "util/error.h"
+#include "util/events.h"
 #include "util/flags.h"
 #include "util/json.h"
 #include "util/log.h"
@@ -68,6 +69,8 @@ static int wait_for_kubelet(const char *addr, int64_t port, int64_t timeout)
 	strbuf_release(&d);
 	int64_t start = join_now_ns();
 	_cleanup_free_ char *last = NULL;
+	struct events_waiter ew;
+	events_wait_begin(&ew, "kubelet", url);
 	for (;;) {
 		int64_t left = timeout - (join_now_ns() - start);
 		char *body = NULL, *err = NULL;
@@ -76,17 +79,20 @@ static int wait_for_kubelet(const char *addr, int64_t port, int64_t timeout)
 		if (r >= 0) {
 			free(err);
 			print_kubelet_health(true, start);
+			events_wait_end(&ew, true, true, NULL);
 			return 0;
 		}
 		free(last);
 		last = xasprintf("The HTTP call equal to 'curl -sSL %s' returned error: %s\n", url,
 				 err ? err : "request failed");
 		free(err);
+		events_wait_retry(&ew, last);
 		if (join_now_ns() - start + JOIN_POLL_MS * 1000000LL >= timeout)
 			break;
 		join_sleep_ms(JOIN_POLL_MS);
 	}
 	print_kubelet_health(false, start);
+	events_wait_end(&ew, false, true, last);
 	return error_set(-ETIMEDOUT, "%s", last);
 }
 
@@ -96,15 +102,23 @@ static int wait_for_tls_bootstrap(int64_t timeout)
 	printf("[kubelet-start] Waiting for the kubelet to perform the TLS Bootstrap\n");
 	fflush(stdout);
 	int64_t start = join_now_ns();
+	/* the target is the kubelet's TLS bootstrap; its "url" the kubeconfig it must write */
+	struct events_waiter ew;
+	events_wait_begin(&ew, "kubelet-tls-bootstrap", JOIN_KUBELET_KUBECONFIG);
 	for (;;) {
 		struct kube_client *c = NULL;
-		if (kube_client_new_from_file(JOIN_KUBELET_KUBECONFIG, &c) >= 0) {
+		int r = kube_client_new_from_file(JOIN_KUBELET_KUBECONFIG, &c);
+		if (r >= 0) {
 			kube_client_free(c);
+			events_wait_end(&ew, true, true, NULL);
 			return 0;
 		}
+		events_wait_retry(&ew, error_message(r));
 		error_clear();
-		if (join_now_ns() - start + JOIN_POLL_MS * 1000000LL >= timeout)
+		if (join_now_ns() - start + JOIN_POLL_MS * 1000000LL >= timeout) {
+			events_wait_end(&ew, false, true, "context deadline exceeded");
 			return error_set(-ETIMEDOUT, "context deadline exceeded");
+		}
 		join_sleep_ms(JOIN_POLL_MS);
 	}
 }

@@ -15,6 +15,7 @@
 #include "phases/join.h"
 #include "phases/join/join-data.h"
 #include "util/error.h"
+#include "util/events.h"
 #include "util/flags.h"
 #include "util/fs.h"
 #include "util/json.h"
@@ -45,6 +46,8 @@ static int wait_ok(struct kube_client *c, const char *name, const char *url, con
 {
 	int64_t start = join_now_ns();
 	_cleanup_free_ char *last = NULL;
+	struct events_waiter ew;
+	events_wait_begin(&ew, name, url);
 	for (;;) {
 		long status = 0;
 		char *body = NULL;
@@ -53,6 +56,7 @@ static int wait_ok(struct kube_client *c, const char *name, const char *url, con
 		if (r >= 0 && status == 200) {
 			print_duration(true, name,
 				       join_now_ns() - start);
+			events_wait_end(&ew, true, true, NULL);
 			return 0;
 		}
 		free(last);
@@ -61,11 +65,13 @@ static int wait_ok(struct kube_client *c, const char *name, const char *url, con
 		else
 			last = xasprintf("%s check failed at %s with status: %ld", name, url, status);
 		error_clear();
+		events_wait_retry(&ew, last);
 		if (join_now_ns() - start + JOIN_POLL_MS * 1000000LL >= timeout)
 			break;
 		join_sleep_ms(JOIN_POLL_MS);
 	}
 	print_duration(false, name, join_now_ns() - start);
+	events_wait_end(&ew, false, true, last);
 	return error_set(-ETIMEDOUT, "%s", last);
 }
 

@@ -81,7 +81,8 @@ static int unmount_flags(char *const *names)
 }
 
 /* unmountKubeletDirectory: unmounts every mount point below dir (read from /proc/mounts). */
-static int unmount_kubelet_directory(const char *dir, char *const *flag_names)
+static int unmount_kubelet_directory(const char *dir, char *const *flag_names,
+				     char ***unmounted)
 {
 	/* kubeadm keeps the escaped text (and then fails to unmount such a path); we unescape */
 	_cleanup_strv_free_ char **mps = NULL;
@@ -111,7 +112,9 @@ static int unmount_kubelet_directory(const char *dir, char *const *flag_names)
 						      go_strerror(e)));
 			if (!first)
 				first = -e;
+			continue;
 		}
+		strv_push(unmounted, mp);
 	}
 	if (!errs)
 		return 0;
@@ -220,7 +223,7 @@ int phase_reset_cleanup_node(struct run_ctx *ctx)
 		} else {
 			printf("[reset] Unmounting mounted directories in \"%s\"\n", KUBELET_RUN_DIR);
 			fflush(stdout);
-			r = unmount_kubelet_directory(run_dir, d->cfg->reset.unmount_flags);
+			r = unmount_kubelet_directory(run_dir, d->cfg->reset.unmount_flags, &d->unmounted);
 			if (r < 0)
 				return r;
 			strv_push(&dirs, run_dir);

@@ -106,6 +106,9 @@ static int remove_stacked_member(struct reset_data *d)
 	r = etcd_remove_member(c, id, &members, &n);
 	if (r < 0)
 		return r;
+	free(d->removed_etcd_member);
+	d->removed_etcd_member = xstrdup(peer);
+	d->removed_etcd_member_id = id;
 	/* klog.V(1).Infof("[etcd] Updated etcd member list: %v", members): Go's %v of
 	 * []Member{Name, PeerURL} */
 	_cleanup_strbuf_ struct strbuf sb = STRBUF_INIT;

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "config/config.h"
@@ -29,6 +30,10 @@ struct reset_data {
 	char *kubeconfig_path;           /* owned: --kubeconfig */
 	char **ignore_preflight_errors;  /* owned: lower-cased union of flag and config */
 	FILE *in;                        /* borrowed: where the confirmation is read (stdin) */
+	/* for ResetResult (beyond-kubeadm.md §1.3) */
+	char *removed_etcd_member;       /* owned: peer URL of the member removed, or NULL */
+	uint64_t removed_etcd_member_id;
+	char **unmounted;                /* owned: mount points unmounted under the kubelet's dir */
 };
 
 /* The reset run data behind the engine's opaque pointer. */

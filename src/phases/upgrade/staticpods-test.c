@@ -18,6 +18,7 @@
 #include "manifests/manifests.h"
 #include "phases/upgrade/staticpods.h"
 #include "util/error.h"
+#include "util/events.h"
 #include "util/fs.h"
 #include "util/json.h"
 #include "util/strbuf.h"
@@ -265,6 +266,22 @@ static char *tmp_dir(const struct engine_env *e, const char *prefix)
 
 /* The kubelet never restarts kube-apiserver (its hash stays h1): after the timeout the old
  * manifest is moved back, kubeadm's rollback error, the temporary dir kept. */
+/* The states of the recorded Wait events of target, joined by spaces. Owned. */
+static char *wait_states(const char *target)
+{
+	struct strbuf sb = STRBUF_INIT;
+	size_t i;
+	json_t *e;
+	json_array_foreach (events_recorded(), i, e) {
+		if (!streq(json_string_value(json_object_get(e, "type")), "Wait") ||
+		    !streq(json_string_value(json_object_get(e, "target")), target))
+			continue;
+		strbuf_addf(&sb, "%s%s", sb.len ? " " : "",
+			    json_string_value(json_object_get(e, "state")));
+	}
+	return strbuf_detach(&sb, NULL);
+}
+
 static void test_engine_rollback(void **state)
 {
 	(void)state;
@@ -273,7 +290,13 @@ static void test_engine_rollback(void **state)
 	hash_flip_after = 0;
 	char *real = xasprintf("%s/manifests/kube-apiserver.yaml", e.k8s);
 	char *before = read_text(real);
+	/* the event stream records the wait on the hash: it never changes */
+	assert_int_equal(events_open(NULL, "upgrade apply", true), 0);
 	int r = run_engine(&e);
+	char *states = wait_states("kube-apiserver");
+	assert_string_equal(states, "Waiting TimedOut");
+	free(states);
+	events_close();
 	assert_true(r < 0);
 	assert_string_equal(error_message(r),
 			    "couldn't upgrade control plane. kubeadm has tried to recover everything into the earlier state. "
@@ -309,7 +332,13 @@ static void test_engine_upgrade(void **state)
 	char *before = read_text(real);
 	char *kcm = xasprintf("%s/manifests/kube-controller-manager.yaml", e.k8s);
 	char *kcm_before = read_text(kcm);
+	assert_int_equal(events_open(NULL, "upgrade apply", true), 0);
 	assert_int_equal(run_engine(&e), 0);
+	/* two waits of kube-apiserver: its hash changes, then its pods run */
+	char *states = wait_states("kube-apiserver");
+	assert_string_equal(states, "Waiting Healthy Waiting Healthy");
+	free(states);
+	events_close();
 	char *after = read_text(real);
 	assert_string_not_equal(after, before);
 	assert_null(strstr(after, "--v=9"));

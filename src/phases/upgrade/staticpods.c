@@ -24,6 +24,7 @@
 #include "pki/pki.h"
 #include "util/duration.h"
 #include "util/error.h"
+#include "util/events.h"
 #include "util/exec.h"
 #include "util/fs.h"
 #include "util/json.h"
@@ -258,6 +259,11 @@ static int wait_hash_change(struct run *u, const char *component, const char *be
 {
 	int64_t end = now_ms() + u->o->timeout_ms;
 	int last = 0;
+	/* the event stream's Wait: the target is the component, its "url" the pod whose hash
+	 * must change */
+	_cleanup_free_ char *what = xasprintf("pod %s-%s config.hash", component, u->node);
+	struct events_waiter ew;
+	events_wait_begin(&ew, component, what);
 	for (;;) {
 		_cleanup_free_ char *h = NULL;
 		int r = pod_hash(u, component, &h);
@@ -265,15 +271,20 @@ static int wait_hash_change(struct run *u, const char *component, const char *be
 			last = r;
 		} else {
 			last = 0;
-			if (!streq(h, before))
+			if (!streq(h, before)) {
+				events_wait_end(&ew, true, true, NULL);
 				return 0;
+			}
 		}
+		events_wait_retry(&ew, r < 0 ? error_message(r) : "the hash has not changed");
 		if (now_ms() >= end)
 			break;
 		if (r < 0)
 			error_clear();
 		sleep_ms(u->o->poll_ms);
 	}
+	events_wait_end(&ew, false, true,
+			last < 0 ? error_message(last) : "the hash has not changed");
 	if (last < 0)
 		return last;
 	return error_set(-ETIMEDOUT,
@@ -287,12 +298,16 @@ static int wait_pods_with_label(struct run *u, const char *component)
 	_cleanup_free_ char *sel = xasprintf("component=%s", component);
 	int64_t end = now_ms() + u->o->timeout_ms;
 	long last_count = -1;
+	_cleanup_free_ char *what = xasprintf("pods kube-system/%s", sel);
+	struct events_waiter ew;
+	events_wait_begin(&ew, component, what);
 	for (;;) {
 		_cleanup_json_ json_t *list = NULL;
 		int r = kube_list(u->o->client, &kube_res_pods, "kube-system", sel, NULL, &list);
 		if (r < 0) {
 			printf("[apiclient] Error getting Pods with label selector \"%s\" [%s]\n", sel,
 			       error_message(r));
+			events_wait_retry(&ew, error_message(r));
 			error_clear();
 		} else {
 			json_t *items = json_object_get(list, "items");
@@ -308,12 +323,17 @@ static int wait_pods_with_label(struct run *u, const char *component)
 				if (!streq(strempty(json_string_value(json_get_path(pod, "status.phase"))),
 					   "Running"))
 					running = false;
-			if (running)
+			if (running) {
+				events_wait_end(&ew, true, true, NULL);
 				return 0;
+			}
+			events_wait_retry(&ew, "not every pod is Running");
 		}
 		fflush(stdout);
-		if (now_ms() >= end)
+		if (now_ms() >= end) {
+			events_wait_end(&ew, false, true, "context deadline exceeded");
 			return error_set(-ETIMEDOUT, "context deadline exceeded");
+		}
 		sleep_ms(u->o->poll_ms);
 	}
 }

@@ -43,6 +43,8 @@ def main():
     ap.add_argument("events")
     ap.add_argument("--help-file")
     ap.add_argument("--skip", default="")
+    ap.add_argument("--hidden", action="append", default=[],
+                    help="a phase the tree runs but --help does not list (join's check-etcd), after AFTER: NAME:AFTER")
     ap.add_argument("--root")
     ap.add_argument("--marker")
     ap.add_argument("--secret", action="append", default=[])
@@ -117,6 +119,10 @@ def main():
     if a.help_file:
         want = help_phases(a.help_file)
         skip = [s for s in a.skip.split(",") if s]
+        for h in a.hidden:
+            name, after = h.split(":", 1)
+            if after in want:
+                want.insert(want.index(after) + 1 + sum(1 for p in want if p.startswith(after + "/")), name)
         want = [p for p in want if not any(p == s or p.startswith(s + "/") for s in skip)]
         if a.error_phase:
             # a failed run stops at the failing phase
@@ -124,6 +130,32 @@ def main():
             want = want[:cut]
         if started != want:
             bad("phases run %s\n     want      %s" % (started, want))
+
+    # the plan is what runs: every phase planned is started, in that order (a failed run stops)
+    plans = [e for e in evs if e["type"] == "PhasesPlanned"]
+    if len(plans) > 1:
+        bad("%d PhasesPlanned events" % len(plans))
+    if plans and started:
+        planned = plans[0]["phasesPlanned"]
+        if started != planned[:len(started)] or (last.get("outcome") == "Succeeded" and started != planned):
+            bad("phases run %s\n     planned   %s" % (started, planned))
+    if started and not plans:
+        bad("phases ran without a PhasesPlanned event")
+
+    # every check kubeadm printed a [WARNING x] or [ERROR x] line for has a PreflightResult
+    results = {}
+    for e in evs:
+        if e["type"] == "PreflightResult":
+            results.setdefault(e["check"], []).append(e)
+    if a.stderr:
+        import re
+        text = open(a.stderr, encoding="utf-8").read()
+        for kind, name in re.findall(r"\[(WARNING|ERROR) ([^\]]+)\]:", text):
+            rs = results.get(name, [])
+            want = ("Error",) if kind == "ERROR" else ("Warning", "Ignored")
+            if not any(r["outcome"] in want for r in rs):
+                bad("stderr's [%s %s] has no PreflightResult %s (got %s)"
+                    % (kind, name, "/".join(want), [r["outcome"] for r in rs]))
 
     fin = [e for e in evs if e["type"] == "RunFinished"]
     if fin and a.rc is not None:

@@ -155,6 +155,22 @@ case_ "init offline phases: files under /etc/kubernetes and /var/lib/kubelet" t_
 case_ "init offline phases, certs and kubeconfig skipped" t_empty env \
 	--help-file "$work/init.help" --skip "certs,kubeconfig,$offline_skip" -- \
 	init "${init_args[@]}" --skip-phases "certs,kubeconfig,$offline_skip"
+# --events and --result-file go with --config (they say where to report, not what to do)
+t_cfg() {
+	mkdir -p "$1"
+	cat >"$1/cfg.yaml" <<'CFG'
+apiVersion: kubeadm.k8s.io/v1beta4
+kind: InitConfiguration
+localAPIEndpoint: {advertiseAddress: 10.0.0.1}
+nodeRegistration: {name: cp1, ignorePreflightErrors: [all]}
+---
+apiVersion: kubeadm.k8s.io/v1beta4
+kind: ClusterConfiguration
+kubernetesVersion: v1.37.2
+CFG
+}
+case_ "init --config with --events and --result-file" t_cfg flag+result --help-file "$work/init.help" \
+	--skip "$offline_skip" -- init --config /cfg.yaml --skip-phases "$offline_skip"
 case_ "init phase certs all" t_empty flag -- init phase certs all --apiserver-advertise-address 10.0.0.1
 case_ "init: invalid flag value fails before any phase" t_empty flag -- \
 	init "${init_args[@]}" --service-cidr nope
@@ -169,8 +185,12 @@ cp "$work/events.jsonl" "$work/reset-fail.jsonl"
 # InitResult against what init printed: the join commands (as argv), token, hashes, key
 init_result_check() { # <name> <python condition on r (result) and cmds (printed join argvs)>
 	if out=$(python3 - "$work/result.json" "$work/events.out" "$2" <<'P'
-import json, sys
+import datetime, json, sys
 r = json.load(open(sys.argv[1]))
+def expires_in(s):
+    """seconds from now until an RFC 3339 time"""
+    t = datetime.datetime.strptime(s, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=datetime.timezone.utc)
+    return (t - datetime.datetime.now(datetime.timezone.utc)).total_seconds()
 text = open(sys.argv[2]).read().replace(" \\\n\t", " ")
 cmds = [l.split() for l in text.splitlines() if l.strip().startswith("kubeadm join ")]
 ok = eval("(" + sys.argv[3].strip() + ")")
@@ -186,6 +206,7 @@ case_ "init --dry-run: InitResult with --result-file" t_empty flag+result --help
 init_result_check "InitResult: join argv, token, CA hashes and key are what init printed" \
 	'len(cmds) == 2 and r["join"]["controlPlane"] == cmds[0] and r["join"]["worker"] == cmds[1]
 	 and "--certificate-key" in cmds[0] and r["certificateKey"]["key"] == "'"$certkey"'"
+	 and 7000 < expires_in(r["certificateKey"]["expires"]) <= 7200
 	 and r["bootstrapTokens"][0]["token"] == "'"$token"'" and r["bootstrapTokens"][0]["ttl"] == "24h0m0s"
 	 and r["discoveryTokenCACertHashes"] == [cmds[1][6]] and r["controlPlaneEndpoint"] == "cp.example:6443"
 	 and r["outcome"] == "Succeeded" and r["dryRun"] is True'
@@ -211,9 +232,16 @@ case_ "init failing before any phase: InitResult Failed" t_empty flag+result -- 
 	init "${init_args[@]}" --service-cidr nope
 case_ "reset --force: ResetResult (CKUBEADM_RESULT)" t_node env+result --help-file "$work/reset.help" -- \
 	reset --force
+# what kubeadm's closing notice says reset leaves, as data; nothing was mounted under the kubelet
+if python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); sys.exit(0 if r["outcome"] == "Succeeded" and [l["kind"] for l in r["leftovers"]] == ["CNIConfiguration", "NetworkFilteringRules", "KubeConfig"] and r["unmounted"] == [] and "removedEtcdMember" not in r else 1)' "$work/result.json" &&
+	grep -q "does not perform cleanup of CNI plugin configuration" "$work/events.out"; then
+	ok "ResetResult: the leftovers of the closing notice, nothing unmounted, no etcd member removed"
+else
+	fail "ResetResult leftovers"; cat "$work/result.json"
+fi
 case_ "reset failing in cleanup-node: ResetResult Failed" t_node_no_proc flag+result \
 	--help-file "$work/reset.help" --error-phase cleanup-node -- reset --force
-if python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); sys.exit(0 if r["kind"] == "ResetResult" and r["outcome"] == "Failed" and r["error"]["phase"] == "cleanup-node" and r["phases"][-1] == {"name": "cleanup-node", "outcome": "Failed", "durationMs": r["phases"][-1]["durationMs"]} else 1)' "$work/result.json"; then
+if python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); sys.exit(0 if r["kind"] == "ResetResult" and r["outcome"] == "Failed" and "leftovers" not in r and r["error"]["phase"] == "cleanup-node" and r["phases"][-1] == {"name": "cleanup-node", "outcome": "Failed", "durationMs": r["phases"][-1]["durationMs"]} else 1)' "$work/result.json"; then
 	ok "ResetResult of a failure: the failed phase and the error"
 else
 	fail "ResetResult of a failure"; cat "$work/result.json"
@@ -257,6 +285,35 @@ if [ $? = 1 ] && grep -q '^error: could not construct output printer: unable to 
 	ok "init -o bogus: kubeadm's printer error, nothing run"
 else
 	fail "init -o bogus: $out"
+fi
+
+# Artifact digests and actions: control-plane manifests written twice with the same bytes are
+# Unchanged the second time, the sha256 is the file's; a kubeconfig has no digest
+rm -rf "$work/u" && mkdir -p "$work/u"
+for n in 1 2; do
+	(cd / && unshare --net -- "$ours" init phase control-plane all --kubernetes-version v1.37.2 \
+		--apiserver-advertise-address 10.0.0.1 --events "$work/u$n.jsonl" --rootfs "$work/u" >/dev/null 2>&1)
+done
+(cd / && unshare --net -- "$ours" init phase certs all --apiserver-advertise-address 10.0.0.1 --rootfs "$work/u" >/dev/null 2>&1 &&
+	unshare --net -- "$ours" init phase kubeconfig admin --kubernetes-version v1.37.2 \
+	--apiserver-advertise-address 10.0.0.1 --events "$work/u3.jsonl" --rootfs "$work/u" >/dev/null 2>&1)
+if out=$(python3 - "$work/u" "$work"/u{1,2,3}.jsonl 2>&1 <<'P'
+import hashlib, json, sys
+root = sys.argv[1]
+arts = [[e for e in map(json.loads, open(f)) if e["type"] == "Artifact"] for f in sys.argv[2:]]
+first, second, kc = arts
+if [a["action"] for a in first] != ["Created"] * 3 or [a["action"] for a in second] != ["Unchanged"] * 3:
+    sys.exit("actions %s / %s" % ([a["action"] for a in first], [a["action"] for a in second]))
+for a in second:
+    if a["sha256"] != hashlib.sha256(open(root + a["path"], "rb").read()).hexdigest():
+        sys.exit("sha256 of %s" % a["path"])
+if not kc or any("sha256" in a for a in kc) or kc[0]["artifactKind"] != "KubeConfig":
+    sys.exit("kubeconfig artifact %s" % kc)
+P
+); then
+	ok "Artifact: manifests rewritten alike are Unchanged, sha256 the file's, none for a kubeconfig"
+else
+	fail "Artifact actions and digests: $out"
 fi
 
 # the failing phase and the message are really there (check.py compared them with stderr)
@@ -360,6 +417,20 @@ if [ -n "$ref" ] && [ -x "$ref" ]; then
 			fail "the reference and $f: $out"
 		fi
 	done
+	# token create's -o is ckubeadm's: the reference refuses it; ckubeadm takes it and fails
+	# only on the missing kubeconfig, after its own check that -o goes with --print-join-command
+	out=$("$ref" token create --print-join-command -o json --kubeconfig "$work/none.conf" 2>&1)
+	rc=$?
+	out2=$("$ours" token create --print-join-command -o json --kubeconfig "$work/none.conf" 2>&1)
+	rc2=$?
+	out3=$("$ours" token create -o yaml --kubeconfig "$work/none.conf" 2>&1)
+	if [ $rc = 1 ] && grep -q "unknown shorthand flag: 'o'" <<<"$out" && [ $rc2 = 1 ] &&
+		grep -q '^error: failed to load admin kubeconfig' <<<"$out2" &&
+		grep -q '^error: --output yaml needs --print-join-command' <<<"$out3"; then
+		ok "token create -o: refused by the reference; ckubeadm's needs --print-join-command"
+	else
+		fail "token create -o: $out / $out2 / $out3"
+	fi
 fi
 
 echo "$passed passed, $failed failed"

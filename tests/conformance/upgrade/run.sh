@@ -403,11 +403,16 @@ addon_case() { # <name> <addon> [a command that changes the state first]
 		[ $# -gt 2 ] && "${@:3}" >>"$T/setup.log" 2>&1
 		rm -rf "$T/$s"
 		cp -a "$R" "$T/$s"
-		local bin=$CONF_REF
+		local bin=$CONF_REF env=()
 		[ $s = ours ] && bin=$CONF_OURS
 		local cmd=(upgrade apply phase addon "$addon" v1.37.2)
 		[ -n "${ADDON_NODE:-}" ] && cmd=(upgrade node phase addon "$addon")
-		"$bin" "${cmd[@]}" --rootfs "$T/$s" >"$T/$s.out" 2>"$T/$s.err" </dev/null
+		# ADDON_EVENTS: ckubeadm streams events and writes its UpgradeResult (beyond-kubeadm.md
+		# §1), and must still print and do what the reference does
+		rm -f "$T/events.jsonl" "$T/result.json"
+		[ $s = ours ] && [ -n "${ADDON_EVENTS:-}" ] &&
+			env=(CKUBEADM_EVENTS="$T/events.jsonl" CKUBEADM_RESULT="$T/result.json")
+		env "${env[@]}" "$bin" "${cmd[@]}" --rootfs "$T/$s" >"$T/$s.out" 2>"$T/$s.err" </dev/null
 		echo $? >"$T/$s.rc"
 		cp "$T/$s.out" "$T/$s.out.n"
 		addon_objects >"$T/$s.objects"
@@ -415,6 +420,24 @@ addon_case() { # <name> <addon> [a command that changes the state first]
 	cmp -s "$T/ref.rc" "$T/ours.rc" || why+=" exit($(cat "$T/ref.rc") vs $(cat "$T/ours.rc"))"
 	cmp -s "$T/ref.out.n" "$T/ours.out.n" || why+=" stdout"
 	cmp -s "$T/ref.objects" "$T/ours.objects" || why+=" objects"
+	if [ -n "${ADDON_EVENTS:-}" ]; then
+		local ev=$here/../events
+		python3 "$ev/check.py" "$T/events.jsonl" --schema "$top/docs/schemas/event.schema.json" \
+			--rc "$(cat "$T/ours.rc")" --stderr "$T/ours.err" | sed 's/^/     /' >"$T/ev.problems"
+		[ -s "$T/ev.problems" ] && why+=" events"
+		python3 "$ev/schema.py" "$top/docs/schemas/result.schema.json" "$T/result.json" >/dev/null &&
+			python3 - "$T/events.jsonl" "$T/result.json" "$addon" <<'P' || why+=" events/result"
+import json, sys
+evs = [json.loads(l) for l in open(sys.argv[1])]
+r = json.load(open(sys.argv[2]))
+ph = [e["phase"] for e in evs if e["type"] == "PhaseStarted"]
+objs = [e for e in evs if e["type"] == "APIObject"]
+ok = (evs[0]["command"] == "upgrade apply phase addon " + sys.argv[3] and ph == ["addon/" + sys.argv[3]]
+      and objs and r["kind"] == "UpgradeResult" and r["outcome"] == "Succeeded")
+sys.exit(0 if ok else "phases %s, %d APIObject events, result %s/%s" % (ph, len(objs), r["kind"], r["outcome"]))
+P
+		[ -s "$T/ev.problems" ] && cat "$T/ev.problems"
+	fi
 	[ -n "${UPGRADE_SHOW:-}" ] && sed 's/^/     | /' "$T/ref.out" "$T/ref.err"
 	if [ -z "$why" ]; then
 		echo "ok   upgrade $name (exit $(cat "$T/ref.rc"): $(tr '\n' ' ' <"$T/ref.out.n"))"
@@ -433,6 +456,7 @@ addon_case "apply phase addon coredns" coredns
 ADDON_NODE=1 addon_case "node phase addon coredns" coredns
 ADDON_NODE=1 addon_case "node phase addon kube-proxy" kube-proxy
 addon_case "apply phase addon kube-proxy" kube-proxy
+ADDON_EVENTS=1 addon_case "apply phase addon coredns, ckubeadm with CKUBEADM_EVENTS and CKUBEADM_RESULT" coredns
 # a kube-proxy ConfigMap without kubeadm's checksum annotation is user supplied: rewritten
 # unsigned
 addon_case "apply phase addon kube-proxy, ConfigMap not signed" kube-proxy \

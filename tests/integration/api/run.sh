@@ -36,6 +36,7 @@ r=$(readlink -f "$ref") && ref=$r
 peers=$(dirname "$ref")
 . "$(cd "$(dirname "$0")/../../lib" && pwd)/apiserver.sh"
 apiserver_peers "$peers"
+src_root=$(cd "$(dirname "$0")/../../.." && pwd)
 etcd_bin=$ETCD_BIN apiserver_bin=$APISERVER_BIN kubectl_bin=$KUBECTL_BIN
 if [ ! -x "$ours" ]; then
 	echo "FAIL ckubeadm: $ours is missing"
@@ -391,6 +392,50 @@ P
 	fi
 }
 
+# token create --print-join-command -o json: one JoinCommand on stdout (the schema), whose argv
+# is the text command's (same endpoint and CA pin, its own token, which the server has); the
+# control-plane argv with --certificate-key; -o without --print-join-command refused before
+# any token is made.
+check_join_command() { # $1: the side's directory
+	local D=$1 out src=$src_root
+	if out=$(python3 "$src/tests/conformance/events/schema.py" "$src/docs/schemas/joincommand.schema.json" \
+		"$D/tok-create-join-json.out" "$D/tok-create-join-cp-json.out" 2>&1 &&
+		python3 - "$D" "$kubectl_bin" --kubeconfig "$KC" <<'P'
+import json, subprocess, sys
+d = sys.argv[1]
+w = json.load(open(d + "/tok-create-join-json.out"))
+c = json.load(open(d + "/tok-create-join-cp-json.out"))
+text = open(d + "/tok-create-join.out").read().split()
+tok = w["bootstrapToken"]["token"]
+want = text[:4] + [tok] + text[5:]
+if w["join"]["worker"] != want:
+    sys.exit("worker argv %s, text %s" % (w["join"]["worker"], text))
+if "controlPlane" in w["join"] or c["join"]["controlPlane"][-3:] != ["--control-plane", "--certificate-key", "0123456789abcdef" * 4]:
+    sys.exit("control-plane argv %s / %s" % (w["join"].get("controlPlane"), c["join"].get("controlPlane")))
+if w["discoveryTokenCACertHashes"] != [text[6]] or w["apiServerEndpoint"] != text[2] or w["bootstrapToken"]["ttl"] != "24h0m0s":
+    sys.exit("hashes/endpoint/ttl %s" % w)
+for r in (w, c):
+    name = "bootstrap-token-" + r["bootstrapToken"]["token"].split(".")[0]
+    if subprocess.run(sys.argv[2:] + ["get", "secret", "-n", "kube-system", name], capture_output=True).returncode:
+        sys.exit("%s is not on the server" % name)
+if open(d + "/tok-create-join-json.err").read().strip():
+    sys.exit("stderr: " + open(d + "/tok-create-join-json.err").read())
+P
+	) && [ "$(cat "$D/tok-create-json-nojoin.rc")" = 1 ] &&
+		grep -q '^error: --output json needs --print-join-command' "$D/tok-create-json-nojoin.err" &&
+		! k get secret -n kube-system bootstrap-token-777777 >/dev/null 2>&1; then
+		ok "token create --print-join-command -o json: JoinCommand argv as the text's, the token on the server; -o alone refused, nothing made"
+	else
+		bad "token create -o json: $out $(cat "$D/tok-create-json-nojoin.err")"
+	fi
+	# the two tokens are ckubeadm's side only: gone before token list compares the sides
+	local f id
+	for f in "$D/tok-create-join-json.out" "$D/tok-create-join-cp-json.out"; do
+		id=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["bootstrapToken"]["token"][:6])' "$f" 2>/dev/null) &&
+			k delete secret -n kube-system "bootstrap-token-$id" >/dev/null 2>&1
+	done
+}
+
 run_side() {
 	local side=$1 bin=$2
 	local D=$W/$side
@@ -453,6 +498,13 @@ EOF
 	tok create-dup create 123456.0123456789abcdef --kubeconfig "$KC"
 	tok create-join create --kubeconfig "$KC" --print-join-command
 	tok create-join-cp create --kubeconfig "$KC" --print-join-command --certificate-key 0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef
+	if [ "$side" = ours ]; then
+		# ckubeadm's JoinCommand (hidden -o on token create): checked in check_join_command
+		tok create-join-json create --kubeconfig "$KC" --print-join-command -o json
+		tok create-join-cp-json create --kubeconfig "$KC" --print-join-command -o json --certificate-key 0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef
+		tok create-json-nojoin create 777777.0123456789abcdef --kubeconfig "$KC" -o json
+		check_join_command "$D"
+	fi
 	tok create-dry create 654321.0123456789abcdef --kubeconfig "$KC" --dry-run
 	# an expired token and a malformed token Secret
 	k apply -f - >/dev/null <<EOF
