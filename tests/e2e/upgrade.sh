@@ -111,6 +111,22 @@ pod_ready() {
 	kc -n "$ns" wait --for=condition=Ready pod "$@" --timeout=180s && kc -n "$ns" get pod "$@" -o wide
 }
 
+# job_watch FILE: polls kube-system's Jobs until an upgrade-health-check-* Job has succeeded,
+# writes it to FILE (the API server restarts during the upgrade: failed polls are retried)
+job_watch() {
+	local i
+	for i in $(seq 900); do
+		kc -n kube-system get jobs -o json 2>/dev/null | python3 -c '
+import json, sys
+for j in json.load(sys.stdin)["items"]:
+    if j["metadata"]["name"].startswith("upgrade-health-check-") and j.get("status", {}).get("succeeded"):
+        print(json.dumps(j)); sys.exit(0)
+sys.exit(1)' >"$1.tmp" 2>/dev/null && { mv "$1.tmp" "$1"; return 0; }
+		sleep 1
+	done
+	rm -f "$1.tmp"
+}
+
 # round N: cluster up by INIT-KUBEADM, upgrade apply by upgrade_kubeadm[N], recorded in $logs/round-N
 round() {
 	local n=$1 kubeadm=${upgrade_kubeadm[$1]} out=$logs/round-$1 rc job
@@ -160,14 +176,20 @@ round() {
 			mask <"$out/${what// /_}.stderr" >"$out/${what// /_}.stderr.masked"
 		done
 		check "round $n: upgrade plan $version names kube-apiserver $from_version -> $version" \
-			grep -qE "kube-apiserver +$from_version +$version" "$out/plan_$version.stdout"
+			grep -qE "^kube-apiserver +$node +$from_version +$version\$" "$out/plan_$version.stdout"
 		check "round $n: upgrade diff $version shows the kube-apiserver image line" \
 			grep -q "^+ *image: registry.k8s.io/kube-apiserver:$version" "$out/diff_$version.stdout"
 	fi
+	# the health-check Job (CreateJob) is watched for while the upgrade runs: its TTL (65 s after
+	# it succeeds) deletes it before a longer upgrade (B, D) ends
+	rm -f "$out/job.raw.json"
+	[ "$scenario" = C ] || { job_watch "$out/job.raw.json" & }
+	local watcher=$!
 	inode "$kubeadm" upgrade apply "${args[@]}" --yes --ignore-preflight-errors=SystemVerification \
 		"${skip_flags[@]}" >"$out/apply.stdout" 2>"$out/apply.stderr" </dev/null
 	rc=$?
 	echo "$rc" >"$out/apply.rc"
+	[ "$scenario" = C ] || { sleep 2; kill "$watcher" 2>/dev/null; wait "$watcher" 2>/dev/null; }
 	mask <"$out/apply.stdout" >"$out/apply.stdout.masked"
 	mask <"$out/apply.stderr" >"$out/apply.stderr.masked"
 	if [ "$scenario" = C ]; then
@@ -239,17 +261,11 @@ round() {
 	dns_probe() { e2e_dns_probe dnsprobe-after "$node" "$out"; }
 	check "round $n: a pod resolves kubernetes.default.svc.cluster.local after the upgrade" dns_probe
 
-	# the health-check Job (CreateJob): its spec with the run-dependent values masked, then
-	# deleted with its pod so that the object dumps of both rounds see the same pods
-	job=$(kc -n kube-system get jobs -o name | grep '/upgrade-health-check-' | head -n 1)
-	if [ "$scenario" = B ]; then
-		# the Job's TTL (65 s) runs out while the changed kube-apiserver and etcd restart, so
-		# whether it is still there depends on timing: A records it, B removes what is left
-		skip "round $n: health-check Job (its TTL ends during B's longer upgrade; recorded by A)"
-		[ -z "$job" ] || kc -n kube-system delete "$job" --cascade=foreground --wait=true >>"$logs/checks.log" 2>&1 || true
-		: >"$out/job.json"
-	elif [ -n "$job" ]; then
-		kc -n kube-system get "$job" -o json | python3 -c '
+	# the health-check Job seen during the upgrade (job_watch), its run-dependent values masked;
+	# then what is left of it deleted with its pod, so that the object dumps of both rounds see
+	# the same pods
+	if [ -s "$out/job.raw.json" ]; then
+		python3 -c '
 import json, sys
 j = json.load(sys.stdin)
 t = j["spec"]["template"]
@@ -257,13 +273,18 @@ for k in ("selector",):
     j["spec"].pop(k, None)
 t["metadata"].pop("labels", None)
 print(json.dumps({"spec": j["spec"], "status.succeeded": j.get("status", {}).get("succeeded")}, indent=1, sort_keys=True))
-' | mask >"$out/job.json"
-		ok "round $n: health-check Job kube-system/upgrade-health-check-<ms> created and recorded"
-		kc -n kube-system delete "$job" --cascade=foreground --wait=true >>"$logs/checks.log" 2>&1 || true
+' <"$out/job.raw.json" | mask >"$out/job.json"
+		ok "round $n: health-check Job kube-system/upgrade-health-check-<ms> created, succeeded and recorded"
 	else
-		bad "round $n: no upgrade-health-check Job in kube-system"
+		bad "round $n: no succeeded upgrade-health-check Job in kube-system seen during the upgrade"
 		: >"$out/job.json"
 	fi
+	job=$(kc -n kube-system get jobs -o name | grep '/upgrade-health-check-' | head -n 1)
+	[ -z "$job" ] || kc -n kube-system delete "$job" --cascade=foreground --wait=true >>"$logs/checks.log" 2>&1 || true
+	# the addons' rollouts (a new kube-proxy image in D) are over before the objects are dumped
+	rollouts() { kc -n kube-system rollout status daemonset/kube-proxy --timeout=180s &&
+		kc -n kube-system rollout status deployment/coredns --timeout=180s; }
+	check "round $n: kube-proxy and CoreDNS rolled out" rollouts
 	kc -n default delete pod dnsprobe-after --wait=true >>"$logs/checks.log" 2>&1 || true
 	[ "$scenario" = B ] && round_b "$n" "$out" "$kubeadm"
 	check "round $n: API objects dumped to $out/objects.txt" e2e_dump_objects "$node" "$out/objects.txt"
