@@ -596,3 +596,190 @@ int cri_decode_list_containers(const uint8_t *d, size_t n, struct cri_container 
 		*ret = v;
 	return r;
 }
+
+/* ---- ContainerStatus / PodSandboxStatus ---- */
+
+void cri_encode_status_of_request(struct strbuf *sb, const char *id, bool verbose)
+{
+	pb_put_string(sb, 1, id);   /* container_id / pod_sandbox_id */
+	pb_put_bool(sb, 2, verbose); /* verbose */
+}
+
+struct cri_container_status *cri_container_status_free(struct cri_container_status *s)
+{
+	if (!s)
+		return NULL;
+	free(s->id);
+	free(s->name);
+	free(s->image);
+	free(s->image_ref);
+	free(s->reason);
+	free(s->message);
+	free(s->log_path);
+	kv_free(s->labels, s->n_labels);
+	kv_free(s->annotations, s->n_annotations);
+	free(s);
+	return NULL;
+}
+
+static int decode_container_status(const struct pb_field *outer, struct cri_container_status *c)
+{
+	struct pb_reader rd;
+	struct pb_field f;
+	int r = pb_get_message(outer, &rd);
+	while (r >= 0 && (r = pb_next(&rd, &f)) > 0) {
+		switch (f.number) {
+		case 1: r = pb_get_string(&f, &c->id); break;
+		case 2: { /* ContainerMetadata */
+			struct pb_reader m;
+			struct pb_field g;
+			r = pb_get_message(&f, &m);
+			while (r >= 0 && (r = pb_next(&m, &g)) > 0) {
+				if (g.number == 1)
+					r = pb_get_string(&g, &c->name);
+				else if (g.number == 2)
+					r = pb_get_uint32(&g, &c->attempt);
+			}
+			break;
+		}
+		case 3: r = pb_get_int32(&f, &c->state); break;
+		case 4: r = pb_get_int64(&f, &c->created_at); break;
+		case 5: r = pb_get_int64(&f, &c->started_at); break;
+		case 6: r = pb_get_int64(&f, &c->finished_at); break;
+		case 7: r = pb_get_int32(&f, &c->exit_code); break;
+		case 8: { /* ImageSpec */
+			struct pb_reader m;
+			struct pb_field g;
+			r = pb_get_message(&f, &m);
+			while (r >= 0 && (r = pb_next(&m, &g)) > 0)
+				if (g.number == 1)
+					r = pb_get_string(&g, &c->image);
+			break;
+		}
+		case 9: r = pb_get_string(&f, &c->image_ref); break;
+		case 10: r = pb_get_string(&f, &c->reason); break;
+		case 11: r = pb_get_string(&f, &c->message); break;
+		case 12: r = add_kv(&f, &c->labels, &c->n_labels); break;
+		case 13: r = add_kv(&f, &c->annotations, &c->n_annotations); break;
+		case 15: r = pb_get_string(&f, &c->log_path); break;
+		default: r = 0; /* 14 mounts, 16 resources, 17 image_id, 18 user, 19 stop_signal */
+		}
+	}
+	fill(&c->id);
+	fill(&c->name);
+	fill(&c->image);
+	fill(&c->image_ref);
+	fill(&c->reason);
+	fill(&c->message);
+	fill(&c->log_path);
+	return r;
+}
+
+int cri_decode_container_status(const uint8_t *d, size_t n, struct cri_container_status **ret)
+{
+	_cleanup_(cri_container_status_freep) struct cri_container_status *s = NULL;
+	struct pb_reader rd;
+	struct pb_field f;
+	int r;
+	pb_reader_init(&rd, d, n);
+	while ((r = pb_next(&rd, &f)) > 0) {
+		if (f.number != 1) /* ContainerStatusResponse.status; 2 info skipped */
+			continue;
+		cri_container_status_free(s);
+		s = xnew0(struct cri_container_status);
+		r = decode_container_status(&f, s);
+		if (r < 0)
+			return r;
+	}
+	if (r < 0)
+		return r;
+	*ret = TAKE_PTR(s);
+	return 0;
+}
+
+struct cri_sandbox_status *cri_sandbox_status_free(struct cri_sandbox_status *s)
+{
+	if (!s)
+		return NULL;
+	free(s->id);
+	free(s->name);
+	free(s->uid);
+	free(s->namespace);
+	free(s->ip);
+	kv_free(s->labels, s->n_labels);
+	kv_free(s->annotations, s->n_annotations);
+	free(s->runtime_handler);
+	free(s);
+	return NULL;
+}
+
+static int decode_sandbox_status(const struct pb_field *outer, struct cri_sandbox_status *s)
+{
+	struct pb_reader rd;
+	struct pb_field f;
+	int r = pb_get_message(outer, &rd);
+	while (r >= 0 && (r = pb_next(&rd, &f)) > 0) {
+		switch (f.number) {
+		case 1: r = pb_get_string(&f, &s->id); break;
+		case 2: { /* PodSandboxMetadata */
+			struct pb_reader m;
+			struct pb_field g;
+			r = pb_get_message(&f, &m);
+			while (r >= 0 && (r = pb_next(&m, &g)) > 0) {
+				switch (g.number) {
+				case 1: r = pb_get_string(&g, &s->name); break;
+				case 2: r = pb_get_string(&g, &s->uid); break;
+				case 3: r = pb_get_string(&g, &s->namespace); break;
+				case 4: r = pb_get_uint32(&g, &s->attempt); break;
+				default: r = 0;
+				}
+			}
+			break;
+		}
+		case 3: r = pb_get_int32(&f, &s->state); break;
+		case 4: r = pb_get_int64(&f, &s->created_at); break;
+		case 5: { /* PodSandboxNetworkStatus.ip */
+			struct pb_reader m;
+			struct pb_field g;
+			r = pb_get_message(&f, &m);
+			while (r >= 0 && (r = pb_next(&m, &g)) > 0)
+				if (g.number == 1)
+					r = pb_get_string(&g, &s->ip);
+			break;
+		}
+		case 7: r = add_kv(&f, &s->labels, &s->n_labels); break;
+		case 8: r = add_kv(&f, &s->annotations, &s->n_annotations); break;
+		case 9: r = pb_get_string(&f, &s->runtime_handler); break;
+		default: r = 0; /* 6 linux */
+		}
+	}
+	fill(&s->id);
+	fill(&s->name);
+	fill(&s->uid);
+	fill(&s->namespace);
+	fill(&s->ip);
+	fill(&s->runtime_handler);
+	return r;
+}
+
+int cri_decode_sandbox_status(const uint8_t *d, size_t n, struct cri_sandbox_status **ret)
+{
+	_cleanup_(cri_sandbox_status_freep) struct cri_sandbox_status *s = NULL;
+	struct pb_reader rd;
+	struct pb_field f;
+	int r;
+	pb_reader_init(&rd, d, n);
+	while ((r = pb_next(&rd, &f)) > 0) {
+		if (f.number != 1) /* PodSandboxStatusResponse.status; info, containers skipped */
+			continue;
+		cri_sandbox_status_free(s);
+		s = xnew0(struct cri_sandbox_status);
+		r = decode_sandbox_status(&f, s);
+		if (r < 0)
+			return r;
+	}
+	if (r < 0)
+		return r;
+	*ret = TAKE_PTR(s);
+	return 0;
+}

@@ -323,6 +323,49 @@ int cri_list_containers(struct cri_client *c, const struct cri_container_filter 
 	return cri_decode_list_containers(resp, n, ret, ret_n);
 }
 
+/* ContainerStatus / PodSandboxStatus: one id, not verbose; no status in the answer is malformed. */
+static int status_of(struct cri_client *c, const char *method, const char *id, uint8_t **ret,
+		     size_t *ret_n)
+{
+	_cleanup_strbuf_ struct strbuf req = STRBUF_INIT;
+	cri_encode_status_of_request(&req, id, false);
+	return call(c, method, &req, c->timeout_ms, ret, ret_n);
+}
+
+int cri_container_status(struct cri_client *c, const char *id, struct cri_container_status **ret)
+{
+	_cleanup_free_ uint8_t *resp = NULL;
+	_cleanup_(cri_container_status_freep) struct cri_container_status *s = NULL;
+	size_t n;
+	int r = status_of(c, RUNTIME_SERVICE "ContainerStatus", id, &resp, &n);
+	if (r < 0)
+		return r;
+	r = cri_decode_container_status(resp, n, &s);
+	if (r < 0)
+		return r;
+	if (!s)
+		return error_set(-EBADMSG, "ContainerStatus of %s: no status in the answer", id);
+	*ret = TAKE_PTR(s);
+	return 0;
+}
+
+int cri_sandbox_status(struct cri_client *c, const char *id, struct cri_sandbox_status **ret)
+{
+	_cleanup_free_ uint8_t *resp = NULL;
+	_cleanup_(cri_sandbox_status_freep) struct cri_sandbox_status *s = NULL;
+	size_t n;
+	int r = status_of(c, RUNTIME_SERVICE "PodSandboxStatus", id, &resp, &n);
+	if (r < 0)
+		return r;
+	r = cri_decode_sandbox_status(resp, n, &s);
+	if (r < 0)
+		return r;
+	if (!s)
+		return error_set(-EBADMSG, "PodSandboxStatus of %s: no status in the answer", id);
+	*ret = TAKE_PTR(s);
+	return 0;
+}
+
 int cri_is_running(struct cri_client *c)
 {
 	_cleanup_(cri_status_freep) struct cri_status *s = NULL;
