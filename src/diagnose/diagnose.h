@@ -113,6 +113,9 @@ struct diag_options {
 	const char *component;       /* only this static pod, or NULL */
 };
 
+/* When this process started (wall clock, seconds): what "before this run" means. */
+time_t diag_process_start(void);
+
 /* Runs every collector within about 5 s in all. *ret is owned (diag_facts_free). Never fails:
  * what could not be collected stays unknown. */
 void diag_collect(const struct diag_options *o, struct diag_facts **ret);

@@ -24,6 +24,7 @@
 #include "util/exec.h"
 #include "util/fs.h"
 #include "util/json.h"
+#include "util/log.h"
 #include "util/macro.h"
 #include "util/parse.h"
 #include "util/strbuf.h"
@@ -635,9 +636,25 @@ static void collect_etcd(const struct diag_options *o, struct diag_facts *f)
 	f->etcd_data_predates = st.st_mtime < o->run_start - 5 ? DIAG_YES : DIAG_NO;
 }
 
+time_t diag_process_start(void)
+{
+	/* field 22 of /proc/self/stat: start time in clock ticks after boot */
+	_cleanup_free_ char *st = read_small(AT_FDCWD, "/proc/self/stat", 4096);
+	_cleanup_free_ char *up = read_small(AT_FDCWD, "/proc/uptime", 256);
+	const char *p = st ? strrchr(st, ')') : NULL;
+	unsigned long long ticks = 0;
+	double uptime = 0;
+	if (!p || !up || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d %*d %*d %*d %llu",
+				&ticks) != 1 || sscanf(up, "%lf", &uptime) != 1)
+		return time(NULL);
+	long hz = sysconf(_SC_CLK_TCK);
+	return time(NULL) - (time_t)(uptime - (double)ticks / (double)(hz > 0 ? hz : 100));
+}
+
 void diag_collect(const struct diag_options *o, struct diag_facts **ret)
 {
 	struct diag_facts *f = diag_facts_new();
+	log_quiet(true);
 	f->now = time(NULL);
 	f->manifests_dir = xstrdup(o->manifests_dir);
 	read_manifests(o, f);
@@ -646,5 +663,6 @@ void diag_collect(const struct diag_options *o, struct diag_facts **ret)
 	collect_kubelet(o, f);
 	collect_pki(o, f);
 	collect_etcd(o, f);
+	log_quiet(false);
 	*ret = f;
 }

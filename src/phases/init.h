@@ -40,6 +40,8 @@ int phase_init_kubeconfig(struct run_ctx *ctx);
 int phase_init_control_plane(struct run_ctx *ctx);
 int phase_init_kubelet_start(struct run_ctx *ctx);
 int phase_init_wait_control_plane(struct run_ctx *ctx);
+/* on_failure of the waits: the [diagnose] block (phases/diagnose-glue.c). */
+void phase_init_diagnose(struct run_ctx *ctx, const char *phase);
 int phase_init_upload_certs(struct run_ctx *ctx);
 int phase_init_mark_control_plane(struct run_ctx *ctx);
 int phase_init_bootstrap_token(struct run_ctx *ctx);
