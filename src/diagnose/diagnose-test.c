@@ -428,6 +428,17 @@ static void test_parse_tcp(void **state)
 	error_clear();
 }
 
+static void test_klog_time(void **state)
+{
+	const time_t now = 1796702400; /* 2026-12-08T04:00:00Z */
+	assert_int_equal(diag_klog_time("I1208 03:59:58.123456    7346 kubelet.go:1] x", now), now - 2);
+	assert_int_equal(diag_klog_time("E1231 23:00:00.000000 1 x.go] y", 1798761600 + 3600),
+			 1798758000); /* 2026-12-31T23:00Z read on 2027-01-01 */
+	assert_int_equal(diag_klog_time("kubelet-loop: starting kubelet", now), 0);
+	assert_int_equal(diag_klog_time("I1399 00:00:00.0 x", now), 0);
+	assert_int_equal(diag_klog_time("", now), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -442,6 +453,7 @@ int main(void)
 		cmocka_unit_test(test_catalogue_complete),
 		cmocka_unit_test(test_parse_swaps),
 		cmocka_unit_test(test_parse_tcp),
+		cmocka_unit_test(test_klog_time),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -167,6 +167,9 @@ struct diag_tcp_listen {
 };
 int diag_parse_proc_net_tcp(const char *text, bool v6, struct diag_tcp_listen **v, size_t *n);
 
+/* The time of a klog line ("I1208 04:05:06.123456 ..."), 0 without a klog header. */
+time_t diag_klog_time(const char *line, time_t now);
+
 /*
  * The diagnosis of a failed wait (init's and join's): collects, evaluates and prints the block
  * on stderr, emits a Diagnosis event when the stream is open. Off with CKUBEADM_DIAGNOSE=0.

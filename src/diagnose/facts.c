@@ -401,6 +401,30 @@ static void collect_cri(const struct diag_options *o, struct diag_facts *f)
 	cri_containers_free(cs, ncs);
 }
 
+/* The time of a klog line ("I1208 04:05:06.123456 ..."), in the year of now, UTC as the
+ * kubelet writes it where TZ is unset; 0 when the line has no klog header. */
+time_t diag_klog_time(const char *line, time_t now)
+{
+	unsigned mo, d, h, mi, se;
+	char sev;
+	if (!line[0] || !strchr("IWEF", line[0]) || sscanf(line, "%c%2u%2u %2u:%2u:%2u", &sev, &mo, &d, &h, &mi, &se) != 6)
+		return 0;
+	if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || se > 60)
+		return 0;
+	struct tm tm;
+	gmtime_r(&now, &tm);
+	int year = tm.tm_year;
+	tm = (struct tm){ .tm_year = year, .tm_mon = (int)mo - 1, .tm_mday = (int)d, .tm_hour = (int)h,
+			  .tm_min = (int)mi, .tm_sec = (int)se };
+	time_t t = timegm(&tm);
+	/* a line from December read in January belongs to last year */
+	if (t > now + 86400) {
+		tm.tm_year = year - 1;
+		t = timegm(&tm);
+	}
+	return t;
+}
+
 static void collect_kubelet(const struct diag_options *o, struct diag_facts *f)
 {
 	_cleanup_free_ char *url = NULL, *body = NULL, *err = NULL;
@@ -453,6 +477,7 @@ static void collect_kubelet(const struct diag_options *o, struct diag_facts *f)
 		if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
 			off_t from = st.st_size > LOG_BYTES ? st.st_size - LOG_BYTES : 0;
 			_cleanup_free_ char *buf = xmalloc(LOG_BYTES + 1);
+			_cleanup_strv_free_ char **recent = xnew0(char *);
 			ssize_t k = pread(fd, buf, LOG_BYTES, from);
 			if (k > 0) {
 				buf[k] = '\0';
@@ -461,9 +486,19 @@ static void collect_kubelet(const struct diag_options *o, struct diag_facts *f)
 					p++;
 				_cleanup_strv_free_ char **lines = strv_split(p ? p : "", '\n', true);
 				size_t n = strv_length(lines);
+				/* a file holds earlier runs too: klog lines from before this one are not
+				 * its evidence (lines without a header go with the line before) */
+				bool keep = true;
+				for (size_t i = 0; i < n; i++) {
+					time_t t = diag_klog_time(lines[i], f->now);
+					if (t)
+						keep = t >= o->run_start - 60;
+					if (keep)
+						strv_push(&recent, lines[i]);
+				}
+				n = strv_length(recent);
 				for (size_t i = n > KUBELET_LOG_LINES ? n - KUBELET_LOG_LINES : 0; i < n; i++)
-					if (*lines[i])
-						strv_push(&f->kubelet_log, lines[i]);
+					strv_push(&f->kubelet_log, recent[i]);
 			}
 		}
 	} else {

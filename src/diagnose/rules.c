@@ -111,8 +111,6 @@ static bool m_cgroup_driver(const struct diag_facts *f, struct strbuf *s, char *
 {
 	const char *kd = f->kubelet_cgroup_driver;
 	const char *l = log_find(f->kubelet_log, "misconfiguration: kubelet cgroup driver");
-	if (!l)
-		l = log_find(f->kubelet_log, "cgroup driver");
 	if (kd && f->runtime_systemd_cgroup != DIAG_UNKNOWN &&
 	    streq(kd, "systemd") != (f->runtime_systemd_cgroup == DIAG_YES)) {
 		strbuf_addf(s, "the kubelet uses the \"%s\" cgroup driver, the container runtime uses \"%s\"",
