@@ -41,6 +41,8 @@ static const struct flag extension_flags_top[] = {
 	  .usage = "Print the result object: text (kubeadm's output), json, yaml, kyaml, jsonpath=...; the text then goes to stderr." },
 	{ .name = "allow-missing-template-keys", .type = FLAG_BOOL, .def = "true", .hidden = true,
 	  .usage = "If true, ignore any errors in templates when a field or map key is missing in the template." },
+	{ .name = "fail-fast", .type = FLAG_BOOL, .hidden = true,
+	  .usage = "End init's control-plane wait once one fatal cause is diagnosed 3 times in a row (as CKUBEADM_FAIL_FAST=1)." },
 	{ 0 },
 };
 
@@ -279,6 +281,10 @@ const char cmd_extensions_help[] =
 	"  the exit code. With --events, a Diagnosis event carries the same findings.\n"
 	"  CKUBEADM_DIAGNOSE=0     no diagnosis\n"
 	"  CKUBEADM_KUBELET_LOG    the kubelet's log file, when it is not in the journal\n"
+	"  --fail-fast (init), CKUBEADM_FAIL_FAST=1: the control-plane wait ends as soon as one\n"
+	"  fatal cause is named by 3 samples in a row (5 s apart) instead of at its timeout; same\n"
+	"  error line and exit code as a timed-out wait. (Flags of join and reset accept it too:\n"
+	"  it has no effect there.)\n"
 	"\n"
 	"ckubeadm diagnose [flags]   (a command kubeadm does not have; read-only)\n"
 	"  Names the cause of a control plane that does not come up, from a second terminal while\n"

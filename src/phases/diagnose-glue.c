@@ -5,6 +5,7 @@
  * Off with CKUBEADM_DIAGNOSE=0; never with --dry-run (nothing ran).
  */
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "diagnose/diagnose.h"
@@ -12,15 +13,16 @@
 #include "phases/join.h"
 #include "phases/join/join-data.h"
 #include "phases/run-ctx.h"
+#include "util/flags.h"
 #include "util/json.h"
 #include "util/macro.h"
 
-static void run(int rootfd, const char *cri_socket, const char *pki_dir, const json_t *kubelet,
-		const char *phase)
+static void options(int rootfd, const char *cri_socket, const char *pki_dir,
+		    const json_t *kubelet, struct diag_options *ret)
 {
 	const json_t *port = json_object_get(kubelet, "healthzPort");
 	const char *klog = getenv("CKUBEADM_KUBELET_LOG");
-	struct diag_options o = {
+	*ret = (struct diag_options){
 		.rootfd = rootfd,
 		.cri_socket = cri_socket && *cri_socket ? cri_socket : NULL,
 		.manifests_dir = "/etc/kubernetes/manifests",
@@ -31,7 +33,28 @@ static void run(int rootfd, const char *cri_socket, const char *pki_dir, const j
 		.run_start = diag_process_start(),
 		.since_s = 600,
 	};
+}
+
+static void run(int rootfd, const char *cri_socket, const char *pki_dir, const json_t *kubelet,
+		const char *phase)
+{
+	struct diag_options o;
+	options(rootfd, cri_socket, pki_dir, kubelet, &o);
 	diag_on_failure(&o, phase);
+}
+
+bool phase_init_fail_fast(const struct run_ctx *ctx, struct diag_options *ret)
+{
+	const char *e = getenv("CKUBEADM_FAIL_FAST");
+	bool on = e && streq(e, "1");
+	if (ctx->flags && flagset_lookup(ctx->flags, "fail-fast") &&
+	    flagset_changed(ctx->flags, "fail-fast"))
+		on = flagset_get_bool(ctx->flags, "fail-fast");
+	if (!on || ctx->dry_run)
+		return false;
+	options(ctx->rootfd, ctx->cfg->init.node_registration.cri_socket,
+		ctx->cfg->cluster.certificates_dir, ctx->cfg->kubelet, ret);
+	return true;
 }
 
 void phase_init_diagnose(struct run_ctx *ctx, const char *phase)
