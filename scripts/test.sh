@@ -208,6 +208,11 @@ if [ -z "${CKUBEADM_SKIP_E2E:-}" ]; then
 		e2e e2e-upgrade-a-ref-cluster tests/e2e/upgrade.sh "$ref_real" "$ref_real" "$bin"
 		E2E_UPGRADE_SCENARIO=C e2e e2e-upgrade-c tests/e2e/upgrade.sh "$bin" "$ref_real" "$bin"
 	fi
+	# Diagnosis (tests/e2e/faults.sh): faults injected on the bed, init fails, the [diagnose]
+	# block names the cause: the smoke subset (kubelet stopped, sandbox image missing, bad
+	# flag, port taken). `bash tests/e2e/faults.sh BIN all` runs every fault, the reference
+	# compared, the opt-out and a healthy init.
+	e2e e2e-faults tests/e2e/faults.sh "$bin" smoke
 	# The API objects of each cluster (tests/e2e/objects.py, run-dependent fields removed)
 	# against those of the reference's cluster made by the same steps: one case per object.
 	run e2e-objects-init python3 tests/e2e/objects.py compare \
