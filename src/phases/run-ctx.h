@@ -5,6 +5,7 @@
  */
 #pragma once
 
+#include <stdatomic.h>
 #include <stdbool.h>
 
 #include "config/config.h"
@@ -29,6 +30,9 @@ struct run_ctx {
 	struct pki_keypool *key_pool;     /* owned: keys generated ahead of the certs and
 					   * kubeconfig phases, started once the config is known */
 	bool external_ca;                 /* ca.crt present without ca.key (initData.externalCA) */
+	/* set (opt-in fail-fast, wait-control-plane) when the diagnosis names a fatal cause: the
+	 * waits on the API server end at once, as if timed out; NULL otherwise (borrowed) */
+	const atomic_bool *wait_abort;
 };
 
 /*

@@ -16,7 +16,9 @@
 # it comes just before kubeadm's error lines, the evidence names the fault's token (image,
 # flag, port and process), the Diagnosis event took <= 5 s; with CKUBEADM_DIAGNOSE=0 no block.
 # Prints a table (fault, code named, diagnosis ms, result) and "N passed, N failed, N skipped".
-# Timeouts: E2E_FAULT_TIMEOUT (default 30s) for both of init's health checks.
+# Timeouts: E2E_FAULT_TIMEOUT (default 20s in smoke, else 30s) for init's health checks and
+# its API calls (kubernetesAPICall: init's client bootstrap waits that long for the API server).
+# all also measures --fail-fast on F11 with kubeadm's default timeouts, against the reference.
 set -uo pipefail
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -32,7 +34,9 @@ smoke) faults=(F3 F9 F11 F12); compare=0; healthy=0 ;;
 all) faults=(F3 F5 F9 F10 F11 F12); compare=1; healthy=1 ;;
 *) faults=("$@"); compare=${E2E_FAULT_COMPARE:-0}; healthy=0 ;;
 esac
-timeout=${E2E_FAULT_TIMEOUT:-30s}
+timeout=${E2E_FAULT_TIMEOUT:-}
+[ -n "$timeout" ] || { [ "$mode" = smoke ] && timeout=20s || timeout=30s; }
+timeouts=$timeout
 node=cp1
 logs=${CKUBEADM_E2E_LOGS:-/var/tmp/ckubeadm-e2e-logs/faults-$(date -u +%Y%m%dT%H%M%SZ)}
 mkdir -p "$logs"
@@ -62,17 +66,19 @@ dir=$(e2e_node_dir "$node")
 inode() { "$E2E_DIR/node.sh" exec "$node" "$@"; }
 klog=$dir/log/kubelet.log
 
-# config FAULT FILE: the bed's init configuration with short timeouts and the fault's changes
+# config FAULT FILE: the bed's init configuration with short timeouts (kubeadm's own when
+# $timeouts is "default") and the fault's changes
 config() {
 	e2e_kubeadm_config "$node" "$2"
-	python3 - "$2" "$1" "$timeout" <<'PY'
+	python3 - "$2" "$1" "$timeouts" <<'PY'
 import sys
 path, fault, timeout = sys.argv[1:]
 docs = open(path).read().split("---\n")
 out = []
 for d in docs:
-    if "kind: InitConfiguration" in d:
-        d += "timeouts:\n  controlPlaneComponentHealthCheck: %s\n  kubeletHealthCheck: %s\n" % (timeout, timeout)
+    if "kind: InitConfiguration" in d and timeout != "default":
+        d += ("timeouts:\n  controlPlaneComponentHealthCheck: %s\n  kubeletHealthCheck: %s\n"
+              "  kubernetesAPICall: %s\n" % (timeout, timeout, timeout))
     if "kind: ClusterConfiguration" in d and fault == "F11":
         d += "apiServer:\n  extraArgs:\n  - name: no-such-flag\n    value: x\n"
     if "kind: KubeletConfiguration" in d and fault == "F5":
@@ -136,10 +142,13 @@ run_init() {
 	config "$fault" "$dir/kubeadm.yaml"
 	: >"$logs/$name.events"
 	inject "$fault"
+	local t0
+	t0=$(date +%s%N)
 	inode env "$@" CKUBEADM_KUBELET_LOG="$klog" CKUBEADM_EVENTS="$logs/$name.events" \
 		"$bin" init --config "$dir/kubeadm.yaml" --ignore-preflight-errors="$ignore" \
 		>"$logs/$name.out" 2>"$logs/$name.err"
 	echo $? >"$logs/$name.rc"
+	echo $((($(date +%s%N) - t0) / 1000000)) >"$logs/$name.ms"
 	restore
 }
 
@@ -177,7 +186,7 @@ for l in open(sys.argv[1]):
 			ok "$f: exit code, error phase and last stderr line as the reference's"
 		else bad "$f: differs from the reference (see $logs/$f.ref.err)"; res=FAIL; fi
 	fi
-	table+=("$(printf '%-5s %-28s %-10s %s' "$f" "${named:-none}" "${ms:--}" "$res")")
+	table+=("$(printf '%-5s %-28s %-10s %s' "$f" "${named:-none}" "${ms:--}" "$res (init $(cat "$logs/$f.ms") ms)")")
 done
 
 # the opt-out: no block at all (not in smoke, for time)
@@ -188,9 +197,28 @@ if [ "$mode" = all ] || [ -n "${E2E_FAULT_OPTOUT:-}" ]; then
 	else bad "CKUBEADM_DIAGNOSE=0 (see $logs/F11.optout.err)"; fi
 fi
 
+# fail-fast on the bad flag, kubeadm's default timeouts: ckubeadm ends the wait once the cause
+# is named 3 times (5 s apart); the reference waits for its timeout
+if [ "$mode" = all ] || [ -n "${E2E_FAULT_FAILFAST:-}" ]; then
+	timeouts=default
+	run_init "$kubeadm" F11 F11.failfast CKUBEADM_FAIL_FAST=1
+	ff_ms=$(cat "$logs/F11.failfast.ms")
+	run_init "$ref" F11 F11.failfast-ref
+	ref_ms=$(cat "$logs/F11.failfast-ref.ms")
+	timeouts=$timeout
+	e2e_log "fail-fast: ckubeadm's init ${ff_ms} ms, the reference's ${ref_ms} ms"
+	if [ "$(cat "$logs/F11.failfast.rc")" = "$(cat "$logs/F11.failfast-ref.rc")" ] &&
+		[ "$(tail -n 1 "$logs/F11.failfast.err")" = "$(tail -n 1 "$logs/F11.failfast-ref.err")" ] &&
+		grep -q '^\[diagnose\] Likely cause (COMPONENT_BAD_FLAG)' "$logs/F11.failfast.err" &&
+		[ "$ff_ms" -lt 60000 ]; then
+		ok "--fail-fast: init failed in ${ff_ms} ms (reference: ${ref_ms} ms), same exit code and last line"
+	else bad "--fail-fast: ${ff_ms} ms (see $logs/F11.failfast.err)"; fi
+	table+=("$(printf '%-5s %-28s %-10s %s' F11ff "fail-fast ${ff_ms} ms" "ref ${ref_ms}" -)")
+fi
+
 if [ "$healthy" = 1 ]; then
+	timeouts=default
 	config none "$dir/kubeadm.yaml"
-	sed -i "s/: $timeout/: 4m0s/" "$dir/kubeadm.yaml"
 	if inode env CKUBEADM_KUBELET_LOG="$klog" CKUBEADM_EVENTS="$logs/healthy.events" "$kubeadm" init \
 		--config "$dir/kubeadm.yaml" --ignore-preflight-errors=SystemVerification \
 		>"$logs/healthy.out" 2>"$logs/healthy.err"; then

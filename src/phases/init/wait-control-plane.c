@@ -167,7 +167,8 @@ static char *join_host_port(const char *host, const char *port)
 }
 
 /* WaitForKubelet */
-static int wait_for_kubelet(const char *addr, int64_t port, int64_t timeout_ns)
+static int wait_for_kubelet(const char *addr, int64_t port, int64_t timeout_ns,
+			    const atomic_bool *stop)
 {
 	char ps[24];
 	snprintf(ps, sizeof(ps), "%lld", (long long)port);
@@ -213,7 +214,7 @@ static int wait_for_kubelet(const char *addr, int64_t port, int64_t timeout_ns)
 			events_wait("kubelet", url, "Waiting", last);
 			reported = now;
 		}
-		if (now >= deadline)
+		if (now >= deadline || (stop && atomic_load(stop)))
 			break;
 		int64_t wait = (deadline - now) / 1000000;
 		sleep_ms(wait < RETRY_MS ? (long)wait : RETRY_MS);
@@ -275,7 +276,7 @@ static void *check_component(void *p)
 			events_wait(c->name, c->url, "Waiting", c->error);
 			reported = now;
 		}
-		if (now >= deadline || atomic_load(c->stop))
+		if (now >= deadline || (c->stop && atomic_load(c->stop)))
 			break;
 		int64_t wait = (deadline - now) / 1000000;
 		sleep_ms(wait < RETRY_MS ? (long)wait : RETRY_MS);
@@ -442,9 +443,8 @@ static int read_static_pods(const char *dir, json_t *pods[3])
 /* WaitForControlPlaneComponents */
 static int wait_for_components(struct kube_client *client, json_t *pods[3],
 			       const char *advertise_address, int64_t timeout_ns,
-			       const struct diag_options *fail_fast)
+			       const atomic_bool *stop)
 {
-	struct fail_fast ff = { .opts = fail_fast };
 	_cleanup_free_ char *tmo = go_duration(timeout_ns);
 	printf("[control-plane-check] Waiting for healthy control plane components. This can take "
 	       "up to %s\n",
@@ -472,7 +472,7 @@ static int wait_for_components(struct kube_client *client, json_t *pods[3],
 		comps[i].endpoint = xstrdup(endpoint[i]);
 		comps[i].url = xasprintf("https://%s/%s", hp, endpoint[i]);
 		comps[i].client = i == 0 ? client : NULL;
-		comps[i].stop = &ff.stop;
+		comps[i].stop = stop;
 		comps[i].timeout_ns = timeout_ns;
 		free(values[0]);
 		free(values[1]);
@@ -498,14 +498,8 @@ static int wait_for_components(struct kube_client *client, json_t *pods[3],
 		fflush(stdout);
 		for (size_t i = 0; i < 3; i++)
 			pthread_create(&comps[i].thr, NULL, check_component, &comps[i]);
-		if (fail_fast)
-			pthread_create(&ff.thr, NULL, fail_fast_watch, &ff);
 		for (size_t i = 0; i < 3; i++)
 			pthread_join(comps[i].thr, NULL);
-		if (fail_fast) {
-			atomic_store(&ff.done, true);
-			pthread_join(ff.thr, NULL);
-		}
 		char *fails[3];
 		size_t nf = 0;
 		for (size_t i = 0; i < 3; i++)
@@ -531,7 +525,7 @@ static int64_t timeout_or(const struct cfg_dur *d, int64_t def)
 	return d && d->set ? d->ns : def;
 }
 
-int phase_init_wait_control_plane(struct run_ctx *ctx)
+static int wait_control_plane(struct run_ctx *ctx)
 {
 	const char *dir = manifest_dir(ctx);
 	int r;
@@ -561,7 +555,8 @@ int phase_init_wait_control_plane(struct run_ctx *ctx)
 		printf("[dryrun] Would make sure the kubelet returns 'ok' at http://%s/healthz\n", hp);
 		fflush(stdout);
 	} else {
-		r = wait_for_kubelet(haddr, port, timeout_or(t ? &t->kubelet_health_check : NULL, min4));
+		r = wait_for_kubelet(haddr, port, timeout_or(t ? &t->kubelet_health_check : NULL, min4),
+				     ctx->wait_abort);
 		if (r < 0) {
 			print_kubelet_help();
 			return error_wrap(r, "failed while waiting for the kubelet to start");
@@ -569,14 +564,11 @@ int phase_init_wait_control_plane(struct run_ctx *ctx)
 	}
 	json_t *pods[3];
 	r = read_static_pods(dir, pods);
-	if (r >= 0 && !ctx->dry_run) {
-		struct diag_options o;
-		bool ff = phase_init_fail_fast(ctx, &o);
+	if (r >= 0 && !ctx->dry_run)
 		r = wait_for_components(
 			c, pods, strempty(ctx->cfg->init.local_api_endpoint.advertise_address),
 			timeout_or(t ? &t->control_plane_component_health_check : NULL, min4),
-			ff ? &o : NULL);
-	}
+			ctx->wait_abort);
 	for (size_t i = 0; i < 3; i++)
 		json_decref(pods[i]);
 	if (r < 0) {
@@ -584,4 +576,20 @@ int phase_init_wait_control_plane(struct run_ctx *ctx)
 		return error_wrap(r, "failed while waiting for the control plane to start");
 	}
 	return 0;
+}
+
+int phase_init_wait_control_plane(struct run_ctx *ctx)
+{
+	struct diag_options o;
+	if (!phase_init_fail_fast(ctx, &o))
+		return wait_control_plane(ctx);
+	/* the watcher samples while the API client bootstraps and the components are checked */
+	struct fail_fast ff = { .opts = &o };
+	pthread_create(&ff.thr, NULL, fail_fast_watch, &ff);
+	ctx->wait_abort = &ff.stop;
+	int r = wait_control_plane(ctx);
+	ctx->wait_abort = NULL;
+	atomic_store(&ff.done, true);
+	pthread_join(ff.thr, NULL);
+	return r;
 }
