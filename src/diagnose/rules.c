@@ -551,7 +551,8 @@ static bool m_kubelet_unhealthy(const struct diag_facts *f, struct strbuf *s, ch
 {
 	if (f->kubelet_running == DIAG_NO || f->kubelet_healthy != DIAG_NO)
 		return false;
-	strbuf_addstr(s, "the kubelet runs but is not healthy");
+	strbuf_addstr(s, f->kubelet_running == DIAG_YES ? "the kubelet runs but is not healthy"
+						       : "the kubelet is not healthy");
 	evidence(ev, "kubelet healthz: %s", strempty(f->kubelet_health_error));
 	size_t n = strv_length(f->kubelet_log);
 	for (size_t i = n > 3 ? n - 3 : 0; i < n; i++)
