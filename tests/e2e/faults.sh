@@ -142,13 +142,21 @@ run_init() {
 	config "$fault" "$dir/kubeadm.yaml"
 	: >"$logs/$name.events"
 	inject "$fault"
-	local t0
+	local t0 live=
+	# D6: `diagnose -o json` from a second process while init waits (F9, all): the same code
+	if [ "$fault" = F9 ] && [ "$bin" = "$kubeadm" ] && [ "$mode" = all ]; then
+		( sleep 15; s=$(date +%s%N)
+		  inode env CKUBEADM_KUBELET_LOG="$klog" "$kubeadm" diagnose -o json >"$logs/$name.live.json" 2>&1
+		  echo "$? $((($(date +%s%N) - s) / 1000000))" >"$logs/$name.live.rc" ) &
+		live=$!
+	fi
 	t0=$(date +%s%N)
 	inode env "$@" CKUBEADM_KUBELET_LOG="$klog" CKUBEADM_EVENTS="$logs/$name.events" \
 		"$bin" init --config "$dir/kubeadm.yaml" --ignore-preflight-errors="$ignore" \
 		>"$logs/$name.out" 2>"$logs/$name.err"
 	echo $? >"$logs/$name.rc"
 	echo $((($(date +%s%N) - t0) / 1000000)) >"$logs/$name.ms"
+	[ -z "$live" ] || wait "$live"
 	restore
 }
 
@@ -178,6 +186,13 @@ for l in open(sys.argv[1]):
 	else bad "$f: stderr does not end as kubeadm's after the block"; res=FAIL; fi
 	if [ -n "$ms" ] && [ "$ms" -le 5000 ]; then ok "$f: Diagnosis event, ${ms} ms"
 	else bad "$f: no Diagnosis event within 5 s ('$ms')"; res=FAIL; fi
+	if [ -f "$logs/$f.live.rc" ]; then
+		read -r lrc lms <"$logs/$f.live.rc"
+		lcode=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["headline"])' "$logs/$f.live.json" 2>/dev/null)
+		if [ "$lrc" = 1 ] && [ "$lcode" = "$named" ] && [ "$lms" -le 5000 ]; then
+			ok "$f: diagnose -o json while init waits: $lcode in $lms ms, exit 1"
+		else bad "$f: diagnose while init waits: '$lcode' rc $lrc, $lms ms"; res=FAIL; fi
+	fi
 	if [ "$compare" = 1 ]; then
 		run_init "$ref" "$f" "$f.ref"
 		if [ "$(cat "$logs/$f.ref.rc")" = "$rc" ] && [ "$(tail -n 1 "$logs/$f.ref.err")" = "$(tail -n 1 "$err")" ] &&
