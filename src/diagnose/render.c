@@ -153,7 +153,8 @@ void diag_on_failure(const struct diag_options *o, const char *phase)
 	struct diag_report r;
 	diag_evaluate(f, &r);
 	r.duration_ms = now_ms() - t0;
-	if (r.n) {
+	/* an Info finding alone names no cause: no block */
+	if (r.n && r.findings[0].rule->severity != DIAG_INFO) {
 		_cleanup_strbuf_ struct strbuf sb = STRBUF_INIT;
 		diag_render_text(&r, false, &sb);
 		fflush(stdout);
