@@ -149,6 +149,11 @@ e2e_suites() {
 		E2E_UPGRADE_SCENARIO=C e2e e2e-upgrade-c tests/e2e/upgrade.sh "$bin" "$ref_real" "$bin"
 		E2E_UPGRADE_SCENARIO=B e2e e2e-upgrade-b tests/e2e/upgrade.sh "$bin" "$ref_real" "$bin"
 	fi
+	# Diagnosis (tests/e2e/faults.sh): faults injected on the bed, init fails, the [diagnose]
+	# block names the cause: the smoke subset (kubelet stopped, sandbox image missing, bad
+	# flag, port taken). `bash tests/e2e/faults.sh BIN all` runs every fault, the reference
+	# compared, the opt-out and a healthy init.
+	e2e e2e-faults tests/e2e/faults.sh "$bin" smoke
 	# the event stream and the result objects on the bed (tests/e2e/events.sh, beyond-kubeadm.md
 	# §1.4): E1-E4 and E8 (init with CKUBEADM_EVENTS and CKUBEADM_RESULT, two workers joined from
 	# InitResult and from token create -o json); CKUBEADM_E2E_EVENTS=all adds a control plane

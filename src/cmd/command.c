@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cmd/command.h"
+#include "cmd/commands.h"
 #include "cmd/phase-cmd.h"
 #include "util/error.h"
 #include "util/fs.h"
@@ -491,6 +492,9 @@ static int find(const struct command *root, char *const *argv, size_t argc, stru
 		const struct command *next = NULL;
 		if (words[0] && f->depth < CMD_MAX_DEPTH)
 			next = find_next(f->path[f->depth - 1], f->depth == 1, words[0]);
+		/* ckubeadm's own commands, under names kubeadm does not use (beyond-kubeadm.md C4) */
+		if (!next && f->depth == 1 && words[0] && streq(words[0], cmd_ckubeadm_diagnose.use))
+			next = &cmd_ckubeadm_diagnose;
 		if (!next) {
 			flagset_release(&fs);
 			break;

@@ -32,6 +32,8 @@ int cmd_upgrade_diff(struct cmd_ctx *ctx);
 int cmd_upgrade_node(struct cmd_ctx *ctx);
 int cmd_upgrade_plan(struct cmd_ctx *ctx);
 int cmd_version(struct cmd_ctx *ctx);
+/* ckubeadm only (cmd/diagnose.c): `ckubeadm diagnose`, found by name, not listed in help. */
+extern const struct command cmd_ckubeadm_diagnose;
 void init_workflow_free(struct run_ctx *data);
 int init_workflow_init(struct cmd_ctx *ctx, struct workflow_options *opts, struct run_ctx **ret);
 void join_workflow_free(struct run_ctx *data);

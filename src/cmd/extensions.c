@@ -41,6 +41,8 @@ static const struct flag extension_flags_top[] = {
 	  .usage = "Print the result object: text (kubeadm's output), json, yaml, kyaml, jsonpath=...; the text then goes to stderr." },
 	{ .name = "allow-missing-template-keys", .type = FLAG_BOOL, .def = "true", .hidden = true,
 	  .usage = "If true, ignore any errors in templates when a field or map key is missing in the template." },
+	{ .name = "fail-fast", .type = FLAG_BOOL, .hidden = true,
+	  .usage = "End init's control-plane wait once one fatal cause is diagnosed 3 times in a row (as CKUBEADM_FAIL_FAST=1)." },
 	{ 0 },
 };
 
@@ -338,6 +340,37 @@ const char cmd_extensions_help[] =
 	"PreflightResult (one per check, with its outcome), Artifact (every file written),\n"
 	"APIObject (every object created, updated, patched or deleted; by name only), Wait (the\n"
 	"kubelet, control-plane, discovery, TLS bootstrap and etcd waits), ImagePull, Warning,\n"
-	"RunFinished (outcome, exit code, the failed phase, stderr's error message; Interrupted\n"
-	"after SIGINT or SIGTERM).\n"
-	"Each line is one write(2): a killed run leaves whole lines. Schemas: docs/schemas/.\n";
+	"Diagnosis (below), RunFinished (outcome, exit code, the failed phase, stderr's error\n"
+	"message; Interrupted after SIGINT or SIGTERM).\n"
+	"Each line is one write(2): a killed run leaves whole lines. Schemas: docs/schemas/.\n"
+	"\n"
+	"Diagnosis (the one addition that is on by default):\n"
+	"  When init's wait-control-plane (kubelet-check, control-plane-check) or join's etcd-join,\n"
+	"  kubelet-wait-bootstrap or wait-control-plane fails, a [diagnose] block on stderr names\n"
+	"  the likely cause, just before kubeadm's final error line, which stays kubeadm's, as does\n"
+	"  the exit code. With --events, a Diagnosis event carries the same findings.\n"
+	"  CKUBEADM_DIAGNOSE=0     no diagnosis\n"
+	"  CKUBEADM_KUBELET_LOG    the kubelet's log file, when it is not in the journal\n"
+	"  --fail-fast (init), CKUBEADM_FAIL_FAST=1: the control-plane wait ends as soon as one\n"
+	"  fatal cause is named by 3 samples in a row (5 s apart) instead of at its timeout; same\n"
+	"  error line and exit code as a timed-out wait. (Flags of join and reset accept it too:\n"
+	"  it has no effect there.)\n"
+	"\n"
+	"ckubeadm diagnose [flags]   (a command kubeadm does not have; read-only)\n"
+	"  Names the cause of a control plane that does not come up, from a second terminal while\n"
+	"  init waits, after a failure, or on a running cluster. Exits 1 when a fatal cause is\n"
+	"  found, 0 otherwise.\n"
+	"      --component string    only etcd, kube-apiserver, kube-controller-manager or\n"
+	"                            kube-scheduler\n"
+	"      --since duration      how far back the kubelet's journal is read (default 10m0s)\n"
+	"      --verbose             every finding's fix; with -o, the collected facts too\n"
+	"  -o, --output string       text (default), json or yaml (a DiagnosisReport object)\n"
+	"      --cri-socket string   the CRI socket (default: detected as kubeadm does)\n"
+	"Causes named (catalogue v1): RUNTIME_CRI_DISABLED, RUNTIME_UNAVAILABLE,\n"
+	"CRI_SOCKET_MISMATCH, KUBELET_NOT_RUNNING, SWAP_ENABLED, CGROUP_DRIVER_MISMATCH,\n"
+	"KUBELET_CONFIG_INVALID, CERT_NOT_YET_VALID, CERT_EXPIRED, STALE_KUBECONFIG,\n"
+	"SANDBOX_IMAGE_UNAVAILABLE, PORT_IN_USE, COMPONENT_BAD_FLAG, ETCD_DATA_DIR_FOREIGN,\n"
+	"OOM_KILLED, CONTAINER_START_FAILED, IMAGE_NOT_PRESENT, SANDBOX_RECREATED_LOOP,\n"
+	"SANDBOX_CREATE_FAILED, LIVENESS_PROBE_FAILING, KUBELET_CREDENTIALS_INVALID,\n"
+	"CERT_SAN_MISMATCH, STATIC_PODS_NOT_PICKED_UP, ETCD_UNHEALTHY_DEPENDENCY,\n"
+	"COMPONENT_CRASHING, DISK_PRESSURE, KUBELET_UNHEALTHY, RESOURCE_SHORTAGE.\n";

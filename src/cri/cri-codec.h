@@ -25,6 +25,8 @@ void cri_encode_sandbox_id_request(struct strbuf *sb, const char *id);
 /* StopContainerRequest: container_id and the grace period in seconds. */
 void cri_encode_stop_container_request(struct strbuf *sb, const char *id, int64_t timeout_s);
 void cri_encode_list_containers_request(struct strbuf *sb, const struct cri_container_filter *f);
+/* ContainerStatusRequest and PodSandboxStatusRequest (same shape). */
+void cri_encode_status_of_request(struct strbuf *sb, const char *id, bool verbose);
 
 int cri_decode_version(const uint8_t *d, size_t n, struct cri_version **ret);
 /* *ret_has_status tells whether the status field was present. */
@@ -37,3 +39,6 @@ int cri_decode_list_images(const uint8_t *d, size_t n, struct cri_image **ret, s
 int cri_decode_list_sandboxes(const uint8_t *d, size_t n, struct cri_sandbox **ret, size_t *ret_n);
 int cri_decode_list_containers(const uint8_t *d, size_t n, struct cri_container **ret,
 			       size_t *ret_n);
+/* *ret is NULL when the answer has no status field. */
+int cri_decode_container_status(const uint8_t *d, size_t n, struct cri_container_status **ret);
+int cri_decode_sandbox_status(const uint8_t *d, size_t n, struct cri_sandbox_status **ret);

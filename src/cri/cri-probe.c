@@ -3,6 +3,7 @@
  * Test driver of the cri layer (not installed): one CRI operation per run, for
  * tests/cri/run.sh. Usage: cri-probe [-t timeout_ms] ENDPOINT COMMAND [ARGS...]
  *                          cri-probe detect ROOTDIR
+ *                          cri-probe log-tail FILE N
  * Prints results on stdout; on failure "error: <message>" on stderr and exit status 1.
  */
 #include <fcntl.h>
@@ -169,6 +170,23 @@ static int run(struct cri_client *c, const char *cmd, char **args)
 		for (size_t i = 0; i < n; i++)
 			printf("%s %s %s %d\n", v[i].id, v[i].pod_sandbox_id, v[i].name, v[i].state);
 		cri_containers_free(v, n);
+	} else if (streq(cmd, "container-status") && nargs == 1) {
+		_cleanup_(cri_container_status_freep) struct cri_container_status *s = NULL;
+		if ((r = cri_container_status(c, args[0], &s)) < 0)
+			return fail(r);
+		printf("id=%s name=%s attempt=%u state=%d exit=%d reason=%s image=%s started=%d "
+		       "finished=%d log=%s\n",
+		       s->id, s->name, s->attempt, s->state, s->exit_code, s->reason, s->image,
+		       s->started_at > 0, s->finished_at > 0, s->log_path);
+		if (*s->message)
+			printf("message=%s\n", s->message);
+	} else if (streq(cmd, "sandbox-status") && nargs == 1) {
+		_cleanup_(cri_sandbox_status_freep) struct cri_sandbox_status *s = NULL;
+		if ((r = cri_sandbox_status(c, args[0], &s)) < 0)
+			return fail(r);
+		printf("id=%s name=%s namespace=%s uid=%s attempt=%u state=%s\n", s->id, s->name,
+		       s->namespace, s->uid, s->attempt,
+		       s->state == CRI_SANDBOX_READY ? "SANDBOX_READY" : "SANDBOX_NOTREADY");
 	} else {
 		fprintf(stderr, "error: unknown command or wrong arguments: %s\n", cmd);
 		return 2;
@@ -184,6 +202,18 @@ int main(int argc, char **argv)
 		if (parse_int(argv[2], 1, 3600000, &timeout) < 0)
 			return fail(error_set(-EINVAL, "bad timeout %s", argv[2]));
 		i = 3;
+	}
+	if (argc - i == 3 && streq(argv[i], "log-tail")) {
+		_cleanup_strv_free_ char **lines = NULL;
+		int n;
+		if (parse_int(argv[i + 2], 1, 100000, &n) < 0)
+			return fail(error_set(-EINVAL, "bad line count %s", argv[i + 2]));
+		int r = cri_log_tail(AT_FDCWD, argv[i + 1], (size_t)n, 1 << 20, &lines);
+		if (r < 0)
+			return fail(r);
+		for (char **l = lines; *l; l++)
+			printf("%s\n", *l);
+		return 0;
 	}
 	if (argc - i == 2 && streq(argv[i], "detect")) {
 		_cleanup_close_ int rootfd = open(argv[i + 1], O_PATH | O_DIRECTORY | O_CLOEXEC);

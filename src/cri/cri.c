@@ -336,6 +336,49 @@ int cri_stop_container(struct cri_client *c, const char *id, int64_t timeout_s)
 	return logged(r, "StopContainer from runtime service failed", "containerID", id);
 }
 
+/* ContainerStatus / PodSandboxStatus of one id, not verbose: the answer decoded by decode into
+ * *ret; no status in the answer is malformed. */
+static int status_of(struct cri_client *c, const char *method, const char *id,
+		     int (*decode)(const uint8_t *d, size_t n, void **ret), void **ret)
+{
+	_cleanup_strbuf_ struct strbuf req = STRBUF_INIT;
+	cri_encode_status_of_request(&req, id, false);
+	_cleanup_free_ uint8_t *resp = NULL;
+	size_t n;
+	void *v = NULL;
+	int r = call(c, method, &req, c->timeout_ms, &resp, &n);
+	if (r >= 0)
+		r = decode(resp, n, &v);
+	if (r < 0)
+		return r;
+	if (!v)
+		return error_set(-EBADMSG, "%s of %s: no status in the answer", method, id);
+	*ret = v;
+	return 0;
+}
+
+static int decode_container_status(const uint8_t *d, size_t n, void **ret)
+{
+	return cri_decode_container_status(d, n, (struct cri_container_status **)ret);
+}
+
+static int decode_sandbox_status(const uint8_t *d, size_t n, void **ret)
+{
+	return cri_decode_sandbox_status(d, n, (struct cri_sandbox_status **)ret);
+}
+
+int cri_container_status(struct cri_client *c, const char *id, struct cri_container_status **ret)
+{
+	return status_of(c, RUNTIME_SERVICE "ContainerStatus", id, decode_container_status,
+			 (void **)ret);
+}
+
+int cri_sandbox_status(struct cri_client *c, const char *id, struct cri_sandbox_status **ret)
+{
+	return status_of(c, RUNTIME_SERVICE "PodSandboxStatus", id, decode_sandbox_status,
+			 (void **)ret);
+}
+
 int cri_is_running(struct cri_client *c)
 {
 	_cleanup_(cri_status_freep) struct cri_status *s = NULL;

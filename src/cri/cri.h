@@ -152,7 +152,49 @@ struct cri_container_filter {
 	size_t n_label_selector;
 };
 
+/* ContainerStatus (metadata and image spec flattened; mounts, resources and user skipped). */
+struct cri_container_status {
+	char *id;
+	char *name;
+	uint32_t attempt;
+	int state; /* enum cri_container_state */
+	int64_t created_at;  /* ns since the epoch */
+	int64_t started_at;  /* ns, 0 when never started */
+	int64_t finished_at; /* ns, 0 while running */
+	int32_t exit_code;
+	char *image;
+	char *image_ref;
+	char *reason;  /* "OOMKilled", "Error", "Completed", "StartError", ... */
+	char *message;
+	char *log_path;
+	struct cri_kv *labels;
+	size_t n_labels;
+	struct cri_kv *annotations;
+	size_t n_annotations;
+};
+
+/* PodSandboxStatus (metadata flattened; network reduced to its primary IP). */
+struct cri_sandbox_status {
+	char *id;
+	char *name;
+	char *uid;
+	char *namespace;
+	uint32_t attempt;
+	int state; /* enum cri_sandbox_state */
+	int64_t created_at;
+	char *ip;
+	struct cri_kv *labels;
+	size_t n_labels;
+	struct cri_kv *annotations;
+	size_t n_annotations;
+	char *runtime_handler;
+};
+
 /* Frees the owned members and the object itself; each takes NULL and returns NULL. */
+struct cri_container_status *cri_container_status_free(struct cri_container_status *s);
+struct cri_sandbox_status *cri_sandbox_status_free(struct cri_sandbox_status *s);
+DEFINE_TRIVIAL_CLEANUP_FUNC(struct cri_container_status *, cri_container_status_free)
+DEFINE_TRIVIAL_CLEANUP_FUNC(struct cri_sandbox_status *, cri_sandbox_status_free)
 struct cri_version *cri_version_free(struct cri_version *v);
 struct cri_status *cri_status_free(struct cri_status *s);
 struct cri_image *cri_image_free(struct cri_image *i);
@@ -210,6 +252,28 @@ int cri_list_containers(struct cri_client *c, const struct cri_container_filter 
 /* StopContainer: SIGTERM, then SIGKILL after timeout_s seconds; the sandbox stays (the kubelet
  * starts a new container in it under restartPolicy Always). */
 int cri_stop_container(struct cri_client *c, const char *id, int64_t timeout_s);
+/* ContainerStatus: -ENOENT (NotFound) for an unknown id; -EBADMSG when the answer has no
+ * status. */
+int cri_container_status(struct cri_client *c, const char *id,
+			 struct cri_container_status **ret);
+/* PodSandboxStatus: as cri_container_status. */
+int cri_sandbox_status(struct cri_client *c, const char *id, struct cri_sandbox_status **ret);
+
+/* One line of a CRI container log file ("<RFC3339Nano> <stdout|stderr> <P|F> <msg>"). */
+struct cri_log_line {
+	char *time;   /* the timestamp as written */
+	char *stream; /* "stdout" or "stderr" */
+	bool partial; /* tag P: the line continues in the next record */
+	char *msg;    /* without the newline */
+};
+/* Parses one line (len bytes, no newline). -EBADMSG on a line not in the CRI format. On
+ * success *ret's members are owned by the caller (cri_log_line_release). */
+int cri_log_line_parse(const char *line, size_t len, struct cri_log_line *ret);
+void cri_log_line_release(struct cri_log_line *l);
+/* The messages of the last max_lines complete records of the log file at path (opened under
+ * rootfd, read from at most its last max_bytes), partial records joined, oldest first; lines
+ * not in the CRI format are skipped. *ret is an owned strv (empty for an empty file). */
+int cri_log_tail(int rootfd, const char *path, size_t max_lines, size_t max_bytes, char ***ret);
 
 /* kubeadm's ContainerRuntime methods. */
 /* IsRunning: Status; fails when the RuntimeReady condition is false

@@ -2,7 +2,10 @@
 #include "util/testing.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cri/cri-codec.h"
 #include "cri/proto.h"
@@ -365,6 +368,157 @@ static void test_decode_sandboxes_and_containers(void **state)
 	error_clear();
 }
 
+static void test_decode_container_and_sandbox_status(void **state)
+{
+	_cleanup_strbuf_ struct strbuf req = STRBUF_INIT;
+	cri_encode_status_of_request(&req, "c1", false);
+	assert_bytes(&req, "0a026331");
+
+	_cleanup_strbuf_ struct strbuf sb = STRBUF_INIT, s = STRBUF_INIT, m = STRBUF_INIT,
+				       spec = STRBUF_INIT;
+	pb_put_string(&m, 1, "kube-apiserver");
+	pb_put_uint64(&m, 2, 4);
+	pb_put_string(&spec, 1, "registry.k8s.io/kube-apiserver:v1.37.2");
+	pb_put_string(&s, 1, "c1");
+	pb_put_bytes(&s, 2, m.buf, m.len);
+	pb_put_uint64(&s, 3, CRI_CONTAINER_EXITED);
+	pb_put_uint64(&s, 5, 1700000000000000000ULL);
+	pb_put_uint64(&s, 6, 1700000001000000000ULL);
+	pb_put_uint64(&s, 7, 137);
+	pb_put_bytes(&s, 8, spec.buf, spec.len);
+	pb_put_string(&s, 10, "OOMKilled");
+	pb_put_string(&s, 11, "out of memory");
+	pb_put_map_entry(&s, 12, "io.kubernetes.container.name", "kube-apiserver");
+	pb_put_bytes(&s, 14, "\x0a\x01x", 3); /* a mount: skipped */
+	pb_put_string(&s, 15, "/var/log/pods/x/kube-apiserver/4.log");
+	pb_put_bytes(&sb, 1, s.buf, s.len);
+	pb_put_map_entry(&sb, 2, "info", "{}");
+	struct cri_container_status *cs = NULL;
+	assert_int_equal(cri_decode_container_status((uint8_t *)sb.buf, sb.len, &cs), 0);
+	assert_non_null(cs);
+	assert_string_equal(cs->id, "c1");
+	assert_string_equal(cs->name, "kube-apiserver");
+	assert_int_equal(cs->attempt, 4);
+	assert_int_equal(cs->state, CRI_CONTAINER_EXITED);
+	assert_int_equal(cs->exit_code, 137);
+	assert_true(cs->finished_at == 1700000001000000000LL);
+	assert_string_equal(cs->image, "registry.k8s.io/kube-apiserver:v1.37.2");
+	assert_string_equal(cs->reason, "OOMKilled");
+	assert_string_equal(cs->message, "out of memory");
+	assert_string_equal(cs->log_path, "/var/log/pods/x/kube-apiserver/4.log");
+	assert_string_equal(cs->image_ref, "");
+	cri_container_status_free(cs);
+
+	/* no status field: NULL, not an error (the wrapper refuses it) */
+	cs = NULL;
+	assert_int_equal(cri_decode_container_status((uint8_t *)"", 0, &cs), 0);
+	assert_null(cs);
+	/* a negative exit code (int32 sign-extended on the wire) */
+	strbuf_reset(&s);
+	strbuf_reset(&sb);
+	pb_put_uint64(&s, 7, (uint64_t)(int64_t)-1);
+	pb_put_bytes(&sb, 1, s.buf, s.len);
+	assert_int_equal(cri_decode_container_status((uint8_t *)sb.buf, sb.len, &cs), 0);
+	assert_int_equal(cs->exit_code, -1);
+	cs = cri_container_status_free(cs);
+	/* wrong wire type for the reason */
+	const uint8_t bad[] = { 0x0a, 0x02, 0x50, 0x01 };
+	assert_int_equal(cri_decode_container_status(bad, sizeof(bad), &cs), -EBADMSG);
+	assert_null(cs);
+
+	_cleanup_strbuf_ struct strbuf pb = STRBUF_INIT, p = STRBUF_INIT, pm = STRBUF_INIT,
+				       net = STRBUF_INIT;
+	pb_put_string(&pm, 1, "etcd-cp1");
+	pb_put_string(&pm, 2, "uid-9");
+	pb_put_string(&pm, 3, "kube-system");
+	pb_put_uint64(&pm, 4, 3);
+	pb_put_string(&net, 1, "10.213.0.11");
+	pb_put_string(&p, 1, "sb9");
+	pb_put_bytes(&p, 2, pm.buf, pm.len);
+	pb_put_uint64(&p, 3, CRI_SANDBOX_READY);
+	pb_put_bytes(&p, 5, net.buf, net.len);
+	pb_put_map_entry(&p, 7, "component", "etcd");
+	pb_put_string(&p, 9, "runc");
+	pb_put_bytes(&pb, 1, p.buf, p.len);
+	pb_put_bytes(&pb, 3, s.buf, s.len); /* containers_statuses: skipped */
+	struct cri_sandbox_status *ss = NULL;
+	assert_int_equal(cri_decode_sandbox_status((uint8_t *)pb.buf, pb.len, &ss), 0);
+	assert_string_equal(ss->id, "sb9");
+	assert_string_equal(ss->name, "etcd-cp1");
+	assert_string_equal(ss->uid, "uid-9");
+	assert_string_equal(ss->namespace, "kube-system");
+	assert_int_equal(ss->attempt, 3);
+	assert_int_equal(ss->state, CRI_SANDBOX_READY);
+	assert_string_equal(ss->ip, "10.213.0.11");
+	assert_string_equal(cri_kv_get(ss->labels, ss->n_labels, "component"), "etcd");
+	assert_string_equal(ss->runtime_handler, "runc");
+	cri_sandbox_status_free(ss);
+	error_clear();
+}
+
+static void test_log_line(void **state)
+{
+	struct cri_log_line l;
+	const char *a = "2026-12-08T03:50:59.123456789Z stderr F Error: unknown flag: --no-such-flag";
+	assert_int_equal(cri_log_line_parse(a, strlen(a), &l), 0);
+	assert_string_equal(l.time, "2026-12-08T03:50:59.123456789Z");
+	assert_string_equal(l.stream, "stderr");
+	assert_false(l.partial);
+	assert_string_equal(l.msg, "Error: unknown flag: --no-such-flag");
+	cri_log_line_release(&l);
+	const char *b = "2026-12-08T03:50:59.1Z stdout P part";
+	assert_int_equal(cri_log_line_parse(b, strlen(b), &l), 0);
+	assert_true(l.partial);
+	assert_string_equal(l.msg, "part");
+	cri_log_line_release(&l);
+	const char *e = "2026-12-08T03:50:59.1Z stdout F";
+	assert_int_equal(cri_log_line_parse(e, strlen(e), &l), 0);
+	assert_string_equal(l.msg, "");
+	cri_log_line_release(&l);
+	const char *const bad[] = { "", "x", "2026-12-08T03:50:59.1Z stdin F x",
+				    "2026-12-08T03:50:59.1Z stdout X x", "garbage stdout F x",
+				    "2026-12-08T03:50:59.1Z stdout FF x" };
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++)
+		assert_int_equal(cri_log_line_parse(bad[i], strlen(bad[i]), &l), -EBADMSG);
+	assert_int_equal(cri_log_line_parse("2026-12-08T03:50:59.1Z stdout F a\0b", 36, &l), -EBADMSG);
+	error_clear();
+}
+
+static void test_log_tail(void **state)
+{
+	char path[] = "/tmp/cri-log-test.XXXXXX";
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	const char text[] = "2026-12-08T03:00:00.1Z stdout F one\n"
+			    "not a log line\n"
+			    "2026-12-08T03:00:00.2Z stderr P tw\n"
+			    "2026-12-08T03:00:00.3Z stderr F o\n"
+			    "2026-12-08T03:00:00.4Z stderr F three\n"
+			    "2026-12-08T03:00:00.5Z stderr P four (being written)";
+	assert_int_equal(write(fd, text, sizeof(text) - 1), (ssize_t)(sizeof(text) - 1));
+	close(fd);
+	char **l = NULL;
+	assert_int_equal(cri_log_tail(AT_FDCWD, path, 10, 1 << 20, &l), 0);
+	assert_int_equal(strv_length(l), 4);
+	assert_string_equal(l[0], "one");
+	assert_string_equal(l[1], "two");
+	assert_string_equal(l[2], "three");
+	assert_string_equal(l[3], "four (being written)");
+	strv_free(l);
+	assert_int_equal(cri_log_tail(AT_FDCWD, path, 2, 1 << 20, &l), 0);
+	assert_int_equal(strv_length(l), 2);
+	assert_string_equal(l[0], "three");
+	strv_free(l);
+	/* only the last 60 bytes: the cut first line is dropped */
+	assert_int_equal(cri_log_tail(AT_FDCWD, path, 10, 60, &l), 0);
+	assert_int_equal(strv_length(l), 1);
+	assert_string_equal(l[0], "four (being written)");
+	strv_free(l);
+	unlink(path);
+	assert_int_equal(cri_log_tail(AT_FDCWD, path, 10, 100, &l), -ENOENT);
+	error_clear();
+}
+
 static void test_decode_pull(void **state)
 {
 	_cleanup_free_ char *ref = NULL;
@@ -394,6 +548,9 @@ int main(void)
 		cmocka_unit_test(test_decode_images),
 		cmocka_unit_test(test_decode_sandboxes_and_containers),
 		cmocka_unit_test(test_decode_pull),
+		cmocka_unit_test(test_decode_container_and_sandbox_status),
+		cmocka_unit_test(test_log_line),
+		cmocka_unit_test(test_log_tail),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

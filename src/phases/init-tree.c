@@ -386,6 +386,7 @@ const struct phase phases_init[] = {
 		.name = "wait-control-plane",
 		.short_desc = "Wait for the control plane to start",
 		.run = phase_init_wait_control_plane,
+		.on_failure = phase_init_diagnose,
 	},
 	{
 		.name = "upload-config",

@@ -40,6 +40,12 @@ int phase_init_kubeconfig(struct run_ctx *ctx);
 int phase_init_control_plane(struct run_ctx *ctx);
 int phase_init_kubelet_start(struct run_ctx *ctx);
 int phase_init_wait_control_plane(struct run_ctx *ctx);
+/* on_failure of the waits: the [diagnose] block (phases/diagnose-glue.c). */
+void phase_init_diagnose(struct run_ctx *ctx, const char *phase);
+struct diag_options;
+/* True when --fail-fast or CKUBEADM_FAIL_FAST=1 asks for it; *ret then holds the diagnosis
+ * options of the run (strings borrowed from ctx). */
+bool phase_init_fail_fast(const struct run_ctx *ctx, struct diag_options *ret);
 int phase_init_upload_certs(struct run_ctx *ctx);
 int phase_init_mark_control_plane(struct run_ctx *ctx);
 int phase_init_bootstrap_token(struct run_ctx *ctx);

@@ -104,12 +104,14 @@ const struct phase phases_join[] = {
 		"  kubeadm join phase control-plane-join-etcd all",
 		.no_args = true,
 		.run = phase_join_etcd_join,
+		.on_failure = phase_join_diagnose,
 		.inherit_flags = inherit_join_etcd_join,
 	},
 	{
 		.name = "kubelet-wait-bootstrap",
 		.short_desc = "Wait for the kubelet to bootstrap itself",
 		.run = phase_join_kubelet_wait_bootstrap,
+		.on_failure = phase_join_diagnose,
 		.inherit_flags = inherit_join_kubelet_wait_bootstrap,
 	},
 	{
@@ -123,6 +125,7 @@ const struct phase phases_join[] = {
 		.name = "wait-control-plane",
 		.short_desc = "Wait for the control plane to start",
 		.run = phase_join_wait_control_plane,
+		.on_failure = phase_join_diagnose,
 	},
 	{ 0 },
 };

@@ -18,5 +18,7 @@ int phase_join_preflight(struct run_ctx *ctx);
 int phase_join_check_etcd(struct run_ctx *ctx);
 int phase_join_kubelet_start(struct run_ctx *ctx);
 int phase_join_etcd_join(struct run_ctx *ctx);
+/* on_failure of the waits: the [diagnose] block (phases/diagnose-glue.c). */
+void phase_join_diagnose(struct run_ctx *ctx, const char *phase);
 int phase_join_kubelet_wait_bootstrap(struct run_ctx *ctx);
 int phase_join_wait_control_plane(struct run_ctx *ctx);

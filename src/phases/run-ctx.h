@@ -5,6 +5,7 @@
  */
 #pragma once
 
+#include <stdatomic.h>
 #include <stdbool.h>
 
 #include "config/config.h"
@@ -31,6 +32,9 @@ struct run_ctx {
 	bool external_ca;                 /* ca.crt present without ca.key (initData.externalCA) */
 	long long certificate_key_expires; /* upload-certs: when the uploaded Secret's owning
 					   * token expires (seconds since the epoch), else 0 */
+	/* set (opt-in fail-fast, wait-control-plane) when the diagnosis names a fatal cause: the
+	 * waits on the API server end at once, as if timed out; NULL otherwise (borrowed) */
+	const atomic_bool *wait_abort;
 };
 
 /*

@@ -287,6 +287,12 @@ int workflow_run(const struct workflow *w, struct workflow_options *opts,
 		}
 		if (p->run) {
 			r = p->run(*data);
+			if (r < 0 && p->on_failure) {
+				/* the diagnosis must not change the phase's error */
+				_cleanup_free_ char *msg = xstrdup(error_message(r));
+				p->on_failure(*data, pr->generated_name);
+				error_set(r, "%s", msg);
+			}
 			if (r < 0) {
 				phase_events_fail(&pe, r);
 				r = error_wrap(r, "error execution phase %s", pr->generated_name);

@@ -40,6 +40,9 @@ struct phase {
 	int nargs_max;                    /* > 0: cobra.MaximumNArgs; 0: the command's Args */
 	bool no_args;                     /* ArgsValidator: cobra.NoArgs */
 	const char *const *dependencies;  /* phases (top-level names) that must run first */
+	/* runs when run failed, before the engine wraps the error: the diagnosis of a failed
+	 * wait (beyond-kubeadm.md §2.3), printed just before kubeadm's final error line */
+	void (*on_failure)(struct run_ctx *ctx, const char *phase);
 };
 
 struct workflow {

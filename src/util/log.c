@@ -82,11 +82,20 @@ static void emit_kv(char sev, const char *msg, const char *err, va_list ap)
 	strbuf_release(&sb);
 }
 
+static _Thread_local bool quiet;
+
+void log_quiet(bool on)
+{
+	quiet = on;
+}
+
 void log_error_kv(const char *msg, const char *err, ...)
 {
+	if (quiet && log_level < 5)
+		return;
 	va_list ap;
 	va_start(ap, err);
-	emit_kv('E', msg, err, ap);
+	emit_kv(quiet ? 'I' : 'E', msg, err, ap);
 	va_end(ap);
 }
 

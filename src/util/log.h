@@ -2,6 +2,8 @@
 /* Verbosity-gated diagnostics on stderr (kubeadm's klog -v levels). */
 #pragma once
 
+#include <stdbool.h>
+
 #include "util/macro.h"
 
 /* The only mutable global: set once from -v/--v in main. */
@@ -22,3 +24,9 @@ void log_error_kv(const char *msg, const char *err, ...);
  * level <= log_level: `I... "msg" key="value"`. The key/value list ends with NULL.
  */
 void log_v_kv(int level, const char *msg, ...);
+/*
+ * While a read-only probe runs (the diagnosis), the error lines of the calls it makes are not
+ * the command's: log_quiet(true) drops log_error_kv's lines on this thread (shown from -v=5
+ * as info), log_quiet(false) restores them.
+ */
+void log_quiet(bool on);

@@ -238,6 +238,36 @@ EOF
 		check "ListKubeContainers returns both ids" bash -c '[[ "$0" == *"$1"* && "$0" == *"$2"* ]]' "$OUT" "$SB1" "$SB2"
 		run "$PROBE" "$EP" list-containers
 		check "ListContainers answers (no containers)" [ "$RC" = 0 ] 
+		# ContainerStatus / PodSandboxStatus / the log tail, on a container crictl runs
+		run "$PROBE" "$EP" sandbox-status "$SB1"
+		check "PodSandboxStatus of sandbox 1 ($OUT)" contains "$OUT" "id=$SB1 name=ckubeadm-probe-1 namespace=kube-system uid=ckubeadm-uid-1 attempt=0 state=SANDBOX_READY"
+		run "$PROBE" "$EP" sandbox-status nonexistent-sandbox-id
+		check "PodSandboxStatus of an unknown id: NotFound ($OUT)" contains "$OUT" "code = NotFound"
+		cat >"$T/ctr1.json" <<EOF
+{"metadata": {"name": "probe", "attempt": 2}, "image": {"image": "ckubeadm.test/pause:1"},
+ "log_path": "probe/2.log", "linux": {}}
+EOF
+		C1=$(crictl create "$SB1" "$T/ctr1.json" "$T/pod1.json")
+		if [ -z "$C1" ]; then
+			nok "crictl created a container: $(tail -1 "$T/crictl.err")"
+		else
+			run "$PROBE" "$EP" container-status "$C1"
+			check "ContainerStatus of a created container ($OUT)" contains "$OUT" "id=$C1 name=probe attempt=2 state=0 exit=0 reason= image=ckubeadm.test/pause:1 started=0 finished=0 log=$T/logs/probe/2.log"
+			crictl start "$C1" >/dev/null
+			run "$PROBE" "$EP" container-status "$C1"
+			check "ContainerStatus of the started container: running ($OUT)" contains "$OUT" "state=1 exit=0 reason= image=ckubeadm.test/pause:1 started=1 finished=0"
+			crictl stop -t 0 "$C1" >/dev/null
+			run "$PROBE" "$EP" container-status "$C1"
+			check "ContainerStatus after stop: exited, with a reason ($OUT)" bash -c '[[ "$0" == *"state=2 exit="*" reason="[A-Za-z]*" image=ckubeadm.test/pause:1 started=1 finished=1"* ]]' "$OUT"
+			run "$PROBE" "$EP" container-status nonexistent-container-id
+			check "ContainerStatus of an unknown id: NotFound ($OUT)" contains "$OUT" "code = NotFound"
+			printf '%s\n' "2026-12-08T03:00:00.000000001Z stderr F Error: unknown flag: --no-such-flag" \
+				"2026-12-08T03:00:00.000000002Z stdout P part " "2026-12-08T03:00:00.000000003Z stdout F two" >>"$T/logs/probe/2.log"
+			run "$PROBE" log-tail "$T/logs/probe/2.log" 2
+			check "log tail of the container's log file ($OUT)" [ "$OUT" = "Error: unknown flag: --no-such-flag
+part two" ]
+			crictl rm "$C1" >/dev/null
+		fi
 		run "$PROBE" -t 30000 "$EP" stop-sandbox "$SB1"
 		check "StopPodSandbox stops sandbox 1" [ "$RC" = 0 ]
 		run "$PROBE" "$EP" list-sandboxes --state notready

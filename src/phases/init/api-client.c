@@ -100,7 +100,8 @@ static int crb_super_attempt(void *p)
 }
 
 /* kube_poll's contract lives in kube/; this local loop keeps the phases independent of it. */
-static int poll(long interval_ms, long timeout_ms, int (*fn)(void *), void *p)
+static int poll(const atomic_bool *abort_wait, long interval_ms, long timeout_ms,
+		int (*fn)(void *), void *p)
 {
 	struct timespec start, now;
 	clock_gettime(CLOCK_MONOTONIC, &start);
@@ -114,7 +115,7 @@ static int poll(long interval_ms, long timeout_ms, int (*fn)(void *), void *p)
 			return r;
 		clock_gettime(CLOCK_MONOTONIC, &now);
 		long el = (now.tv_sec - start.tv_sec) * 1000 + (now.tv_nsec - start.tv_nsec) / 1000000;
-		if (el >= timeout_ms)
+		if (el >= timeout_ms || (abort_wait && atomic_load(abort_wait)))
 			return last;
 		long s = timeout_ms - el < interval_ms ? timeout_ms - el : interval_ms;
 		struct timespec ts = { .tv_sec = s / 1000, .tv_nsec = (s % 1000) * 1000000L };
@@ -145,7 +146,7 @@ static int ensure_admin_crb(struct run_ctx *ctx, struct kube_client **ret)
 		"kubeadm:cluster-admins", NULL, "ClusterRole", "cluster-admin",
 		(const char *const[]){ "Group:kubeadm:cluster-admins", NULL });
 	struct crb_try a = { .c = admin, .crb = crb };
-	r = poll(KUBE_RETRY_INTERVAL_MS, api_timeout_ms(ctx), crb_admin_attempt, &a);
+	r = poll(ctx->wait_abort, KUBE_RETRY_INTERVAL_MS, api_timeout_ms(ctx), crb_admin_attempt, &a);
 	if (r < 0)
 		return r;
 	if (!a.exists) {
@@ -164,7 +165,8 @@ static int ensure_admin_crb(struct run_ctx *ctx, struct kube_client **ret)
 		if (r < 0)
 			return r;
 		struct crb_try s = { .c = super, .crb = crb };
-		r = poll(KUBE_RETRY_INTERVAL_MS, api_timeout_ms(ctx), crb_super_attempt, &s);
+		r = poll(ctx->wait_abort, KUBE_RETRY_INTERVAL_MS, api_timeout_ms(ctx), crb_super_attempt,
+			 &s);
 		if (r < 0)
 			return error_wrap(r, "unable to create the kubeadm:cluster-admins "
 					     "ClusterRoleBinding by using super-admin.conf");

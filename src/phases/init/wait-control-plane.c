@@ -11,11 +11,14 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 
 #include "config/duration.h"
+#include "diagnose/diagnose.h"
 #include "kube/http.h"
 #include "kube/transport.h"
 #include "phases/init.h"
@@ -162,7 +165,8 @@ static char *join_host_port(const char *host, const char *port)
 }
 
 /* WaitForKubelet */
-static int wait_for_kubelet(const char *addr, int64_t port, int64_t timeout_ns)
+static int wait_for_kubelet(const char *addr, int64_t port, int64_t timeout_ns,
+			    const atomic_bool *stop)
 {
 	char ps[24];
 	snprintf(ps, sizeof(ps), "%lld", (long long)port);
@@ -206,7 +210,7 @@ static int wait_for_kubelet(const char *addr, int64_t port, int64_t timeout_ns)
 		}
 		events_wait_retry(&ew, last);
 		int64_t now = mono_ns();
-		if (now >= deadline)
+		if (now >= deadline || (stop && atomic_load(stop)))
 			break;
 		int64_t wait = (deadline - now) / 1000000;
 		sleep_ms(wait < RETRY_MS ? (long)wait : RETRY_MS);
@@ -221,6 +225,7 @@ static int wait_for_kubelet(const char *addr, int64_t port, int64_t timeout_ns)
 }
 
 struct component {
+	const atomic_bool *stop;    /* set by fail-fast: end the wait now */
 	const char *name;
 	char *url;
 	char *endpoint;
@@ -265,7 +270,7 @@ static void *check_component(void *p)
 		}
 		events_wait_retry(&ew, c->error);
 		int64_t now = mono_ns();
-		if (now >= deadline)
+		if (now >= deadline || (c->stop && atomic_load(c->stop)))
 			break;
 		int64_t wait = (deadline - now) / 1000000;
 		sleep_ms(wait < RETRY_MS ? (long)wait : RETRY_MS);
@@ -286,6 +291,54 @@ static void *check_component(void *p)
 	}
 	events_wait_end(&ew, healthy, true, c->error);
 	error_clear(); /* the thread-local message dies with the thread */
+	return NULL;
+}
+
+/*
+ * Opt-in fail-fast (--fail-fast, CKUBEADM_FAIL_FAST=1; beyond-kubeadm.md §2.3): every 5 s the
+ * diagnosis samples the node; a Fatal cause named by 3 consecutive samples ends the wait then
+ * instead of at the timeout. The error and exit code stay those of a timed-out wait.
+ */
+#define FAIL_FAST_SAMPLE_MS 5000
+#define FAIL_FAST_SAMPLES 3
+
+struct fail_fast {
+	const struct diag_options *opts;
+	atomic_bool stop;   /* to the component checks */
+	atomic_bool done;   /* the checks ended */
+	pthread_t thr;
+};
+
+static void *fail_fast_watch(void *p)
+{
+	struct fail_fast *ff = p;
+	char *last = NULL;
+	int same = 0;
+	while (!atomic_load(&ff->done)) {
+		for (int waited = 0; waited < FAIL_FAST_SAMPLE_MS && !atomic_load(&ff->done);
+		     waited += RETRY_MS)
+			sleep_ms(RETRY_MS);
+		if (atomic_load(&ff->done))
+			break;
+		struct diag_facts *f = NULL;
+		diag_collect(ff->opts, &f);
+		struct diag_report r;
+		diag_evaluate(f, &r);
+		const char *code = r.n && r.findings[0].rule->severity == DIAG_FATAL
+					   ? r.findings[0].rule->code
+					   : NULL;
+		same = code && last && streq(code, last) ? same + 1 : (code ? 1 : 0);
+		free(last);
+		last = xstrdup(code);
+		diag_report_release(&r);
+		diag_facts_free(f);
+		if (same >= FAIL_FAST_SAMPLES) {
+			atomic_store(&ff->stop, true);
+			break;
+		}
+	}
+	free(last);
+	error_clear();
 	return NULL;
 }
 
@@ -383,7 +436,8 @@ static int read_static_pods(const char *dir, json_t *pods[3])
 
 /* WaitForControlPlaneComponents */
 static int wait_for_components(struct kube_client *client, json_t *pods[3],
-			       const char *advertise_address, int64_t timeout_ns)
+			       const char *advertise_address, int64_t timeout_ns,
+			       const atomic_bool *stop)
 {
 	_cleanup_free_ char *tmo = go_duration(timeout_ns);
 	printf("[control-plane-check] Waiting for healthy control plane components. This can take "
@@ -412,6 +466,7 @@ static int wait_for_components(struct kube_client *client, json_t *pods[3],
 		comps[i].endpoint = xstrdup(endpoint[i]);
 		comps[i].url = xasprintf("https://%s/%s", hp, endpoint[i]);
 		comps[i].client = i == 0 ? client : NULL;
+		comps[i].stop = stop;
 		comps[i].timeout_ns = timeout_ns;
 		free(values[0]);
 		free(values[1]);
@@ -464,7 +519,7 @@ static int64_t timeout_or(const struct cfg_dur *d, int64_t def)
 	return d && d->set ? d->ns : def;
 }
 
-int phase_init_wait_control_plane(struct run_ctx *ctx)
+static int wait_control_plane(struct run_ctx *ctx)
 {
 	const char *dir = manifest_dir(ctx);
 	int r;
@@ -494,7 +549,8 @@ int phase_init_wait_control_plane(struct run_ctx *ctx)
 		printf("[dryrun] Would make sure the kubelet returns 'ok' at http://%s/healthz\n", hp);
 		fflush(stdout);
 	} else {
-		r = wait_for_kubelet(haddr, port, timeout_or(t ? &t->kubelet_health_check : NULL, min4));
+		r = wait_for_kubelet(haddr, port, timeout_or(t ? &t->kubelet_health_check : NULL, min4),
+				     ctx->wait_abort);
 		if (r < 0) {
 			print_kubelet_help();
 			return error_wrap(r, "failed while waiting for the kubelet to start");
@@ -505,7 +561,8 @@ int phase_init_wait_control_plane(struct run_ctx *ctx)
 	if (r >= 0 && !ctx->dry_run)
 		r = wait_for_components(
 			c, pods, strempty(ctx->cfg->init.local_api_endpoint.advertise_address),
-			timeout_or(t ? &t->control_plane_component_health_check : NULL, min4));
+			timeout_or(t ? &t->control_plane_component_health_check : NULL, min4),
+			ctx->wait_abort);
 	for (size_t i = 0; i < 3; i++)
 		json_decref(pods[i]);
 	if (r < 0) {
@@ -513,4 +570,20 @@ int phase_init_wait_control_plane(struct run_ctx *ctx)
 		return error_wrap(r, "failed while waiting for the control plane to start");
 	}
 	return 0;
+}
+
+int phase_init_wait_control_plane(struct run_ctx *ctx)
+{
+	struct diag_options o;
+	if (!phase_init_fail_fast(ctx, &o))
+		return wait_control_plane(ctx);
+	/* the watcher samples while the API client bootstraps and the components are checked */
+	struct fail_fast ff = { .opts = &o };
+	pthread_create(&ff.thr, NULL, fail_fast_watch, &ff);
+	ctx->wait_abort = &ff.stop;
+	int r = wait_control_plane(ctx);
+	ctx->wait_abort = NULL;
+	atomic_store(&ff.done, true);
+	pthread_join(ff.thr, NULL);
+	return r;
 }
