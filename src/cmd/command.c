@@ -1145,8 +1145,9 @@ static void walk(const struct command **path, size_t depth, cmd_walk_fn fn, void
 {
 	const struct command *c = path[depth - 1];
 	bool is_root = depth == 1;
-	/* cobra's GenManTree: the available commands and the additional help topics */
-	if (!is_root && ((!is_available(c, false) && !is_help_topic(c)) || c->unlisted))
+	/* cobra's GenManTree: the available commands, not the additional help topics (whose
+	 * help is their text alone) */
+	if (!is_root && (!is_available(c, false) || is_help_topic(c) || c->unlisted))
 		return;
 	struct flag *help = make_help_flag(c);
 	struct flagset fs;
@@ -1160,8 +1161,8 @@ static void walk(const struct command **path, size_t depth, cmd_walk_fn fn, void
 	_cleanup_free_ const struct command **listed = xcalloc(nch + 1, sizeof(*listed));
 	size_t nl = 0;
 	for (size_t i = 0; i < nch; i++)
-		if (ch[i] != &help_command && !ch[i]->unlisted &&
-		    (is_available(ch[i], false) || is_help_topic(ch[i])))
+		if (ch[i] != &help_command && !ch[i]->unlisted && is_available(ch[i], false) &&
+		    !is_help_topic(ch[i]))
 			listed[nl++] = ch[i];
 	_cleanup_free_ char *lng = cmd_long_text(c);
 	fn(path, depth, lng, &fs, listed, userdata);

@@ -157,9 +157,10 @@ typedef void (*cmd_walk_fn)(const struct command *const *path, size_t depth, con
 			    const struct flagset *fs, const struct command *const *children,
 			    void *userdata);
 /*
- * Calls fn for the root and, depth first in name order, every command its help lists or shows
- * as a help topic (cobra's GenManTree set: not hidden, deprecated, unlisted or not built; no
- * "help"). The flags are built as for `--help`, so a page made from them matches it.
+ * Calls fn for the root and, depth first in name order, every command its help lists under
+ * "Available Commands" (cobra's GenManTree set: not hidden, deprecated, unlisted or not built,
+ * no help topic, no "help"). The flags are built as for `--help`, so a page made from them
+ * matches it.
  */
 void cmd_walk(const struct command *root, cmd_walk_fn fn, void *userdata);
 
