@@ -19,9 +19,10 @@ CASES = [
 ]
 
 
-def read_for(fd, seconds):
+def read_for(fd, seconds, until=None):
+    """What the terminal shows within seconds, or as soon as it shows until."""
     out, end = b"", time.time() + seconds
-    while time.time() < end:
+    while time.time() < end and not (until and until.encode() in out):
         r, _, _ = select.select([fd], [], [], 0.1)
         if r:
             try:
@@ -40,12 +41,12 @@ def main():
             os.environ.update({"PATH": bindir + ":/usr/bin:/bin", "PS1": "$ ", "TERM": "dumb",
                                "INPUTRC": "/dev/null", "HOME": "/nonexistent"})
             os.execvp("bash", ["bash", "--norc", "--noprofile", "-i"])
-        read_for(fd, 0.5)
         # bash-completion's own helpers first, as an interactive shell of the system has them
-        os.write(fd, f"source /usr/share/bash-completion/bash_completion; source '{comp}'\n".encode())
-        read_for(fd, 1.0)
+        os.write(fd, f"source /usr/share/bash-completion/bash_completion; source '{comp}'; "
+                 "echo READY\n".encode())
+        read_for(fd, 10, "READY\r\n$ ")
         os.write(fd, typed.encode() + b"\t" * tabs)
-        seen = read_for(fd, 1.5)
+        seen = read_for(fd, 5, want)
         os.kill(pid, 9)
         os.waitpid(pid, 0)
         os.close(fd)
