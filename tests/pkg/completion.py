@@ -9,6 +9,8 @@ import select
 import sys
 import time
 
+from cases import Cases
+
 # (typed, Tab presses, text that must appear on the terminal after the Tab)
 CASES = [
     ("ckubeadm ini", 1, "ckubeadm init "),
@@ -34,7 +36,7 @@ def read_for(fd, seconds, until=None):
 
 def main():
     comp, bindir = sys.argv[1], sys.argv[2]
-    passed = failed = 0
+    cases = Cases()
     for typed, tabs, want in CASES:
         pid, fd = pty.fork()
         if pid == 0:
@@ -50,14 +52,9 @@ def main():
         os.kill(pid, 9)
         os.waitpid(pid, 0)
         os.close(fd)
-        if want in seen:
-            print(f"ok {typed!r} + {tabs} Tab: {want!r} offered")
-            passed += 1
-        else:
-            print(f"FAIL {typed!r} + {tabs} Tab: {want!r} not on the terminal: {seen!r}")
-            failed += 1
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed else 0
+        cases.check(want in seen, f"{typed!r} + {tabs} Tab: {want!r} offered",
+                    f"{typed!r} + {tabs} Tab: {want!r} not on the terminal: {seen!r}")
+    return cases.finish()
 
 
 if __name__ == "__main__":

@@ -12,6 +12,8 @@ import re
 import subprocess
 import sys
 
+from cases import Cases
+
 
 def unroff(s):
     s = re.sub(r"\\f[BIPR]", "", s)
@@ -55,7 +57,7 @@ def help_parts(binary, words):
 
 def main():
     binary, mandir = sys.argv[1], sys.argv[2]
-    passed = failed = 0
+    cases = Cases()
     pages = {}
     for name in sorted(os.listdir(mandir)):
         if not re.match(r"^ckubeadm.*\.1(\.gz)?$", name):
@@ -65,8 +67,7 @@ def main():
         with opener(path, "rt") as f:
             words, man = page_parts(f.read())
         if not words:
-            print(f"FAIL {name}: no SYNOPSIS")
-            failed += 1
+            cases.check(False, "", f"{name}: no SYNOPSIS")
             continue
         pages[" ".join(words[1:])] = name
         helpflags, _ = help_parts(binary, words)
@@ -76,12 +77,10 @@ def main():
                for sec in want if man.get(sec, []) != want[sec]]
         if not want["OPTIONS"]:
             bad.append("--help lists no flag (not even --help)")
-        if bad:
-            print(f"FAIL {name}: " + "; ".join(bad))
-            failed += 1
-        else:
-            print(f"ok {name}: {len(want['OPTIONS'])} + {len(want['OPTIONS INHERITED FROM PARENT COMMANDS'])} flags")
-            passed += 1
+        cases.check(not bad,
+                    f"{name}: {len(want['OPTIONS'])} + "
+                    f"{len(want['OPTIONS INHERITED FROM PARENT COMMANDS'])} flags",
+                    f"{name}: " + "; ".join(bad))
     # every command reachable from the root's help has a page
     todo, seen = [["ckubeadm"]], set()
     missing = []
@@ -95,14 +94,9 @@ def main():
             missing.append(key or "(root)")
         _, children = help_parts(binary, words)
         todo.extend([["ckubeadm"] + c for c in children])
-    if missing:
-        print(f"FAIL pages missing for: {', '.join(sorted(missing))}")
-        failed += 1
-    else:
-        print(f"ok every one of the {len(seen)} commands reached from the root's help has a page")
-        passed += 1
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed else 0
+    cases.check(not missing, f"every one of the {len(seen)} commands reached from the root's help has a page",
+                f"pages missing for: {', '.join(sorted(missing))}")
+    return cases.finish()
 
 
 if __name__ == "__main__":
