@@ -5,7 +5,8 @@
 # the files, their kinds and modes, the runtime dependencies against the libraries the binary
 # links, the binary's size, the installed program, each man page against its command's
 # --help (tests/pkg/manflags.py) and bash completion typed in a terminal
-# (tests/pkg/completion.py). One case per check; ends with "N passed, N failed, N skipped".
+# (tests/pkg/completion.py), fish's completion queried. One case per check; ends with
+# "N passed, N failed, N skipped".
 # A tool that the checks need and that is missing skips them (named, counted).
 # The .deb, lintian's output and the file list stay in WORKDIR (default: a temp dir).
 set -uo pipefail
@@ -27,11 +28,11 @@ finish() {
 }
 
 missing=
-for tool in dpkg-buildpackage dh lintian fakeroot python3; do
+for tool in dpkg-buildpackage dh lintian fakeroot python3 fish man; do
 	command -v "$tool" >/dev/null || missing+=" $tool"
 done
 if [ -n "$missing" ]; then
-	for c in build lintian files depends install size program man completion remove; do
+	for c in build lintian files depends install size program man man-render completion fish remove; do
 		skip "$c: not installed:$missing (scripts/apt-packages lists them)"
 	done
 	finish
@@ -160,6 +161,16 @@ if [ -f /usr/share/bash-completion/bash_completion ]; then
 	fi
 else
 	skip "completion: bash-completion is not installed (scripts/apt-packages lists it)"
+fi
+
+# fish: its own completion query (complete -C) with the installed file, for both names
+fish_out=$(PATH="$root/usr/bin:$PATH" fish --no-config -c "source '$root/usr/share/fish/vendor_completions.d/ckubeadm.fish'
+	complete -C 'ckubeadm ini'; complete -C 'kubeadm certs '; complete -C 'ckubeadm init --dry'" 2>&1)
+if grep -q "^init	" <<<"$fish_out" && grep -q "^check-expiration	" <<<"$fish_out" &&
+	grep -q "^--dry-run	" <<<"$fish_out"; then
+	ok "completion: fish offers init, certs check-expiration, init --dry-run"
+else
+	fail "completion: fish: $fish_out"
 fi
 
 if dpkg --root="$root" --force-depends --force-script-chrootless --purge ckubeadm \
