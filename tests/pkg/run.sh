@@ -4,7 +4,7 @@
 # lintian on it, installs it into a scratch root with dpkg --root and checks what it put there:
 # the files, their kinds and modes, the runtime dependencies against the libraries the binary
 # links, the binary's size, the installed program, each man page against its command's
-# --help (tests/pkg/manflags.py) and bash completion typed in a terminal
+# --help (tests/pkg/manflags.py), bash and zsh completion typed in a terminal
 # (tests/pkg/completion.py), fish's completion queried. One case per check; ends with
 # "N passed, N failed, N skipped".
 # A tool that the checks need and that is missing skips them (named, counted).
@@ -28,11 +28,11 @@ finish() {
 }
 
 missing=
-for tool in dpkg-buildpackage dh lintian fakeroot python3 fish man; do
+for tool in dpkg-buildpackage dh lintian fakeroot python3 zsh fish man; do
 	command -v "$tool" >/dev/null || missing+=" $tool"
 done
 if [ -n "$missing" ]; then
-	for c in build lintian files depends install size program man man-render completion fish remove; do
+	for c in build lintian files depends install size program man man-render completion zsh fish remove; do
 		skip "$c: not installed:$missing (scripts/apt-packages lists them)"
 	done
 	finish
@@ -152,7 +152,7 @@ else
 fi
 
 if [ -f /usr/share/bash-completion/bash_completion ]; then
-	if python3 "$top/tests/pkg/completion.py" "$root/usr/share/bash-completion/completions/ckubeadm" \
+	if python3 "$top/tests/pkg/completion.py" bash "$root/usr/share/bash-completion/completions/ckubeadm" \
 		"$root/usr/bin" >"$work/completion.log" 2>&1; then
 		ok "completion: $(tail -n 1 "$work/completion.log") (bash in a pty, Tab)"
 	else
@@ -161,6 +161,14 @@ if [ -f /usr/share/bash-completion/bash_completion ]; then
 	fi
 else
 	skip "completion: bash-completion is not installed (scripts/apt-packages lists it)"
+fi
+
+if python3 "$top/tests/pkg/completion.py" zsh "$root/usr/share/zsh/vendor-completions/_ckubeadm" \
+	"$root/usr/bin" >"$work/completion-zsh.log" 2>&1; then
+	ok "completion: $(tail -n 1 "$work/completion-zsh.log") (zsh in a pty, compinit, Tab)"
+else
+	fail "completion: zsh in a pty ($work/completion-zsh.log)"
+	grep '^FAIL' "$work/completion-zsh.log" | head -n 5 | sed 's/^/   | /'
 fi
 
 # fish: its own completion query (complete -C) with the installed file, for both names
