@@ -232,6 +232,9 @@ for suite in tests/cli/run.sh tests/conformance/*/run.sh tests/pki/run.sh tests/
 	esac
 done
 run selftest bash tests/selftest/run.sh "$bin" "$CKUBEADM_REFERENCE" "$out/gcc" # the suites go red when they must
+# The Debian package (tests/pkg): dpkg-buildpackage, lintian, dpkg --root, man pages against
+# --help, bash completion in a terminal. About 90 s, most of it the package's release build.
+run pkg bash tests/pkg/run.sh "$out/pkg"
 [ -f fuzz/run.sh ] && run fuzz bash fuzz/run.sh "$out/fuzz"
 
 # The CLI and conformance suites again with the ASan+UBSan binary (and its build directory's

@@ -1142,3 +1142,46 @@ static int complete_cmd_run(struct cmd_ctx *ctx)
 	strv_free(comps);
 	return 0;
 }
+
+/* ---- documentation walk (the man pages and fish completion of src/cmd/gen-doc.c) ---------- */
+
+static void walk(const struct command **path, size_t depth, cmd_walk_fn fn, void *userdata)
+{
+	const struct command *c = path[depth - 1];
+	bool is_root = depth == 1;
+	/* cobra's GenManTree: the available commands, not the additional help topics (whose
+	 * help is their text alone) */
+	if (!is_root && (!is_available(c, false) || is_help_topic(c) || c->unlisted))
+		return;
+	struct flag *help = make_help_flag(c);
+	struct flagset fs;
+	build_flagset(path, depth, &fs, help);
+	_cleanup_free_ const struct command **ch = children_of(c, is_root);
+	size_t nch = 0;
+	while (ch[nch])
+		nch++;
+	qsort(ch, nch, sizeof(*ch), cmp_cmd);
+	/* the children that the command's help lists, for the page's SEE ALSO */
+	_cleanup_free_ const struct command **listed = xcalloc(nch + 1, sizeof(*listed));
+	size_t nl = 0;
+	for (size_t i = 0; i < nch; i++)
+		if (ch[i] != &help_command && !ch[i]->unlisted && is_available(ch[i], false) &&
+		    !is_help_topic(ch[i]))
+			listed[nl++] = ch[i];
+	_cleanup_free_ char *lng = cmd_long_text(c);
+	fn(path, depth, lng, &fs, listed, userdata);
+	flagset_release(&fs);
+	free_help_flag(help);
+	if (depth >= CMD_MAX_DEPTH)
+		return;
+	for (size_t i = 0; i < nl; i++) {
+		path[depth] = listed[i];
+		walk(path, depth + 1, fn, userdata);
+	}
+}
+
+void cmd_walk(const struct command *root, cmd_walk_fn fn, void *userdata)
+{
+	const struct command *path[CMD_MAX_DEPTH] = { root };
+	walk(path, 1, fn, userdata);
+}

@@ -148,5 +148,21 @@ void cmd_extensions_finish(struct cmd_ctx *ctx, int r);
 /* `ckubeadm help extensions`: the text of the help topic. */
 extern const char cmd_extensions_help[];
 
+/*
+ * Called by cmd_walk for each command: its path (root first), its effective Long text, the flags
+ * its --help shows (help flag included; flagset_listed gives them as help lists them) and the
+ * sub-commands its help lists (NULL-terminated, sorted by name). All borrowed for the call.
+ */
+typedef void (*cmd_walk_fn)(const struct command *const *path, size_t depth, const char *long_text,
+			    const struct flagset *fs, const struct command *const *children,
+			    void *userdata);
+/*
+ * Calls fn for the root and, depth first in name order, every command its help lists under
+ * "Available Commands" (cobra's GenManTree set: not hidden, deprecated, unlisted or not built,
+ * no help topic, no "help"). The flags are built as for `--help`, so a page made from them
+ * matches it.
+ */
+void cmd_walk(const struct command *root, cmd_walk_fn fn, void *userdata);
+
 /* The name of a command: the first word of its use line. Owned. */
 char *cmd_name(const struct command *c);

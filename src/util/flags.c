@@ -688,68 +688,80 @@ bool flagset_has_available(const struct flagset *fs, bool want_local)
 	return false;
 }
 
-void flagset_usages(const struct flagset *fs, bool want_local, struct strbuf *out)
+size_t flagset_listed(const struct flagset *fs, bool want_local, const struct flag_value ***ret)
 {
-	_cleanup_free_ const struct flag_value **sorted = xcalloc(fs->n + 1, sizeof(*sorted));
+	const struct flag_value **sorted = xcalloc(fs->n + 1, sizeof(*sorted));
 	size_t n = 0;
 	for (size_t i = 0; i < fs->n; i++)
 		if (fs->v[i].local == want_local && !fs->v[i].flag->hidden &&
 		    !fs->v[i].flag->deprecated)
 			sorted[n++] = &fs->v[i];
 	qsort(sorted, n, sizeof(*sorted), cmp_fv);
+	*ret = sorted;
+	return n;
+}
+
+void flag_usage_parts(const struct flag *f, struct strbuf *line, struct strbuf *usage)
+{
+	if (f->shorthand && !f->shorthand_deprecated)
+		strbuf_addf(line, "  -%c, --%s", f->shorthand, f->name);
+	else
+		strbuf_addf(line, "      --%s", f->name);
+
+	/* UnquoteUsage: a back-quoted name in the usage, else the type's name */
+	const char *u = f->usage, *bq = strchr(u, '`');
+	const char *bq2 = bq ? strchr(bq + 1, '`') : NULL;
+	if (bq2) {
+		strbuf_addch(line, ' ');
+		strbuf_add(line, bq + 1, (size_t)(bq2 - bq - 1));
+		strbuf_add(usage, u, (size_t)(bq - u));
+		strbuf_add(usage, bq + 1, (size_t)(bq2 - bq - 1));
+		strbuf_addstr(usage, bq2 + 1);
+	} else {
+		const char *tn = flag_type_name(f->type);
+		if (streq(tn, "stringSlice"))
+			tn = "strings";
+		else if (streq(tn, "bool"))
+			tn = "";
+		if (*tn)
+			strbuf_addf(line, " %s", tn);
+		strbuf_addstr(usage, u);
+	}
+	const char *nod = f->no_opt_def;
+	if (nod && *nod) {
+		if (f->type == FLAG_STRING)
+			strbuf_addf(line, "[=\"%s\"]", nod);
+		else if (f->type == FLAG_BOOL) {
+			if (!streq(nod, "true"))
+				strbuf_addf(line, "[=%s]", nod);
+		} else
+			strbuf_addf(line, "[=%s]", nod);
+	}
+	if (!default_is_zero(f)) {
+		if (f->type == FLAG_STRING) {
+			strbuf_addstr(usage, " (default ");
+			go_quote(flag_default(f), usage);
+			strbuf_addch(usage, ')');
+		} else {
+			strbuf_addf(usage, " (default %s)", flag_default(f));
+		}
+	}
+	if (f->deprecated)
+		strbuf_addf(usage, " (DEPRECATED: %s)", f->deprecated);
+}
+
+void flagset_usages(const struct flagset *fs, bool want_local, struct strbuf *out)
+{
+	_cleanup_free_ const struct flag_value **sorted = NULL;
+	size_t n = flagset_listed(fs, want_local, &sorted);
 
 	_cleanup_strv_free_ char **heads = NULL, **tails = NULL;
 	size_t maxlen = 0;
 	for (size_t i = 0; i < n; i++) {
-		const struct flag *f = sorted[i]->flag;
 		struct strbuf line = STRBUF_INIT, usage = STRBUF_INIT;
-		if (f->shorthand && !f->shorthand_deprecated)
-			strbuf_addf(&line, "  -%c, --%s", f->shorthand, f->name);
-		else
-			strbuf_addf(&line, "      --%s", f->name);
-
-		/* UnquoteUsage: a back-quoted name in the usage, else the type's name */
-		const char *u = f->usage, *bq = strchr(u, '`');
-		const char *bq2 = bq ? strchr(bq + 1, '`') : NULL;
-		if (bq2) {
-			strbuf_addch(&line, ' ');
-			strbuf_add(&line, bq + 1, (size_t)(bq2 - bq - 1));
-			strbuf_add(&usage, u, (size_t)(bq - u));
-			strbuf_add(&usage, bq + 1, (size_t)(bq2 - bq - 1));
-			strbuf_addstr(&usage, bq2 + 1);
-		} else {
-			const char *tn = flag_type_name(f->type);
-			if (streq(tn, "stringSlice"))
-				tn = "strings";
-			else if (streq(tn, "bool"))
-				tn = "";
-			if (*tn)
-				strbuf_addf(&line, " %s", tn);
-			strbuf_addstr(&usage, u);
-		}
-		const char *nod = f->no_opt_def;
-		if (nod && *nod) {
-			if (f->type == FLAG_STRING)
-				strbuf_addf(&line, "[=\"%s\"]", nod);
-			else if (f->type == FLAG_BOOL) {
-				if (!streq(nod, "true"))
-					strbuf_addf(&line, "[=%s]", nod);
-			} else
-				strbuf_addf(&line, "[=%s]", nod);
-		}
+		flag_usage_parts(sorted[i]->flag, &line, &usage);
 		if (line.len + 1 > maxlen)
 			maxlen = line.len + 1;
-		if (!default_is_zero(f)) {
-			if (f->type == FLAG_STRING) {
-				strbuf_addstr(&usage, " (default ");
-				go_quote(flag_default(f), &usage);
-				strbuf_addch(&usage, ')');
-			} else {
-				strbuf_addf(&usage, " (default %s)", flag_default(f));
-			}
-		}
-		if (f->deprecated)
-			strbuf_addf(&usage, " (DEPRECATED: %s)", f->deprecated);
 		strv_consume(&heads, strbuf_detach(&line, NULL));
 		strv_consume(&tails, strbuf_detach(&usage, NULL));
 	}

@@ -113,6 +113,16 @@ int flagset_overrides(const struct flagset *fs, json_t **ret);
  * sorted by name, with trailing whitespace trimmed as cobra's template does.
  */
 void flagset_usages(const struct flagset *fs, bool want_local, struct strbuf *out);
+/*
+ * The flags that help lists with local == want_local (neither hidden nor deprecated), sorted by
+ * name: *ret is an owned, NULL-terminated array of borrowed pointers; returns their number.
+ */
+size_t flagset_listed(const struct flagset *fs, bool want_local, const struct flag_value ***ret);
+/*
+ * One flag's two columns in pflag's FlagUsages(): line gets "  -c, --name type[=nooptdef]" and
+ * usage the text with its default and deprecation appended (both appended to).
+ */
+void flag_usage_parts(const struct flag *f, struct strbuf *line, struct strbuf *usage);
 /* True when a non-hidden flag with local == want_local exists. */
 bool flagset_has_available(const struct flagset *fs, bool want_local);
 

@@ -8,14 +8,25 @@
 # E2E_CONTROL_PLANES=N also joins N more control planes (cp2..), E2E_WORKERS=N N workers
 # (w1..wN), with the same kubeadm, and checks them.
 # E2E_RESET=1 ends with `kubeadm reset -f` on every node, checked.
+# E2E_DEB=PKG.deb: the nodes get the kubeadm under test by installing the package (see below).
 # Logs: $CKUBEADM_E2E_LOGS (default /var/tmp/ckubeadm-e2e-logs/<date>), kept after teardown.
 set -uo pipefail
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
 [ $# -eq 1 ] || e2e_die "usage: run.sh KUBEADM-BINARY"
-kubeadm=$(realpath "$1") || e2e_die "no such binary: $1"
-[ -x "$kubeadm" ] || e2e_die "not executable: $kubeadm"
+# E2E_DEB=PKG.deb: every node gets the kubeadm under test only by installing that package
+# (dpkg -i inside the node, whose /usr, /etc and /var/lib are overlays of its own); KUBEADM is
+# then the installed program's name (ckubeadm, kubeadm), run from the node's PATH.
+deb=
+if [ -n "${E2E_DEB:-}" ]; then
+	deb=$(realpath "$E2E_DEB") && [ -f "$deb" ] || e2e_die "no such package: $E2E_DEB"
+	case $1 in */*) e2e_die "with E2E_DEB, KUBEADM is a name on the node's PATH: $1" ;; esac
+	kubeadm=$1
+else
+	kubeadm=$(realpath "$1") || e2e_die "no such binary: $1"
+	[ -x "$kubeadm" ] || e2e_die "not executable: $kubeadm"
+fi
 [ "$(id -u)" = 0 ] || e2e_die "the bed needs root (namespaces, mounts, cgroups)"
 node=cp1
 keep=${E2E_KEEP:-0}
@@ -109,6 +120,19 @@ if e2e_peers "$logs/build.log"; then ok "reference peers and images built ($E2E_
 created=1
 check "node $node created (containerd up, images imported)" "$E2E_DIR/node.sh" create "$node" 1 || exit 1
 dir=$(e2e_node_dir "$node")
+# deb_install NODE: with E2E_DEB, the package installed in the node (its triggers, man-db's,
+# left pending: they would write the machine's /var/cache); the program then on its PATH, the
+# kubelet drop-in in place
+deb_install() {
+	local n=$1 d
+	d=$(e2e_node_dir "$n")
+	cp "$deb" "$d/pkg.deb" &&
+		"$E2E_DIR/node.sh" exec "$n" dpkg --no-triggers -i "$d/pkg.deb" &&
+		"$E2E_DIR/node.sh" exec "$n" sh -c "command -v $kubeadm && dpkg -s ckubeadm | grep '^Version' &&
+			cat /usr/lib/systemd/system/kubelet.service.d/10-kubeadm.conf"
+}
+[ -z "$deb" ] || check "package installed on $node (dpkg -i $(basename "$deb")), $kubeadm on its PATH" \
+	deb_install "$node" || exit 1
 # Everything the kubeadm under test runs, runs inside a node.
 images_match() {
 	local want have
@@ -222,6 +246,7 @@ join_node() {
 for i in $(seq 2 $((cps + 1))); do
 	n=cp$i
 	check "node $n created" "$E2E_DIR/node.sh" create "$n" "$i" || continue
+	[ -z "$deb" ] || check "package installed on $n" deb_install "$n" || continue
 	check "control plane $n joined (kubeadm join --control-plane)" join_node "$n" --control-plane \
 		--certificate-key "$certkey" --apiserver-advertise-address "$(cat "$(e2e_node_dir "$n")/ip")" || continue
 	check "node $n Ready" node_ready "$n"
@@ -232,6 +257,7 @@ done
 for i in $(seq "$workers"); do
 	w=w$i
 	check "node $w created" "$E2E_DIR/node.sh" create "$w" $((cps + 1 + i)) || continue
+	[ -z "$deb" ] || check "package installed on $w" deb_install "$w" || continue
 	check "worker $w joined (kubeadm join)" join_node "$w" || continue
 	check "node $w Ready" node_ready "$w"
 	check "pod on $w resolves kubernetes.default.svc.cluster.local through CoreDNS" dns_probe "dnsprobe-$w" "$w"
