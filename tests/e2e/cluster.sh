@@ -8,8 +8,11 @@ bad() { failed=$((failed + 1)); printf 'FAIL %s\n' "$*"; }
 check() {
 	local name=$1
 	shift
+	local t0=$SECONDS rc=0
 	printf '\n== %s: %s\n' "$name" "$*" >>"$logs/checks.log"
-	if ("$@") >>"$logs/checks.log" 2>&1; then ok "$name"; else bad "$name (see $logs/checks.log)"; return 1; fi
+	("$@") >>"$logs/checks.log" 2>&1 || rc=1
+	printf '== took %d s\n' "$((SECONDS - t0))" >>"$logs/checks.log"
+	if [ "$rc" = 0 ]; then ok "$name"; else bad "$name (see $logs/checks.log)"; return 1; fi
 }
 inode() { "$E2E_DIR/node.sh" exec cp1 "$@"; }
 kc() { inode kubectl --kubeconfig /etc/kubernetes/admin.conf "$@"; }

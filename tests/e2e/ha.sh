@@ -72,6 +72,7 @@ ws=()
 for ((i = 1; i <= workers; i++)); do ws+=("w$i"); done
 
 if e2e_peers "$logs/build.log"; then ok "reference peers and images built ($E2E_PEERS)"; else bad "peers/images build"; exit 1; fi
+export E2E_PEERS E2E_IMAGES   # node.sh create uses them as they are
 
 created=1
 # the memory of every node (and of the load balancer), sampled all along
@@ -80,19 +81,34 @@ sampler=$!
 
 check "load balancer up: HAProxy at $E2E_LB_IP:6443 over cp1, cp2, cp3" \
 	"$E2E_DIR/node.sh" lb-create cp1:1 cp2:2 cp3:3 || exit 1
+# every node made before the first init (their making is not kubeadm's time): cp1 first (it
+# makes the bed's cgroup parents), then the others side by side
 check "node cp1 created" "$E2E_DIR/node.sh" create cp1 1 || exit 1
+declare -A mk
+i=2
+for n in cp2 cp3 "${ws[@]}"; do
+	"$E2E_DIR/node.sh" create "$n" "$i" >"$logs/create-$n.log" 2>&1 &
+	mk[$n]=$!
+	i=$((i + 1))
+done
+for n in cp2 cp3 "${ws[@]}"; do
+	if wait "${mk[$n]}"; then ok "node $n created"; else bad "node $n created (see $logs/create-$n.log)"; fi
+done
+[ "$failed" = 0 ] || exit 1
 dir=$(e2e_node_dir cp1)
 certkey=$(inode "$init_kubeadm" certs certificate-key) || e2e_die "kubeadm certs certificate-key failed"
 e2e_kubeadm_config cp1 "$dir/kubeadm.yaml" "$certkey" "$E2E_LB_IP"
 t_init=$(date +%s%N)
-if (inode "$init_kubeadm" init --config "$dir/kubeadm.yaml" --upload-certs \
-	--ignore-preflight-errors="$ignore") >"$logs/init.log" 2>&1; then
+# peak-rss.sh: the init's own peak RSS (for bench/ha.sh)
+if (inode "$E2E_DIR/peak-rss.sh" "$dir/init.rss" "$init_kubeadm" init --config "$dir/kubeadm.yaml" \
+	--upload-certs --ignore-preflight-errors="$ignore") >"$logs/init.log" 2>&1; then
 	ok "cp1 initialised with $init_kubeadm (controlPlaneEndpoint $E2E_LB_IP:6443, --upload-certs)"
 else
 	bad "kubeadm init on cp1 (see $logs/init.log)"
 	exit 1
 fi
-printf 'init-ms %d\n' "$((($(date +%s%N) - t_init) / 1000000))" >>"$logs/timing.txt"
+printf 'init-ms %d\ninit-peak-rss-kib %s\n' "$((($(date +%s%N) - t_init) / 1000000))" \
+	"$(tail -n 1 "$dir/init.rss")" >>"$logs/timing.txt"
 check "node cp1 Ready" node_ready cp1
 
 # through_lb: admin.conf names the endpoint, and the API server answers there (the load
@@ -106,12 +122,11 @@ through_lb() {
 }
 check "kubectl on cp1 reaches the API server through the load balancer" through_lb
 
-# join_cp NODE INDEX [TAG]: a control plane joins (--control-plane --certificate-key), Ready,
+# join_cp NODE [TAG]: a control plane joins (--control-plane --certificate-key), Ready,
 # its static pods Ready, labelled and tainted
 join_cp() {
 	local n=$1 c
-	local -x JOIN_TAG=${3:-$1}
-	check "node $n created" "$E2E_DIR/node.sh" create "$n" "$2" || return 1
+	local -x JOIN_TAG=${2:-$1}
 	check "control plane $n joined with $join_kubeadm (--control-plane --certificate-key)" \
 		join_node "$n" --control-plane --certificate-key "$certkey" \
 		--apiserver-advertise-address "$(cat "$(e2e_node_dir "$n")/ip")" || return 1
@@ -121,15 +136,11 @@ join_cp() {
 	done
 	check "$n labelled and tainted as a control plane" cp_marked "$n"
 }
-join_cp cp2 2
-join_cp cp3 3
+join_cp cp2
+join_cp cp3
 check "etcd: three members (cp1, cp2, cp3), started, voting, healthy" e2e_etcd_members cp1 cp1 cp2 cp3
 
-# The join storm: every worker node made first (their making is not the storm), then all of
-# them join at once with one printed join command (one token)
-for ((i = 1; i <= workers; i++)); do
-	check "node w$i created" "$E2E_DIR/node.sh" create "w$i" $((3 + i)) || exit 1
-done
+# The join storm: every worker joins at once with one printed join command (one token)
 storm_cmd=$(inode "$init_kubeadm" token create --print-join-command) || e2e_die "token create failed"
 storm_token=$(echo "$storm_cmd" | sed -E 's/.* --token ([a-z0-9]{6}\.[a-z0-9]{16}).*/\1/')
 [[ $storm_token =~ ^[a-z0-9]{6}\.[a-z0-9]{16}$ ]] || e2e_die "no token in: $storm_cmd"
