@@ -3,6 +3,27 @@
 # init_kubeadm and join_kubeadm (the binaries), ignore (--ignore-preflight-errors); cp1 is the
 # first control plane, whose admin.conf `kc` uses.
 
+# scenario_start NAME ARG...: what every scenario does first: exactly two arguments (the kubeadm
+# for init, the kubeadm for join: init_kubeadm, join_kubeadm), root; the log directory (logs:
+# CKUBEADM_E2E_LOGS, or a new one named by the time and NAME) and the counters; no bed up (a
+# clear error otherwise), then whatever a killed run left removed.
+scenario_start() {
+	local name=$1
+	shift
+	[ $# -eq 2 ] || e2e_die "usage: $name.sh KUBEADM-FOR-INIT KUBEADM-FOR-JOIN"
+	init_kubeadm=$(realpath "$1") || e2e_die "no such binary: $1"
+	join_kubeadm=$(realpath "$2") || e2e_die "no such binary: $2"
+	[ -x "$init_kubeadm" ] && [ -x "$join_kubeadm" ] || e2e_die "not executable: $1 or $2"
+	[ "$(id -u)" = 0 ] || e2e_die "the bed needs root (namespaces, mounts, cgroups)"
+	logs=${CKUBEADM_E2E_LOGS:-/var/tmp/ckubeadm-e2e-logs/$(date -u +%Y%m%dT%H%M%SZ)-$name}
+	mkdir -p "$logs"
+	passed=0 failed=0 created=0
+	if "$E2E_DIR/node.sh" list | grep -q ' running$' || [ -e "/run/netns/$E2E_LB_NS" ]; then
+		e2e_die "a bed is already up ($("$E2E_DIR/node.sh" list | tr '\n' ' ')); run tests/e2e/down.sh first"
+	fi
+	"$E2E_DIR/node.sh" destroy-all >/dev/null 2>&1 || true
+}
+
 ok() { passed=$((passed + 1)); printf 'ok   %s\n' "$*"; }
 bad() { failed=$((failed + 1)); printf 'FAIL %s\n' "$*"; }
 check() {

@@ -34,25 +34,14 @@ set -uo pipefail
 # shellcheck source=cluster.sh
 . "$E2E_DIR/cluster.sh"
 
-[ $# -eq 2 ] || e2e_die "usage: ha.sh KUBEADM-FOR-INIT KUBEADM-FOR-JOIN"
-init_kubeadm=$(realpath "$1") || e2e_die "no such binary: $1"
-join_kubeadm=$(realpath "$2") || e2e_die "no such binary: $2"
-[ -x "$init_kubeadm" ] && [ -x "$join_kubeadm" ] || e2e_die "not executable: $1 or $2"
-[ "$(id -u)" = 0 ] || e2e_die "the bed needs root (namespaces, mounts, cgroups)"
 workers=${E2E_HA_WORKERS:-2}
 ncm=${E2E_HA_CONFIGMAPS:-40}
 [[ $workers =~ ^[0-9]+$ ]] && [ "$workers" -ge 1 ] && [ "$workers" -le $((E2E_MAX_NODES - 3)) ] ||
 	e2e_die "E2E_HA_WORKERS must be 1..$((E2E_MAX_NODES - 3)), not '$workers'"
 [[ $ncm =~ ^[0-9]+$ ]] && [ "$ncm" -ge 1 ] && [ "$ncm" -le 1000 ] ||
 	e2e_die "E2E_HA_CONFIGMAPS must be 1..1000, not '$ncm'"
-logs=${CKUBEADM_E2E_LOGS:-/var/tmp/ckubeadm-e2e-logs/$(date -u +%Y%m%dT%H%M%SZ)-ha}
-mkdir -p "$logs"
-passed=0 failed=0 created=0 sampler=
-
-if "$E2E_DIR/node.sh" list | grep -q ' running$' || [ -e "/run/netns/$E2E_LB_NS" ]; then
-	e2e_die "a bed is already up ($("$E2E_DIR/node.sh" list | tr '\n' ' ')); run tests/e2e/down.sh first"
-fi
-"$E2E_DIR/node.sh" destroy-all >/dev/null 2>&1 || true
+scenario_start ha "$@"
+sampler=
 
 ha_finish() {
 	if [ -n "$sampler" ]; then

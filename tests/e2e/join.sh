@@ -22,20 +22,8 @@ set -uo pipefail
 # shellcheck source=cluster.sh
 . "$E2E_DIR/cluster.sh"
 
-[ $# -eq 2 ] || e2e_die "usage: join.sh KUBEADM-FOR-INIT KUBEADM-FOR-JOIN"
-init_kubeadm=$(realpath "$1") || e2e_die "no such binary: $1"
-join_kubeadm=$(realpath "$2") || e2e_die "no such binary: $2"
-[ -x "$init_kubeadm" ] && [ -x "$join_kubeadm" ] || e2e_die "not executable: $1 or $2"
-[ "$(id -u)" = 0 ] || e2e_die "the bed needs root (namespaces, mounts, cgroups)"
 join_cp=${E2E_JOIN_CP:-1}
-logs=${CKUBEADM_E2E_LOGS:-/var/tmp/ckubeadm-e2e-logs/$(date -u +%Y%m%dT%H%M%SZ)-join}
-mkdir -p "$logs"
-passed=0 failed=0 created=0
-
-if "$E2E_DIR/node.sh" list | grep -q ' running$'; then
-	e2e_die "a bed is already up ($("$E2E_DIR/node.sh" list | tr '\n' ' ')); run tests/e2e/down.sh first"
-fi
-"$E2E_DIR/node.sh" destroy-all >/dev/null 2>&1 || true
+scenario_start join "$@"
 
 trap 'rc=$?; trap - EXIT; finish "$rc"; exit $?' EXIT
 trap 'exit 130' INT TERM
