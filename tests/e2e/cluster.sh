@@ -160,3 +160,35 @@ healthy() {
 	kc get nodes -o wide
 	kc wait --for=condition=Ready "${@/#/node/}" --timeout=60s
 }
+
+# reset_cp NODE: `kubeadm reset -f` of the joining kubeadm on the control plane NODE (its
+# console output in NODE-reset.out, for console.py); afterwards the kubelet is stopped, no
+# container runs, and kubeadm's files and etcd's data are gone (as run.sh's reset_node).
+reset_cp() {
+	local n=$1 left rc
+	"$E2E_DIR/node.sh" exec "$n" "$join_kubeadm" reset -f >"$logs/$n-reset.out" 2>&1
+	rc=$?
+	cat "$logs/$n-reset.out"
+	[ "$rc" = 0 ] || return 1
+	"$E2E_DIR/node.sh" exec "$n" systemctl is-active kubelet && return 1
+	left=$("$E2E_DIR/node.sh" exec "$n" crictl ps -a -q)
+	echo "containers left: ${left:-none}"
+	[ -z "$left" ] || return 1
+	left=$("$E2E_DIR/node.sh" exec "$n" sh -c 'ls -A /etc/kubernetes/manifests /var/lib/etcd /var/lib/kubelet;
+		ls /etc/kubernetes/*.conf /etc/kubernetes/pki 2>/dev/null' | grep -v ':$' | grep -v '^$')
+	echo "files left: ${left:-none}"
+	[ -z "$left" ]
+}
+
+# scenario_end: the cluster's API objects, normalised, in objects.txt (for comparing this
+# cluster with one the reference kubeadm made: objects.py compare, run by scripts/test.sh),
+# and the nodes as kubectl lists them
+scenario_end() {
+	check "API objects dumped to $logs/objects.txt" e2e_dump_objects cp1 "$logs/objects.txt"
+	if (kc get nodes -o wide) >"$logs/get.txt" 2>&1; then
+		ok "kubectl get nodes"
+		sed 's/^/    /' "$logs/get.txt"
+	else
+		bad "kubectl get nodes"
+	fi
+}

@@ -123,24 +123,6 @@ for n in cp1 w1 w2 cp2; do
 		e2e_dns_probe "dnsprobe-$n" "$n" "$logs"
 done
 
-# reset_cp2: `kubeadm reset -f` of the joining kubeadm on cp2; afterwards the kubelet is
-# stopped, no container runs, and kubeadm's files and etcd's data are gone (as run.sh's
-# reset_node).
-reset_cp2() {
-	local left rc
-	"$E2E_DIR/node.sh" exec cp2 "$join_kubeadm" reset -f >"$logs/cp2-reset.out" 2>&1   # for console.py
-	rc=$?
-	cat "$logs/cp2-reset.out"
-	[ "$rc" = 0 ] || return 1
-	"$E2E_DIR/node.sh" exec cp2 systemctl is-active kubelet && return 1
-	left=$("$E2E_DIR/node.sh" exec cp2 crictl ps -a -q)
-	echo "containers left: ${left:-none}"
-	[ -z "$left" ] || return 1
-	left=$("$E2E_DIR/node.sh" exec cp2 sh -c 'ls -A /etc/kubernetes/manifests /var/lib/etcd /var/lib/kubelet;
-		ls /etc/kubernetes/*.conf /etc/kubernetes/pki 2>/dev/null' | grep -v ':$' | grep -v '^$')
-	echo "files left: ${left:-none}"
-	[ -z "$left" ]
-}
 # node_left_by_reset: kubeadm reset does not delete the Node object (reset.go has no such
 # step; its phases are preflight, remove-etcd-member, cleanup-node); a user deletes it with
 # kubectl. The pods bound to cp2 (its mirror pods, kube-proxy) would be deleted by the pod
@@ -153,7 +135,7 @@ node_left_by_reset() {
 	! kc get node cp2 2>/dev/null
 }
 if [ "$join_cp" = 1 ] && e2e_node_pid cp2 >/dev/null; then
-	check "cp2 reset with $join_kubeadm (reset -f): kubelet stopped, no container, no file left" reset_cp2
+	check "cp2 reset with $join_kubeadm (reset -f): kubelet stopped, no container, no file left" reset_cp cp2
 	check "after cp2's reset: etcd has one member (cp1), started, voting, healthy" e2e_etcd_members cp1 cp1
 	check "after cp2's reset: the API answers, etcd healthy, cp1, w1, w2 Ready" healthy cp1 w1 w2
 	check "kubeadm reset left the Node cp2; kubectl delete node cp2 removes it" node_left_by_reset
@@ -170,13 +152,5 @@ if [ "$join_cp" = 1 ] && e2e_node_pid cp2 >/dev/null; then
 	check "after cp2's new join: the API answers, etcd healthy, every node Ready" healthy cp1 w1 w2 cp2
 fi
 
-# The cluster's API objects, normalised, for comparing this cluster with one the reference
-# kubeadm made (objects.py compare, run by scripts/test.sh)
-check "API objects dumped to $logs/objects.txt" e2e_dump_objects cp1 "$logs/objects.txt"
-
-if (kc get nodes -o wide) >"$logs/get.txt" 2>&1; then
-	ok "kubectl get nodes"
-	sed 's/^/    /' "$logs/get.txt"
-else
-	bad "kubectl get nodes"
-fi
+# the cluster's API objects (objects.txt), the nodes
+scenario_end
