@@ -22,7 +22,7 @@
 #      every node Ready, and the ConfigMaps written before the loss (and during it) are all
 #      there: count and checksum unchanged.
 #   5. The cluster's API objects dumped (objects.py) for comparison with the reference's.
-# Usage: tests/e2e/ha.sh INIT-KUBEADM JOIN-KUBEADM   (E2E_HA_WORKERS=N, default 2, at most 13)
+# Usage: tests/e2e/ha.sh INIT-KUBEADM JOIN-KUBEADM   (E2E_HA_WORKERS=N, default 2, at most 29)
 # Prints one line per check and "N passed, N failed"; exits non-zero on any failure; always
 # tears the bed down. Logs: $CKUBEADM_E2E_LOGS (default /var/tmp/ckubeadm-e2e-logs/<date>-ha),
 # with objects.txt, timing.txt (init-to-all-ready-ms: cp1's init start to every node Ready;
