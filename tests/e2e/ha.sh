@@ -224,7 +224,7 @@ writes_during_loss() {
 	for ((i = 0; i < 20; i++)); do
 		cm_list "$i" $((i + 1)) during | kc apply -f - || { echo "write $i failed"; return 1; }
 	done
-	echo "20 writes, the first $((($(date +%s%N) - t_loss) / 1000000)) ms after the loss"
+	echo "20 writes done $((($(date +%s%N) - t_loss) / 1000000)) ms after the loss"
 }
 check "with cp3 down: 20 writes through the endpoint succeed" writes_during_loss
 # quorum: cp1's and cp2's members healthy (a leader elected, 2 of 3), cp3's unreachable, the
