@@ -164,6 +164,17 @@ e2e_suites() {
 	# loop (three certificate lifetimes, then the reference's renew on the same loop, ≈26 min):
 	# E2E_CERTS=full tests/e2e/certs.sh <ckubeadm> <reference kubeadm.real>.
 	e2e e2e-certs tests/e2e/certs.sh "$bin"
+	# high availability (tests/e2e/ha.sh): HAProxy in front of three control planes, a join
+	# storm of CKUBEADM_E2E_HA_WORKERS workers (default 2), a control plane killed and replaced;
+	# ckubeadm alone here. CKUBEADM_E2E_HA=all adds the reference's and both mixed clusters,
+	# their API objects compared with the reference's below.
+	ha_workers=${CKUBEADM_E2E_HA_WORKERS:-2}
+	E2E_HA_WORKERS=$ha_workers e2e e2e-ha tests/e2e/ha.sh "$bin" "$bin"
+	if [ "${CKUBEADM_E2E_HA:-}" = all ]; then
+		E2E_HA_WORKERS=$ha_workers e2e e2e-ha-reference tests/e2e/ha.sh "$ref_real" "$ref_real"
+		E2E_HA_WORKERS=$ha_workers e2e e2e-ha-ref-onto-ckubeadm tests/e2e/ha.sh "$bin" "$ref_real"
+		E2E_HA_WORKERS=$ha_workers e2e e2e-ha-ckubeadm-onto-ref tests/e2e/ha.sh "$ref_real" "$bin"
+	fi
 	# The API objects of each cluster (tests/e2e/objects.py, run-dependent fields removed)
 	# against those of the reference's cluster made by the same steps: one case per object.
 	run e2e-objects-init python3 tests/e2e/objects.py compare \
@@ -172,6 +183,12 @@ e2e_suites() {
 		run "${name/e2e-join/e2e-objects-join}" python3 tests/e2e/objects.py compare \
 			"$e2e_logs/e2e-join-reference/objects.txt" "$e2e_logs/$name/objects.txt"
 	done
+	if [ "${CKUBEADM_E2E_HA:-}" = all ]; then
+		for name in e2e-ha e2e-ha-ref-onto-ckubeadm e2e-ha-ckubeadm-onto-ref; do
+			run "${name/e2e-ha/e2e-objects-ha}" python3 tests/e2e/objects.py compare \
+				"$e2e_logs/e2e-ha-reference/objects.txt" "$e2e_logs/$name/objects.txt"
+		done
+	fi
 	# The console output (stdout and stderr as written) of each init, join and reset against
 	# the reference's on the same steps, run-dependent values masked (tests/e2e/console.py);
 	# its selftest first proves, on the reference's outputs, that one changed word goes red.

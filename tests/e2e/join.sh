@@ -19,69 +19,12 @@
 set -uo pipefail
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
+# shellcheck source=cluster.sh
+. "$E2E_DIR/cluster.sh"
 
-[ $# -eq 2 ] || e2e_die "usage: join.sh KUBEADM-FOR-INIT KUBEADM-FOR-JOIN"
-init_kubeadm=$(realpath "$1") || e2e_die "no such binary: $1"
-join_kubeadm=$(realpath "$2") || e2e_die "no such binary: $2"
-[ -x "$init_kubeadm" ] && [ -x "$join_kubeadm" ] || e2e_die "not executable: $1 or $2"
-[ "$(id -u)" = 0 ] || e2e_die "the bed needs root (namespaces, mounts, cgroups)"
 join_cp=${E2E_JOIN_CP:-1}
-logs=${CKUBEADM_E2E_LOGS:-/var/tmp/ckubeadm-e2e-logs/$(date -u +%Y%m%dT%H%M%SZ)-join}
-mkdir -p "$logs"
-passed=0 failed=0 created=0
+scenario_start join "$@"
 
-if "$E2E_DIR/node.sh" list | grep -q ' running$'; then
-	e2e_die "a bed is already up ($("$E2E_DIR/node.sh" list | tr '\n' ' ')); run tests/e2e/down.sh first"
-fi
-"$E2E_DIR/node.sh" destroy-all >/dev/null 2>&1 || true
-
-ok() { passed=$((passed + 1)); printf 'ok   %s\n' "$*"; }
-bad() { failed=$((failed + 1)); printf 'FAIL %s\n' "$*"; }
-check() {
-	local name=$1
-	shift
-	printf '\n== %s: %s\n' "$name" "$*" >>"$logs/checks.log"
-	if ("$@") >>"$logs/checks.log" 2>&1; then ok "$name"; else bad "$name (see $logs/checks.log)"; return 1; fi
-}
-inode() { "$E2E_DIR/node.sh" exec cp1 "$@"; }
-kc() { inode kubectl --kubeconfig /etc/kubernetes/admin.conf "$@"; }
-
-collect() {
-	local dir n
-	for dir in "$E2E_STATE/nodes"/*/; do
-		[ -d "$dir" ] || continue
-		n=$(basename "$dir")
-		rm -rf "$logs/node-$n"
-		cp -r "$dir/log" "$logs/node-$n" 2>/dev/null || true
-	done
-	if e2e_node_pid cp1 >/dev/null && inode test -f /etc/kubernetes/admin.conf; then
-		kc get nodes,pods -A -o wide >"$logs/final-state.txt" 2>&1 || true
-	fi
-}
-nothing_left() {
-	local left=0
-	[ ! -e "$E2E_STATE/nodes" ] || { echo "left: $E2E_STATE/nodes"; left=1; }
-	[ ! -e "/run/netns/$E2E_HUB" ] || { echo "left: netns $E2E_HUB"; left=1; }
-	if pgrep -f "$E2E_PEERS/e2e-tools/pause|kubelet-loop.sh|containerd --config /etc/containerd/config.toml"; then
-		echo "left: processes"; left=1
-	fi
-	if grep -F "$E2E_STATE" /proc/self/mountinfo; then echo "left: mounts"; left=1; fi
-	return "$left"
-}
-finish() {
-	[ "$1" = 0 ] || [ "$failed" -gt 0 ] || bad "run aborted (exit status $1)"
-	collect
-	if [ "$created" = 1 ]; then
-		if "$E2E_DIR/node.sh" destroy-all >>"$logs/teardown.log" 2>&1 && nothing_left >>"$logs/teardown.log" 2>&1; then
-			ok "teardown left no process, mount, namespace or state behind"
-		else
-			bad "teardown (see $logs/teardown.log)"
-		fi
-	fi
-	printf '%d passed, %d failed\n' "$passed" "$failed"
-	e2e_log "logs: $logs"
-	[ "$failed" = 0 ] && [ "$passed" -gt 0 ]
-}
 trap 'rc=$?; trap - EXIT; finish "$rc"; exit $?' EXIT
 trap 'exit 130' INT TERM
 
@@ -106,74 +49,9 @@ else
 	exit 1
 fi
 
-node_ready() {
-	local i
-	for i in $(seq 120); do
-		kc get node "$1" -o name >/dev/null 2>&1 && break
-		sleep 1
-	done
-	kc wait --for=condition=Ready "node/$1" --timeout=300s
-}
 check "node cp1 Ready" node_ready cp1
-# pod_ready NAMESPACE NAME: waits for the (mirror) pod to exist, then to be Ready
-pod_ready() {
-	local ns=$1 i
-	shift
-	for i in $(seq 120); do
-		[ -n "$(kc -n "$ns" get pod "$@" -o name 2>/dev/null)" ] && break
-		sleep 1
-	done
-	kc -n "$ns" wait --for=condition=Ready pod "$@" --timeout=180s && kc -n "$ns" get pod "$@" -o wide
-}
-cp_marked() {
-	local labels taints
-	labels=$(kc get node "$1" -o 'jsonpath={.metadata.labels}')
-	taints=$(kc get node "$1" -o 'jsonpath={.spec.taints}')
-	echo "labels: $labels"; echo "taints: $taints"
-	echo "$labels" | grep -q '"node-role.kubernetes.io/control-plane":""' &&
-		echo "$taints" | grep -q '"key":"node-role.kubernetes.io/control-plane"'
-}
 
-# join_node NODE [EXTRA-FLAG...]: the join command cp1 prints, run on NODE by the joining
-# kubeadm. The join's wall time and peak RSS (peak-rss.sh: the command's own process) go to
-# timing.txt as NODE-join-ms and NODE-join-peak-rss-kib; its start, for ready_timed, to
-# NODE's state directory.
-join_node() {
-	local n=$1 cmd dir t0 t1 rc ks tag=${JOIN_TAG:-$1}
-	shift
-	cmd=$(inode "$init_kubeadm" token create --print-join-command) || return 1
-	echo "$cmd $*"
-	# shellcheck disable=SC2086
-	set -- ${cmd#kubeadm } "$@"
-	dir=$(e2e_node_dir "$n")
-	t0=$(date +%s%N)
-	echo "$t0" >"$dir/join.start"
-	# every output line stamped with the time it was written (both tools write each line at
-	# once): the join's own work up to "[kubelet-start] Starting the kubelet" is timed apart
-	# from what follows (the kubelet, its TLS bootstrap, etcd and the control plane starting)
-	"$E2E_DIR/node.sh" exec "$n" "$E2E_DIR/peak-rss.sh" "$dir/join.rss" "$join_kubeadm" "$@" \
-		--cri-socket unix:///run/containerd/containerd.sock --ignore-preflight-errors="$ignore" 2>&1 |
-		perl -MTime::HiRes=time -ne 'BEGIN { $| = 1 } printf "%d %s", time * 1000, $_' >"$dir/join.out"
-	rc=${PIPESTATUS[0]}
-	t1=$(date +%s%N)
-	cut -d' ' -f2- "$dir/join.out"
-	cp "$dir/join.out" "$logs/$tag-join.out"   # the stamped output, kept with the logs
-	[ "$rc" = 0 ] || return "$rc"
-	printf '%s-join-ms %d\n%s-join-peak-rss-kib %s\n' "$tag" "$(((t1 - t0) / 1000000))" \
-		"$tag" "$(tail -n 1 "$dir/join.rss")" >>"$logs/timing.txt"
-	ks=$(awk '$2 == "[kubelet-start]" && $3 == "Starting" { print $1; exit }' "$dir/join.out")
-	[ -z "$ks" ] || printf '%s-join-until-kubelet-start-ms %d\n%s-join-from-kubelet-start-ms %d\n' \
-		"$tag" "$((ks - t0 / 1000000))" "$tag" "$((t1 / 1000000 - ks))" >>"$logs/timing.txt"
-}
-# ready_timed NODE: node_ready, then the time from join_node's start to Ready in timing.txt
-# (JOIN_TAG, as for join_node, names the figures; default NODE)
-ready_timed() {
-	local dir
-	dir=$(e2e_node_dir "$1")
-	node_ready "$1" || return 1
-	printf '%s-join-to-ready-ms %d\n' "${JOIN_TAG:-$1}" \
-		"$((($(date +%s%N) - $(cat "$dir/join.start")) / 1000000))" >>"$logs/timing.txt"
-}
+
 files_of_worker() {
 	"$E2E_DIR/node.sh" exec "$1" sh -c 'ls -l /etc/kubernetes /var/lib/kubelet;
 		test -f /etc/kubernetes/kubelet.conf && test -f /etc/kubernetes/pki/ca.crt &&
@@ -245,32 +123,6 @@ for n in cp1 w1 w2 cp2; do
 		e2e_dns_probe "dnsprobe-$n" "$n" "$logs"
 done
 
-# reset_cp2: `kubeadm reset -f` of the joining kubeadm on cp2; afterwards the kubelet is
-# stopped, no container runs, and kubeadm's files and etcd's data are gone (as run.sh's
-# reset_node).
-reset_cp2() {
-	local left rc
-	"$E2E_DIR/node.sh" exec cp2 "$join_kubeadm" reset -f >"$logs/cp2-reset.out" 2>&1   # for console.py
-	rc=$?
-	cat "$logs/cp2-reset.out"
-	[ "$rc" = 0 ] || return 1
-	"$E2E_DIR/node.sh" exec cp2 systemctl is-active kubelet && return 1
-	left=$("$E2E_DIR/node.sh" exec cp2 crictl ps -a -q)
-	echo "containers left: ${left:-none}"
-	[ -z "$left" ] || return 1
-	left=$("$E2E_DIR/node.sh" exec cp2 sh -c 'ls -A /etc/kubernetes/manifests /var/lib/etcd /var/lib/kubelet;
-		ls /etc/kubernetes/*.conf /etc/kubernetes/pki 2>/dev/null' | grep -v ':$' | grep -v '^$')
-	echo "files left: ${left:-none}"
-	[ -z "$left" ]
-}
-# healthy NODE...: the API answers (readyz), etcd reports healthy through it, NODE... are Ready
-healthy() {
-	kc get --raw '/readyz?verbose' | tail -n 3 || return 1
-	kc get --raw /readyz/etcd || return 1
-	echo
-	kc get nodes -o wide
-	kc wait --for=condition=Ready "${@/#/node/}" --timeout=60s
-}
 # node_left_by_reset: kubeadm reset does not delete the Node object (reset.go has no such
 # step; its phases are preflight, remove-etcd-member, cleanup-node); a user deletes it with
 # kubectl. The pods bound to cp2 (its mirror pods, kube-proxy) would be deleted by the pod
@@ -283,7 +135,7 @@ node_left_by_reset() {
 	! kc get node cp2 2>/dev/null
 }
 if [ "$join_cp" = 1 ] && e2e_node_pid cp2 >/dev/null; then
-	check "cp2 reset with $join_kubeadm (reset -f): kubelet stopped, no container, no file left" reset_cp2
+	check "cp2 reset with $join_kubeadm (reset -f): kubelet stopped, no container, no file left" reset_cp cp2
 	check "after cp2's reset: etcd has one member (cp1), started, voting, healthy" e2e_etcd_members cp1 cp1
 	check "after cp2's reset: the API answers, etcd healthy, cp1, w1, w2 Ready" healthy cp1 w1 w2
 	check "kubeadm reset left the Node cp2; kubectl delete node cp2 removes it" node_left_by_reset
@@ -300,13 +152,5 @@ if [ "$join_cp" = 1 ] && e2e_node_pid cp2 >/dev/null; then
 	check "after cp2's new join: the API answers, etcd healthy, every node Ready" healthy cp1 w1 w2 cp2
 fi
 
-# The cluster's API objects, normalised, for comparing this cluster with one the reference
-# kubeadm made (objects.py compare, run by scripts/test.sh)
-check "API objects dumped to $logs/objects.txt" e2e_dump_objects cp1 "$logs/objects.txt"
-
-if (kc get nodes -o wide) >"$logs/get.txt" 2>&1; then
-	ok "kubectl get nodes"
-	sed 's/^/    /' "$logs/get.txt"
-else
-	bad "kubectl get nodes"
-fi
+# the cluster's API objects (objects.txt), the nodes
+scenario_end

@@ -19,8 +19,10 @@ E2E_HUB=ckubeadm-e2e-hub          # ip netns holding the test network's bridge
 E2E_NET=10.213.0                  # node i has $E2E_NET.$((10 + i))/24
 E2E_GW=$E2E_NET.1                 # the hub bridge: the nodes' default route, goes nowhere
 E2E_DNS=$E2E_NET.253              # the nodes' resolv.conf upstream: nobody answers there
+E2E_LB_NS=ckubeadm-e2e-lb          # ip netns of the HA bed's load balancer (node.sh lb-create)
+E2E_LB_IP=$E2E_NET.2              # its address: the controlPlaneEndpoint of tests/e2e/ha.sh
 E2E_POD_CIDR=10.244.0.0/16        # node i's pods: 10.244.$((i - 1)).0/24 (bridge CNI)
-E2E_MAX_NODES=16                  # node indexes 1..16
+E2E_MAX_NODES=32                  # node indexes 1..32 (ha.sh: 3 control planes, up to 29 workers)
 E2E_SVC_CIDR=10.96.0.0/12
 # The cluster's version: v1.37.2, the peers' own; another v1.37 patch version (upgrade scenario
 # D: E2E_K8S_VERSION=v1.37.1) takes peers and images relinked as that version
@@ -62,6 +64,10 @@ e2e_node_pid() {
 	printf '%s\n' "$pid"
 }
 
+# e2e_node_procs PID: every process of the node whose PID 1 is PID, containers included
+# (tests/e2e/procs.py list)
+e2e_node_procs() { python3 "$E2E_DIR/procs.py" list "$1"; }
+
 # e2e_node_exec NAME CMD...: runs CMD inside every namespace of the node, with the node's PATH.
 e2e_node_exec() {
 	local name=$1 pid dir
@@ -98,14 +104,15 @@ e2e_cgroup_hierarchies() {
 # cgroup root comes from /etc/default/kubelet (node-init.sh). kube-proxy leaves the
 # kernel-wide conntrack table size alone (maxPerCore: 0).
 # A third argument, a certificate key (control planes will join), adds it as certificateKey
-# and controlPlaneEndpoint: the first node's address (no load balancer in the bed).
+# and controlPlaneEndpoint: the fourth argument (an address, tests/e2e/ha.sh gives its load
+# balancer's) or the first node's address.
 # E2E_CLUSTER_EXTRA: more ClusterConfiguration lines (e.g. "certificateValidityPeriod: 6m0s");
 # E2E_KUBELET_EXTRA: more KubeletConfiguration lines.
 e2e_kubeadm_config() {
 	local name=$1 file=$2 certkey=${3:-} dir endpoint= keyline=
 	dir=$(e2e_node_dir "$name")
 	if [ -n "$certkey" ]; then
-		endpoint="controlPlaneEndpoint: $(cat "$dir/ip"):6443"$'\n'
+		endpoint="controlPlaneEndpoint: ${4:-$(cat "$dir/ip")}:6443"$'\n'
 		keyline="certificateKey: $certkey"$'\n'
 	fi
 	cat >"$file" <<CFG

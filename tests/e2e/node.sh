@@ -3,9 +3,15 @@
 #   node.sh create NAME INDEX   namespaces, mounts, network, containerd with the images
 #                               imported, and the kubelet supervisor (waits for kubeadm)
 #   node.sh exec NAME CMD...    runs CMD inside the node
+#   node.sh kill NAME           SIGKILL to every process of the node but its PID 1 (a power
+#                               loss: kubelet, containerd, containers); files and address stay
+#   node.sh boot NAME [WHAT]    containerd and the kubelet supervisor again, as a machine
+#                               that boots (WHAT: containerd or kubelet alone)
+#   node.sh lb-create NODE:INDEX...  HAProxy at $E2E_LB_IP:6443 in a namespace of its own,
+#                               balancing over those nodes' API servers (tests/e2e/ha.sh)
 #   node.sh destroy NAME        kills everything of the node, removes its network link,
 #                               cgroups and state; safe to run twice, or on a half-made node
-#   node.sh destroy-all         every node, then the hub
+#   node.sh destroy-all         every node, the load balancer, then the hub
 #   node.sh list                the nodes that are running
 set -euo pipefail
 # shellcheck source=lib.sh
@@ -160,8 +166,26 @@ node_create() {
 	"
 
 	# containerd, then the images, then the kubelet supervisor.
+	start_containerd "$name"
+	# E2E_EXTRA_IMAGES: a second directory of image tarballs (upgrade scenario D: the images of
+	# the version upgraded to, beside those of the cluster's own)
+	for t in "$E2E_IMAGES"/*.tar ${E2E_EXTRA_IMAGES:+"$E2E_EXTRA_IMAGES"/*.tar}; do
+		[ -f "$t" ] || continue
+		e2e_node_exec "$name" ctr -a /run/containerd/containerd.sock -n k8s.io images import "$t" \
+			>>"$dir/log/images.log" 2>&1 || { tail "$dir/log/images.log" >&2; e2e_die "import of $t failed"; }
+	done
+	start_kubelet_loop "$name"
+	e2e_log "node $name: up (PID 1 = $pid)"
+}
+
+# start_containerd NAME: containerd in the node; waits for its socket (a stale one, left by a
+# containerd that was killed, is removed first)
+start_containerd() {
+	local name=$1 dir i
+	dir=$(e2e_node_dir "$name")
+	rm -f "$dir/run-containerd/containerd.sock"
 	setsid "$E2E_DIR/node.sh" exec "$name" containerd --config /etc/containerd/config.toml \
-		</dev/null >"$dir/log/containerd.log" 2>&1 &
+		</dev/null >>"$dir/log/containerd.log" 2>&1 &
 	for i in $(seq 100); do
 		[ -S "$dir/run-containerd/containerd.sock" ] && break
 		sleep 0.2
@@ -170,16 +194,110 @@ node_create() {
 		tail -20 "$dir/log/containerd.log" >&2
 		e2e_die "node $name: containerd did not start"
 	}
-	# E2E_EXTRA_IMAGES: a second directory of image tarballs (upgrade scenario D: the images of
-	# the version upgraded to, beside those of the cluster's own)
-	for t in "$E2E_IMAGES"/*.tar ${E2E_EXTRA_IMAGES:+"$E2E_EXTRA_IMAGES"/*.tar}; do
-		[ -f "$t" ] || continue
-		e2e_node_exec "$name" ctr -a /run/containerd/containerd.sock -n k8s.io images import "$t" \
-			>>"$dir/log/images.log" 2>&1 || { tail "$dir/log/images.log" >&2; e2e_die "import of $t failed"; }
+}
+
+# start_kubelet_loop NAME: the node's kubelet.service (kubelet-loop.sh)
+start_kubelet_loop() {
+	local dir
+	dir=$(e2e_node_dir "$1")
+	setsid "$E2E_DIR/node.sh" exec "$1" "$E2E_DIR/kubelet-loop.sh" \
+		</dev/null >>"$dir/log/kubelet.log" 2>&1 &
+}
+
+# node_kill NAME: a hard stop of everything the node runs (the kubelet supervisor and the
+# kubelet, containerd, the shims, every container: each process below the node's PID 1) with
+# SIGKILL, as a machine that loses power; its namespaces, address and files stay.
+node_kill() {
+	local name=$1 pid i left=
+	pid=$(e2e_node_pid "$name") || e2e_die "node $name is not running"
+	for i in $(seq 50); do
+		left=$(e2e_node_procs "$pid")
+		[ -n "$left" ] || { e2e_log "node $name: every process killed (PID 1 = $pid left)"; return 0; }
+		# shellcheck disable=SC2086
+		kill -KILL $left 2>/dev/null || true
+		sleep 0.2
 	done
-	setsid "$E2E_DIR/node.sh" exec "$name" "$E2E_DIR/kubelet-loop.sh" \
-		</dev/null >"$dir/log/kubelet.log" 2>&1 &
-	e2e_log "node $name: up (PID 1 = $pid)"
+	e2e_die "node $name: processes survive SIGKILL: $left"
+}
+
+# node_boot NAME [containerd|kubelet]: the node's services after node_kill, as a machine that
+# boots: containerd, then the kubelet supervisor; or only the one named
+node_boot() {
+	case ${2:-all} in
+	containerd) start_containerd "$1" ;;
+	kubelet) start_kubelet_loop "$1" ;;
+	all) start_containerd "$1"; start_kubelet_loop "$1" ;;
+	*) e2e_die "usage: node.sh boot NAME [containerd|kubelet]" ;;
+	esac
+	e2e_log "node $1: started ${2:-containerd and the kubelet supervisor}"
+}
+
+# lb_create NODE:INDEX...: the load balancer of the HA bed, as kubeadm's HA guide describes it
+# (high-availability considerations: HAProxy): HAProxy in a network namespace of its own
+# ($E2E_LB_NS; $E2E_LB_IP:6443 on the hub's bridge, no other link, no default route), TCP round
+# robin over the API servers of those nodes (node INDEX: $E2E_NET.(10 + INDEX)), each checked
+# with GET /healthz over TLS every second (down after 2 failures, up after 1 success); a
+# connection that fails is retried on another server (option redispatch 1: at each retry).
+lb_create() {
+	local spec dir=$E2E_STATE/lb cfg
+	command -v haproxy >/dev/null || e2e_die "haproxy is not installed (tests/e2e/DEPS)"
+	[ ! -e "/run/netns/$E2E_LB_NS" ] || e2e_die "the load balancer is already up"
+	mkdir -p "$dir"
+	cfg=$dir/haproxy.cfg
+	cat >"$cfg" <<EOF
+# the HA bed's load balancer (written by tests/e2e/node.sh lb-create)
+global
+    maxconn 4000
+defaults
+    mode tcp
+    retries 3
+    option redispatch 1
+    timeout connect 2s
+    timeout client 1h
+    timeout server 1h
+    timeout check 2s
+frontend apiserver
+    bind $E2E_LB_IP:6443
+    default_backend apiserverbackend
+backend apiserverbackend
+    option httpchk
+    http-check connect ssl
+    http-check send meth GET uri /healthz
+    http-check expect status 200
+    balance roundrobin
+EOF
+	for spec in "$@"; do
+		[[ $spec =~ ^[a-z][a-z0-9-]*:[0-9]+$ ]] || e2e_die "bad backend $spec (NODE:INDEX)"
+		printf '    server %s %s.%s:6443 check verify none inter 1s fall 2 rise 1\n' \
+			"${spec%:*}" "$E2E_NET" "$((10 + ${spec#*:}))" >>"$cfg"
+	done
+	haproxy -c -f "$cfg" >"$dir/check.log" 2>&1 || { cat "$dir/check.log" >&2; e2e_die "haproxy refuses $cfg"; }
+	hub_up
+	ip netns add "$E2E_LB_NS"
+	ip -n "$E2E_LB_NS" link set lo up
+	ip -n "$E2E_HUB" link add e2e-lb type veth peer name eth0 netns "$E2E_LB_NS"
+	ip -n "$E2E_HUB" link set e2e-lb master br0 up
+	ip -n "$E2E_LB_NS" addr add "$E2E_LB_IP/24" dev eth0
+	ip -n "$E2E_LB_NS" link set eth0 up
+	# -db: in the foreground (its PID is the one recorded), messages to the log
+	setsid ip netns exec "$E2E_LB_NS" haproxy -db -f "$cfg" </dev/null >>"$dir/haproxy.log" 2>&1 &
+	echo $! >"$dir/pid"
+	e2e_log "load balancer: $E2E_LB_IP:6443 -> $* (HAProxy; $dir)"
+}
+
+# lb_destroy: the load balancer's process, namespace, link and state; safe when it is not up
+lb_destroy() {
+	local dir=$E2E_STATE/lb pid
+	if [ -f "$dir/pid" ]; then
+		pid=$(cat "$dir/pid")
+		# ip netns exec execs haproxy: the recorded PID is haproxy's
+		if [ -n "$pid" ] && [ "$(tr '\0' '\n' <"/proc/$pid/cmdline" 2>/dev/null | head -1)" = haproxy ]; then
+			kill -KILL "$pid" 2>/dev/null || true
+		fi
+	fi
+	[ ! -e "/run/netns/$E2E_LB_NS" ] || ip netns del "$E2E_LB_NS"
+	[ ! -e "/run/netns/$E2E_HUB" ] || ip -n "$E2E_HUB" link del e2e-lb 2>/dev/null || true
+	rm -rf "$dir"
 }
 
 node_destroy() {
@@ -240,6 +358,7 @@ destroy_all() {
 			[ -d "$d" ] && node_destroy "$(basename "$d")"
 		done
 	fi
+	lb_destroy
 	hub_down
 	if [ -f "$E2E_STATE/cgroup-parents" ]; then
 		sort -r -u "$E2E_STATE/cgroup-parents" | while read -r d; do rmdir "$d" 2>/dev/null || true; done
@@ -258,8 +377,11 @@ exec) [ $# -ge 2 ] || e2e_die "usage: node.sh exec NAME CMD..."; name=$1; shift
 	exec nsenter -t "$pid" -m -u -i -n -p --wd=/ \
 		env -i PATH="$dir/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" \
 		HOME=/root KUBECONFIG=/etc/kubernetes/admin.conf "$@" ;;
+kill) [ $# -eq 1 ] || e2e_die "usage: node.sh kill NAME"; node_kill "$1" ;;
+boot) [ $# -ge 1 ] && [ $# -le 2 ] || e2e_die "usage: node.sh boot NAME [containerd|kubelet]"; node_boot "$@" ;;
+lb-create) [ $# -ge 1 ] || e2e_die "usage: node.sh lb-create NODE:INDEX..."; lb_create "$@" ;;
 destroy) [ $# -eq 1 ] || e2e_die "usage: node.sh destroy NAME"; node_destroy "$1" ;;
 destroy-all) destroy_all ;;
 list) node_list ;;
-*) e2e_die "usage: node.sh create|exec|destroy|destroy-all|list ..." ;;
+*) e2e_die "usage: node.sh create|exec|kill|boot|lb-create|destroy|destroy-all|list ..." ;;
 esac
