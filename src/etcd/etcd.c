@@ -10,6 +10,7 @@
 #include "etcd/etcd.h"
 #include "kube/transport.h"
 #include "util/error.h"
+#include "util/fault.h"
 #include "util/fs.h"
 #include "util/log.h"
 #include "util/strbuf.h"
@@ -305,7 +306,10 @@ static int member_call(struct etcd_client *c, const char *path, json_t *body,
 		       struct etcd_member **ret, size_t *ret_n)
 {
 	json_t *resp = NULL;
-	int r = request_any(c, path, body, &resp);
+	int f = fault_inject(FAULT_ETCD, NULL, path);
+	int r = f == 0 ? request_any(c, path, body, &resp)
+		: f < 0 ? error_set(f, "etcd: %s: %s", path, go_strerror(-f))
+			: error_set(-EIO, "etcd: %s: HTTP status %d", path, f);
 	json_decref(body);
 	if (r < 0)
 		return r;

@@ -10,6 +10,7 @@
 
 #include "util/error.h"
 #include "util/events.h"
+#include "util/fault.h"
 #include "util/fs.h"
 #include "util/strbuf.h"
 #include "util/xalloc.h"
@@ -35,7 +36,10 @@ int fs_mkdir_p(int rootfd, const char *dir, mode_t mode)
 			continue;
 		char c = *s;
 		*s = '\0';
-		if (mkdirat(rootfd, p, mode) < 0 && errno != EEXIST)
+		int f = fault_inject_errno(FAULT_MKDIR, p);
+		if (f < 0)
+			errno = -f;
+		if ((f < 0 || mkdirat(rootfd, p, mode) < 0) && errno != EEXIST)
 			return error_set(-errno, "failed to create directory %s: %s", dir,
 					 strerror(errno));
 		*s = c;
@@ -173,6 +177,9 @@ int fs_write_atomic(int rootfd, const char *path, const void *data, size_t len, 
 	const char *r = rel(rootfd, path);
 	_cleanup_free_ char *tmp = xasprintf("%s.tmp-%d", r, (int)getpid());
 	const int flags = O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW;
+	int f = fault_inject_errno(FAULT_WRITE, path);
+	if (f < 0)
+		return error_set(f, "failed to write %s: %s", path, strerror(-f));
 	_cleanup_close_ int fd = openat(rootfd, tmp, flags, mode);
 	/* the parent directories are made only when missing (not a mkdir per level per file) */
 	const char *slash = strrchr(r, '/');
@@ -202,7 +209,10 @@ int fs_write_atomic(int rootfd, const char *path, const void *data, size_t len, 
 	/* the event stream tells a new file from a replaced one (one stat, only when it is on) */
 	struct stat st;
 	bool existed = events_enabled() && fstatat(rootfd, r, &st, AT_SYMLINK_NOFOLLOW) == 0;
-	if (fchmod(fd, mode) < 0 || renameat(rootfd, tmp, rootfd, r) < 0) {
+	f = fault_inject_errno(FAULT_RENAME, path);
+	if (f < 0)
+		errno = -f;
+	if (f < 0 || fchmod(fd, mode) < 0 || renameat(rootfd, tmp, rootfd, r) < 0) {
 		int e = -errno;
 		unlinkat(rootfd, tmp, 0);
 		return error_set(e, "failed to write %s: %s", path, strerror(-e));
@@ -258,5 +268,8 @@ int fs_stat(int rootfd, const char *path, struct stat *ret)
 
 int fs_unlink(int rootfd, const char *path)
 {
+	int f = fault_inject_errno(FAULT_UNLINK, path);
+	if (f < 0)
+		return f;
 	return unlinkat(rootfd, rel(rootfd, path), 0) < 0 ? -errno : 0;
 }

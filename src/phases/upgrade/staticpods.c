@@ -24,6 +24,7 @@
 #include "pki/pki.h"
 #include "util/duration.h"
 #include "util/error.h"
+#include "util/fault.h"
 #include "util/fs.h"
 #include "util/json.h"
 #include "util/log.h"
@@ -165,7 +166,8 @@ static int copy_dir(const char *src, const char *dst, struct strbuf *out)
 	int pipefd[2];
 	if (pipe2(pipefd, O_CLOEXEC) < 0)
 		return -errno;
-	pid_t pid = fork();
+	int f = fault_inject_errno(FAULT_EXEC, "cp");
+	pid_t pid = f < 0 ? (errno = -f, -1) : fork();
 	if (pid < 0) {
 		int e = errno;
 		close(pipefd[0]);
@@ -198,6 +200,9 @@ static int copy_dir(const char *src, const char *dst, struct strbuf *out)
 /* os.Rename, as pathMgr.MoveFile */
 static int move_file(const char *from, const char *to)
 {
+	int f = fault_inject_errno(FAULT_RENAME, to);
+	if (f < 0)
+		return error_set(f, "rename %s %s: %s", from, to, go_strerror(-f));
 	if (rename(from, to) < 0)
 		return error_set(-errno, "rename %s %s: %s", from, to, go_strerror(errno));
 	return 0;
