@@ -23,26 +23,28 @@
 
 #define RESULT_FLAG "result-file"
 
-static const struct flag extension_flags[] = {
-	{ .name = "events", .type = FLAG_STRING, .hidden = true,
-	  .usage = "Stream JSON Lines events to this file or fd:N (as CKUBEADM_EVENTS)." },
-	{ .name = RESULT_FLAG, .type = FLAG_STRING, .hidden = true,
-	  .usage = "Write the result object to this file, mode 0600 (as CKUBEADM_RESULT)." },
-	{ 0 },
-};
+#define EVENT_FLAGS                                                                              \
+	{ .name = "events", .type = FLAG_STRING, .hidden = true,                                 \
+	  .usage = "Stream JSON Lines events to this file or fd:N (as CKUBEADM_EVENTS)." },      \
+	{ .name = RESULT_FLAG, .type = FLAG_STRING, .hidden = true,                              \
+	  .usage = "Write the result object to this file, mode 0600 (as CKUBEADM_RESULT)." }
 
 /* init, join and reset themselves also print their result object (not their phases) */
-static const struct flag extension_flags_top[] = {
-	{ .name = "events", .type = FLAG_STRING, .hidden = true,
-	  .usage = "Stream JSON Lines events to this file or fd:N (as CKUBEADM_EVENTS)." },
-	{ .name = RESULT_FLAG, .type = FLAG_STRING, .hidden = true,
-	  .usage = "Write the result object to this file, mode 0600 (as CKUBEADM_RESULT)." },
-	{ .name = "output", .shorthand = 'o', .type = FLAG_STRING, .def = "text", .hidden = true,
-	  .usage = "Print the result object: text (kubeadm's output), json, yaml, kyaml, jsonpath=...; the text then goes to stderr." },
-	{ .name = "allow-missing-template-keys", .type = FLAG_BOOL, .def = "true", .hidden = true,
-	  .usage = "If true, ignore any errors in templates when a field or map key is missing in the template." },
-	{ 0 },
-};
+#define OUTPUT_FLAGS                                                                             \
+	{ .name = "output", .shorthand = 'o', .type = FLAG_STRING, .def = "text", .hidden = true, \
+	  .usage = "Print the result object: text (kubeadm's output), json, yaml, kyaml, jsonpath=...; the text then goes to stderr." }, \
+	{ .name = "allow-missing-template-keys", .type = FLAG_BOOL, .def = "true", .hidden = true, \
+	  .usage = "If true, ignore any errors in templates when a field or map key is missing in the template." }
+
+/* init and join, and their phases: re-run a failed attempt (phases/resume.h) */
+#define RESUME_FLAG                                                                              \
+	{ .name = "resume", .type = FLAG_BOOL, .def = "false", .hidden = true,                   \
+	  .usage = "Converge the state a failed or killed run of the same attempt left (as CKUBEADM_RESUME=1)." }
+
+static const struct flag extension_flags[] = { EVENT_FLAGS, { 0 } };
+static const struct flag extension_flags_top[] = { EVENT_FLAGS, OUTPUT_FLAGS, { 0 } };
+static const struct flag resume_flags[] = { EVENT_FLAGS, RESUME_FLAG, { 0 } };
+static const struct flag resume_flags_top[] = { EVENT_FLAGS, OUTPUT_FLAGS, RESUME_FLAG, { 0 } };
 
 /* The commands that take the extensions and the kind of their result object. */
 static const struct {
@@ -70,9 +72,13 @@ static int extension_index(const struct command *const *path, size_t depth)
 
 const struct flag *cmd_extension_flags(const struct command *const *path, size_t depth)
 {
-	if (extension_index(path, depth) < 0)
+	int i = extension_index(path, depth);
+	if (i < 0)
 		return NULL;
-	return depth == 2 ? extension_flags_top : extension_flags;
+	bool resume = !streq(extension_commands[i].command, "reset");
+	if (depth == 2)
+		return resume ? resume_flags_top : extension_flags_top;
+	return resume ? resume_flags : extension_flags;
 }
 
 /* The flag's value, else the environment variable's (NULL when neither is set). */

@@ -29,6 +29,7 @@ struct run_ctx {
 	struct pki_keypool *key_pool;     /* owned: keys generated ahead of the certs and
 					   * kubeconfig phases, started once the config is known */
 	bool external_ca;                 /* ca.crt present without ca.key (initData.externalCA) */
+	bool resume;                      /* ckubeadm --resume / CKUBEADM_RESUME=1 (resume.h) */
 };
 
 /*

@@ -171,9 +171,35 @@ int fs_sync_all(void)
 	return first;
 }
 
+/* fs_set_converge: a run-wide switch, set once by cmd/ before any write (like the log level) */
+static bool converge;
+
+void fs_set_converge(bool on)
+{
+	converge = on;
+}
+
+/* The file at path already holds exactly data with mode. */
+static bool same_file(int rootfd, const char *path, const void *data, size_t len, mode_t mode)
+{
+	struct stat st;
+	if (fs_stat(rootfd, path, &st) < 0 || !S_ISREG(st.st_mode) ||
+	    (st.st_mode & 07777) != (mode & 07777) || (size_t)st.st_size != len)
+		return false;
+	_cleanup_free_ char *cur = NULL;
+	size_t cur_len = 0;
+	if (fs_read_file(rootfd, path, len, &cur, &cur_len) < 0)
+		return false;
+	bool same = cur_len == len && memcmp(cur, data, len) == 0;
+	explicit_bzero(cur, cur_len); /* keys and kubeconfigs are secrets */
+	return same;
+}
+
 int fs_write_atomic(int rootfd, const char *path, const void *data, size_t len, mode_t mode,
 		    mode_t dir_mode)
 {
+	if (converge && same_file(rootfd, path, data, len, mode))
+		return 0;
 	const char *r = rel(rootfd, path);
 	_cleanup_free_ char *tmp = xasprintf("%s.tmp-%d", r, (int)getpid());
 	const int flags = O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW;
