@@ -136,6 +136,17 @@ for suite in tests/cli/run.sh tests/conformance/*/run.sh tests/pki/run.sh tests/
 	*) run "$name" bash "$suite" "$bin" "$CKUBEADM_REFERENCE" "$out/gcc" ;;
 	esac
 done
+# Fault injection (util/fault.h): a build with the hooks compiled in; tests/torture fails each
+# effect of init's offline phases in turn and proves that init --resume converges (a sample of
+# N here, ~1 min; CKUBEADM_TORTURE=all bash tests/torture/run.sh <fault build>/src/ckubeadm runs
+# every N in both modes).
+fault_bin=
+if build "$out/fault" -Dwerror=true -Dfault_injection=true -Dtests=disabled; then
+	fault_bin=$out/fault/src/ckubeadm
+	run torture bash tests/torture/run.sh "$fault_bin"
+else
+	build_failed torture
+fi
 run selftest bash tests/selftest/run.sh "$bin" "$CKUBEADM_REFERENCE" "$out/gcc" # the suites go red when they must
 [ -f fuzz/run.sh ] && run fuzz bash fuzz/run.sh "$out/fuzz"
 

@@ -259,7 +259,7 @@ int init_workflow_init(struct cmd_ctx *ctx, struct workflow_options *opts, struc
 	if (d->resume) {
 		struct pki_params p;
 		run_ctx_pki_params(d, &p);
-		r = phases_resume_gate(&p, d->kubeconfig_dir);
+		r = phases_resume_gate(&p, d->kubeconfig_dir, NULL);
 		if (r < 0) {
 			init_workflow_free(d);
 			return r;

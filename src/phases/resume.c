@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "kubeconfig/kubeconfig.h"
@@ -76,7 +77,16 @@ static int sweep_dir(int rootfd, const char *dir)
 	return 0;
 }
 
-int phases_resume_gate(const struct pki_params *p, const char *kubeconfig_dir)
+/* A pin among pins, compared as kubeadm's pubkeypin does: case-insensitive hex. */
+static bool pinned(char *const *pins, const char *pin)
+{
+	STRV_FOREACH(x, pins)
+		if (strcasecmp(*x, pin) == 0)
+			return true;
+	return false;
+}
+
+int phases_resume_gate(const struct pki_params *p, const char *kubeconfig_dir, char *const *pins)
 {
 	/* the identity: ca.crt's pin, when there is one */
 	_cleanup_free_ char *ca_path = xasprintf("%s/ca.crt", p->cert_dir);
@@ -94,6 +104,11 @@ int phases_resume_gate(const struct pki_params *p, const char *kubeconfig_dir)
 		return error_set(r, "open %s: %s", ca_path, go_strerror(-r));
 	}
 	error_clear();
+	if (pin && pins && pins[0] && !pinned(pins, pin)) {
+		_cleanup_free_ char *what = xasprintf("%s is not pinned by the discovery CA hashes",
+						      ca_path);
+		return foreign(pin, what);
+	}
 
 	/* every leaf certificate on disk is signed by its CA */
 	for (size_t i = 0; i < pki_cert_table_len; i++) {

@@ -18,10 +18,11 @@ bool phases_resume_wanted(const struct flagset *fs);
  * R1, the identity gate, before anything is written: the node's state must belong to the
  * cluster of pki/ca.crt (its identity: the CA's sha256 SPKI pin, as the discovery hash). Every
  * leaf certificate on disk must be signed by its CA, every kubeconfig under kubeconfig_dir
- * must trust ca.crt, and none of them may exist without ca.crt. On a mismatch: -EEXIST with
+ * must trust ca.crt, and none of them may exist without ca.crt; with pins (a join's discovery
+ * caCertHashes, "sha256:<hex>"), ca.crt's pin must be one of them. On a mismatch: -EEXIST with
  * "this node holds state of another cluster (CA sha256:...): ...; run 'ckubeadm reset'
  * first", and nothing changed. When the state is ours (and not with dry_run), the temporary
  * files that a killed atomic write left ("<file>.tmp-<pid>" of a process that is gone) are
  * removed. Returns 0 or -errno.
  */
-int phases_resume_gate(const struct pki_params *p, const char *kubeconfig_dir);
+int phases_resume_gate(const struct pki_params *p, const char *kubeconfig_dir, char *const *pins);

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "util/fault.h"
+#include "util/macro.h"
 #include "util/parse.h"
 
 static const char *const kind_names[] = {
@@ -30,9 +31,17 @@ static const struct {
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static bool parsed, listing, persist, killing;
-static unsigned long target, count;
+static unsigned long target, count, kind_count[ARRAY_SIZE(kind_names)];
+static int target_kind = -1; /* KIND:N counts the effects of that kind only */
 static int fail_errno = EIO;
 static int http_status;
+
+/* A spec that cannot be read ends the run (exit 2): a torture test must not pass unfaulted. */
+static _Noreturn void bad_spec(const char *spec, const char *why)
+{
+	fprintf(stderr, "ckubeadm-fault: CKUBEADM_FAULT=%s: %s\n", spec, why);
+	_exit(2);
+}
 
 static void parse_spec(void)
 {
@@ -44,12 +53,19 @@ static void parse_spec(void)
 		listing = true;
 		return;
 	}
+	const char *num = s;
+	for (size_t k = 0; k < ARRAY_SIZE(kind_names); k++) {
+		size_t l = strlen(kind_names[k]);
+		if (strncmp(s, kind_names[k], l) == 0 && s[l] == ':') {
+			target_kind = (int)k;
+			num = s + l + 1;
+		}
+	}
 	char *end;
 	errno = 0;
-	unsigned long n = strtoul(s, &end, 10);
-	if (errno || end == s || n == 0) {
-		fprintf(stderr, "ckubeadm-fault: CKUBEADM_FAULT=%s: not list or N[+][:MODE]\n", s);
-		return;
+	unsigned long n = strtoul(num, &end, 10);
+	if (errno || end == num || n == 0) {
+		bad_spec(s, "not list or [KIND:]N[+][:MODE]");
 	}
 	if (*end == '+') {
 		persist = true;
@@ -72,13 +88,11 @@ static void parse_spec(void)
 					found = true;
 				}
 			if (!found) {
-				fprintf(stderr, "ckubeadm-fault: CKUBEADM_FAULT=%s: unknown mode %s\n", s, m);
-				return;
+				bad_spec(s, "unknown mode");
 			}
 		}
 	} else if (*end) {
-		fprintf(stderr, "ckubeadm-fault: CKUBEADM_FAULT=%s: not list or N[+][:MODE]\n", s);
-		return;
+		bad_spec(s, "not list or [KIND:]N[+][:MODE]");
 	}
 	target = n;
 }
@@ -88,8 +102,9 @@ int fault_inject(enum fault_kind kind, const char *op, const char *what)
 	pthread_mutex_lock(&lock);
 	if (!parsed)
 		parse_spec();
-	unsigned long n = ++count;
-	bool hit = target && (n == target || (persist && n > target));
+	unsigned long n = ++count, nk = ++kind_count[kind];
+	unsigned long at = target_kind < 0 ? n : target_kind == (int)kind ? nk : 0;
+	bool hit = target && at && (at == target || (persist && at > target));
 	pthread_mutex_unlock(&lock);
 	const char *k = kind_names[kind];
 	char buf[64];
@@ -102,16 +117,16 @@ int fault_inject(enum fault_kind kind, const char *op, const char *what)
 	if (!hit)
 		return 0;
 	if (killing) {
-		fprintf(stderr, "ckubeadm-fault: effect %lu %s %s: SIGKILL\n", n, k, what ? what : "");
+		fprintf(stderr, "ckubeadm-fault: fail effect %lu %s %s: SIGKILL\n", n, k, what ? what : "");
 		kill(getpid(), SIGKILL);
 		pause();
 	}
 	if (http_status && (kind == FAULT_API || kind == FAULT_ETCD)) {
-		fprintf(stderr, "ckubeadm-fault: effect %lu %s %s: HTTP %d\n", n, k,
+		fprintf(stderr, "ckubeadm-fault: fail effect %lu %s %s: HTTP %d\n", n, k,
 			what ? what : "", http_status);
 		return http_status;
 	}
-	fprintf(stderr, "ckubeadm-fault: effect %lu %s %s: %s\n", n, k, what ? what : "",
+	fprintf(stderr, "ckubeadm-fault: fail effect %lu %s %s: %s\n", n, k, what ? what : "",
 		strerror(http_status ? EIO : fail_errno));
 	return -(http_status ? EIO : fail_errno);
 }

@@ -7,10 +7,16 @@
  *
  *   CKUBEADM_FAULT=list          every effect goes ahead and is printed on stderr as
  *                                "ckubeadm-fault: effect N KIND WHAT"
- *   CKUBEADM_FAULT=N[+][:MODE]   effect N fails (with '+': N and every later one), MODE being
+ *   CKUBEADM_FAULT=[KIND:]N[+][:MODE]
+ *                                effect N fails (with '+': N and every later one), MODE being
  *                                an errno name or number (default EIO), "http=STATUS" (an API
  *                                or etcd request answered with that status; other effects
- *                                fail with EIO) or "kill" (SIGKILL before the effect)
+ *                                fail with EIO) or "kill" (SIGKILL before the effect); with
+ *                                KIND (write, rename, mkdir, unlink, exec, api, etcd, cri),
+ *                                N counts the effects of that kind only ("api:1:kill").
+ *                                The effect made to fail is printed on stderr as
+ *                                "ckubeadm-fault: fail effect N KIND WHAT: REASON"; a spec
+ *                                that cannot be read ends the run with exit status 2
  *
  * Compiled in only with meson's -Dfault_injection=true; otherwise fault_inject() is a constant
  * 0 and the hooks cost nothing (the release binary does not change).

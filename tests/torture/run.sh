@@ -170,7 +170,7 @@ for mode in EIO kill; do
 		ck "$root" CKUBEADM_FAULT="$n:$mode" --
 		rc=$?
 		injected[$mode]=$((injected[$mode] + 1))
-		what=$(grep -m1 "^ckubeadm-fault: effect $n " "$root.out")
+		what=$(grep -m1 "^ckubeadm-fault: fail effect $n " "$root.out")
 		if [ "$mode" = kill ]; then
 			[ $rc = 137 ] && [ -n "$what" ] || { fail "N=$n kill: exit $rc, $(tail -n 1 "$root.out")"; continue; }
 		else
@@ -183,11 +183,11 @@ for mode in EIO kill; do
 			[ -z "$left" ] || { fail "N=$n $mode: temporary files left: $left"; continue; }
 		fi
 		if ! ck "$root" -- --resume; then
-			fail "N=$n $mode (${what#ckubeadm-fault: }): --resume failed: $(grep -m1 '^error' "$root.out")"
+			fail "N=$n $mode (${what#ckubeadm-fault: fail }): --resume failed: $(grep -m1 '^error' "$root.out")"
 			continue
 		fi
 		if ! diff -u "$tmp/clean.sig" <(sig "$root") >"$root.diff"; then
-			fail "N=$n $mode (${what#ckubeadm-fault: }): --resume did not converge: $(head -n 12 "$root.diff")"
+			fail "N=$n $mode (${what#ckubeadm-fault: fail }): --resume did not converge: $(head -n 12 "$root.diff")"
 			continue
 		fi
 		converged[$mode]=$((converged[$mode] + 1))

@@ -38,6 +38,7 @@ struct join_data {
 	char *dry_run_dir;               /* owned: with dry-run, where files go; else NULL */
 	char *patches_flag;              /* owned: --patches, or NULL */
 	char **ignore_preflight_errors;  /* owned: lower-cased union of flag and config */
+	bool resume;                     /* ckubeadm --resume / CKUBEADM_RESUME=1 (resume.h) */
 };
 
 /* The join run data behind the engine's opaque pointer. */
