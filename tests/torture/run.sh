@@ -57,9 +57,10 @@ ck() {
 	shift
 	while [ "$1" != -- ]; do envs+=("$1"); shift; done
 	shift
-	(cd "$root" && exec env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin "${envs[@]}" unshare --net -- \
+	# no exec: the subshell reaps a killed run, its "Killed" notice going to /dev/null
+	(cd "$root" && env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin "${envs[@]}" unshare --net -- \
 		"$bin" init "$@" --skip-phases "$skip" --config /cfg.yaml --rootfs "$root" \
-		>"$root.out" 2>&1 </dev/null)
+		>"$root.out" 2>&1 </dev/null) 2>/dev/null
 }
 
 # sig <root>: what must converge. Secrets and random parts are reduced to checks of their
