@@ -201,6 +201,13 @@ if [ -z "${CKUBEADM_SKIP_E2E:-}" ]; then
 	}
 	e2e e2e-reference tests/e2e/run.sh "$ref_real"
 	e2e e2e-ckubeadm tests/e2e/run.sh "$bin"
+	# --resume on the bed (fault-injection build): four inits killed or failed at an effect
+	# (a file, the first and a later API request), then init --resume; the cluster is checked
+	# as above, its objects compared with the reference's, then a no-op --resume
+	if [ -n "$fault_bin" ]; then
+		E2E_INIT_FAULTS="rename:20:kill write:15:EIO api:1:kill api:28:kill" \
+			e2e e2e-resume tests/e2e/run.sh "$fault_bin"
+	fi
 	# the multi-node sequence (init, workers, a control plane, its reset and new join): the
 	# reference alone, ckubeadm alone, then mixed clusters (the reference joins ckubeadm's
 	# cluster, ckubeadm joins the reference's)
@@ -223,6 +230,8 @@ if [ -z "${CKUBEADM_SKIP_E2E:-}" ]; then
 	# against those of the reference's cluster made by the same steps: one case per object.
 	run e2e-objects-init python3 tests/e2e/objects.py compare \
 		"$e2e_logs/e2e-reference/objects.txt" "$e2e_logs/e2e-ckubeadm/objects.txt"
+	[ -z "$fault_bin" ] || run e2e-objects-resume python3 tests/e2e/objects.py compare \
+		"$e2e_logs/e2e-reference/objects.txt" "$e2e_logs/e2e-resume/objects.txt"
 	for name in e2e-join e2e-join-ref-onto-ckubeadm e2e-join-ckubeadm-onto-ref; do
 		run "${name/e2e-join/e2e-objects-join}" python3 tests/e2e/objects.py compare \
 			"$e2e_logs/e2e-join-reference/objects.txt" "$e2e_logs/$name/objects.txt"
