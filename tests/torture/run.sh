@@ -12,8 +12,8 @@
 #       ca.crt with a client certificate signed by it.
 # Once: `init --resume` on the finished tree is a no-op (no effect at all, so no file rewritten,
 # no static pod restarted), and `init --resume` on a node holding another cluster's kubeconfig
-# refuses, exit 1, every file unchanged; without --resume the same re-run behaves as kubeadm
-# (no identity check, no "--resume" output).
+# refuses, exit 1, every file unchanged (and `join --resume` with a ca.crt the discovery hashes
+# do not pin); without --resume the same re-run behaves as kubeadm (no identity check).
 #
 #   bash tests/torture/run.sh <fault-injection ckubeadm>     # a sample of N (CI, ~1 min)
 #   CKUBEADM_TORTURE=all bash tests/torture/run.sh <bin>     # every N in both modes
@@ -152,6 +152,24 @@ if [ $? = 1 ] && ! grep -q 'another cluster\|resume' "$mix.out" &&
 	pass
 else
 	fail "re-run without --resume: $(tail -n 2 "$mix.out")"
+fi
+
+# join --resume: a ca.crt that the discovery hashes do not pin is another cluster's: refused
+# before any discovery, exit 1, nothing changed
+jn=$tmp/join
+mkdir -p "$jn/etc/kubernetes/pki"
+cp "$other/etc/kubernetes/pki/ca.crt" "$jn/etc/kubernetes/pki/"
+before=$(cd "$jn" && find . -type f -exec sha256sum {} + | sort)
+pin=sha256:$(openssl x509 -in "$clean/etc/kubernetes/pki/ca.crt" -pubkey -noout |
+	openssl pkey -pubin -outform der | sha256sum | cut -d' ' -f1)
+out=$(cd / && env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin unshare --net -- "$bin" join 10.0.0.1:6443 \
+	--token abcdef.0123456789abcdef --discovery-token-ca-cert-hash "$pin" --resume --rootfs "$jn" 2>&1 </dev/null)
+rc=$?
+if [ $rc = 1 ] && grep -q "this node holds state of another cluster (CA sha256:[0-9a-f]\{64\}): /etc/kubernetes/pki/ca.crt is not pinned by the discovery CA hashes" <<<"$out" &&
+	[ "$before" = "$(cd "$jn" && find . -type f -exec sha256sum {} + | sort)" ]; then
+	pass
+else
+	fail "join --resume with another cluster's ca.crt: exit $rc, $out"
 fi
 
 # ---- every selected N, in each mode -----------------------------------------------------------
