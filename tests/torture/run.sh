@@ -37,12 +37,8 @@ write_cfg() { # <root> <node name>
 	cat >"$1/cfg.yaml" <<EOF
 apiVersion: kubeadm.k8s.io/v1beta4
 kind: InitConfiguration
-localAPIEndpoint:
-  advertiseAddress: "192.168.10.5"
-  bindPort: 6443
-nodeRegistration:
-  name: ${2:-node-a}
-  criSocket: unix:///nonexistent/containerd.sock
+localAPIEndpoint: {advertiseAddress: 192.168.10.5, bindPort: 6443}
+nodeRegistration: {name: ${2:-node-a}, criSocket: "unix:///nonexistent/containerd.sock"}
 ---
 apiVersion: kubeadm.k8s.io/v1beta4
 kind: ClusterConfiguration
