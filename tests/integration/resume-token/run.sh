@@ -3,7 +3,7 @@
 # builds) in a network namespace of its own: `init phase bootstrap-token` run twice without
 # --resume leaves two tokens (kubeadm: a token generated per run); run three times with --resume
 # (the flag, and CKUBEADM_RESUME=1) it reuses the token of the first run: one token, printed the
-# same each time. Usage: run.sh <ckubeadm> [reference] [build-dir]. ~30 s.
+# same each time. Usage: run.sh <ckubeadm> [reference] [build-dir]. ~5 s.
 set -u
 [ $# -ge 1 ] || { echo "usage: $0 <ckubeadm>" >&2; exit 2; }
 ours=$(realpath "$1")
