@@ -129,6 +129,13 @@ e2e_suites() {
 	}
 	e2e e2e-reference tests/e2e/run.sh "$ref_real"
 	e2e e2e-ckubeadm tests/e2e/run.sh "$bin"
+	# --resume on the bed (fault-injection build): four inits killed or failed at an effect
+	# (a file, the first and a later API request), then init --resume; the cluster is checked
+	# as above, its objects compared with the reference's, then a no-op --resume
+	if [ -n "$fault_bin" ]; then
+		E2E_INIT_FAULTS="rename:20:kill write:15:EIO api:1:kill api:28:kill" \
+			e2e e2e-resume tests/e2e/run.sh "$fault_bin"
+	fi
 	# the multi-node sequence (init, workers, a control plane, its reset and new join): the
 	# reference alone, ckubeadm alone, then mixed clusters (the reference joins ckubeadm's
 	# cluster, ckubeadm joins the reference's)
@@ -179,6 +186,8 @@ e2e_suites() {
 	# against those of the reference's cluster made by the same steps: one case per object.
 	run e2e-objects-init python3 tests/e2e/objects.py compare \
 		"$e2e_logs/e2e-reference/objects.txt" "$e2e_logs/e2e-ckubeadm/objects.txt"
+	[ -z "$fault_bin" ] || run e2e-objects-resume python3 tests/e2e/objects.py compare \
+		"$e2e_logs/e2e-reference/objects.txt" "$e2e_logs/e2e-resume/objects.txt"
 	for name in e2e-join e2e-join-ref-onto-ckubeadm e2e-join-ckubeadm-onto-ref; do
 		run "${name/e2e-join/e2e-objects-join}" python3 tests/e2e/objects.py compare \
 			"$e2e_logs/e2e-join-reference/objects.txt" "$e2e_logs/$name/objects.txt"
@@ -205,6 +214,14 @@ e2e_suites() {
 
 build "$out/gcc" -Dwerror=true || fatal "ckubeadm does not build ($out/gcc-build.log)"
 bin=$out/gcc/src/ckubeadm
+# Fault injection (util/fault.h): a build with the hooks compiled in, before the end-to-end chain
+# starts (e2e-resume uses it); tests/torture fails each effect of init's offline phases in turn
+# and proves that init --resume converges (a sample of N, ~1 min; CKUBEADM_TORTURE=all bash
+# tests/torture/run.sh <fault build>/src/ckubeadm runs every N in both modes).
+fault_bin=
+if build "$out/fault" -Dwerror=true -Dfault_injection=true -Dtests=disabled; then
+	fault_bin=$out/fault/src/ckubeadm
+fi
 # e2e_chain: the end-to-end suites with totals of their own, written to $out/e2e-chain.state
 e2e_chain() {
 	passed=0 failed=0 skipped=0 broken=() skipping=()
@@ -248,6 +265,11 @@ for suite in tests/cli/run.sh tests/conformance/*/run.sh tests/pki/run.sh tests/
 	*) run "$name" bash "$suite" "$bin" "$CKUBEADM_REFERENCE" "$out/gcc" ;;
 	esac
 done
+if [ -n "$fault_bin" ]; then
+	run torture bash tests/torture/run.sh "$fault_bin"
+else
+	build_failed torture
+fi
 run selftest bash tests/selftest/run.sh "$bin" "$CKUBEADM_REFERENCE" "$out/gcc" # the suites go red when they must
 # The Debian package (tests/pkg): dpkg-buildpackage, lintian, dpkg --root, man pages against
 # --help, bash completion in a terminal. About 90 s, most of it the package's release build.

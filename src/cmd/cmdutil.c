@@ -27,7 +27,7 @@ int cmd_validate_mixed_arguments(const struct flagset *fs)
 		"config", "ignore-preflight-errors", "dry-run", "kubeconfig", "node-name",
 		"kubeconfig-dir", "upload-certs", "print-manifest", "allow-missing-template-keys",
 		"output", "show-managed-fields", "print-join-command", "rootfs", "v", "log-file",
-		"yes", NULL,
+		"yes", "resume" /* ckubeadm --resume: the same attempt again */, NULL,
 	};
 	/* ckubeadm's own flags (cmd/extensions.c) say where to report, not what to do: they go
 	 * with --config as kubeadm's --dry-run and -o do */

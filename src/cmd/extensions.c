@@ -23,28 +23,30 @@
 
 #define RESULT_FLAG "result-file"
 
-static const struct flag extension_flags[] = {
-	{ .name = "events", .type = FLAG_STRING, .hidden = true,
-	  .usage = "Stream JSON Lines events to this file or fd:N (as CKUBEADM_EVENTS)." },
-	{ .name = RESULT_FLAG, .type = FLAG_STRING, .hidden = true,
-	  .usage = "Write the result object to this file, mode 0600 (as CKUBEADM_RESULT)." },
-	{ 0 },
-};
+#define EVENT_FLAGS                                                                              \
+	{ .name = "events", .type = FLAG_STRING, .hidden = true,                                 \
+	  .usage = "Stream JSON Lines events to this file or fd:N (as CKUBEADM_EVENTS)." },      \
+	{ .name = RESULT_FLAG, .type = FLAG_STRING, .hidden = true,                              \
+	  .usage = "Write the result object to this file, mode 0600 (as CKUBEADM_RESULT)." }
 
 /* init, join and reset themselves also print their result object (not their phases) */
-static const struct flag extension_flags_top[] = {
-	{ .name = "events", .type = FLAG_STRING, .hidden = true,
-	  .usage = "Stream JSON Lines events to this file or fd:N (as CKUBEADM_EVENTS)." },
-	{ .name = RESULT_FLAG, .type = FLAG_STRING, .hidden = true,
-	  .usage = "Write the result object to this file, mode 0600 (as CKUBEADM_RESULT)." },
-	{ .name = "output", .shorthand = 'o', .type = FLAG_STRING, .def = "text", .hidden = true,
-	  .usage = "Print the result object: text (kubeadm's output), json, yaml, kyaml, jsonpath=...; the text then goes to stderr." },
-	{ .name = "allow-missing-template-keys", .type = FLAG_BOOL, .def = "true", .hidden = true,
-	  .usage = "If true, ignore any errors in templates when a field or map key is missing in the template." },
-	{ .name = "fail-fast", .type = FLAG_BOOL, .hidden = true,
-	  .usage = "End init's control-plane wait once one fatal cause is diagnosed 3 times in a row (as CKUBEADM_FAIL_FAST=1)." },
-	{ 0 },
-};
+#define OUTPUT_FLAGS                                                                             \
+	{ .name = "output", .shorthand = 'o', .type = FLAG_STRING, .def = "text", .hidden = true, \
+	  .usage = "Print the result object: text (kubeadm's output), json, yaml, kyaml, jsonpath=...; the text then goes to stderr." }, \
+	{ .name = "allow-missing-template-keys", .type = FLAG_BOOL, .def = "true", .hidden = true, \
+	  .usage = "If true, ignore any errors in templates when a field or map key is missing in the template." }, \
+	{ .name = "fail-fast", .type = FLAG_BOOL, .hidden = true,                                \
+	  .usage = "End init's control-plane wait once one fatal cause is diagnosed 3 times in a row (as CKUBEADM_FAIL_FAST=1)." }
+
+/* init and join, and their phases: re-run a failed attempt (phases/resume.h) */
+#define RESUME_FLAG                                                                              \
+	{ .name = "resume", .type = FLAG_BOOL, .def = "false", .hidden = true,                   \
+	  .usage = "Converge the state a failed or killed run of the same attempt left (as CKUBEADM_RESUME=1)." }
+
+static const struct flag extension_flags[] = { EVENT_FLAGS, { 0 } };
+static const struct flag extension_flags_top[] = { EVENT_FLAGS, OUTPUT_FLAGS, { 0 } };
+static const struct flag resume_flags[] = { EVENT_FLAGS, RESUME_FLAG, { 0 } };
+static const struct flag resume_flags_top[] = { EVENT_FLAGS, OUTPUT_FLAGS, RESUME_FLAG, { 0 } };
 
 /* `token create --print-join-command -o json`: the JoinCommand object (cmd/token.c) */
 static const struct flag token_create_flags[] = {
@@ -113,8 +115,12 @@ const struct flag *cmd_extension_flags(const struct command *const *path, size_t
 	int i = extension_index(path, depth);
 	if (i < 0)
 		return NULL;
-	return depth == (extension_commands[i].sub ? 3u : 2u) ? extension_flags_top
-							       : extension_flags;
+	bool top = depth == (extension_commands[i].sub ? 3u : 2u);
+	bool resume = streq(extension_commands[i].command, "init") ||
+		      streq(extension_commands[i].command, "join");
+	if (top)
+		return resume ? resume_flags_top : extension_flags_top;
+	return resume ? resume_flags : extension_flags;
 }
 
 /* The flag's value, else the environment variable's (NULL when neither is set). */
@@ -330,10 +336,18 @@ const char cmd_extensions_help[] =
 	"  -o, --output string        With --print-join-command, print a JoinCommand object (the\n"
 	"                             join commands as argv arrays, the token, the CA pins): json,\n"
 	"                             yaml, kyaml or jsonpath=...\n"
+	"Flag of init and join (and their phase sub-commands):\n"
+	"      --resume               Re-run a failed or killed attempt: the node's state must be\n"
+	"                             of this cluster (its CA; refused untouched otherwise), then\n"
+	"                             each phase converges: a key whose certificate was never\n"
+	"                             written is made again, files already right are not\n"
+	"                             rewritten, preflight accepts what the attempt left (its\n"
+	"                             static pods' ports, manifests, etcd data, kubelet.conf).\n"
 	"\n"
 	"Environment variables (kubeadm ignores them, so one script can run either binary):\n"
 	"  CKUBEADM_EVENTS   as --events (the flag wins)\n"
 	"  CKUBEADM_RESULT   as --result-file (the flag wins)\n"
+	"  CKUBEADM_RESUME   1: as --resume\n"
 	"\n"
 	"Events: RunStarted (argv with --token, --certificate-key, --discovery-token and\n"
 	"--tls-bootstrap-token redacted), PhasesPlanned, PhaseStarted, PhaseFinished,\n"

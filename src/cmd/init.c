@@ -16,6 +16,7 @@
 #include "phases/init.h"
 #include "phases/init/api-client.h"
 #include "phases/init/show-join-command.h"
+#include "phases/resume.h"
 #include "phases/run-ctx.h"
 #include "token/token.h"
 #include "util/duration.h"
@@ -256,6 +257,17 @@ int init_workflow_init(struct cmd_ctx *ctx, struct workflow_options *opts, struc
 		opts->skip = strv_copy(cfg->init.skip_phases);
 	}
 	manage_skipped_addons(&cfg->cluster, &opts->skip);
+	d->resume = phases_resume_wanted(fs);
+	if (d->resume) {
+		struct pki_params p;
+		run_ctx_pki_params(d, &p);
+		r = phases_resume_gate(&p, d->kubeconfig_dir, NULL);
+		if (r < 0) {
+			init_workflow_free(d);
+			return r;
+		}
+		fs_set_converge(!d->dry_run);
+	}
 	r = init_external_ca(d);
 	if (r < 0) {
 		init_workflow_free(d);

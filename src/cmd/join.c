@@ -18,6 +18,7 @@
 #include "phases/join/join-data.h"
 #include "pki/pki.h"
 #include "token/token.h"
+#include "phases/resume.h"
 #include "util/error.h"
 #include "util/fs.h"
 #include "util/json.h"
@@ -209,6 +210,23 @@ int join_workflow_init(struct cmd_ctx *ctx, struct workflow_options *opts, struc
 		}
 	}
 	d->dry_run = cmd_flag_bool_or_config(fs, "dry-run", cfg->join.dry_run);
+	d->resume = phases_resume_wanted(fs);
+	if (d->resume) {
+		/* the identity gate on what an earlier join left: ca.crt (pinned by discovery),
+		 * the kubeconfigs and the control plane's certificates */
+		const char *ca = cfg->join.ca_cert_path ? cfg->join.ca_cert_path : "/etc/kubernetes/pki/ca.crt";
+		const char *slash = strrchr(ca, '/');
+		_cleanup_free_ char *cert_dir = slash && slash != ca ? xstrndup(ca, (size_t)(slash - ca)) : xstrdup("/");
+		const struct cfg_bootstrap_token_discovery *bt = cfg->join.discovery.bootstrap_token;
+		struct pki_params p = { .cert_dir = cert_dir, .rootfd = d->rootfd, .dry_run = d->dry_run };
+		r = phases_resume_gate(&p, JOIN_KUBERNETES_DIR,
+				       bt && !bt->unsafe_skip_ca_verification ? bt->ca_cert_hashes : NULL);
+		if (r < 0) {
+			join_data_free(d);
+			return r;
+		}
+		fs_set_converge(!d->dry_run);
+	}
 	const char *patches = flagset_get_string(fs, "patches");
 	d->patches_flag = *patches ? xstrdup(patches) : NULL;
 

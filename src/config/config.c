@@ -751,6 +751,7 @@ static int init_dynamic_defaults_ex(struct init_config *c, bool skip_cri_detect,
 		int r = generate_token(&t->token);
 		if (r < 0)
 			return r;
+		t->generated = true;
 	}
 	int r = node_registration_dynamic(&c->init.node_registration, true, skip_cri_detect);
 	if (r < 0)

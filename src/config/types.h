@@ -42,6 +42,7 @@ struct cfg_token { /* bootstraptoken/v1 BootstrapToken */
 	char *expires; /* metav1.Time, RFC 3339 text */
 	char **usages;
 	char **groups;
+	bool generated; /* token made by defaulting (none given): not part of the config */
 };
 
 struct cfg_timeouts {

@@ -15,6 +15,7 @@
 
 #include "cri/grpc.h"
 #include "util/error.h"
+#include "util/fault.h"
 #include "util/xalloc.h"
 
 /* grpc-go reads frames of at most 16 KiB (http2MaxFrameLen) until it has seen the server's
@@ -732,6 +733,21 @@ static void conn_read(struct grpc_conn *c, struct grpc_call *calls, size_t n)
 	}
 }
 
+#ifdef CKUBEADM_FAULT_INJECTION
+/* A CRI call that changes the node (util/fault.h counts it); reads are not effects. */
+static bool mutating(const char *path)
+{
+	static const char *const verbs[] = { "/PullImage",	  "/RemoveImage",    "/RunPodSandbox",
+					     "/StopPodSandbox",	  "/RemovePodSandbox", "/CreateContainer",
+					     "/StartContainer",	  "/StopContainer",  "/RemoveContainer" };
+	const char *slash = strrchr(path, '/');
+	for (size_t i = 0; slash && i < ARRAY_SIZE(verbs); i++)
+		if (streq(slash, verbs[i]))
+			return true;
+	return false;
+}
+#endif
+
 int grpc_conn_run(struct grpc_conn *c, struct grpc_call *calls, size_t n)
 {
 	int64_t now = now_ms();
@@ -739,6 +755,13 @@ int grpc_conn_run(struct grpc_conn *c, struct grpc_call *calls, size_t n)
 		grpc_call_release(&calls[i]);
 		calls[i].done = false;
 	}
+#ifdef CKUBEADM_FAULT_INJECTION
+	for (size_t i = 0; i < n; i++) {
+		int f = mutating(calls[i].path) ? fault_inject_errno(FAULT_CRI, calls[i].path) : 0;
+		if (f < 0)
+			call_fail(&calls[i], grpc_errno_to_code(f), "injected fault: %s", strerror(-f));
+	}
+#endif
 	/* A connection that failed, or that the server is closing, is replaced. */
 	if (c->session && (c->broken || c->goaway || !nghttp2_session_want_read(c->session)))
 		conn_close(c);
@@ -750,8 +773,13 @@ int grpc_conn_run(struct grpc_conn *c, struct grpc_call *calls, size_t n)
 			return 0;
 		}
 	}
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
+#ifdef CKUBEADM_FAULT_INJECTION
+		if (calls[i].done) /* failed by the injected fault */
+			continue;
+#endif
 		call_start(c, &calls[i], now);
+	}
 
 	while (!all_done(calls, n) && !c->broken) {
 		now = now_ms();

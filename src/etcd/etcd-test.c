@@ -343,6 +343,44 @@ static void test_add_names(void **state)
 	assert_non_null(strstr(s.requests[1], "\"peerURLs\":[\"https://10.0.0.9:2380\"]"));
 }
 
+/* --resume: our peer URL already a learner that never started: removed, then added again;
+ * without the option the addition is skipped (kubeadm). */
+static void test_readd_unstarted(void **state)
+{
+	(void)state;
+	static const struct canned resp[] = {
+		/* with the option: list (ours unstarted), remove, add */
+		{ 200, "{\"members\":[{\"ID\":\"1\",\"name\":\"a\",\"peerURLs\":[\"https://a:2380\"]},"
+		       "{\"ID\":\"9\",\"peerURLs\":[\"https://10.0.0.9:2380\"],\"isLearner\":true}]}" },
+		{ 200, "{\"members\":[{\"ID\":\"1\",\"name\":\"a\",\"peerURLs\":[\"https://a:2380\"]}]}" },
+		{ 200, "{\"members\":[{\"ID\":\"1\",\"name\":\"a\",\"peerURLs\":[\"https://a:2380\"]},"
+		       "{\"ID\":\"10\",\"peerURLs\":[\"https://10.0.0.9:2380\"],\"isLearner\":true}]}" },
+		/* the option spent: list (ours unstarted) -> the addition skipped, as kubeadm */
+		{ 200, "{\"members\":[{\"ID\":\"1\",\"name\":\"a\",\"peerURLs\":[\"https://a:2380\"]},"
+		       "{\"ID\":\"10\",\"peerURLs\":[\"https://10.0.0.9:2380\"],\"isLearner\":true}]}" },
+	};
+	struct fake_server s;
+	server_start(&s, resp, ARRAY_SIZE(resp));
+	struct etcd_client *c = client_for(&s);
+	etcd_client_set_readd_unstarted(c, true);
+	struct etcd_member_brief *b = NULL;
+	size_t n = 0;
+	assert_int_equal(etcd_add_member(c, "node9", "https://10.0.0.9:2380", true, &b, &n), 0);
+	assert_int_equal(n, 2);
+	assert_string_equal(b[1].name, "node9");
+	etcd_member_briefs_free(b, n);
+	assert_int_equal(etcd_add_member(c, "node9", "https://10.0.0.9:2380", true, &b, &n), 0);
+	assert_int_equal(n, 2);
+	etcd_member_briefs_free(b, n);
+	etcd_client_free(c);
+	server_stop(&s);
+	assert_int_equal(s.served, 4);
+	assert_non_null(strstr(s.requests[1], "POST /v3/cluster/member/remove"));
+	assert_non_null(strstr(s.requests[1], "{\"ID\":\"9\"}"));
+	assert_non_null(strstr(s.requests[2], "POST /v3/cluster/member/add"));
+	assert_non_null(strstr(s.requests[3], "/v3/cluster/member/list"));
+}
+
 static void test_dead_endpoint(void **state)
 {
 	(void)state;
@@ -379,6 +417,7 @@ int main(void)
 		cmocka_unit_test(test_body_cap),
 		cmocka_unit_test(test_remove_tolerates_gone),
 		cmocka_unit_test(test_add_names),
+		cmocka_unit_test(test_readd_unstarted),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -11,6 +11,7 @@
 #include "kube/transport.h"
 #include "util/error.h"
 #include "util/events.h"
+#include "util/fault.h"
 #include "util/fs.h"
 #include "util/log.h"
 #include "util/strbuf.h"
@@ -22,7 +23,13 @@ struct etcd_client {
 	char **endpoints;
 	char *ca, *cert, *key;
 	long call_ms, api_ms, interval_ms;
+	bool readd_unstarted; /* etcd_client_set_readd_unstarted */
 };
+
+void etcd_client_set_readd_unstarted(struct etcd_client *c, bool on)
+{
+	c->readd_unstarted = on;
+}
 
 void etcd_members_free(struct etcd_member *v, size_t n)
 {
@@ -306,7 +313,10 @@ static int member_call(struct etcd_client *c, const char *path, json_t *body,
 		       struct etcd_member **ret, size_t *ret_n)
 {
 	json_t *resp = NULL;
-	int r = request_any(c, path, body, &resp);
+	int f = fault_inject(FAULT_ETCD, NULL, path);
+	int r = f == 0 ? request_any(c, path, body, &resp)
+		: f < 0 ? error_set(f, "etcd: %s: %s", path, go_strerror(-f))
+			: error_set(-EIO, "etcd: %s: HTTP status %d", path, f);
 	json_decref(body);
 	if (r < 0)
 		return r;
@@ -564,8 +574,32 @@ static int add_step(struct etcd_client *c, void *ud, int *last)
 		return 0;
 	}
 	bool found = false;
+	const struct etcd_member *mine = NULL;
 	for (size_t i = 0; i < n; i++)
-		found |= m[i].peer_urls[0] && streq(m[i].peer_urls[0], st->peer_url);
+		if (m[i].peer_urls[0] && streq(m[i].peer_urls[0], st->peer_url)) {
+			found = true;
+			mine = &m[i];
+		}
+	/* --resume: a learner of ours that never started (no name) is removed and added again
+	 * (kubeadm#3269: promoting it fails "can only promote a learner member which is in sync
+	 * with leader"), once */
+	if (found && c->readd_unstarted && st->learner && mine->is_learner && !mine->name[0]) {
+		c->readd_unstarted = false;
+		log_v(1, "[etcd] Removing the learner %" PRIx64 " that never started (--resume)",
+		      mine->id);
+		struct etcd_member *after = NULL;
+		size_t an = 0;
+		r = member_call(c, "/v3/cluster/member/remove", id_body(mine->id), &after, &an);
+		etcd_members_free(m, n);
+		etcd_members_free(after, an);
+		if (r < 0 && r != -ENOENT) {
+			*last = r;
+			return 0;
+		}
+		m = NULL;
+		n = 0;
+		found = false;
+	}
 	if (found) {
 		log_v(5, "The peer URL \"%s\" for the added etcd member already exists. Skipping etcd member addition",
 		      st->peer_url);

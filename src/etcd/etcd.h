@@ -81,6 +81,10 @@ DEFINE_TRIVIAL_CLEANUP_FUNC(struct etcd_client *, etcd_client_free)
 /* Overrides the per-call timeout, the retry budget (timeouts.etcdAPICall) and the retry
  * interval; values <= 0 keep the current one. */
 void etcd_client_set_timeouts(struct etcd_client *c, long call_ms, long api_ms, long interval_ms);
+/* ckubeadm --resume: etcd_add_member of a learner whose peer URL is already a learner that
+ * never started (no name) removes that member and adds it again, once (beyond-kubeadm §3.3 R5);
+ * kubeadm skips the addition. */
+void etcd_client_set_readd_unstarted(struct etcd_client *c, bool on);
 /* The current endpoints (borrowed; changes after sync/add/promote). */
 char *const *etcd_client_endpoints(const struct etcd_client *c);
 

@@ -12,6 +12,7 @@
 #include "kube/client-internal.h"
 #include "util/error.h"
 #include "util/events.h"
+#include "util/fault.h"
 #include "util/flags.h"
 #include "util/fs.h"
 #include "util/json.h"
@@ -469,6 +470,17 @@ int kube_http_do(struct kube_client *c, const char *method, const char *path,
 		.connect_timeout_ms = 30000, .max_body = c->body_cap, .use_proxy = true,
 		.tls = &tls,
 	};
+	int f = streq(method, "GET") || streq(method, "HEAD") ? 0
+								 : fault_inject(FAULT_API, method, url);
+	if (f < 0)
+		return error_set(f, "%s \"%s\": %s", go_method(method), url, go_strerror(-f));
+	if (f > 0) {
+		*ret_status = f;
+		*ret_body = xasprintf("{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\","
+				      "\"message\":\"injected fault: HTTP %d\",\"code\":%d}", f, f);
+		*ret_len = strlen(*ret_body);
+		return 0;
+	}
 	struct http_response resp;
 	int r = http_perform(&c->conn, &req, &resp);
 	if (auth)

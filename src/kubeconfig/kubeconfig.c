@@ -286,7 +286,7 @@ static int validate_kubeconfig(const struct pki_params *p, const char *dir, cons
 				 "in its current context's cluster. Total CA certificates found: %zu",
 				 path, n);
 	}
-	if (!streq(server, expected_server))
+	if (expected_server && !streq(server, expected_server))
 		log_warning("a kubeconfig file \"%s\" exists already but has an unexpected API Server "
 			    "URL: expected: %s, got: %s",
 			    path, expected_server, server);
@@ -488,6 +488,12 @@ int kubeconfig_create_join_control_plane_files(const struct pki_params *p, const
 			return r;
 	}
 	return 0;
+}
+
+int kubeconfig_check_ca(const struct pki_params *p, const char *dir, const char *file,
+			struct pki_cert *const *cas)
+{
+	return validate_kubeconfig(p, dir, file, NULL, cas);
 }
 
 int kubeconfig_validate_for_external_ca(const struct pki_params *p, const char *dir)

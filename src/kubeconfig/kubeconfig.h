@@ -61,6 +61,13 @@ int kubeconfig_phase_all(const struct pki_params *p, const char *dir, bool exter
 /* CreateJoinControlPlaneKubeConfigFiles: admin, controller-manager, scheduler. */
 int kubeconfig_create_join_control_plane_files(const struct pki_params *p, const char *dir);
 /* ValidateKubeconfigsForExternalCA. */
+/*
+ * Whether dir/file trusts one of cas (NULL-terminated) in its current context's cluster, as
+ * kubeadm's validation of an existing kubeconfig, the server URL left unchecked. -ENOENT when
+ * the file does not exist; another -errno, with kubeadm's text, when it trusts another CA.
+ */
+int kubeconfig_check_ca(const struct pki_params *p, const char *dir, const char *file,
+			struct pki_cert *const *cas);
 int kubeconfig_validate_for_external_ca(const struct pki_params *p, const char *dir);
 
 /*

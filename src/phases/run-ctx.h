@@ -35,6 +35,7 @@ struct run_ctx {
 	/* set (opt-in fail-fast, wait-control-plane) when the diagnosis names a fatal cause: the
 	 * waits on the API server end at once, as if timed out; NULL otherwise (borrowed) */
 	const atomic_bool *wait_abort;
+	bool resume;                      /* ckubeadm --resume / CKUBEADM_RESUME=1 (resume.h) */
 };
 
 /*

@@ -629,6 +629,26 @@ static int copy_file(int rootfd, const char *from, const char *to, mode_t mode)
 	return r;
 }
 
+/*
+ * --resume: a key without its certificate is what a run killed between the two writes
+ * leaves (kubeadm refuses it: "failure loading ... certificate"). Nothing can have been
+ * signed by or trusted in a key whose certificate was never written: it is removed and both
+ * are made again. Returns 0 or -errno.
+ */
+static int drop_lone_key(const struct pki_params *p, const char *base)
+{
+	if (!p->resume || p->dry_run)
+		return 0;
+	_cleanup_free_ char *crt = pki_path(read_dir(p), base, ".crt");
+	_cleanup_free_ char *key = pki_path(read_dir(p), base, ".key");
+	if (fs_exists(p->rootfd, crt) || !fs_exists(p->rootfd, key))
+		return 0;
+	pki_params_printf(p, "[certs] Removing %s: its certificate was never written (--resume)\n",
+			  key);
+	int r = fs_unlink(p->rootfd, key);
+	return r < 0 ? error_set(r, "remove %s: %s", key, go_strerror(-r)) : 0;
+}
+
 int pki_phase_ca(const struct pki_params *p, const struct pki_cert_spec *ca)
 {
 	if (!p->local_etcd && streq(ca->name, "etcd-ca")) {
@@ -638,6 +658,9 @@ int pki_phase_ca(const struct pki_params *p, const struct pki_cert_spec *ca)
 		return 0;
 	}
 	_cleanup_(pki_cert_freep) struct pki_cert *c = NULL;
+	int dr = drop_lone_key(p, ca->base_name);
+	if (dr < 0)
+		return dr;
 	if (pki_load_cert(p->rootfd, read_dir(p), ca->base_name, &c) >= 0) {
 		check_period(ca->base_name, c);
 		_cleanup_free_ char *src_crt = pki_path(read_dir(p), ca->base_name, ".crt");
@@ -681,6 +704,9 @@ int pki_phase_cert(const struct pki_params *p, const struct pki_cert_spec *leaf)
 		return 0;
 	}
 	struct pki_cert **chain = NULL;
+	int dr = drop_lone_key(p, leaf->base_name);
+	if (dr < 0)
+		return dr;
 	if (pki_load_cert_chain(p->rootfd, read_dir(p), leaf->base_name, &chain) >= 0) {
 		_cleanup_(pki_certs_freep) struct pki_cert **v = chain;
 		check_period(leaf->base_name, v[0]);
@@ -714,8 +740,13 @@ int pki_create_sa_files(const struct pki_params *p)
 		r = pki_key_from_pem(data, len, &k);
 		pki_secret_free(data, len);
 		if (r >= 0) {
-			pki_key_free(k);
+			_cleanup_(pki_key_freep) struct pki_key *sk = k;
 			pki_params_printf(p, "[certs] Using the existing \"sa\" key\n");
+			/* kubeadm keeps a lone sa.key as it is; --resume writes the sa.pub that a
+			 * killed run did not */
+			_cleanup_free_ char *pub = pki_path(dir, "sa", ".pub");
+			if (p->resume && !p->dry_run && !fs_exists(p->rootfd, pub))
+				return pki_write_public_key(p->rootfd, dir, "sa", sk);
 			return 0;
 		}
 		error_wrap(r, "error reading private key file %s", path);

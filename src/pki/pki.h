@@ -267,6 +267,9 @@ struct pki_params {
 	int rootfd;                         /* AT_FDCWD or the --rootfs root */
 	FILE *out;                          /* kubeadm's console lines; NULL: silent */
 	struct pki_keypool *pool;           /* optional: pre-generated keys */
+	bool resume;                        /* ckubeadm --resume: finish what an interrupted run
+					       left (a key without its certificate, sa.key
+					       without sa.pub) instead of refusing it */
 };
 
 /*

@@ -1290,6 +1290,50 @@ int preflight_init_node_checks(const struct init_config *cfg, bool secondary_con
 	return 0;
 }
 
+static void push_lower(char ***l, char *name)
+{
+	for (char *p = name; *p; p++)
+		*p = (char)tolower((unsigned char)*p);
+	strv_consume(l, name);
+}
+
+char **preflight_init_resume_explained(const struct init_config *cfg)
+{
+	static const struct {
+		const char *pod;
+		int port;
+	} pods[] = { { "kube-apiserver", 0 }, { "kube-controller-manager", KUBE_CONTROLLER_MANAGER_PORT },
+		     { "kube-scheduler", KUBE_SCHEDULER_PORT }, { "etcd", ETCD_CLIENT_PORT } };
+	char **l = NULL;
+	for (size_t i = 0; i < ARRAY_SIZE(pods); i++) {
+		_cleanup_free_ char *p = xasprintf("/etc/kubernetes/manifests/%s.yaml", pods[i].pod);
+		push_lower(&l, path_label("FileAvailable-", p));
+		if (access(p, F_OK) < 0)
+			continue;
+		int port = pods[i].port ? pods[i].port : (int)cfg->init.local_api_endpoint.bind_port;
+		push_lower(&l, xasprintf("Port-%d", port));
+		if (port == ETCD_CLIENT_PORT && cfg->cluster.etcd.local) {
+			push_lower(&l, xasprintf("Port-%d", ETCD_PEER_PORT));
+			push_lower(&l, path_label("DirAvailable-", cfg->cluster.etcd.local->data_dir));
+		}
+	}
+	if (access("/var/lib/kubelet/config.yaml", F_OK) == 0)
+		push_lower(&l, xasprintf("Port-%d", KUBELET_PORT));
+	return l;
+}
+
+char **preflight_join_resume_explained(const struct join_config *cfg)
+{
+	char **l = NULL;
+	push_lower(&l, path_label("FileAvailable-", "/etc/kubernetes/kubelet.conf"));
+	push_lower(&l, path_label("FileAvailable-", "/etc/kubernetes/bootstrap-kubelet.conf"));
+	if (cfg->join.ca_cert_path && *cfg->join.ca_cert_path)
+		push_lower(&l, path_label("FileAvailable-", cfg->join.ca_cert_path));
+	if (access("/var/lib/kubelet/config.yaml", F_OK) == 0)
+		push_lower(&l, xasprintf("Port-%d", KUBELET_PORT));
+	return l;
+}
+
 /* net.SplitHostPort's host, or NULL when endpoint has no port. Owned. */
 static char *split_host(const char *endpoint)
 {

@@ -106,6 +106,17 @@ int preflight_run_root_check(char *const *ignore);
 /* RunInitNodeChecks. */
 int preflight_run_init_checks(const struct init_config *cfg, char *const *ignore,
 			      bool secondary_control_plane, bool download_certs);
+/*
+ * ckubeadm init --resume (beyond-kubeadm.md §3.3 R2): the checks of init that a previous attempt
+ * of the same cluster explains, as --ignore-preflight-errors names them (lower case): the static
+ * pod manifests (regenerated and compared), and, when the static pod or the kubelet that a
+ * previous attempt set up is there (its manifest, /var/lib/kubelet/config.yaml), the port it
+ * holds and the etcd data directory. The caller has proven the node's state to be of this
+ * cluster first. Owned strv (NULL: none).
+ */
+char **preflight_init_resume_explained(const struct init_config *cfg);
+/* The same for join's node checks: kubelet.conf, the CA file, the kubelet's port. */
+char **preflight_join_resume_explained(const struct join_config *cfg);
 /* RunJoinNodeChecks (worker part of join's preflight). */
 int preflight_run_join_checks(const struct join_config *cfg, char *const *ignore);
 /* reset's preflight checks: the root check only. */

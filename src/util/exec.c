@@ -13,6 +13,7 @@
 
 #include "util/error.h"
 #include "util/exec.h"
+#include "util/fault.h"
 #include "util/macro.h"
 #include "util/strv.h"
 #include "util/xalloc.h"
@@ -129,8 +130,10 @@ int exec_run(const char *exe, char *const argv[], bool combined, struct strbuf *
 		return -e;
 	}
 	pid_t pid = -1;
-	int se = spawn(&pid, exe, argv, null, out ? pipefd[1] : null,
-		       out && combined ? pipefd[1] : null);
+	int se = -fault_inject_errno(FAULT_EXEC, exe);
+	if (se == 0)
+		se = spawn(&pid, exe, argv, null, out ? pipefd[1] : null,
+			   out && combined ? pipefd[1] : null);
 	if (out)
 		close(pipefd[1]);
 	if (se != 0) {

@@ -128,6 +128,36 @@ static void sync_all_case(bool busy)
 	testing_rm_rf(t);
 }
 
+/* --resume's converge mode: a file already holding the same bytes and mode is not rewritten
+ * (same inode); different bytes or another mode are; off again, every write rewrites. */
+static void test_converge(void **state)
+{
+	_cleanup_free_ char *t = tmpdir();
+	_cleanup_close_ int root = open(t, O_DIRECTORY | O_CLOEXEC);
+	assert_true(root >= 0);
+	struct stat a, b;
+	assert_int_equal(fs_write_atomic(root, "/m/x.yaml", "abc", 3, 0600, 0700), 0);
+	assert_int_equal(fs_stat(root, "/m/x.yaml", &a), 0);
+	fs_set_converge(true);
+	assert_int_equal(fs_write_atomic(root, "/m/x.yaml", "abc", 3, 0600, 0700), 0);
+	assert_int_equal(fs_stat(root, "/m/x.yaml", &b), 0);
+	assert_int_equal(a.st_ino, b.st_ino);
+	assert_int_equal(fs_write_atomic(root, "/m/x.yaml", "abc", 3, 0644, 0700), 0);
+	assert_int_equal(fs_stat(root, "/m/x.yaml", &b), 0);
+	assert_int_not_equal(a.st_ino, b.st_ino);
+	assert_int_equal(b.st_mode & 07777, 0644);
+	a = b;
+	assert_int_equal(fs_write_atomic(root, "/m/x.yaml", "abd", 3, 0644, 0700), 0);
+	assert_int_equal(fs_stat(root, "/m/x.yaml", &b), 0);
+	assert_int_not_equal(a.st_ino, b.st_ino);
+	fs_set_converge(false);
+	a = b;
+	assert_int_equal(fs_write_atomic(root, "/m/x.yaml", "abd", 3, 0644, 0700), 0);
+	assert_int_equal(fs_stat(root, "/m/x.yaml", &b), 0);
+	assert_int_not_equal(a.st_ino, b.st_ino);
+	testing_rm_rf(t);
+}
+
 static void test_sync_all(void **state)
 {
 	sync_all_case(false); /* little dirty: one syncfs per filesystem */
@@ -140,6 +170,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_write_under_root),
 		cmocka_unit_test(test_write_absolute_at_cwd),
+		cmocka_unit_test(test_converge),
 		cmocka_unit_test(test_sync_all),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -10,6 +10,7 @@
 
 #include "util/error.h"
 #include "util/events.h"
+#include "util/fault.h"
 #include "util/fs.h"
 #include "util/strbuf.h"
 #include "util/xalloc.h"
@@ -35,7 +36,16 @@ int fs_mkdir_p(int rootfd, const char *dir, mode_t mode)
 			continue;
 		char c = *s;
 		*s = '\0';
-		if (mkdirat(rootfd, p, mode) < 0 && errno != EEXIST)
+#ifdef CKUBEADM_FAULT_INJECTION
+		/* only a directory that gets made is an effect */
+		struct stat st;
+		int f = fstatat(rootfd, p, &st, 0) == 0 ? 0 : fault_inject_errno(FAULT_MKDIR, p);
+#else
+		int f = 0;
+#endif
+		if (f < 0)
+			errno = -f;
+		if ((f < 0 || mkdirat(rootfd, p, mode) < 0) && errno != EEXIST)
 			return error_set(-errno, "failed to create directory %s: %s", dir,
 					 strerror(errno));
 		*s = c;
@@ -167,12 +177,41 @@ int fs_sync_all(void)
 	return first;
 }
 
+/* fs_set_converge: a run-wide switch, set once by cmd/ before any write (like the log level) */
+static bool converge;
+
+void fs_set_converge(bool on)
+{
+	converge = on;
+}
+
+/* The file at path already holds exactly data with mode. */
+static bool same_file(int rootfd, const char *path, const void *data, size_t len, mode_t mode)
+{
+	struct stat st;
+	if (fs_stat(rootfd, path, &st) < 0 || !S_ISREG(st.st_mode) ||
+	    (st.st_mode & 07777) != (mode & 07777) || (size_t)st.st_size != len)
+		return false;
+	_cleanup_free_ char *cur = NULL;
+	size_t cur_len = 0;
+	if (fs_read_file(rootfd, path, len, &cur, &cur_len) < 0)
+		return false;
+	bool same = cur_len == len && memcmp(cur, data, len) == 0;
+	explicit_bzero(cur, cur_len); /* keys and kubeconfigs are secrets */
+	return same;
+}
+
 int fs_write_atomic(int rootfd, const char *path, const void *data, size_t len, mode_t mode,
 		    mode_t dir_mode)
 {
+	if (converge && same_file(rootfd, path, data, len, mode))
+		return 0;
 	const char *r = rel(rootfd, path);
 	_cleanup_free_ char *tmp = xasprintf("%s.tmp-%d", r, (int)getpid());
 	const int flags = O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW;
+	int f = fault_inject_errno(FAULT_WRITE, path);
+	if (f < 0)
+		return error_set(f, "failed to write %s: %s", path, strerror(-f));
 	_cleanup_close_ int fd = openat(rootfd, tmp, flags, mode);
 	/* the parent directories are made only when missing (not a mkdir per level per file) */
 	const char *slash = strrchr(r, '/');
@@ -217,7 +256,10 @@ int fs_write_atomic(int rootfd, const char *path, const void *data, size_t len, 
 			error_clear();
 		}
 	}
-	if (fchmod(fd, mode) < 0 || renameat(rootfd, tmp, rootfd, r) < 0) {
+	f = fault_inject_errno(FAULT_RENAME, path);
+	if (f < 0)
+		errno = -f;
+	if (f < 0 || fchmod(fd, mode) < 0 || renameat(rootfd, tmp, rootfd, r) < 0) {
 		int e = -errno;
 		unlinkat(rootfd, tmp, 0);
 		return error_set(e, "failed to write %s: %s", path, strerror(-e));
@@ -273,5 +315,8 @@ int fs_stat(int rootfd, const char *path, struct stat *ret)
 
 int fs_unlink(int rootfd, const char *path)
 {
+	int f = fault_inject_errno(FAULT_UNLINK, path);
+	if (f < 0)
+		return f;
 	return unlinkat(rootfd, rel(rootfd, path), 0) < 0 ? -errno : 0;
 }

@@ -28,6 +28,12 @@ int fs_sync_all(void);
 /* Opens what fs_sync_all reads to choose (/proc/meminfo), once; the first write does it, and
  * --rootfs before its chroot. */
 void fs_sync_init(void);
+/*
+ * ckubeadm --resume: from now on fs_write_atomic leaves a file alone when it already holds
+ * the same bytes with the same mode (no rewrite, so no needless static pod restart). Off by
+ * default: kubeadm rewrites every file.
+ */
+void fs_set_converge(bool on);
 /* Reads a whole file, at most max bytes (-EFBIG beyond). *ret_data is owned and NUL-terminated. */
 int fs_read_file(int rootfd, const char *path, size_t max, char **ret_data, size_t *ret_len);
 bool fs_exists(int rootfd, const char *path);

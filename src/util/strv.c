@@ -89,3 +89,11 @@ void strv_sort(char **v)
 	if (v)
 		qsort(v, strv_length(v), sizeof(char *), strv_qsort_cmp);
 }
+
+void strv_merge_unique(char ***v, char **add)
+{
+	STRV_FOREACH(s, add)
+		if (!strv_contains(*v, *s))
+			strv_push(v, *s);
+	strv_free(add);
+}

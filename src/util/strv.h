@@ -12,6 +12,8 @@ size_t strv_length(char *const *v);
 void strv_push(char ***v, const char *s);
 /* Appends s and takes ownership of it. */
 void strv_consume(char ***v, char *s);
+/* Appends every string of add that *v does not hold yet, and frees add. */
+void strv_merge_unique(char ***v, char **add);
 /* Frees every string and the vector; returns NULL. */
 char **strv_free(char **v);
 bool strv_contains(char *const *v, const char *s);

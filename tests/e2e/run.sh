@@ -173,11 +173,35 @@ ignore=()
 #   v1.35 or newer, you must set the kubelet configuration option 'FailCgroupV1' to 'false'.
 #   You must also explicitly skip this validation." The bed sets failCgroupV1: false.
 ignore+=(SystemVerification)
+# E2E_INIT_FAULTS="F..." (a fault-injection build of ckubeadm, util/fault.h): before the init
+# below, one init per item with CKUBEADM_FAULT=F ([KIND:]N[:errno|:http=S|:kill], the first
+# alone without --resume), each of which must fail at that effect; the init below then runs with
+# --resume and must bring the same cluster up. An item "list" is an init that must succeed,
+# its effects listed in the logs (init-fault-list.log).
+resume=()
+fault_init() { # fault_init ITEM: one init with CKUBEADM_FAULT=ITEM
+	local f=$1 rc
+	inode env CKUBEADM_FAULT="$f" "$kubeadm" init --config "$dir/kubeadm.yaml" "${initflags[@]}" \
+		"${resume[@]}" --ignore-preflight-errors="$(IFS=,; echo "${ignore[*]}")" >"$logs/init-fault-$f.log" 2>&1
+	rc=$?
+	echo "exit $rc"
+	tail -n 4 "$logs/init-fault-$f.log"
+	if [ "$f" = list ]; then
+		echo "effects: $(grep -c '^ckubeadm-fault: effect ' "$logs/init-fault-$f.log")"
+		[ $rc = 0 ]
+	else
+		[ $rc != 0 ] && grep -q "^ckubeadm-fault: fail effect " "$logs/init-fault-$f.log"
+	fi
+}
+for f in ${E2E_INIT_FAULTS:-}; do
+	check "init ${resume[*]} with CKUBEADM_FAULT=$f $( [ "$f" = list ] && echo succeeds || echo 'fails at that effect')" fault_init "$f"
+	resume=(--resume)
+done
 start=$(date +%s)
 start_ns=$(date +%s%N)
 # peak-rss.sh records init's own peak RSS for bench/init.sh (timing.txt)
 if (inode "$E2E_DIR/peak-rss.sh" "$dir/init.rss" "$kubeadm" init --config "$dir/kubeadm.yaml" \
-	"${initflags[@]}" --ignore-preflight-errors="$(IFS=,; echo "${ignore[*]}")") \
+	"${initflags[@]}" "${resume[@]}" --ignore-preflight-errors="$(IFS=,; echo "${ignore[*]}")") \
 	>"$logs/init.log" 2>&1; then
 	printf 'init-ms %d\ninit-peak-rss-kib %s\n' "$((($(date +%s%N) - start_ns) / 1000000))" \
 		"$(tail -n 1 "$dir/init.rss")" >>"$logs/timing.txt"
@@ -227,6 +251,31 @@ check "CoreDNS pods Running and Ready" pod_ready kube-system -l k8s-app=kube-dns
 # dns_probe POD NODE
 dns_probe() { e2e_dns_probe "$1" "$2" "$logs"; }
 check "pod resolves kubernetes.default.svc.cluster.local through CoreDNS" dns_probe dnsprobe "$node"
+
+# 5a. After E2E_INIT_FAULTS: `init --resume` on the healthy node is a no-op: no file written
+#     (no write or rename effect) and no static pod container restarted.
+noop_resume() {
+	local before after
+	before=$(inode crictl ps -q | sort)
+	inode env CKUBEADM_FAULT=list "$kubeadm" init --config "$dir/kubeadm.yaml" "${initflags[@]}" --resume \
+		--ignore-preflight-errors="$(IFS=,; echo "${ignore[*]}")" >"$logs/init-noop.log" 2>&1 || return 1
+	grep '^ckubeadm-fault: effect' "$logs/init-noop.log"
+	! grep -qE '^ckubeadm-fault: effect [0-9]+ (write|rename|mkdir|unlink) ' "$logs/init-noop.log" || return 1
+	sleep 5
+	after=$(inode crictl ps -q | sort)
+	echo "containers before: $before"
+	echo "containers after: $after"
+	[ "$before" = "$after" ]
+}
+one_token() { # the resumed inits reused the first attempt's token: one, as after one init
+	local n
+	n=$(kc -n kube-system get secrets --field-selector type=bootstrap.kubernetes.io/token -o name | tee /dev/stderr | wc -l)
+	[ "$n" = 1 ]
+}
+if [ -n "${E2E_INIT_FAULTS:-}" ]; then
+	check "init --resume on the healthy node: no file written, no container restarted" noop_resume
+	check "one bootstrap token after the resumed inits" one_token
+fi
 
 # 5b. More control planes (E2E_CONTROL_PLANES=N, default 0; cp2..cp(N+1)), then workers
 #     (E2E_WORKERS=N, default 0; w1..wN), each joined with `kubeadm join` of the kubeadm under

@@ -11,6 +11,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <openssl/crypto.h>
+
 #include "kubeconfig/kubeconfig.h"
 #include "phases/init.h"
 #include "phases/init/api-client.h"
@@ -215,6 +217,66 @@ int init_cluster_info_rbac(struct kube_client *c)
 	return 0;
 }
 
+/* The same strings, in any order. */
+static bool same_set(char *const *a, char *const *b)
+{
+	if (strv_length(a) != strv_length(b))
+		return false;
+	STRV_FOREACH(x, a)
+		if (!strv_contains(b, *x))
+			return false;
+	return true;
+}
+
+/*
+ * --resume: a token that the configuration did not name (generated for this run) is replaced
+ * by one that an earlier attempt of this init created (the same description, usages and groups,
+ * not expired), so that a resumed init leaves one bootstrap token, as one successful run does.
+ * Best effort: when the tokens cannot be listed, a new one is created as kubeadm does.
+ */
+static void resume_reuse_tokens(struct kube_client *c, struct cfg_list *tokens)
+{
+	_cleanup_json_ json_t *list = NULL;
+	if (kube_list(c, &kube_res_secrets, "kube-system", NULL, "type=bootstrap.kubernetes.io/token",
+		      &list) < 0) {
+		error_clear();
+		return;
+	}
+	_cleanup_strv_free_ char **taken = NULL;
+	for (size_t i = 0; i < tokens->n; i++) {
+		struct cfg_token *t = CFG_LIST_AT(tokens, struct cfg_token, i);
+		if (!t->generated)
+			continue;
+		size_t k;
+		json_t *s;
+		json_array_foreach (json_object_get(list, "items"), k, s) {
+			struct cfg_token ex = { 0 };
+			time_t exp = 0;
+			if (token_from_secret(s, &ex) < 0 ||
+			    (ex.expires && (token_parse_rfc3339(ex.expires, &exp) < 0 ||
+					    exp < time(NULL) + 60))) {
+				error_clear();
+				token_cfg_release(&ex);
+				continue;
+			}
+			bool same = streq(strempty(ex.description), strempty(t->description)) &&
+				    same_set(ex.usages, t->usages) && same_set(ex.groups, t->groups) &&
+				    !strv_contains(taken, ex.token);
+			if (same) {
+				log_v(1, "[bootstrap-token] --resume: reusing the token an earlier attempt created");
+				strv_push(&taken, ex.token);
+				free(t->token);
+				t->token = TAKE_PTR(ex.token);
+			}
+			token_cfg_release(&ex);
+			if (same)
+				break;
+		}
+	}
+	STRV_FOREACH(x, taken)
+		OPENSSL_cleanse(*x, strlen(*x));
+}
+
 int phase_init_bootstrap_token(struct run_ctx *ctx)
 {
 	_cleanup_(kube_client_freep) struct kube_client *c = NULL;
@@ -226,6 +288,8 @@ int phase_init_bootstrap_token(struct run_ctx *ctx)
 	r = init_kubeconfig_load(path, &kc);
 	if (r < 0)
 		return r;
+	if (ctx->resume && !ctx->dry_run)
+		resume_reuse_tokens(c, &ctx->cfg->init.bootstrap_tokens);
 	if (!ctx->skip_token_print) {
 		_cleanup_strv_free_ char **tokens = init_tokens(ctx);
 		size_t n = strv_length(tokens);

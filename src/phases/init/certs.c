@@ -25,6 +25,7 @@ void run_ctx_pki_params(const struct run_ctx *ctx, struct pki_params *ret)
 	ret->dry_run = ctx->dry_run;
 	ret->rootfd = ctx->rootfd;
 	ret->pool = ctx->key_pool;
+	ret->resume = ctx->resume;
 }
 
 /* runCerts */

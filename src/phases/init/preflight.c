@@ -5,6 +5,7 @@
 #include "phases/init.h"
 #include "phases/run-ctx.h"
 #include "preflight/preflight.h"
+#include "util/strv.h"
 
 int phase_init_preflight(struct run_ctx *ctx)
 {
@@ -14,7 +15,12 @@ int phase_init_preflight(struct run_ctx *ctx)
 	int r = preflight_run_root_check(ctx->ignore_preflight_errors);
 	if (r < 0)
 		return r;
-	r = preflight_run_init_checks(ctx->cfg, ctx->ignore_preflight_errors, false, false);
+	/* --resume: what the previous attempt left is accepted (printed as ignored warnings) */
+	_cleanup_strv_free_ char **ignore = strv_copy(ctx->ignore_preflight_errors);
+	if (ctx->resume) {
+		strv_merge_unique(&ignore, preflight_init_resume_explained(ctx->cfg));
+	}
+	r = preflight_run_init_checks(ctx->cfg, ignore, false, false);
 	if (r < 0)
 		return r;
 	if (ctx->dry_run) {

@@ -40,6 +40,7 @@ void join_data_pki_params(const struct join_data *d, const struct init_config *i
 	ret->cert_dir = cert_write_dir(d, ic);
 	ret->dry_run = d->dry_run;
 	ret->rootfd = d->rootfd;
+	ret->resume = d->resume;
 }
 
 int join_manifest_write(struct join_data *d, const struct init_config *ic, const char *component,

@@ -97,6 +97,7 @@ int phase_join_etcd_join(struct run_ctx *ctx)
 	log_v(1, "[etcd] Adding etcd member: %s", peer);
 	struct etcd_member_brief *members = NULL;
 	size_t n = 0;
+	etcd_client_set_readd_unstarted(ec, d->resume);
 	r = etcd_add_member(ec, name, peer, true, &members, &n);
 	if (r < 0)
 		return error_wrap(r, "error creating local etcd static pod manifest file");

@@ -42,6 +42,7 @@ struct join_data {
 	uint64_t etcd_member_id;
 	char *etcd_member_name;          /* owned */
 	char *etcd_member_peer_url;      /* owned */
+	bool resume;                     /* ckubeadm --resume / CKUBEADM_RESUME=1 (resume.h) */
 };
 
 /* The join run data behind the engine's opaque pointer. */

@@ -8,6 +8,7 @@
 #include "preflight/preflight.h"
 #include "util/error.h"
 #include "util/log.h"
+#include "util/strv.h"
 #include "util/macro.h"
 #include "util/xalloc.h"
 
@@ -37,7 +38,12 @@ int phase_join_preflight(struct run_ctx *ctx)
 	int r = preflight_run_root_check(d->ignore_preflight_errors);
 	if (r < 0)
 		return r;
-	r = preflight_run_join_checks(d->cfg, d->ignore_preflight_errors);
+	/* --resume: what the previous attempt left is accepted (printed as ignored warnings) */
+	_cleanup_strv_free_ char **ignore = strv_copy(d->ignore_preflight_errors);
+	if (d->resume) {
+		strv_merge_unique(&ignore, preflight_join_resume_explained(d->cfg));
+	}
+	r = preflight_run_join_checks(d->cfg, ignore);
 	if (r < 0)
 		return r;
 	struct init_config *ic = NULL;
@@ -57,7 +63,10 @@ int phase_join_preflight(struct run_ctx *ctx)
 	}
 	printf("[preflight] Running pre-flight checks before initializing the new control plane instance\n");
 	fflush(stdout);
-	r = preflight_run_init_checks(ic, d->ignore_preflight_errors, true, has_key);
+	if (d->resume) {
+		strv_merge_unique(&ignore, preflight_init_resume_explained(ic));
+	}
+	r = preflight_run_init_checks(ic, ignore, true, has_key);
 	if (r < 0)
 		return r;
 	if (d->dry_run) {

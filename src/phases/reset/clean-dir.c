@@ -13,6 +13,7 @@
 
 #include "phases/reset/clean-dir.h"
 #include "util/error.h"
+#include "util/fault.h"
 #include "util/fs.h"
 #include "util/macro.h"
 #include "util/path.h"
@@ -148,6 +149,9 @@ static int remove_at(struct clean *c, int at, const char *name, const char *path
 	int r = check_same_mount(c, at, name, path, rel);
 	if (r < 0)
 		return r;
+	int f = fault_inject_errno(FAULT_UNLINK, path);
+	if (f < 0)
+		return error_set(f, "unlinkat %s: %s", path, go_strerror(-f));
 	if (unlinkat(at, name, 0) == 0 || errno == ENOENT)
 		return 0;
 	if (errno != EISDIR && errno != EPERM)

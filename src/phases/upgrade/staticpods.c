@@ -26,6 +26,7 @@
 #include "util/error.h"
 #include "util/events.h"
 #include "util/exec.h"
+#include "util/fault.h"
 #include "util/fs.h"
 #include "util/json.h"
 #include "util/log.h"
@@ -178,6 +179,9 @@ static int copy_dir(const char *src, const char *dst, struct strbuf *out)
 /* os.Rename, as pathMgr.MoveFile */
 static int move_file(const char *from, const char *to)
 {
+	int f = fault_inject_errno(FAULT_RENAME, to);
+	if (f < 0)
+		return error_set(f, "rename %s %s: %s", from, to, go_strerror(-f));
 	if (rename(from, to) < 0)
 		return error_set(-errno, "rename %s %s: %s", from, to, go_strerror(errno));
 	return 0;
