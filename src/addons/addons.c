@@ -13,7 +13,7 @@
 #include <strings.h>
 
 #include "addons/addons.h"
-#include "addons/sha256.h"
+#include "util/sha256.h"
 #include "addons/templates.h"
 #include "config/net.h"
 #include "manifests/patches.h"
