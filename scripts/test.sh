@@ -148,13 +148,15 @@ e2e_suites() {
 	# API objects): scenario A (same version) on a cluster made by ckubeadm, and C (an API server
 	# that cannot start, rolled back) on one made by the reference. CKUBEADM_E2E_UPGRADE=all adds
 	# A on the reference's cluster, C on ckubeadm's, and B (HA: apply on cp1 with a changed
-	# kubeadm-config, then `upgrade node` on cp2 and w1; three nodes twice, too long for every run).
+	# kubeadm-config, then `upgrade node` on cp2 and w1; three nodes twice, too long for every run)
+	# and D (a patch upgrade v1.37.1 -> v1.37.2 on relinked peers, then the kubelet swapped).
 	e2e e2e-upgrade-a tests/e2e/upgrade.sh "$bin" "$ref_real" "$bin"
 	E2E_UPGRADE_SCENARIO=C e2e e2e-upgrade-c-ref-cluster tests/e2e/upgrade.sh "$ref_real" "$ref_real" "$bin"
 	if [ "${CKUBEADM_E2E_UPGRADE:-}" = all ]; then
 		e2e e2e-upgrade-a-ref-cluster tests/e2e/upgrade.sh "$ref_real" "$ref_real" "$bin"
 		E2E_UPGRADE_SCENARIO=C e2e e2e-upgrade-c tests/e2e/upgrade.sh "$bin" "$ref_real" "$bin"
 		E2E_UPGRADE_SCENARIO=B e2e e2e-upgrade-b tests/e2e/upgrade.sh "$bin" "$ref_real" "$bin"
+		E2E_UPGRADE_SCENARIO=D e2e e2e-upgrade-d tests/e2e/upgrade.sh "$bin" "$ref_real" "$bin"
 	fi
 	# Diagnosis (tests/e2e/faults.sh): faults injected on the bed, init fails, the [diagnose]
 	# block names the cause: the smoke subset (kubelet stopped, sandbox image missing, bad
