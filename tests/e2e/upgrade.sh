@@ -183,13 +183,20 @@ round() {
 	# the health-check Job (CreateJob) is watched for while the upgrade runs: its TTL (65 s after
 	# it succeeds) deletes it before a longer upgrade (B, D) ends
 	rm -f "$out/job.raw.json"
-	[ "$scenario" = C ] || { job_watch "$out/job.raw.json" & }
-	local watcher=$!
+	local watcher=
+	if [ "$scenario" != C ]; then
+		job_watch "$out/job.raw.json" &
+		watcher=$!
+	fi
 	inode "$kubeadm" upgrade apply "${args[@]}" --yes --ignore-preflight-errors=SystemVerification \
 		"${skip_flags[@]}" >"$out/apply.stdout" 2>"$out/apply.stderr" </dev/null
 	rc=$?
 	echo "$rc" >"$out/apply.rc"
-	[ "$scenario" = C ] || { sleep 2; kill "$watcher" 2>/dev/null; wait "$watcher" 2>/dev/null; }
+	if [ -n "$watcher" ]; then
+		sleep 2
+		kill "$watcher" 2>/dev/null
+		wait "$watcher" 2>/dev/null
+	fi
 	mask <"$out/apply.stdout" >"$out/apply.stdout.masked"
 	mask <"$out/apply.stderr" >"$out/apply.stderr.masked"
 	if [ "$scenario" = C ]; then
