@@ -188,8 +188,14 @@ e2e_suites() {
 	# against those of the reference's cluster made by the same steps: one case per object.
 	run e2e-objects-init python3 tests/e2e/objects.py compare \
 		"$e2e_logs/e2e-reference/objects.txt" "$e2e_logs/e2e-ckubeadm/objects.txt"
+	# (the kubelet's first client-certificate CSR, made at its first start, goes to the API
+	# server of whichever killed attempt it met, whose etcd data resume may not keep; a kubelet
+	# that has its certificate asks no more: whether the final cluster holds that CSR depends on
+	# where the faults fell. Not compared, counted as skipped.)
 	[ -z "$fault_bin" ] || run e2e-objects-resume python3 tests/e2e/objects.py compare \
-		"$e2e_logs/e2e-reference/objects.txt" "$e2e_logs/e2e-resume/objects.txt"
+		"$e2e_logs/e2e-reference/objects.txt" "$e2e_logs/e2e-resume/objects.txt" --except \
+		'^CertificateSigningRequest signer=kubernetes.io/kube-apiserver-client-kubelet user=system:node:' \
+		"the kubelet's first CSR went to a killed attempt's API server"
 	for name in e2e-join e2e-join-ref-onto-ckubeadm e2e-join-ckubeadm-onto-ref; do
 		run "${name/e2e-join/e2e-objects-join}" python3 tests/e2e/objects.py compare \
 			"$e2e_logs/e2e-join-reference/objects.txt" "$e2e_logs/$name/objects.txt"

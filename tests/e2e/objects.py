@@ -5,9 +5,11 @@ made with the one ckubeadm made on the same bed (tests/e2e/objects.sh runs it).
   objects.py dump <LIST-JSON >DUMP
       stdin: the JSON of `kubectl get <kinds> -A -o json` (a List); stdout: one sorted line per
       leaf value, `<kind> <namespace>/<name> <path> = <json value>`.
-  objects.py compare REFERENCE-DUMP OTHER-DUMP
+  objects.py compare REFERENCE-DUMP OTHER-DUMP [--except REGEX REASON]
       one line per object (`ok`/`FAIL`), each differing field under its FAIL line with both
-      values, then "N passed, N failed"; exits 1 on any difference or a missing dump.
+      values, then "N passed, N failed, N skipped"; exits 1 on any difference or a missing dump.
+      --except: objects whose line key matches REGEX are not compared: one `skip` line each,
+      with REASON, counted as skipped (a difference the caller explains, never a pass).
 
 Only what differs from run to run of the SAME kubeadm on the same bed is removed or replaced;
 everything else (names, labels, annotations, specs, data) is kept. Each rule below says why the
@@ -238,7 +240,7 @@ def read_dump(path):
         return e
 
 
-def compare(ref_path, other_path):
+def compare(ref_path, other_path, except_re=None, reason=""):
     ref, other = read_dump(ref_path), read_dump(other_path)
     bad = [(p, d) for p, d in ((ref_path, ref), (other_path, other)) if isinstance(d, OSError) or not d]
     if bad:
@@ -250,9 +252,13 @@ def compare(ref_path, other_path):
     for side, lines in ((0, ref), (1, other)):
         for line in lines:
             by.setdefault(group(line), (set(), set()))[side].add(line)
-    passed = failed = 0
+    passed = failed = skipped = 0
     for key in sorted(by):
         r, o = by[key]
+        if except_re and re.search(except_re, key):
+            skipped += 1
+            print("skip %s: not compared (%s)" % (key, reason))
+            continue
         if r == o:
             passed += 1
             print("ok   %s" % key)
@@ -265,7 +271,7 @@ def compare(ref_path, other_path):
             print("    reference: %s" % line)
         for line in sorted(o - r):
             print("    other:     %s" % line)
-    print("%d passed, %d failed" % (passed, failed))
+    print("%d passed, %d failed, %d skipped" % (passed, failed, skipped))
     return 1 if failed else 0
 
 
@@ -274,5 +280,8 @@ if __name__ == "__main__":
         dump()
     elif sys.argv[1:2] == ["compare"] and len(sys.argv) == 4:
         sys.exit(compare(sys.argv[2], sys.argv[3]))
+    elif sys.argv[1:2] == ["compare"] and len(sys.argv) == 7 and sys.argv[4] == "--except":
+        sys.exit(compare(sys.argv[2], sys.argv[3], sys.argv[5], sys.argv[6]))
     else:
-        sys.exit("usage: objects.py dump <LIST-JSON | objects.py compare REFERENCE-DUMP OTHER-DUMP")
+        sys.exit("usage: objects.py dump <LIST-JSON | objects.py compare REFERENCE-DUMP OTHER-DUMP "
+                 "[--except REGEX REASON]")

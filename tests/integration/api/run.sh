@@ -741,13 +741,37 @@ mask_wait() {
 		sort_runs '^\[control-plane-check\] (Checking .*|.* is (not )?healthy after D)$' \
 			'^\[control-plane-check\] .* is (not )?healthy after D$'
 }
+# ckubeadm's one default difference (beyond-kubeadm.md §0 C1): on a failed wait, a [diagnose]
+# block (its lines, and their 4-space continuations) just before kubeadm's final error line;
+# compared without it, and checked to stand there when it is printed
+strip_diagnose() { awk '/^\[diagnose\] /{ d = 1; next } d && /^    /{ next } { d = 0; print }' "$1"; }
+diagnose_placed() { # FILE: no block, or the line after the block is kubeadm's error line
+	awk '/^\[diagnose\] /{ d = 1; next } d && /^    /{ next } d { exit !/^error: / } END { }' "$1"
+}
+# wait_compare NAME T: rc, out and err of case T (mask_wait; err without the block)
+wait_compare() {
+	local s
+	for s in rc out err; do
+		mask_wait "$W/ref/$2.$s" >"$W/a"
+		if [ $s = err ]; then
+			strip_diagnose "$W/ours/$2.$s" >"$W/b.raw"
+			mask_wait "$W/b.raw" >"$W/b"
+		else
+			mask_wait "$W/ours/$2.$s" >"$W/b"
+		fi
+		check_same "$1: $s as the reference" "$W/a" "$W/b"
+	done
+	if grep -q '^\[diagnose\] ' "$W/ours/$2.err"; then
+		if diagnose_placed "$W/ours/$2.err"; then
+			ok "$1: ckubeadm's [diagnose] block just before the error line"
+		else
+			bad "$1: ckubeadm's [diagnose] block not just before the error line" "$W/ours/$2.err"
+		fi
+	fi
+}
 if [ "$(cat "$W/ours/wait.rc")" = 0 ]; then ok "wait-control-plane: healthy"; else bad "wait-control-plane: healthy" "$W/ours/wait.out"; fi
 for t in wait wait-fail; do
-	for s in rc out err; do
-		mask_wait "$W/ref/$t.$s" >"$W/a"
-		mask_wait "$W/ours/$t.$s" >"$W/b"
-		check_same "$t: $s as the reference" "$W/a" "$W/b"
-	done
+	wait_compare "$t" "$t"
 done
 check_same "objects as the reference's (kubectl)" "$W/ref/objects.txt" "$W/ours/objects.txt"
 # things the comparison alone would not catch
@@ -785,11 +809,7 @@ done
 
 # a worker's join under --rootfs (taints, kubeletconfiguration patch, wait-bootstrap)
 for t in wjoin wwait; do
-	for s in rc out err; do
-		mask_wait "$W/ref/$t.$s" >"$W/a"
-		mask_wait "$W/ours/$t.$s" >"$W/b"
-		check_same "worker join $t: $s as the reference" "$W/a" "$W/b"
-	done
+	wait_compare "worker join $t" "$t"
 done
 for f in var/lib/kubelet/kubeadm-flags.env var/lib/kubelet/config.yaml \
 	var/lib/kubelet/instance-config.yaml etc/kubernetes/pki/ca.crt; do
