@@ -93,11 +93,15 @@ fi
 
 # -- Depends names the package of every shared library the binary links (dpkg-shlibdeps)
 depends=$(dpkg-deb -f "$deb" Depends)
+multiarch=$(dpkg-architecture -qDEB_HOST_MULTIARCH 2>/dev/null || gcc -print-multiarch)
 echo "Depends: $depends"
 dpkg-deb -x "$deb" "$work/x"
 bad=
 for lib in $(objdump -p "$work/x/usr/bin/ckubeadm" | awk '$1 == "NEEDED" { print $2 }'); do
-	pkg=$(dpkg -S "*/$lib" 2>/dev/null | head -n 1 | cut -d: -f1)
+	# the package of this architecture's copy (other architectures' copies, e.g. libc6-i386's
+	# /lib32/libm.so.6, may be installed too)
+	pkg=$(dpkg -S "*/$lib" 2>/dev/null | awk -v t="/$multiarch/" 'index($0, t) || /\/lib64\// { print; exit }' |
+		cut -d: -f1)
 	[[ -n $pkg && ",$depends," =~ ,\ ?$pkg[\ ,] ]] || bad+=" $lib(${pkg:-?})"
 done
 # and the loader that reads the packed relocations (-z pack-relative-relocs): glibc 2.36
