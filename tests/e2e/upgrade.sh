@@ -111,6 +111,14 @@ pod_ready() {
 	kc -n "$ns" wait --for=condition=Ready pod "$@" --timeout=180s && kc -n "$ns" get pod "$@" -o wide
 }
 
+# sort_diff_blocks: upgrade diff's output (stdin) with its per-manifest blocks sorted by file,
+# the lines before the first block first and the "exit N" line last
+sort_diff_blocks() {
+	awk '/^exit [0-9]+$/ { print "2\t\t" $0; next }
+		/^--- \/etc\/kubernetes\/manifests\// { f = $2 }
+		{ print (f == "" ? "0\t" : "1\t" f) "\t" $0 }' | sort -s -t "$(printf '\t')" -k1,1 -k2,2 | cut -f3-
+}
+
 # job_watch FILE: polls kube-system's Jobs until an upgrade-health-check-* Job has succeeded,
 # writes it to FILE (the API server restarts during the upgrade: failed polls are retried)
 job_watch() {
@@ -172,7 +180,14 @@ round() {
 			# shellcheck disable=SC2086 # the words of $what are the arguments
 			inode "$kubeadm" upgrade $what >"$out/${what// /_}.stdout" 2>"$out/${what// /_}.stderr" </dev/null
 			echo "exit $?" >>"$out/${what// /_}.stdout"
-			mask <"$out/${what// /_}.stdout" >"$out/${what// /_}.stdout.masked"
+			# upgrade diff prints one block per manifest in Go map order (kubeadm's
+			# cmd/upgrade/diff.go ranges over a map of the specs: seen in both orders): the
+			# blocks are compared sorted by file
+			if [ "${what%% *}" = diff ]; then
+				mask <"$out/${what// /_}.stdout" | sort_diff_blocks >"$out/${what// /_}.stdout.masked"
+			else
+				mask <"$out/${what// /_}.stdout" >"$out/${what// /_}.stdout.masked"
+			fi
 			mask <"$out/${what// /_}.stderr" >"$out/${what// /_}.stderr.masked"
 		done
 		check "round $n: upgrade plan $version names kube-apiserver $from_version -> $version" \
